@@ -1,0 +1,5 @@
+"""Checks over the whole loaded firm. Each is a pure function firm -> list[RecordError]."""
+
+from .integrity import INTEGRITY_CHECKS
+
+VALIDATIONS = [*INTEGRITY_CHECKS]

@@ -1,0 +1,130 @@
+"""Shared model pieces: the strict base class, money, identifiers, dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PrivateAttr
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+class Model(BaseModel):
+    """Records reject unknown fields: a typo must be an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+
+class Record(Model):
+    """A record stored in its own file; the loader notes the file (relative to the firm root)."""
+
+    _path: str = PrivateAttr(default="")
+    _client_id: str = PrivateAttr(default="")
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @property
+    def client_id(self) -> str:
+        """The client folder a record lives in (set by the loader)."""
+        return self._client_id
+
+
+def _money(value: Any) -> Decimal:
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError("金额不能是浮点数|写成整数或带两位小数的文字，例如 500000 或 '1234.50'")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        value = value.replace(",", "").replace("，", "").strip()
+        if not re.fullmatch(r"-?\d+(\.\d{1,2})?", value):
+            raise ValueError(f"金额“{value}”格式不对|写成数字，最多两位小数，例如 500000 或 1234.50")
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        if not isinstance(exponent, int) or exponent > 0 or exponent < -2:
+            raise ValueError(
+                f"金额 {value} 不是以元为单位、最多两位小数的数|写成 500000 或 1234.50，不要用 1e5 这类写法"
+            )
+        return value
+    raise ValueError("金额应为数字|例如 500000 或 1234.50")
+
+
+def _non_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("金额不能为负数|请检查是否多写了负号")
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(_money), AfterValidator(_non_negative)]
+
+
+def _resident_id(value: str) -> str:
+    value = str(value).strip().upper()
+    if len(value) != 18:
+        raise ValueError(f"身份证号应为 18 位，现在是 {len(value)} 位|请对照证件重新录入")
+    try:
+        birth = ric.get_birth_date(value)
+    except StdnumError:
+        raise ValueError("身份证号中的出生日期不是有效日期|请对照证件重新录入第 7–14 位") from None
+    if birth > date.today():
+        raise ValueError("身份证号中的出生日期在未来|请对照证件重新录入第 7–14 位")
+    try:
+        ric.validate(value)
+    except StdnumError:
+        raise ValueError("身份证号校验位不对（最后一位）|多半是某一位录错了，请对照证件逐位核对") from None
+    return value
+
+
+def _uscc(value: str) -> str:
+    value = str(value).strip().upper()
+    try:
+        return uscc.validate(value)
+    except StdnumError:
+        raise ValueError(
+            "统一社会信用代码无效（应为 18 位，校验位要对，不含 I、O、S、V、Z）|请对照营业执照重新录入"
+        ) from None
+
+
+def _mobile(value: Any) -> str:
+    value = str(value).strip().replace(" ", "").replace("-", "")
+    if not MOBILE.match(value):
+        raise ValueError("手机号应为 11 位数字，以 1 开头、第二位是 3–9|请核对号码；固定电话请填在 phone 字段")
+    return value
+
+
+ResidentId = Annotated[str, BeforeValidator(_resident_id)]
+USCC = Annotated[str, BeforeValidator(_uscc)]
+Mobile = Annotated[str, BeforeValidator(_mobile)]
+Slug = Annotated[str, AfterValidator(lambda v: _slug(v))]
+
+
+def _slug(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+        raise ValueError("编号只能用小写字母、数字和连字符|例如 zhang-wei 或 c-7f3a9b2e")
+    return value
+
+
+def mask_id(value: str | None) -> str:
+    """An ID number or USCC as lists show it: first 3, last 4."""
+    if not value:
+        return ""
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_mobile(value: str | None) -> str:
+    if not value:
+        return ""
+    return value[:3] + "****" + value[-4:]
+
+
+def mask_policy_no(value: str | None) -> str:
+    if not value:
+        return ""
+    return "*" * max(len(value) - 4, 0) + value[-4:]

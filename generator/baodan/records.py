@@ -16,7 +16,16 @@ from pydantic import BaseModel, ValidationError
 from . import yamlio
 from .errors import RecordError, Source
 from .models import (
-    Claim, Client, ClientFile, Firm, Insurer, Interaction, Lecture, Policy, Settings, Staff,
+    Claim,
+    Client,
+    ClientFile,
+    Firm,
+    Insurer,
+    Interaction,
+    Lecture,
+    Policy,
+    Settings,
+    Staff,
 )
 from .vault import Vault, decrypt
 
@@ -33,7 +42,10 @@ CLIENT_SLOTS: dict[str, tuple[type[BaseModel], str | None]] = {
 # Pydantic error types in plain Chinese: (message, hint).
 MESSAGES = {
     "missing": ("缺少必填字段", "请补上这个字段；运行 baodan schema 可查看每个字段的说明"),
-    "extra_forbidden": ("不认识的字段（可能拼错了，或放错了层级）", "请检查拼写和缩进；运行 baodan schema 可查看可用字段"),
+    "extra_forbidden": (
+        "不认识的字段（可能拼错了，或放错了层级）",
+        "请检查拼写和缩进；运行 baodan schema 可查看可用字段",
+    ),
     "string_type": ("应为文字", "纯数字的编号或电话请加引号，例如 '95518'"),
     "int_type": ("应为整数", "例如 3"),
     "int_parsing": ("应为整数", "例如 3"),
@@ -67,7 +79,12 @@ def _translate(err: dict) -> tuple[str, str]:
         return f"不是可选值（现在是 {err['input']!r}）", f"只能是：{err['ctx']['expected']}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         limit = next(iter(err["ctx"].values()))
-        sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[kind]
+        sign = {
+            "greater_than_equal": "≥",
+            "greater_than": ">",
+            "less_than_equal": "≤",
+            "less_than": "<",
+        }[kind]
         return f"数值应 {sign} {limit}（现在是 {err['input']}）", ""
     message, hint = MESSAGES.get(kind, (err["msg"], ""))
     if kind == "too_short":
@@ -84,9 +101,18 @@ def parse_record(model: type[BaseModel], text: str, rel: str, extra_errors=None)
     try:
         data = yamlio.load(text)
     except yamlio.YamlError as e:
-        return None, [RecordError(Source(rel, e.line), "", str(e), "检查缩进（用空格，不用 Tab）、冒号后的空格和引号是否成对")]
+        return None, [
+            RecordError(
+                Source(rel, e.line),
+                "",
+                str(e),
+                "检查缩进（用空格，不用 Tab）、冒号后的空格和引号是否成对",
+            )
+        ]
     if not isinstance(data, dict):
-        return None, [RecordError(Source(rel, 1), "", "记录应是一组 字段: 值", "参考 baodan new 生成的模板")]
+        return None, [
+            RecordError(Source(rel, 1), "", "记录应是一组 字段: 值", "参考 baodan new 生成的模板")
+        ]
     try:
         record = model.model_validate(data)
     except ValidationError as e:
@@ -94,7 +120,9 @@ def parse_record(model: type[BaseModel], text: str, rel: str, extra_errors=None)
         for err in e.errors(include_url=False):
             loc = tuple(err["loc"])
             message, hint = _translate(err)
-            errors.append(RecordError(Source(rel, yamlio.line_of(text, loc)), _field(loc), message, hint))
+            errors.append(
+                RecordError(Source(rel, yamlio.line_of(text, loc)), _field(loc), message, hint)
+            )
         return None, errors
     record._path = rel
     return record, []
@@ -103,7 +131,14 @@ def parse_record(model: type[BaseModel], text: str, rel: str, extra_errors=None)
 def _name_matches(record, attr: str, expected: str, rel: str) -> list[RecordError]:
     value = getattr(record, attr)
     if value != expected:
-        return [RecordError(Source(rel, 1), attr, f"{attr} 是“{value}”，但文件名是“{expected}”", "两者必须一致：改文件名或改字段")]
+        return [
+            RecordError(
+                Source(rel, 1),
+                attr,
+                f"{attr} 是“{value}”，但文件名是“{expected}”",
+                "两者必须一致：改文件名或改字段",
+            )
+        ]
     return []
 
 
@@ -136,7 +171,14 @@ def _read_lectures(root: Path, errors: list) -> list[Lecture]:
         rel = path.relative_to(root).as_posix()
         parts = split_front_matter(path.read_text("utf-8"))
         if parts is None:
-            errors.append(RecordError(Source(rel, 1), "", "讲座文件缺少开头的 --- 信息区", "文件以 --- 开头，写标题、日期等，再以 --- 结束"))
+            errors.append(
+                RecordError(
+                    Source(rel, 1),
+                    "",
+                    "讲座文件缺少开头的 --- 信息区",
+                    "文件以 --- 开头，写标题、日期等，再以 --- 结束",
+                )
+            )
             continue
         record, errs = parse_record(Lecture, parts[0], rel)
         for e in errs:  # front matter starts on line 2 of the file
@@ -164,10 +206,19 @@ def _classify(root: Path, errors: list) -> list[EncryptedFile]:
     for dirpath, _dirs, files in os.walk(base):
         here = Path(dirpath)
         for name in sorted(files):
+            if name == ".gitkeep":
+                continue
             rel = (here / name).relative_to(root).as_posix()
             parts = (here / name).relative_to(base).parts
             if name.endswith((".yaml", ".yml")):
-                errors.append(RecordError(Source(rel), "", "客户资料以明文存放，这违反数据保护要求", "请立即运行 baodan encrypt 该文件（会删除明文），不要提交到 git"))
+                errors.append(
+                    RecordError(
+                        Source(rel),
+                        "",
+                        "客户资料以明文存放，这违反数据保护要求",
+                        "请立即运行 baodan encrypt 该文件（会删除明文），不要提交到 git",
+                    )
+                )
                 continue
             if len(parts) == 2 and name == "client.yaml.age":
                 found.append(EncryptedFile(rel, Client, "id", parts[0]))
@@ -175,7 +226,14 @@ def _classify(root: Path, errors: list) -> list[EncryptedFile]:
                 model, attr = CLIENT_SLOTS[parts[1]]
                 found.append(EncryptedFile(rel, model, attr, parts[0]))
             else:
-                errors.append(RecordError(Source(rel), "", "这里不该有这个文件", "客户文件夹里只能有 client.yaml.age 和 policies/、claims/、interactions/ 下的 .yaml.age 文件"))
+                errors.append(
+                    RecordError(
+                        Source(rel),
+                        "",
+                        "这里不该有这个文件",
+                        "客户文件夹里只能有 client.yaml.age 和 policies/、claims/、interactions/ 下的 .yaml.age 文件",
+                    )
+                )
     return found
 
 
@@ -218,7 +276,14 @@ def load_firm(root: Path, vault: Vault | None) -> tuple[Firm | None, list[Record
     errors: list[RecordError] = []
     firm_path = root / RECORDS / "firm.yaml"
     if not firm_path.is_file():
-        return None, [RecordError(Source("records/firm.yaml"), "", "找不到公司设置文件", "在公司目录里运行；新公司请先 baodan init")]
+        return None, [
+            RecordError(
+                Source("records/firm.yaml"),
+                "",
+                "找不到公司设置文件",
+                "在公司目录里运行；新公司请先 baodan init",
+            )
+        ]
     settings, errs = parse_record(Settings, firm_path.read_text("utf-8"), "records/firm.yaml")
     errors.extend(errs)
     firm = Firm(settings=settings) if settings else None
@@ -268,7 +333,9 @@ def _read_clients(root: Path, vault: Vault, errors: list) -> dict[str, ClientFil
         if record is None:
             continue
         if f.name_attr:
-            expected = f.client_id if f.model is Client else Path(f.rel).name.removesuffix(".yaml.age")
+            expected = (
+                f.client_id if f.model is Client else Path(f.rel).name.removesuffix(".yaml.age")
+            )
             errors.extend(_name_matches(record, f.name_attr, expected, f.rel))
         record._client_id = f.client_id
         if isinstance(record, Client):
@@ -279,7 +346,14 @@ def _read_clients(root: Path, vault: Vault, errors: list) -> dict[str, ClientFil
     for f, record in pending:
         cf = clients.get(f.client_id)
         if cf is None:
-            errors.append(RecordError(Source(f.rel), "", f"客户文件夹 {f.client_id} 里缺少 client.yaml.age", "先建客户（baodan new client），或把文件移到正确的客户文件夹"))
+            errors.append(
+                RecordError(
+                    Source(f.rel),
+                    "",
+                    f"客户文件夹 {f.client_id} 里缺少 client.yaml.age",
+                    "先建客户（baodan new client），或把文件移到正确的客户文件夹",
+                )
+            )
             continue
         getattr(cf, slot_of[type(record)]).append(record)
     for cf in clients.values():

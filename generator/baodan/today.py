@@ -1,4 +1,4 @@
-""""Today" is Shanghai's calendar date, whatever the machine's time zone (CI runs in UTC)."""
+""" "Today" is Shanghai's calendar date, whatever the machine's time zone (CI runs in UTC)."""
 
 from __future__ import annotations
 

@@ -48,7 +48,9 @@ def parse_identities(text: str, origin: str) -> list:
         try:
             return [ssh.Identity.from_buffer(text.encode())]
         except Exception as e:
-            raise BaodanError(f"{origin} 不是可用的 SSH 私钥（{e}）", "请检查文件内容是否完整") from e
+            raise BaodanError(
+                f"{origin} 不是可用的 SSH 私钥（{e}）", "请检查文件内容是否完整"
+            ) from e
     found = []
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
@@ -59,12 +61,16 @@ def parse_identities(text: str, origin: str) -> list:
         except Exception as e:
             raise BaodanError(
                 RecordError(
-                    Source(origin, n), "", "这一行不是 age 私钥（应以 AGE-SECRET-KEY-1 开头）",
+                    Source(origin, n),
+                    "",
+                    "这一行不是 age 私钥（应以 AGE-SECRET-KEY-1 开头）",
                     "身份文件每行一个私钥，# 开头的是注释",
                 )
             ) from e
     if not found:
-        raise BaodanError(f"{origin} 里没有私钥", "身份文件应含一行 AGE-SECRET-KEY-1…，或一个 SSH 私钥")
+        raise BaodanError(
+            f"{origin} 里没有私钥", "身份文件应含一行 AGE-SECRET-KEY-1…，或一个 SSH 私钥"
+        )
     return found
 
 
@@ -105,13 +111,17 @@ def find_identity(root: Path, explicit: Path | None = None) -> IdentitySource:
             raise BaodanError(f"环境变量 BAODAN_IDENTITY 指向的文件不存在：{path}", "请检查路径")
         return IdentitySource(parse_identities(path.read_text(), str(path)), str(path))
     if env_key := os.environ.get("BAODAN_IDENTITY_KEY"):
-        return IdentitySource(parse_identities(env_key, "$BAODAN_IDENTITY_KEY"), "$BAODAN_IDENTITY_KEY")
+        return IdentitySource(
+            parse_identities(env_key, "$BAODAN_IDENTITY_KEY"), "$BAODAN_IDENTITY_KEY"
+        )
     default = default_identity_path()
     if default.is_file():
         return IdentitySource(parse_identities(default.read_text(), str(default)), str(default))
     demo = root / DEMO_IDENTITY_FILE
     if demo.is_file():
-        return IdentitySource(parse_identities(demo.read_text(), str(demo)), DEMO_IDENTITY_FILE, True)
+        return IdentitySource(
+            parse_identities(demo.read_text(), str(demo)), DEMO_IDENTITY_FILE, True
+        )
     raise BaodanError(
         "找不到你的密钥（age 身份）",
         f"用 --identity 文件 指定；或设置 BAODAN_IDENTITY（文件路径）/ BAODAN_IDENTITY_KEY（密钥本身）；"
@@ -126,12 +136,17 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def encrypt(plaintext: bytes, recipients: list) -> bytes:
@@ -151,7 +166,9 @@ def decrypt(ciphertext: bytes, identities: list) -> bytes:
                 "文件加密给了另一把密钥，本公司的记录密钥打不开|"
                 "请用 baodan edit 重新保存它，或向加密它的同事确认"
             ) from e
-        raise ValueError(f"文件已损坏或被截断（{e}）|请从 git 恢复：git checkout -- 文件路径") from e
+        raise ValueError(
+            f"文件已损坏或被截断（{e}）|请从 git 恢复：git checkout -- 文件路径"
+        ) from e
 
 
 @dataclass
@@ -296,7 +313,9 @@ def member_remove(vault: Vault, member: str, progress=None) -> int:
 
 def _write_key_files(keys_dir: Path, members: dict[str, str], record_keys: list) -> None:
     for m, rcpt in members.items():
-        write_atomic(keys_dir / f"{m}.age", encrypt(_key_file_text(record_keys), [parse_recipient(rcpt)]))
+        write_atomic(
+            keys_dir / f"{m}.age", encrypt(_key_file_text(record_keys), [parse_recipient(rcpt)])
+        )
 
 
 def new_identity_file(path: Path) -> str:

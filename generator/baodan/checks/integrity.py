@@ -22,7 +22,9 @@ def check_staff_refs(firm: Firm) -> list[RecordError]:
             errors.append(_err(cf.client, "manager", f"没有员工“{cf.client.manager}”", hint))
         for p in cf.policies:
             if p.intake.received_by not in firm.staff:
-                errors.append(_err(p, "intake.received_by", f"没有员工“{p.intake.received_by}”", hint))
+                errors.append(
+                    _err(p, "intake.received_by", f"没有员工“{p.intake.received_by}”", hint)
+                )
         for c in cf.claims:
             if c.handler not in firm.staff:
                 errors.append(_err(c, "handler", f"没有员工“{c.handler}”", hint))
@@ -35,7 +37,12 @@ def check_staff_refs(firm: Firm) -> list[RecordError]:
 def check_insurer_refs(firm: Firm) -> list[RecordError]:
     known = "、".join(sorted(firm.insurers)) or "（还没有）"
     return [
-        _err(p, "insurer", f"没有保险公司“{p.insurer}”", f"填 records/insurers/ 下已有的编号：{known}")
+        _err(
+            p,
+            "insurer",
+            f"没有保险公司“{p.insurer}”",
+            f"填 records/insurers/ 下已有的编号：{known}",
+        )
         for _, p in firm.policies()
         if p.insurer not in firm.insurers
     ]
@@ -48,15 +55,40 @@ def check_policy_refs(firm: Firm) -> list[RecordError]:
         for c in cf.claims:
             owner = index.get(c.policy)
             if owner is None:
-                errors.append(_err(c, "policy", f"没有登记号为 {c.policy} 的保单", "填这位客户名下保单的登记号"))
+                errors.append(
+                    _err(
+                        c, "policy", f"没有登记号为 {c.policy} 的保单", "填这位客户名下保单的登记号"
+                    )
+                )
             elif owner[0] is not cf:
-                errors.append(_err(c, "policy", f"保单 {c.policy} 不属于这位客户", "理赔记录要放在保单所属客户的文件夹里"))
+                errors.append(
+                    _err(
+                        c,
+                        "policy",
+                        f"保单 {c.policy} 不属于这位客户",
+                        "理赔记录要放在保单所属客户的文件夹里",
+                    )
+                )
         for i in cf.interactions:
             if i.policy and i.policy not in index:
-                errors.append(_err(i, "policy", f"没有登记号为 {i.policy} 的保单", "填已登记保单的登记号，或删去这一行"))
+                errors.append(
+                    _err(
+                        i,
+                        "policy",
+                        f"没有登记号为 {i.policy} 的保单",
+                        "填已登记保单的登记号，或删去这一行",
+                    )
+                )
         for p in cf.policies:
             if p.renewal_of and p.renewal_of not in index:
-                errors.append(_err(p, "renewal_of", f"没有登记号为 {p.renewal_of} 的保单", "填被续保的原保单登记号"))
+                errors.append(
+                    _err(
+                        p,
+                        "renewal_of",
+                        f"没有登记号为 {p.renewal_of} 的保单",
+                        "填被续保的原保单登记号",
+                    )
+                )
     return errors
 
 
@@ -69,9 +101,23 @@ def check_registry_numbers(firm: Firm) -> list[RecordError]:
         if len(policies) > 1:
             others = "、".join(p.path for p in policies)
             for p in policies:
-                errors.append(_err(p, "registry_no", f"登记号 {number} 重复：{others}", "登记号必须唯一；为后登记的一张运行 baodan renumber 换新号"))
+                errors.append(
+                    _err(
+                        p,
+                        "registry_no",
+                        f"登记号 {number} 重复：{others}",
+                        "登记号必须唯一；为后登记的一张运行 baodan renumber 换新号",
+                    )
+                )
         if number in firm.retired_registry_nos:
-            errors.append(_err(policies[0], "registry_no", f"登记号 {number} 已注销过，不能再用", "运行 baodan renumber 为它分配新号"))
+            errors.append(
+                _err(
+                    policies[0],
+                    "registry_no",
+                    f"登记号 {number} 已注销过，不能再用",
+                    "运行 baodan renumber 为它分配新号",
+                )
+            )
     return errors
 
 
@@ -85,7 +131,14 @@ def check_unique_access(firm: Firm) -> list[RecordError]:
                 continue
             value = access.id if attr == "portal" else access.token
             if value in seen:
-                errors.append(_err(cf.client, f"{attr}", f"{label}与客户 {seen[value]} 重复", f"运行 baodan {'portal' if attr == 'portal' else 'feed'} rotate {cf.client.id}"))
+                errors.append(
+                    _err(
+                        cf.client,
+                        f"{attr}",
+                        f"{label}与客户 {seen[value]} 重复",
+                        f"运行 baodan {'portal' if attr == 'portal' else 'feed'} rotate {cf.client.id}",
+                    )
+                )
             seen[value] = cf.client.id
     return errors
 
@@ -96,16 +149,24 @@ def check_dates(firm: Firm) -> list[RecordError]:
     for cf in firm.clients.values():
         for p in cf.policies:
             if p.intake.received_on > now:
-                errors.append(_err(p, "intake.received_on", "接收日期在未来", "填实际接收保单的日期"))
+                errors.append(
+                    _err(p, "intake.received_on", "接收日期在未来", "填实际接收保单的日期")
+                )
         for c in cf.claims:
             if c.reported_on < c.incident_date:
                 errors.append(_err(c, "reported_on", "报案日期早于出险日期", "请核对两个日期"))
             days = [s.on for s in c.stages]
             if days != sorted(days):
-                errors.append(_err(c, "stages", "进度记录的日期没有按时间顺序", "按发生先后排列，最新的放最后"))
+                errors.append(
+                    _err(
+                        c, "stages", "进度记录的日期没有按时间顺序", "按发生先后排列，最新的放最后"
+                    )
+                )
             for m in c.materials:
                 if m.received_on and m.received_on > now:
-                    errors.append(_err(c, "materials", f"材料“{m.item}”的收到日期在未来", "填实际收到的日期"))
+                    errors.append(
+                        _err(c, "materials", f"材料“{m.item}”的收到日期在未来", "填实际收到的日期")
+                    )
     return errors
 
 
@@ -121,7 +182,12 @@ def check_lecture_tags(firm: Firm) -> list[RecordError]:
 
 def check_consent(firm: Firm) -> list[RecordError]:
     return [
-        _err(cf.client, "consent", "没有个人信息处理同意记录（《个人信息保护法》要求）", "请客户签署同意书后补上 consent：签署日期、方式、目的")
+        _err(
+            cf.client,
+            "consent",
+            "没有个人信息处理同意记录（《个人信息保护法》要求）",
+            "请客户签署同意书后补上 consent：签署日期、方式、目的",
+        )
         for cf in firm.clients.values()
         if cf.client.consent is None and cf.client.left_on is None
     ]

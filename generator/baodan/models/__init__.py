@@ -46,6 +46,14 @@ class Firm:
 
 
 __all__ = [
-    "Claim", "Client", "ClientFile", "Firm", "Insurer", "Interaction", "Lecture", "Policy",
-    "Settings", "Staff",
+    "Claim",
+    "Client",
+    "ClientFile",
+    "Firm",
+    "Insurer",
+    "Interaction",
+    "Lecture",
+    "Policy",
+    "Settings",
+    "Staff",
 ]

@@ -44,7 +44,9 @@ def _money(value: Any) -> Decimal:
     if isinstance(value, str):
         value = value.replace(",", "").replace("，", "").strip()
         if not re.fullmatch(r"-?\d+(\.\d{1,2})?", value):
-            raise ValueError(f"金额“{value}”格式不对|写成数字，最多两位小数，例如 500000 或 1234.50")
+            raise ValueError(
+                f"金额“{value}”格式不对|写成数字，最多两位小数，例如 500000 或 1234.50"
+            )
         return Decimal(value)
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
@@ -78,7 +80,9 @@ def _resident_id(value: str) -> str:
     try:
         ric.validate(value)
     except StdnumError:
-        raise ValueError("身份证号校验位不对（最后一位）|多半是某一位录错了，请对照证件逐位核对") from None
+        raise ValueError(
+            "身份证号校验位不对（最后一位）|多半是某一位录错了，请对照证件逐位核对"
+        ) from None
     return value
 
 
@@ -95,10 +99,18 @@ def _uscc(value: str) -> str:
 def _mobile(value: Any) -> str:
     value = str(value).strip().replace(" ", "").replace("-", "")
     if not MOBILE.match(value):
-        raise ValueError("手机号应为 11 位数字，以 1 开头、第二位是 3–9|请核对号码；固定电话请填在 phone 字段")
+        raise ValueError(
+            "手机号应为 11 位数字，以 1 开头、第二位是 3–9|请核对号码；固定电话请填在 phone 字段"
+        )
     return value
 
 
+def _phone(value: Any) -> str:
+    """A landline or hotline; YAML reads 95518 as a number, which is fine here."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+Phone = Annotated[str, BeforeValidator(_phone)]
 ResidentId = Annotated[str, BeforeValidator(_resident_id)]
 USCC = Annotated[str, BeforeValidator(_uscc)]
 Mobile = Annotated[str, BeforeValidator(_mobile)]

@@ -20,7 +20,13 @@ STAGES = {
     "dispute": "纠纷处理",
     "closed": "已结案",
 }
-CLAIM_TYPES = {"medical": "医疗", "accident": "意外", "death": "身故", "property": "财产", "auto": "车险"}
+CLAIM_TYPES = {
+    "medical": "医疗",
+    "accident": "意外",
+    "death": "身故",
+    "property": "财产",
+    "auto": "车险",
+}
 
 
 class Stage(Model):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import USCC, Mobile, Model, Record, ResidentId
+from .base import Phone, USCC, Mobile, Model, Record, ResidentId
 
 RELATIONS = ("本人", "配偶", "子女", "父母", "祖父母", "孙子女", "兄弟姐妹", "雇员", "其他")
 
@@ -39,8 +39,13 @@ class Consent(Model):
 
 
 class Portal(Model):
-    id: str = Field(description="门户页地址中的随机编号（不含个人信息）", pattern=r"^[A-Za-z0-9_-]{16,}$")
-    key: str = Field(description="门户页加密密钥（base64url，≥128 位），放在链接 # 之后", pattern=r"^[A-Za-z0-9_-]{22,}$")
+    id: str = Field(
+        description="门户页地址中的随机编号（不含个人信息）", pattern=r"^[A-Za-z0-9_-]{16,}$"
+    )
+    key: str = Field(
+        description="门户页加密密钥（base64url，≥128 位），放在链接 # 之后",
+        pattern=r"^[A-Za-z0-9_-]{22,}$",
+    )
 
 
 class Feed(Model):
@@ -56,7 +61,7 @@ class Client(Record):
     sex: Literal["男", "女"] | None = None
     birth_date: date | None = Field(None, description="出生日期；不填则从身份证号推出")
     mobile: Mobile | None = None
-    phone: str | None = Field(None, description="固定电话")
+    phone: Phone | None = Field(None, description="固定电话")
     email: str | None = None
     address: str | None = None
     city: str = Field(description="所在城市")
@@ -66,7 +71,9 @@ class Client(Record):
     legal_rep: str | None = Field(None, description="企业法定代表人")
     contacts: list[Contact] = Field([], description="企业联系人")
     earner: bool = Field(False, description="是否家庭主要收入来源（风险评估用）")
-    tier: Literal["A", "B", "C"] = Field("B", description="客户等级：A 重点 / B 普通 / C 一般，决定回访间隔")
+    tier: Literal["A", "B", "C"] = Field(
+        "B", description="客户等级：A 重点 / B 普通 / C 一般，决定回访间隔"
+    )
     since: date = Field(description="成为客户的日期")
     left_on: date | None = Field(None, description="终止服务的日期")
     manager: str = Field(description="客户经理的员工编号")
@@ -91,7 +98,9 @@ class Client(Record):
         if self.birth_date:
             return self.birth_date
         if self.id_number:
-            return date(int(self.id_number[6:10]), int(self.id_number[10:12]), int(self.id_number[12:14]))
+            return date(
+                int(self.id_number[6:10]), int(self.id_number[10:12]), int(self.id_number[12:14])
+            )
         return None
 
     @property

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from pydantic import Field, HttpUrl
 
-from .base import Model, Record
+from .base import Phone, Model, Record
 
 
 class Brand(Model):
-    logo: str | None = Field(None, description="徽标图片，相对 site_templates/docs 的路径，如 assets/logo.svg")
-    primary_color: str = Field("#1f5fa8", pattern=r"^#[0-9a-fA-F]{6}$", description="主色，如 #1f5fa8")
+    logo: str | None = Field(
+        None, description="徽标图片，相对 site_templates/docs 的路径，如 assets/logo.svg"
+    )
+    primary_color: str = Field(
+        "#1f5fa8", pattern=r"^#[0-9a-fA-F]{6}$", description="主色，如 #1f5fa8"
+    )
     accent_color: str = Field("#e0a526", pattern=r"^#[0-9a-fA-F]{6}$", description="强调色")
 
 
 class Contact(Model):
-    phone: str = Field(description="对外联系电话（座机或客服热线）")
+    phone: Phone = Field(description="对外联系电话（座机或客服热线）")
     email: str | None = None
     address: str | None = Field(None, description="办公地址（公开）")
     hours: str | None = Field(None, description="营业时间，如 周一至周五 9:00–17:30")
@@ -36,7 +40,9 @@ class Settings(Record):
     short_name: str | None = Field(None, description="简称")
     slogan: str | None = None
     about: str | None = Field(None, description="公司简介（首页显示）")
-    site_url: HttpUrl | None = Field(None, description="公开网站地址，如 https://baodan.example.com/")
+    site_url: HttpUrl | None = Field(
+        None, description="公开网站地址，如 https://baodan.example.com/"
+    )
     brand: Brand = Brand()
     contact: Contact
     services: list[Service] = []

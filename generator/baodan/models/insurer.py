@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field, HttpUrl, field_validator
 
-from .base import Model, Record
+from .base import Phone, Model, Record
 
 RATINGS = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D")
 
@@ -42,9 +42,7 @@ class Solvency(Model):
 
     @property
     def meets_requirement(self) -> bool:
-        return (
-            self.comprehensive_ratio >= 100 and self.core_ratio >= 50 and self.rating[0] in "AB"
-        )
+        return self.comprehensive_ratio >= 100 and self.core_ratio >= 50 and self.rating[0] in "AB"
 
     def is_stale(self, today: date) -> bool:
         """Older than two quarters: the latest published figures are one quarter behind."""
@@ -56,7 +54,7 @@ class Insurer(Record):
     name: str = Field(description="公司全称")
     short_name: str = Field(description="简称，如 人保财险")
     kind: Literal["人身险", "财产险", "再保险"] = Field(description="人身险或财产险公司")
-    claims_hotline: str = Field(description="理赔报案电话，如 '95518'（加引号）")
+    claims_hotline: Phone = Field(description="理赔报案电话，如 '95518'（加引号）")
     website: HttpUrl | None = None
     service_address: str | None = Field(None, description="本地服务网点地址")
     solvency: list[Solvency] = Field([], description="偿付能力数据，按季度")

@@ -9,8 +9,21 @@ from pydantic import Field
 
 from .base import Model, Record
 
-KINDS = {"consultation": "保险咨询", "visit": "回访", "call": "电话", "greeting": "节日问候", "survey": "满意度调查"}
-CHANNELS = {"phone": "电话", "wechat": "微信", "visit": "上门", "office": "来访", "email": "邮件", "sms": "短信"}
+KINDS = {
+    "consultation": "保险咨询",
+    "visit": "回访",
+    "call": "电话",
+    "greeting": "节日问候",
+    "survey": "满意度调查",
+}
+CHANNELS = {
+    "phone": "电话",
+    "wechat": "微信",
+    "visit": "上门",
+    "office": "来访",
+    "email": "邮件",
+    "sms": "短信",
+}
 
 
 class Survey(Model):

@@ -14,7 +14,13 @@ from .client import RELATIONS
 from .taxonomy import category_choices, taxonomy
 
 REGISTRY_NO = re.compile(r"^BD-\d{4}-[0-9A-HJKMNP-TV-Z]{5}$")
-FREQUENCIES = {"single": "趸交", "annual": "年缴", "semiannual": "半年缴", "quarterly": "季缴", "monthly": "月缴"}
+FREQUENCIES = {
+    "single": "趸交",
+    "annual": "年缴",
+    "semiannual": "半年缴",
+    "quarterly": "季缴",
+    "monthly": "月缴",
+}
 STATUSES = {
     "active": "有效",
     "on_hold": "暂缓（审核异常）",
@@ -48,7 +54,9 @@ class Rider(Model):
 
 
 class Payment(Model):
-    frequency: Literal[tuple(FREQUENCIES)] = Field(description="缴费方式：single 趸交 / annual 年缴 / semiannual / quarterly / monthly")
+    frequency: Literal[tuple(FREQUENCIES)] = Field(
+        description="缴费方式：single 趸交 / annual 年缴 / semiannual / quarterly / monthly"
+    )
     years: int | None = Field(None, ge=1, le=100, description="缴费年期；不填则缴到保险期满")
     method: str | None = Field(None, description="如 银行自动扣款")
 
@@ -107,7 +115,9 @@ class Policy(Record):
     terminates: date | None = Field(None, description="满期日（终身保险不填）")
     riders: list[Rider] = []
     vehicle: Vehicle | None = None
-    insured_property: InsuredProperty | None = Field(None, description="财产标的（企财、家财、工程险必填）")
+    insured_property: InsuredProperty | None = Field(
+        None, description="财产标的（企财、家财、工程险必填）"
+    )
     intake: Intake
     renewal_of: str | None = Field(None, description="续保自哪张保单（登记号）")
     notes: str | None = None
@@ -116,7 +126,9 @@ class Policy(Record):
     @classmethod
     def _registry_no(cls, v: str) -> str:
         if not REGISTRY_NO.match(v):
-            raise ValueError("登记号格式应为 BD-年份-5位编码，如 BD-2026-7K3QX|请用 baodan intake 或 baodan new policy 生成登记号")
+            raise ValueError(
+                "登记号格式应为 BD-年份-5位编码，如 BD-2026-7K3QX|请用 baodan intake 或 baodan new policy 生成登记号"
+            )
         return v
 
     @model_validator(mode="after")
@@ -132,7 +144,9 @@ class Policy(Record):
             raise ValueError("满期日 terminates 早于生效日 effective|请对照保单核对两个日期")
         for need in categories[self.category]["needs"]:
             if not getattr(self, need):
-                raise ValueError(f"{categories[self.category]['name']}必须填写 {need}|见 baodan new policy 生成的模板")
+                raise ValueError(
+                    f"{categories[self.category]['name']}必须填写 {need}|见 baodan new policy 生成的模板"
+                )
         if self.beneficiaries and sum(b.share for b in self.beneficiaries) != 100:
             raise ValueError("受益比例之和应为 100%|请核对每位受益人的 share")
         return self

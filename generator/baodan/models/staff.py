@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Mobile, Record
+from .base import Phone, Mobile, Record
 
 DEPARTMENTS = ("客户服务部", "会计部", "财务部", "理赔部", "管理层")
 
@@ -16,7 +16,7 @@ class Staff(Record):
     name: str
     department: Literal[DEPARTMENTS] = Field(description="部门")
     role: str = Field(description="岗位，如 客户经理、理赔专员")
-    work_phone: str | None = Field(None, description="工作电话（会显示给客户）")
+    work_phone: Phone | None = Field(None, description="工作电话（会显示给客户）")
     work_mobile: Mobile | None = Field(None, description="工作手机（会显示给客户）")
     email: str | None = None
     active: bool = True

@@ -10,7 +10,9 @@ import yaml
 
 @cache
 def taxonomy() -> dict:
-    return yaml.safe_load(resources.files("baodan").joinpath("data/taxonomy.yaml").read_text("utf-8"))
+    return yaml.safe_load(
+        resources.files("baodan").joinpath("data/taxonomy.yaml").read_text("utf-8")
+    )
 
 
 def category_name(code: str) -> str:

@@ -1,0 +1,134 @@
+"""Edit an encrypted record in the user's editor without leaving plaintext behind.
+
+As ``kubectl edit`` does: decrypt to a private temp file, open $VISUAL/$EDITOR, validate on
+save, reopen with the problems as comments at the top while invalid, re-encrypt only when
+changed, and remove the temp file in every case (Ctrl-C included).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import BaodanError, RecordError, Source
+from .records import parse_record
+from .vault import write_atomic
+from .workspace import Workspace, model_for
+
+MARK = "# baodan:"
+
+
+def private_dir() -> str | None:
+    """A RAM-backed folder when the system has one, so plaintext never reaches a disk."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
+def editor_command() -> list[str]:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        editor = "notepad" if sys.platform == "win32" else "vi"
+    return shlex.split(editor, posix=sys.platform != "win32")
+
+
+def strip_marks(text: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith(MARK))
+
+
+def with_marks(text: str, errors: list[RecordError]) -> str:
+    head = [f"{MARK} 这份记录还不能保存，请修改下面的问题后再保存；不改直接关闭则放弃本次修改。\n"]
+    for e in errors:
+        line = f"第 {e.source.line} 行 " if e.source.line else ""
+        field = f"{e.field}：" if e.field else ""
+        hint = f"（{e.hint}）" if e.hint else ""
+        head.append(f"{MARK} {line}{field}{e.message}{hint}\n")
+    return "".join(head) + strip_marks(text)
+
+
+def validate_text(text: str, rel: str, expected_name: str | None = None) -> list[RecordError]:
+    model = model_for(rel)
+    record, errors = parse_record(model, text, rel)
+    if record is not None and expected_name is not None:
+        attr = (
+            "id"
+            if model.__name__ in ("Client", "Claim")
+            else "registry_no"
+            if model.__name__ == "Policy"
+            else None
+        )
+        if attr and getattr(record, attr) != expected_name:
+            errors.append(
+                RecordError(
+                    Source(rel, 1),
+                    attr,
+                    f"{attr} 必须是“{expected_name}”（与文件名一致）",
+                    "不要改这个字段",
+                )
+            )
+    return errors
+
+
+def expected_name(rel: str) -> str | None:
+    parts = rel.split("/")
+    if parts[-1] == "client.yaml.age":
+        return parts[-2]
+    if len(parts) >= 2 and parts[-2] in ("policies", "claims"):
+        return parts[-1].removesuffix(".yaml.age")
+    return None
+
+
+def edit_loop(initial: str, rel: str, run_editor) -> str | None:
+    """Let the user edit until the text is valid. Returns the new text, or None if abandoned
+    or unchanged."""
+    fd, tmp = tempfile.mkstemp(prefix="baodan-", suffix=".yaml", dir=private_dir())
+    path = Path(tmp)
+    try:
+        os.close(fd)
+        os.chmod(path, 0o600)
+        shown = initial
+        while True:
+            path.write_text(shown, encoding="utf-8")
+            run_editor(path)
+            saved = path.read_text(encoding="utf-8")
+            text = strip_marks(saved)
+            if saved == shown:
+                return None  # closed without changes: unchanged, or gave up after errors
+            errors = validate_text(text, rel, expected_name(rel))
+            if not errors:
+                return None if text == strip_marks(initial) else text
+            shown = with_marks(text, errors)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def run_editor(path: Path) -> None:
+    cmd = editor_command() + [str(path)]
+    try:
+        subprocess.run(cmd, check=True)
+    except FileNotFoundError:
+        raise BaodanError(
+            f"找不到编辑器“{cmd[0]}”",
+            "设置环境变量 EDITOR，例如 EDITOR=nano 或 EDITOR='code --wait'",
+        ) from None
+    except subprocess.CalledProcessError as e:
+        raise BaodanError(f"编辑器异常退出（代码 {e.returncode}），记录未修改", "") from None
+
+
+def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=run_editor) -> bool:
+    """Edit (or, with ``initial``, create) one record. True when something was saved."""
+    rel = ws.rel(path)
+    if initial is None:
+        try:
+            initial = ws.vault.decrypt(path.read_bytes()).decode("utf-8")
+        except ValueError as e:
+            message, _, hint = str(e).partition("|")
+            raise BaodanError(f"{rel}：{message}", hint) from None
+    text = edit_loop(initial, rel, editor)
+    if text is None:
+        return False
+    write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))
+    return True

@@ -1,0 +1,144 @@
+"""The `baodan` MkDocs plugin: loads the firm once per build and adds the generated pages.
+
+Pages are ``File.generated(config, uri, content=...)``: rendered in memory, so no decrypted
+text is ever written to a temp folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as opt
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from ..errors import BaodanError, render_errors
+from ..records import load_firm
+from ..today import today
+from ..vault import IdentitySource, find_identity, open_vault
+from ..workspace import DEMO_WARNING
+from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
+from .public_pages import PUBLIC_BUILDERS
+
+log = get_plugin_logger(__name__)
+
+# Set by the CLI so `baodan build -i FILE` decrypts with the identity the user named.
+_identity_override: IdentitySource | None = None
+
+
+def use_identity(source: IdentitySource | None) -> None:
+    global _identity_override
+    _identity_override = source
+
+
+class BaodanConfig(base.Config):
+    enabled = opt.Type(bool, default=True)
+    staff = opt.Type(bool, default=False)
+    records = opt.Optional(opt.Type(str))
+    templates = opt.Optional(opt.Type(str))
+    kb_dir = opt.Type(str, default="kb")
+    portal_dir = opt.Type(str, default="p")
+    calendar_dir = opt.Type(str, default="feeds")
+
+
+class BaodanPlugin(BasePlugin[BaodanConfig]):
+    """Adds the firm's pages, portals and feeds to a Material site."""
+
+    def __init__(self):
+        self.firm = None
+        self.pages: list[GeneratedPage] = []
+        self.stats: dict[str, int] = {}
+
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
+        _quiet_jieba()
+        config_dir = Path(config.config_file_path or ".").resolve().parent
+        root = Path(self.config.records).resolve() if self.config.records else config_dir
+        templates = Path(self.config.templates).resolve() if self.config.templates else TEMPLATES
+        self.firm = self._load(root)
+        settings = self.firm.settings
+        config.site_name = settings.name
+        if settings.site_url and not config.site_url:
+            config.site_url = str(settings.site_url)
+        config.theme.dirs.insert(0, str(templates / "overrides"))
+        config.theme["font"] = False  # no Google Fonts: nothing may load from a third party
+        config.extra_css.append("assets/baodan/site.css")
+        ctx = SiteContext(
+            self.firm, today(), self.config.staff, make_env(templates), options=dict(self.config)
+        )
+        self.pages = self._generate(ctx, templates)
+        if not config.nav:
+            config.nav = _nav(self.pages)
+        return config
+
+    def on_files(self, files: Files, /, *, config) -> Files:
+        if not self.config.enabled:
+            return files
+        for page in self.pages:
+            if files.get_file_from_path(page.uri) is not None:
+                files.remove(files.get_file_from_path(page.uri))
+            files.append(
+                File.generated(config, page.uri, content=page.content, inclusion=page.inclusion)
+            )
+        return files
+
+    def _load(self, root: Path):
+        try:
+            source = _identity_override or find_identity(root)
+            if source.is_demo:
+                log.warning(DEMO_WARNING)
+            firm, errors = load_firm(root, open_vault(root, source))
+        except BaodanError as e:
+            raise PluginError(render_errors(e.errors)) from None
+        if errors:
+            raise PluginError(
+                f"记录有 {len(errors)} 处问题，网站未生成：\n" + render_errors(errors)
+            )
+        return firm
+
+    def _generate(self, ctx: SiteContext, templates: Path) -> list[GeneratedPage]:
+        pages = [
+            GeneratedPage("assets/baodan/site.css", ctx.render("site.css.j2")),
+        ]
+        for builder in PUBLIC_BUILDERS:
+            pages.extend(builder(ctx))
+        self.stats = {"pages": sum(p.uri.endswith(".md") for p in pages), "files": len(pages)}
+        return pages
+
+
+def _quiet_jieba() -> None:
+    # Material's Chinese search segmentation loads jieba, which logs its set-up at INFO.
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+
+
+def _nav(pages: list[GeneratedPage]) -> list:
+    """A nav tree from the pages' nav paths, in the order the builders produced them.
+    A section's index page (kb/index.md) opens its section."""
+    tree: list = []
+    for page in pages:
+        if page.nav is None:
+            continue
+        is_index = page.uri.endswith("/index.md")
+        level = tree
+        for section in page.nav if is_index else page.nav[:-1]:
+            found = next(
+                (
+                    i[section]
+                    for i in level
+                    if isinstance(i, dict) and isinstance(i.get(section), list)
+                ),
+                None,
+            )
+            if found is None:
+                found = []
+                level.append({section: found})
+            level = found
+        level.append(page.uri if is_index else {page.nav[-1]: page.uri})
+    return tree

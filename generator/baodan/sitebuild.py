@@ -1,0 +1,98 @@
+"""Run the MkDocs build for `baodan build` / `baodan serve`, all or nothing.
+
+The build goes to a temp folder beside the target and is swapped in only when complete,
+so a failed build leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from .errors import BaodanError
+from .site.plugin import use_identity
+from .workspace import Workspace
+
+
+def config_file(ws: Workspace, staff: bool) -> Path:
+    path = ws.root / ("mkdocs.staff.yml" if staff else "mkdocs.yml")
+    if not path.is_file():
+        raise BaodanError(
+            f"找不到 {path.name}",
+            "公司目录里应有 mkdocs.yml 和 mkdocs.staff.yml（baodan init 会生成）",
+        )
+    return path
+
+
+def _quiet_mkdocs() -> None:
+    # MkDocs logs each step at INFO; baodan prints its own summary instead.
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+
+
+def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
+    """Build the public (or staff) site; return a one-line summary in Chinese."""
+    cfg_path = config_file(ws, staff)
+    _quiet_mkdocs()
+    use_identity(ws.identity)
+    started = time.perf_counter()
+    probe = load_config(str(cfg_path))
+    target = Path(probe.site_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    try:
+        config = load_config(str(cfg_path), site_dir=str(tmp))
+        if status:
+            with status("正在生成网站……"):
+                build(config)
+        else:
+            build(config)
+        _swap(tmp, target)
+    except MkDocsException as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BaodanError(f"网站生成失败，原来的 {target.name}/ 没有改动：\n{e}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        use_identity(None)
+    stats = config.plugins["baodan"].stats
+    seconds = time.perf_counter() - started
+    where = "员工站（仅限本机，切勿发布）" if staff else "公开站"
+    parts = "，".join(f"{label} {stats[key]}" for key, label in STAT_LABELS if stats.get(key))
+    return f"已生成{where} {target}：{parts}，用时 {seconds:.1f} 秒。"
+
+
+STAT_LABELS = [("pages", "页面"), ("portals", "客户门户"), ("feeds", "日历订阅"), ("files", "文件")]
+
+
+def _swap(new: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def serve_site(ws: Workspace, *, staff: bool, addr: str) -> None:
+    from mkdocs.commands.serve import serve
+
+    use_identity(ws.identity)
+    # mkdocs serve builds into a temp folder; keep it in RAM where the system allows.
+    if Path("/dev/shm").is_dir():
+        os.environ["TMPDIR"] = "/dev/shm"
+        tempfile.tempdir = None
+    serve(
+        config_file=str(config_file(ws, staff)),
+        dev_addr=addr,
+        livereload=True,
+        watch=[str(ws.root / "records")],
+    )

@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from pyrage import x25519
-
 from baodan import vault
+from pyrage import x25519
 
 
 def require_tool(name: str) -> str:

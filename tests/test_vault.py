@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pyrage
 import pytest
+from baodan import vault
+from baodan.errors import BaodanError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from pyrage import x25519
-
-from baodan import vault
-from baodan.errors import BaodanError
 
 from .helpers import require_tool
 
@@ -50,7 +49,9 @@ def test_member_added_can_read_and_removed_member_cannot_read_new_files(tmp_path
             pyrage.decrypt(path.read_bytes(), v.identities)
 
 
-def test_interrupted_rotation_leaves_every_record_readable_and_rerun_finishes(tmp_path, monkeypatch):
+def test_interrupted_rotation_leaves_every_record_readable_and_rerun_finishes(
+    tmp_path, monkeypatch
+):
     me, v = _firm(tmp_path)
     other = x25519.Identity.generate()
     vault.member_add(v, "other", str(other.to_public()))
@@ -70,7 +71,9 @@ def test_interrupted_rotation_leaves_every_record_readable_and_rerun_finishes(tm
 
         monkeypatch.setattr(vault, "write_atomic", crashing_write)
         try:
-            vault.member_remove(vault.open_vault(tmp_path, vault.IdentitySource([me], "t")), "removed")
+            vault.member_remove(
+                vault.open_vault(tmp_path, vault.IdentitySource([me], "t")), "removed"
+            )
             finished = True
         except KeyboardInterrupt:
             finished = False
@@ -85,7 +88,11 @@ def test_interrupted_rotation_leaves_every_record_readable_and_rerun_finishes(tm
         with pytest.raises(BaodanError):
             vault.open_vault(tmp_path, vault.IdentitySource([removed], "t"))
         # Put the removed member back for the next crash point.
-        vault.member_add(vault.open_vault(tmp_path, vault.IdentitySource([me], "t")), "removed", str(removed.to_public()))
+        vault.member_add(
+            vault.open_vault(tmp_path, vault.IdentitySource([me], "t")),
+            "removed",
+            str(removed.to_public()),
+        )
         crash_points += 1
     assert crash_points > 5  # the loop really crashed at many points
 
@@ -93,9 +100,15 @@ def test_interrupted_rotation_leaves_every_record_readable_and_rerun_finishes(tm
 def test_ssh_ed25519_identity_opens_the_firm(tmp_path):
     key = ed25519.Ed25519PrivateKey.generate()
     private = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.OpenSSH,
+        serialization.NoEncryption(),
     ).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+        .decode()
+    )
     me, v = _firm(tmp_path)
     vault.member_add(v, "ssh-user", public + " user@host")
     ssh_ids = vault.parse_identities(private, "id_ed25519")
@@ -109,10 +122,17 @@ def test_reference_age_cli_reads_ours_and_we_read_its(tmp_path):
     key_file.write_text(f"{ident}\n")
     ours = vault.encrypt(b"policy: ours\n", [ident.to_public()])
     (tmp_path / "ours.age").write_bytes(ours)
-    result = subprocess.run([age, "-d", "-i", str(key_file), str(tmp_path / "ours.age")], capture_output=True, check=True)
+    result = subprocess.run(
+        [age, "-d", "-i", str(key_file), str(tmp_path / "ours.age")],
+        capture_output=True,
+        check=True,
+    )
     assert result.stdout == b"policy: ours\n"
     theirs = subprocess.run(
-        [age, "-a", "-r", str(ident.to_public())], input=b"policy: theirs\n", capture_output=True, check=True
+        [age, "-a", "-r", str(ident.to_public())],
+        input=b"policy: theirs\n",
+        capture_output=True,
+        check=True,
     ).stdout
     assert vault.decrypt(theirs, [ident]) == b"policy: theirs\n"
 

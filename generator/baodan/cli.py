@@ -67,7 +67,7 @@ def open_workspace(root: Path | None, identity: Path | None) -> Workspace:
 def fail(e: BaodanError) -> None:
     err.print(f"[red]错误[/]（共 {len(e.errors)} 处）：", highlight=False)
     err.print(render_errors(e.errors), highlight=False, markup=False)
-    raise typer.Exit(1)
+    sys.exit(1)
 
 
 def main() -> None:
@@ -370,4 +370,13 @@ def init(
 
     created = init_firm(folder, name=name, member=member, recipient=recipient, identity=identity)
     for line in created:
+        out.print(line)
+
+
+@app.command()
+def demo(folder: Annotated[Path, typer.Argument(help="目录")] = Path(".")) -> None:
+    """生成（或重新生成）演示公司：虚构客户，用 DEMO-IDENTITY.txt 加密。"""
+    from .scaffold import make_demo_firm
+
+    for line in make_demo_firm(folder.resolve()):
         out.print(line)

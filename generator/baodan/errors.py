@@ -22,9 +22,10 @@ class RecordError(NamedTuple):
 
     def render(self) -> str:
         where = f"{self.source.file}:{self.source.line}" if self.source.line else self.source.file
-        field = f" 字段 {self.field}:" if self.field else ""
+        where = "" if where.startswith("<") else f"{where}: "
+        field = f"字段 {self.field}: " if self.field else ""
         hint = f"\n    处理办法：{self.hint}" if self.hint else ""
-        return f"{where}:{field} {self.message}{hint}"
+        return f"{where}{field}{self.message}{hint}"
 
 
 class BaodanError(Exception):

@@ -91,3 +91,29 @@ def init_firm(
         "下一步：编辑 records/firm.yaml，运行 baodan check，然后 git add -A && git commit。",
     ]
     return notes
+
+
+DEMO_IDENTITY_HEADER = """\
+# DEMO IDENTITY: NOT SECRET. It decrypts only the fictional demo firm committed with baodan.
+# Never encrypt real client data to it; `baodan build` warns whenever it is used.
+"""
+
+
+def make_demo_firm(root: Path) -> list[str]:
+    """(Re)generate the committed demo firm: fictional clients encrypted to the demo identity."""
+    from pyrage import x25519
+
+    from . import demo
+    from .vault import DEMO_IDENTITY_FILE, KEYS_DIR, IdentitySource, open_vault
+
+    key_file = root / DEMO_IDENTITY_FILE
+    if key_file.is_file():
+        identity = parse_identities(key_file.read_text(), str(key_file))[0]
+    else:
+        identity = x25519.Identity.generate()
+        key_file.write_text(f"{DEMO_IDENTITY_HEADER}{identity}\n")
+    if not (root / KEYS_DIR / "demo.age").is_file():
+        init_keys(root, "demo", str(identity.to_public()))
+    record_key = open_vault(root, IdentitySource([identity], str(key_file), True)).recipient()
+    demo.generate(root, demo.DEMO, record_key, replace=True)
+    return [f"已生成演示公司（数据全部虚构），用 {DEMO_IDENTITY_FILE} 解密。"]

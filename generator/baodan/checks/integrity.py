@@ -155,13 +155,15 @@ def check_dates(firm: Firm) -> list[RecordError]:
         for c in cf.claims:
             if c.reported_on < c.incident_date:
                 errors.append(_err(c, "reported_on", "报案日期早于出险日期", "请核对两个日期"))
-            days = [s.on for s in c.stages]
+            days = [s.date for s in c.stages]
             if days != sorted(days):
                 errors.append(
                     _err(
                         c, "stages", "进度记录的日期没有按时间顺序", "按发生先后排列，最新的放最后"
                     )
                 )
+            if days and days[-1] > now:
+                errors.append(_err(c, "stages", "进度记录的日期在未来", "只记录已经发生的进度"))
             for m in c.materials:
                 if m.received_on and m.received_on > now:
                     errors.append(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -68,21 +67,24 @@ Money = Annotated[Decimal, BeforeValidator(_money), AfterValidator(_non_negative
 
 
 def _resident_id(value: str) -> str:
+    """GB 11643-1999: 18 characters, a real birth date not in the future, the check character.
+    The area code is not checked against the year it existed: older real IDs keep codes
+    that were later renamed (stdnum's validate() would reject them)."""
+    from ..today import today
+
     value = str(value).strip().upper()
-    if len(value) != 18:
-        raise ValueError(f"身份证号应为 18 位，现在是 {len(value)} 位|请对照证件重新录入")
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        raise ValueError(
+            f"身份证号应为 18 位（最后一位可以是 X），现在是“{value}”|请对照证件重新录入"
+        )
     try:
         birth = ric.get_birth_date(value)
     except StdnumError:
         raise ValueError("身份证号中的出生日期不是有效日期|请对照证件重新录入第 7–14 位") from None
-    if birth > date.today():
+    if birth > today():
         raise ValueError("身份证号中的出生日期在未来|请对照证件重新录入第 7–14 位")
-    try:
-        ric.validate(value)
-    except StdnumError:
-        raise ValueError(
-            "身份证号校验位不对（最后一位）|多半是某一位录错了，请对照证件逐位核对"
-        ) from None
+    if ric.calc_check_digit(value) != value[-1]:
+        raise ValueError("身份证号校验位不对（最后一位）|多半是某一位录错了，请对照证件逐位核对")
     return value
 
 

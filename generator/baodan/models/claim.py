@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field
@@ -31,13 +31,13 @@ CLAIM_TYPES = {
 
 class Stage(Model):
     stage: Literal[tuple(STAGES)]
-    on: date
+    date: dt.date
     note: str | None = None
 
 
 class Material(Model):
     item: str = Field(description="材料名称，如 病历")
-    received_on: date | None = Field(None, description="收到日期；未收到不填")
+    received_on: dt.date | None = Field(None, description="收到日期；未收到不填")
     required: bool = True
 
 
@@ -45,8 +45,8 @@ class Claim(Record):
     id: str = Field(description="理赔编号，与文件名相同")
     policy: str = Field(description="保单登记号")
     type: Literal[tuple(CLAIM_TYPES)]
-    incident_date: date
-    reported_on: date
+    incident_date: dt.date
+    reported_on: dt.date
     description: str | None = None
     amount_claimed: Money | None = None
     amount_paid: Money | None = None

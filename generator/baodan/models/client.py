@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Phone, USCC, Mobile, Model, Record, ResidentId
+from .base import USCC, Mobile, Model, Phone, Record, ResidentId
 
 RELATIONS = ("本人", "配偶", "子女", "父母", "祖父母", "孙子女", "兄弟姐妹", "雇员", "其他")
 

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field, HttpUrl, field_validator
 
-from .base import Phone, Model, Record
+from .base import Model, Phone, Record
 
 RATINGS = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D")
 

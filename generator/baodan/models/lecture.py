@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, PrivateAttr

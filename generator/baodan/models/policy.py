@@ -143,6 +143,8 @@ class Policy(Record):
         if self.terminates and self.terminates < self.effective:
             raise ValueError("满期日 terminates 早于生效日 effective|请对照保单核对两个日期")
         for need in categories[self.category]["needs"]:
+            if need == "beneficiaries" and self.statutory_beneficiary:
+                continue  # 受益人为法定: no named beneficiaries needed
             if not getattr(self, need):
                 raise ValueError(
                     f"{categories[self.category]['name']}必须填写 {need}|见 baodan new policy 生成的模板"

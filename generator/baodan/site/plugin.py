@@ -19,8 +19,8 @@ from ..records import load_firm
 from ..today import today
 from ..vault import IdentitySource, find_identity, open_vault
 from ..workspace import DEMO_WARNING
+from .builders import PUBLIC_BUILDERS, STAFF_BUILDERS
 from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
-from .public_pages import PUBLIC_BUILDERS
 
 log = get_plugin_logger(__name__)
 
@@ -65,11 +65,14 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             config.site_url = str(settings.site_url)
         config.theme.dirs.insert(0, str(templates / "overrides"))
         config.theme["font"] = False  # no Google Fonts: nothing may load from a third party
+        if settings.brand.logo:
+            config.theme["logo"] = settings.brand.logo
+            config.theme["favicon"] = settings.brand.logo
         config.extra_css.append("assets/baodan/site.css")
         ctx = SiteContext(
             self.firm, today(), self.config.staff, make_env(templates), options=dict(self.config)
         )
-        self.pages = self._generate(ctx, templates)
+        self.pages = self._generate(ctx)
         if not config.nav:
             config.nav = _nav(self.pages)
         return config
@@ -88,7 +91,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def _load(self, root: Path):
         try:
             source = _identity_override or find_identity(root)
-            if source.is_demo:
+            if source.is_demo and _identity_override is None:  # the CLI has warned already
                 log.warning(DEMO_WARNING)
             firm, errors = load_firm(root, open_vault(root, source))
         except BaodanError as e:
@@ -99,11 +102,11 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             )
         return firm
 
-    def _generate(self, ctx: SiteContext, templates: Path) -> list[GeneratedPage]:
+    def _generate(self, ctx: SiteContext) -> list[GeneratedPage]:
         pages = [
             GeneratedPage("assets/baodan/site.css", ctx.render("site.css.j2")),
         ]
-        for builder in PUBLIC_BUILDERS:
+        for builder in PUBLIC_BUILDERS + (STAFF_BUILDERS if ctx.staff else []):
             pages.extend(builder(ctx))
         self.stats = {"pages": sum(p.uri.endswith(".md") for p in pages), "files": len(pages)}
         return pages

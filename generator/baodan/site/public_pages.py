@@ -49,6 +49,3 @@ def knowledge_base(ctx: SiteContext) -> list[GeneratedPage]:
             )
         )
     return pages
-
-
-PUBLIC_BUILDERS = [firm_pages, knowledge_base]

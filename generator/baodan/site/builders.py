@@ -1,0 +1,11 @@
+"""Which page builders make each build. A builder is a function SiteContext -> list[GeneratedPage]."""
+
+from __future__ import annotations
+
+from .public_pages import firm_pages, knowledge_base
+
+# The public build: deployable, so only public content or ciphertext.
+PUBLIC_BUILDERS = [firm_pages, knowledge_base]
+
+# The staff build adds these to the public pages; it is never deployed.
+STAFF_BUILDERS: list = []

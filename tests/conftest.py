@@ -1,0 +1,65 @@
+"""Fixtures: a small generated firm in a temp dir with a throwaway key, and the committed demo."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from baodan import demo, vault
+from pyrage import x25519
+
+REPO = Path(__file__).resolve().parents[1]
+SMALL = demo.FirmSize(clients=8, policies=30, claims=4, interactions=12, insurers=5)
+
+
+@dataclass
+class FirmDir:
+    root: Path
+    identity_file: Path
+    identity: x25519.Identity
+
+    @property
+    def identities(self) -> list:
+        return [self.identity]
+
+    def vault(self) -> vault.Vault:
+        return vault.open_vault(self.root, vault.IdentitySource([self.identity], "test"))
+
+
+def make_firm(folder: Path, size: demo.FirmSize = SMALL, seed: int = 7) -> FirmDir:
+    """A complete firm folder: generated records, the repo's lectures and site config."""
+    ident = x25519.Identity.generate()
+    vault.init_keys(folder, "tester", str(ident.to_public()))
+    record_key = vault.open_vault(folder, vault.IdentitySource([ident], "test")).recipient()
+    demo.generate(folder, size, record_key, seed=seed)
+    for name in ("mkdocs.yml", "mkdocs.staff.yml"):
+        shutil.copy(REPO / name, folder / name)
+    shutil.copytree(REPO / "records/lectures", folder / "records/lectures", dirs_exist_ok=True)
+    shutil.copytree(REPO / "records/public", folder / "records/public", dirs_exist_ok=True)
+    key = folder.parent / f"{folder.name}.identity.txt"
+    key.write_text(f"# throwaway test identity\n{ident}\n")
+    return FirmDir(folder, key, ident)
+
+
+@pytest.fixture(scope="session")
+def firm_template(tmp_path_factory) -> FirmDir:
+    return make_firm(tmp_path_factory.mktemp("template") / "firm")
+
+
+@pytest.fixture
+def firm(firm_template, tmp_path, monkeypatch) -> FirmDir:
+    """A fresh copy of the small firm per test; the CLI finds its key through BAODAN_IDENTITY."""
+    root = tmp_path / "firm"
+    shutil.copytree(firm_template.root, root)
+    monkeypatch.setenv("BAODAN_IDENTITY", str(firm_template.identity_file))
+    monkeypatch.delenv("BAODAN_IDENTITY_KEY", raising=False)
+    monkeypatch.chdir(root)
+    return FirmDir(root, firm_template.identity_file, firm_template.identity)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch):
+    """Tests see a fixed Shanghai date unless they set their own."""
+    monkeypatch.setenv("BAODAN_TODAY", "2026-11-27")

@@ -1,0 +1,177 @@
+"""`baodan check`: passes on a good firm; on each kind of bad input, names file and field in
+Chinese, exits 1 and changes nothing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .helpers import read_record, run_cli, tree_digest, write_record
+
+
+def _a_policy(firm) -> str:
+    path = sorted(firm.root.glob("records/clients/*/policies/*.yaml.age"))[0]
+    return path.relative_to(firm.root).as_posix()
+
+
+def _a_client(firm) -> str:
+    """The first client who is a person (the bad-ID cases need an id_number)."""
+    for path in sorted(firm.root.glob("records/clients/*/client.yaml.age")):
+        rel = path.relative_to(firm.root).as_posix()
+        if "kind: person" in read_record(firm.root, rel, firm.identities):
+            return rel
+    raise AssertionError("no person among the fixture's clients")
+
+
+def _replace_line(text: str, key: str, new_line: str) -> str:
+    pattern = re.compile(rf"^{key}:.*$", re.M)
+    assert pattern.search(text), f"{key} not in record"
+    return pattern.sub(new_line, text, count=1)
+
+
+def test_check_passes_and_counts(firm, capsys):
+    code, out, err = run_cli(capsys, "check")
+    assert code == 0, err
+    assert "检查通过" in out and "客户 8" in out and "保单 30" in out
+
+
+EDITS = {
+    "broken_yaml": (
+        "policy",
+        lambda t: t.replace("product:", "product: [未闭合", 1),
+        "YAML 格式错误",
+        "",
+    ),
+    "unknown_field": ("policy", lambda t: t + "produkt: 拼错的字段\n", "不认识的字段", "produkt"),
+    "wrong_type": (
+        "policy",
+        lambda t: _replace_line(t, "effective", "effective: 明年"),
+        "应为日期",
+        "effective",
+    ),
+    "bad_id_number": (
+        "client",
+        lambda t: _replace_line(t, "id_number", "id_number: '110105194912310021'"),
+        "校验位",
+        "id_number",
+    ),
+    "bad_mobile": (
+        "client",
+        lambda t: _replace_line(t, "mobile", "mobile: '1234567'"),
+        "手机号",
+        "mobile",
+    ),
+    "money_3_decimals": (
+        "policy",
+        lambda t: _replace_line(t, "premium", "premium: 1234.567"),
+        "金额",
+        "premium",
+    ),
+    "money_exponent": (
+        "policy",
+        lambda t: _replace_line(t, "sum_insured", "sum_insured: 1e5"),
+        "金额",
+        "sum_insured",
+    ),
+    "ends_before_start": (
+        "policy",
+        lambda t: _replace_line(
+            _replace_line(t, "effective", "effective: 2026-05-01"),
+            "terminates",
+            "terminates: 2026-04-30",
+        ),
+        "满期日",
+        "",
+    ),
+    "unknown_insurer": (
+        "policy",
+        lambda t: _replace_line(t, "insurer", "insurer: no-such-insurer"),
+        "没有保险公司",
+        "insurer",
+    ),
+    "unknown_staff": (
+        "client",
+        lambda t: _replace_line(t, "manager", "manager: nobody"),
+        "没有员工",
+        "manager",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EDITS))
+def test_bad_record_is_reported_with_file_and_field(firm, capsys, case):
+    kind, edit, message, field = EDITS[case]
+    rel = _a_policy(firm) if kind == "policy" else _a_client(firm)
+    text = read_record(firm.root, rel, firm.identities)
+    write_record(firm.root, rel, edit(text), firm.identities)
+    before = tree_digest(firm.root)
+    code, out, err = run_cli(capsys, "check")
+    assert code == 1
+    assert rel in err and message in err
+    if field:
+        assert f"字段 {field}" in err
+    assert "处理办法" in err or case == "broken_yaml"
+    assert tree_digest(firm.root) == before
+
+
+def test_duplicate_registry_number_is_reported(firm, capsys):
+    rel = _a_policy(firm)
+    other_client = sorted(firm.root.glob("records/clients/*/client.yaml.age"))[-1].parent
+    copy = other_client / "policies" / Path(rel).name
+    copy.parent.mkdir(exist_ok=True)
+    copy.write_bytes((firm.root / rel).read_bytes())
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and "重复" in err and Path(rel).stem.removesuffix(".yaml") in err
+
+
+def test_record_encrypted_to_another_key(firm, capsys):
+    from baodan import vault
+    from pyrage import x25519
+
+    rel = _a_policy(firm)
+    stranger = x25519.Identity.generate().to_public()
+    (firm.root / rel).write_bytes(vault.encrypt(b"registry_no: x\n", [stranger]))
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and rel in err and "另一把密钥" in err
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not_age"])
+def test_damaged_age_file(firm, capsys, damage):
+    rel = _a_policy(firm)
+    data = (firm.root / rel).read_bytes()
+    (firm.root / rel).write_bytes(
+        data[: len(data) // 2] if damage == "truncated" else b"just: text\n"
+    )
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and rel in err
+    assert ("截断" in err) if damage == "truncated" else ("不是 age 加密文件" in err)
+
+
+def test_plaintext_record_where_encrypted_belongs(firm, capsys):
+    rel = _a_policy(firm)
+    plain = firm.root / rel.removesuffix(".age")
+    plain.write_text(read_record(firm.root, rel, firm.identities))
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and plain.relative_to(firm.root).as_posix() in err and "明文" in err
+
+
+def test_no_identity_found(firm, capsys, monkeypatch, tmp_path):
+    from baodan import vault
+
+    monkeypatch.delenv("BAODAN_IDENTITY")
+    monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "absent.txt")
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and "找不到你的密钥" in err and "--identity" in err
+
+
+def test_unknown_client_reference_in_claim(firm, capsys):
+    claim = sorted(firm.root.glob("records/clients/*/claims/*.yaml.age"))[0]
+    rel = claim.relative_to(firm.root).as_posix()
+    text = read_record(firm.root, rel, firm.identities)
+    write_record(
+        firm.root, rel, _replace_line(text, "policy", "policy: BD-2020-ZZZZZ"), firm.identities
+    )
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and rel in err and "BD-2020-ZZZZZ" in err

@@ -26,6 +26,7 @@ from .models import (
     Policy,
     Settings,
     Staff,
+    Task,
 )
 from .vault import Vault, decrypt
 
@@ -37,6 +38,7 @@ CLIENT_SLOTS: dict[str, tuple[type[BaseModel], str | None]] = {
     "policies": (Policy, "registry_no"),
     "claims": (Claim, "id"),
     "interactions": (Interaction, None),
+    "tasks": (Task, "id"),
 }
 
 # Pydantic error types in plain Chinese: (message, hint).
@@ -231,7 +233,7 @@ def _classify(root: Path, errors: list) -> list[EncryptedFile]:
                         Source(rel),
                         "",
                         "这里不该有这个文件",
-                        "客户文件夹里只能有 client.yaml.age 和 policies/、claims/、interactions/ 下的 .yaml.age 文件",
+                        "客户文件夹里只能有 client.yaml.age，以及 " + "、".join(f"{s}/" for s in CLIENT_SLOTS) + " 下的 .yaml.age 文件",
                     )
                 )
     return found
@@ -342,7 +344,7 @@ def _read_clients(root: Path, vault: Vault, errors: list) -> dict[str, ClientFil
             clients[f.client_id] = ClientFile(record)
         else:
             pending.append((f, record))
-    slot_of = {Policy: "policies", Claim: "claims", Interaction: "interactions"}
+    slot_of = {model: slot for slot, (model, _) in CLIENT_SLOTS.items()}
     for f, record in pending:
         cf = clients.get(f.client_id)
         if cf is None:
@@ -360,4 +362,5 @@ def _read_clients(root: Path, vault: Vault, errors: list) -> dict[str, ClientFil
         cf.policies.sort(key=lambda p: (p.effective, p.registry_no))
         cf.claims.sort(key=lambda c: (c.reported_on, c.id))
         cf.interactions.sort(key=lambda i: (i.date, i.path))
+        cf.tasks.sort(key=lambda t: (t.created, t.id))
     return dict(sorted(clients.items()))

@@ -31,6 +31,9 @@ def check_staff_refs(firm: Firm) -> list[RecordError]:
         for i in cf.interactions:
             if i.staff not in firm.staff:
                 errors.append(_err(i, "staff", f"没有员工“{i.staff}”", hint))
+        for t in cf.tasks:
+            if t.owner and t.owner not in firm.staff:
+                errors.append(_err(t, "owner", f"没有员工“{t.owner}”", hint))
     return errors
 
 

@@ -12,6 +12,7 @@ from .interaction import Interaction
 from .lecture import Lecture
 from .policy import Policy
 from .staff import Staff
+from .task import Task
 
 
 @dataclass
@@ -22,6 +23,7 @@ class ClientFile:
     policies: list[Policy] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     interactions: list[Interaction] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
 
 
 @dataclass

@@ -71,7 +71,7 @@ MESSAGES = {
 }
 
 
-def _translate(err: dict) -> tuple[str, str]:
+def translate_error(err: dict) -> tuple[str, str]:
     kind = err["type"]
     if kind == "value_error":
         text = str(err["ctx"]["error"])
@@ -100,6 +100,14 @@ def _field(loc: tuple) -> str:
 
 def parse_record(model: type[BaseModel], text: str, rel: str, extra_errors=None):
     """Parse and validate one record's YAML. Returns (record or None, errors)."""
+    data, errors = load_mapping(text, rel)
+    if data is None:
+        return None, errors
+    return validate_data(model, data, text, rel)
+
+
+def load_mapping(text: str, rel: str) -> tuple[dict | None, list[RecordError]]:
+    """A record's YAML as a mapping, or the Chinese reason it is not one."""
     try:
         data = yamlio.load(text)
     except yamlio.YamlError as e:
@@ -115,13 +123,18 @@ def parse_record(model: type[BaseModel], text: str, rel: str, extra_errors=None)
         return None, [
             RecordError(Source(rel, 1), "", "记录应是一组 字段: 值", "参考 baodan new 生成的模板")
         ]
+    return data, []
+
+
+def validate_data(model: type[BaseModel], data: dict, text: str, rel: str):
+    """Validate parsed YAML; errors carry the line of the field in ``text``."""
     try:
         record = model.model_validate(data)
     except ValidationError as e:
         errors = []
         for err in e.errors(include_url=False):
             loc = tuple(err["loc"])
-            message, hint = _translate(err)
+            message, hint = translate_error(err)
             errors.append(
                 RecordError(Source(rel, yamlio.line_of(text, loc)), _field(loc), message, hint)
             )
@@ -199,13 +212,14 @@ class EncryptedFile:
     client_id: str
 
 
-def _classify(root: Path, errors: list) -> list[EncryptedFile]:
-    """Every file under records/clients/ must be an encrypted record in a known slot."""
+def _classify(root: Path, errors: list, only: str | None = None) -> list[EncryptedFile]:
+    """Every file under records/clients/ (or one client's folder) must be an encrypted record
+    in a known slot."""
     base = root / RECORDS / "clients"
     found = []
     if not base.is_dir():
         return found
-    for dirpath, _dirs, files in os.walk(base):
+    for dirpath, _dirs, files in os.walk(base / only if only else base):
         here = Path(dirpath)
         for name in sorted(files):
             if name == ".gitkeep":
@@ -233,7 +247,9 @@ def _classify(root: Path, errors: list) -> list[EncryptedFile]:
                         Source(rel),
                         "",
                         "这里不该有这个文件",
-                        "客户文件夹里只能有 client.yaml.age，以及 " + "、".join(f"{s}/" for s in CLIENT_SLOTS) + " 下的 .yaml.age 文件",
+                        "客户文件夹里只能有 client.yaml.age，以及 "
+                        + "、".join(f"{s}/" for s in CLIENT_SLOTS)
+                        + " 下的 .yaml.age 文件",
                     )
                 )
     return found
@@ -320,8 +336,19 @@ def _read_retired(root: Path, errors: list) -> set[str]:
     return {str(item["registry_no"]) if isinstance(item, dict) else str(item) for item in data}
 
 
-def _read_clients(root: Path, vault: Vault, errors: list) -> dict[str, ClientFile]:
-    files = _classify(root, errors)
+def load_client(
+    root: Path, vault: Vault, client_id: str
+) -> tuple[ClientFile | None, list[RecordError]]:
+    """One client's folder, for a command that changes that client's records."""
+    errors: list[RecordError] = []
+    clients = _read_clients(Path(root), vault, errors, only=client_id)
+    return clients.get(client_id), errors
+
+
+def _read_clients(
+    root: Path, vault: Vault, errors: list, only: str | None = None
+) -> dict[str, ClientFile]:
+    files = _classify(root, errors, only)
     plaintexts = decrypt_all([(root / f.rel).read_bytes() for f in files], vault.identities)
     clients: dict[str, ClientFile] = {}
     pending: list[tuple[EncryptedFile, BaseModel]] = []

@@ -77,19 +77,26 @@ def model_for(rel: str):
     raise BaodanError(f"{rel} 不在记录的位置上", "客户记录放在 records/clients/<客户编号>/ 下")
 
 
-def used_registry_numbers(root: Path) -> set[str]:
-    """Numbers in use or retired. File names carry the number, so nothing is decrypted."""
+def retired_registry_numbers(root: Path) -> set[str]:
+    """Numbers listed in records/retired.yaml: never handed out again."""
     import yaml
 
+    retired = root / RETIRED_FILE
+    if not retired.is_file():
+        return set()
+    return {
+        str(item["registry_no"]) if isinstance(item, dict) else str(item)
+        for item in yaml.safe_load(retired.read_text("utf-8")) or []
+    }
+
+
+def used_registry_numbers(root: Path) -> set[str]:
+    """Numbers in use or retired. File names carry the number, so nothing is decrypted."""
     used = {
         p.name.removesuffix(".yaml.age")
         for p in (root / RECORDS / "clients").glob("*/policies/*.yaml.age")
     }
-    retired = root / RETIRED_FILE
-    if retired.is_file():
-        for item in yaml.safe_load(retired.read_text("utf-8")) or []:
-            used.add(str(item["registry_no"]) if isinstance(item, dict) else str(item))
-    return used
+    return used | retired_registry_numbers(root)
 
 
 def allocate_registry_no(root: Path, year: int, rng=secrets) -> str:
@@ -113,3 +120,7 @@ def new_client_id() -> str:
 
 def new_claim_id() -> str:
     return f"cl-{secrets.token_hex(4)}"
+
+
+def new_task_id() -> str:
+    return f"t-{secrets.token_hex(4)}"

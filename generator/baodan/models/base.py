@@ -142,3 +142,13 @@ def mask_policy_no(value: str | None) -> str:
     if not value:
         return ""
     return "*" * max(len(value) - 4, 0) + value[-4:]
+
+
+def yuan(value) -> str:
+    """Money as people read it: 500000 → 50万元, 1234.5 → 1,234.50元."""
+    if value is None:
+        return ""
+    if value >= 10000 and value % 100 == 0:
+        wan = value / 10000
+        return f"{wan.normalize():f}万元"
+    return f"{value:,.2f}元"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .base import Model, Record
 
@@ -15,7 +15,10 @@ KINDS = {
     "call": "电话",
     "greeting": "节日问候",
     "survey": "满意度调查",
+    "renewal": "续保联系",
 }
+# What the client said when contacted about renewing (kind: renewal).
+INTENTIONS = {"renew": "愿意续保", "decline": "不再续保", "undecided": "尚未决定"}
 CHANNELS = {
     "phone": "电话",
     "wechat": "微信",
@@ -41,4 +44,17 @@ class Interaction(Record):
     summary: str
     policy: str | None = Field(None, description="相关保单登记号")
     follow_up: dt.date | None = Field(None, description="下次跟进日期")
+    intention: Literal[tuple(INTENTIONS)] | None = Field(
+        None,
+        description="续保意向（kind 为 renewal 时填）：renew 愿意续保 / decline 不再续保 / "
+        "undecided 尚未决定；没联系上或客户没表态就不填",
+    )
     survey: Survey | None = None
+
+    @model_validator(mode="after")
+    def _renewal(self) -> Interaction:
+        if self.kind == "renewal" and not self.policy:
+            raise ValueError("续保联系要写是哪张保单 policy|填保单登记号，如 BD-2026-7K3QX")
+        if self.intention and self.kind != "renewal":
+            raise ValueError("只有续保联系（kind: renewal）才填 intention|改 kind 或删去 intention")
+        return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from datetime import date
 from decimal import Decimal
@@ -9,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import USCC, Model, Money, Record, ResidentId
+from .base import USCC, Mobile, Model, Money, Phone, Record, ResidentId
 from .client import RELATIONS
 from .taxonomy import category_choices, taxonomy
 
@@ -38,6 +39,8 @@ class Party(Model):
     relation: Literal[RELATIONS] = Field("本人", description="与客户的关系")
     id_number: ResidentId | None = None
     uscc: USCC | None = None
+    mobile: Mobile | None = Field(None, description="保单上印的联系电话")
+    address: str | None = Field(None, description="保单上印的地址")
 
 
 class Beneficiary(Model):
@@ -96,6 +99,57 @@ class Intake(Model):
         return self
 
 
+class AuditItem(Model):
+    """One line of the intake checklist (data/audit_checklists.yaml) and how it went."""
+
+    item: str = Field(description="检查项编号，见 data/audit_checklists.yaml")
+    ok: bool = Field(description="true 通过 / false 异常")
+    note: str | None = Field(None, description="异常说明或检查结果")
+
+
+class Audit(Model):
+    """The intake audit (初步审核): who checked the policy, when, item by item."""
+
+    date: dt.date
+    staff: str = Field(description="审核员工编号")
+    items: list[AuditItem] = Field(min_length=1)
+
+    @property
+    def anomalies(self) -> list[AuditItem]:
+        return [i for i in self.items if not i.ok]
+
+
+DISCREPANCY_STATUSES = {"open": "待核对", "confirmed": "已与客户确认", "resolved": "已解决"}
+
+
+class Discrepancy(Model):
+    """A difference between the policy and the client master record (核对信息)."""
+
+    field: str = Field(description="保单上的字段，如 insured[0].id_number")
+    subject: str = Field(description="哪一项不一致，如 被保险人 张伟 的身份证号")
+    on_policy: str | None = Field(None, description="保单上的内容")
+    on_record: str | None = Field(None, description="客户资料中的内容")
+    status: Literal[tuple(DISCREPANCY_STATUSES)] = Field(
+        "open", description="open 待核对 / confirmed 已与客户确认 / resolved 已解决"
+    )
+    found_on: date
+    found_by: str = Field(description="发现差异的员工编号")
+    confirmed_on: date | None = Field(None, description="与客户确认的日期")
+    resolved_on: date | None = None
+    resolved_by: str | None = Field(None, description="解决差异的员工编号")
+    note: str | None = Field(None, description="客户怎么说、怎么处理的")
+
+    @model_validator(mode="after")
+    def _closed(self) -> Discrepancy:
+        if self.status == "confirmed" and not self.confirmed_on:
+            raise ValueError("已确认的差异要写 confirmed_on|用 baodan verify 登记号 --confirm 编号")
+        if self.status == "resolved" and not (self.resolved_on and self.resolved_by):
+            raise ValueError(
+                "已解决的差异要写 resolved_on 和 resolved_by|用 baodan verify 登记号 --resolve 编号"
+            )
+        return self
+
+
 class Policy(Record):
     registry_no: str = Field(description="登记号，与文件名相同，如 BD-2026-7K3QX；唯一且永不复用")
     category: str = Field(description="险种大类编号，见 data/taxonomy.yaml")
@@ -104,6 +158,7 @@ class Policy(Record):
     product: str = Field(description="产品名称")
     policy_no: str = Field(description="保险公司保单号")
     status: Literal[tuple(STATUSES)] = "active"
+    hold_reason: str | None = Field(None, description="暂缓原因（status 为 on_hold 时必填）")
     policyholder: Party = Field(description="投保人")
     insured: list[Party] = Field([], description="被保险人")
     beneficiaries: list[Beneficiary] = Field([], description="指定受益人")
@@ -118,7 +173,14 @@ class Policy(Record):
     insured_property: InsuredProperty | None = Field(
         None, description="财产标的（企财、家财、工程险必填）"
     )
+    insurer_phone: Phone | None = Field(
+        None, description="保单上印的保险公司客服电话（核对真伪用）"
+    )
     intake: Intake
+    audit: Audit | None = Field(None, description="初审结果（baodan audit 写入）")
+    discrepancies: list[Discrepancy] = Field(
+        [], description="与客户资料的差异（baodan verify 写入）"
+    )
     renewal_of: str | None = Field(None, description="续保自哪张保单（登记号）")
     notes: str | None = None
 
@@ -151,6 +213,10 @@ class Policy(Record):
                 )
         if self.beneficiaries and sum(b.share for b in self.beneficiaries) != 100:
             raise ValueError("受益比例之和应为 100%|请核对每位受益人的 share")
+        if self.status == "on_hold" and not self.hold_reason:
+            raise ValueError(
+                "暂缓的保单要写明原因 hold_reason|例如 初审异常：骑缝章不清晰，待客户提供原件"
+            )
         return self
 
     @property

@@ -10,7 +10,7 @@ import jinja2
 from mkdocs.structure.files import InclusionLevel
 
 from ..models import Firm
-from ..models.base import mask_id, mask_mobile, mask_policy_no
+from ..models.base import mask_id, mask_mobile, mask_policy_no, yuan
 from ..models.taxonomy import category_name, subcategory_name
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "site_templates"
@@ -32,16 +32,6 @@ class GeneratedPage:
     @property
     def inclusion(self) -> InclusionLevel:
         return InclusionLevel.INCLUDED if self.nav is not None else InclusionLevel.NOT_IN_NAV
-
-
-def yuan(value) -> str:
-    """Money as people read it: 500000 → 50万元, 1234.5 → 1,234.50元."""
-    if value is None:
-        return ""
-    if value >= 10000 and value % 100 == 0:
-        wan = value / 10000
-        return f"{wan.normalize():f}万元"
-    return f"{value:,.2f}元"
 
 
 def make_env(templates: Path) -> jinja2.Environment:
@@ -71,6 +61,15 @@ class SiteContext:
     staff: bool
     env: jinja2.Environment
     options: dict = field(default_factory=dict)
+    root: Path | None = None  # the firm folder (for git history); None in tests without one
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, make):
+        """Work several builders share (the renewal pipeline, risk, git history), done once
+        per build: ``ctx.memo("risk", lambda: assess(ctx.firm, ctx.today))``."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def render(self, template: str, **values) -> str:
         return self.env.get_template(template).render(

@@ -1,0 +1,183 @@
+"""Risk assessment: every rule in data/risk_rules.yaml fires on a crafted case and stays quiet on
+its counterpart; levels, reasons and the plain-words advice a client portal shows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from baodan.checks.risk import RiskRule, assess, client_advice, risk_rules
+from pydantic import ValidationError
+
+from . import crafted as c
+
+TODAY = date(2026, 11, 27)
+
+
+def rule_ids(firm, client_id="c-00000001") -> dict[str, list]:
+    book = assess(firm, TODAY)
+    found: dict[str, list] = {}
+    for f in book.by_client.get(client_id, []):
+        found.setdefault(f.rule.id, []).append(f)
+    return found
+
+
+def one(client=None, policies=(), interactions=()):
+    return c.firm(c.client_file(client or c.person(), policies, interactions))
+
+
+def test_every_rule_in_the_data_file_is_exercised_here():
+    tested = {
+        name.removeprefix("test_").split("__")[0] for name in globals() if name.startswith("test_")
+    }
+    assert {r.id for r in risk_rules()} <= tested
+
+
+def test_insurer_below_requirement():
+    weak = one(policies=[c.policy("BD-2026-AAAA1", insurer="weak")])
+    found = rule_ids(weak)["insurer_below_requirement"]
+    assert found[0].level == "高" and found[0].registry_no == "BD-2026-AAAA1"
+    assert "示例财险" in found[0].reason and "96" in found[0].reason and "评级 C" in found[0].reason
+    assert "insurer_below_requirement" not in rule_ids(one(policies=[c.policy("BD-2026-AAAA1")]))
+
+
+def test_insurer_figures_stale():
+    assert (
+        "2025Q4"
+        in rule_ids(one(policies=[c.policy("BD-2026-AAAA1", insurer="stale")]))[
+            "insurer_figures_stale"
+        ][0].reason
+    )
+    assert "insurer_figures_stale" not in rule_ids(one(policies=[c.policy("BD-2026-AAAA1")]))
+
+
+def _home(sum_insured: int) -> dict:
+    return c.policy(
+        "BD-2026-AAAA2",
+        category="home",
+        subcategory="home_contents",
+        insured=[],
+        sum_insured=sum_insured,
+        insured_property={"address": "杭州市西湖区文三路 1 号", "declared_value": 2000000},
+    )
+
+
+def test_under_insured():
+    found = rule_ids(one(policies=[_home(1500000)]))["under_insured"][0]
+    assert found.level == "中" and "150万元" in found.reason and "75%" in found.reason
+    assert "under_insured" not in rule_ids(one(policies=[_home(2000000)]))
+
+
+def test_ending_without_intention():
+    ending = c.policy("BD-2026-AAAA3", effective=date(2025, 12, 20))  # ends 2026-12-19
+    assert "22 天后" in rule_ids(one(policies=[ending]))["ending_without_intention"][0].reason
+    told = [c.contact("BD-2026-AAAA3", date(2026, 11, 20), "renew")]
+    assert "ending_without_intention" not in rule_ids(one(policies=[ending], interactions=told))
+    later = c.policy("BD-2026-AAAA3", effective=date(2026, 3, 1))  # ends 2027-02-28
+    assert "ending_without_intention" not in rule_ids(one(policies=[later]))
+
+
+def _life(**over) -> dict:
+    return c.policy(
+        "BD-2026-AAAA4",
+        category="life",
+        subcategory="term",
+        effective=date(2020, 1, 1),
+        terminates=date(2040, 12, 31),
+        **over,
+    )
+
+
+def test_beneficiary_statutory():
+    found = rule_ids(one(policies=[_life(statutory_beneficiary=True)]))["beneficiary_statutory"]
+    assert found[0].level == "低" and "张伟" in found[0].reason
+    named = _life(beneficiaries=[{"name": "李娜", "relation": "配偶", "id_number": c.SPOUSE}])
+    assert "beneficiary_statutory" not in rule_ids(one(policies=[named]))
+
+
+def test_parties_inconsistent():
+    stranger = c.policy(
+        "BD-2026-AAAA5",
+        insured=[{"name": "王小红", "relation": "子女", "id_number": c.ric_for("20120505", 44)}],
+    )
+    found = rule_ids(one(policies=[stranger]))["parties_inconsistent"][0]
+    assert "被保险人" in found.reason
+    assert "parties_inconsistent" not in rule_ids(one(policies=[c.policy("BD-2026-AAAA5")]))
+
+
+def _auto(regno: str, sub: str) -> dict:
+    return c.policy(
+        regno,
+        category="auto",
+        subcategory=sub,
+        insured=[],
+        vehicle={"plate": "浙A12345", "vin": "LSVAM4187C2184357"},
+    )
+
+
+def test_vehicle_without_compulsory():
+    found = rule_ids(one(policies=[_auto("BD-2026-AAAA6", "commercial")]))
+    assert "浙A12345" in found["vehicle_without_compulsory"][0].reason
+    both = [_auto("BD-2026-AAAA6", "commercial"), _auto("BD-2026-AAAA7", "compulsory")]
+    assert "vehicle_without_compulsory" not in rule_ids(one(policies=both))
+
+
+def test_earner_without_protection():
+    earner = c.person(earner=True)
+    found = rule_ids(one(earner))["earner_without_protection"][0]
+    assert found.registry_no is None and "张小明" in found.reason
+    assert "earner_without_protection" not in rule_ids(
+        one(earner, policies=[_life(statutory_beneficiary=True)])
+    )
+    assert "earner_without_protection" not in rule_ids(one(c.person(earner=False)))
+
+
+def test_company_without_employer_liability():
+    firm = c.firm(c.client_file(c.company()))
+    found = rule_ids(firm, "c-00000002")["company_without_employer_liability"][0]
+    assert "12 名员工" in found.reason
+    covered = c.policy(
+        "BD-2026-AAAA8",
+        category="liability",
+        subcategory="employer",
+        policyholder={
+            "name": "杭州示例贸易有限公司",
+            "relation": "本人",
+            "uscc": "91350100M000100Y43",
+        },
+        insured=[],
+    )
+    firm = c.firm(c.client_file(c.company(), [covered]))
+    assert "company_without_employer_liability" not in rule_ids(firm, "c-00000002")
+
+
+def test_levels_and_client_advice():
+    firm = one(
+        c.person(earner=True), policies=[c.policy("BD-2026-AAAA1", insurer="weak"), _home(1500000)]
+    )
+    book = assess(firm, TODAY)
+    assert book.client_level("c-00000001") == "高"
+    assert book.policy_level("BD-2026-AAAA2") == "中"
+    advice = client_advice(firm, "c-00000001", TODAY)
+    assert [a.level for a in advice] == sorted(
+        (a.level for a in advice), key="低中高".index, reverse=True
+    )
+    assert any("经济支柱" in a.text for a in advice)
+    assert all("{" not in a.text for a in advice)
+    calm = one(policies=[c.policy("BD-2026-AAAA1")])
+    assert assess(calm, TODAY).client_level("c-00000001") == "低"
+
+
+def test_a_rule_with_an_unknown_placeholder_is_refused_in_chinese():
+    with pytest.raises(ValidationError) as e:
+        RiskRule.model_validate(
+            {
+                "id": "x",
+                "check": "under_insured",
+                "level": "中",
+                "title": "t",
+                "reason": "保额 {amount}",
+                "advice": "a",
+            }
+        )
+    assert "{amount}" in str(e.value) and "{sum_insured}" in str(e.value)

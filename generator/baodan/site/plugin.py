@@ -69,8 +69,16 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             config.theme["logo"] = settings.brand.logo
             config.theme["favicon"] = settings.brand.logo
         config.extra_css.append("assets/baodan/site.css")
+        if self.config.staff:
+            config.extra_css.append("assets/baodan/staff.css")
+            config.extra_javascript.append("assets/baodan/staff.js")
         ctx = SiteContext(
-            self.firm, today(), self.config.staff, make_env(templates), options=dict(self.config)
+            self.firm,
+            today(),
+            self.config.staff,
+            make_env(templates),
+            options=dict(self.config),
+            root=root,
         )
         self.pages = self._generate(ctx)
         if not config.nav:

@@ -1,0 +1,256 @@
+"""The staff build on a crafted firm, for a fixed "today": the work queues list exactly what is
+due, client and policy pages show what staff need, lists mask identifiers, and the public build
+holds none of it. One build per module; one look in a real browser."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+from baodan.sitebuild import build_site
+from baodan.workspace import Workspace
+
+from . import crafted as c
+from .conftest import FirmDir
+from .helpers import require_tool
+
+TODAY = "2026-11-27"
+
+
+def _hold() -> dict:
+    return c.policy(
+        "BD-2026-HXD01",
+        status="on_hold",
+        hold_reason="初审异常：印章——骑缝章不清晰",
+        audit={
+            "date": date(2026, 11, 20),
+            "staff": "wang-fang",
+            "items": [
+                {"item": "format_complete", "ok": True},
+                {"item": "seals", "ok": False, "note": "骑缝章不清晰"},
+                {"item": "no_alteration", "ok": True},
+                {"item": "no_forgery", "ok": True},
+            ],
+        },
+    )
+
+
+def _discrepancies() -> dict:
+    base = {"found_on": date(2026, 10, 2), "found_by": "wang-fang"}
+    return c.policy(
+        "BD-2026-DSC01",
+        discrepancies=[
+            {
+                **base,
+                "field": "policyholder.mobile",
+                "subject": "投保人 张伟 的手机号",
+                "on_policy": "13900000000",
+                "on_record": "13912345678",
+            },
+            {
+                **base,
+                "field": "insured[0].id_number",
+                "subject": "被保险人 张伟 的身份证号",
+                "on_policy": c.ric_for("19800101", 13),
+                "on_record": c.ME,
+                "status": "confirmed",
+                "confirmed_on": date(2026, 10, 5),
+            },
+            {
+                **base,
+                "field": "policyholder.address",
+                "subject": "投保人地址",
+                "on_policy": "甲",
+                "on_record": "乙",
+                "status": "resolved",
+                "confirmed_on": date(2026, 10, 5),
+                "resolved_on": date(2026, 10, 6),
+                "resolved_by": "wang-fang",
+            },
+        ],
+    )
+
+
+def _crafted(firm: FirmDir) -> None:
+    c.reset_clients(firm)
+    c.write_client(
+        firm,
+        c.person(),
+        [
+            _hold(),
+            _discrepancies(),
+            c.policy("BD-2026-VPC01", effective=date(2025, 12, 21)),  # ends 12-20, never called
+            c.policy("BD-2026-RNW01", effective=date(2025, 12, 11)),  # called 11-20: next 12-03
+            c.policy("BD-2026-VND01", effective=date(2025, 12, 6)),  # undecided 10-01: due 10-06
+            c.policy("BD-2025-XPS01", effective=date(2025, 11, 11)),  # ended 11-10: lapsed lately
+            c.policy("BD-2025-XPS02", effective=date(2025, 9, 2)),  # ended 09-01: long ago
+        ],
+        [
+            c.contact("BD-2026-RNW01", date(2026, 11, 20), "renew"),
+            c.contact("BD-2026-VND01", date(2026, 10, 1), "undecided"),
+        ],
+        [
+            c.task("t-00000001", date(2026, 11, 20), title="补交身份证复印件"),
+            c.task("t-00000002", date(2026, 11, 30), title="还没到期的任务"),
+            c.task("t-00000003", date(2026, 11, 1), title="已完成的任务", status="done"),
+        ],
+    )
+    car = c.policy(
+        "BD-2026-CAR01",
+        category="auto",
+        subcategory="commercial",
+        effective=date(2026, 6, 1),
+        policyholder={
+            "name": "杭州示例贸易有限公司",
+            "relation": "本人",
+            "uscc": "91350100M000100Y43",
+        },
+        insured=[],
+        vehicle={"plate": "浙A88888", "vin": "LSVAM4187C2184357"},
+    )
+    c.write_client(firm, c.company(), [car])
+    gone = c.person("c-00000003", name="离开的客户", left_on=date(2025, 1, 1))
+    c.write_client(
+        firm,
+        gone,
+        [c.policy("BD-2024-XFT01", status="on_hold", hold_reason="x", effective=date(2024, 3, 1))],
+    )
+
+
+@pytest.fixture(scope="module")
+def site(firm_template, tmp_path_factory):
+    root = tmp_path_factory.mktemp("staffsite") / "firm"
+    shutil.copytree(firm_template.root, root)
+    firm = FirmDir(root, firm_template.identity_file, firm_template.identity)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BAODAN_TODAY", TODAY)
+        _crafted(firm)
+        git = ["git", "-C", str(root), "-c", "user.name=王芳", "-c", "user.email=wf@example.com"]
+        subprocess.run([*git, "init", "-q"], check=True)
+        subprocess.run([*git, "add", "-A"], check=True)
+        subprocess.run([*git, "commit", "-qm", "登记张伟的保单"], check=True)
+        ws = Workspace.open(root, firm.identity_file)
+        build_site(ws, staff=True)
+        build_site(ws, staff=False)
+    return root
+
+
+def page(site, uri: str) -> str:
+    return (site / "site-staff" / uri).read_text("utf-8")
+
+
+def section(html: str, anchor: str) -> str:
+    """The HTML from the heading with this id to the next heading of any level."""
+    start = html.index(f'id="{anchor}"')
+    end = re.compile(r"<h[23] ").search(html, start + 1)
+    return html[start : end.start() if end else len(html)]
+
+
+def regnos(html: str) -> set[str]:
+    return set(re.findall(r">(BD-\d{4}-[0-9A-Z]{5})</a>", html))
+
+
+def test_today_lists_exactly_what_is_due(site):
+    html = page(site, "staff/index.html")
+    assert "2026年11月27日 星期五" in html
+    assert regnos(section(html, "on-hold")) == {"BD-2026-HXD01"}
+    disc = section(html, "discrepancies")
+    assert disc.count("baodan verify BD-2026-DSC01") == 2
+    assert "--confirm 1" in disc and "--resolve 2" in disc and "投保人地址" not in disc
+    assert "139****0000" in disc and "13900000000" not in disc  # lists mask phone numbers
+    assert regnos(section(html, "renewals-upcoming")) == {"BD-2026-VPC01"}
+    assert regnos(section(html, "renewals-contacted")) == set()
+    assert regnos(section(html, "renewals-renew")) == set()
+    assert regnos(section(html, "renewals-undecided")) == {"BD-2026-VND01"}
+    assert "逾期 52 天" in section(html, "renewals-undecided")
+    assert regnos(section(html, "renewals-lapsed")) == {"BD-2025-XPS01"}
+    risky = section(html, "high-risk")
+    assert "杭州示例贸易有限公司" in risky and "浙A88888" in risky and "张伟" not in risky
+    tasks = section(html, "overdue-tasks")
+    assert "补交身份证复印件" in tasks and "7 天" in tasks
+    assert "还没到期" not in tasks and "已完成" not in tasks
+    assert "离开的客户" not in html and "BD-2024-XFT01" not in html
+    cards = re.findall(r"<b>(\d+)</b>([^<]+)</a>", html)
+    assert cards == [
+        ("1", "暂缓保单"),
+        ("2", "待核对差异"),
+        ("2", "续保待联系"),
+        ("1", "高风险客户"),
+        ("1", "逾期任务"),
+    ]
+    # every item links to its client and policy page, and names its command
+    assert 'href="clients/c-00000001/"' in html and 'href="policies/BD-2026-HXD01/"' in html
+    assert "baodan audit BD-2026-HXD01" in html and "baodan renew BD-2026-VPC01" in html
+    assert "baodan edit t-00000001" in html and "baodan risk c-00000002" in html
+
+
+def test_client_page(site):
+    html = page(site, "staff/clients/c-00000001/index.html")
+    assert "<h1" in html and "张伟" in html
+    assert "110***********" in html  # family IDs masked
+    assert "13912345678" in html  # the client's own page: the number to call
+    for regno in ("BD-2026-HXD01", "BD-2026-VPC01", "BD-2025-XPS02"):
+        assert f'href="../../policies/{regno}/"' in html
+    assert "已失效" in html and "暂缓（审核异常）" in html
+    assert "补交身份证复印件" in html and "愿意续保" in html
+    assert "登记张伟的保单" in html and "王芳" in html  # history from git
+
+
+def test_policy_page(site):
+    html = page(site, "staff/policies/BD-2026-HXD01/index.html")
+    assert "初审异常：印章——骑缝章不清晰" in html and "✗ 异常" in html
+    html = page(site, "staff/policies/BD-2026-DSC01/index.html")
+    assert "已与客户确认" in html and "已解决" in html and "第 17、18 位不同" in html
+    html = page(site, "staff/policies/BD-2026-VND01/index.html")
+    assert "尚未决定" in html and "下次联系" in html
+
+
+def test_registry_in_time_order_and_lists_mask_identifiers(site):
+    html = page(site, "staff/policies/2026/index.html")
+    order = [n for n in re.findall(r">(BD-\d{4}-[0-9A-Z]{5})</a>", html) if n.startswith("BD-2026")]
+    # newest registration first: the car (received 2026-06-01) before the 2026-03-01 ones
+    assert order.index("BD-2026-CAR01") < order.index("BD-2026-HXD01")
+    assert "BD-2026-VPC01" not in order  # received 2025-12-21: on the 2025 page
+    assert "BD-2026-VPC01" in page(site, "staff/policies/2025/index.html")
+    clients = page(site, "staff/clients/index.html")
+    assert c.ME not in clients and "110***********" in clients and "139****5678" in clients
+
+
+def test_search_indexes_names_not_identifiers_and_public_site_has_no_staff_pages(site):
+    index = json.loads(page(site, "search/search_index.json"))
+    text = json.dumps(index, ensure_ascii=False)
+    assert "张伟" in text and "BD-2026-HXD01" in text
+    assert c.ME not in text and "13912345678" not in text
+    assert not (site / "site" / "staff").exists()
+    public = (site / "site" / "sitemap.xml").read_text("utf-8") + (
+        site / "site" / "search" / "search_index.json"
+    ).read_text("utf-8")
+    assert "张伟" not in public and "staff/" not in public
+
+
+def test_today_page_in_a_browser(site, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    chromium = require_tool("chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        tab = browser.new_page(viewport={"width": 1400, "height": 900})
+        tab.goto((site / "site-staff/staff/index.html").as_uri())
+        assert tab.locator("h1").inner_text().startswith("今日工作台")
+        hold = tab.get_by_text("baodan audit BD-2026-HXD01")
+        car = tab.get_by_text("baodan risk c-00000002")
+        assert hold.is_visible() and car.is_visible()
+        tab.select_option("select[data-bd-filter]", "陈静")  # only 陈静's clients
+        assert not hold.is_visible() and car.is_visible()
+        tab.screenshot(path=str(tmp_path / "today.png"), full_page=True)
+        tab.reload()  # the choice is remembered on this computer
+        assert tab.locator("select[data-bd-filter]").input_value() == "陈静"
+        assert not tab.get_by_text("baodan audit BD-2026-HXD01").is_visible()
+        browser.close()

@@ -40,6 +40,7 @@ import yaml
 from stdnum.cn import ric, uscc
 
 from . import vault
+from .demo_lifecycle import add_lifecycle
 from .models.taxonomy import taxonomy
 
 
@@ -663,6 +664,7 @@ class _Client:
     policies: list[dict] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
     interactions: list[dict] = field(default_factory=list)
+    tasks: list[dict] = field(default_factory=list)
     n_policies: int = 0
     forced: list[tuple[str, str]] = field(default_factory=list)
     special: list[str] = field(default_factory=list)
@@ -670,7 +672,7 @@ class _Client:
 
 class _Generator:
     def __init__(self, size: FirmSize, seed: int, today: date):
-        self.size, self.today = size, today
+        self.size, self.today, self.seed = size, today, seed
         self.rng = Random(seed)
         self.files: dict[str, str] = {}
         self.used: set[str] = set()  # every unique token: ids, registry numbers, names …
@@ -2648,6 +2650,7 @@ class _Generator:
         self.claims()
         self.interactions()
         self.lectures()
+        add_lifecycle(self, self.seed)  # last: its own random stream leaves the rest unchanged
         for c in self.client_list:
             base = f"records/clients/{c.id}"
             self.files[f"{base}/client.yaml.age"] = dump(c.data)
@@ -2659,6 +2662,8 @@ class _Generator:
                 self.files[f"{base}/claims/{cl['id']}.yaml.age"] = dump(
                     {k: v for k, v in cl.items() if not k.startswith("_")}
                 )
+            for t in c.tasks:
+                self.files[f"{base}/tasks/{t['id']}.yaml.age"] = dump(t)
             per_day: dict[date, int] = {}
             for i in sorted(c.interactions, key=lambda x: x["date"]):
                 per_day[i["date"]] = per_day.get(i["date"], 0) + 1

@@ -223,8 +223,11 @@ def test_registry_in_time_order_and_lists_mask_identifiers(site):
 def test_search_indexes_names_not_identifiers_and_public_site_has_no_staff_pages(site):
     index = json.loads(page(site, "search/search_index.json"))
     text = json.dumps(index, ensure_ascii=False)
-    assert "张伟" in text and "BD-2026-HXD01" in text
+    assert "张伟" in text and "BD-2026-HXD01" in text  # the client page lists its policies
+    policy_no = c.policy("BD-2026-HXD01")["policy_no"]
+    assert policy_no in text
     assert c.ME not in text and "13912345678" not in text
+    assert not [d for d in index["docs"] if d["location"].startswith("staff/policies/BD-")]
     assert not (site / "site" / "staff").exists()
     public = (site / "site" / "sitemap.xml").read_text("utf-8") + (
         site / "site" / "search" / "search_index.json"

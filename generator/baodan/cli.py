@@ -183,11 +183,9 @@ def show(
 
 
 def _decrypt_or_fail(ws: Workspace, path: Path) -> str:
-    try:
-        return ws.vault.decrypt(path.read_bytes()).decode("utf-8")
-    except ValueError as e:
-        message, _, hint = str(e).partition("|")
-        raise BaodanError(f"{ws.rel(path)}：{message}", hint) from None
+    from .rewrite import decrypt_text
+
+    return decrypt_text(ws, path)
 
 
 @app.command()

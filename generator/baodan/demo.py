@@ -20,8 +20,11 @@ Test hooks the generator always includes (when the size allows):
 - a whole-life policy on a client's parent, for the death claim;
 - insurer ``ins-06`` (fictional) rated C in its latest quarter; ``taikang``'s latest figure is
   2026Q1 (stale as of late 2026);
-- at least one refused claim that became a dispute; one policy on hold (40+ policies); one
-  former client (20+ clients);
+- at least one refused claim that became a dispute; two policies on hold after the intake
+  audit, each with an open audit task, one of them overdue (40+ policies); one former client
+  (20+ clients);
+- (demo_lifecycle.py) audits on recent policies, discrepancies in every status, renewal contacts
+  in every stage of the pipeline, and a finding of every risk rule (demo size);
 - every category and subcategory of data/taxonomy.yaml, when there are enough policies.
 """
 

@@ -103,11 +103,14 @@ class Lifecycle:
 
     def hold(self, c: _Client, p: dict, day: date | None = None, failed=None) -> None:
         note = p.get("notes", "")
+        items = {i.code: i.label for i in checklist(p["intake"]["medium"])}
         code, seen = failed or next(
             (v for k, v in HOLD_ITEMS.items() if k in note), ("format_complete", "保单缺页")
         )
+        if code not in items:  # e.g. 涂改 is not an item of the electronic checklist
+            code = "format_complete"
         day = self.audit(p, ok=False, failed={code: seen}, day=day)
-        label = next(i.label for i in checklist(p["intake"]["medium"]) if i.code == code)
+        label = items[code]
         reason = f"初审异常：{label}——{seen}"
         _insert_after(p, "status", "hold_reason", reason)
         rules = checklists()
@@ -174,6 +177,7 @@ class Lifecycle:
     def renewal_contacts(self, clients: list[_Client]) -> None:
         """Renewal calls become renewal contacts with the intention heard; then make sure
         every stage of the pipeline has a policy in it."""
+        from .demo import renewable  # demo.py imports this module
         for c in clients:
             for i in c.interactions:
                 if i["kind"] == "call" and i["summary"].startswith("续保提醒："):
@@ -192,10 +196,9 @@ class Lifecycle:
             for p in c.policies
             if p["status"] == "active"
             and p.get("terminates")
+            and renewable(p)
             and 8 <= (p["terminates"] - self.today).days <= 80
-            and 330 <= (p["terminates"] - p["effective"]).days <= 400
             and p["registry_no"] not in contacted
-            and p["subcategory"] not in ("travel", "surety")
         ]
         self.rng.shuffle(waiting)
         stories = [

@@ -17,6 +17,7 @@ from .workspace import Workspace
 
 
 def decrypt_text(ws: Workspace, path: Path) -> str:
+    """A record's plaintext, or a BaodanError naming the file and what to do."""
     try:
         return ws.vault.decrypt(path.read_bytes()).decode("utf-8")
     except ValueError as e:

@@ -16,6 +16,7 @@ from rich.table import Table
 from . import vault as vaultlib
 from .editing import edit_record
 from .errors import BaodanError, render_errors
+from .portal_crypto import new_access_code, new_portal_id
 from .records import load_firm
 from .today import today
 from .workspace import (
@@ -247,8 +248,8 @@ def new_client(staff: StaffOpt = "", root: RootOpt = None, identity: IdentityOpt
         "client",
         client_id=cid,
         staff=staff,
-        portal_id=new_token(16),
-        portal_key=new_token(32),
+        portal_id=new_portal_id(),
+        portal_key=new_access_code(),
         feed_token=new_token(16),
     )
     _create(ws, ws.clients_dir / cid / "client.yaml.age", text)

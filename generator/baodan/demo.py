@@ -41,6 +41,7 @@ from stdnum.cn import ric, uscc
 
 from . import vault
 from .models.taxonomy import taxonomy
+from .portal_crypto import new_access_code
 
 
 @dataclass
@@ -1038,7 +1039,11 @@ class _Generator:
 
     def access(self) -> dict:
         return {
-            "portal": {"id": self.unique(lambda: self.token(16)), "key": self.token(32)},
+            # 256 bits drawn (as the key used to be) keep the rest of the seeded stream as is.
+            "portal": {
+                "id": self.unique(lambda: self.token(16)),
+                "key": new_access_code(self.rng.getrandbits(256)),
+            },
             "feed": {"token": self.unique(lambda: self.token(16))},
         }
 

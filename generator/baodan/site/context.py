@@ -21,13 +21,15 @@ class GeneratedPage:
     """A file the build adds: Markdown pages, and assets or feeds as bytes or text.
 
     ``nav`` is the nav path for pages that belong in the nav (("知识库", "2026") …);
-    pages without it are kept out of the nav (client portals, feeds).
+    pages without it are kept out of the nav (client portals, feeds). ``context`` is added to
+    the page's template context (a portal's ciphertext goes there, not through Markdown).
     """
 
     uri: str
     content: str | bytes
     nav: tuple[str, ...] | None = None
     title: str | None = None
+    context: dict | None = None
 
     @property
     def inclusion(self) -> InclusionLevel:
@@ -44,6 +46,11 @@ def yuan(value) -> str:
     return f"{value:,.2f}元"
 
 
+def cn_date(day: date | None) -> str:
+    """2026年3月1日"""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
 def make_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates / "pages")),
@@ -51,9 +58,11 @@ def make_env(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # Markdown output; values are escaped with |e where HTML is built
+        # *.html.j2 is HTML: escaped. Markdown templates escape with |e where they build HTML.
+        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
     )
     env.filters.update(
+        cn_date=cn_date,
         yuan=yuan,
         mask_id=mask_id,
         mask_mobile=mask_mobile,

@@ -11,7 +11,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..errors import BaodanError, render_errors
@@ -19,8 +19,10 @@ from ..records import load_firm
 from ..today import today
 from ..vault import IdentitySource, find_identity, open_vault
 from ..workspace import DEMO_WARNING
+from .build_date import PinnedBuildDate
 from .builders import PUBLIC_BUILDERS, STAFF_BUILDERS
 from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
+from .search_words import refine_search_index
 
 log = get_plugin_logger(__name__)
 
@@ -49,7 +51,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def __init__(self):
         self.firm = None
         self.pages: list[GeneratedPage] = []
+        self.page_context: dict[str, dict] = {}
         self.stats: dict[str, int] = {}
+        self.build_date = PinnedBuildDate()
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -59,8 +63,14 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         root = Path(self.config.records).resolve() if self.config.records else config_dir
         templates = Path(self.config.templates).resolve() if self.config.templates else TEMPLATES
         self.firm = self._load(root)
+        now = today()
+        self.build_date.pin(root, now)
         settings = self.firm.settings
         config.site_name = settings.name
+        if not config.copyright:
+            config.copyright = settings.name + (
+                "（演示站点，数据均为虚构）" if settings.demo else ""
+            )
         if settings.site_url and not config.site_url:
             config.site_url = str(settings.site_url)
         config.theme.dirs.insert(0, str(templates / "overrides"))
@@ -70,9 +80,10 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             config.theme["favicon"] = settings.brand.logo
         config.extra_css.append("assets/baodan/site.css")
         ctx = SiteContext(
-            self.firm, today(), self.config.staff, make_env(templates), options=dict(self.config)
+            self.firm, now, self.config.staff, make_env(templates), options=dict(self.config)
         )
         self.pages = self._generate(ctx)
+        self.page_context = {p.uri: p.context for p in self.pages if p.context}
         if not config.nav:
             config.nav = _nav(self.pages)
         return config
@@ -87,6 +98,28 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
                 File.generated(config, page.uri, content=page.content, inclusion=page.inclusion)
             )
         return files
+
+    def on_env(self, env, /, *, config, files):
+        if self.config.enabled:
+            env.globals["material_css"] = _material_stylesheet(config)
+        return env
+
+    def on_page_context(self, context, /, *, page, config, nav):
+        if self.config.enabled and page.file.src_uri in self.page_context:
+            context.update(self.page_context[page.file.src_uri])
+        return context
+
+    # After Material's search plugin has written search_index.json (its on_post_build runs at
+    # the default priority), whatever the order of the plugins in mkdocs.yml.
+    @event_priority(-100)
+    def on_post_build(self, *, config):
+        if not self.config.enabled:
+            return
+        refine_search_index(Path(config.site_dir) / "search" / "search_index.json")
+        self.build_date.release()
+
+    def on_build_error(self, *, error):
+        self.build_date.release()
 
     def _load(self, root: Path):
         try:
@@ -108,7 +141,12 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         ]
         for builder in PUBLIC_BUILDERS + (STAFF_BUILDERS if ctx.staff else []):
             pages.extend(builder(ctx))
-        self.stats = {"pages": sum(p.uri.endswith(".md") for p in pages), "files": len(pages)}
+        portals = sum("portal_payload" in (p.context or {}) for p in pages)
+        self.stats = {
+            "pages": sum(p.uri.endswith(".md") for p in pages) - portals,
+            "portals": portals,
+            "files": len(pages),
+        }
         return pages
 
 
@@ -119,6 +157,15 @@ def _quiet_jieba() -> None:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+
+
+def _material_stylesheet(config) -> str:
+    """Material's main stylesheet (its name carries a hash), for pages with their own template."""
+    for folder in config.theme.dirs:
+        found = sorted(Path(folder).glob("assets/stylesheets/main.*.min.css"))
+        if found:
+            return found[0].relative_to(folder).as_posix()
+    raise PluginError("找不到 Material 主题的样式表 assets/stylesheets/main.*.min.css")
 
 
 def _nav(pages: list[GeneratedPage]) -> list:

@@ -1,0 +1,63 @@
+"""Client portal pages: one page per client at p/<portal id>/, holding only ciphertext.
+
+Each client's view is rendered once with one Jinja template, encrypted with the client's
+access code (portal_crypto), and handed to the page's template context: the Markdown of the
+page is a tiny shared shell, so no client's HTML goes through Markdown or the search index.
+The page itself (site_templates/overrides/portal.html) loads only the site's own portal.js.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ..portal_crypto import encrypt_portal
+from .context import TEMPLATES, GeneratedPage, SiteContext
+from .portal_view import has_portal, portal_view
+
+ASSETS = ("portal.js", "portal.css")
+
+
+def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
+    portal_dir = ctx.options.get("portal_dir", "p")
+    feed_base = _feed_base(ctx)
+    body = ctx.env.get_template("portal_body.html.j2")
+    shell = ctx.render("portal.md.j2")
+    pages, assets = _assets()
+    shared = {"portal_assets": assets, "firm_phone": ctx.firm.settings.contact.phone}
+    for cf in ctx.firm.clients.values():
+        if not has_portal(cf, ctx.today):
+            continue
+        portal = cf.client.portal
+        view = portal_view(ctx.firm, cf, ctx.today, feed_base)
+        html = body.render(view=view, settings=ctx.firm.settings)
+        payload = encrypt_portal(portal.key, portal.id, html)
+        pages.append(
+            GeneratedPage(
+                f"{portal_dir}/{portal.id}/index.md",
+                shell,
+                context={**shared, "portal_payload": json.dumps(payload, separators=(",", ":"))},
+            )
+        )
+    return pages
+
+
+def _feed_base(ctx: SiteContext) -> str | None:
+    """Where client feeds are published (feeds/<token>.ics): absolute, so a phone can
+    subscribe; without the firm's site_url there is no subscribe link."""
+    site_url = ctx.firm.settings.site_url
+    if site_url is None:
+        return None
+    return f"{str(site_url).rstrip('/')}/{ctx.options.get('calendar_dir', 'feeds')}/"
+
+
+def _assets() -> tuple[list[GeneratedPage], dict[str, str]]:
+    """portal.js and portal.css as site files, with a content hash for their URLs so a
+    browser never runs an old script against a newer page."""
+    pages, urls = [], {}
+    for name in ASSETS:
+        data = (TEMPLATES / "assets" / name).read_bytes()
+        uri = f"assets/baodan/{name}"
+        pages.append(GeneratedPage(uri, data))
+        urls[name.replace(".", "_")] = f"{uri}?v={hashlib.sha256(data).hexdigest()[:10]}"
+    return pages, urls

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from baodan import demo, vault
+from baodan.models import Firm
 from pyrage import x25519
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,6 +58,42 @@ def firm(firm_template, tmp_path, monkeypatch) -> FirmDir:
     monkeypatch.delenv("BAODAN_IDENTITY_KEY", raising=False)
     monkeypatch.chdir(root)
     return FirmDir(root, firm_template.identity_file, firm_template.identity)
+
+
+@dataclass
+class BuiltSite:
+    """A small firm's public build, and the firm it was built from (decrypted)."""
+
+    firm_dir: FirmDir
+    site: Path
+    firm: Firm
+
+
+def build_public_site(firm_dir: FirmDir, today: str = "2026-11-27") -> Path:
+    """`baodan build` of a firm folder on a pinned date; returns its site/ folder."""
+    from baodan.sitebuild import build_site
+    from baodan.workspace import Workspace
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BAODAN_TODAY", today)
+        build_site(Workspace.open(firm_dir.root, firm_dir.identity_file))
+    return firm_dir.root / "site"
+
+
+@pytest.fixture(scope="session")
+def public_site(firm_template, tmp_path_factory) -> BuiltSite:
+    """The small firm's public site, built once for every test that only reads it."""
+    from baodan.records import load_firm
+
+    root = tmp_path_factory.mktemp("public") / "firm"
+    shutil.copytree(firm_template.root, root)
+    firm_dir = FirmDir(root, firm_template.identity_file, firm_template.identity)
+    site = build_public_site(firm_dir)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BAODAN_TODAY", "2026-11-27")
+        firm, errors = load_firm(root, firm_dir.vault())
+    assert errors == []
+    return BuiltSite(firm_dir, site, firm)
 
 
 @pytest.fixture(autouse=True)

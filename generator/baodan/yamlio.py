@@ -87,6 +87,20 @@ def dump_roundtrip(data) -> str:
     return buf.getvalue()
 
 
+def edit_roundtrip(text: str, change) -> str:
+    """``text`` after ``change(data)`` edits its parsed form in place: comments, key order,
+    quoting and the file's own indentation of mappings and lists stay as they were."""
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    data, indent, list_offset = load_yaml_guess_indent(text)
+    change(data)
+    y = roundtrip()
+    y.indent(mapping=indent or 2, sequence=(list_offset or 0) + 2, offset=list_offset or 0)
+    buf = io.StringIO()
+    y.dump(data, buf)
+    return buf.getvalue()
+
+
 def line_of(text: str, path: tuple) -> int:
     """1-based line of the value at ``path`` (keys and list indexes), or of its nearest parent."""
     try:

@@ -21,7 +21,7 @@ from ..models.base import Model, mask_id
 from ..models.claim import CLAIM_TYPES, STAGES, Claim
 from ..models.policy import FREQUENCIES
 from ..models.taxonomy import category_name, subcategory_name
-from .context import cn_date
+from .context import cn_date, yuan
 
 MONTHS_BETWEEN = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 IN_FORCE = ("active", "on_hold")
@@ -117,8 +117,9 @@ class ClaimView:
 @dataclass
 class Upcoming:
     day: date
-    what: str
-    detail: str
+    what: str  # 缴纳保费 / 保单到期
+    product: str
+    note: str
 
 
 @dataclass
@@ -254,12 +255,13 @@ def _upcoming(policies: list[PolicyView], today: date) -> list[Upcoming]:
     items = []
     for v in policies:
         p = v.policy
-        name = f"{v.insurer.short_name if v.insurer else p.insurer} {p.product}"
+        name = f"{p.product} · {p.vehicle.plate}" if p.vehicle else p.product
         if v.next_due and v.next_due <= until:
-            items.append(Upcoming(v.next_due, "缴纳保费", f"{name}：{p.premium:,.2f}元"))
+            method = f"，{p.payment.method}" if p.payment.method else ""
+            items.append(Upcoming(v.next_due, "缴纳保费", name, f"{yuan(p.premium)}{method}"))
         if p.terminates and today <= p.terminates <= until:
-            items.append(Upcoming(p.terminates, "保单到期", f"{name}：{v.renewal}"))
-    return sorted(items, key=lambda u: (u.day, u.what, u.detail))
+            items.append(Upcoming(p.terminates, "保单到期", name, "我们会提前联系您办理续保"))
+    return sorted(items, key=lambda u: (u.day, u.what, u.product))
 
 
 def _feed_links(base: str, token: str) -> FeedLinks:

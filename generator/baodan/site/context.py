@@ -22,7 +22,9 @@ class GeneratedPage:
 
     ``nav`` is the nav path for pages that belong in the nav (("知识库", "2026") …);
     pages without it are kept out of the nav (client portals, feeds). ``context`` is added to
-    the page's template context (a portal's ciphertext goes there, not through Markdown).
+    the page's template context (a portal's ciphertext goes there, not through Markdown);
+    ``meta`` is the page's front matter given as data, so thousands of pages of one kind skip
+    parsing the same YAML.
     """
 
     uri: str
@@ -30,6 +32,7 @@ class GeneratedPage:
     nav: tuple[str, ...] | None = None
     title: str | None = None
     context: dict | None = None
+    meta: dict | None = None
 
     @property
     def inclusion(self) -> InclusionLevel:

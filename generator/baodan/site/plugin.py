@@ -52,6 +52,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.firm = None
         self.pages: list[GeneratedPage] = []
         self.page_context: dict[str, dict] = {}
+        self.page_meta: dict[str, dict] = {}
         self.stats: dict[str, int] = {}
         self.build_date = PinnedBuildDate()
 
@@ -84,6 +85,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         )
         self.pages = self._generate(ctx)
         self.page_context = {p.uri: p.context for p in self.pages if p.context}
+        self.page_meta = {p.uri: p.meta for p in self.pages if p.meta}
         if not config.nav:
             config.nav = _nav(self.pages)
         return config
@@ -103,6 +105,11 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if self.config.enabled:
             env.globals["material_css"] = _material_stylesheet(config)
         return env
+
+    def on_page_markdown(self, markdown, /, *, page, config, files):
+        if self.config.enabled and page.file.src_uri in self.page_meta:
+            page.meta.update(self.page_meta[page.file.src_uri])
+        return markdown
 
     def on_page_context(self, context, /, *, page, config, nav):
         if self.config.enabled and page.file.src_uri in self.page_context:

@@ -1,8 +1,9 @@
 """Client portal pages: one page per client at p/<portal id>/, holding only ciphertext.
 
 Each client's view is rendered once with one Jinja template, encrypted with the client's
-access code (portal_crypto), and handed to the page's template context: the Markdown of the
-page is a tiny shared shell, so no client's HTML goes through Markdown or the search index.
+access code (portal_crypto), and handed to the page's template context: the page's Markdown
+is empty and its front matter is given as data, so no client's HTML goes through Markdown or
+the search index.
 The page itself (site_templates/overrides/portal.html) loads only the site's own portal.js.
 """
 
@@ -16,13 +17,21 @@ from .context import TEMPLATES, GeneratedPage, SiteContext
 from .portal_view import has_portal, portal_view
 
 ASSETS = ("portal.js", "portal.css")
+# Every portal page's front matter. Nothing in it names the client: the title is the same on
+# every portal, and the page stays out of the search index, the sitemap and search engines.
+PORTAL_META = {
+    "title": "我的保单",
+    "template": "portal.html",
+    "robots": "noindex,nofollow",
+    "sitemap": False,
+    "search": {"exclude": True},
+}
 
 
 def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
     portal_dir = ctx.options.get("portal_dir", "p")
     feed_base = _feed_base(ctx)
     body = ctx.env.get_template("portal_body.html.j2")
-    shell = ctx.render("portal.md.j2")
     pages, assets = _assets()
     shared = {"portal_assets": assets, "firm_phone": ctx.firm.settings.contact.phone}
     for cf in ctx.firm.clients.values():
@@ -35,7 +44,8 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
         pages.append(
             GeneratedPage(
                 f"{portal_dir}/{portal.id}/index.md",
-                shell,
+                "",
+                meta=PORTAL_META,
                 context={**shared, "portal_payload": json.dumps(payload, separators=(",", ":"))},
             )
         )

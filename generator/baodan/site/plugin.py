@@ -104,6 +104,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def on_env(self, env, /, *, config, files):
         if self.config.enabled:
             env.globals["material_css"] = _material_stylesheet(config)
+            env.globals["firm_settings"] = self.firm.settings
         return env
 
     def on_page_markdown(self, markdown, /, *, page, config, files):

@@ -33,7 +33,6 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
     feed_base = _feed_base(ctx)
     body = ctx.env.get_template("portal_body.html.j2")
     pages, assets = _assets()
-    shared = {"portal_assets": assets, "firm_phone": ctx.firm.settings.contact.phone}
     for cf in ctx.firm.clients.values():
         if not has_portal(cf, ctx.today):
             continue
@@ -46,7 +45,10 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
                 f"{portal_dir}/{portal.id}/index.md",
                 "",
                 meta=PORTAL_META,
-                context={**shared, "portal_payload": json.dumps(payload, separators=(",", ":"))},
+                context={
+                    "portal_assets": assets,
+                    "portal_payload": json.dumps(payload, separators=(",", ":")),
+                },
             )
         )
     return pages

@@ -126,3 +126,15 @@ def test_chinese_search_finds_a_word_inside_a_longer_word(public_site, server, v
     page.wait_for_selector(".md-search-result__item")
     titles = page.inner_text(".md-search-result__list").replace("\u200b", "")
     assert article.title in titles
+
+
+def test_no_public_page_loads_anything_from_another_host(public_site, server, visit):
+    page, requests, _ = visit
+    site = public_site.site
+    every = sorted(p.relative_to(site).parent.as_posix() for p in site.rglob("index.html"))
+    portals = [p for p in every if p.startswith("p/")]
+    pages = [p for p in every if not p.startswith("p/")] + portals[:1]  # portals are all alike
+    assert "kb" in pages and "insurers" in pages and portals
+    for path in pages:
+        page.goto(f"{server}/{'' if path == '.' else path + '/'}")
+    assert len(requests) > len(pages)  # pages and their styles, scripts, images: all local

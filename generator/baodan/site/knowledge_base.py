@@ -33,6 +33,7 @@ def knowledge_base(ctx: SiteContext) -> list[GeneratedPage]:
         "by_year": by_year,
         "topics": topics(lectures),
         "weekday": weekday,
+        "lecture_feed": ctx.feed_urls("lectures"),
     }
     pages = [
         GeneratedPage(f"{kb}/index.md", ctx.render("kb_index.md.j2", **values), nav=("知识库",)),

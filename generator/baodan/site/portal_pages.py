@@ -30,14 +30,14 @@ PORTAL_META = {
 
 def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
     portal_dir = ctx.options.get("portal_dir", "p")
-    feed_base = _feed_base(ctx)
     body = ctx.env.get_template("portal_body.html.j2")
     pages, assets = _assets()
     for cf in ctx.firm.clients.values():
         if not has_portal(cf, ctx.today):
             continue
         portal = cf.client.portal
-        view = portal_view(ctx.firm, cf, ctx.today, feed_base)
+        feed = ctx.feed_urls(cf.client.feed.token) if cf.client.feed else None
+        view = portal_view(ctx.firm, cf, ctx.today, feed)
         html = body.render(view=view, settings=ctx.firm.settings)
         payload = encrypt_portal(portal.key, portal.id, html)
         pages.append(
@@ -52,15 +52,6 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
             )
         )
     return pages
-
-
-def _feed_base(ctx: SiteContext) -> str | None:
-    """Where client feeds are published (feeds/<token>.ics): absolute, so a phone can
-    subscribe; without the firm's site_url there is no subscribe link."""
-    site_url = ctx.firm.settings.site_url
-    if site_url is None:
-        return None
-    return f"{str(site_url).rstrip('/')}/{ctx.options.get('calendar_dir', 'feeds')}/"
 
 
 def _assets() -> tuple[list[GeneratedPage], dict[str, str]]:

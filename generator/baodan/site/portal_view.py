@@ -152,7 +152,10 @@ def has_portal(cf: ClientFile, today: date) -> bool:
     return client.portal is not None and not any(d is not None and d <= today for d in ended)
 
 
-def portal_view(firm: Firm, cf: ClientFile, today: date, feed_base: str | None) -> PortalView:
+def portal_view(
+    firm: Firm, cf: ClientFile, today: date, feed: tuple[str, str] | None
+) -> PortalView:
+    """``feed`` is the client's calendar feed address (https, webcal), when there is one."""
     renewed = {p.renewal_of for p in cf.policies if p.renewal_of}
     renewal_days = max(firm.settings.reminders.renewal_days, default=90)
     views = [
@@ -175,7 +178,7 @@ def portal_view(firm: Firm, cf: ClientFile, today: date, feed_base: str | None) 
         claims=[c for c in claims if not c.done],
         past_claims=sorted((c for c in claims if c.done), key=lambda c: c.stage_date, reverse=True),
         upcoming=_upcoming(current, today),
-        feed=_feed_links(feed_base, client.feed.token) if feed_base and client.feed else None,
+        feed=_feed_links(*feed) if feed else None,
         texts=portal_texts(),
     )
 
@@ -264,9 +267,7 @@ def _upcoming(policies: list[PolicyView], today: date) -> list[Upcoming]:
     return sorted(items, key=lambda u: (u.day, u.what, u.product))
 
 
-def _feed_links(base: str, token: str) -> FeedLinks:
-    https = f"{base}{token}.ics"
-    webcal = "webcal://" + https.split("://", 1)[1]
+def _feed_links(https: str, webcal: str) -> FeedLinks:
     # A fixed mask skips segno's scoring of all eight (5 ms → 1 ms per client); every mask is
     # valid QR, the scoring only picks the prettiest pattern.
     qr = segno.make(webcal, error="m", mask=0, micro=False)

@@ -19,6 +19,8 @@ from .errors import BaodanError
 from .models import Client, Settings
 from .portal_crypto import new_access_code, new_portal_id, portal_link
 from .records import RECORDS, parse_record
+from .site.portal_view import has_left
+from .today import today
 from .vault import write_atomic
 from .workspace import Workspace
 from .yamlio import edit_roundtrip
@@ -36,6 +38,7 @@ def portal_access(ws: Workspace, target: str) -> PortalAccess:
     """The link and access code of a client's portal, read from the encrypted client record."""
     path, text = _client_record(ws, target)
     client = _parse_client(ws, path, text)
+    _refuse_if_left(client)
     if client.portal is None:
         raise BaodanError(
             f"客户 {client.id} 还没有专属页面（{ws.rel(path)} 里没有 portal）",
@@ -64,11 +67,7 @@ def rotate_portal(ws: Workspace, target: str) -> PortalAccess:
     (round-trip: comments and key order stay)."""
     path, text = _client_record(ws, target)
     client = _parse_client(ws, path, text)
-    if client.left_on is not None:
-        raise BaodanError(
-            f"客户 {client.id} 已于 {client.left_on} 终止服务，不再有专属页面",
-            "如客户恢复服务，先在记录里去掉 left_on（baodan edit），再运行本命令",
-        )
+    _refuse_if_left(client)
     # 128 random bits: no need to compare with other clients (baodan check would catch it).
     portal_id, code = new_portal_id(), new_access_code()
 
@@ -84,6 +83,15 @@ def rotate_portal(ws: Workspace, target: str) -> PortalAccess:
         raise BaodanError(errors)
     write_atomic(path, ws.vault.encrypt(new_text.encode("utf-8")))
     return _access(ws, client.id, client.name, portal_id, code)
+
+
+def _refuse_if_left(client: Client) -> None:
+    if has_left(client, today()):
+        raise BaodanError(
+            f"客户 {client.id} 已终止服务或撤回了个人信息处理同意，不再有专属页面",
+            "客户恢复服务并重新签署同意后，先在记录里去掉 left_on / withdrawn_on（baodan edit），"
+            "再运行 baodan portal rotate",
+        )
 
 
 def _access(ws: Workspace, client_id: str, name: str, portal_id: str, code: str) -> PortalAccess:

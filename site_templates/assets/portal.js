@@ -95,6 +95,11 @@
     }
   }
 
+  // Printing shows the older policies and claims too.
+  window.addEventListener("beforeprint", function () {
+    portal.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  });
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     unlock(input.value, false);
@@ -126,7 +131,8 @@
 
   // Read the code from the link, then take it out of the address bar (and so out of
   // bookmarks, screenshots and the history list). A reload in the same tab still works.
-  var fromLink = decodeURIComponent(location.hash.slice(1));
+  var fromLink = location.hash.slice(1);
+  try { fromLink = decodeURIComponent(fromLink); } catch (e) { /* keep it as it is */ }
   if (fromLink) {
     history.replaceState(null, "", location.pathname + location.search);
     unlock(fromLink, true);

@@ -16,7 +16,7 @@ from importlib import resources
 import segno
 import yaml
 
-from ..models import ClientFile, Firm, Insurer, Policy, Staff
+from ..models import Client, ClientFile, Firm, Insurer, Policy, Staff
 from ..models.base import Model, mask_id
 from ..models.claim import CLAIM_TYPES, STAGES, Claim
 from ..models.policy import FREQUENCIES
@@ -145,11 +145,15 @@ class PortalView:
     extra: dict = field(default_factory=dict)  # for later sections (保障建议 …)
 
 
-def has_portal(cf: ClientFile, today: date) -> bool:
-    """Clients with a portal record who are still clients (not left, consent not withdrawn)."""
-    client = cf.client
+def has_left(client: Client, today: date) -> bool:
+    """The client ended the firm's service, or withdrew consent: no portal any more."""
     ended = [client.left_on, client.consent.withdrawn_on if client.consent else None]
-    return client.portal is not None and not any(d is not None and d <= today for d in ended)
+    return any(d is not None and d <= today for d in ended)
+
+
+def has_portal(cf: ClientFile, today: date) -> bool:
+    """Clients with a portal record who are still clients."""
+    return cf.client.portal is not None and not has_left(cf.client, today)
 
 
 def portal_view(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import segno
@@ -272,7 +272,13 @@ def _upcoming(policies: list[PolicyView], today: date) -> list[Upcoming]:
 
 
 def _feed_links(https: str, webcal: str) -> FeedLinks:
+    return FeedLinks(https, webcal, qr_svg(webcal))
+
+
+# Kept between rebuilds of `baodan serve`: drawing a QR code is most of a portal's cost.
+@lru_cache(maxsize=8192)
+def qr_svg(text: str) -> str:
     # A fixed mask skips segno's scoring of all eight (5 ms → 1 ms per client); every mask is
     # valid QR, the scoring only picks the prettiest pattern.
-    qr = segno.make(webcal, error="m", mask=0, micro=False)
-    return FeedLinks(https, webcal, qr.svg_inline(scale=4, omitsize=True, title="日历订阅二维码"))
+    qr = segno.make(text, error="m", mask=0, micro=False)
+    return qr.svg_inline(scale=4, omitsize=True, title="日历订阅二维码")

@@ -81,6 +81,10 @@ def test_link_opens_the_portal_and_leaves_no_code_in_the_address_bar(
     for policy in cf.policies:
         assert policy.policy_no in text
     assert "#" not in page.url
+    page.click(".bd-jump a[href='#bd-policies']")
+    page.reload()  # same tab, code out of the address bar: the page still opens
+    page.wait_for_selector("#bd-portal:not([hidden])")
+    assert cf.policies[0].policy_no in page.inner_text("#bd-portal")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
     shot = tmp_path / "portal-375.png"
     page.screenshot(path=str(shot), full_page=True)

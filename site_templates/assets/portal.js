@@ -72,6 +72,10 @@
 
   async function unlock(text, fromLink) {
     var code = canonical(text);
+    if (!ALPHABET.test(code) && fromLink) {
+      showError("链接中的访问码不完整或有误，可能复制时漏了字符。请输入访问码，或联系您的客户经理。");
+      return;
+    }
     if (!ALPHABET.test(code)) {
       showError(code.length === 20
         ? "访问码里有不该出现的字符。访问码只含数字和字母（不含 I、L、O、U），请核对后重新输入。"
@@ -133,6 +137,7 @@
   // bookmarks, screenshots and the history list). A reload in the same tab still works.
   var fromLink = location.hash.slice(1);
   try { fromLink = decodeURIComponent(fromLink); } catch (e) { /* keep it as it is */ }
+  if (/^bd-/.test(fromLink)) fromLink = "";  // a section of this page (#bd-policies …)
   if (fromLink) {
     history.replaceState(null, "", location.pathname + location.search);
     unlock(fromLink, true);

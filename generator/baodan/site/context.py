@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -54,6 +55,11 @@ def cn_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
+def tel(number: str) -> str:
+    """A phone number as a tel: link wants it: 0571-8888 6666 → 057188886666."""
+    return re.sub(r"[^\d+]", "", str(number))
+
+
 def make_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates / "pages")),
@@ -66,6 +72,7 @@ def make_env(templates: Path) -> jinja2.Environment:
     )
     env.filters.update(
         cn_date=cn_date,
+        tel=tel,
         yuan=yuan,
         mask_id=mask_id,
         mask_mobile=mask_mobile,

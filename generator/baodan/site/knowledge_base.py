@@ -51,7 +51,7 @@ def knowledge_base(ctx: SiteContext) -> list[GeneratedPage]:
                         "lecture.md.j2",
                         lecture=lec,
                         upcoming=lec.date >= ctx.today,
-                        own_heading=lec.body.lstrip().startswith("# "),
+                        article=article(lec),
                         weekday=weekday,
                     ),
                     nav=("知识库", section, lec.title),
@@ -59,6 +59,13 @@ def knowledge_base(ctx: SiteContext) -> list[GeneratedPage]:
                 )
             )
     return pages
+
+
+def article(lec: Lecture) -> str:
+    """The lecture's text without a heading of its own: the page puts the title (from the
+    front matter) first, then the lecture's date and place, then the text."""
+    body = lec.body.lstrip("\n")
+    return body.split("\n", 1)[1] if body.startswith("# ") and "\n" in body else body
 
 
 def weekday(lec: Lecture) -> str:

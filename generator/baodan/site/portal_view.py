@@ -195,7 +195,7 @@ def _policy_view(
     firm: Firm, p: Policy, today: date, renewed: bool, renewal_days: int
 ) -> PolicyView:
     ended = p.terminates is not None and p.terminates < today
-    current = p.status in IN_FORCE and not ended
+    current = p.status in IN_FORCE and not ended and not renewed
     status, tone, renewal = _status(p, today, renewed, renewal_days, ended)
     next_due = next_premium(p, today) if current else None
     frequency = FREQUENCIES[p.payment.frequency]

@@ -146,9 +146,10 @@ def update_record(ws: Workspace, path: Path, change: Callable[[Any], None]) -> N
     edits the ruamel round-trip data in place, so comments, key order and quoting stay; the
     result is validated before it is encrypted and written."""
     rel = ws.rel(path)
-    data = yamlio.load_roundtrip(decrypt_text(ws, path))
+    original = decrypt_text(ws, path)
+    data = yamlio.load_roundtrip(original)
     change(data)
-    text = yamlio.dump_roundtrip(data)
+    text = yamlio.dump_roundtrip(data, like=original)
     errors = validate_text(text, rel, expected_name(rel))
     if errors:
         raise BaodanError(errors)

@@ -14,7 +14,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from . import vault as vaultlib
-from .editing import edit_record
+from .editing import decrypt_text, edit_record
 from .errors import BaodanError, render_errors
 from .records import load_firm
 from .today import today
@@ -177,17 +177,9 @@ def show(
     """显示一条记录的解密内容。"""
     ws = open_workspace(root, identity)
     path = ws.locate(target)
-    text = _decrypt_or_fail(ws, path)
+    text = decrypt_text(ws, path)
     out.print(f"[dim]# {ws.rel(path)}[/]")
     out.print(Syntax(text, "yaml", theme="ansi_dark", word_wrap=True))
-
-
-def _decrypt_or_fail(ws: Workspace, path: Path) -> str:
-    try:
-        return ws.vault.decrypt(path.read_bytes()).decode("utf-8")
-    except ValueError as e:
-        message, _, hint = str(e).partition("|")
-        raise BaodanError(f"{ws.rel(path)}：{message}", hint) from None
 
 
 @app.command()
@@ -308,7 +300,7 @@ def _client_name(ws: Workspace, client_file: Path) -> str:
 
     if client_file.name != "client.yaml.age":
         raise BaodanError(f"{client_file.name} 不是客户记录", "请写客户编号，如 c-1a2b3c4d")
-    return (load(_decrypt_or_fail(ws, client_file)) or {}).get("name", "")
+    return (load(decrypt_text(ws, client_file)) or {}).get("name", "")
 
 
 @member_app.command("list")

@@ -21,12 +21,14 @@ from baodan.models import Firm, Policy
 from baodan.models.claim import Stage
 from baodan.records import load_firm
 from baodan.site.context import TEMPLATES, SiteContext, make_env, yuan
+from baodan.schedule import Window
 from baodan.sitebuild import build_site
 from baodan.workspace import Workspace
 
 from .helpers import read_record, require_tool, tree_digest, write_record
 
 TODAY = date(2026, 11, 27)
+STAFF_WINDOW = Window(date(2026, 11, 1), date(2027, 1, 31))
 SHANGHAI = todaylib.SHANGHAI
 
 
@@ -245,10 +247,21 @@ def test_staff_feeds_are_in_the_staff_build_only(built):
         "contact-7": date(2027, 1, 23),
     }
     assert client.name in str(found["contact-30"]["SUMMARY"])  # staff feeds name the client
-    born = client.birthday
-    next_birthday = born.replace(year=2026 if born.replace(year=2026) >= TODAY else 2027)
-    birthday = next(e for e in events(feed) if str(e["UID"]).startswith(f"{client.id}.birthday"))
-    assert birthday.decoded("DTSTART") == next_birthday
+    # A staff feed holds three months (November to January): each birthday in it, once.
+    born = {cf.client.id: cf.client.birthday for cf in built.firm.clients.values()}
+    expected = {
+        (cid, day.replace(year=year))
+        for cid, day in born.items()
+        if day and built.firm.clients[cid].client.manager == client.manager
+        for year in (2026, 2027)
+        if STAFF_WINDOW.start <= day.replace(year=year) <= STAFF_WINDOW.end
+    }
+    shown = {
+        (str(e["UID"]).split(".birthday")[0], e.decoded("DTSTART"))
+        for e in events(feed)
+        if ".birthday." in str(e["UID"])
+    }
+    assert shown == expected and expected
 
 
 def test_follow_ups_go_to_whoever_logged_the_interaction(built):
@@ -256,7 +269,7 @@ def test_follow_ups_go_to_whoever_logged_the_interaction(built):
     expected: dict[str, set] = {s: set() for s in built.firm.staff}
     for cf in built.firm.clients.values():
         for i in cf.interactions:
-            if i.follow_up and date(2026, 11, 1) <= i.follow_up <= date(2027, 11, 30):
+            if i.follow_up and STAFF_WINDOW.start <= i.follow_up <= STAFF_WINDOW.end:
                 expected[i.staff].add(i.follow_up)
     assert any(expected.values())
     for member, days in expected.items():

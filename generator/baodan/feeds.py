@@ -6,9 +6,12 @@ changed date moves the event instead of adding a second one. DTSTAMP and SEQUENC
 record's git history (``history.py``), not from the build's clock, so unchanged records give
 byte-identical feeds.
 
-What a feed holds (``schedule.month_window``): events from the first of this month through 13
-calendar months on, so every yearly date shows once and the feed changes at most once a month
-while records do not; a policy's end date and its renewal reminder are shown however far off.
+What a feed holds (``schedule.month_window``): a client's feed, events from the first of this
+month through 13 calendar months on, so every yearly date shows once and the feed changes at
+most once a month while records do not; a policy's end date and its renewal reminder are shown
+however far off. A staff feed holds 3 calendar months: work is planned weeks ahead, the first
+renewal call comes 90 days before an end, and a manager of 700 clients keeps a feed a calendar
+app loads quickly.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from .site.context import GeneratedPage, SiteContext
 from .today import SHANGHAI
 
 HORIZON_MONTHS = 13
+STAFF_HORIZON_MONTHS = 3
 REFRESH = timedelta(days=1)
 ALARM_TIME = timedelta(hours=9)  # all-day reminders ring at 09:00 on their day
 DEFAULT_DIR = "feeds"
@@ -160,7 +164,7 @@ def lecture_feed(ctx: SiteContext) -> list[GeneratedPage]:
 
 def staff_feeds(ctx: SiteContext) -> list[GeneratedPage]:
     """The staff build's work calendars: staff/feeds/<staff-id>.ics for each active member."""
-    window = month_window(ctx.today, HORIZON_MONTHS)
+    window = month_window(ctx.today, STAFF_HORIZON_MONTHS)
     work: dict[str, list[Entry]] = {staff_id: [] for staff_id in ctx.firm.staff}
     for cf in ctx.firm.clients.values():
         for staff_id, entry in _client_work(ctx, cf, window):
@@ -339,26 +343,28 @@ def _calendar(ctx: SiteContext, name: str, description: str, entries: list[Entry
     host = _host(ctx.firm.settings)
     for entry in sorted(entries, key=lambda e: (e.start.isoformat(), e.key)):
         cal.add_component(_event(entry, host, ctx.history))
-    # Timed events name Asia/Shanghai; China has kept UTC+8 without DST since 1992.
-    cal.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
+    if any(isinstance(e.start, datetime) for e in entries):
+        # Timed events name Asia/Shanghai; China has kept UTC+8 without DST since 1992.
+        cal.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
     return cal.to_ical()
 
 
 def _event(entry: Entry, host: str, history: History) -> Event:
     stamp, sequence = _stamp(entry.record, history)
     timed = isinstance(entry.start, datetime)
-    event = Event.new(
-        uid=f"{entry.key}@{host}",
-        stamp=stamp,
-        sequence=sequence,
-        start=entry.start,
-        end=entry.end,
-        summary=entry.summary,
-        description=entry.description,
-        location=entry.location,
-        url=entry.url,
-        transparency="OPAQUE" if timed else "TRANSPARENT",  # reminders do not block the day
-    )
+    event = Event()
+    event.add("UID", f"{entry.key}@{host}")
+    event.add("DTSTAMP", stamp)
+    event.add("SEQUENCE", sequence)
+    event.add("DTSTART", entry.start)
+    event.add("DTEND", entry.end)
+    event.add("SUMMARY", entry.summary)
+    event.add("DESCRIPTION", entry.description)
+    if entry.location:
+        event.add("LOCATION", entry.location)
+    if entry.url:
+        event.add("URL", entry.url)
+    event.add("TRANSP", "OPAQUE" if timed else "TRANSPARENT")  # reminders do not block the day
     for days in entry.alarms:
         alarm = Alarm()
         alarm.add("ACTION", "DISPLAY")

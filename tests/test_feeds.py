@@ -20,8 +20,8 @@ from baodan.feeds import client_feeds, staff_feeds, subscribe_links
 from baodan.models import Firm, Policy
 from baodan.models.claim import Stage
 from baodan.records import load_firm
-from baodan.site.context import TEMPLATES, SiteContext, make_env, yuan
 from baodan.schedule import Window
+from baodan.site.context import TEMPLATES, SiteContext, make_env, yuan
 from baodan.sitebuild import build_site
 from baodan.workspace import Workspace
 

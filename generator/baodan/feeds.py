@@ -228,7 +228,7 @@ def _policy_entries(ctx: SiteContext, policy: Policy, window: Window) -> list[En
                 f"{reg}.premium.{instalment.due:%Y-%m}",
                 instalment.due,
                 f"缴费日：{label}（第 {instalment.number} 期）",
-                f"{facts}\n今天是第 {instalment.number} 期保费的缴费日。{call}",
+                f"{facts}\n第 {instalment.number} 期保费在这一天缴纳；自动扣款的请留足余额。{call}",
                 policy,
                 alarms=shorter,
             )

@@ -46,7 +46,7 @@ from .today import SHANGHAI
 HORIZON_MONTHS = 13
 STAFF_HORIZON_MONTHS = 3
 REFRESH = timedelta(days=1)
-ALARM_TIME = timedelta(hours=9)  # all-day reminders ring at 09:00 on their day
+ALARM_TIME = timedelta(hours=9)  # an all-day event's reminder rings at 09:00 on its day
 DEFAULT_DIR = "feeds"
 # When a record is not in git: a fixed stamp from the record itself, at 00:00 Shanghai.
 FALLBACK_DAY = {
@@ -88,9 +88,10 @@ def subscribe_links(
 ) -> SubscribeLinks | None:
     """A client's feed addresses, or None while records/firm.yaml has no site_url.
     Show the webcal link as a QR code (``qr.qr_svg``) for phones."""
-    if settings.site_url is None:
+    site = _site(settings)
+    if site is None:
         return None
-    https = f"{str(settings.site_url).rstrip('/')}/{calendar_dir}/{token}.ics"
+    https = f"{site}{calendar_dir}/{token}.ics"
     return SubscribeLinks("webcal://" + https.split("://", 1)[1], https)
 
 
@@ -127,7 +128,7 @@ def lecture_feed(ctx: SiteContext) -> list[GeneratedPage]:
     firm = ctx.firm
     window = month_window(ctx.today, HORIZON_MONTHS)
     kb = ctx.options.get("kb_dir", "kb")
-    site = str(firm.settings.site_url).rstrip("/") + "/" if firm.settings.site_url else None
+    site = _site(firm.settings)
     entries = []
     for lec in firm.lectures:
         if lec.date < window.start:
@@ -382,6 +383,11 @@ def _stamp(record: Record, history: History) -> tuple[datetime, int]:
         return change.last, change.commits
     day = FALLBACK_DAY[type(record)](record)
     return datetime.combine(day, time(), SHANGHAI).astimezone(UTC), 0
+
+
+def _site(settings: Settings) -> str | None:
+    """The public site's address ending in /, or None when firm.yaml does not give it."""
+    return str(settings.site_url).rstrip("/") + "/" if settings.site_url else None
 
 
 def _host(settings: Settings) -> str:

@@ -6,8 +6,9 @@ import json
 import sys
 from pathlib import Path
 from string import Template
-from typing import Annotated, Optional
+from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.syntax import Syntax
@@ -43,7 +44,7 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 IdentityOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--identity",
         "-i",
@@ -52,7 +53,7 @@ IdentityOpt = Annotated[
     ),
 ]
 RootOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--root", "-C", help="公司目录（默认当前目录或其上级）", show_default=False),
 ]
 
@@ -71,13 +72,20 @@ def fail(e: BaodanError) -> None:
 
 
 def main() -> None:
+    """Entry point: Chinese errors instead of tracebacks, and one exit code per outcome."""
     try:
-        app()
+        code = app(standalone_mode=False)
     except BaodanError as e:
         fail(e)
-    except KeyboardInterrupt:
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except (click.exceptions.Abort, KeyboardInterrupt):
         err.print("已取消，记录没有改动。")
         sys.exit(130)
+    if code == 130:  # typer turns Ctrl-C into exit code 130
+        err.print("已取消，记录没有改动。")
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 @app.command()
@@ -361,7 +369,7 @@ def init(
     name: Annotated[str, typer.Option("--name", help="公司全称")] = "我的代账公司",
     member: Annotated[str, typer.Option("--member", help="你的成员编号")] = "admin",
     recipient: Annotated[
-        Optional[str], typer.Option("--recipient", "-r", help="你已有的公钥（age1… 或 ssh-…）")
+        str | None, typer.Option("--recipient", "-r", help="你已有的公钥（age1… 或 ssh-…）")
     ] = None,
     identity: IdentityOpt = None,
 ) -> None:

@@ -118,7 +118,7 @@ def run_editor(path: Path) -> None:
         raise BaodanError(f"编辑器异常退出（代码 {e.returncode}），记录未修改", "") from None
 
 
-def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=run_editor) -> bool:
+def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=None) -> bool:
     """Edit (or, with ``initial``, create) one record. True when something was saved."""
     rel = ws.rel(path)
     if initial is None:
@@ -127,7 +127,7 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=ru
         except ValueError as e:
             message, _, hint = str(e).partition("|")
             raise BaodanError(f"{rel}：{message}", hint) from None
-    text = edit_loop(initial, rel, editor)
+    text = edit_loop(initial, rel, editor or run_editor)
     if text is None:
         return False
     write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))

@@ -36,7 +36,7 @@ class Workspace:
     vault: Vault
 
     @classmethod
-    def open(cls, root: Path | None, identity: Path | None) -> "Workspace":
+    def open(cls, root: Path | None, identity: Path | None) -> Workspace:
         root = find_root(root)
         source = find_identity(root, identity)
         return cls(root, source, open_vault(root, source))

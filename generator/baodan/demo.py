@@ -128,7 +128,6 @@ STAFF = [
         "department": "客户服务部",
         "role": "客户经理",
         "work_phone": "0571-8888 6601",
-        "work_mobile": "13957120601",
         "email": "wang.fang@demo.baodan.example",
     },
     {
@@ -137,7 +136,6 @@ STAFF = [
         "department": "理赔部",
         "role": "理赔专员",
         "work_phone": "0571-8888 6602",
-        "work_mobile": "13957120602",
         "email": "li.qiang@demo.baodan.example",
     },
     {
@@ -146,7 +144,6 @@ STAFF = [
         "department": "会计部",
         "role": "会计主管",
         "work_phone": "0571-8888 6603",
-        "work_mobile": "13957120603",
         "email": "chen.jing@demo.baodan.example",
     },
 ]

@@ -133,7 +133,7 @@ def serve(
     from .sitebuild import serve_site
 
     ws = open_workspace(root, identity)
-    serve_site(ws, staff=staff, addr=addr)
+    serve_site(ws, staff=staff, addr=addr, say=out.print)
 
 
 @app.command()

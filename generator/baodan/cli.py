@@ -52,6 +52,7 @@ IdentityOpt = Annotated[
         show_default=False,
     ),
 ]
+TargetArg = Annotated[str, typer.Argument(help="文件路径、客户编号、保单登记号或理赔编号")]
 RootOpt = Annotated[
     Path | None,
     typer.Option("--root", "-C", help="公司目录（默认当前目录或其上级）", show_default=False),
@@ -163,7 +164,7 @@ def schema(
 
 @app.command()
 def edit(
-    target: Annotated[str, typer.Argument(help="文件路径、客户编号、保单登记号或理赔编号")],
+    target: TargetArg,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
@@ -178,24 +179,16 @@ def edit(
 
 @app.command()
 def show(
-    target: Annotated[str, typer.Argument(help="文件路径、客户编号、保单登记号或理赔编号")],
+    target: TargetArg,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
     """显示一条记录的解密内容。"""
     ws = open_workspace(root, identity)
     path = ws.locate(target)
-    text = _decrypt_or_fail(ws, path)
+    text = ws.read(path)
     out.print(f"[dim]# {ws.rel(path)}[/]")
     out.print(Syntax(text, "yaml", theme="ansi_dark", word_wrap=True))
-
-
-def _decrypt_or_fail(ws: Workspace, path: Path) -> str:
-    try:
-        return ws.vault.decrypt(path.read_bytes()).decode("utf-8")
-    except ValueError as e:
-        message, _, hint = str(e).partition("|")
-        raise BaodanError(f"{ws.rel(path)}：{message}", hint) from None
 
 
 @app.command()
@@ -316,7 +309,7 @@ def _client_name(ws: Workspace, client_file: Path) -> str:
 
     if client_file.name != "client.yaml.age":
         raise BaodanError(f"{client_file.name} 不是客户记录", "请写客户编号，如 c-1a2b3c4d")
-    return (load(_decrypt_or_fail(ws, client_file)) or {}).get("name", "")
+    return (load(ws.read(client_file)) or {}).get("name", "")
 
 
 @member_app.command("list")

@@ -122,11 +122,7 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=No
     """Edit (or, with ``initial``, create) one record. True when something was saved."""
     rel = ws.rel(path)
     if initial is None:
-        try:
-            initial = ws.vault.decrypt(path.read_bytes()).decode("utf-8")
-        except ValueError as e:
-            message, _, hint = str(e).partition("|")
-            raise BaodanError(f"{rel}：{message}", hint) from None
+        initial = ws.read(path)
     text = edit_loop(initial, rel, editor or run_editor)
     if text is None:
         return False

@@ -106,7 +106,9 @@ def serve_site(ws: Workspace, *, staff: bool, addr: str, say=print) -> None:
     use_identity(ws.identity)
     # A plain `kill` must clean up the preview folder too, as Ctrl-C does.
     signal.signal(signal.SIGTERM, _interrupt)
-    say(f"正在预览{'员工站' if staff else '公开站'}：http://{addr}/ （修改记录后自动刷新；Ctrl-C 结束）")
+    say(
+        f"正在预览{'员工站' if staff else '公开站'}：http://{addr}/ （修改记录后自动刷新；Ctrl-C 结束）"
+    )
     # mkdocs serve builds into a temp folder; keep it in RAM where the system allows.
     if Path("/dev/shm").is_dir():
         os.environ["TMPDIR"] = "/dev/shm"

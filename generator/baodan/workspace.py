@@ -41,6 +41,14 @@ class Workspace:
         source = find_identity(root, identity)
         return cls(root, source, open_vault(root, source))
 
+    def read(self, path: Path) -> str:
+        """A record's decrypted text, or a BaodanError saying why it cannot be read."""
+        try:
+            return self.vault.decrypt(path.read_bytes()).decode("utf-8")
+        except ValueError as e:
+            message, _, hint = str(e).partition("|")
+            raise BaodanError(f"{self.rel(path)}：{message}", hint) from None
+
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()
 

@@ -121,24 +121,16 @@ def run_editor(path: Path) -> None:
         raise BaodanError(f"编辑器异常退出（代码 {e.returncode}），记录未修改", "") from None
 
 
-def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=run_editor) -> bool:
+def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=None) -> bool:
     """Edit (or, with ``initial``, create) one record. True when something was saved."""
     rel = ws.rel(path)
     if initial is None:
-        initial = decrypt_text(ws, path)
-    text = edit_loop(initial, rel, editor)
+        initial = ws.read(path)
+    text = edit_loop(initial, rel, editor or run_editor)
     if text is None:
         return False
     write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))
     return True
-
-
-def decrypt_text(ws: Workspace, path: Path) -> str:
-    try:
-        return ws.vault.decrypt(path.read_bytes()).decode("utf-8")
-    except ValueError as e:
-        message, _, hint = str(e).partition("|")
-        raise BaodanError(f"{ws.rel(path)}：{message}", hint) from None
 
 
 def update_record(ws: Workspace, path: Path, change: Callable[[Any], None]) -> None:
@@ -146,7 +138,7 @@ def update_record(ws: Workspace, path: Path, change: Callable[[Any], None]) -> N
     edits the ruamel round-trip data in place, so comments, key order and quoting stay; the
     result is validated before it is encrypted and written."""
     rel = ws.rel(path)
-    original = decrypt_text(ws, path)
+    original = ws.read(path)
     data = yamlio.load_roundtrip(original)
     change(data)
     text = yamlio.dump_roundtrip(data, like=original)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .editing import decrypt_text, update_record
+from .editing import update_record
 from .errors import BaodanError, RecordError, Source
 from .feeds import SubscribeLinks, subscribe_links
 from .models import Client
@@ -48,7 +48,7 @@ def _current_client(ws: Workspace, target: str) -> tuple[Path, Client]:
     rel = ws.rel(path)
     if path.name != "client.yaml.age":
         raise BaodanError(f"{rel} 不是客户记录", "请写客户编号，如 c-1a2b3c4d")
-    client, errors = parse_record(Client, decrypt_text(ws, path), rel)
+    client, errors = parse_record(Client, ws.read(path), rel)
     if errors:
         raise BaodanError(errors)
     if has_left(client, today()):

@@ -233,7 +233,9 @@ def _classify(root: Path, errors: list) -> list[EncryptedFile]:
                         Source(rel),
                         "",
                         "这里不该有这个文件",
-                        "客户文件夹里只能有 client.yaml.age，以及 " + "、".join(f"{s}/" for s in CLIENT_SLOTS) + " 下的 .yaml.age 文件",
+                        "客户文件夹里只能有 client.yaml.age，以及 "
+                        + "、".join(f"{s}/" for s in CLIENT_SLOTS)
+                        + " 下的 .yaml.age 文件",
                     )
                 )
     return found

@@ -282,15 +282,23 @@ def test_claim_decision_deadline_for_the_handler(built):
     firm = copy.deepcopy(built.firm)
     cf = next(cf for cf in firm.clients.values() if cf.claims)
     claim = cf.claims[0]
+
+    def deadline() -> icalendar.Event | None:
+        pages = {g.uri: g.content for g in staff_feeds(context(firm, staff=True))}
+        feed = pages[f"staff/feeds/{claim.handler}.ics"]
+        uid = f"{claim.id}.decision@"
+        return next((e for e in events(feed) if str(e["UID"]).startswith(uid)), None)
+
     claim.stages = [
         Stage(stage="reported", date=date(2026, 10, 30)),
         Stage(stage="submitted", date=date(2026, 11, 10)),
     ]
-    pages = {g.uri: g.content for g in staff_feeds(context(firm, staff=True))}
-    feed = pages[f"staff/feeds/{claim.handler}.ics"]
-    deadline = next(e for e in events(feed) if str(e["UID"]).startswith(f"{claim.id}.decision@"))
-    assert deadline.decoded("DTSTART") == date(2026, 12, 10)
-    assert "保险法第二十三条" in str(deadline["DESCRIPTION"])
+    assert deadline().decoded("DTSTART") == date(2026, 12, 10)
+    assert "保险法第二十三条" in str(deadline()["DESCRIPTION"])
+    claim.stages = [Stage(stage="under_review", date=date(2026, 8, 1))]
+    assert deadline().decoded("DTSTART") == date(2026, 8, 31)  # overdue: still shown
+    claim.stages.append(Stage(stage="paid", date=date(2026, 11, 20)))
+    assert deadline() is None  # decided
 
 
 def test_staff_feeds_hold_no_id_numbers(built):

@@ -286,7 +286,7 @@ def _client_work(ctx: SiteContext, cf, window: Window):
                 )
     for claim in cf.claims:
         due = claim_decision_due(claim)
-        if due and due in window:
+        if due and due <= window.end:  # an overdue one stays while the claim still waits
             yield (
                 claim.handler,
                 all_day(

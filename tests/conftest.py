@@ -100,3 +100,6 @@ def public_site(firm_template, tmp_path_factory) -> BuiltSite:
 def _pinned_today(monkeypatch):
     """Tests see a fixed Shanghai date unless they set their own."""
     monkeypatch.setenv("BAODAN_TODAY", "2026-11-27")
+    # Never start a real editor from a test.
+    monkeypatch.setenv("EDITOR", "false")
+    monkeypatch.delenv("VISUAL", raising=False)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .cli import IdentityOpt, RootOpt, app, open_workspace, out
-from .portal_admin import portal_access, rotate_portal, write_qr
+from .portal_admin import portal_access, rotate_portal, save_link_qr
 
 portal_app = typer.Typer(
     help="客户专属页面（门户）：链接、二维码、更换访问码", no_args_is_help=True
@@ -31,7 +31,7 @@ def link(
     """显示客户专属页面的链接和访问码，并生成二维码图片。"""
     ws = open_workspace(root, identity)
     access = portal_access(ws, client)
-    path = write_qr(access, qr)
+    path = save_link_qr(access, qr)
     out.print(f"客户 {access.client_id}（{access.name}）的专属页面：", highlight=False)
     out.print(f"  链接：{access.link}", highlight=False, soft_wrap=True)
     out.print(f"  访问码：{access.code}", highlight=False)

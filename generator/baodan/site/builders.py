@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from ..feeds import client_feeds, lecture_feed, staff_feeds
 from .knowledge_base import knowledge_base
 from .portal_pages import client_portals
 from .public_pages import firm_pages
 from .robots import robots_txt
 
 # The public build: deployable, so only public content or ciphertext.
-PUBLIC_BUILDERS = [firm_pages, knowledge_base, client_portals, robots_txt]
+PUBLIC_BUILDERS = [
+    firm_pages,
+    knowledge_base,
+    client_portals,
+    client_feeds,
+    lecture_feed,
+    robots_txt,
+]
 
 # The staff build adds these to the public pages; it is never deployed.
-STAFF_BUILDERS: list = []
+STAFF_BUILDERS: list = [staff_feeds]

@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.structure.files import InclusionLevel
 
+from ..history import History
 from ..models import Firm
 from ..models.base import mask_id, mask_mobile, mask_policy_no
 from ..models.taxonomy import category_name, subcategory_name
@@ -90,17 +91,7 @@ class SiteContext:
     staff: bool
     env: jinja2.Environment
     options: dict = field(default_factory=dict)
-
-    def feed_urls(self, name: str) -> tuple[str, str] | None:
-        """The https:// and webcal:// addresses of feeds/<name>.ics (a phone subscribes to the
-        webcal one); None when records/firm.yaml has no site_url to make them absolute."""
-        site_url = self.firm.settings.site_url
-        if site_url is None:
-            return None
-        https = (
-            f"{str(site_url).rstrip('/')}/{self.options.get('calendar_dir', 'feeds')}/{name}.ics"
-        )
-        return https, "webcal://" + https.split("://", 1)[1]
+    history: History = field(default_factory=lambda: History({}))  # records' git history
 
     def render(self, template: str, **values) -> str:
         return self.env.get_template(template).render(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from ..feeds import DEFAULT_DIR, subscribe_links
 from ..models import Lecture
 from ..models.taxonomy import category_name, taxonomy
 from .context import GeneratedPage, SiteContext
@@ -33,7 +34,9 @@ def knowledge_base(ctx: SiteContext) -> list[GeneratedPage]:
         "by_year": by_year,
         "topics": topics(lectures),
         "weekday": weekday,
-        "lecture_feed": ctx.feed_urls("lectures"),
+        "lecture_feed": subscribe_links(
+            ctx.firm.settings, "lectures", ctx.options.get("calendar_dir", DEFAULT_DIR)
+        ),
     }
     pages = [
         GeneratedPage(f"{kb}/index.md", ctx.render("kb_index.md.j2", **values), nav=("知识库",)),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from ..feeds import DEFAULT_DIR, subscribe_links
 from ..portal_crypto import encrypt_portal
 from .context import TEMPLATES, GeneratedPage, SiteContext
 from .portal_view import has_portal, portal_view
@@ -30,13 +31,16 @@ PORTAL_META = {
 
 def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
     portal_dir = ctx.options.get("portal_dir", "p")
+    calendar_dir = ctx.options.get("calendar_dir", DEFAULT_DIR)
     body = ctx.env.get_template("portal_body.html.j2")
     pages, assets = _assets()
     for cf in ctx.firm.clients.values():
         if not has_portal(cf, ctx.today):
             continue
         portal = cf.client.portal
-        feed = ctx.feed_urls(cf.client.feed.token) if cf.client.feed else None
+        feed = cf.client.feed and subscribe_links(
+            ctx.firm.settings, cf.client.feed.token, calendar_dir
+        )
         view = portal_view(ctx.firm, cf, ctx.today, feed)
         html = body.render(view=view, settings=ctx.firm.settings)
         payload = encrypt_portal(portal.key, portal.id, html)

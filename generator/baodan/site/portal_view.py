@@ -7,24 +7,24 @@ only when something on it has really moved on.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
-import segno
 import yaml
+from dateutil.relativedelta import relativedelta
 
-from ..models import Client, ClientFile, Firm, Insurer, Policy, Staff
+from ..feeds import SubscribeLinks
+from ..models import ClientFile, Firm, Insurer, Policy, Staff
 from ..models.base import Model, mask_id
 from ..models.claim import CLAIM_TYPES, STAGES, Claim
 from ..models.policy import FREQUENCIES
 from ..models.taxonomy import category_name, subcategory_name
+from ..qr import qr_svg
+from ..schedule import Window, has_left, in_force, month_window, premium_due_dates
 from .context import cn_date, yuan
 
-MONTHS_BETWEEN = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
-IN_FORCE = ("active", "on_hold")
 CLAIM_DONE = ("paid", "partly_paid", "refused", "closed")
 # How far ahead "近期事项" looks, in whole months (month-aligned: the list changes monthly).
 UPCOMING_MONTHS = 3
@@ -58,31 +58,13 @@ def portal_texts() -> PortalTexts:
     return PortalTexts.model_validate(yaml.safe_load(text))
 
 
-def add_months(day: date, months: int) -> date:
-    """Same day of the month ``months`` later; the 31st falls on the last day of short months."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def next_premium(policy: Policy, today: date) -> date | None:
-    """The next instalment due on or after today: counted from the effective date, while the
-    payment term (``payment.years``) and the policy run. None when nothing more is due."""
-    step = MONTHS_BETWEEN.get(policy.payment.frequency)
-    if step is None or policy.status not in IN_FORCE:
+    """The next instalment due on or after today (the first one when the policy has not
+    started yet); None when nothing more is due."""
+    if not in_force(policy):
         return None
-    paying_months = policy.payment.years * 12 if policy.payment.years else None
-    n = 1
-    while True:
-        due = add_months(policy.effective, n * step)
-        if paying_months is not None and n * step >= paying_months:
-            return None
-        if policy.terminates is not None and due >= policy.terminates:
-            return None
-        if due >= today:
-            return due
-        n += 1
+    due = premium_due_dates(policy, Window(today, today + relativedelta(years=1)))
+    return due[0].due if due else None
 
 
 @dataclass
@@ -126,7 +108,7 @@ class Upcoming:
 class FeedLinks:
     https: str
     webcal: str
-    qr_svg: str
+    qr_svg: str  # the webcal link, for a phone's camera
 
 
 @dataclass
@@ -145,21 +127,13 @@ class PortalView:
     extra: dict = field(default_factory=dict)  # for later sections (保障建议 …)
 
 
-def has_left(client: Client, today: date) -> bool:
-    """The client ended the firm's service, or withdrew consent: no portal any more."""
-    ended = [client.left_on, client.consent.withdrawn_on if client.consent else None]
-    return any(d is not None and d <= today for d in ended)
-
-
 def has_portal(cf: ClientFile, today: date) -> bool:
     """Clients with a portal record who are still clients."""
     return cf.client.portal is not None and not has_left(cf.client, today)
 
 
-def portal_view(
-    firm: Firm, cf: ClientFile, today: date, feed: tuple[str, str] | None
-) -> PortalView:
-    """``feed`` is the client's calendar feed address (https, webcal), when there is one."""
+def portal_view(firm: Firm, cf: ClientFile, today: date, feed: SubscribeLinks | None) -> PortalView:
+    """``feed`` is the client's calendar feed addresses, when there are any."""
     renewed = {p.renewal_of for p in cf.policies if p.renewal_of}
     renewal_days = max(firm.settings.reminders.renewal_days, default=90)
     views = [
@@ -182,7 +156,9 @@ def portal_view(
         claims=[c for c in claims if not c.done],
         past_claims=sorted((c for c in claims if c.done), key=lambda c: c.stage_date, reverse=True),
         upcoming=_upcoming(current, today),
-        feed=_feed_links(*feed) if feed else None,
+        feed=FeedLinks(feed.https, feed.webcal, qr_svg(feed.webcal, title="日历订阅二维码"))
+        if feed
+        else None,
         texts=portal_texts(),
     )
 
@@ -195,7 +171,7 @@ def _policy_view(
     firm: Firm, p: Policy, today: date, renewed: bool, renewal_days: int
 ) -> PolicyView:
     ended = p.terminates is not None and p.terminates < today
-    current = p.status in IN_FORCE and not ended and not renewed
+    current = in_force(p) and not ended and not renewed
     status, tone, renewal = _status(p, today, renewed, renewal_days, ended)
     next_due = next_premium(p, today) if current else None
     frequency = FREQUENCIES[p.payment.frequency]
@@ -257,8 +233,7 @@ def _claim_view(firm: Firm, c: Claim, policy: Policy | None) -> ClaimView:
 
 def _upcoming(policies: list[PolicyView], today: date) -> list[Upcoming]:
     """Premiums due and terms ending from today to the end of the month UPCOMING_MONTHS on."""
-    first = today.replace(day=1)
-    until = add_months(first, UPCOMING_MONTHS + 1) - timedelta(days=1)
+    until = month_window(today, UPCOMING_MONTHS + 1).end
     items = []
     for v in policies:
         p = v.policy
@@ -269,16 +244,3 @@ def _upcoming(policies: list[PolicyView], today: date) -> list[Upcoming]:
         if p.terminates and today <= p.terminates <= until:
             items.append(Upcoming(p.terminates, "保单到期", name, "我们会提前联系您办理续保"))
     return sorted(items, key=lambda u: (u.day, u.what, u.product))
-
-
-def _feed_links(https: str, webcal: str) -> FeedLinks:
-    return FeedLinks(https, webcal, qr_svg(webcal))
-
-
-# Kept between rebuilds of `baodan serve`: drawing a QR code is most of a portal's cost.
-@lru_cache(maxsize=8192)
-def qr_svg(text: str) -> str:
-    # A fixed mask skips segno's scoring of all eight (5 ms → 1 ms per client); every mask is
-    # valid QR, the scoring only picks the prettiest pattern.
-    qr = segno.make(text, error="m", mask=0, micro=False)
-    return qr.svg_inline(scale=4, omitsize=True, title="日历订阅二维码")

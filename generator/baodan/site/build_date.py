@@ -7,30 +7,19 @@ date, which it reads from SOURCE_DATE_EPOCH when set (the reproducible-builds co
 from __future__ import annotations
 
 import os
-import subprocess
 from datetime import date, datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from ..history import History
 
 VARIABLE = "SOURCE_DATE_EPOCH"
 
 
-def records_epoch(root: Path, today: date) -> int:
+def records_epoch(history: History, today: date) -> int:
     """When the records last changed: their newest git commit; outside git (a fresh test
     folder), the start of today in Shanghai."""
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct", "--", "records"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        if out.returncode == 0 and out.stdout.strip():
-            return int(out.stdout.strip())
-    except (OSError, subprocess.SubprocessError, ValueError):
-        pass
+    if history.files:
+        return int(max(change.last for change in history.files.values()).timestamp())
     return int(datetime.combine(today, time(), ZoneInfo("Asia/Shanghai")).timestamp())
 
 
@@ -41,13 +30,13 @@ class PinnedBuildDate:
         self._saved: str | None = None
         self._active = False
 
-    def pin(self, root: Path, today: date) -> None:
+    def pin(self, history: History, today: date) -> None:
         if self._active:
             return
         self._saved = os.environ.get(VARIABLE)
         self._active = True
         if self._saved is None:
-            os.environ[VARIABLE] = str(records_epoch(root, today))
+            os.environ[VARIABLE] = str(records_epoch(history, today))
 
     def release(self) -> None:
         if not self._active:

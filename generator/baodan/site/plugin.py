@@ -66,7 +66,6 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         templates = Path(self.config.templates).resolve() if self.config.templates else TEMPLATES
         self.firm = self._load(root)
         now = today()
-        self.build_date.pin(root, now)
         settings = self.firm.settings
         config.site_name = settings.name
         if not config.copyright:
@@ -82,6 +81,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             config.theme["favicon"] = settings.brand.logo
         config.extra_css.append("assets/baodan/site.css")
         history = record_history(root)
+        self.build_date.pin(history, now)
         if history.shallow:
             log.warning(
                 "仓库是浅克隆（shallow clone），记录的修改历史不全：日历订阅的时间戳会变。"

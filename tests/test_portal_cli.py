@@ -47,7 +47,7 @@ def test_link_for_a_client_who_left_says_so(firm, capsys):
     for command in ("link", "rotate"):
         code, _, err = run_cli(capsys, "portal", command, left.id)
         assert code == 1
-        assert f"客户 {left.id} 已终止服务" in err and "不再有专属页面" in err
+        assert f"客户 {left.id} 已终止服务" in err and "不提供专属页面" in err
 
 
 def test_rotate_gives_a_new_link_keeps_the_record_and_the_old_page_goes(firm, capsys):

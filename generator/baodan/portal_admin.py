@@ -16,10 +16,8 @@ from .errors import BaodanError, RecordError, Source
 from .models import Client
 from .portal_crypto import new_access_code, new_portal_id, portal_link
 from .qr import write_qr
-from .records import load_firm, parse_record
-from .schedule import has_left
-from .today import today
-from .workspace import Workspace
+from .records import load_firm
+from .workspace import Workspace, current_client
 
 
 @dataclass
@@ -32,7 +30,7 @@ class PortalAccess:
 
 def portal_access(ws: Workspace, target: str) -> PortalAccess:
     """The link and access code of a client's portal, read from the encrypted client record."""
-    path, client = _current_client(ws, target)
+    path, client = current_client(ws, target, "专属页面", "baodan portal rotate")
     if client.portal is None:
         raise BaodanError(
             f"客户 {client.id} 还没有专属页面（{ws.rel(path)} 里没有 portal）",
@@ -53,7 +51,7 @@ def save_link_qr(access: PortalAccess, out: Path | None) -> Path:
 def rotate_portal(ws: Workspace, target: str) -> PortalAccess:
     """Give a client a new portal id and access code (or a first one), editing the encrypted
     record in place: comments, key order and layout stay."""
-    path, client = _current_client(ws, target)
+    path, client = current_client(ws, target, "专属页面", "baodan portal rotate")
     # 128 random bits: no need to compare with other clients (baodan check would catch it).
     portal_id, code = new_portal_id(), new_access_code()
     access = _access(ws, client, portal_id, code)  # fails before the record changes
@@ -69,26 +67,6 @@ def rotate_portal(ws: Workspace, target: str) -> PortalAccess:
 
     update_record(ws, path, set_portal)
     return access
-
-
-def _current_client(ws: Workspace, target: str) -> tuple[Path, Client]:
-    path = ws.locate(target)
-    rel = ws.rel(path)
-    if path.name != "client.yaml.age":
-        raise BaodanError(f"{rel} 不是客户记录", "请写客户编号，如 c-1a2b3c4d")
-    client, errors = parse_record(Client, ws.read(path), rel)
-    if errors:
-        raise BaodanError(errors)
-    if has_left(client, today()):
-        raise BaodanError(
-            RecordError(
-                Source(rel),
-                "left_on",
-                f"客户 {client.id} 已终止服务或撤回了个人信息处理同意，不再有专属页面",
-                "客户回来时先删掉 left_on（或重新签署同意书），再运行 baodan portal rotate",
-            )
-        )
-    return path, client
 
 
 def _access(ws: Workspace, client: Client, portal_id: str, code: str) -> PortalAccess:

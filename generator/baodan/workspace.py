@@ -6,9 +6,11 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BaodanError
+from .errors import BaodanError, RecordError, Source
 from .models import Client
-from .records import CLIENT_SLOTS, RECORDS, RETIRED_FILE
+from .records import CLIENT_SLOTS, RECORDS, RETIRED_FILE, parse_record
+from .schedule import has_left
+from .today import today
 from .vault import IdentitySource, Vault, find_identity, open_vault
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -72,6 +74,29 @@ class Workspace:
             f"找不到记录“{target}”",
             "可以写文件路径、客户编号（如 c-1a2b3c4d）、保单登记号（如 BD-2026-7K3QX）或理赔编号",
         )
+
+
+def current_client(ws: Workspace, target: str, service: str, command: str) -> tuple[Path, Client]:
+    """The record of a client who is still a client, for a command that gives them ``service``
+    (专属页面, 日历订阅); an error when ``target`` is not a client, or the client has left or
+    withdrawn consent. ``command`` is what to run once they are back."""
+    path = ws.locate(target)
+    rel = ws.rel(path)
+    if path.name != "client.yaml.age":
+        raise BaodanError(f"{rel} 不是客户记录", "请写客户编号，如 c-1a2b3c4d")
+    client, errors = parse_record(Client, ws.read(path), rel)
+    if errors:
+        raise BaodanError(errors)
+    if has_left(client, today()):
+        raise BaodanError(
+            RecordError(
+                Source(rel),
+                "left_on",
+                f"客户 {client.id} 已终止服务或撤回了个人信息处理同意，不提供{service}",
+                f"客户回来时先删掉 left_on（或重新签署同意书），再运行 {command}",
+            )
+        )
+    return path, client
 
 
 def model_for(rel: str):

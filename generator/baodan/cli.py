@@ -26,6 +26,7 @@ from .workspace import (
     new_claim_id,
     new_client_id,
     new_token,
+    next_interaction_path,
 )
 
 app = typer.Typer(
@@ -297,10 +298,8 @@ def new_interaction(
 ) -> None:
     """记录一次咨询、回访、电话、问候或满意度调查。"""
     ws = open_workspace(root, identity)
-    folder = ws.locate(client).parent / "interactions"
-    day = today().isoformat()
-    n = 1 + len(list(folder.glob(f"{day}-*.yaml.age")))
-    _create(ws, folder / f"{day}-{n}.yaml.age", _template("interaction", staff=staff))
+    path = next_interaction_path(ws.locate(client).parent, today())
+    _create(ws, path, _template("interaction", staff=staff))
 
 
 def _client_name(ws: Workspace, client_file: Path) -> str:
@@ -380,3 +379,6 @@ def demo(folder: Annotated[Path, typer.Argument(help="目录")] = Path(".")) -> 
 
     for line in make_demo_firm(folder.resolve()):
         out.print(line)
+
+
+from . import cli_service  # noqa: E402,F401  (registers commands)

@@ -15,7 +15,8 @@ import tempfile
 from pathlib import Path
 
 from .errors import BaodanError, RecordError, Source
-from .records import parse_record
+from .models import Client
+from .records import CLIENT_SLOTS, parse_record
 from .vault import write_atomic
 from .workspace import Workspace, model_for
 
@@ -53,13 +54,7 @@ def validate_text(text: str, rel: str, expected_name: str | None = None) -> list
     model = model_for(rel)
     record, errors = parse_record(model, text, rel)
     if record is not None and expected_name is not None:
-        attr = (
-            "id"
-            if model.__name__ in ("Client", "Claim")
-            else "registry_no"
-            if model.__name__ == "Policy"
-            else None
-        )
+        attr = "id" if model is Client else CLIENT_SLOTS[rel.split("/")[-2]][1]
         if attr and getattr(record, attr) != expected_name:
             errors.append(
                 RecordError(
@@ -76,7 +71,7 @@ def expected_name(rel: str) -> str | None:
     parts = rel.split("/")
     if parts[-1] == "client.yaml.age":
         return parts[-2]
-    if len(parts) >= 2 and parts[-2] in ("policies", "claims"):
+    if len(parts) >= 2 and parts[-2] in CLIENT_SLOTS and CLIENT_SLOTS[parts[-2]][1]:
         return parts[-1].removesuffix(".yaml.age")
     return None
 

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from .public_pages import firm_pages, knowledge_base
+from .report_pages import partners_page, report_pages, training_page
+from .service_pages import care_pages, claims_page, incidents_page, tasks_page
 
 # The public build: deployable, so only public content or ciphertext.
 PUBLIC_BUILDERS = [firm_pages, knowledge_base]
 
 # The staff build adds these to the public pages; it is never deployed.
-STAFF_BUILDERS: list = []
+STAFF_BUILDERS: list = [
+    claims_page,
+    care_pages,
+    tasks_page,
+    incidents_page,
+    report_pages,
+    training_page,
+    partners_page,
+]

@@ -137,7 +137,9 @@ def greeting_message(firm: Firm, client: Client, code: str, day: date) -> str | 
     )
 
 
-def compose_greeting(client: Client, code: str, day: date, *, firm: str, manager: str) -> str | None:
+def compose_greeting(
+    client: Client, code: str, day: date, *, firm: str, manager: str
+) -> str | None:
     occ = care_rules().occasions[code]
     template = occ.person if client.kind == "person" else occ.company
     if template is None:

@@ -169,21 +169,13 @@ def greetings(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     if not queue:
         out.print(f"未来 {care.care_rules().greeting_days} 天没有节日，也没有客户过生日。")
         return
-    table = Table("日期", "节日", "客户", "建议问候语", "状态")
     for g in queue:
-        status = (
-            f"已发送 {g.sent.date}"
-            if g.sent
-            else f"baodan greet {g.cf.client.id} --occasion {g.occasion}"
-        )
-        table.add_row(
-            str(g.day),
-            g.occasion_name,
-            f"{g.cf.client.name}（{g.cf.client.id}）",
-            g.message,
-            status,
-        )
-    out.print(table)
+        client = f"{g.cf.client.name}（{g.cf.client.id}）"
+        status = f"已发送 {g.sent.date}" if g.sent else "待发送"
+        out.print(f"[bold]{g.day} {g.occasion_name}[/] {client}：{status}", highlight=False)
+        out.print(f"  建议问候语：{g.message}", highlight=False)
+        if not g.sent:
+            out.print(f"  发送后记录：baodan greet {g.cf.client.id} --occasion {g.occasion}")
 
 
 @app.command()

@@ -3,7 +3,7 @@ hand; and the cross-sell suggestions of data/cross_sell.yaml."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from baodan import kpis
@@ -15,37 +15,27 @@ from . import service_factories as f
 D = date
 
 
+def _renewal(no: str, of: str, effective: date, received: date):
+    """A one-year policy renewing ``of``, registered on ``received``."""
+    intake = {"received_on": received, "received_by": "wang-fang", "from_whom": "客户本人"}
+    return f.policy(
+        no,
+        effective=effective,
+        terminates=effective.replace(year=effective.year + 1) - timedelta(days=1),
+        renewal_of=of,
+        intake=intake | {"medium": "electronic"},
+    )
+
+
 def _firm():
     one = ClientFile(f.client("c-1", "张伟"))
     one.policies = [
         f.policy("BD-2025-AAAAA", terminates=D(2026, 10, 15), status="renewed"),
-        f.policy(
-            "BD-2026-BBBBB",
-            effective=D(2026, 10, 16),
-            terminates=D(2027, 10, 15),
-            renewal_of="BD-2025-AAAAA",
-            intake={
-                "received_on": D(2026, 10, 10),
-                "received_by": "wang-fang",
-                "from_whom": "客户本人",
-                "medium": "electronic",
-            },
-        ),
+        _renewal("BD-2026-BBBBB", "BD-2025-AAAAA", D(2026, 10, 16), received=D(2026, 10, 10)),
         f.policy("BD-2025-CCCCC", terminates=D(2026, 10, 31), status="lapsed"),
         f.policy("BD-2025-DDDDD", terminates=D(2026, 10, 20), status="cancelled"),
         f.policy("BD-2025-EEEEE", terminates=D(2026, 9, 30), status="renewed"),
-        f.policy(
-            "BD-2026-FFFFF",
-            effective=D(2026, 10, 1),
-            terminates=D(2027, 9, 30),
-            renewal_of="BD-2025-EEEEE",
-            intake={
-                "received_on": D(2026, 9, 25),
-                "received_by": "wang-fang",
-                "from_whom": "客户本人",
-                "medium": "electronic",
-            },
-        ),
+        _renewal("BD-2026-FFFFF", "BD-2025-EEEEE", D(2026, 10, 1), received=D(2026, 9, 25)),
     ]
     p = "BD-2026-BBBBB"
     one.claims = [

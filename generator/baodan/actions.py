@@ -59,6 +59,13 @@ class Session:
             )
         return found
 
+    def check_refs(self, cf: ClientFile, policy: str | None, claim: str | None) -> None:
+        """The policy and the claim named in an option belong to this client."""
+        if policy and policy not in {p.registry_no for p in cf.policies}:
+            raise BaodanError(f"--policy：这位客户没有保单 {policy}", "写这位客户名下保单的登记号")
+        if claim and claim not in {c.id for c in cf.claims}:
+            raise BaodanError(f"--claim：这位客户没有理赔 {claim}", "写这位客户的理赔编号")
+
     def record_path(self, cf: ClientFile, slot: str, name: str) -> Path:
         return self.client_dir(cf) / slot / f"{name}.yaml.age"
 
@@ -126,8 +133,31 @@ def add_stage(s: Session, claim_id: str, stage: str, day: date, note: str | None
 # ---- client care -------------------------------------------------------------------------------
 
 
-def _log_interaction(s: Session, cf: ClientFile, data: dict) -> Path:
-    path = next_interaction_path(s.client_dir(cf), data["date"])
+def _log_interaction(
+    s: Session,
+    cf: ClientFile,
+    *,
+    day: date,
+    kind: str,
+    channel: str,
+    staff: str | None,
+    summary: str,
+    **fields,
+) -> Path:
+    """Write a new interaction record (staff: the client's manager unless named)."""
+    if channel not in CHANNELS:
+        raise BaodanError(
+            f"--channel：没有渠道“{channel}”",
+            "可选：" + "、".join(f"{k}（{v}）" for k, v in CHANNELS.items()),
+        )
+    data = {
+        "date": _not_future(day, "--on"),
+        "kind": kind,
+        "staff": s.staff(staff, "--staff") or cf.client.manager,
+        "channel": channel,
+        "summary": summary,
+    } | fields
+    path = next_interaction_path(s.client_dir(cf), day)
     create_record(s.ws, path, data)
     return path
 
@@ -148,7 +178,6 @@ def log_greeting(
     if code is None:
         choices = "、".join(f"{c}（{o.name}）" for c, o in care.care_rules().occasions.items())
         raise BaodanError(f"--occasion：没有节日“{occasion}”", f"可选：{choices}")
-    _check_channel(channel)
     when = care.occasion_date(cf.client, code, day) or day
     text = message or care.greeting_message(s.firm, cf.client, code, when)
     if text is None:
@@ -156,23 +185,10 @@ def log_greeting(
             f"{care.care_rules().occasions[code].name}没有给企业客户的问候语",
             "用 --message 写上要发的内容，或在 data/care.yaml 里加 company 问候语",
         )
-    data = {
-        "date": _not_future(day, "--on"),
-        "kind": "greeting",
-        "staff": s.staff(staff, "--staff") or cf.client.manager,
-        "channel": channel,
-        "summary": text,
-        "occasion": code,
-    }
-    return _log_interaction(s, cf, data), text
-
-
-def _check_channel(channel: str) -> None:
-    if channel not in CHANNELS:
-        raise BaodanError(
-            f"--channel：没有渠道“{channel}”",
-            "可选：" + "、".join(f"{k}（{v}）" for k, v in CHANNELS.items()),
-        )
+    path = _log_interaction(
+        s, cf, day=day, kind="greeting", channel=channel, staff=staff, summary=text, occasion=code
+    )
+    return path, text
 
 
 def log_survey(
@@ -188,7 +204,6 @@ def log_survey(
     staff: str | None,
 ) -> Path:
     cf = s.client(client_id)
-    _check_channel(channel)
     if about and about not in {c.id for c in cf.claims} | {i.name for i in cf.interactions}:
         raise BaodanError(
             f"--about：这位客户没有理赔或互动记录“{about}”",
@@ -196,15 +211,16 @@ def log_survey(
         )
     survey = {"score": score, "nps": nps, "comment": comment, "about": about}
     summary = "理赔服务满意度回访。" if about and about.startswith("cl-") else "服务满意度调查。"
-    data = {
-        "date": _not_future(day, "--on"),
-        "kind": "survey",
-        "staff": s.staff(staff, "--staff") or cf.client.manager,
-        "channel": channel,
-        "summary": summary,
-        "survey": {k: v for k, v in survey.items() if v is not None},
-    }
-    return _log_interaction(s, cf, data)
+    return _log_interaction(
+        s,
+        cf,
+        day=day,
+        kind="survey",
+        channel=channel,
+        staff=staff,
+        summary=summary,
+        survey={k: v for k, v in survey.items() if v is not None},
+    )
 
 
 def log_attendance(
@@ -220,15 +236,17 @@ def log_attendance(
     for cf in cfs:
         if any(i.lecture == lecture for i in cf.interactions):
             continue  # already recorded
-        data = {
-            "date": lec.date,
-            "kind": "lecture",
-            "staff": staff or cf.client.manager,
-            "channel": "office",
-            "summary": f"参加讲座“{lec.title}”。",
-            "lecture": lecture,
-        }
-        paths.append(_log_interaction(s, cf, data))
+        path = _log_interaction(
+            s,
+            cf,
+            day=lec.date,
+            kind="lecture",
+            channel="office",
+            staff=staff,
+            summary=f"参加讲座“{lec.title}”。",
+            lecture=lecture,
+        )
+        paths.append(path)
     return paths
 
 
@@ -259,10 +277,7 @@ def create_task(
         from_department = s.firm.staff[by].department
     else:
         raise BaodanError("要写明哪个部门交出任务", "加上 --from 部门，或 --staff 你的员工编号")
-    if policy and policy not in {p.registry_no for p in cf.policies}:
-        raise BaodanError(f"--policy：这位客户没有保单 {policy}", "写这位客户名下保单的登记号")
-    if claim and claim not in {c.id for c in cf.claims}:
-        raise BaodanError(f"--claim：这位客户没有理赔 {claim}", "写这位客户的理赔编号")
+    s.check_refs(cf, policy, claim)
     task_id = new_task_id()
     data = tasks.new_task(
         task_id,
@@ -311,10 +326,7 @@ def open_incident(
     claim: str | None,
 ) -> tuple[Path, dict]:
     cf = s.client(client_id)
-    if policy and policy not in {p.registry_no for p in cf.policies}:
-        raise BaodanError(f"--policy：这位客户没有保单 {policy}", "写这位客户名下保单的登记号")
-    if claim and claim not in {c.id for c in cf.claims}:
-        raise BaodanError(f"--claim：这位客户没有理赔 {claim}", "写这位客户的理赔编号")
+    s.check_refs(cf, policy, claim)
     same = [
         i.id
         for i in cf.incidents

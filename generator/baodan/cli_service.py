@@ -24,11 +24,15 @@ app.add_typer(claim_app, name="claim")
 app.add_typer(task_app, name="task")
 app.add_typer(incident_app, name="incident")
 
-StaffOpt = Annotated[str | None, typer.Option("--staff", help="经办员工编号", show_default=False)]
-OnOpt = Annotated[
-    str | None, typer.Option("--on", help="日期 YYYY-MM-DD（默认今天）", show_default=False)
-]
-NoteOpt = Annotated[str | None, typer.Option("--note", help="备注", show_default=False)]
+
+def text(flag: str, help: str):
+    """An optional text option, no default shown."""
+    return typer.Option(flag, help=help, show_default=False)
+
+
+StaffOpt = Annotated[str | None, text("--staff", "经办员工编号")]
+OnOpt = Annotated[str | None, text("--on", "日期 YYYY-MM-DD（默认今天）")]
+NoteOpt = Annotated[str | None, text("--note", "备注")]
 ClientArg = Annotated[str, typer.Argument(help="客户编号，如 c-1a2b3c4d")]
 
 
@@ -138,10 +142,7 @@ def greet(
     channel: Annotated[
         str, typer.Option("--channel", help="渠道：wechat / sms / phone / email / visit / office")
     ] = "wechat",
-    message: Annotated[
-        str | None,
-        typer.Option("--message", help="实际发送的内容（默认用建议问候语）", show_default=False),
-    ] = None,
+    message: Annotated[str | None, text("--message", "实际发送的内容（默认用建议问候语）")] = None,
     staff: StaffOpt = None,
     on: OnOpt = None,
     root: RootOpt = None,
@@ -188,13 +189,8 @@ def survey(
         int | None,
         typer.Option("--nps", min=0, max=10, help="推荐意愿 0–10", show_default=False),
     ] = None,
-    comment: Annotated[
-        str | None, typer.Option("--comment", help="客户意见", show_default=False)
-    ] = None,
-    about: Annotated[
-        str | None,
-        typer.Option("--about", help="针对的理赔编号或互动记录文件名", show_default=False),
-    ] = None,
+    comment: Annotated[str | None, text("--comment", "客户意见")] = None,
+    about: Annotated[str | None, text("--about", "针对的理赔编号或互动记录文件名")] = None,
     channel: Annotated[str, typer.Option("--channel", help="渠道")] = "phone",
     staff: StaffOpt = None,
     on: OnOpt = None,
@@ -247,22 +243,11 @@ def task_new(
     client: ClientArg,
     title: Annotated[str, typer.Option("--title", help="要做什么")],
     to: Annotated[str, typer.Option("--to", help="接手部门：" + "、".join(DEPARTMENTS))],
-    from_: Annotated[
-        str | None,
-        typer.Option("--from", help="交出部门（默认 --staff 所在部门）", show_default=False),
-    ] = None,
-    owner: Annotated[
-        str | None, typer.Option("--owner", help="负责员工编号", show_default=False)
-    ] = None,
-    due: Annotated[
-        str | None, typer.Option("--due", help="期限 YYYY-MM-DD", show_default=False)
-    ] = None,
-    policy: Annotated[
-        str | None, typer.Option("--policy", help="相关保单登记号", show_default=False)
-    ] = None,
-    claim: Annotated[
-        str | None, typer.Option("--claim", help="相关理赔编号", show_default=False)
-    ] = None,
+    from_: Annotated[str | None, text("--from", "交出部门（默认 --staff 所在部门）")] = None,
+    owner: Annotated[str | None, text("--owner", "负责员工编号")] = None,
+    due: Annotated[str | None, text("--due", "期限 YYYY-MM-DD")] = None,
+    policy: Annotated[str | None, text("--policy", "相关保单登记号")] = None,
+    claim: Annotated[str | None, text("--claim", "相关理赔编号")] = None,
     kind: Annotated[
         str, typer.Option("--kind", help="handoff / audit / renewal / claim / care / incident")
     ] = "handoff",
@@ -341,18 +326,10 @@ def incident_new(
     plan: Annotated[
         str, typer.Option("--plan", help="lost_policy 保单遗失 / claim_dispute 理赔纠纷")
     ],
-    policy: Annotated[
-        str | None, typer.Option("--policy", help="保单登记号（保单遗失）", show_default=False)
-    ] = None,
-    claim: Annotated[
-        str | None, typer.Option("--claim", help="理赔编号（理赔纠纷）", show_default=False)
-    ] = None,
-    title: Annotated[
-        str | None, typer.Option("--title", help="一句话说明", show_default=False)
-    ] = None,
-    owner: Annotated[
-        str | None, typer.Option("--owner", help="负责员工（默认客户经理）", show_default=False)
-    ] = None,
+    policy: Annotated[str | None, text("--policy", "保单登记号（保单遗失）")] = None,
+    claim: Annotated[str | None, text("--claim", "理赔编号（理赔纠纷）")] = None,
+    title: Annotated[str | None, text("--title", "一句话说明")] = None,
+    owner: Annotated[str | None, text("--owner", "负责员工（默认客户经理）")] = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:

@@ -74,20 +74,30 @@ def check_lecture_attendance(firm: Firm) -> list[RecordError]:
     return errors
 
 
+def _client_refs(cf, record) -> list[RecordError]:
+    """A task's or incident's policy and claim belong to the client whose folder holds it."""
+    errors = []
+    if record.policy and record.policy not in {p.registry_no for p in cf.policies}:
+        errors.append(
+            _err(
+                record,
+                "policy",
+                f"这位客户没有保单 {record.policy}",
+                "填这位客户名下保单的登记号",
+            )
+        )
+    if record.claim and record.claim not in {c.id for c in cf.claims}:
+        errors.append(
+            _err(record, "claim", f"这位客户没有理赔 {record.claim}", "填这位客户的理赔编号")
+        )
+    return errors
+
+
 def check_task_refs(firm: Firm) -> list[RecordError]:
     errors = []
     for cf in firm.clients.values():
-        policies = {p.registry_no for p in cf.policies}
-        claims = {c.id for c in cf.claims}
         for t in cf.tasks:
-            if t.policy and t.policy not in policies:
-                errors.append(
-                    _err(t, "policy", f"这位客户没有保单 {t.policy}", "填这位客户名下保单的登记号")
-                )
-            if t.claim and t.claim not in claims:
-                errors.append(
-                    _err(t, "claim", f"这位客户没有理赔 {t.claim}", "填这位客户的理赔编号")
-                )
+            errors.extend(_client_refs(cf, t))
             if t.status in ("done", "cancelled") and not t.closed_on:
                 errors.append(
                     _err(
@@ -104,8 +114,6 @@ def check_incidents(firm: Firm) -> list[RecordError]:
     known = plans()
     errors = []
     for cf in firm.clients.values():
-        policies = {p.registry_no for p in cf.policies}
-        claims = {c.id for c in cf.claims}
         for inc in cf.incidents:
             plan = known.get(inc.plan)
             if plan is None:
@@ -116,19 +124,7 @@ def check_incidents(firm: Firm) -> list[RecordError]:
                 errors.append(_err(inc, "policy", f"“{plan.name}”事件要写明保单", "填保单登记号"))
             elif plan.about == "claim" and not inc.claim:
                 errors.append(_err(inc, "claim", f"“{plan.name}”事件要写明理赔", "填理赔编号"))
-            if inc.policy and inc.policy not in policies:
-                errors.append(
-                    _err(
-                        inc,
-                        "policy",
-                        f"这位客户没有保单 {inc.policy}",
-                        "填这位客户名下保单的登记号",
-                    )
-                )
-            if inc.claim and inc.claim not in claims:
-                errors.append(
-                    _err(inc, "claim", f"这位客户没有理赔 {inc.claim}", "填这位客户的理赔编号")
-                )
+            errors.extend(_client_refs(cf, inc))
             if inc.owner not in firm.staff:
                 errors.append(_err(inc, "owner", f"没有员工“{inc.owner}”", STAFF_HINT))
             for n, step in enumerate(inc.steps):

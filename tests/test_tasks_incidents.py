@@ -8,6 +8,7 @@ from datetime import date
 
 from baodan import tasks
 from baodan.models import ClientFile, Task
+from baodan.records import load_firm
 from baodan.today import today
 
 from . import service_factories as f
@@ -85,9 +86,19 @@ def test_task_new_explains_a_wrong_department(firm, capsys):
     assert "没有部门“销售部”" in err and "客户服务部、会计部、财务部、理赔部、管理层" in err
 
 
+def _quiet_policy(firm) -> tuple[str, str]:
+    """(client, policy) with no incident under way: the demo has lost-policy incidents."""
+    loaded, _ = load_firm(firm.root, firm.vault())
+    for cf in loaded.clients.values():
+        busy = {i.policy for i in cf.incidents}
+        for p in cf.policies:
+            if p.registry_no not in busy:
+                return cf.client.id, p.registry_no
+    raise AssertionError("every policy has an incident")
+
+
 def test_lost_policy_incident_from_start_to_close(firm, capsys):
-    cid = _client(firm)
-    policy = _policy(firm, cid)
+    cid, policy = _quiet_policy(firm)
     code, out, err = run_cli(
         capsys,
         "incident",
@@ -110,6 +121,10 @@ def test_lost_policy_incident_from_start_to_close(firm, capsys):
     assert code == 0 and "下一步：向保险公司报失" in out
     code, out, err = run_cli(capsys, "incident", "list")
     assert incident in out and "1/6" in out
+    code, _, err = run_cli(
+        capsys, "incident", "new", cid, "--plan", "lost_policy", "--policy", policy
+    )
+    assert code == 1 and f"已有进行中的应急事件 {incident}" in err
     code, out, err = run_cli(capsys, "incident", "step", incident, "nonsense")
     assert code == 1 and "没有步骤“nonsense”" in err and "request_reissue" in err
     code, out, err = run_cli(capsys, "incident", "close", incident, "--outcome", "原件找到了")

@@ -50,11 +50,11 @@ class Occasion(Model):
 
 class CareRules(Model):
     visit_interval_days: dict[Literal["A", "B", "C"], int]
-    visit_kinds: list[str] = ["visit"]
+    visit_kinds: list[str] = Field(default_factory=lambda: ["visit"])
     visit_horizon_days: int = 30
     greeting_days: int = Field(7, ge=1)
     greeting_sent_window: int = Field(30, ge=0)
-    compound_surnames: list[str] = []
+    compound_surnames: list[str] = Field(default_factory=list)
     occasions: dict[str, Occasion]
 
 
@@ -169,6 +169,10 @@ class Greeting:
     @property
     def occasion_name(self) -> str:
         return care_rules().occasions[self.occasion].name
+
+    @property
+    def key(self) -> tuple[date, str]:
+        return self.day, self.occasion
 
 
 def sent_greeting(cf: ClientFile, code: str, day: date) -> Interaction | None:

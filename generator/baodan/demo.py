@@ -2726,15 +2726,16 @@ def generate(
     """Write a synthetic firm under ``root``; client records are encrypted to ``recipient``.
 
     ``recipient`` is a pyrage recipient (or a list of them). Keys are not written. With
-    ``replace=True`` the generated folders (records/clients, insurers, staff) are emptied first;
-    otherwise a folder that already holds clients is refused, so stale records never mix in.
+    ``replace=True`` the generated folders (records/clients, insurers, staff, training,
+    partners) are emptied first; otherwise a folder that already holds clients is refused, so
+    stale records never mix in.
     """
     root = Path(root)
     recipients = list(recipient) if isinstance(recipient, (list, tuple)) else [recipient]
     records = root / "records"
     clients_dir = records / "clients"
     if replace:
-        for sub in ("clients", "insurers", "staff"):
+        for sub in ("clients", "insurers", "staff", "training", "partners"):
             shutil.rmtree(records / sub, ignore_errors=True)
     elif clients_dir.is_dir() and any(clients_dir.iterdir()):
         raise FileExistsError(

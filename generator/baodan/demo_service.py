@@ -301,7 +301,7 @@ class _Service:
                     continue
                 day = first + timedelta(days=rng.randint(0, (last - first).days))
                 score = rng.choices([5, 4, 3, 2, 1], [45, 32, 13, 6, 4])[0]
-                nps = min(10, max(0, score * 2 + rng.randint(-2, 0)))
+                nps = min(10, max(0, score * 2 + rng.randint(-1, 0)))
                 survey = {"score": score, "nps": nps, "comment": rng.choice(SURVEY_COMMENTS[score])}
                 record = {
                     "date": day,

@@ -30,5 +30,5 @@ class Partner(Record):
     since: date | None = Field(None, description="开始合作的日期")
     services: str = Field(description="合作内容，如 代发工资客户转介、保费代扣")
     address: str | None = None
-    contacts: list[PartnerContact] = []
+    contacts: list[PartnerContact] = Field(default_factory=list)
     notes: str | None = Field(None, description="合作备注（仅员工站显示）")

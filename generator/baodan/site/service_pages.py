@@ -16,6 +16,8 @@ from ..models.task import TASK_STATUSES
 from .context import GeneratedPage, SiteContext
 
 SECTION = "员工工作台"
+LIST_DAYS = 90  # the surveys page lists this many days; counts cover a year
+GREETING_DAYS = 30  # greetings are many (one per client per festival): list a month of them
 
 
 def labels_for(ctx: SiteContext) -> dict:
@@ -69,11 +71,15 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
         for code, occ in rules.occasions.items()
         if not occ.birthday
     ]
+    year_log = care.greeting_log(firm, today - timedelta(days=365))
     log = ctx.render(
         "staff_greetings.md.j2",
         calendar=calendar,
         years=(today.year, today.year + 1),
-        log=care.greeting_log(firm, today - timedelta(days=365)),
+        log=[x for x in year_log if x[1].date >= today - timedelta(days=GREETING_DAYS)],
+        counts=_greeting_counts(year_log, list(rules.occasions)),
+        cared_for=sum(care.is_cared_for(cf.client) for cf in firm.clients.values()),
+        list_days=GREETING_DAYS,
         occasions=rules.occasions,
         **names,
     )
@@ -83,6 +89,18 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
         GeneratedPage("staff/care/greetings.md", log, nav=(SECTION, "客户关怀", "节日问候记录")),
         GeneratedPage("staff/care/surveys.md", surveys, nav=(SECTION, "客户关怀", "满意度调查")),
     ]
+
+
+def _greeting_counts(log: list, order: list[str]) -> list[tuple[int, str | None, int]]:
+    """(year, occasion, clients greeted) by year, then in the data file's order of occasions."""
+    greeted: dict[tuple[int, str | None], set[str]] = {}
+    for cf, i in log:
+        greeted.setdefault((i.date.year, i.occasion), set()).add(cf.client.id)
+    rank = {code: n for n, code in enumerate(order)}
+    return sorted(
+        ((y, code, len(ids)) for (y, code), ids in greeted.items()),
+        key=lambda r: (r[0], rank.get(r[1], len(rank))),
+    )
 
 
 def _surveys(ctx: SiteContext) -> dict:
@@ -99,9 +117,11 @@ def _surveys(ctx: SiteContext) -> dict:
         scores=[i.survey.score for _, i in rows if i.survey.score is not None],
         nps_answers=[i.survey.nps for _, i in rows if i.survey.nps is not None],
     )
-    recent = ctx.today - timedelta(days=90)
+    recent = ctx.today - timedelta(days=LIST_DAYS)
     return {
-        "rows": rows,
+        "rows": [(cf, i) for cf, i in rows if i.date >= recent],
+        "list_days": LIST_DAYS,
+        "n_year": len(rows),
         "low": [(cf, i) for cf, i in rows if _unhappy(i.survey) and i.date >= recent],
         "year": year,
         "claim_ids": {c.id for cf in ctx.firm.clients.values() for c in cf.claims},

@@ -47,6 +47,20 @@ def built(tmp_path_factory):
         yield fd.root, firm
 
 
+def test_partner_contacts_and_notes_stay_out_of_the_public_site(built):
+    root, firm = built
+    secrets = [c.name for i in firm.insurers.values() for c in i.partner_contacts]
+    secrets += [i.partner_notes for i in firm.insurers.values() if i.partner_notes]
+    secrets += [p.name for p in firm.partners.values()]
+    assert secrets
+    public = "".join(
+        p.read_text("utf-8", "replace") for p in (root / "site").rglob("*") if p.is_file()
+    )
+    assert not [s for s in secrets if s in public]
+    staff = _html(root, "staff/partners")
+    assert all(s in staff for s in secrets)
+
+
 def _html(root, page: str) -> str:
     return (root / "site-staff" / page / "index.html").read_text("utf-8")
 

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from . import care, claims, incidents, tasks
+from .editing import create_record, update_record
 from .errors import BaodanError
 from .models import Claim, ClientFile, Firm
 from .models.claim import STAGES
@@ -16,7 +17,6 @@ from .models.interaction import CHANNELS
 from .records import load_firm
 from .today import today
 from .workspace import Workspace, new_incident_id, new_task_id, next_interaction_path
-from .writes import create_record, update_record
 
 
 @dataclass

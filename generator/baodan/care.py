@@ -6,7 +6,6 @@ into Gregorian dates for each year with lunardate.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -17,6 +16,7 @@ from pydantic import Field, model_validator
 from .datafiles import rules
 from .models import Client, ClientFile, Firm, Interaction
 from .models.base import Model
+from .schedule import Window, birthdays, has_left
 
 ZODIAC = "鼠牛虎兔龙蛇马羊猴鸡狗猪"
 PLACEHOLDERS = {"salutation", "firm", "manager", "year", "zodiac"}
@@ -88,9 +88,8 @@ def birthday_in(client: Client, year: int) -> date | None:
     born = client.birthday if client.kind == "person" else None
     if born is None:
         return None
-    if born.month == 2 and born.day == 29 and not calendar.isleap(year):
-        return date(year, 2, 28)
-    return born.replace(year=year)
+    days = birthdays(born, Window(date(year, 1, 1), date(year, 12, 31)))
+    return days[0] if days else None
 
 
 def occasion_date(client: Client, code: str, near: date) -> date | None:
@@ -153,9 +152,9 @@ def compose_greeting(
     )
 
 
-def is_cared_for(client: Client) -> bool:
+def is_cared_for(client: Client, today: date) -> bool:
     """Still a client, and has not withdrawn consent to being contacted."""
-    return client.left_on is None and not (client.consent and client.consent.withdrawn_on)
+    return not has_left(client, today)
 
 
 @dataclass
@@ -210,7 +209,7 @@ def greeting_queue(firm: Firm, today: date, days: int | None = None) -> list[Gre
     queue = []
     for cf in firm.clients.values():
         client = cf.client
-        if not is_cared_for(client):
+        if not is_cared_for(client, today):
             continue
         due = list(festivals)
         for year in {today.year, end.year}:
@@ -255,7 +254,7 @@ def visit_plan(firm: Firm, today: date) -> list[VisitDue]:
     horizon = today + timedelta(days=r.visit_horizon_days)
     plan = []
     for cf in firm.clients.values():
-        if not is_cared_for(cf.client):
+        if not is_cared_for(cf.client, today):
             continue
         last = max((i.date for i in cf.interactions if i.kind in r.visit_kinds), default=None)
         due = (last or cf.client.since) + timedelta(days=r.visit_interval_days[cf.client.tier])

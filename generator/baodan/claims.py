@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from pydantic import Field
-
 from .datafiles import rules
 from .models import Claim, ClientFile, Firm
 from .models.base import Model
 from .models.claim import CLAIM_TYPES, STAGES
+from .schedule import claim_decision_due
 
 
 class MaterialSpec(Model):
@@ -25,7 +24,6 @@ class MaterialSpec(Model):
 
 
 class ClaimRules(Model):
-    review_days: int = Field(30, ge=1, description="保险公司审核超过多少天要催办")
     types: dict[Literal[tuple(CLAIM_TYPES)], list[MaterialSpec]]
 
 
@@ -94,7 +92,7 @@ class OpenClaim:
     age_days: int  # since reported
     stage_days: int  # since the current stage began
     missing: list[ChecklistItem]
-    overdue: bool = False  # waiting on the insurer beyond review_days
+    overdue: bool = False  # the insurer's decision is overdue (schedule.claim_decision_due)
     incident: str | None = None  # the open claim_dispute incident, if any
 
     @property
@@ -139,8 +137,8 @@ def open_claim(cf: ClientFile, claim: Claim, today: date) -> OpenClaim | None:
         missing,
     )
     if queue == "insurer":
-        submitted = next((s.date for s in claim.stages if s.stage == "submitted"), since)
-        item.overdue = (today - submitted).days > claim_rules().review_days
+        due = claim_decision_due(claim)
+        item.overdue = due is not None and due < today
     if queue == "dispute":
         item.incident = next(
             (

@@ -13,6 +13,7 @@ from ..models.claim import CLAIM_TYPES
 from ..models.interaction import CHANNELS, KINDS
 from ..models.staff import DEPARTMENTS
 from ..models.task import TASK_STATUSES
+from ..schedule import CLAIM_DECISION_DAYS
 from .context import GeneratedPage, SiteContext
 
 SECTION = "员工工作台"
@@ -37,7 +38,7 @@ def claims_page(ctx: SiteContext) -> list[GeneratedPage]:
         queues=queues,
         queue_names=claims.QUEUES,
         policies=ctx.firm.policy_index(),
-        review_days=claims.claim_rules().review_days,
+        review_days=CLAIM_DECISION_DAYS,
         **labels_for(ctx),
     )
     return [
@@ -78,7 +79,7 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
         years=(today.year, today.year + 1),
         log=[x for x in year_log if x[1].date >= today - timedelta(days=GREETING_DAYS)],
         counts=_greeting_counts(year_log, list(rules.occasions)),
-        cared_for=sum(care.is_cared_for(cf.client) for cf in firm.clients.values()),
+        cared_for=sum(care.is_cared_for(cf.client, today) for cf in firm.clients.values()),
         list_days=GREETING_DAYS,
         occasions=rules.occasions,
         **names,

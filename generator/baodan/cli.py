@@ -143,7 +143,20 @@ def schema(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="输出目录")] = Path("schema"),
 ) -> None:
     """导出 JSON Schema，供编辑器（VS Code 的 YAML 插件）补全和检查字段。"""
-    from .models import Claim, Client, Insurer, Interaction, Lecture, Policy, Settings, Staff
+    from .models import (
+        Claim,
+        Client,
+        Incident,
+        Insurer,
+        Interaction,
+        Lecture,
+        Partner,
+        Policy,
+        Settings,
+        Staff,
+        Task,
+        Training,
+    )
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, model in {
@@ -155,6 +168,10 @@ def schema(
         "claim": Claim,
         "interaction": Interaction,
         "lecture": Lecture,
+        "task": Task,
+        "incident": Incident,
+        "training": Training,
+        "partner": Partner,
     }.items():
         path = out_dir / f"{name}.schema.json"
         path.write_text(

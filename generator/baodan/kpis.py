@@ -25,6 +25,7 @@ from .datafiles import rules
 from .models import ClientFile, Firm, Policy
 from .models.base import Model
 from .models.taxonomy import taxonomy
+from .schedule import in_force
 
 DECISIONS = ("paid", "partly_paid", "refused")
 NOT_RENEWABLE = ("cancelled", "terminated")
@@ -113,7 +114,8 @@ def monthly_kpis(firm: Firm, today: date, months: int = 12) -> list[MonthKpis]:
 
 
 def is_in_force(p: Policy, today: date) -> bool:
-    return p.status in ("active", "on_hold") and (p.terminates is None or p.terminates >= today)
+    """Running today: in force (schedule.in_force) and not past its end."""
+    return in_force(p) and (p.terminates is None or p.terminates >= today)
 
 
 @dataclass

@@ -158,7 +158,7 @@ def partners_page(ctx: SiteContext) -> list[GeneratedPage]:
     in_force: dict[str, int] = defaultdict(int)
     open_claims: dict[str, int] = defaultdict(int)
     index = ctx.firm.policy_index()
-    for cf, p in ctx.firm.policies():
+    for _, p in ctx.firm.policies():
         if kpis.is_in_force(p, ctx.today):
             in_force[p.insurer] += 1
     for cf in ctx.firm.clients.values():

@@ -587,6 +587,5 @@ class _Service:
             "name": name,
             "title": title,
             "phone": f"0571-8888 7{self.rng.randrange(1000):03d}",
-            "mobile": g.mobile(),
             "handles": handles,
         }

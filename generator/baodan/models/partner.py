@@ -7,18 +7,18 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Mobile, Model, Phone, Record
+from .base import Model, Phone, Record
 
 PARTNER_KINDS = ("银行", "保险经纪", "保险公估", "律师事务所", "调解组织", "医疗机构", "其他")
 
 
 class PartnerContact(Model):
-    """A contact person at a partner (work details only; shown in the staff build)."""
+    """A contact person at a partner: work landline and e-mail only. Partner and insurer files
+    are not encrypted, and a person's mobile number is personal information (PIPL)."""
 
     name: str
     title: str | None = Field(None, description="职务，如 理赔经理")
     phone: Phone | None = Field(None, description="工作电话")
-    mobile: Mobile | None = Field(None, description="工作手机")
     email: str | None = None
     handles: str | None = Field(None, description="负责什么，如 团体险报价、理赔争议")
 

@@ -6,7 +6,9 @@ from ..feeds import client_feeds, lecture_feed, staff_feeds
 from .knowledge_base import knowledge_base
 from .portal_pages import client_portals
 from .public_pages import firm_pages
+from .report_pages import partners_page, report_pages, training_page
 from .robots import robots_txt
+from .service_pages import care_pages, claims_page, incidents_page, tasks_page
 
 # The public build: deployable, so only public content or ciphertext.
 PUBLIC_BUILDERS = [
@@ -19,4 +21,13 @@ PUBLIC_BUILDERS = [
 ]
 
 # The staff build adds these to the public pages; it is never deployed.
-STAFF_BUILDERS: list = [staff_feeds]
+STAFF_BUILDERS: list = [
+    staff_feeds,
+    claims_page,
+    care_pages,
+    tasks_page,
+    incidents_page,
+    report_pages,
+    training_page,
+    partners_page,
+]

@@ -61,6 +61,14 @@ def tel(number: str) -> str:
     return re.sub(r"[^\d+]", "", str(number))
 
 
+def cell(value) -> str:
+    """Text safe inside a Markdown table cell: one line, no column breaks, no raw HTML."""
+    if value is None:
+        return ""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
 def make_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates / "pages")),
@@ -79,6 +87,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         mask_mobile=mask_mobile,
         mask_policy_no=mask_policy_no,
         category_name=category_name,
+        cell=cell,
     )
     env.globals.update(subcategory_name=subcategory_name)
     return env

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
-from importlib import resources
 
-import yaml
 from dateutil.relativedelta import relativedelta
 
+from ..datafiles import rules
 from ..feeds import SubscribeLinks
 from ..models import ClientFile, Firm, Insurer, Policy, Staff
 from ..models.base import Model, mask_id
@@ -50,12 +48,6 @@ class PortalTexts(Model):
     lost_policy: Checklist
     calendar: CalendarTexts
     privacy: str
-
-
-@cache
-def portal_texts() -> PortalTexts:
-    text = resources.files("baodan").joinpath("data/portal.yaml").read_text("utf-8")
-    return PortalTexts.model_validate(yaml.safe_load(text))
 
 
 def next_premium(policy: Policy, today: date) -> date | None:
@@ -159,7 +151,7 @@ def portal_view(firm: Firm, cf: ClientFile, today: date, feed: SubscribeLinks | 
         feed=FeedLinks(feed.https, feed.webcal, qr_svg(feed.webcal, title="日历订阅二维码"))
         if feed
         else None,
-        texts=portal_texts(),
+        texts=rules("portal", PortalTexts),
     )
 
 

@@ -22,6 +22,24 @@ from ruamel.yaml.comments import CommentedBase
 class _Loader(yaml.CSafeLoader):
     """Safe loader: decimals stay exact (money is never a float), duplicate keys are errors."""
 
+    def resolve(self, kind, value, implicit):
+        """PyYAML's Resolver.resolve for a resolver without path resolvers, with the implicit
+        resolvers looked up once: it runs for every node, a million times a build."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_IMPLICIT = _Loader.yaml_implicit_resolvers
+assert None not in _IMPLICIT and not _Loader.yaml_path_resolvers  # what resolve() relies on
+
 
 def _decimal(loader: yaml.Loader, node: yaml.ScalarNode):
     text = loader.construct_scalar(node).replace("_", "")
@@ -53,9 +71,6 @@ class YamlError(ValueError):
         self.line = line
 
 
-_STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
 _SCALARS = {
     _STR: None,
     "tag:yaml.org,2002:null": _Loader.construct_yaml_null,
@@ -86,10 +101,13 @@ def _build(loader: _Loader, node: yaml.Node):
         for key_node, value_node in node.value:
             if key_node.__class__ is not yaml.ScalarNode:
                 raise _Unusual
-            key = _build(loader, key_node)
-            if key in out or key_node.tag not in _SCALARS:  # duplicates, merge keys (<<)
+            key = key_node.value if key_node.tag == _STR else _build(loader, key_node)
+            if key in out:  # duplicate keys: the general constructor words the error
                 raise _Unusual
-            out[key] = _build(loader, value_node)
+            if value_node.__class__ is yaml.ScalarNode and value_node.tag == _STR:
+                out[key] = value_node.value
+            else:
+                out[key] = _build(loader, value_node)
         return out
     if cls is yaml.SequenceNode and node.tag == _SEQ:
         return [_build(loader, item) for item in node.value]

@@ -18,12 +18,15 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,8 +34,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "generator")]  # this checkout's baodan
 
-from baodan import demo
-from make_firm import REPO, read_manifest
+from baodan import demo, vault
+from make_firm import IDENTITY_FILE, REPO, read_manifest
 from make_firm import make_firm as write_firm
 
 SIZES = (500, 1000, 2000, 4000)
@@ -43,6 +46,7 @@ LABELS = {
     "baseline": "baseline: mkdocs build",
     "check": "baodan check",
     "staff": "baodan build --staff",
+    "serve": "baodan serve: one record changed → site rebuilt",
 }
 
 
@@ -150,6 +154,60 @@ def write_baseline(folder: Path, firm: Path, portals: int, public_pages: int) ->
     return path
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 120) -> str:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode("utf-8", "replace")
+
+
+def _edit_and_wait(firm: Path, port: int, proc, log, repeat: int) -> list[float]:
+    deadline = time.monotonic() + 600
+    while True:
+        try:
+            page = _get(f"http://127.0.0.1:{port}/", timeout=5)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise SystemExit("baodan serve did not start:\n" + log.read().decode()) from None
+            time.sleep(0.5)
+    epoch = int(re.search(r"livereload\((\d+),", page).group(1))
+    source = vault.IdentitySource(
+        vault.parse_identities((firm / IDENTITY_FILE).read_text(), IDENTITY_FILE), "bench"
+    )
+    firm_vault = vault.open_vault(firm, source)
+    target = min((firm / "records" / "clients").glob("*/client.yaml.age"))
+    seconds = []
+    for _ in range(repeat):
+        time.sleep(1.0)  # let the file watcher settle
+        plain = firm_vault.decrypt(target.read_bytes())
+        started = time.perf_counter()
+        vault.write_atomic(target, firm_vault.encrypt(plain))
+        epoch = int(_get(f"http://127.0.0.1:{port}/livereload/{epoch}/1"))
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def serve_latency(firm: Path, env: dict, repeat: int) -> dict:
+    """Seconds from re-encrypting one record to `baodan serve` having rebuilt the site: the
+    time MkDocs' live-reload long poll (/livereload/<epoch>/…) takes to answer."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "baodan", "serve", "-C", str(firm), "--addr", f"127.0.0.1:{port}"]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, env=env, cwd=firm, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            seconds = _edit_and_wait(firm, port, proc, log, repeat)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return {"wall": statistics.median(seconds), "runs": seconds}
+
+
 def measure(cmd: list[str], env: dict, cwd: Path, repeat: int) -> dict:
     runs = [timed(cmd, env, cwd) for _ in range(repeat)]
     return {
@@ -224,6 +282,8 @@ def benchmark(sizes: list[int], repeat: int, work: Path, seed: int, log=print) -
                 cmds[task], env if task != "baseline" else dict(os.environ), firm, repeat
             )
             log(f"  {LABELS[task]} {main_result[task]['wall']:.2f} s")
+        main_result["serve"] = serve_latency(firm, env, repeat)
+        log(f"  {LABELS['serve']} {main_result['serve']['wall']:.2f} s")
         result["main"] = main_result
     return result
 
@@ -250,6 +310,7 @@ def table(result: dict) -> str:
             f"| {LABELS[task]} | {m['wall']:.2f} s | {m['wall'] / base:.2f} | "
             f"{m['cpu']:.2f} s | {m['rss_mb']:.0f} MB |"
         )
+    lines.append(f"| {LABELS['serve']} | {main['serve']['wall']:.2f} s | | | |")
     lines += [
         "",
         "| clients | records | public build | per client | per added client | peak RSS |",

@@ -266,9 +266,10 @@ def _files_at(root: Path, rel: str) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in found if p.name != ".gitkeep")
 
 
-def _load_encrypted(
-    root: str, files: list[EncryptedFile], identities: list
-) -> list[tuple[BaseModel | None, list[RecordError]]]:
+Loaded = tuple[BaseModel | None, list[RecordError]]  # a record or None, and its errors
+
+
+def _load_encrypted(root: str, files: list[EncryptedFile], identities: list) -> list[Loaded]:
     """Read, decrypt, parse and validate each file: (record or None, its errors)."""
     out = []
     for f in files:
@@ -305,9 +306,7 @@ PARALLEL_FROM = 2000  # files; below this a worker process costs more than it sa
 CHUNK = 500
 
 
-def load_encrypted(
-    root: Path, files: list[EncryptedFile], identities: list
-) -> list[tuple[BaseModel | None, list[RecordError]]]:
+def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> list[Loaded]:
     """_load_encrypted for many files, on every core: decryption (pyrage, OpenSSL) and libyaml
     hold the GIL, so the work is shared with worker processes. The files are cut into chunks;
     workers take chunks from the front while this process takes them from the back."""
@@ -338,13 +337,45 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def load_firm(root: Path, vault: Vault | None) -> tuple[Firm | None, list[RecordError]]:
+class RecordCache:
+    """Loaded encrypted records kept between the rebuilds of one `baodan serve` process, so a
+    rebuild decrypts only the files that changed. Plaintext stays in this process's memory:
+    nothing is written anywhere. Records are shared between builds: builders must not
+    change them."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[tuple, Loaded]] = {}
+        self.reloaded = 0  # files decrypted by the last load
+
+    def load(self, root: Path, files: list[EncryptedFile], identities: list) -> list[Loaded]:
+        """load_encrypted, reusing each file whose (mtime, size, inode) and key are unchanged."""
+        keys = [str(i) for i in identities]
+        stamps = []
+        for f in files:
+            st = os.stat(os.path.join(root, f.rel))
+            stamps.append((st.st_mtime_ns, st.st_size, st.st_ino, *keys))
+        entries = self._entries
+        stale = [i for i, f in enumerate(files) if entries.get(f.rel, ((),))[0] != stamps[i]]
+        fresh = dict(zip(stale, load_encrypted(root, [files[i] for i in stale], identities)))
+        self._entries = {
+            f.rel: (stamps[i], fresh[i] if i in fresh else entries[f.rel][1])
+            for i, f in enumerate(files)
+        }
+        self.reloaded = len(stale)
+        return [self._entries[f.rel][1] for f in files]
+
+
+def load_firm(
+    root: Path, vault: Vault | None, cache: RecordCache | None = None
+) -> tuple[Firm | None, list[RecordError]]:
     """Load and validate the whole firm. Without a vault only the public records are read."""
     with _no_cycle_collection():
-        return _load_firm(root, vault)
+        return _load_firm(root, vault, cache)
 
 
-def _load_firm(root: Path, vault: Vault | None) -> tuple[Firm | None, list[RecordError]]:
+def _load_firm(
+    root: Path, vault: Vault | None, cache: RecordCache | None
+) -> tuple[Firm | None, list[RecordError]]:
     from .checks import VALIDATIONS
 
     root = Path(root)
@@ -368,7 +399,7 @@ def _load_firm(root: Path, vault: Vault | None) -> tuple[Firm | None, list[Recor
     retired = _read_retired(root, errors)
     clients: dict[str, ClientFile] = {}
     if vault is not None:
-        clients = _read_clients(root, vault, errors)
+        clients = _read_clients(root, vault, errors, cache)
     if firm is None:
         return None, errors
     firm.insurers = {i.code: i for i in insurers}
@@ -393,11 +424,14 @@ def _read_retired(root: Path, errors: list) -> set[str]:
     return {str(item["registry_no"]) if isinstance(item, dict) else str(item) for item in data}
 
 
-def _read_clients(root: Path, vault: Vault, errors: list) -> dict[str, ClientFile]:
+def _read_clients(
+    root: Path, vault: Vault, errors: list, cache: RecordCache | None
+) -> dict[str, ClientFile]:
     files = _classify(root, errors)
+    load = cache.load if cache is not None else load_encrypted
     clients: dict[str, ClientFile] = {}
     pending: list[tuple[EncryptedFile, BaseModel]] = []
-    for f, (record, errs) in zip(files, load_encrypted(root, files, vault.identities)):
+    for f, (record, errs) in zip(files, load(root, files, vault.identities)):
         errors.extend(errs)
         if record is None:
             continue

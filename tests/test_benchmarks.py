@@ -45,4 +45,4 @@ def test_run_times_every_task_and_writes_json(tmp_path):
     for task in ("public", "baseline", "check", "staff"):
         assert result["main"][task]["rss_mb"] > 0, task
     assert result["main"]["pages"]["portals"] == result["sizes"]["5"]["portals"]
-    assert "| baodan check |" in run.stdout and "per client" in run.stdout
+    assert "| baodan check |" in run.stdout and "per added client" in run.stdout

@@ -149,3 +149,13 @@ def test_stray_files_in_a_client_folder_are_reported(firm, capsys, stray, messag
     rel = (folder / stray).relative_to(firm.root).as_posix()
     assert code == 1 and f"{rel}: " in err and message in err
     assert err.count("records/clients/") == 1
+
+
+def test_loading_falls_back_to_one_process_where_none_can_start(firm, monkeypatch, capsys):
+    def no_processes(*args, **kwargs):
+        raise OSError("no processes in this sandbox")
+
+    monkeypatch.setattr(records, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(records, "ProcessPoolExecutor", no_processes)
+    code, out, _ = run_cli(capsys, "check")
+    assert code == 0 and "检查通过" in out

@@ -10,6 +10,7 @@ import gc
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -311,17 +312,24 @@ def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> 
     hold the GIL, so the work is shared with worker processes. The files are cut into chunks;
     workers take chunks from the front while this process takes them from the back."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    texts = [str(i) for i in identities]
-    if len(files) < PARALLEL_FROM or (cores or 1) < 2 or len(texts) != len(identities):
+    texts = [str(i) for i in identities]  # record keys: age X25519, which rebuild from text
+    if (
+        len(files) < PARALLEL_FROM
+        or (cores or 1) < 2
+        or not all(t.startswith("AGE-SECRET-KEY-") for t in texts)
+    ):
         return _load_encrypted(str(root), files, identities)
     chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
     done: dict[int, list] = {}
-    with ProcessPoolExecutor(cores - 1) as pool:
-        futures = [pool.submit(_load_encrypted_texts, (str(root), c, texts)) for c in chunks]
-        for i in reversed(range(len(chunks))):
-            if futures[i].cancel():  # not started by a worker yet: do it here
-                done[i] = _load_encrypted(str(root), chunks[i], identities)
-        return [r for i, f in enumerate(futures) for r in (done[i] if i in done else f.result())]
+    try:
+        with ProcessPoolExecutor(cores - 1) as pool:
+            futures = [pool.submit(_load_encrypted_texts, (str(root), c, texts)) for c in chunks]
+            for i in reversed(range(len(chunks))):
+                if futures[i].cancel():  # not started by a worker yet: do it here
+                    done[i] = _load_encrypted(str(root), chunks[i], identities)
+            return [r for i, f in enumerate(futures) for r in (done.get(i) or f.result())]
+    except (OSError, BrokenProcessPool):  # no worker processes here, or one was killed
+        return _load_encrypted(str(root), files, identities)
 
 
 @contextmanager

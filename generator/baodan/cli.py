@@ -6,8 +6,9 @@ import json
 import sys
 from pathlib import Path
 from string import Template
-from typing import Annotated, Optional
+from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.syntax import Syntax
@@ -26,6 +27,7 @@ from .workspace import (
     new_claim_id,
     new_client_id,
     new_token,
+    next_interaction_path,
 )
 
 app = typer.Typer(
@@ -43,7 +45,7 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 IdentityOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--identity",
         "-i",
@@ -51,8 +53,9 @@ IdentityOpt = Annotated[
         show_default=False,
     ),
 ]
+TargetArg = Annotated[str, typer.Argument(help="文件路径、客户编号、保单登记号或理赔编号")]
 RootOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--root", "-C", help="公司目录（默认当前目录或其上级）", show_default=False),
 ]
 
@@ -71,13 +74,20 @@ def fail(e: BaodanError) -> None:
 
 
 def main() -> None:
+    """Entry point: Chinese errors instead of tracebacks, and one exit code per outcome."""
     try:
-        app()
+        code = app(standalone_mode=False)
     except BaodanError as e:
         fail(e)
-    except KeyboardInterrupt:
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except (click.exceptions.Abort, KeyboardInterrupt):
         err.print("已取消，记录没有改动。")
         sys.exit(130)
+    if code == 130:  # typer turns Ctrl-C into exit code 130
+        err.print("已取消，记录没有改动。")
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 @app.command()
@@ -125,7 +135,7 @@ def serve(
     from .sitebuild import serve_site
 
     ws = open_workspace(root, identity)
-    serve_site(ws, staff=staff, addr=addr)
+    serve_site(ws, staff=staff, addr=addr, say=out.print)
 
 
 @app.command()
@@ -133,7 +143,20 @@ def schema(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="输出目录")] = Path("schema"),
 ) -> None:
     """导出 JSON Schema，供编辑器（VS Code 的 YAML 插件）补全和检查字段。"""
-    from .models import Claim, Client, Insurer, Interaction, Lecture, Policy, Settings, Staff
+    from .models import (
+        Claim,
+        Client,
+        Incident,
+        Insurer,
+        Interaction,
+        Lecture,
+        Partner,
+        Policy,
+        Settings,
+        Staff,
+        Task,
+        Training,
+    )
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, model in {
@@ -145,6 +168,10 @@ def schema(
         "claim": Claim,
         "interaction": Interaction,
         "lecture": Lecture,
+        "task": Task,
+        "incident": Incident,
+        "training": Training,
+        "partner": Partner,
     }.items():
         path = out_dir / f"{name}.schema.json"
         path.write_text(
@@ -155,7 +182,7 @@ def schema(
 
 @app.command()
 def edit(
-    target: Annotated[str, typer.Argument(help="文件路径、客户编号、保单登记号或理赔编号")],
+    target: TargetArg,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
@@ -170,24 +197,16 @@ def edit(
 
 @app.command()
 def show(
-    target: Annotated[str, typer.Argument(help="文件路径、客户编号、保单登记号或理赔编号")],
+    target: TargetArg,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
     """显示一条记录的解密内容。"""
     ws = open_workspace(root, identity)
     path = ws.locate(target)
-    text = _decrypt_or_fail(ws, path)
+    text = ws.read(path)
     out.print(f"[dim]# {ws.rel(path)}[/]")
     out.print(Syntax(text, "yaml", theme="ansi_dark", word_wrap=True))
-
-
-def _decrypt_or_fail(ws: Workspace, path: Path) -> str:
-    try:
-        return ws.vault.decrypt(path.read_bytes()).decode("utf-8")
-    except ValueError as e:
-        message, _, hint = str(e).partition("|")
-        raise BaodanError(f"{ws.rel(path)}：{message}", hint) from None
 
 
 @app.command()
@@ -297,10 +316,8 @@ def new_interaction(
 ) -> None:
     """记录一次咨询、回访、电话、问候或满意度调查。"""
     ws = open_workspace(root, identity)
-    folder = ws.locate(client).parent / "interactions"
-    day = today().isoformat()
-    n = 1 + len(list(folder.glob(f"{day}-*.yaml.age")))
-    _create(ws, folder / f"{day}-{n}.yaml.age", _template("interaction", staff=staff))
+    path = next_interaction_path(ws.locate(client).parent, today())
+    _create(ws, path, _template("interaction", staff=staff))
 
 
 def _client_name(ws: Workspace, client_file: Path) -> str:
@@ -308,7 +325,7 @@ def _client_name(ws: Workspace, client_file: Path) -> str:
 
     if client_file.name != "client.yaml.age":
         raise BaodanError(f"{client_file.name} 不是客户记录", "请写客户编号，如 c-1a2b3c4d")
-    return (load(_decrypt_or_fail(ws, client_file)) or {}).get("name", "")
+    return (load(ws.read(client_file)) or {}).get("name", "")
 
 
 @member_app.command("list")
@@ -361,7 +378,7 @@ def init(
     name: Annotated[str, typer.Option("--name", help="公司全称")] = "我的代账公司",
     member: Annotated[str, typer.Option("--member", help="你的成员编号")] = "admin",
     recipient: Annotated[
-        Optional[str], typer.Option("--recipient", "-r", help="你已有的公钥（age1… 或 ssh-…）")
+        str | None, typer.Option("--recipient", "-r", help="你已有的公钥（age1… 或 ssh-…）")
     ] = None,
     identity: IdentityOpt = None,
 ) -> None:
@@ -380,3 +397,7 @@ def demo(folder: Annotated[Path, typer.Argument(help="目录")] = Path(".")) -> 
 
     for line in make_demo_firm(folder.resolve()):
         out.print(line)
+
+
+from . import cli_feeds  # noqa: E402,F401  (registers commands)
+from . import cli_service  # noqa: E402,F401  (registers commands)

@@ -24,13 +24,16 @@ from .models import (
     Client,
     ClientFile,
     Firm,
+    Incident,
     Insurer,
     Interaction,
     Lecture,
+    Partner,
     Policy,
     Settings,
     Staff,
     Task,
+    Training,
 )
 from .vault import Vault, decrypt
 
@@ -43,6 +46,7 @@ CLIENT_SLOTS: dict[str, tuple[type[BaseModel], str | None]] = {
     "claims": (Claim, "id"),
     "interactions": (Interaction, None),
     "tasks": (Task, "id"),
+    "incidents": (Incident, "id"),
 }
 
 # Pydantic error types in plain Chinese: (message, hint).
@@ -404,6 +408,8 @@ def _load_firm(
     insurers = _read_plain(root, "insurers", Insurer, "code", errors)
     staff = _read_plain(root, "staff", Staff, "id", errors)
     lectures = _read_lectures(root, errors)
+    training = _read_plain(root, "training", Training, None, errors)
+    partners = _read_plain(root, "partners", Partner, "code", errors)
     retired = _read_retired(root, errors)
     clients: dict[str, ClientFile] = {}
     if vault is not None:
@@ -413,6 +419,8 @@ def _load_firm(
     firm.insurers = {i.code: i for i in insurers}
     firm.staff = {s.id: s for s in staff}
     firm.lectures = lectures
+    firm.training = sorted(training, key=lambda t: (t.date, t.path))
+    firm.partners = {p.code: p for p in partners}
     firm.clients = clients
     firm.retired_registry_nos = retired
     for validate in VALIDATIONS:
@@ -466,4 +474,5 @@ def _read_clients(
         cf.claims.sort(key=lambda c: (c.reported_on, c.id))
         cf.interactions.sort(key=lambda i: (i.date, i.path))
         cf.tasks.sort(key=lambda t: (t.created, t.id))
+        cf.incidents.sort(key=lambda i: (i.opened, i.id))
     return dict(sorted(clients.items()))

@@ -27,6 +27,8 @@ FOLDERS = (
     "records/insurers",
     "records/staff",
     "records/lectures",
+    "records/training",
+    "records/partners",
     "records/clients",
     "records/public",
 )

@@ -36,10 +36,18 @@ class Workspace:
     vault: Vault
 
     @classmethod
-    def open(cls, root: Path | None, identity: Path | None) -> "Workspace":
+    def open(cls, root: Path | None, identity: Path | None) -> Workspace:
         root = find_root(root)
         source = find_identity(root, identity)
         return cls(root, source, open_vault(root, source))
+
+    def read(self, path: Path) -> str:
+        """A record's decrypted text, or a BaodanError saying why it cannot be read."""
+        try:
+            return self.vault.decrypt(path.read_bytes()).decode("utf-8")
+        except ValueError as e:
+            message, _, hint = str(e).partition("|")
+            raise BaodanError(f"{self.rel(path)}：{message}", hint) from None
 
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()
@@ -113,3 +121,18 @@ def new_client_id() -> str:
 
 def new_claim_id() -> str:
     return f"cl-{secrets.token_hex(4)}"
+
+
+def new_task_id() -> str:
+    return f"t-{secrets.token_hex(4)}"
+
+
+def new_incident_id() -> str:
+    return f"in-{secrets.token_hex(4)}"
+
+
+def next_interaction_path(client_dir: Path, day) -> Path:
+    """interactions/<date>-<n>.yaml.age: the next free number for that day."""
+    folder = client_dir / "interactions"
+    n = 1 + len(list(folder.glob(f"{day.isoformat()}-*.yaml.age")))
+    return folder / f"{day.isoformat()}-{n}.yaml.age"

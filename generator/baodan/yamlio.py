@@ -12,6 +12,7 @@ Line numbers for error messages are looked up with ruamel only when a record has
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal, InvalidOperation
 
 import yaml
@@ -154,6 +155,8 @@ def roundtrip() -> YAML:
     y.preserve_quotes = True
     y.indent(mapping=2, sequence=4, offset=2)
     y.width = 4096
+    # A value used twice (one date for two items) must not become an &anchor / *alias.
+    y.representer.ignore_aliases = lambda data: True
     y.representer.add_representer(
         Decimal, lambda r, d: r.represent_scalar("tag:yaml.org,2002:float", str(d))
     )
@@ -164,10 +167,20 @@ def load_roundtrip(text: str):
     return roundtrip().load(text)
 
 
-def dump_roundtrip(data) -> str:
+def dump_roundtrip(data, like: str | None = None) -> str:
+    """Write round-trip data. With ``like``, the text it was read from, lists keep that text's
+    indentation (records written by libyaml put a list's dashes under its key), so a changed
+    value is the only line that changes."""
+    y = roundtrip()
+    if like is not None and INDENTLESS_LIST.search(like):
+        y.indent(mapping=2, sequence=2, offset=0)
     buf = io.StringIO()
-    roundtrip().dump(data, buf)
+    y.dump(data, buf)
     return buf.getvalue()
+
+
+# A key with nothing after the colon, then a list item at the key's own indentation.
+INDENTLESS_LIST = re.compile(r"^( *)[^\s#-][^\n]*:\n\1- ", re.MULTILINE)
 
 
 def line_of(text: str, path: tuple) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.structure.files import InclusionLevel
 
+from ..history import History
 from ..models import Firm
 from ..models.base import mask_id, mask_mobile, mask_policy_no
 from ..models.taxonomy import category_name, subcategory_name
@@ -44,6 +45,14 @@ def yuan(value) -> str:
     return f"{value:,.2f}元"
 
 
+def cell(value) -> str:
+    """Text safe inside a Markdown table cell: one line, no column breaks, no raw HTML."""
+    if value is None:
+        return ""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
 def make_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates / "pages")),
@@ -59,6 +68,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         mask_mobile=mask_mobile,
         mask_policy_no=mask_policy_no,
         category_name=category_name,
+        cell=cell,
     )
     env.globals.update(subcategory_name=subcategory_name)
     return env
@@ -71,6 +81,7 @@ class SiteContext:
     staff: bool
     env: jinja2.Environment
     options: dict = field(default_factory=dict)
+    history: History = field(default_factory=lambda: History({}))  # records' git history
 
     def render(self, template: str, **values) -> str:
         return self.env.get_template(template).render(

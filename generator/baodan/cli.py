@@ -399,5 +399,5 @@ def demo(folder: Annotated[Path, typer.Argument(help="目录")] = Path(".")) -> 
         out.print(line)
 
 
-from . import cli_feeds  # noqa: E402,F401  (registers commands)
-from . import cli_service  # noqa: E402,F401  (registers commands)
+# Command modules register themselves on `app` when imported.
+from . import cli_feeds, cli_service  # noqa: E402,F401

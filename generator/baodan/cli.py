@@ -400,4 +400,5 @@ def demo(folder: Annotated[Path, typer.Argument(help="目录")] = Path(".")) -> 
         out.print(line)
 
 
-from . import cli_feeds, cli_portal, cli_service  # noqa: E402,F401  (registers commands)
+# Command modules register themselves on `app` when imported.
+from . import cli_feeds, cli_portal, cli_service  # noqa: E402,F401

@@ -2889,8 +2889,9 @@ def generate(
     seed: int = 2026,
     today: date = DEMO_TODAY,
     replace: bool = False,
-) -> None:
+) -> dict[str, str]:
     """Write a synthetic firm under ``root``; client records are encrypted to ``recipient``.
+    Returns the plaintext written ({path relative to root: text}), as ``render`` does.
 
     ``recipient`` is a pyrage recipient (or a list of them). Keys are not written. With
     ``replace=True`` the generated folders (records/clients, insurers, staff, training,
@@ -2919,3 +2920,4 @@ def generate(
         if rel.endswith(".age"):
             data = vault.encrypt(data, recipients)
         path.write_bytes(data)
+    return files

@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files
 
 from ..errors import BaodanError, render_errors
 from ..history import record_history
-from ..records import load_firm
+from ..records import RecordCache, load_firm
 from ..today import today
 from ..vault import IdentitySource, find_identity, open_vault
 from ..workspace import DEMO_WARNING
@@ -56,6 +56,12 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.page_meta: dict[str, dict] = {}
         self.stats: dict[str, int] = {}
         self.build_date = PinnedBuildDate()
+        self.cache: RecordCache | None = None
+
+    def on_startup(self, *, command, dirty):
+        # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
+        # so the records it decrypted stay in memory and a rebuild decrypts only changed ones.
+        self.cache = RecordCache() if command == "serve" else None
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -146,7 +152,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             source = _identity_override or find_identity(root)
             if source.is_demo and _identity_override is None:  # the CLI has warned already
                 log.warning(DEMO_WARNING)
-            firm, errors = load_firm(root, open_vault(root, source))
+            firm, errors = load_firm(root, open_vault(root, source), self.cache)
         except BaodanError as e:
             raise PluginError(render_errors(e.errors)) from None
         if errors:

@@ -1,5 +1,6 @@
 """Checks over the whole loaded firm. Each is a pure function firm -> list[RecordError]."""
 
 from .integrity import INTEGRITY_CHECKS
+from .privacy import PRIVACY_CHECKS
 
-VALIDATIONS = [*INTEGRITY_CHECKS]
+VALIDATIONS = [*INTEGRITY_CHECKS, *PRIVACY_CHECKS]

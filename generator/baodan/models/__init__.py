@@ -11,6 +11,7 @@ from .insurer import Insurer
 from .interaction import Interaction
 from .lecture import Lecture
 from .policy import Policy
+from .retired import Retired
 from .staff import Staff
 from .task import Task
 
@@ -56,6 +57,7 @@ __all__ = [
     "Interaction",
     "Lecture",
     "Policy",
+    "Retired",
     "Settings",
     "Staff",
 ]

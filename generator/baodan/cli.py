@@ -380,3 +380,6 @@ def demo(folder: Annotated[Path, typer.Argument(help="目录")] = Path(".")) -> 
 
     for line in make_demo_firm(folder.resolve()):
         out.print(line)
+
+
+from . import cli_pipl  # noqa: E402,F401  (registers commands)

@@ -245,6 +245,19 @@ def _current_identity(root: Path, record_ids: list):
     return record_ids[0]
 
 
+def record_keys_in(key_files: list[bytes], identities: list) -> list:
+    """The record keys in those member key files (any version) that ``identities`` open."""
+    found = {}
+    for data in key_files:
+        try:
+            text = pyrage.decrypt(data, identities).decode()
+        except (pyrage.DecryptError, UnicodeDecodeError):
+            continue
+        for ident in parse_identities(text, KEYS_DIR):
+            found.setdefault(str(ident.to_public()), ident)
+    return list(found.values())
+
+
 def init_keys(root: Path, member: str, recipient: str) -> None:
     """A new record key, given to the first member."""
     record_key = x25519.Identity.generate()

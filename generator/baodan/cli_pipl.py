@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
-from .cli import IdentityOpt, RootOpt, app, open_workspace, out
+from .cli import IdentityOpt, RootOpt, app, err, open_workspace, out
+from .errors import render_errors
+from .workspace import find_root
 
 FullOpt = Annotated[bool, typer.Option("--full", help="显示完整的身份证号和手机号（默认打码）")]
 
@@ -55,3 +57,31 @@ def log(
     ws = open_workspace(root, identity)
     path, entries = history.record_log(ws, target)
     out.print(history.render_log(path, entries, full=full), markup=False, highlight=False)
+
+
+@app.command()
+def precommit(
+    install: Annotated[
+        bool, typer.Option("--install", help="在本仓库装上 git 钩子（不用 pre-commit 框架时）")
+    ] = False,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """提交前检查（pre-commit 钩子调用）：拒绝明文客户资料、非 age 的加密文件和检查不通过的提交。"""
+    from .precommit import install_hook
+    from .precommit import precommit as check_staged
+
+    if install:
+        hook = install_hook(find_root(root))
+        out.print(f"[green]已安装[/] {hook}：以后每次 git commit 前都会先检查。")
+        return
+    ws = open_workspace(root, identity)
+    count, errors = check_staged(ws)
+    if errors:
+        err.print(render_errors(errors), highlight=False, markup=False)
+        err.print(
+            f"[red]提交被拒绝[/]：共 {len(errors)} 处问题，改好后重新 git add 再提交。"
+            "（个人信息一旦进入 git 历史就很难彻底清除）"
+        )
+        raise typer.Exit(1)
+    out.print(f"[green]提交前检查通过[/]（暂存文件 {count} 个）。")

@@ -23,6 +23,7 @@ class Sensitive(BaseModel):
 class PrivacyRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sensitive: Sensitive
+    public_phone_fields: list[str]
 
 
 @cache

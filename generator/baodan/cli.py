@@ -364,11 +364,16 @@ def init(
         Optional[str], typer.Option("--recipient", "-r", help="你已有的公钥（age1… 或 ssh-…）")
     ] = None,
     identity: IdentityOpt = None,
+    ci: Annotated[
+        Optional[str], typer.Option("--ci", help="同时写入 CI 配置：github 或 gitlab")
+    ] = None,
 ) -> None:
     """在空目录里新建一家公司：记录密钥、你的成员密钥文件、records/ 骨架、mkdocs.yml。"""
     from .scaffold import init_firm
 
-    created = init_firm(folder, name=name, member=member, recipient=recipient, identity=identity)
+    created = init_firm(
+        folder, name=name, member=member, recipient=recipient, identity=identity, ci=ci
+    )
     for line in created:
         out.print(line)
 

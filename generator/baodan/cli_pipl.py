@@ -85,3 +85,22 @@ def precommit(
         )
         raise typer.Exit(1)
     out.print(f"[green]提交前检查通过[/]（暂存文件 {count} 个）。")
+
+
+CiHost = Annotated[str, typer.Argument(help="github 或 gitlab")]
+
+
+@app.command()
+def ci(
+    host: CiHost,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的 CI 文件")] = False,
+    root: RootOpt = None,
+) -> None:
+    """为公司仓库写入 CI 配置：合并请求时检查并贴出改动摘要，合并后发布公开站（从不发布员工站）。"""
+    from .ci import notes, write_ci
+
+    firm_root = find_root(root)
+    path = write_ci(firm_root, host, force=force)
+    out.print(f"[green]已写入[/] {path.relative_to(firm_root).as_posix()}。接下来：")
+    for n, line in enumerate(notes(host), 1):
+        out.print(f"  {n}. {line}", markup=False)

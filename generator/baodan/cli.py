@@ -376,7 +376,9 @@ def member_remove(
     with err.status("正在换新密钥并重新加密记录……"):
         changed = vaultlib.member_remove(ws.vault, member)
     out.print(f"[green]已移除[/] {member}，记录密钥已更换，重新加密 {changed} 份记录。")
-    out.print("[yellow]注意[/]：换钥只保护以后的提交。" + "".join(describe_removed(ws.root, member)))
+    out.print(
+        "[yellow]注意[/]：换钥只保护以后的提交。" + "".join(describe_removed(ws.root, member))
+    )
     for line in after_member_removed():
         out.print(line, markup=False, highlight=False)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .cli import IdentityOpt, RootOpt, app, err, open_workspace, out
-from .errors import render_errors
+from .errors import BaodanError, render_errors
 from .workspace import find_root
 
 FullOpt = Annotated[bool, typer.Option("--full", help="显示完整的身份证号和手机号（默认打码）")]
@@ -104,3 +105,72 @@ def ci(
     out.print(f"[green]已写入[/] {path.relative_to(firm_root).as_posix()}。接下来：")
     for n, line in enumerate(notes(host), 1):
         out.print(f"  {n}. {line}", markup=False)
+
+
+ClientArg = Annotated[str, typer.Argument(help="客户编号，如 c-1a2b3c4d")]
+
+
+@app.command()
+def export(
+    client: ClientArg,
+    dest: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="导出到哪里（默认 export/客户编号/，已被 git 忽略）"),
+    ] = None,
+    as_zip: Annotated[bool, typer.Option("--zip", help="打包成一个 zip 文件")] = False,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """导出一位客户的全部资料（可读的 YAML + 可打印的网页），供客户查阅、复制或转移。"""
+    from .export import export_client, unignored
+
+    ws = open_workspace(root, identity)
+    path = export_client(ws, client, dest, as_zip=as_zip)
+    out.print(f"[green]已导出[/] {path}（只有你能读取）。打开其中的 index.html 可打印。")
+    out.print("[yellow]这是明文个人信息[/]：交给客户后请删除，不要放进共享盘、邮件草稿或 git。")
+    if unignored(ws, path):
+        err.print(
+            f"[red]注意[/]：{path} 在仓库里且没有被 git 忽略，切勿提交；建议导出到 export/ 下。"
+        )
+
+
+@app.command()
+def forget(
+    client: ClientArg,
+    reason: Annotated[
+        str, typer.Option("--reason", help="注销原因（记入 records/retired.yaml，勿写姓名）")
+    ] = "客户要求删除",
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="不再询问，直接删除")] = False,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """删除一位客户的全部资料（删除权 / 保留期满）：停用其门户和订阅，登记号永不复用，并说明如何清除 git 历史。"""
+    from . import erasure
+    from .precommit import personal_numbers
+    from .rewrite import erase_paths
+
+    if personal_numbers("reason", reason):
+        raise BaodanError(
+            "注销原因里像是有证件号或手机号", "原因只写“客户要求删除”“保留期满”这类说明"
+        )
+    ws = open_workspace(root, identity)
+    plan = erasure.plan(ws, client)
+    blocking = erasure.references_from_others(ws, plan)
+    if blocking:
+        raise BaodanError(blocking)
+    numbers = "、".join(plan.registry_nos) or "无"
+    out.print(
+        f"将删除客户 {client} 的全部 {plan.files} 个文件（{plan.folder}/），保单登记号：{numbers}。",
+        highlight=False,
+    )
+    if not yes and not typer.confirm("确定永久删除吗？", default=False):
+        raise BaodanError("已取消，没有删除任何文件", "")
+    erasure.forget(ws, plan, reason)
+    out.print(f"[green]已删除[/] {plan.folder}/；登记号已记入 records/retired.yaml，永不复用。")
+    out.print(
+        "下一次发布后，客户门户和日历订阅即消失（用对象存储发布时，同步命令必须带 --delete）。\n"
+        f"请提交：git add -A records && git commit -m '删除客户 {client}（{reason}）'",
+        highlight=False,
+    )
+    for line in erase_paths([plan.folder]):
+        out.print(line, markup=False, highlight=False)

@@ -20,6 +20,7 @@ from .models.interaction import CHANNELS, KINDS
 from .models.policy import FREQUENCIES, STATUSES
 from .models.task import TASK_STATUSES
 from .models.taxonomy import taxonomy
+from .site.context import yuan
 
 
 class Labels(BaseModel):
@@ -62,6 +63,7 @@ def path_label(path: tuple) -> str:
 # Fields whose values are secrets: shown as changed, never printed.
 SECRET = {("portal", "key"), ("portal", "id"), ("feed", "token")}
 MASKED = {"id_number": mask_id, "mobile": mask_mobile}
+MONEY = {"sum_insured", "premium", "declared_value", "amount_claimed", "amount_paid"}
 
 
 def show(path: tuple, value, *, full: bool = False) -> str:
@@ -75,6 +77,8 @@ def show(path: tuple, value, *, full: bool = False) -> str:
         return MASKED[field](value)
     if isinstance(value, bool):
         return "是" if value else "否"
+    if field in MONEY and isinstance(value, (int, Decimal)):
+        return yuan(Decimal(value))
     if isinstance(value, (dt.date, Decimal, int, float)):
         return str(value)
     if isinstance(value, list):

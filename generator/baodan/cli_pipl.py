@@ -31,18 +31,18 @@ def diff(
     identity: IdentityOpt = None,
 ) -> None:
     """逐字段说明一次改动对每份记录做了什么（解密后比较，明文不落盘）。"""
-    from . import history
+    from . import review
 
     ws = open_workspace(root, identity)
-    rng, changes = history.diff_range(ws, rev_range)
+    rng, changes = review.diff_range(ws, rev_range)
     if public:
         out.print(
-            history.render_public(rng, changes, history.key_changes(ws, rng)),
+            review.render_public(rng, changes, review.key_changes(ws, rng)),
             markup=False,
             highlight=False,
         )
     else:
-        out.print(history.render_review(rng, changes, full=full), markup=False, highlight=False)
+        out.print(review.render_review(rng, changes, full=full), markup=False, highlight=False)
 
 
 @app.command()
@@ -53,11 +53,11 @@ def log(
     identity: IdentityOpt = None,
 ) -> None:
     """一份记录的修改历史：谁在什么时候改了哪些字段（从 git 解密读取）。"""
-    from . import history
+    from . import review
 
     ws = open_workspace(root, identity)
-    path, entries = history.record_log(ws, target)
-    out.print(history.render_log(path, entries, full=full), markup=False, highlight=False)
+    path, entries = review.record_log(ws, target)
+    out.print(review.render_log(path, entries, full=full), markup=False, highlight=False)
 
 
 @app.command()

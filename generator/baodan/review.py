@@ -1,4 +1,4 @@
-"""Records through git history, decrypted in memory: `baodan diff` and `baodan log`.
+"""Records through git history, decrypted in memory, for review: `baodan diff` and `baodan log`.
 
 Old versions are read with ``git cat-file`` and decrypted with every record key the user's
 identity ever opened (records/.keys/ at any commit), so a diff across a key rotation still

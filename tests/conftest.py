@@ -63,3 +63,6 @@ def firm(firm_template, tmp_path, monkeypatch) -> FirmDir:
 def _pinned_today(monkeypatch):
     """Tests see a fixed Shanghai date unless they set their own."""
     monkeypatch.setenv("BAODAN_TODAY", "2026-11-27")
+    # Never start a real editor from a test.
+    monkeypatch.setenv("EDITOR", "false")
+    monkeypatch.delenv("VISUAL", raising=False)

@@ -62,10 +62,10 @@ def test_interrupted_rotation_leaves_every_record_readable_and_rerun_finishes(
     while True:  # crash at the first write, then the second, … until a run completes
         calls = 0
 
-        def crashing_write(*args, **kwargs):
+        def crashing_write(*args, limit=crash_points, **kwargs):
             nonlocal calls
             calls += 1
-            if calls > crash_points:
+            if calls > limit:
                 raise KeyboardInterrupt("killed")
             return real_write(*args, **kwargs)
 

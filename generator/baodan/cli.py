@@ -6,8 +6,9 @@ import json
 import sys
 from pathlib import Path
 from string import Template
-from typing import Annotated, Optional
+from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.syntax import Syntax
@@ -43,7 +44,7 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 IdentityOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--identity",
         "-i",
@@ -51,8 +52,9 @@ IdentityOpt = Annotated[
         show_default=False,
     ),
 ]
+TargetArg = Annotated[str, typer.Argument(help="文件路径、客户编号、保单登记号或理赔编号")]
 RootOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--root", "-C", help="公司目录（默认当前目录或其上级）", show_default=False),
 ]
 
@@ -71,13 +73,20 @@ def fail(e: BaodanError) -> None:
 
 
 def main() -> None:
+    """Entry point: Chinese errors instead of tracebacks, and one exit code per outcome."""
     try:
-        app()
+        code = app(standalone_mode=False)
     except BaodanError as e:
         fail(e)
-    except KeyboardInterrupt:
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except (click.exceptions.Abort, KeyboardInterrupt):
         err.print("已取消，记录没有改动。")
         sys.exit(130)
+    if code == 130:  # typer turns Ctrl-C into exit code 130
+        err.print("已取消，记录没有改动。")
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 @app.command()
@@ -125,7 +134,7 @@ def serve(
     from .sitebuild import serve_site
 
     ws = open_workspace(root, identity)
-    serve_site(ws, staff=staff, addr=addr)
+    serve_site(ws, staff=staff, addr=addr, say=out.print)
 
 
 @app.command()
@@ -155,7 +164,7 @@ def schema(
 
 @app.command()
 def edit(
-    target: Annotated[str, typer.Argument(help="文件路径、客户编号、保单登记号或理赔编号")],
+    target: TargetArg,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
@@ -170,24 +179,16 @@ def edit(
 
 @app.command()
 def show(
-    target: Annotated[str, typer.Argument(help="文件路径、客户编号、保单登记号或理赔编号")],
+    target: TargetArg,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
     """显示一条记录的解密内容。"""
     ws = open_workspace(root, identity)
     path = ws.locate(target)
-    text = _decrypt_or_fail(ws, path)
+    text = ws.read(path)
     out.print(f"[dim]# {ws.rel(path)}[/]")
     out.print(Syntax(text, "yaml", theme="ansi_dark", word_wrap=True))
-
-
-def _decrypt_or_fail(ws: Workspace, path: Path) -> str:
-    try:
-        return ws.vault.decrypt(path.read_bytes()).decode("utf-8")
-    except ValueError as e:
-        message, _, hint = str(e).partition("|")
-        raise BaodanError(f"{ws.rel(path)}：{message}", hint) from None
 
 
 @app.command()
@@ -308,7 +309,7 @@ def _client_name(ws: Workspace, client_file: Path) -> str:
 
     if client_file.name != "client.yaml.age":
         raise BaodanError(f"{client_file.name} 不是客户记录", "请写客户编号，如 c-1a2b3c4d")
-    return (load(_decrypt_or_fail(ws, client_file)) or {}).get("name", "")
+    return (load(ws.read(client_file)) or {}).get("name", "")
 
 
 @member_app.command("list")
@@ -327,10 +328,10 @@ def member_list(root: RootOpt = None) -> None:
 def member_add(
     member: Annotated[str, typer.Argument(help="成员编号，如员工编号或 ci")],
     recipient: Annotated[
-        Optional[str], typer.Option("--recipient", "-r", help="对方的公钥：age1… 或 ssh-ed25519 …")
+        str | None, typer.Option("--recipient", "-r", help="对方的公钥：age1… 或 ssh-ed25519 …")
     ] = None,
     recipient_file: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--recipient-file",
             "-R",
@@ -389,11 +390,11 @@ def init(
     name: Annotated[str, typer.Option("--name", help="公司全称")] = "我的代账公司",
     member: Annotated[str, typer.Option("--member", help="你的成员编号")] = "admin",
     recipient: Annotated[
-        Optional[str], typer.Option("--recipient", "-r", help="你已有的公钥（age1… 或 ssh-…）")
+        str | None, typer.Option("--recipient", "-r", help="你已有的公钥（age1… 或 ssh-…）")
     ] = None,
     identity: IdentityOpt = None,
     ci: Annotated[
-        Optional[str], typer.Option("--ci", help="同时写入 CI 配置：github 或 gitlab")
+        str | None, typer.Option("--ci", help="同时写入 CI 配置：github 或 gitlab")
     ] = None,
 ) -> None:
     """在空目录里新建一家公司：记录密钥、你的成员密钥文件、records/ 骨架、mkdocs.yml。"""
@@ -415,4 +416,4 @@ def demo(folder: Annotated[Path, typer.Argument(help="目录")] = Path(".")) -> 
         out.print(line)
 
 
-from . import cli_pipl  # noqa: E402,F401  (registers commands)
+from . import cli_feeds, cli_pipl  # noqa: E402,F401  (registers commands)

@@ -12,8 +12,11 @@ import shlex
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from . import yamlio
 from .errors import BaodanError, RecordError, Source
 from .records import parse_record
 from .vault import write_atomic
@@ -118,17 +121,28 @@ def run_editor(path: Path) -> None:
         raise BaodanError(f"编辑器异常退出（代码 {e.returncode}），记录未修改", "") from None
 
 
-def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=run_editor) -> bool:
+def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=None) -> bool:
     """Edit (or, with ``initial``, create) one record. True when something was saved."""
     rel = ws.rel(path)
     if initial is None:
-        try:
-            initial = ws.vault.decrypt(path.read_bytes()).decode("utf-8")
-        except ValueError as e:
-            message, _, hint = str(e).partition("|")
-            raise BaodanError(f"{rel}：{message}", hint) from None
-    text = edit_loop(initial, rel, editor)
+        initial = ws.read(path)
+    text = edit_loop(initial, rel, editor or run_editor)
     if text is None:
         return False
     write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))
     return True
+
+
+def update_record(ws: Workspace, path: Path, change: Callable[[Any], None]) -> None:
+    """Change an encrypted record from code, as a person would in the editor: ``change``
+    edits the ruamel round-trip data in place, so comments, key order and quoting stay; the
+    result is validated before it is encrypted and written."""
+    rel = ws.rel(path)
+    original = ws.read(path)
+    data = yamlio.load_roundtrip(original)
+    change(data)
+    text = yamlio.dump_roundtrip(data, like=original)
+    errors = validate_text(text, rel, expected_name(rel))
+    if errors:
+        raise BaodanError(errors)
+    write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))

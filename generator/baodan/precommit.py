@@ -36,7 +36,7 @@ def _looks_like_id(text: str) -> bool:
     value = text.upper()
     try:
         return ric.calc_check_digit(value) == value[-1]
-    except Exception:  # noqa: BLE001  (stdnum raises several kinds on odd input)
+    except Exception:
         return False
 
 

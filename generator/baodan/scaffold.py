@@ -7,11 +7,11 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
+from . import vault
 from .ci import HOSTS, write_ci
 from .ci import notes as ci_notes
 from .errors import BaodanError
 from .vault import (
-    default_identity_path,
     init_keys,
     new_identity_file,
     parse_identities,
@@ -48,7 +48,7 @@ def _recipient_for(identity: Path | None, notes: list[str]) -> str:
             f"无法从 {identity} 得到公钥",
             f"SSH 私钥请把公钥放在 {pub}，或用 --recipient 直接给出公钥",
         )
-    default = default_identity_path()
+    default = vault.default_identity_path()  # looked up at call time (tests redirect it)
     if default.is_file():
         return public_key_of_file(default)
     public = new_identity_file(default)

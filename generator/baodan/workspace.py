@@ -36,10 +36,18 @@ class Workspace:
     vault: Vault
 
     @classmethod
-    def open(cls, root: Path | None, identity: Path | None) -> "Workspace":
+    def open(cls, root: Path | None, identity: Path | None) -> Workspace:
         root = find_root(root)
         source = find_identity(root, identity)
         return cls(root, source, open_vault(root, source))
+
+    def read(self, path: Path) -> str:
+        """A record's decrypted text, or a BaodanError saying why it cannot be read."""
+        try:
+            return self.vault.decrypt(path.read_bytes()).decode("utf-8")
+        except ValueError as e:
+            message, _, hint = str(e).partition("|")
+            raise BaodanError(f"{self.rel(path)}：{message}", hint) from None
 
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()

@@ -9,6 +9,7 @@ messages are looked up with ruamel only when a record has an error.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Hashable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -99,10 +100,20 @@ def load_roundtrip(text: str):
     return roundtrip().load(text)
 
 
-def dump_roundtrip(data) -> str:
+def dump_roundtrip(data, like: str | None = None) -> str:
+    """Write round-trip data. With ``like``, the text it was read from, lists keep that text's
+    indentation (records written by libyaml put a list's dashes under its key), so a changed
+    value is the only line that changes."""
+    y = roundtrip()
+    if like is not None and INDENTLESS_LIST.search(like):
+        y.indent(mapping=2, sequence=2, offset=0)
     buf = io.StringIO()
-    roundtrip().dump(data, buf)
+    y.dump(data, buf)
     return buf.getvalue()
+
+
+# A key with nothing after the colon, then a list item at the key's own indentation.
+INDENTLESS_LIST = re.compile(r"^( *)[^\s#-][^\n]*:\n\1- ", re.MULTILINE)
 
 
 @lru_cache(maxsize=4)

@@ -36,7 +36,7 @@ class Record(Model):
 
 
 def _money(value: Any) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ValueError("金额不能是浮点数|写成整数或带两位小数的文字，例如 500000 或 '1234.50'")
     if isinstance(value, int):
         return Decimal(value)

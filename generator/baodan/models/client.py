@@ -84,7 +84,7 @@ class Client(Record):
     notes: str | None = None
 
     @model_validator(mode="after")
-    def _kind_fields(self) -> "Client":
+    def _kind_fields(self) -> Client:
         if self.kind == "person" and not self.id_number:
             raise ValueError("个人客户必须填写身份证号 id_number|请补上 18 位身份证号")
         if self.kind == "company" and not self.uscc:

@@ -90,7 +90,7 @@ class Intake(Model):
     original_location: str | None = Field(None, description="纸质原件存放位置，如 档案柜A-03")
 
     @model_validator(mode="after")
-    def _paper_location(self) -> "Intake":
+    def _paper_location(self) -> Intake:
         if self.medium == "paper" and not self.original_location:
             raise ValueError("纸质保单必须写明原件存放位置 original_location|例如 档案柜A-03")
         return self
@@ -132,7 +132,7 @@ class Policy(Record):
         return v
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Policy":
+    def _consistent(self) -> Policy:
         categories = taxonomy()["categories"]
         if self.category not in categories:
             raise ValueError(f"不认识的险种大类“{self.category}”|可选：{category_choices()}")

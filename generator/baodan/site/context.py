@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.structure.files import InclusionLevel
 
+from ..history import History
 from ..models import Firm
 from ..models.base import mask_id, mask_mobile, mask_policy_no
 from ..models.taxonomy import category_name, subcategory_name
@@ -71,6 +72,7 @@ class SiteContext:
     staff: bool
     env: jinja2.Environment
     options: dict = field(default_factory=dict)
+    history: History = field(default_factory=lambda: History({}))  # records' git history
 
     def render(self, template: str, **values) -> str:
         return self.env.get_template(template).render(

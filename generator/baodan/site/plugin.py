@@ -15,6 +15,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..errors import BaodanError, render_errors
+from ..history import record_history
 from ..records import load_firm
 from ..today import today
 from ..vault import IdentitySource, find_identity, open_vault
@@ -69,8 +70,19 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             config.theme["logo"] = settings.brand.logo
             config.theme["favicon"] = settings.brand.logo
         config.extra_css.append("assets/baodan/site.css")
+        history = record_history(root)
+        if history.shallow:
+            log.warning(
+                "仓库是浅克隆（shallow clone），记录的修改历史不全：日历订阅的时间戳会变。"
+                "CI 里请取完整历史（git clone 不加 --depth，或先运行 git fetch --unshallow）。"
+            )
         ctx = SiteContext(
-            self.firm, today(), self.config.staff, make_env(templates), options=dict(self.config)
+            self.firm,
+            today(),
+            self.config.staff,
+            make_env(templates),
+            options=dict(self.config),
+            history=history,
         )
         self.pages = self._generate(ctx)
         if not config.nav:
@@ -108,7 +120,11 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         ]
         for builder in PUBLIC_BUILDERS + (STAFF_BUILDERS if ctx.staff else []):
             pages.extend(builder(ctx))
-        self.stats = {"pages": sum(p.uri.endswith(".md") for p in pages), "files": len(pages)}
+        self.stats = {
+            "pages": sum(p.uri.endswith(".md") for p in pages),
+            "feeds": sum(p.uri.endswith(".ics") for p in pages),
+            "files": len(pages),
+        }
         return pages
 
 

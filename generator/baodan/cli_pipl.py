@@ -174,3 +174,20 @@ def forget(
     )
     for line in erase_paths([plan.folder]):
         out.print(line, markup=False, highlight=False)
+
+
+@app.command()
+def exposure(
+    client: ClientArg,
+    branch: Annotated[
+        str | None, typer.Option("--branch", help="发布用的分支（默认 main 或 master）")
+    ] = None,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """泄露报告用：谁能读到这位客户的资料、从何时起，哪些发布带有其门户和日历订阅。"""
+    from .exposure import exposure as find_exposure
+    from .exposure import render
+
+    ws = open_workspace(root, identity)
+    out.print(render(find_exposure(ws, client, branch)), markup=False, highlight=False)

@@ -98,15 +98,11 @@ def collect(ws: Workspace, client_id: str) -> tuple[dict[str, bytes], list[Recor
     records: list[Record] = []
     for path in sorted(folder.rglob("*.yaml.age")):
         rel = path.relative_to(folder).as_posix().removesuffix(".age")
+        text = ws.read(path)
+        files[rel] = text.encode("utf-8")
         try:
-            plain = ws.vault.decrypt(path.read_bytes())
-        except ValueError as e:
-            message, _, hint = str(e).partition("|")
-            raise BaodanError(f"{ws.rel(path)}：{message}", hint) from None
-        files[rel] = plain
-        try:
-            data = yamlio.load(plain.decode("utf-8"))
-        except (UnicodeDecodeError, yamlio.YamlError):
+            data = yamlio.load(text)
+        except yamlio.YamlError:
             data = None
         title = record_title(ws.rel(path)).split("（客户")[0]
         rows = rows_of(data, names) if isinstance(data, dict) else [Row("内容", "（无法解析）")]

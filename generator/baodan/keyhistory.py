@@ -32,6 +32,7 @@ class KeyHistory:
     memberships: list[Membership]
     rotations: list[gitrepo.Commit]  # commits that removed a member, oldest first
     first: gitrepo.Commit | None  # the repository's first commit
+    order: dict[str, int]  # commit id → position in the key history (topological)
 
     def of(self, member: str) -> list[Membership]:
         return [m for m in self.memberships if m.member == member]
@@ -39,7 +40,8 @@ class KeyHistory:
     def rotation_before(self, commit: gitrepo.Commit) -> gitrepo.Commit | None:
         """The last rotation before a commit: the record key a joining member is given was
         made then, so they can read everything since (or since the start)."""
-        earlier = [r for r in self.rotations if r.date <= commit.date and r.id != commit.id]
+        here = self.order[commit.id]
+        earlier = [r for r in self.rotations if self.order[r.id] < here]
         return earlier[-1] if earlier else None
 
 
@@ -61,7 +63,8 @@ def key_history(root: Path) -> KeyHistory:
                 if not rotations or rotations[-1].id != commit.id:
                     rotations.append(commit)
     first = gitrepo.commits(root, "--max-parents=0", "--reverse", "HEAD")
-    return KeyHistory(memberships, rotations, first[0] if first else None)
+    order = {commit.id: n for n, (commit, _) in enumerate(entries)}
+    return KeyHistory(memberships, rotations, first[0] if first else None, order)
 
 
 @dataclass

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from ..feeds import client_feeds, lecture_feed, staff_feeds
+from .privacy_pages import privacy_queue
 from .public_pages import firm_pages, knowledge_base
 
 # The public build: deployable, so only public content or ciphertext.
 PUBLIC_BUILDERS = [firm_pages, knowledge_base, client_feeds, lecture_feed]
 
 # The staff build adds these to the public pages; it is never deployed.
-STAFF_BUILDERS: list = [staff_feeds]
+STAFF_BUILDERS: list = [staff_feeds, privacy_queue]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -19,14 +20,21 @@ def git(root: Path, *args: str) -> str:
     ).stdout
 
 
-def init(root: Path, monkeypatch) -> None:
+def init(root: Path, monkeypatch, date: str | None = None) -> None:
     """A repository holding everything in ``root`` as its first commit on main."""
     for key, value in AUTHOR.items():
         monkeypatch.setenv(key, value)
     git(root, "init", "-q", "-b", "main")
-    commit(root, "初始记录")
+    commit(root, "初始记录", date=date)
 
 
-def commit(root: Path, message: str) -> None:
+def commit(root: Path, message: str, date: str | None = None) -> None:
+    """Commit everything; ``date`` (ISO 8601) sets when, for histories with a timeline."""
     git(root, "add", "-A")
-    git(root, "commit", "-q", "--allow-empty", "-m", message)
+    env = {} if date is None else {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(
+        ["git", "-C", str(root), "commit", "-q", "--allow-empty", "-m", message],
+        check=True,
+        capture_output=True,
+        env={**os.environ, **env},
+    )

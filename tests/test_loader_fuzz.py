@@ -61,7 +61,9 @@ retired_lists = st.lists(
     max_size=3,
 ).map(lambda items: yaml.safe_dump(items, allow_unicode=True))
 
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A whole firm folder per example (keys, files, load): fewer examples, same kinds of input.
+FUZZ_FIRM = settings(FUZZ, max_examples=100)
 
 
 def _assert_errors(result) -> None:
@@ -112,7 +114,7 @@ age_like = st.one_of(
 )
 
 
-@FUZZ
+@FUZZ_FIRM
 @given(
     encrypted=st.lists(
         st.tuples(

@@ -161,3 +161,11 @@ def test_impossible_date_and_foreign_encoding_are_reported_not_raised(tmp_path):
     rendered = "\n".join(e.render() for e in errors)
     assert "records/staff/wang-fang.yaml: 文件不是 UTF-8 编码的文字" in rendered
     assert "records/retired.yaml:1: 字段 [0].registry_no: 缺少必填字段" in rendered
+
+
+def test_errors_about_an_id_number_do_not_repeat_it():
+    """`baodan check` output lands in CI logs: a mistyped ID number is not echoed."""
+    text = "kind: person\nname: 张三\nid_number: '1101051949123100'\n"
+    _, errors = records.parse_record(Client, text, "records/clients/c-1/client.yaml.age")
+    message = next(e for e in errors if e.field == "id_number").render()
+    assert "现在是 16 个字符" in message and "1101051949123100" not in message

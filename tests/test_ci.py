@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import yaml
-from baodan import yamlio
 
 from . import githelp
-from .helpers import read_record, run_cli, write_record
+from .helpers import change_record, run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -46,9 +45,7 @@ def _pull_request(firm, monkeypatch) -> str:
     githelp.git(firm.root, "checkout", "-q", "-b", "renewal")
     path = min(firm.root.glob("records/clients/*/policies/*.yaml.age"))
     rel = path.relative_to(firm.root).as_posix()
-    data = yamlio.load_roundtrip(read_record(firm.root, rel, firm.identities))
-    data["notes"] = "客户确认续保"
-    write_record(firm.root, rel, yamlio.dump_roundtrip(data), firm.identities)
+    change_record(firm.root, rel, firm.identities, lambda d: d.update(notes="客户确认续保"))
     githelp.commit(firm.root, "续保意向")
     return path.name.removesuffix(".yaml.age")
 

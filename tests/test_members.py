@@ -7,32 +7,17 @@ import pyrage
 import pytest
 from baodan import vault
 from baodan.errors import BaodanError
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from pyrage import x25519
 
 from . import githelp
-from .helpers import run_cli
-
-
-def _ssh_pair(key) -> tuple[str, str]:
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.OpenSSH,
-        serialization.NoEncryption(),
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
-        .decode()
-    )
-    return private, public
+from .helpers import run_cli, ssh_key_pair
 
 
 def test_member_added_from_a_github_keys_file_opens_with_any_usable_key(firm, capsys, tmp_path):
-    laptop_private, laptop = _ssh_pair(ed25519.Ed25519PrivateKey.generate())
-    desktop_private, desktop = _ssh_pair(rsa.generate_private_key(65537, 2048))
-    _, token = _ssh_pair(ec.generate_private_key(ec.SECP256R1()))
+    laptop_private, laptop = ssh_key_pair(ed25519.Ed25519PrivateKey.generate())
+    desktop_private, desktop = ssh_key_pair(rsa.generate_private_key(65537, 2048))
+    _, token = ssh_key_pair(ec.generate_private_key(ec.SECP256R1()))
     keys = tmp_path / "li-qiang.keys"  # as https://github.com/USER.keys serves it
     keys.write_text(f"{laptop}\n{token}\n{desktop}\n")
     code, out, err = run_cli(capsys, "member", "add", "li-qiang", "--recipient-file", str(keys))
@@ -45,7 +30,7 @@ def test_member_added_from_a_github_keys_file_opens_with_any_usable_key(firm, ca
 
 
 def test_keys_file_without_a_usable_key_is_refused(firm, capsys, tmp_path):
-    _, token = _ssh_pair(ec.generate_private_key(ec.SECP256R1()))
+    _, token = ssh_key_pair(ec.generate_private_key(ec.SECP256R1()))
     keys = tmp_path / "only-ecdsa.keys"
     keys.write_text(token + "\n")
     code, _, err = run_cli(capsys, "member", "add", "x", "--recipient-file", str(keys))

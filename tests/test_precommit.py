@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from baodan import yamlio
 
 from . import githelp
-from .helpers import read_record, run_cli, write_record
+from .helpers import change_record, read_record, run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -66,18 +65,14 @@ def test_id_and_mobile_numbers_in_a_plain_record_are_refused(repo, capsys):
 
 def test_commit_failing_the_check_is_refused(repo, capsys):
     rel = _a_policy(repo)
-    data = yamlio.load_roundtrip(read_record(repo.root, rel, repo.identities))
-    data["insurer"] = "no-such-insurer"
-    write_record(repo.root, rel, yamlio.dump_roundtrip(data), repo.identities)
+    change_record(repo.root, rel, repo.identities, lambda d: d.update(insurer="no-such-insurer"))
     githelp.git(repo.root, "add", "-A")
     _refused(capsys, rel, "没有保险公司“no-such-insurer”")
 
 
 def test_only_what_is_staged_counts(repo, capsys):
     rel = _a_policy(repo)
-    data = yamlio.load_roundtrip(read_record(repo.root, rel, repo.identities))
-    data["notes"] = "续保意向已确认"
-    write_record(repo.root, rel, yamlio.dump_roundtrip(data), repo.identities)
+    change_record(repo.root, rel, repo.identities, lambda d: d.update(notes="续保意向已确认"))
     githelp.git(repo.root, "add", "-A")
     # A broken file left unstaged in the working tree does not block the good staged change.
     (repo.root / "records/clients/stray.yaml").write_text("name: 张三\n", "utf-8")

@@ -12,13 +12,13 @@ import subprocess
 import zipfile
 
 import pytest
-from baodan import records, vault, workspace, yamlio
+from baodan import records, vault, workspace
 from baodan.site.context import TEMPLATES, SiteContext, make_env
 from baodan.site.privacy_pages import privacy_queue
 from pyrage import x25519
 
 from . import githelp
-from .helpers import read_record, run_cli, write_record
+from .helpers import change_record, read_record, run_cli, write_record
 
 
 def _keys(firm) -> list:
@@ -36,9 +36,7 @@ def loaded(firm):
 
 
 def _edit(firm, rel: str, change) -> None:
-    data = yamlio.load_roundtrip(read_record(firm.root, rel, firm.identities))
-    change(data)
-    write_record(firm.root, rel, yamlio.dump_roundtrip(data), firm.identities)
+    change_record(firm.root, rel, firm.identities, change)
 
 
 def _client_with_portal_and_policies(loaded):

@@ -110,7 +110,10 @@ def compare(path: str, old: Version, new: Version) -> RecordChange:
 def diff_range(ws: Workspace, spec: str | None) -> tuple[gitrepo.Range, list[RecordChange]]:
     """Every record a revision range changes, compared field by field."""
     rng = gitrepo.parse_range(ws.root, spec)
-    paths = [p for p in gitrepo.changed_files(ws.root, rng) if not p.startswith(KEYS_DIR + "/")]
+    paths = sorted(
+        (p for p in gitrepo.changed_files(ws.root, rng) if not p.startswith(KEYS_DIR + "/")),
+        key=_reading_order,
+    )
     with gitrepo.Blobs(ws.root) as blobs:
         keys = keyring(ws, blobs)
         result = [
@@ -118,6 +121,14 @@ def diff_range(ws: Workspace, spec: str | None) -> tuple[gitrepo.Range, list[Rec
             for p in paths
         ]
     return rng, result
+
+
+def _reading_order(path: str) -> tuple:
+    """Client by client, each client's own record before the records under it."""
+    parts = path.split("/")
+    if parts[:2] == ["records", "clients"] and len(parts) > 3:
+        return (0, parts[2], parts[3] != "client.yaml.age", path)
+    return (1, "", False, path)
 
 
 def key_changes(ws: Workspace, rng: gitrepo.Range) -> list[str]:

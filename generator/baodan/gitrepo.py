@@ -54,11 +54,15 @@ def is_repo(root: Path) -> bool:
 
 def resolve(root: Path, rev: str) -> str:
     """A full commit id for a revision name."""
-    return git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip() or _bad(rev)
+    found = git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+    return found.strip() or _bad(rev)
 
 
 def _bad(rev: str) -> str:
-    raise BaodanError(f"找不到版本“{rev}”", "请检查版本写法，例如 HEAD~1、main..my-branch")
+    raise BaodanError(
+        f"找不到版本“{rev}”",
+        "请检查版本写法，例如 HEAD~1、main..my-branch；新仓库请先提交一次",
+    )
 
 
 @dataclass(frozen=True)

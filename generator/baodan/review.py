@@ -8,14 +8,15 @@ reads both sides. Nothing is written to disk.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from . import gitrepo, yamlio
 from .errors import BaodanError
 from .fielddiff import Change, describe, describe_public, diff
 from .labels import label, record_title, show
-from .records import split_front_matter
-from .vault import KEYS_DIR, decrypt, record_keys_in
+from .records import decrypt_all, split_front_matter
+from .vault import KEYS_DIR, record_keys_in
 from .workspace import Workspace
 
 # What a new or deleted record is summed up by, for a reviewer.
@@ -48,35 +49,57 @@ def keyring(ws: Workspace, blobs: gitrepo.Blobs) -> list:
 
 @dataclass
 class Version:
-    """One side of a record: its parsed data, or why there is none."""
+    """One side of a record: its decrypted bytes (parsed on demand), or why there are none."""
 
-    data: object = None
+    path: str = ""
     plain: bytes | None = None
     exists: bool = False
     problem: str = ""
 
+    @cached_property
+    def data(self):
+        """The parsed record; None (with ``problem`` set) when it does not parse."""
+        if self.plain is None or not self.path.endswith((".yaml", ".age", ".yml", ".md")):
+            return None
+        try:
+            text = self.plain.decode("utf-8")
+            if self.path.endswith(".md"):
+                head, body = split_front_matter(text) or ("", text)
+                return {**(yamlio.load(head) or {}), "body": body}
+            return yamlio.load(text)
+        except (UnicodeDecodeError, yamlio.YamlError, TypeError) as e:
+            self.problem = f"无法解析（{e}）"
+            return None
+
+    @property
+    def readable(self) -> bool:
+        """Decrypted and (when there is one) parsed; parsing on first use sets ``problem``."""
+        return self.data is not None or not self.problem
+
+
+def read_versions(
+    blobs: gitrepo.Blobs, keys: list, rev: str | None, paths: list[str]
+) -> list[Version]:
+    """Many files at one revision: read in one batch, decrypted in one batch."""
+    raws = blobs.read_many(rev, paths)
+    sealed = [
+        i for i, (p, raw) in enumerate(zip(paths, raws)) if raw is not None and p.endswith(".age")
+    ]
+    opened = dict(zip(sealed, decrypt_all([raws[i] for i in sealed], keys)))
+    versions = []
+    for i, (path, raw) in enumerate(zip(paths, raws)):
+        plain = opened.get(i, raw)
+        if raw is None:
+            versions.append(Version(path))
+        elif isinstance(plain, str):  # why it could not be decrypted
+            versions.append(Version(path, exists=True, problem=plain.partition("|")[0]))
+        else:
+            versions.append(Version(path, plain, True))
+    return versions
+
 
 def read_version(blobs: gitrepo.Blobs, keys: list, rev: str | None, path: str) -> Version:
-    raw = blobs.read(rev, path)
-    if raw is None:
-        return Version()
-    if path.endswith(".age"):
-        try:
-            raw = decrypt(raw, keys)
-        except ValueError as e:
-            return Version(exists=True, problem=str(e).partition("|")[0])
-    elif not path.endswith((".yaml", ".yml", ".md")):
-        return Version(plain=raw, exists=True)
-    try:
-        text = raw.decode("utf-8")
-        if path.endswith(".md"):
-            head, body = split_front_matter(text) or ("", text)
-            data = {**(yamlio.load(head) or {}), "body": body}
-        else:
-            data = yamlio.load(text)
-    except (UnicodeDecodeError, yamlio.YamlError, TypeError) as e:
-        return Version(plain=raw, exists=True, problem=f"无法解析（{e}）")
-    return Version(data, raw, True)
+    return read_versions(blobs, keys, rev, [path])[0]
 
 
 @dataclass
@@ -97,12 +120,14 @@ class RecordChange:
 def compare(path: str, old: Version, new: Version) -> RecordChange:
     if old.problem or new.problem:
         return RecordChange(path, "无法读取", old=old, new=new)
+    if old.exists and new.exists and old.plain == new.plain:
+        return RecordChange(path, "仅重新加密", old=old, new=new)
+    if not (old.readable and new.readable):
+        return RecordChange(path, "无法读取", old=old, new=new)
     if not old.exists:
         return RecordChange(path, "新建", old=old, new=new)
     if not new.exists:
         return RecordChange(path, "删除", old=old, new=new)
-    if old.plain == new.plain:
-        return RecordChange(path, "仅重新加密", old=old, new=new)
     changes = diff(old.data, new.data)
     return RecordChange(path, "修改" if changes else "仅格式变动", changes, old, new)
 
@@ -116,10 +141,9 @@ def diff_range(ws: Workspace, spec: str | None) -> tuple[gitrepo.Range, list[Rec
     )
     with gitrepo.Blobs(ws.root) as blobs:
         keys = keyring(ws, blobs)
-        result = [
-            compare(p, read_version(blobs, keys, rng.old, p), read_version(blobs, keys, rng.new, p))
-            for p in paths
-        ]
+        olds = read_versions(blobs, keys, rng.old, paths)
+        news = read_versions(blobs, keys, rng.new, paths)
+        result = [compare(p, o, n) for p, o, n in zip(paths, olds, news)]
     return rng, result
 
 

@@ -85,3 +85,14 @@ def test_diff_of_the_working_tree_and_log_of_one_record(history, capsys):
     first, second = out.split("初始记录")[1].split("满期日顺延一年，增加受益人")
     assert "新建：" in first and "王芳" in first
     assert f"满期日：{before} → {after}" in second
+
+
+def test_log_of_a_deleted_record_comes_from_history(history, capsys):
+    firm, rel, old, _ = history
+    (firm.root / rel).unlink()
+    githelp.commit(firm.root, "删除保单")
+    code, out, err = run_cli(capsys, "log", old["registry_no"])
+    assert code == 0, err
+    assert "3 次提交" in out
+    last = out.split("删除保单")[1]
+    assert "删除：" in last and "险种大类" in last

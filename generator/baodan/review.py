@@ -15,7 +15,7 @@ from . import gitrepo, yamlio
 from .errors import BaodanError
 from .fielddiff import Change, describe, describe_public, diff
 from .labels import label, record_title, show
-from .records import decrypt_all, split_front_matter
+from .records import CLIENT_SLOTS, decrypt_all, split_front_matter
 from .vault import KEYS_DIR, record_keys_in
 from .workspace import Workspace
 
@@ -236,13 +236,6 @@ def render_public(rng: gitrepo.Range, changes: list[RecordChange], keys: list[st
     return "\n".join(out) + "\n"
 
 
-def _raise_unknown(target: str) -> None:
-    raise BaodanError(
-        f"git 历史里找不到记录“{target}”",
-        "可以写文件路径、客户编号、保单登记号、理赔编号或任务编号",
-    )
-
-
 def history_path(ws: Workspace, target: str) -> str:
     """The record file a target names, now or (for a deleted record) in git history."""
     try:
@@ -252,13 +245,15 @@ def history_path(ws: Workspace, target: str) -> str:
     if target.startswith("records/"):
         return target
     patterns = [f"records/clients/{target}/client.yaml.age"] + [
-        f"records/clients/*/{slot}/{target}.yaml.age"
-        for slot in ("policies", "claims", "interactions", "tasks")
+        f"records/clients/*/{slot}/{target}.yaml.age" for slot in CLIENT_SLOTS
     ]
     found = gitrepo.git(ws.root, "log", "--all", "--format=", "--name-only", "--", *patterns)
     paths = sorted({p for p in found.splitlines() if p})
     if not paths:
-        _raise_unknown(target)
+        raise BaodanError(
+            f"git 历史里找不到记录“{target}”",
+            "可以写文件路径、客户编号、保单登记号、理赔编号或任务编号",
+        )
     return paths[0]
 
 

@@ -33,10 +33,11 @@ def make_firm(folder: Path, size: demo.FirmSize = SMALL, seed: int = 7) -> FirmD
     ident = x25519.Identity.generate()
     vault.init_keys(folder, "tester", str(ident.to_public()))
     record_key = vault.open_vault(folder, vault.IdentitySource([ident], "test")).recipient()
+    # lectures first: the generator records clients attending the ones already held
+    shutil.copytree(REPO / "records/lectures", folder / "records/lectures", dirs_exist_ok=True)
     demo.generate(folder, size, record_key, seed=seed)
     for name in ("mkdocs.yml", "mkdocs.staff.yml"):
         shutil.copy(REPO / name, folder / name)
-    shutil.copytree(REPO / "records/lectures", folder / "records/lectures", dirs_exist_ok=True)
     shutil.copytree(REPO / "records/public", folder / "records/public", dirs_exist_ok=True)
     key = folder.parent / f"{folder.name}.identity.txt"
     key.write_text(f"# throwaway test identity\n{ident}\n")

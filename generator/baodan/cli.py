@@ -27,6 +27,7 @@ from .workspace import (
     new_claim_id,
     new_client_id,
     new_token,
+    next_interaction_path,
 )
 
 app = typer.Typer(
@@ -142,7 +143,20 @@ def schema(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="输出目录")] = Path("schema"),
 ) -> None:
     """导出 JSON Schema，供编辑器（VS Code 的 YAML 插件）补全和检查字段。"""
-    from .models import Claim, Client, Insurer, Interaction, Lecture, Policy, Settings, Staff
+    from .models import (
+        Claim,
+        Client,
+        Incident,
+        Insurer,
+        Interaction,
+        Lecture,
+        Partner,
+        Policy,
+        Settings,
+        Staff,
+        Task,
+        Training,
+    )
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, model in {
@@ -154,6 +168,10 @@ def schema(
         "claim": Claim,
         "interaction": Interaction,
         "lecture": Lecture,
+        "task": Task,
+        "incident": Incident,
+        "training": Training,
+        "partner": Partner,
     }.items():
         path = out_dir / f"{name}.schema.json"
         path.write_text(
@@ -298,10 +316,8 @@ def new_interaction(
 ) -> None:
     """记录一次咨询、回访、电话、问候或满意度调查。"""
     ws = open_workspace(root, identity)
-    folder = ws.locate(client).parent / "interactions"
-    day = today().isoformat()
-    n = 1 + len(list(folder.glob(f"{day}-*.yaml.age")))
-    _create(ws, folder / f"{day}-{n}.yaml.age", _template("interaction", staff=staff))
+    path = next_interaction_path(ws.locate(client).parent, today())
+    _create(ws, path, _template("interaction", staff=staff))
 
 
 def _client_name(ws: Workspace, client_file: Path) -> str:
@@ -416,4 +432,4 @@ def demo(folder: Annotated[Path, typer.Argument(help="目录")] = Path(".")) -> 
         out.print(line)
 
 
-from . import cli_feeds, cli_pipl  # noqa: E402,F401  (registers commands)
+from . import cli_feeds, cli_pipl, cli_service  # noqa: E402,F401  (registers commands)

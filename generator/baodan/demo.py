@@ -39,7 +39,9 @@ from random import Random
 import yaml
 from stdnum.cn import ric, uscc
 
-from . import vault
+from . import demo_service, vault
+from .care import lunar_to_solar
+from .claims import claim_rules
 from .models.taxonomy import taxonomy
 
 
@@ -784,13 +786,6 @@ def _org_check(body: str) -> str:
     return "X" if check == 10 else "0" if check == 11 else str(check)
 
 
-def _lunar(year: int, month: int, day: int) -> date:
-    import lunardate
-
-    d = lunardate.LunarDate(year, month, day)
-    return getattr(d, "to_solar_date", None)() if hasattr(d, "to_solar_date") else d.toSolarDate()
-
-
 # --------------------------------------------------------------------------------------------
 # The generator.
 
@@ -825,14 +820,23 @@ class _Client:
     policies: list[dict] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
     interactions: list[dict] = field(default_factory=list)
+    tasks: list[dict] = field(default_factory=list)
+    incidents: list[dict] = field(default_factory=list)
     n_policies: int = 0
     forced: list[tuple[str, str]] = field(default_factory=list)
     special: list[str] = field(default_factory=list)
 
 
 class _Generator:
-    def __init__(self, size: FirmSize, seed: int, today: date):
-        self.size, self.today = size, today
+    def __init__(
+        self,
+        size: FirmSize,
+        seed: int,
+        today: date,
+        lectures: tuple[tuple[str, date, str], ...] = (),
+    ):
+        self.size, self.today, self.seed = size, today, seed
+        self.known_lectures = lectures  # (slug, date, title) of lecture files already there
         self.rng = Random(seed)
         self.files: dict[str, str] = {}
         self.used: set[str] = set()  # every unique token: ids, registry numbers, names …
@@ -1049,6 +1053,7 @@ class _Generator:
 
     def insurers(self) -> None:
         self.insurer_list: list[dict] = []
+        self.insurer_records: dict[str, dict] = {}
         words = list(FICTIONAL_WORDS)
         self.rng.shuffle(words)
         for pos in range(1, self.size.insurers + 1):
@@ -1088,6 +1093,7 @@ class _Generator:
             if notes:
                 record["partner_notes"] = notes
             self.write(f"records/insurers/{code}.yaml", record)
+            self.insurer_records[code] = record
             self.insurer_list.append(
                 {
                     "code": code,
@@ -2400,7 +2406,6 @@ class _Generator:
 
     def claim_story(self, c: _Client, p: dict, t: str, person: _Person | None, hospital: str):
         rng = self.rng
-        base = [("理赔申请书", True), ("被保险人身份证", True), ("银行卡", True)]
         who = person.name if person else c.name
         if t == "medical":
             illness = rng.choice(
@@ -2408,13 +2413,6 @@ class _Generator:
             )
             days = rng.randint(3, 12)
             desc = f"被保险人{who}因{illness}在{hospital}住院治疗 {days} 天。"
-            items = base + [
-                ("病历", True),
-                ("诊断证明", True),
-                ("医疗费用发票", True),
-                ("费用清单", True),
-                ("出院小结", True),
-            ]
             claimed = _money(rng.randint(3000, 80000) * 100 + rng.randint(0, 99))
         elif t == "accident":
             if p["category"] == "liability":
@@ -2425,13 +2423,6 @@ class _Generator:
                     f"被保险人{who}{rng.choice(['在小区楼梯摔倒', '骑电动自行车途中与行人相撞', '打篮球时', '雨天路滑摔倒'])}，"
                     f"{rng.choice(['右腿胫骨骨折', '左手腕骨折', '脚踝韧带撕裂', '面部擦伤缝合'])}，在{hospital}治疗。"
                 )
-            items = base + [
-                ("病历", True),
-                ("诊断证明", True),
-                ("医疗费用发票", True),
-                ("意外事故证明", True),
-                ("伤残鉴定报告", False),
-            ]
             claimed = _money(rng.randint(2000, 50000) * 100)
         elif t == "death":
             kin = {"父母": "父亲" if person.sex == "男" else "母亲", "配偶": "配偶"}.get(
@@ -2440,14 +2431,6 @@ class _Generator:
             desc = (
                 f"被保险人{who}（客户的{kin}）因病于{hospital}去世，客户作为受益人申请身故保险金。"
             )
-            items = [
-                ("理赔申请书", True),
-                ("死亡证明", True),
-                ("户籍注销证明", True),
-                ("受益人身份证", True),
-                ("亲属关系证明", True),
-                ("受益人银行卡", True),
-            ]
             claimed = p["sum_insured"]
         elif t == "property":
             cause = rng.choice(["暴雨积水", "电线短路起火", "水管爆裂", "台风吹落外墙广告牌"])
@@ -2457,14 +2440,6 @@ class _Generator:
             if p["category"] == "cargo":
                 cause = rng.choice(["运输途中车辆侧翻", "集装箱进水", "装卸时跌落"])
             desc = f"因{cause}，{thing}受损。"
-            items = [
-                ("理赔申请书", True),
-                ("损失清单", True),
-                ("现场照片", True),
-                ("事故证明", True),
-                ("购货发票", True),
-                ("维修报价单", False),
-            ]
             cap = max(5000, int(p["sum_insured"] * 0.3))
             claimed = _money(rng.randint(5000, min(cap, 500000)) * 100)
         else:  # auto
@@ -2476,15 +2451,8 @@ class _Generator:
                     "停放时被高空坠物砸中引擎盖。",
                 ]
             )
-            items = [
-                ("理赔申请书", True),
-                ("驾驶证", True),
-                ("行驶证", True),
-                ("交通事故认定书", True),
-                ("维修发票", True),
-                ("现场照片", True),
-            ]
             claimed = _money(rng.randint(2000, 40000) * 100)
+        items = [(m.item, m.required) for m in claim_rules().types[t]]
         return desc, items, claimed
 
     def stage_note(self, stage: str, t: str, claimed, p: dict) -> str | None:
@@ -2706,8 +2674,8 @@ class _Generator:
         if not hasattr(self, "_holidays"):
             days = []
             for year in range(self.today.year - 3, self.today.year + 1):
-                days.append((_lunar(year, 1, 1), "春节"))
-                days.append((_lunar(year, 8, 15), "中秋节"))
+                days.append((lunar_to_solar(year, 1, 1), "春节"))
+                days.append((lunar_to_solar(year, 8, 15), "中秋节"))
                 days.append((date(year, 1, 1), "元旦"))
                 days.append((date(year, 10, 1), "国庆节"))
             self._holidays = sorted(days)
@@ -2818,6 +2786,7 @@ class _Generator:
         self.sensitive_consent()
         self.interactions()
         self.lectures()
+        demo_service.add_service_records(self)
         for c in self.client_list:
             base = f"records/clients/{c.id}"
             self.files[f"{base}/client.yaml.age"] = dump(c.data)
@@ -2829,13 +2798,22 @@ class _Generator:
                 self.files[f"{base}/claims/{cl['id']}.yaml.age"] = dump(
                     {k: v for k, v in cl.items() if not k.startswith("_")}
                 )
-            per_day: dict[date, int] = {}
-            for i in sorted(c.interactions, key=lambda x: x["date"]):
-                per_day[i["date"]] = per_day.get(i["date"], 0) + 1
-                self.files[f"{base}/interactions/{i['date']}-{per_day[i['date']]}.yaml.age"] = dump(
-                    i
-                )
+            for i, name in interaction_names(c):
+                self.files[f"{base}/interactions/{name}.yaml.age"] = dump(i)
+            for slot in ("tasks", "incidents"):
+                for record in getattr(c, slot):
+                    self.files[f"{base}/{slot}/{record['id']}.yaml.age"] = dump(record)
         return self.files
+
+
+def interaction_names(c: _Client) -> list[tuple[dict, str]]:
+    """A client's interactions by date, each with its file name <date>-<n>."""
+    per_day: dict[date, int] = {}
+    out = []
+    for i in sorted(c.interactions, key=lambda x: x["date"]):
+        per_day[i["date"]] = per_day.get(i["date"], 0) + 1
+        out.append((i, f"{i['date']}-{per_day[i['date']]}"))
+    return out
 
 
 def claim_type(p: dict) -> str | None:
@@ -2881,9 +2859,29 @@ def hash_cat(cat: str) -> int:
 # Public API.
 
 
-def render(size: FirmSize = DEMO, *, seed: int = 2026, today: date = DEMO_TODAY) -> dict[str, str]:
-    """The whole firm as plaintext: {path relative to the firm root: file text}."""
-    return _Generator(size, seed, today).render()
+def render(
+    size: FirmSize = DEMO,
+    *,
+    seed: int = 2026,
+    today: date = DEMO_TODAY,
+    lectures: tuple[tuple[str, date, str], ...] = (),
+) -> dict[str, str]:
+    """The whole firm as plaintext: {path relative to the firm root: file text}. ``lectures``
+    are (slug, date, title) of lecture files the firm already has (clients attend them)."""
+    return _Generator(size, seed, today, lectures).render()
+
+
+def existing_lectures(root: Path) -> tuple[tuple[str, date, str], ...]:
+    """(slug, date, title) of the lecture files already under root."""
+    from .records import split_front_matter
+
+    found = []
+    for path in sorted((root / "records" / "lectures").glob("*.md")):
+        parts = split_front_matter(path.read_text("utf-8"))
+        front = yaml.safe_load(parts[0]) if parts else None
+        if isinstance(front, dict) and isinstance(front.get("date"), date):
+            found.append((path.stem, front["date"], str(front.get("title", path.stem))))
+    return tuple(found)
 
 
 def generate(
@@ -2898,21 +2896,22 @@ def generate(
     """Write a synthetic firm under ``root``; client records are encrypted to ``recipient``.
 
     ``recipient`` is a pyrage recipient (or a list of them). Keys are not written. With
-    ``replace=True`` the generated folders (records/clients, insurers, staff) are emptied first;
-    otherwise a folder that already holds clients is refused, so stale records never mix in.
+    ``replace=True`` the generated folders (records/clients, insurers, staff, training,
+    partners) are emptied first; otherwise a folder that already holds clients is refused, so
+    stale records never mix in.
     """
     root = Path(root)
     recipients = list(recipient) if isinstance(recipient, (list, tuple)) else [recipient]
     records = root / "records"
     clients_dir = records / "clients"
     if replace:
-        for sub in ("clients", "insurers", "staff"):
+        for sub in ("clients", "insurers", "staff", "training", "partners"):
             shutil.rmtree(records / sub, ignore_errors=True)
     elif clients_dir.is_dir() and any(clients_dir.iterdir()):
         raise FileExistsError(
             f"{clients_dir} already holds clients; pass replace=True to regenerate"
         )
-    files = render(size, seed=seed, today=today)
+    files = render(size, seed=seed, today=today, lectures=existing_lectures(root))
     made: set[Path] = set()
     for rel, text in files.items():
         path = root / rel

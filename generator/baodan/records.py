@@ -20,14 +20,17 @@ from .models import (
     Client,
     ClientFile,
     Firm,
+    Incident,
     Insurer,
     Interaction,
     Lecture,
+    Partner,
     Policy,
     Retired,
     Settings,
     Staff,
     Task,
+    Training,
 )
 from .vault import Vault, decrypt
 
@@ -40,6 +43,7 @@ CLIENT_SLOTS: dict[str, tuple[type[BaseModel], str | None]] = {
     "claims": (Claim, "id"),
     "interactions": (Interaction, None),
     "tasks": (Task, "id"),
+    "incidents": (Incident, "id"),
 }
 
 # Pydantic error types in plain Chinese: (message, hint).
@@ -330,6 +334,8 @@ def load_firm(root: Path, vault: Vault | None) -> tuple[Firm | None, list[Record
     insurers = _read_plain(root, "insurers", Insurer, "code", errors)
     staff = _read_plain(root, "staff", Staff, "id", errors)
     lectures = _read_lectures(root, errors)
+    training = _read_plain(root, "training", Training, None, errors)
+    partners = _read_plain(root, "partners", Partner, "code", errors)
     retired = read_retired(root, errors)
     clients: dict[str, ClientFile] = {}
     if vault is not None:
@@ -339,6 +345,8 @@ def load_firm(root: Path, vault: Vault | None) -> tuple[Firm | None, list[Record
     firm.insurers = {i.code: i for i in insurers}
     firm.staff = {s.id: s for s in staff}
     firm.lectures = lectures
+    firm.training = sorted(training, key=lambda t: (t.date, t.path))
+    firm.partners = {p.code: p for p in partners}
     firm.clients = clients
     firm.retired_registry_nos = retired
     for validate in VALIDATIONS:
@@ -422,4 +430,5 @@ def _read_clients(root: Path, vault: Vault, errors: list) -> dict[str, ClientFil
         cf.claims.sort(key=lambda c: (c.reported_on, c.id))
         cf.interactions.sort(key=lambda i: (i.date, i.path))
         cf.tasks.sort(key=lambda t: (t.created, t.id))
+        cf.incidents.sort(key=lambda i: (i.opened, i.id))
     return dict(sorted(clients.items()))

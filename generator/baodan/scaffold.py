@@ -30,6 +30,8 @@ FOLDERS = (
     "records/insurers",
     "records/staff",
     "records/lectures",
+    "records/training",
+    "records/partners",
     "records/clients",
     "records/public",
 )

@@ -115,3 +115,18 @@ def new_client_id() -> str:
 
 def new_claim_id() -> str:
     return f"cl-{secrets.token_hex(4)}"
+
+
+def new_task_id() -> str:
+    return f"t-{secrets.token_hex(4)}"
+
+
+def new_incident_id() -> str:
+    return f"in-{secrets.token_hex(4)}"
+
+
+def next_interaction_path(client_dir: Path, day) -> Path:
+    """interactions/<date>-<n>.yaml.age: the next free number for that day."""
+    folder = client_dir / "interactions"
+    n = 1 + len(list(folder.glob(f"{day.isoformat()}-*.yaml.age")))
+    return folder / f"{day.isoformat()}-{n}.yaml.age"

@@ -90,6 +90,8 @@ def roundtrip() -> YAML:
     y.preserve_quotes = True
     y.indent(mapping=2, sequence=4, offset=2)
     y.width = 4096
+    # A value used twice (one date for two items) must not become an &anchor / *alias.
+    y.representer.ignore_aliases = lambda data: True
     y.representer.add_representer(
         Decimal, lambda r, d: r.represent_scalar("tag:yaml.org,2002:float", str(d))
     )

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, HttpUrl, field_validator
 
 from .base import Model, Phone, Record
+from .partner import PartnerContact
 
 RATINGS = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D")
 
@@ -59,6 +60,9 @@ class Insurer(Record):
     service_address: str | None = Field(None, description="本地服务网点地址")
     solvency: list[Solvency] = Field([], description="偿付能力数据，按季度")
     partner_notes: str | None = Field(None, description="合作备注（仅员工站显示）")
+    partner_contacts: list[PartnerContact] = Field(
+        [], description="对接人（仅员工站显示），如 团险经理、理赔联络人"
+    )
 
     @property
     def latest_solvency(self) -> Solvency | None:

@@ -45,6 +45,14 @@ def yuan(value) -> str:
     return f"{value:,.2f}元"
 
 
+def cell(value) -> str:
+    """Text safe inside a Markdown table cell: one line, no column breaks, no raw HTML."""
+    if value is None:
+        return ""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
 def make_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates / "pages")),
@@ -60,6 +68,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         mask_mobile=mask_mobile,
         mask_policy_no=mask_policy_no,
         category_name=category_name,
+        cell=cell,
     )
     env.globals.update(subcategory_name=subcategory_name)
     return env

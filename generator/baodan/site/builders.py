@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..feeds import client_feeds, lecture_feed, staff_feeds
+from .privacy_pages import privacy_queue
 from .public_pages import firm_pages, knowledge_base
 from .report_pages import partners_page, report_pages, training_page
 from .service_pages import care_pages, claims_page, incidents_page, tasks_page
@@ -20,4 +21,5 @@ STAFF_BUILDERS: list = [
     report_pages,
     training_page,
     partners_page,
+    privacy_queue,
 ]

@@ -334,8 +334,10 @@ def member_list(root: RootOpt = None) -> None:
     """列出成员及其公钥。"""
     firm_root = find_root(root)
     table = Table("成员", "公钥")
-    for member, recipient in vaultlib.read_members(firm_root).items():
-        table.add_row(member, recipient[:60] + ("…" if len(recipient) > 60 else ""))
+    for member, keys in vaultlib.read_members(firm_root).items():
+        first = keys if isinstance(keys, str) else keys[0]
+        more = "" if isinstance(keys, str) else f"（共 {len(keys)} 个公钥）"
+        table.add_row(member, first[:60] + ("…" if len(first) > 60 else "") + more)
     out.print(table)
 
 
@@ -343,16 +345,38 @@ def member_list(root: RootOpt = None) -> None:
 def member_add(
     member: Annotated[str, typer.Argument(help="成员编号，如员工编号或 ci")],
     recipient: Annotated[
-        str, typer.Option("--recipient", "-r", help="对方的公钥：age1… 或 ssh-ed25519 …")
-    ],
+        str | None, typer.Option("--recipient", "-r", help="对方的公钥：age1… 或 ssh-ed25519 …")
+    ] = None,
+    recipient_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--recipient-file",
+            "-R",
+            help="公钥文件，每行一个（如从 https://github.com/用户名.keys 下载的文件）",
+        ),
+    ] = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
     """加入成员：把记录密钥加密给对方的公钥（新增一个文件，提交即可）。"""
+    if (recipient is None) == (recipient_file is None):
+        raise BaodanError(
+            "请给出对方的公钥：--recipient 公钥 或 --recipient-file 文件（二选一）",
+            "GitHub 用户的公钥可在 https://github.com/用户名.keys 下载",
+        )
+    keys: str | list[str] = recipient or ""
+    if recipient_file is not None:
+        keys, skipped = vaultlib.recipients_in_file(
+            recipient_file.read_text("utf-8"), str(recipient_file)
+        )
+        for line in skipped:
+            err.print(f"[yellow]跳过[/] age 不支持的公钥：{line[:40]}…", highlight=False)
     ws = open_workspace(root, identity)
-    path = vaultlib.member_add(ws.vault, member, recipient)
+    path = vaultlib.member_add(ws.vault, member, keys)
+    count = "" if isinstance(keys, str) else f"（{len(keys)} 个公钥，任一个都能解密）"
     out.print(
-        f"[green]已加入[/] {member}：{ws.rel(path)}。请提交这个文件和 records/.keys/members.yaml。"
+        f"[green]已加入[/] {member}{count}：{ws.rel(path)}。"
+        "请提交这个文件和 records/.keys/members.yaml。"
     )
 
 
@@ -363,14 +387,18 @@ def member_remove(
     identity: IdentityOpt = None,
 ) -> None:
     """移除成员：换新记录密钥并重新加密全部记录（中断后再运行一次即可继续）。"""
+    from .keyhistory import describe_removed
+    from .rewrite import after_member_removed
+
     ws = open_workspace(root, identity)
     with err.status("正在换新密钥并重新加密记录……"):
         changed = vaultlib.member_remove(ws.vault, member)
+    out.print(f"[green]已移除[/] {member}，记录密钥已更换，重新加密 {changed} 份记录。")
     out.print(
-        f"[green]已移除[/] {member}，记录密钥已更换，重新加密 {changed} 份记录。\n"
-        "请把所有改动放在同一个提交里：git add -A records && git commit -m '移除成员 …'\n"
-        f"[yellow]注意[/]：{member} 仍能读取 git 历史中的旧版本记录。若必须清除，请按 README“从历史中删除数据”一节用 git filter-repo 改写历史。"
+        "[yellow]注意[/]：换钥只保护以后的提交。" + "".join(describe_removed(ws.root, member))
     )
+    for line in after_member_removed():
+        out.print(line, markup=False, highlight=False)
 
 
 @app.command()
@@ -382,11 +410,16 @@ def init(
         str | None, typer.Option("--recipient", "-r", help="你已有的公钥（age1… 或 ssh-…）")
     ] = None,
     identity: IdentityOpt = None,
+    ci: Annotated[
+        str | None, typer.Option("--ci", help="同时写入 CI 配置：github 或 gitlab")
+    ] = None,
 ) -> None:
     """在空目录里新建一家公司：记录密钥、你的成员密钥文件、records/ 骨架、mkdocs.yml。"""
     from .scaffold import init_firm
 
-    created = init_firm(folder, name=name, member=member, recipient=recipient, identity=identity)
+    created = init_firm(
+        folder, name=name, member=member, recipient=recipient, identity=identity, ci=ci
+    )
     for line in created:
         out.print(line)
 
@@ -401,4 +434,4 @@ def demo(folder: Annotated[Path, typer.Argument(help="目录")] = Path(".")) -> 
 
 
 # Command modules register themselves on `app` when imported.
-from . import cli_feeds, cli_portal, cli_service  # noqa: E402,F401
+from . import cli_feeds, cli_pipl, cli_portal, cli_service  # noqa: E402,F401

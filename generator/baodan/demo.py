@@ -2222,6 +2222,13 @@ class _Generator:
             }
             self.assemble(c, "health", "medical", insurer, core, status="active")["_special"] = True
 
+    def sensitive_consent(self) -> None:
+        """A client whose health policy the firm keeps signed the separate consent for sensitive
+        information (PIPL art. 29) when handing it in; former clients withdrew theirs."""
+        for c in self.client_list:
+            if not c.left_on and any(p["category"] == "health" for p in c.policies):
+                c.data["consent"]["sensitive"] = True
+
     # ---- claims -----------------------------------------------------------------------------
 
     def claims(self) -> None:
@@ -2781,6 +2788,7 @@ class _Generator:
         self.on_hold()
         self.former_clients()
         self.claims()
+        self.sensitive_consent()
         self.interactions()
         self.lectures()
         demo_service.add_service_records(self)

@@ -30,6 +30,7 @@ from .models import (
     Lecture,
     Partner,
     Policy,
+    Retired,
     Settings,
     Staff,
     Task,
@@ -106,7 +107,7 @@ def _field(loc: tuple) -> str:
     return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
 
 
-def parse_record(model: type[BaseModel], text: str, rel: str, extra_errors=None):
+def parse_record(model: type[BaseModel], text: str, rel: str):
     """Parse and validate one record's YAML. Returns (record or None, errors)."""
     try:
         data = yamlio.load(text)
@@ -119,16 +120,26 @@ def parse_record(model: type[BaseModel], text: str, rel: str, extra_errors=None)
                 "检查缩进（用空格，不用 Tab）、冒号后的空格和引号是否成对",
             )
         ]
+    return validate(model, data, rel, text)
+
+
+def validate(model: type[BaseModel], data, rel: str, text: str, at: tuple = ()):
+    """Validate parsed YAML (found at ``at`` within ``text``). Returns (record or None, errors)."""
     if not isinstance(data, dict):
         return None, [
-            RecordError(Source(rel, 1), "", "记录应是一组 字段: 值", "参考 baodan new 生成的模板")
+            RecordError(
+                Source(rel, yamlio.line_of(text, at) or 1),
+                _field(at),
+                "记录应是一组 字段: 值",
+                "参考 baodan new 生成的模板",
+            )
         ]
     try:
         record = model.model_validate(data)
     except ValidationError as e:
         errors = []
         for err in e.errors(include_url=False):
-            loc = tuple(err["loc"])
+            loc = at + tuple(err["loc"])
             message, hint = _translate(err)
             errors.append(
                 RecordError(Source(rel, yamlio.line_of(text, loc)), _field(loc), message, hint)
@@ -136,6 +147,22 @@ def parse_record(model: type[BaseModel], text: str, rel: str, extra_errors=None)
         return None, errors
     record._path = rel
     return record, []
+
+
+def read_text(data: bytes, rel: str, errors: list) -> str | None:
+    """A record's bytes as text; a file saved in another encoding is an error, not a crash."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        errors.append(
+            RecordError(
+                Source(rel),
+                "",
+                f"文件不是 UTF-8 编码的文字（第 {e.start + 1} 个字节无法识别）",
+                "用支持 UTF-8 的编辑器（如 VS Code）另存为 UTF-8；加密记录请用 baodan edit 修改",
+            )
+        )
+        return None
 
 
 def _name_matches(record, attr: str, expected: str, rel: str) -> list[RecordError]:
@@ -156,7 +183,10 @@ def _read_plain(root: Path, folder: str, model, name_attr: str | None, errors: l
     out = []
     for path in sorted((root / RECORDS / folder).glob("*.yaml")):
         rel = path.relative_to(root).as_posix()
-        record, errs = parse_record(model, path.read_text("utf-8"), rel)
+        text = read_text(path.read_bytes(), rel, errors)
+        if text is None:
+            continue
+        record, errs = parse_record(model, text, rel)
         errors.extend(errs)
         if record is not None:
             if name_attr:
@@ -179,7 +209,10 @@ def _read_lectures(root: Path, errors: list) -> list[Lecture]:
     lectures = []
     for path in sorted((root / RECORDS / "lectures").glob("*.md")):
         rel = path.relative_to(root).as_posix()
-        parts = split_front_matter(path.read_text("utf-8"))
+        text = read_text(path.read_bytes(), rel, errors)
+        if text is None:
+            continue
+        parts = split_front_matter(text)
         if parts is None:
             errors.append(
                 RecordError(
@@ -285,7 +318,12 @@ def _load_encrypted(root: str, files: list[EncryptedFile], identities: list) -> 
             message, _, hint = str(e).partition("|")
             out.append((None, [RecordError(Source(f.rel), "", message, hint)]))
             continue
-        record, errors = parse_record(f.model, plain.decode("utf-8"), f.rel)
+        errors: list[RecordError] = []
+        text = read_text(plain, f.rel, errors)
+        if text is None:
+            out.append((None, errors))
+            continue
+        record, errors = parse_record(f.model, text, f.rel)
         if record is not None:
             if f.name_attr:
                 expected = (
@@ -402,15 +440,18 @@ def _load_firm(
                 "在公司目录里运行；新公司请先 baodan init",
             )
         ]
-    settings, errs = parse_record(Settings, firm_path.read_text("utf-8"), "records/firm.yaml")
-    errors.extend(errs)
+    settings = None
+    text = read_text(firm_path.read_bytes(), "records/firm.yaml", errors)
+    if text is not None:
+        settings, errs = parse_record(Settings, text, "records/firm.yaml")
+        errors.extend(errs)
     firm = Firm(settings=settings) if settings else None
     insurers = _read_plain(root, "insurers", Insurer, "code", errors)
     staff = _read_plain(root, "staff", Staff, "id", errors)
     lectures = _read_lectures(root, errors)
     training = _read_plain(root, "training", Training, None, errors)
     partners = _read_plain(root, "partners", Partner, "code", errors)
-    retired = _read_retired(root, errors)
+    retired = read_retired(root, errors)
     clients: dict[str, ClientFile] = {}
     if vault is not None:
         clients = _read_clients(root, vault, errors, cache)
@@ -428,16 +469,34 @@ def _load_firm(
     return firm, errors
 
 
-def _read_retired(root: Path, errors: list) -> set[str]:
+def read_retired(root: Path, errors: list) -> set[str]:
+    """Registry numbers in the tombstone list (a bare number is accepted as well)."""
     path = root / RETIRED_FILE
     if not path.is_file():
         return set()
+    text = read_text(path.read_bytes(), RETIRED_FILE, errors)
     try:
-        data = yamlio.load(path.read_text("utf-8")) or []
+        data = yamlio.load(text) if text is not None else []
     except yamlio.YamlError as e:
         errors.append(RecordError(Source(RETIRED_FILE, e.line), "", str(e), ""))
         return set()
-    return {str(item["registry_no"]) if isinstance(item, dict) else str(item) for item in data}
+    if data is None:
+        return set()
+    if not isinstance(data, list):
+        errors.append(
+            RecordError(Source(RETIRED_FILE, 1), "", "应为列表", "每个注销的登记号一项，以 - 开头")
+        )
+        return set()
+    numbers = set()
+    for n, item in enumerate(data):
+        if isinstance(item, str):
+            numbers.add(item)
+            continue
+        record, errs = validate(Retired, item, RETIRED_FILE, text, (n,))
+        errors.extend(errs)
+        if record is not None:
+            numbers.add(record.registry_no)
+    return numbers
 
 
 def _read_clients(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import BaodanError, RecordError, Source
 from .models import Client
-from .records import CLIENT_SLOTS, RECORDS, RETIRED_FILE, parse_record
+from .records import CLIENT_SLOTS, RECORDS, parse_record, read_retired
 from .schedule import has_left
 from .today import today
 from .vault import IdentitySource, Vault, find_identity, open_vault
@@ -112,17 +112,11 @@ def model_for(rel: str):
 
 def used_registry_numbers(root: Path) -> set[str]:
     """Numbers in use or retired. File names carry the number, so nothing is decrypted."""
-    import yaml
-
     used = {
         p.name.removesuffix(".yaml.age")
         for p in (root / RECORDS / "clients").glob("*/policies/*.yaml.age")
     }
-    retired = root / RETIRED_FILE
-    if retired.is_file():
-        for item in yaml.safe_load(retired.read_text("utf-8")) or []:
-            used.add(str(item["registry_no"]) if isinstance(item, dict) else str(item))
-    return used
+    return used | read_retired(root, [])
 
 
 def allocate_registry_no(root: Path, year: int, rng=secrets) -> str:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Hashable
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import yaml
 from ruamel.yaml import YAML
@@ -54,6 +56,10 @@ def _mapping(loader: yaml.Loader, node: yaml.MappingNode, deep: bool = False):
     seen = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, Hashable):
+            raise yaml.constructor.ConstructorError(
+                None, None, "字段名不能是列表或一组字段", key_node.start_mark
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"重复的字段名 {key!r}", key_node.start_mark
@@ -62,7 +68,17 @@ def _mapping(loader: yaml.Loader, node: yaml.MappingNode, deep: bool = False):
     return loader.construct_mapping(node, deep=deep)
 
 
+def _timestamp(loader: yaml.Loader, node: yaml.ScalarNode):
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:  # 2026-02-30: looks like a date, is none
+        raise yaml.constructor.ConstructorError(
+            None, None, f"“{node.value}”不是有效日期", node.start_mark
+        ) from None
+
+
 _Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
 
 
@@ -78,7 +94,7 @@ _SCALARS = {
     "tag:yaml.org,2002:bool": _Loader.construct_yaml_bool,
     "tag:yaml.org,2002:int": _Loader.construct_yaml_int,
     "tag:yaml.org,2002:float": _decimal,
-    "tag:yaml.org,2002:timestamp": _Loader.construct_yaml_timestamp,
+    "tag:yaml.org,2002:timestamp": _timestamp,
 }
 
 
@@ -144,6 +160,8 @@ def load(text: str | bytes):
         return _raise(f"YAML 格式错误：{problem}", mark.line + 1 if mark else 0)
     except yaml.YAMLError as e:
         return _raise(f"YAML 格式错误：{e}", 0)
+    except RecursionError:
+        return _raise("YAML 格式错误：嵌套层数太多", 0)
 
 
 def _raise(message: str, line: int):
@@ -183,10 +201,16 @@ def dump_roundtrip(data, like: str | None = None) -> str:
 INDENTLESS_LIST = re.compile(r"^( *)[^\s#-][^\n]*:\n\1- ", re.MULTILINE)
 
 
+@lru_cache(maxsize=4)
+def _tree(text: str):
+    """A record with several errors asks for several lines: parse it once."""
+    return load_roundtrip(text)
+
+
 def line_of(text: str, path: tuple) -> int:
     """1-based line of the value at ``path`` (keys and list indexes), or of its nearest parent."""
     try:
-        node = load_roundtrip(text)
+        node = _tree(text)
     except Exception:
         return 0
     line = 0

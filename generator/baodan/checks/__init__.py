@@ -1,6 +1,7 @@
 """Checks over the whole loaded firm. Each is a pure function firm -> list[RecordError]."""
 
 from .integrity import INTEGRITY_CHECKS
+from .privacy import PRIVACY_CHECKS
 from .service import SERVICE_CHECKS
 
-VALIDATIONS = [*INTEGRITY_CHECKS, *SERVICE_CHECKS]
+VALIDATIONS = [*INTEGRITY_CHECKS, *SERVICE_CHECKS, *PRIVACY_CHECKS]

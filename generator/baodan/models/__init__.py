@@ -13,6 +13,7 @@ from .interaction import Interaction
 from .lecture import Lecture
 from .partner import Partner
 from .policy import Policy
+from .retired import Retired
 from .staff import Staff
 from .task import Task
 from .training import Training
@@ -64,6 +65,7 @@ __all__ = [
     "Lecture",
     "Partner",
     "Policy",
+    "Retired",
     "Settings",
     "Staff",
     "Task",

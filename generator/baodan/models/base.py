@@ -78,8 +78,10 @@ def _resident_id(value: str) -> str:
 
     value = str(value).strip().upper()
     if not re.fullmatch(r"\d{17}[\dX]", value):
+        # The value itself stays out of the message: check output goes to CI logs.
         raise ValueError(
-            f"身份证号应为 18 位（最后一位可以是 X），现在是“{value}”|请对照证件重新录入"
+            f"身份证号应为 18 位数字（最后一位可以是 X），现在是 {len(value)} 个字符"
+            "|请对照证件重新录入"
         )
     try:
         birth = ric.get_birth_date(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..feeds import client_feeds, lecture_feed, staff_feeds
 from .knowledge_base import knowledge_base
 from .portal_pages import client_portals
+from .privacy_pages import privacy_queue
 from .public_pages import firm_pages
 from .report_pages import partners_page, report_pages, training_page
 from .robots import robots_txt
@@ -30,4 +31,5 @@ STAFF_BUILDERS: list = [
     report_pages,
     training_page,
     partners_page,
+    privacy_queue,
 ]

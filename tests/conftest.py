@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from baodan import demo, vault
+from baodan.models import Firm
 from pyrage import x25519
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,10 +34,11 @@ def make_firm(folder: Path, size: demo.FirmSize = SMALL, seed: int = 7) -> FirmD
     ident = x25519.Identity.generate()
     vault.init_keys(folder, "tester", str(ident.to_public()))
     record_key = vault.open_vault(folder, vault.IdentitySource([ident], "test")).recipient()
+    # lectures first: the generator records clients attending the ones already held
+    shutil.copytree(REPO / "records/lectures", folder / "records/lectures", dirs_exist_ok=True)
     demo.generate(folder, size, record_key, seed=seed)
     for name in ("mkdocs.yml", "mkdocs.staff.yml"):
         shutil.copy(REPO / name, folder / name)
-    shutil.copytree(REPO / "records/lectures", folder / "records/lectures", dirs_exist_ok=True)
     shutil.copytree(REPO / "records/public", folder / "records/public", dirs_exist_ok=True)
     key = folder.parent / f"{folder.name}.identity.txt"
     key.write_text(f"# throwaway test identity\n{ident}\n")
@@ -59,7 +61,46 @@ def firm(firm_template, tmp_path, monkeypatch) -> FirmDir:
     return FirmDir(root, firm_template.identity_file, firm_template.identity)
 
 
+@dataclass
+class BuiltSite:
+    """A small firm's public build, and the firm it was built from (decrypted)."""
+
+    firm_dir: FirmDir
+    site: Path
+    firm: Firm
+
+
+def build_public_site(firm_dir: FirmDir, today: str = "2026-11-27") -> Path:
+    """`baodan build` of a firm folder on a pinned date; returns its site/ folder."""
+    from baodan.sitebuild import build_site
+    from baodan.workspace import Workspace
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BAODAN_TODAY", today)
+        build_site(Workspace.open(firm_dir.root, firm_dir.identity_file))
+    return firm_dir.root / "site"
+
+
+@pytest.fixture(scope="session")
+def public_site(firm_template, tmp_path_factory) -> BuiltSite:
+    """The small firm's public site, built once for every test that only reads it."""
+    from baodan.records import load_firm
+
+    root = tmp_path_factory.mktemp("public") / "firm"
+    shutil.copytree(firm_template.root, root)
+    firm_dir = FirmDir(root, firm_template.identity_file, firm_template.identity)
+    site = build_public_site(firm_dir)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BAODAN_TODAY", "2026-11-27")
+        firm, errors = load_firm(root, firm_dir.vault())
+    assert errors == []
+    return BuiltSite(firm_dir, site, firm)
+
+
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch):
     """Tests see a fixed Shanghai date unless they set their own."""
     monkeypatch.setenv("BAODAN_TODAY", "2026-11-27")
+    # Never start a real editor from a test.
+    monkeypatch.setenv("EDITOR", "false")
+    monkeypatch.delenv("VISUAL", raising=False)

@@ -44,7 +44,12 @@ def person(cid: str = "c-00000001", **over) -> dict:
             {"name": "李娜", "relation": "配偶", "id_number": SPOUSE, "mobile": "13812345678"},
             {"name": "张小明", "relation": "子女", "id_number": CHILD, "dependant": True},
         ],
-        "consent": {"signed_on": date(2020, 1, 1), "method": "纸质签字", "purposes": ["保单保管"]},
+        "consent": {
+            "signed_on": date(2020, 1, 1),
+            "method": "纸质签字",
+            "purposes": ["保单保管"],
+            "sensitive": True,
+        },
     }
     data.update(over)
     return data

@@ -67,3 +67,29 @@ def write_record(root: Path, rel: str, text: str, identities: list) -> None:
     v = vault.open_vault(root, vault.IdentitySource(identities, "test"))
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
     (root / rel).write_bytes(v.encrypt(text.encode()))
+
+
+def change_record(root: Path, rel: str, identities: list, change) -> None:
+    """Edit an encrypted record as a person would: ``change`` edits the round-trip data."""
+    from baodan import yamlio
+
+    data = yamlio.load_roundtrip(read_record(root, rel, identities))
+    change(data)
+    write_record(root, rel, yamlio.dump_roundtrip(data), identities)
+
+
+def ssh_key_pair(key) -> tuple[str, str]:
+    """(OpenSSH private key text, public key line) of a `cryptography` private key."""
+    from cryptography.hazmat.primitives import serialization
+
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.OpenSSH,
+        serialization.NoEncryption(),
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+        .decode()
+    )
+    return private, public

@@ -26,7 +26,7 @@ def _a_client(firm) -> str:
 
 
 def _replace_line(text: str, key: str, new_line: str) -> str:
-    pattern = re.compile(rf"^{key}:.*$", re.M)
+    pattern = re.compile(rf"^{key}:.*$", re.MULTILINE)
     assert pattern.search(text), f"{key} not in record"
     return pattern.sub(new_line, text, count=1)
 

@@ -48,7 +48,10 @@ def test_allocation_never_repeats_a_number(seed, year, taken, retired_share, mor
         for number in in_use:
             (folder / f"{number}.yaml.age").write_bytes(b"")
         (root / "records/retired.yaml").write_text(
-            "".join(f"- registry_no: {n}\n" for n in retired), "utf-8"
+            "".join(
+                f"- {{registry_no: {n}, retired_on: 2026-01-01, reason: 换号}}\n" for n in retired
+            ),
+            "utf-8",
         )
         rng = random.Random(seed)
         seen = set(first)

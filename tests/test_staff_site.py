@@ -96,7 +96,13 @@ def _crafted(firm: FirmDir) -> None:
         [
             c.task("t-00000001", date(2026, 11, 20), title="补交身份证复印件"),
             c.task("t-00000002", date(2026, 11, 30), title="还没到期的任务"),
-            c.task("t-00000003", date(2026, 11, 1), title="已完成的任务", status="done"),
+            c.task(
+                "t-00000003",
+                date(2026, 11, 1),
+                title="已完成的任务",
+                status="done",
+                closed_on=date(2026, 11, 1),
+            ),
         ],
     )
     car = c.policy(

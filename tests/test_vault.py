@@ -9,11 +9,10 @@ import pyrage
 import pytest
 from baodan import vault
 from baodan.errors import BaodanError
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from pyrage import x25519
 
-from .helpers import require_tool
+from .helpers import require_tool, ssh_key_pair
 
 
 def _firm(tmp_path: Path, records: int = 5):
@@ -62,10 +61,10 @@ def test_interrupted_rotation_leaves_every_record_readable_and_rerun_finishes(
     while True:  # crash at the first write, then the second, … until a run completes
         calls = 0
 
-        def crashing_write(*args, **kwargs):
+        def crashing_write(*args, limit=crash_points, **kwargs):
             nonlocal calls
             calls += 1
-            if calls > crash_points:
+            if calls > limit:
                 raise KeyboardInterrupt("killed")
             return real_write(*args, **kwargs)
 
@@ -98,17 +97,7 @@ def test_interrupted_rotation_leaves_every_record_readable_and_rerun_finishes(
 
 
 def test_ssh_ed25519_identity_opens_the_firm(tmp_path):
-    key = ed25519.Ed25519PrivateKey.generate()
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.OpenSSH,
-        serialization.NoEncryption(),
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
-        .decode()
-    )
+    private, public = ssh_key_pair(ed25519.Ed25519PrivateKey.generate())
     me, v = _firm(tmp_path)
     vault.member_add(v, "ssh-user", public + " user@host")
     ssh_ids = vault.parse_identities(private, "id_ed25519")

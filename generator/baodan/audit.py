@@ -18,7 +18,7 @@ from .models.policy import AuditItem
 from .models.task import Task
 from .pdfsignature import check_pdf
 from .policyfile import OpenPolicy, require_staff
-from .rewrite import read_doc, set_field
+from .recordchange import read_doc, set_field
 from .workspace import new_task_id
 
 # Asked for each item nobody gave a result for: returns (ok, note).

@@ -6,8 +6,9 @@ import json
 import sys
 from pathlib import Path
 from string import Template
-from typing import Annotated, Optional
+from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.syntax import Syntax
@@ -16,6 +17,7 @@ from rich.table import Table
 from . import vault as vaultlib
 from .editing import edit_record
 from .errors import BaodanError, render_errors
+from .portal_crypto import new_access_code, new_portal_id
 from .records import load_firm
 from .today import today
 from .workspace import (
@@ -26,6 +28,7 @@ from .workspace import (
     new_claim_id,
     new_client_id,
     new_token,
+    next_interaction_path,
 )
 
 app = typer.Typer(
@@ -43,7 +46,7 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 IdentityOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--identity",
         "-i",
@@ -51,8 +54,9 @@ IdentityOpt = Annotated[
         show_default=False,
     ),
 ]
+TargetArg = Annotated[str, typer.Argument(help="文件路径、客户编号、保单登记号或理赔编号")]
 RootOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--root", "-C", help="公司目录（默认当前目录或其上级）", show_default=False),
 ]
 
@@ -71,13 +75,20 @@ def fail(e: BaodanError) -> None:
 
 
 def main() -> None:
+    """Entry point: Chinese errors instead of tracebacks, and one exit code per outcome."""
     try:
-        app()
+        code = app(standalone_mode=False)
     except BaodanError as e:
         fail(e)
-    except KeyboardInterrupt:
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except (click.exceptions.Abort, KeyboardInterrupt):
         err.print("已取消，记录没有改动。")
         sys.exit(130)
+    if code == 130:  # typer turns Ctrl-C into exit code 130
+        err.print("已取消，记录没有改动。")
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 @app.command()
@@ -125,7 +136,7 @@ def serve(
     from .sitebuild import serve_site
 
     ws = open_workspace(root, identity)
-    serve_site(ws, staff=staff, addr=addr)
+    serve_site(ws, staff=staff, addr=addr, say=out.print)
 
 
 @app.command()
@@ -133,7 +144,20 @@ def schema(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="输出目录")] = Path("schema"),
 ) -> None:
     """导出 JSON Schema，供编辑器（VS Code 的 YAML 插件）补全和检查字段。"""
-    from .models import Claim, Client, Insurer, Interaction, Lecture, Policy, Settings, Staff
+    from .models import (
+        Claim,
+        Client,
+        Incident,
+        Insurer,
+        Interaction,
+        Lecture,
+        Partner,
+        Policy,
+        Settings,
+        Staff,
+        Task,
+        Training,
+    )
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, model in {
@@ -145,6 +169,10 @@ def schema(
         "claim": Claim,
         "interaction": Interaction,
         "lecture": Lecture,
+        "task": Task,
+        "incident": Incident,
+        "training": Training,
+        "partner": Partner,
     }.items():
         path = out_dir / f"{name}.schema.json"
         path.write_text(
@@ -155,7 +183,7 @@ def schema(
 
 @app.command()
 def edit(
-    target: Annotated[str, typer.Argument(help="文件路径、客户编号、保单登记号或理赔编号")],
+    target: TargetArg,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
@@ -170,22 +198,16 @@ def edit(
 
 @app.command()
 def show(
-    target: Annotated[str, typer.Argument(help="文件路径、客户编号、保单登记号或理赔编号")],
+    target: TargetArg,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
     """显示一条记录的解密内容。"""
     ws = open_workspace(root, identity)
     path = ws.locate(target)
-    text = _decrypt_or_fail(ws, path)
+    text = ws.read(path)
     out.print(f"[dim]# {ws.rel(path)}[/]")
     out.print(Syntax(text, "yaml", theme="ansi_dark", word_wrap=True))
-
-
-def _decrypt_or_fail(ws: Workspace, path: Path) -> str:
-    from .rewrite import decrypt_text
-
-    return decrypt_text(ws, path)
 
 
 @app.command()
@@ -245,8 +267,8 @@ def new_client(staff: StaffOpt = "", root: RootOpt = None, identity: IdentityOpt
         "client",
         client_id=cid,
         staff=staff,
-        portal_id=new_token(16),
-        portal_key=new_token(32),
+        portal_id=new_portal_id(),
+        portal_key=new_access_code(),
         feed_token=new_token(16),
     )
     _create(ws, ws.clients_dir / cid / "client.yaml.age", text)
@@ -295,10 +317,8 @@ def new_interaction(
 ) -> None:
     """记录一次咨询、回访、电话、问候或满意度调查。"""
     ws = open_workspace(root, identity)
-    folder = ws.locate(client).parent / "interactions"
-    day = today().isoformat()
-    n = 1 + len(list(folder.glob(f"{day}-*.yaml.age")))
-    _create(ws, folder / f"{day}-{n}.yaml.age", _template("interaction", staff=staff))
+    path = next_interaction_path(ws.locate(client).parent, today())
+    _create(ws, path, _template("interaction", staff=staff))
 
 
 def _client_name(ws: Workspace, client_file: Path) -> str:
@@ -306,7 +326,7 @@ def _client_name(ws: Workspace, client_file: Path) -> str:
 
     if client_file.name != "client.yaml.age":
         raise BaodanError(f"{client_file.name} 不是客户记录", "请写客户编号，如 c-1a2b3c4d")
-    return (load(_decrypt_or_fail(ws, client_file)) or {}).get("name", "")
+    return (load(ws.read(client_file)) or {}).get("name", "")
 
 
 @member_app.command("list")
@@ -314,8 +334,10 @@ def member_list(root: RootOpt = None) -> None:
     """列出成员及其公钥。"""
     firm_root = find_root(root)
     table = Table("成员", "公钥")
-    for member, recipient in vaultlib.read_members(firm_root).items():
-        table.add_row(member, recipient[:60] + ("…" if len(recipient) > 60 else ""))
+    for member, keys in vaultlib.read_members(firm_root).items():
+        first = keys if isinstance(keys, str) else keys[0]
+        more = "" if isinstance(keys, str) else f"（共 {len(keys)} 个公钥）"
+        table.add_row(member, first[:60] + ("…" if len(first) > 60 else "") + more)
     out.print(table)
 
 
@@ -323,16 +345,38 @@ def member_list(root: RootOpt = None) -> None:
 def member_add(
     member: Annotated[str, typer.Argument(help="成员编号，如员工编号或 ci")],
     recipient: Annotated[
-        str, typer.Option("--recipient", "-r", help="对方的公钥：age1… 或 ssh-ed25519 …")
-    ],
+        str | None, typer.Option("--recipient", "-r", help="对方的公钥：age1… 或 ssh-ed25519 …")
+    ] = None,
+    recipient_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--recipient-file",
+            "-R",
+            help="公钥文件，每行一个（如从 https://github.com/用户名.keys 下载的文件）",
+        ),
+    ] = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
     """加入成员：把记录密钥加密给对方的公钥（新增一个文件，提交即可）。"""
+    if (recipient is None) == (recipient_file is None):
+        raise BaodanError(
+            "请给出对方的公钥：--recipient 公钥 或 --recipient-file 文件（二选一）",
+            "GitHub 用户的公钥可在 https://github.com/用户名.keys 下载",
+        )
+    keys: str | list[str] = recipient or ""
+    if recipient_file is not None:
+        keys, skipped = vaultlib.recipients_in_file(
+            recipient_file.read_text("utf-8"), str(recipient_file)
+        )
+        for line in skipped:
+            err.print(f"[yellow]跳过[/] age 不支持的公钥：{line[:40]}…", highlight=False)
     ws = open_workspace(root, identity)
-    path = vaultlib.member_add(ws.vault, member, recipient)
+    path = vaultlib.member_add(ws.vault, member, keys)
+    count = "" if isinstance(keys, str) else f"（{len(keys)} 个公钥，任一个都能解密）"
     out.print(
-        f"[green]已加入[/] {member}：{ws.rel(path)}。请提交这个文件和 records/.keys/members.yaml。"
+        f"[green]已加入[/] {member}{count}：{ws.rel(path)}。"
+        "请提交这个文件和 records/.keys/members.yaml。"
     )
 
 
@@ -343,14 +387,18 @@ def member_remove(
     identity: IdentityOpt = None,
 ) -> None:
     """移除成员：换新记录密钥并重新加密全部记录（中断后再运行一次即可继续）。"""
+    from .keyhistory import describe_removed
+    from .rewrite import after_member_removed
+
     ws = open_workspace(root, identity)
     with err.status("正在换新密钥并重新加密记录……"):
         changed = vaultlib.member_remove(ws.vault, member)
+    out.print(f"[green]已移除[/] {member}，记录密钥已更换，重新加密 {changed} 份记录。")
     out.print(
-        f"[green]已移除[/] {member}，记录密钥已更换，重新加密 {changed} 份记录。\n"
-        "请把所有改动放在同一个提交里：git add -A records && git commit -m '移除成员 …'\n"
-        f"[yellow]注意[/]：{member} 仍能读取 git 历史中的旧版本记录。若必须清除，请按 README“从历史中删除数据”一节用 git filter-repo 改写历史。"
+        "[yellow]注意[/]：换钥只保护以后的提交。" + "".join(describe_removed(ws.root, member))
     )
+    for line in after_member_removed():
+        out.print(line, markup=False, highlight=False)
 
 
 @app.command()
@@ -359,14 +407,19 @@ def init(
     name: Annotated[str, typer.Option("--name", help="公司全称")] = "我的代账公司",
     member: Annotated[str, typer.Option("--member", help="你的成员编号")] = "admin",
     recipient: Annotated[
-        Optional[str], typer.Option("--recipient", "-r", help="你已有的公钥（age1… 或 ssh-…）")
+        str | None, typer.Option("--recipient", "-r", help="你已有的公钥（age1… 或 ssh-…）")
     ] = None,
     identity: IdentityOpt = None,
+    ci: Annotated[
+        str | None, typer.Option("--ci", help="同时写入 CI 配置：github 或 gitlab")
+    ] = None,
 ) -> None:
     """在空目录里新建一家公司：记录密钥、你的成员密钥文件、records/ 骨架、mkdocs.yml。"""
     from .scaffold import init_firm
 
-    created = init_firm(folder, name=name, member=member, recipient=recipient, identity=identity)
+    created = init_firm(
+        folder, name=name, member=member, recipient=recipient, identity=identity, ci=ci
+    )
     for line in created:
         out.print(line)
 
@@ -378,4 +431,7 @@ def demo(folder: Annotated[Path, typer.Argument(help="目录")] = Path(".")) -> 
 
     for line in make_demo_firm(folder.resolve()):
         out.print(line)
-from . import cli_policy  # noqa: E402,F401  (registers commands)
+
+
+# Command modules register themselves on `app` when imported.
+from . import cli_feeds, cli_pipl, cli_policy, cli_portal, cli_service  # noqa: E402,F401

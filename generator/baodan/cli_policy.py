@@ -69,7 +69,7 @@ def intake(
 
 
 def _client_kind(ws, client_id: str) -> str:
-    from .rewrite import read_doc
+    from .recordchange import read_doc
 
     path = ws.clients_dir / client_id / "client.yaml.age"
     if not path.is_file():

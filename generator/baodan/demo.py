@@ -42,9 +42,12 @@ from random import Random
 import yaml
 from stdnum.cn import ric, uscc
 
-from . import vault
+from . import demo_service, vault
+from .care import lunar_to_solar
+from .claims import claim_rules
 from .demo_lifecycle import add_lifecycle
 from .models.taxonomy import taxonomy
+from .portal_crypto import new_access_code
 
 
 @dataclass
@@ -132,7 +135,6 @@ STAFF = [
         "department": "客户服务部",
         "role": "客户经理",
         "work_phone": "0571-8888 6601",
-        "work_mobile": "13957120601",
         "email": "wang.fang@demo.baodan.example",
     },
     {
@@ -141,7 +143,6 @@ STAFF = [
         "department": "理赔部",
         "role": "理赔专员",
         "work_phone": "0571-8888 6602",
-        "work_mobile": "13957120602",
         "email": "li.qiang@demo.baodan.example",
     },
     {
@@ -150,7 +151,6 @@ STAFF = [
         "department": "会计部",
         "role": "会计主管",
         "work_phone": "0571-8888 6603",
-        "work_mobile": "13957120603",
         "email": "chen.jing@demo.baodan.example",
     },
 ]
@@ -268,28 +268,136 @@ SURNAMES = (
 )
 SURNAME_WEIGHTS = list(accumulate(max(1, 80 - 2 * i) for i in range(len(SURNAMES))))  # cumulative
 GIVEN = {
-    ("男", "old"): (
-        "建国 建华 国强 志强 建平 卫东 永刚 德明 海明 立新 国平 伟民 建军 振华 明华 志明 春生 金发 "
-        "国良 荣华 和平 根林 阿毛 福根"
-    ).split(),
-    ("女", "old"): (
-        "秀英 桂英 秀兰 桂兰 玉兰 凤英 丽华 美华 玉珍 淑芬 月英 素珍 慧芳 建英 金凤 爱华 彩娣 "
-        "小妹 雅芳 菊芬"
-    ).split(),
+    ("男", "old"): [
+        "建国",
+        "建华",
+        "国强",
+        "志强",
+        "建平",
+        "卫东",
+        "永刚",
+        "德明",
+        "海明",
+        "立新",
+        "国平",
+        "伟民",
+        "建军",
+        "振华",
+        "明华",
+        "志明",
+        "春生",
+        "金发",
+        "国良",
+        "荣华",
+        "和平",
+        "根林",
+        "阿毛",
+        "福根",
+    ],
+    ("女", "old"): [
+        "秀英",
+        "桂英",
+        "秀兰",
+        "桂兰",
+        "玉兰",
+        "凤英",
+        "丽华",
+        "美华",
+        "玉珍",
+        "淑芬",
+        "月英",
+        "素珍",
+        "慧芳",
+        "建英",
+        "金凤",
+        "爱华",
+        "彩娣",
+        "小妹",
+        "雅芳",
+        "菊芬",
+    ],
     ("男", "mid"): list(
         "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆旭宁龙林阳峰亮成东文博海晨"
     )
-    + "志刚 建伟 晓东 海涛 文博 俊杰 宏伟 永华 立军 振宇 晓峰 家明 春雷 东升 国栋 卫华".split(),
+    + [
+        "志刚",
+        "建伟",
+        "晓东",
+        "海涛",
+        "文博",
+        "俊杰",
+        "宏伟",
+        "永华",
+        "立军",
+        "振宇",
+        "晓峰",
+        "家明",
+        "春雷",
+        "东升",
+        "国栋",
+        "卫华",
+    ],
     ("女", "mid"): list("芳娜敏静丽艳娟霞秀玲婷雪慧莹琳颖倩洁燕丹萍红梅琴蕾薇佳欣怡悦")
-    + "晓燕 丽娟 海燕 雪梅 慧敏 秀琴 春燕 美玲 晓红 雅琴 静怡 丽萍 玉婷 红霞".split(),
-    ("男", "young"): (
-        "子轩 浩然 宇航 梓豪 俊杰 天宇 嘉豪 博文 一鸣 思远 皓轩 逸飞 睿泽 子墨 泽宇 家乐 "
-        "晨阳 铭轩 昊天 若愚"
-    ).split(),
-    ("女", "young"): (
-        "梓涵 雨欣 欣怡 诗涵 梦瑶 可馨 佳琪 一诺 思彤 雅琪 子萱 语桐 若曦 心怡 晓萱 "
-        "嘉怡 沐晴 书瑶 雨萱 婉清"
-    ).split(),
+    + [
+        "晓燕",
+        "丽娟",
+        "海燕",
+        "雪梅",
+        "慧敏",
+        "秀琴",
+        "春燕",
+        "美玲",
+        "晓红",
+        "雅琴",
+        "静怡",
+        "丽萍",
+        "玉婷",
+        "红霞",
+    ],
+    ("男", "young"): [
+        "子轩",
+        "浩然",
+        "宇航",
+        "梓豪",
+        "俊杰",
+        "天宇",
+        "嘉豪",
+        "博文",
+        "一鸣",
+        "思远",
+        "皓轩",
+        "逸飞",
+        "睿泽",
+        "子墨",
+        "泽宇",
+        "家乐",
+        "晨阳",
+        "铭轩",
+        "昊天",
+        "若愚",
+    ],
+    ("女", "young"): [
+        "梓涵",
+        "雨欣",
+        "欣怡",
+        "诗涵",
+        "梦瑶",
+        "可馨",
+        "佳琪",
+        "一诺",
+        "思彤",
+        "雅琪",
+        "子萱",
+        "语桐",
+        "若曦",
+        "心怡",
+        "晓萱",
+        "嘉怡",
+        "沐晴",
+        "书瑶",
+        "雨萱",
+        "婉清",
+    ],
 }
 OCCUPATIONS = [
     ("软件工程师", True),
@@ -314,10 +422,44 @@ OCCUPATIONS = [
     ("厨师", True),
 ]
 
-COMPANY_BRANDS = (
-    "恒泰 鑫源 华联 瑞丰 永盛 盛达 宏远 嘉禾 博睿 天成 锦程 同创 信达 中和 明辉 新鸿 汇通 昌隆 "
-    "德润 富华 金诚 东方 正泰 嘉诚 云帆 启明 海纳 卓越 恒源 通达 百川 兴业 天合 聚鑫 泓盛 宸宇"
-).split()
+COMPANY_BRANDS = [
+    "恒泰",
+    "鑫源",
+    "华联",
+    "瑞丰",
+    "永盛",
+    "盛达",
+    "宏远",
+    "嘉禾",
+    "博睿",
+    "天成",
+    "锦程",
+    "同创",
+    "信达",
+    "中和",
+    "明辉",
+    "新鸿",
+    "汇通",
+    "昌隆",
+    "德润",
+    "富华",
+    "金诚",
+    "东方",
+    "正泰",
+    "嘉诚",
+    "云帆",
+    "启明",
+    "海纳",
+    "卓越",
+    "恒源",
+    "通达",
+    "百川",
+    "兴业",
+    "天合",
+    "聚鑫",
+    "泓盛",
+    "宸宇",
+]
 # industry, trade words, employees, category weights for its policies
 INDUSTRIES = [
     (
@@ -521,7 +663,30 @@ REAL_INSURERS = {
 # Position in the list → code. ins-06 (fictional) takes the C rating, so no real company is shown
 # failing the regulator's requirement; fictional ones fill every position past the real ones.
 INSURER_ORDER = ["picc", "pingan", "cpic", "chinalife", "taikang", None, "ccic"]
-FICTIONAL_WORDS = "钱塘 西溪 云栖 湘湖 富春 雁荡 天目 莫干 千岛 四明 会稽 兰亭 秦淮 姑苏 紫金 太湖 鉴湖 南浔 乌镇 之江 良渚 楠溪".split()
+FICTIONAL_WORDS = [
+    "钱塘",
+    "西溪",
+    "云栖",
+    "湘湖",
+    "富春",
+    "雁荡",
+    "天目",
+    "莫干",
+    "千岛",
+    "四明",
+    "会稽",
+    "兰亭",
+    "秦淮",
+    "姑苏",
+    "紫金",
+    "太湖",
+    "鉴湖",
+    "南浔",
+    "乌镇",
+    "之江",
+    "良渚",
+    "楠溪",
+]
 C_RATED = "ins-06"
 STALE = "taikang"
 QUARTERS = ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
@@ -626,13 +791,6 @@ def _org_check(body: str) -> str:
     return "X" if check == 10 else "0" if check == 11 else str(check)
 
 
-def _lunar(year: int, month: int, day: int) -> date:
-    import lunardate
-
-    d = lunardate.LunarDate(year, month, day)
-    return getattr(d, "to_solar_date", None)() if hasattr(d, "to_solar_date") else d.toSolarDate()
-
-
 # --------------------------------------------------------------------------------------------
 # The generator.
 
@@ -668,14 +826,22 @@ class _Client:
     claims: list[dict] = field(default_factory=list)
     interactions: list[dict] = field(default_factory=list)
     tasks: list[dict] = field(default_factory=list)
+    incidents: list[dict] = field(default_factory=list)
     n_policies: int = 0
     forced: list[tuple[str, str]] = field(default_factory=list)
     special: list[str] = field(default_factory=list)
 
 
 class _Generator:
-    def __init__(self, size: FirmSize, seed: int, today: date):
+    def __init__(
+        self,
+        size: FirmSize,
+        seed: int,
+        today: date,
+        lectures: tuple[tuple[str, date, str], ...] = (),
+    ):
         self.size, self.today, self.seed = size, today, seed
+        self.known_lectures = lectures  # (slug, date, title) of lecture files already there
         self.rng = Random(seed)
         self.files: dict[str, str] = {}
         self.used: set[str] = set()  # every unique token: ids, registry numbers, names …
@@ -892,6 +1058,7 @@ class _Generator:
 
     def insurers(self) -> None:
         self.insurer_list: list[dict] = []
+        self.insurer_records: dict[str, dict] = {}
         words = list(FICTIONAL_WORDS)
         self.rng.shuffle(words)
         for pos in range(1, self.size.insurers + 1):
@@ -931,6 +1098,7 @@ class _Generator:
             if notes:
                 record["partner_notes"] = notes
             self.write(f"records/insurers/{code}.yaml", record)
+            self.insurer_records[code] = record
             self.insurer_list.append(
                 {
                     "code": code,
@@ -1043,7 +1211,11 @@ class _Generator:
 
     def access(self) -> dict:
         return {
-            "portal": {"id": self.unique(lambda: self.token(16)), "key": self.token(32)},
+            # 256 bits drawn (as the key used to be) keep the rest of the seeded stream as is.
+            "portal": {
+                "id": self.unique(lambda: self.token(16)),
+                "key": new_access_code(self.rng.getrandbits(256)),
+            },
             "feed": {"token": self.unique(lambda: self.token(16))},
         }
 
@@ -2054,6 +2226,13 @@ class _Generator:
             }
             self.assemble(c, "health", "medical", insurer, core, status="active")["_special"] = True
 
+    def sensitive_consent(self) -> None:
+        """A client whose health policy the firm keeps signed the separate consent for sensitive
+        information (PIPL art. 29) when handing it in; former clients withdrew theirs."""
+        for c in self.client_list:
+            if not c.left_on and any(p["category"] == "health" for p in c.policies):
+                c.data["consent"]["sensitive"] = True
+
     # ---- claims -----------------------------------------------------------------------------
 
     def claims(self) -> None:
@@ -2236,7 +2415,6 @@ class _Generator:
 
     def claim_story(self, c: _Client, p: dict, t: str, person: _Person | None, hospital: str):
         rng = self.rng
-        base = [("理赔申请书", True), ("被保险人身份证", True), ("银行卡", True)]
         who = person.name if person else c.name
         if t == "medical":
             illness = rng.choice(
@@ -2244,13 +2422,6 @@ class _Generator:
             )
             days = rng.randint(3, 12)
             desc = f"被保险人{who}因{illness}在{hospital}住院治疗 {days} 天。"
-            items = base + [
-                ("病历", True),
-                ("诊断证明", True),
-                ("医疗费用发票", True),
-                ("费用清单", True),
-                ("出院小结", True),
-            ]
             claimed = _money(rng.randint(3000, 80000) * 100 + rng.randint(0, 99))
         elif t == "accident":
             if p["category"] == "liability":
@@ -2261,13 +2432,6 @@ class _Generator:
                     f"被保险人{who}{rng.choice(['在小区楼梯摔倒', '骑电动自行车途中与行人相撞', '打篮球时', '雨天路滑摔倒'])}，"
                     f"{rng.choice(['右腿胫骨骨折', '左手腕骨折', '脚踝韧带撕裂', '面部擦伤缝合'])}，在{hospital}治疗。"
                 )
-            items = base + [
-                ("病历", True),
-                ("诊断证明", True),
-                ("医疗费用发票", True),
-                ("意外事故证明", True),
-                ("伤残鉴定报告", False),
-            ]
             claimed = _money(rng.randint(2000, 50000) * 100)
         elif t == "death":
             kin = {"父母": "父亲" if person.sex == "男" else "母亲", "配偶": "配偶"}.get(
@@ -2276,14 +2440,6 @@ class _Generator:
             desc = (
                 f"被保险人{who}（客户的{kin}）因病于{hospital}去世，客户作为受益人申请身故保险金。"
             )
-            items = [
-                ("理赔申请书", True),
-                ("死亡证明", True),
-                ("户籍注销证明", True),
-                ("受益人身份证", True),
-                ("亲属关系证明", True),
-                ("受益人银行卡", True),
-            ]
             claimed = p["sum_insured"]
         elif t == "property":
             cause = rng.choice(["暴雨积水", "电线短路起火", "水管爆裂", "台风吹落外墙广告牌"])
@@ -2293,14 +2449,6 @@ class _Generator:
             if p["category"] == "cargo":
                 cause = rng.choice(["运输途中车辆侧翻", "集装箱进水", "装卸时跌落"])
             desc = f"因{cause}，{thing}受损。"
-            items = [
-                ("理赔申请书", True),
-                ("损失清单", True),
-                ("现场照片", True),
-                ("事故证明", True),
-                ("购货发票", True),
-                ("维修报价单", False),
-            ]
             cap = max(5000, int(p["sum_insured"] * 0.3))
             claimed = _money(rng.randint(5000, min(cap, 500000)) * 100)
         else:  # auto
@@ -2312,15 +2460,8 @@ class _Generator:
                     "停放时被高空坠物砸中引擎盖。",
                 ]
             )
-            items = [
-                ("理赔申请书", True),
-                ("驾驶证", True),
-                ("行驶证", True),
-                ("交通事故认定书", True),
-                ("维修发票", True),
-                ("现场照片", True),
-            ]
             claimed = _money(rng.randint(2000, 40000) * 100)
+        items = [(m.item, m.required) for m in claim_rules().types[t]]
         return desc, items, claimed
 
     def stage_note(self, stage: str, t: str, claimed, p: dict) -> str | None:
@@ -2542,8 +2683,8 @@ class _Generator:
         if not hasattr(self, "_holidays"):
             days = []
             for year in range(self.today.year - 3, self.today.year + 1):
-                days.append((_lunar(year, 1, 1), "春节"))
-                days.append((_lunar(year, 8, 15), "中秋节"))
+                days.append((lunar_to_solar(year, 1, 1), "春节"))
+                days.append((lunar_to_solar(year, 8, 15), "中秋节"))
                 days.append((date(year, 1, 1), "元旦"))
                 days.append((date(year, 10, 1), "国庆节"))
             self._holidays = sorted(days)
@@ -2651,8 +2792,10 @@ class _Generator:
         self.on_hold()
         self.former_clients()
         self.claims()
+        self.sensitive_consent()
         self.interactions()
         self.lectures()
+        demo_service.add_service_records(self)
         add_lifecycle(self, self.seed)  # last: its own random stream leaves the rest unchanged
         for c in self.client_list:
             base = f"records/clients/{c.id}"
@@ -2665,15 +2808,22 @@ class _Generator:
                 self.files[f"{base}/claims/{cl['id']}.yaml.age"] = dump(
                     {k: v for k, v in cl.items() if not k.startswith("_")}
                 )
-            for t in c.tasks:
-                self.files[f"{base}/tasks/{t['id']}.yaml.age"] = dump(t)
-            per_day: dict[date, int] = {}
-            for i in sorted(c.interactions, key=lambda x: x["date"]):
-                per_day[i["date"]] = per_day.get(i["date"], 0) + 1
-                self.files[f"{base}/interactions/{i['date']}-{per_day[i['date']]}.yaml.age"] = dump(
-                    i
-                )
+            for i, name in interaction_names(c):
+                self.files[f"{base}/interactions/{name}.yaml.age"] = dump(i)
+            for slot in ("tasks", "incidents"):
+                for record in getattr(c, slot):
+                    self.files[f"{base}/{slot}/{record['id']}.yaml.age"] = dump(record)
         return self.files
+
+
+def interaction_names(c: _Client) -> list[tuple[dict, str]]:
+    """A client's interactions by date, each with its file name <date>-<n>."""
+    per_day: dict[date, int] = {}
+    out = []
+    for i in sorted(c.interactions, key=lambda x: x["date"]):
+        per_day[i["date"]] = per_day.get(i["date"], 0) + 1
+        out.append((i, f"{i['date']}-{per_day[i['date']]}"))
+    return out
 
 
 def claim_type(p: dict) -> str | None:
@@ -2719,9 +2869,29 @@ def hash_cat(cat: str) -> int:
 # Public API.
 
 
-def render(size: FirmSize = DEMO, *, seed: int = 2026, today: date = DEMO_TODAY) -> dict[str, str]:
-    """The whole firm as plaintext: {path relative to the firm root: file text}."""
-    return _Generator(size, seed, today).render()
+def render(
+    size: FirmSize = DEMO,
+    *,
+    seed: int = 2026,
+    today: date = DEMO_TODAY,
+    lectures: tuple[tuple[str, date, str], ...] = (),
+) -> dict[str, str]:
+    """The whole firm as plaintext: {path relative to the firm root: file text}. ``lectures``
+    are (slug, date, title) of lecture files the firm already has (clients attend them)."""
+    return _Generator(size, seed, today, lectures).render()
+
+
+def existing_lectures(root: Path) -> tuple[tuple[str, date, str], ...]:
+    """(slug, date, title) of the lecture files already under root."""
+    from .records import split_front_matter
+
+    found = []
+    for path in sorted((root / "records" / "lectures").glob("*.md")):
+        parts = split_front_matter(path.read_text("utf-8"))
+        front = yaml.safe_load(parts[0]) if parts else None
+        if isinstance(front, dict) and isinstance(front.get("date"), date):
+            found.append((path.stem, front["date"], str(front.get("title", path.stem))))
+    return tuple(found)
 
 
 def generate(
@@ -2732,25 +2902,27 @@ def generate(
     seed: int = 2026,
     today: date = DEMO_TODAY,
     replace: bool = False,
-) -> None:
+) -> dict[str, str]:
     """Write a synthetic firm under ``root``; client records are encrypted to ``recipient``.
+    Returns the plaintext written ({path relative to root: text}), as ``render`` does.
 
     ``recipient`` is a pyrage recipient (or a list of them). Keys are not written. With
-    ``replace=True`` the generated folders (records/clients, insurers, staff) are emptied first;
-    otherwise a folder that already holds clients is refused, so stale records never mix in.
+    ``replace=True`` the generated folders (records/clients, insurers, staff, training,
+    partners) are emptied first; otherwise a folder that already holds clients is refused, so
+    stale records never mix in.
     """
     root = Path(root)
     recipients = list(recipient) if isinstance(recipient, (list, tuple)) else [recipient]
     records = root / "records"
     clients_dir = records / "clients"
     if replace:
-        for sub in ("clients", "insurers", "staff"):
+        for sub in ("clients", "insurers", "staff", "training", "partners"):
             shutil.rmtree(records / sub, ignore_errors=True)
     elif clients_dir.is_dir() and any(clients_dir.iterdir()):
         raise FileExistsError(
             f"{clients_dir} already holds clients; pass replace=True to regenerate"
         )
-    files = render(size, seed=seed, today=today)
+    files = render(size, seed=seed, today=today, lectures=existing_lectures(root))
     made: set[Path] = set()
     for rel, text in files.items():
         path = root / rel
@@ -2761,3 +2933,4 @@ def generate(
         if rel.endswith(".age"):
             data = vault.encrypt(data, recipients)
         path.write_bytes(data)
+    return files

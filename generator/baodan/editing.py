@@ -12,14 +12,19 @@ import shlex
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
+from . import yamlio
 from .errors import BaodanError, RecordError, Source
-from .records import parse_record
+from .models import Client
+from .records import CLIENT_SLOTS, parse_record
 from .vault import write_atomic
 from .workspace import Workspace, model_for
 
 MARK = "# baodan:"
+T = TypeVar("T")
 
 
 def private_dir() -> str | None:
@@ -53,13 +58,7 @@ def validate_text(text: str, rel: str, expected_name: str | None = None) -> list
     model = model_for(rel)
     record, errors = parse_record(model, text, rel)
     if record is not None and expected_name is not None:
-        attr = (
-            "id"
-            if model.__name__ in ("Client", "Claim")
-            else "registry_no"
-            if model.__name__ == "Policy"
-            else None
-        )
+        attr = "id" if model is Client else CLIENT_SLOTS[rel.split("/")[-2]][1]
         if attr and getattr(record, attr) != expected_name:
             errors.append(
                 RecordError(
@@ -76,7 +75,7 @@ def expected_name(rel: str) -> str | None:
     parts = rel.split("/")
     if parts[-1] == "client.yaml.age":
         return parts[-2]
-    if len(parts) >= 2 and parts[-2] in ("policies", "claims"):
+    if len(parts) >= 2 and parts[-2] in CLIENT_SLOTS and CLIENT_SLOTS[parts[-2]][1]:
         return parts[-1].removesuffix(".yaml.age")
     return None
 
@@ -118,17 +117,40 @@ def run_editor(path: Path) -> None:
         raise BaodanError(f"编辑器异常退出（代码 {e.returncode}），记录未修改", "") from None
 
 
-def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=run_editor) -> bool:
+def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=None) -> bool:
     """Edit (or, with ``initial``, create) one record. True when something was saved."""
     rel = ws.rel(path)
     if initial is None:
-        try:
-            initial = ws.vault.decrypt(path.read_bytes()).decode("utf-8")
-        except ValueError as e:
-            message, _, hint = str(e).partition("|")
-            raise BaodanError(f"{rel}：{message}", hint) from None
-    text = edit_loop(initial, rel, editor)
+        initial = ws.read(path)
+    text = edit_loop(initial, rel, editor or run_editor)
     if text is None:
         return False
     write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))
     return True
+
+
+def update_record(ws: Workspace, path: Path, change: Callable[[Any], T]) -> T:
+    """Change an encrypted record from code, as a person would in the editor: ``change``
+    edits the ruamel round-trip data in place, so comments, key order and quoting stay; the
+    result is validated before it is encrypted and written. Returns what ``change`` returned."""
+    original = ws.read(path)
+    data = yamlio.load_roundtrip(original)
+    result = change(data)
+    _save(ws, path, yamlio.dump_roundtrip(data, like=original))
+    return result
+
+
+def create_record(ws: Workspace, path: Path, data: dict) -> None:
+    """Write a new record from code (validated, encrypted); refuses to overwrite one."""
+    if path.exists():
+        raise BaodanError(f"{ws.rel(path)} 已经存在", "换一个编号，或用 baodan edit 修改它")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _save(ws, path, yamlio.dump_roundtrip(data))
+
+
+def _save(ws: Workspace, path: Path, text: str) -> None:
+    rel = ws.rel(path)
+    errors = validate_text(text, rel, expected_name(rel))
+    if errors:
+        raise BaodanError(errors)
+    write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))

@@ -17,8 +17,8 @@ from ruamel.yaml.comments import CommentedMap
 from . import yamlio
 from .errors import BaodanError, RecordError, Source
 from .models import Firm, Policy
-from .records import load_mapping, validate_data
-from .rewrite import Changes
+from .records import load_yaml, validate
+from .recordchange import Changes
 from .workspace import Workspace, allocate_registry_no
 
 # Fields the system fills in, and who fills them.
@@ -71,7 +71,7 @@ def check_form(ws: Workspace, firm: Firm, data: dict, text: str, rel: str) -> Fo
     elif not (ws.clients_dir / client / "client.yaml.age").is_file():
         problem("client", f"没有客户“{client}”", "先建客户：baodan new client；或检查编号是否抄错")
     fields = {k: v for k, v in data.items() if k not in NOT_ON_FORM}
-    policy, errs = validate_data(Policy, {"registry_no": PLACEHOLDER, **fields}, text, rel)
+    policy, errs = validate(Policy, {"registry_no": PLACEHOLDER, **fields}, rel, text)
     errors.extend(errs)
     if policy is not None:
         errors.extend(_references(ws, firm, policy, rel, text))
@@ -126,7 +126,9 @@ def intake_from_file(ws: Workspace, firm: Firm, form_path: Path) -> tuple[str, P
                 Source(rel), "", f"读不了登记表（{e}）", "检查文件路径，文件应为 UTF-8 文本"
             )
         ) from None
-    data, errors = load_mapping(text, rel)
-    if data is None:
+    data, errors = load_yaml(text, rel)
+    if not errors and not isinstance(data, dict):
+        errors = validate(Policy, data, rel, text)[1]  # says what a form should look like
+    if errors:
         raise BaodanError(errors)
     return register(ws, firm, check_form(ws, firm, data, text, rel))

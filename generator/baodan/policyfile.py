@@ -11,7 +11,7 @@ from ruamel.yaml.comments import CommentedMap
 from .errors import BaodanError
 from .models import ClientFile, Firm, Policy
 from .records import RECORDS, load_client, load_firm
-from .rewrite import Changes, read_doc
+from .recordchange import Changes, read_doc
 from .workspace import Workspace
 
 

@@ -6,8 +6,12 @@ as RecordError values (file, line, field, Chinese message, hint), never raised o
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,13 +24,17 @@ from .models import (
     Client,
     ClientFile,
     Firm,
+    Incident,
     Insurer,
     Interaction,
     Lecture,
+    Partner,
     Policy,
+    Retired,
     Settings,
     Staff,
     Task,
+    Training,
 )
 from .vault import Vault, decrypt
 
@@ -39,6 +47,7 @@ CLIENT_SLOTS: dict[str, tuple[type[BaseModel], str | None]] = {
     "claims": (Claim, "id"),
     "interactions": (Interaction, None),
     "tasks": (Task, "id"),
+    "incidents": (Incident, "id"),
 }
 
 # Pydantic error types in plain Chinese: (message, hint).
@@ -98,18 +107,18 @@ def _field(loc: tuple) -> str:
     return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
 
 
-def parse_record(model: type[BaseModel], text: str, rel: str, extra_errors=None):
+def parse_record(model: type[BaseModel], text: str, rel: str):
     """Parse and validate one record's YAML. Returns (record or None, errors)."""
-    data, errors = load_mapping(text, rel)
-    if data is None:
+    data, errors = load_yaml(text, rel)
+    if errors:
         return None, errors
-    return validate_data(model, data, text, rel)
+    return validate(model, data, rel, text)
 
 
-def load_mapping(text: str, rel: str) -> tuple[dict | None, list[RecordError]]:
-    """A record's YAML as a mapping, or the Chinese reason it is not one."""
+def load_yaml(text: str, rel: str) -> tuple[object, list[RecordError]]:
+    """Parsed YAML, or the Chinese reason it does not parse (file, line, what to check)."""
     try:
-        data = yamlio.load(text)
+        return yamlio.load(text), []
     except yamlio.YamlError as e:
         return None, [
             RecordError(
@@ -119,21 +128,25 @@ def load_mapping(text: str, rel: str) -> tuple[dict | None, list[RecordError]]:
                 "检查缩进（用空格，不用 Tab）、冒号后的空格和引号是否成对",
             )
         ]
+
+
+def validate(model: type[BaseModel], data, rel: str, text: str, at: tuple = ()):
+    """Validate parsed YAML (found at ``at`` within ``text``). Returns (record or None, errors)."""
     if not isinstance(data, dict):
         return None, [
-            RecordError(Source(rel, 1), "", "记录应是一组 字段: 值", "参考 baodan new 生成的模板")
+            RecordError(
+                Source(rel, yamlio.line_of(text, at) or 1),
+                _field(at),
+                "记录应是一组 字段: 值",
+                "参考 baodan new 生成的模板",
+            )
         ]
-    return data, []
-
-
-def validate_data(model: type[BaseModel], data: dict, text: str, rel: str):
-    """Validate parsed YAML; errors carry the line of the field in ``text``."""
     try:
         record = model.model_validate(data)
     except ValidationError as e:
         errors = []
         for err in e.errors(include_url=False):
-            loc = tuple(err["loc"])
+            loc = at + tuple(err["loc"])
             message, hint = translate_error(err)
             errors.append(
                 RecordError(Source(rel, yamlio.line_of(text, loc)), _field(loc), message, hint)
@@ -141,6 +154,22 @@ def validate_data(model: type[BaseModel], data: dict, text: str, rel: str):
         return None, errors
     record._path = rel
     return record, []
+
+
+def read_text(data: bytes, rel: str, errors: list) -> str | None:
+    """A record's bytes as text; a file saved in another encoding is an error, not a crash."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        errors.append(
+            RecordError(
+                Source(rel),
+                "",
+                f"文件不是 UTF-8 编码的文字（第 {e.start + 1} 个字节无法识别）",
+                "用支持 UTF-8 的编辑器（如 VS Code）另存为 UTF-8；加密记录请用 baodan edit 修改",
+            )
+        )
+        return None
 
 
 def _name_matches(record, attr: str, expected: str, rel: str) -> list[RecordError]:
@@ -161,7 +190,10 @@ def _read_plain(root: Path, folder: str, model, name_attr: str | None, errors: l
     out = []
     for path in sorted((root / RECORDS / folder).glob("*.yaml")):
         rel = path.relative_to(root).as_posix()
-        record, errs = parse_record(model, path.read_text("utf-8"), rel)
+        text = read_text(path.read_bytes(), rel, errors)
+        if text is None:
+            continue
+        record, errs = parse_record(model, text, rel)
         errors.extend(errs)
         if record is not None:
             if name_attr:
@@ -184,7 +216,10 @@ def _read_lectures(root: Path, errors: list) -> list[Lecture]:
     lectures = []
     for path in sorted((root / RECORDS / "lectures").glob("*.md")):
         rel = path.relative_to(root).as_posix()
-        parts = split_front_matter(path.read_text("utf-8"))
+        text = read_text(path.read_bytes(), rel, errors)
+        if text is None:
+            continue
+        parts = split_front_matter(text)
         if parts is None:
             errors.append(
                 RecordError(
@@ -212,82 +247,195 @@ class EncryptedFile:
     client_id: str
 
 
+def _misplaced(rel: str) -> RecordError:
+    return RecordError(
+        Source(rel),
+        "",
+        "这里不该有这个文件",
+        "客户文件夹里只能有 client.yaml.age，以及 "
+        + "、".join(f"{s}/" for s in CLIENT_SLOTS)
+        + " 下的 .yaml.age 文件",
+    )
+
+
+def _plaintext(rel: str) -> RecordError:
+    return RecordError(
+        Source(rel),
+        "",
+        "客户资料以明文存放，这违反数据保护要求",
+        "请立即运行 baodan encrypt 该文件（会删除明文），不要提交到 git",
+    )
+
+
 def _classify(root: Path, errors: list, only: str | None = None) -> list[EncryptedFile]:
-    """Every file under records/clients/ (or one client's folder) must be an encrypted record
-    in a known slot."""
+    """Every file under records/clients/ (or only one client's folder) must be an encrypted
+    record in a known slot. (os.scandir and plain strings: pathlib costs a second here for
+    34,000 files.)"""
     base = root / RECORDS / "clients"
-    found = []
     if not base.is_dir():
-        return found
-    for dirpath, _dirs, files in os.walk(base / only if only else base):
-        here = Path(dirpath)
-        for name in sorted(files):
-            if name == ".gitkeep":
-                continue
-            rel = (here / name).relative_to(root).as_posix()
-            parts = (here / name).relative_to(base).parts
-            if name.endswith((".yaml", ".yml")):
-                errors.append(
-                    RecordError(
-                        Source(rel),
-                        "",
-                        "客户资料以明文存放，这违反数据保护要求",
-                        "请立即运行 baodan encrypt 该文件（会删除明文），不要提交到 git",
-                    )
-                )
-                continue
-            if len(parts) == 2 and name == "client.yaml.age":
-                found.append(EncryptedFile(rel, Client, "id", parts[0]))
-            elif len(parts) == 3 and parts[1] in CLIENT_SLOTS and name.endswith(".yaml.age"):
-                model, attr = CLIENT_SLOTS[parts[1]]
-                found.append(EncryptedFile(rel, model, attr, parts[0]))
+        return []
+    found = []
+    prefix = f"{RECORDS}/clients"
+    for client in sorted(os.scandir(base), key=lambda e: e.name):
+        if only is not None and client.name != only:
+            continue
+        rel = f"{prefix}/{client.name}"
+        if not client.is_dir():
+            if client.name != ".gitkeep":
+                errors.append(_stray(rel))
+            continue
+        for entry in sorted(os.scandir(client.path), key=lambda e: e.name):
+            name, here = entry.name, f"{rel}/{entry.name}"
+            if entry.is_dir() and name in CLIENT_SLOTS:
+                model, attr = CLIENT_SLOTS[name]
+                for item in sorted(os.scandir(entry.path), key=lambda e: e.name):
+                    path = f"{here}/{item.name}"
+                    if item.name == ".gitkeep":
+                        continue
+                    if item.is_file() and item.name.endswith(".yaml.age"):
+                        found.append(EncryptedFile(path, model, attr, client.name))
+                    else:
+                        errors.extend(_stray(p) for p in _files_at(root, path))
+            elif name == "client.yaml.age":
+                found.append(EncryptedFile(here, Client, "id", client.name))
             else:
-                errors.append(
-                    RecordError(
-                        Source(rel),
-                        "",
-                        "这里不该有这个文件",
-                        "客户文件夹里只能有 client.yaml.age，以及 "
-                        + "、".join(f"{s}/" for s in CLIENT_SLOTS)
-                        + " 下的 .yaml.age 文件",
-                    )
-                )
+                errors.extend(_stray(p) for p in _files_at(root, here))
     return found
 
 
-def _decrypt_batch(args: tuple[list[bytes], list]) -> list[bytes | str]:
-    blobs, identities = args
-    out: list[bytes | str] = []
-    for blob in blobs:
+def _stray(rel: str) -> RecordError:
+    return _plaintext(rel) if rel.endswith((".yaml", ".yml")) else _misplaced(rel)
+
+
+def _files_at(root: Path, rel: str) -> list[str]:
+    """The file ``rel``, or the files under the folder ``rel``; .gitkeep does not count."""
+    path = root / rel
+    found = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+    return sorted(p.relative_to(root).as_posix() for p in found if p.name != ".gitkeep")
+
+
+Loaded = tuple[BaseModel | None, list[RecordError]]  # a record or None, and its errors
+
+
+def _load_encrypted(root: str, files: list[EncryptedFile], identities: list) -> list[Loaded]:
+    """Read, decrypt, parse and validate each file: (record or None, its errors)."""
+    out = []
+    for f in files:
         try:
-            out.append(decrypt(blob, identities))
+            with open(os.path.join(root, f.rel), "rb") as handle:
+                plain = decrypt(handle.read(), identities)
         except ValueError as e:
-            out.append(str(e))
+            message, _, hint = str(e).partition("|")
+            out.append((None, [RecordError(Source(f.rel), "", message, hint)]))
+            continue
+        errors: list[RecordError] = []
+        text = read_text(plain, f.rel, errors)
+        if text is None:
+            out.append((None, errors))
+            continue
+        record, errors = parse_record(f.model, text, f.rel)
+        if record is not None:
+            if f.name_attr:
+                expected = (
+                    f.client_id
+                    if f.model is Client
+                    else f.rel.rpartition("/")[2].removesuffix(".yaml.age")
+                )
+                errors.extend(_name_matches(record, f.name_attr, expected, f.rel))
+            record._client_id = f.client_id
+        out.append((record, errors))
     return out
 
 
-def decrypt_all(blobs: list[bytes], identities: list) -> list[bytes | str]:
-    """Decrypt many files; large batches use a second process (pyrage holds the GIL)."""
-    workers = min(os.cpu_count() or 1, 4)
-    if len(blobs) < 2000 or workers < 2:
-        return _decrypt_batch((blobs, identities))
-    # Identities do not pickle: pass their text and rebuild them in the worker.
-    texts = [str(i) for i in identities]
-    size = -(-len(blobs) // workers)
-    chunks = [(blobs[i : i + size], texts) for i in range(0, len(blobs), size)]
-    with ProcessPoolExecutor(workers) as pool:
-        return [r for part in pool.map(_decrypt_texts, chunks) for r in part]
-
-
-def _decrypt_texts(args: tuple[list[bytes], list[str]]) -> list[bytes | str]:
+def _load_encrypted_texts(args: tuple[str, list[EncryptedFile], list[str]]):
+    """_load_encrypted in a worker process: identities do not pickle, so they come as text."""
     from pyrage import x25519
 
-    blobs, texts = args
-    return _decrypt_batch((blobs, [x25519.Identity.from_str(t) for t in texts]))
+    root, files, texts = args
+    return _load_encrypted(root, files, [x25519.Identity.from_str(t) for t in texts])
 
 
-def load_firm(root: Path, vault: Vault | None) -> tuple[Firm | None, list[RecordError]]:
+PARALLEL_FROM = 2000  # files; below this a worker process costs more than it saves
+CHUNK = 500
+
+
+def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> list[Loaded]:
+    """_load_encrypted for many files, on every core: decryption (pyrage, OpenSSL) and libyaml
+    hold the GIL, so the work is shared with worker processes. The files are cut into chunks;
+    workers take chunks from the front while this process takes them from the back."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    texts = [str(i) for i in identities]  # record keys: age X25519, which rebuild from text
+    if (
+        len(files) < PARALLEL_FROM
+        or (cores or 1) < 2
+        or not all(t.startswith("AGE-SECRET-KEY-") for t in texts)
+    ):
+        return _load_encrypted(str(root), files, identities)
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    done: dict[int, list] = {}
+    try:
+        with ProcessPoolExecutor(cores - 1) as pool:
+            futures = [pool.submit(_load_encrypted_texts, (str(root), c, texts)) for c in chunks]
+            for i in reversed(range(len(chunks))):
+                if futures[i].cancel():  # not started by a worker yet: do it here
+                    done[i] = _load_encrypted(str(root), chunks[i], identities)
+            return [r for i, f in enumerate(futures) for r in (done.get(i) or f.result())]
+    except (OSError, BrokenProcessPool):  # no worker processes here, or one was killed
+        return _load_encrypted(str(root), files, identities)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Loading allocates millions of objects and frees none; the cyclic garbage collector
+    would walk all of them again and again (a fifth of the load time), to find nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class RecordCache:
+    """Loaded encrypted records kept between the rebuilds of one `baodan serve` process, so a
+    rebuild decrypts only the files that changed. Plaintext stays in this process's memory:
+    nothing is written anywhere. Records are shared between builds: builders must not
+    change them."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[tuple, Loaded]] = {}
+        self.reloaded = 0  # files decrypted by the last load
+
+    def load(self, root: Path, files: list[EncryptedFile], identities: list) -> list[Loaded]:
+        """load_encrypted, reusing each file whose (mtime, size, inode) and key are unchanged."""
+        keys = [str(i) for i in identities]
+        stamps = []
+        for f in files:
+            st = os.stat(os.path.join(root, f.rel))
+            stamps.append((st.st_mtime_ns, st.st_size, st.st_ino, *keys))
+        entries = self._entries
+        stale = [i for i, f in enumerate(files) if entries.get(f.rel, ((),))[0] != stamps[i]]
+        fresh = dict(zip(stale, load_encrypted(root, [files[i] for i in stale], identities)))
+        self._entries = {
+            f.rel: (stamps[i], fresh[i] if i in fresh else entries[f.rel][1])
+            for i, f in enumerate(files)
+        }
+        self.reloaded = len(stale)
+        return [self._entries[f.rel][1] for f in files]
+
+
+def load_firm(
+    root: Path, vault: Vault | None, cache: RecordCache | None = None
+) -> tuple[Firm | None, list[RecordError]]:
     """Load and validate the whole firm. Without a vault only the public records are read."""
+    with _no_cycle_collection():
+        return _load_firm(root, vault, cache)
+
+
+def _load_firm(
+    root: Path, vault: Vault | None, cache: RecordCache | None
+) -> tuple[Firm | None, list[RecordError]]:
     from .checks import VALIDATIONS
 
     root = Path(root)
@@ -302,21 +450,28 @@ def load_firm(root: Path, vault: Vault | None) -> tuple[Firm | None, list[Record
                 "在公司目录里运行；新公司请先 baodan init",
             )
         ]
-    settings, errs = parse_record(Settings, firm_path.read_text("utf-8"), "records/firm.yaml")
-    errors.extend(errs)
+    settings = None
+    text = read_text(firm_path.read_bytes(), "records/firm.yaml", errors)
+    if text is not None:
+        settings, errs = parse_record(Settings, text, "records/firm.yaml")
+        errors.extend(errs)
     firm = Firm(settings=settings) if settings else None
     insurers = _read_plain(root, "insurers", Insurer, "code", errors)
     staff = _read_plain(root, "staff", Staff, "id", errors)
     lectures = _read_lectures(root, errors)
-    retired = _read_retired(root, errors)
+    training = _read_plain(root, "training", Training, None, errors)
+    partners = _read_plain(root, "partners", Partner, "code", errors)
+    retired = read_retired(root, errors)
     clients: dict[str, ClientFile] = {}
     if vault is not None:
-        clients = _read_clients(root, vault, errors)
+        clients = _read_clients(root, vault, errors, cache)
     if firm is None:
         return None, errors
     firm.insurers = {i.code: i for i in insurers}
     firm.staff = {s.id: s for s in staff}
     firm.lectures = lectures
+    firm.training = sorted(training, key=lambda t: (t.date, t.path))
+    firm.partners = {p.code: p for p in partners}
     firm.clients = clients
     firm.retired_registry_nos = retired
     for validate in VALIDATIONS:
@@ -324,16 +479,36 @@ def load_firm(root: Path, vault: Vault | None) -> tuple[Firm | None, list[Record
     return firm, errors
 
 
-def _read_retired(root: Path, errors: list) -> set[str]:
+def read_retired(root: Path, errors: list) -> set[str]:
+    """Registry numbers in the tombstone list (a bare number is accepted as well)."""
     path = root / RETIRED_FILE
     if not path.is_file():
         return set()
+    text = read_text(path.read_bytes(), RETIRED_FILE, errors)
     try:
-        data = yamlio.load(path.read_text("utf-8")) or []
+        data = yamlio.load(text) if text is not None else []
     except yamlio.YamlError as e:
         errors.append(RecordError(Source(RETIRED_FILE, e.line), "", str(e), ""))
         return set()
-    return {str(item["registry_no"]) if isinstance(item, dict) else str(item) for item in data}
+    if data is None:
+        return set()
+    if not isinstance(data, list):
+        errors.append(
+            RecordError(Source(RETIRED_FILE, 1), "", "应为列表", "每个注销的登记号一项，以 - 开头")
+        )
+        return set()
+    numbers = set()
+    for n, item in enumerate(data):
+        if isinstance(item, str):
+            numbers.add(item)
+            continue
+        record, errs = validate(Retired, item, RETIRED_FILE, text, (n,))
+        errors.extend(errs)
+        if record is not None:
+            numbers.add(record.registry_no)
+        elif isinstance(item, dict) and item.get("registry_no"):
+            numbers.add(str(item["registry_no"]))  # a faulty entry still retires its number
+    return numbers
 
 
 def load_client(
@@ -341,32 +516,21 @@ def load_client(
 ) -> tuple[ClientFile | None, list[RecordError]]:
     """One client's folder, for a command that changes that client's records."""
     errors: list[RecordError] = []
-    clients = _read_clients(Path(root), vault, errors, only=client_id)
+    clients = _read_clients(Path(root), vault, errors, None, only=client_id)
     return clients.get(client_id), errors
 
 
 def _read_clients(
-    root: Path, vault: Vault, errors: list, only: str | None = None
+    root: Path, vault: Vault, errors: list, cache: RecordCache | None, only: str | None = None
 ) -> dict[str, ClientFile]:
     files = _classify(root, errors, only)
-    plaintexts = decrypt_all([(root / f.rel).read_bytes() for f in files], vault.identities)
+    load = cache.load if cache is not None else load_encrypted
     clients: dict[str, ClientFile] = {}
     pending: list[tuple[EncryptedFile, BaseModel]] = []
-    for f, plain in zip(files, plaintexts):
-        if isinstance(plain, str):
-            message, _, hint = plain.partition("|")
-            errors.append(RecordError(Source(f.rel), "", message, hint))
-            continue
-        record, errs = parse_record(f.model, plain.decode("utf-8"), f.rel)
+    for f, (record, errs) in zip(files, load(root, files, vault.identities)):
         errors.extend(errs)
         if record is None:
             continue
-        if f.name_attr:
-            expected = (
-                f.client_id if f.model is Client else Path(f.rel).name.removesuffix(".yaml.age")
-            )
-            errors.extend(_name_matches(record, f.name_attr, expected, f.rel))
-        record._client_id = f.client_id
         if isinstance(record, Client):
             clients[f.client_id] = ClientFile(record)
         else:
@@ -390,4 +554,5 @@ def _read_clients(
         cf.claims.sort(key=lambda c: (c.reported_on, c.id))
         cf.interactions.sort(key=lambda i: (i.date, i.path))
         cf.tasks.sort(key=lambda t: (t.created, t.id))
+        cf.incidents.sort(key=lambda i: (i.opened, i.id))
     return dict(sorted(clients.items()))

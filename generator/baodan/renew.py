@@ -15,6 +15,7 @@ from .errors import BaodanError
 from .models import Interaction
 from .models.interaction import INTENTIONS
 from .policyfile import OpenPolicy, require_staff
+from .workspace import next_interaction_path
 from .renewals import OPEN_STAGES, Renewal, is_renewable, next_due, renewal_book, stage_of
 
 
@@ -22,12 +23,6 @@ from .renewals import OPEN_STAGES, Renewal, is_renewable, next_due, renewal_book
 class RenewOutcome:
     path: Path
     renewal: Renewal
-
-
-def interaction_path(client_dir: Path, day: date) -> Path:
-    folder = client_dir / "interactions"
-    n = 1 + len(list(folder.glob(f"{day.isoformat()}-*.yaml.age")))
-    return folder / f"{day.isoformat()}-{n}.yaml.age"
 
 
 def record_contact(
@@ -65,7 +60,7 @@ def record_contact(
         data["follow_up"] = follow_up
     if intention:
         data["intention"] = intention
-    path = interaction_path(op.client_dir, day)
+    path = next_interaction_path(op.client_dir, day)
     changes = op.changes()
     changes.put(path, dict(data))
     changes.commit()

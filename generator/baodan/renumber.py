@@ -13,10 +13,10 @@ from pathlib import Path
 
 from . import yamlio
 from .policyfile import policy_files, policy_path
-from .records import RETIRED_FILE, decrypt_all
-from .rewrite import Changes, read_doc
+from .recordchange import Changes, read_doc
+from .records import CLIENT_SLOTS, RETIRED_FILE, EncryptedFile, load_encrypted, read_retired
 from .vault import write_atomic
-from .workspace import Workspace, allocate_registry_no, retired_registry_numbers
+from .workspace import Workspace, allocate_registry_no
 
 # Fields that hold a registry number, by the folder the record sits in.
 REFERENCES = {
@@ -37,10 +37,16 @@ class RenumberOutcome:
     retired: bool = False
 
 
-def _candidates(ws: Workspace, client_dir: Path, whole_firm: bool) -> list[Path]:
-    base = ws.clients_dir if whole_firm else client_dir
-    pattern = "*/{}/*.yaml.age" if whole_firm else "{}/*.yaml.age"
-    return sorted(p for slot in REFERENCES for p in base.glob(pattern.format(slot)))
+def _candidates(ws: Workspace, client_dir: Path, whole_firm: bool) -> list[EncryptedFile]:
+    """The records that may name the number: this client's, or every client's."""
+    folders = sorted(ws.clients_dir.iterdir()) if whole_firm else [client_dir]
+    found = []
+    for folder in folders:
+        for slot in REFERENCES:
+            for path in sorted(folder.glob(f"{slot}/*.yaml.age")):
+                model, attr = CLIENT_SLOTS[slot]
+                found.append(EncryptedFile(ws.rel(path), model, attr, folder.name))
+    return found
 
 
 def renumber(ws: Workspace, target: str, today: date) -> RenumberOutcome:
@@ -56,19 +62,18 @@ def renumber(ws: Workspace, target: str, today: date) -> RenumberOutcome:
     changes.put(new_path, doc)
     changes.delete(path)
     outcome = RenumberOutcome(old, new, new_path)
-    files = [p for p in _candidates(ws, client_dir, not shared) if p != path]
-    texts = decrypt_all([p.read_bytes() for p in files], ws.vault.identities)
-    for ref_path, text in zip(files, texts):
-        if isinstance(text, str) or old.encode() not in text:
-            continue  # unreadable files are `baodan check`'s business; no mention, no change
-        ref = yamlio.load_roundtrip(text.decode("utf-8"))
-        key = REFERENCES[ref_path.parent.name]
-        if ref.get(key) == old:
-            ref[key] = new
-            changes.put(ref_path, ref)
-            outcome.references.append(ws.rel(ref_path))
+    files = [f for f in _candidates(ws, client_dir, not shared) if f.rel != ws.rel(path)]
+    for f, (record, _errors) in zip(files, load_encrypted(ws.root, files, ws.vault.identities)):
+        key = REFERENCES[f.rel.split("/")[-2]]
+        if record is None or getattr(record, key) != old:
+            continue  # an unreadable record is `baodan check`'s business
+        ref_path = ws.root / f.rel
+        ref = read_doc(ws, ref_path)
+        ref[key] = new
+        changes.put(ref_path, ref)
+        outcome.references.append(f.rel)
     changes.commit()
-    if not shared and old not in retired_registry_numbers(ws.root):
+    if not shared and old not in read_retired(ws.root, []):
         _retire(ws.root, old, new, today)
         outcome.retired = True
     return outcome

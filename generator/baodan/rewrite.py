@@ -1,81 +1,37 @@
-"""Change encrypted records from a command: decrypt, edit the YAML round-trip, validate all,
-then write all (encrypted, atomically) — a command that fails writes nothing."""
+"""The documented procedures for removing data from git history, as `forget` and
+`member remove` print them (the long form is docs/privacy.md)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.scalarstring import LiteralScalarString
-
-from . import yamlio
-from .editing import expected_name, validate_text
-from .errors import BaodanError
-from .vault import write_atomic
-from .workspace import Workspace
+DOCS = "docs/privacy.md"
 
 
-def decrypt_text(ws: Workspace, path: Path) -> str:
-    """A record's plaintext, or a BaodanError naming the file and what to do."""
-    try:
-        return ws.vault.decrypt(path.read_bytes()).decode("utf-8")
-    except ValueError as e:
-        message, _, hint = str(e).partition("|")
-        raise BaodanError(f"{ws.rel(path)}：{message}", hint) from None
+def erase_paths(paths: list[str]) -> list[str]:
+    """Steps that remove files from every commit, every branch and every copy."""
+    args = " ".join(f"--path {p}" for p in paths)
+    return [
+        "从 git 历史中彻底删除（否则旧提交里仍有这些加密文件，持有旧密钥的人可以解密）：",
+        "  1. 先提交本次删除，并确认所有同事都已推送各自的分支；",
+        "  2. 安装 git-filter-repo（pip install git-filter-repo），在一个全新克隆里运行：",
+        f"       git filter-repo {args} --invert-paths",
+        "  3. 重新添加远程仓库地址，强制推送全部分支和标签：",
+        "       git push --force --all && git push --force --tags",
+        "  4. 请每位成员删除旧克隆，重新 git clone（旧克隆里仍有历史）；",
+        "  5. 清理托管平台上的旧数据：合并请求的引用与 CI 缓存、制品（GitHub 需联系客服清除 "
+        "refs/pull/*）；",
+        "  6. 备份：按备份保留期限删除，或在备份清单中登记“到期后不得恢复此客户”。",
+        f"详细说明见 {DOCS}“从 git 历史中删除数据”。",
+    ]
 
 
-def _blocks(value):
-    """Multi-line text as a YAML block (|), as a person would write it."""
-    if isinstance(value, str) and "\n" in value and not isinstance(value, LiteralScalarString):
-        return LiteralScalarString(value)
-    if isinstance(value, dict):
-        for key in list(value):
-            value[key] = _blocks(value[key])
-    elif isinstance(value, list):
-        value[:] = [_blocks(v) for v in value]
-    return value
-
-
-def read_doc(ws: Workspace, path: Path) -> CommentedMap:
-    """A record as an ordered, comment-keeping mapping."""
-    return yamlio.load_roundtrip(decrypt_text(ws, path))
-
-
-def set_field(doc: CommentedMap, key: str, value, after: tuple[str, ...] = ()) -> None:
-    """Set ``key``; a new key goes right after the last of ``after`` present, else at the end."""
-    if key in doc:
-        doc[key] = value
-        return
-    keys = list(doc)
-    anchors = [keys.index(k) for k in after if k in doc]
-    doc.insert(max(anchors) + 1 if anchors else len(keys), key, value)
-
-
-@dataclass
-class Changes:
-    """Files a command will write and delete, checked before anything touches the disk."""
-
-    ws: Workspace
-    writes: dict[Path, str] = field(default_factory=dict)
-    deletes: list[Path] = field(default_factory=list)
-
-    def put(self, path: Path, doc) -> None:
-        """Validate a record's new text now; raise BaodanError naming its file and field."""
-        text = doc if isinstance(doc, str) else yamlio.dump_roundtrip(_blocks(doc))
-        rel = self.ws.rel(path)
-        errors = validate_text(text, rel, expected_name(rel))
-        if errors:
-            raise BaodanError(errors)
-        self.writes[path] = text
-
-    def delete(self, path: Path) -> None:
-        self.deletes.append(path)
-
-    def commit(self) -> list[str]:
-        """Write every file, then delete; returns the paths changed, relative to the firm."""
-        for path, text in self.writes.items():
-            write_atomic(path, self.ws.vault.encrypt(text.encode("utf-8")))
-        for path in self.deletes:
-            path.unlink(missing_ok=True)
-        return [self.ws.rel(p) for p in [*self.writes, *self.deletes]]
+def after_member_removed() -> list[str]:
+    """What to do when old history must not stay readable to a removed member."""
+    return [
+        "接下来：",
+        "  1. 把本次全部改动放在同一个提交里：git add -A records && git commit -m '移除成员 …'",
+        "  2. 在 git 托管平台上撤销此人的仓库权限（否则他仍能拉取旧历史）；",
+        "  3. 如果旧历史必须对此人不可读（例如密钥或电脑丢失）：只能改写历史，"
+        "让旧版本从仓库中消失——用新密钥的当前记录另起一段历史，旧仓库离线封存；",
+        f"     步骤见 {DOCS}“移除成员之后”。他本机已有的副本无法收回，必要时按泄露处理"
+        "（baodan exposure 客户编号）。",
+    ]

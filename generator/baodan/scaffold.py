@@ -7,12 +7,15 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
+from . import vault
+from .ci import HOSTS, write_ci
+from .ci import notes as ci_notes
 from .errors import BaodanError
 from .vault import (
-    default_identity_path,
     init_keys,
     new_identity_file,
     parse_identities,
+    parse_recipient,
     public_key_of,
 )
 
@@ -27,6 +30,8 @@ FOLDERS = (
     "records/insurers",
     "records/staff",
     "records/lectures",
+    "records/training",
+    "records/partners",
     "records/clients",
     "records/public",
 )
@@ -45,7 +50,7 @@ def _recipient_for(identity: Path | None, notes: list[str]) -> str:
             f"无法从 {identity} 得到公钥",
             f"SSH 私钥请把公钥放在 {pub}，或用 --recipient 直接给出公钥",
         )
-    default = default_identity_path()
+    default = vault.default_identity_path()  # looked up at call time (tests redirect it)
     if default.is_file():
         return public_key_of_file(default)
     public = new_identity_file(default)
@@ -60,15 +65,24 @@ def public_key_of_file(path: Path) -> str | None:
 
 
 def init_firm(
-    folder: Path, *, name: str, member: str, recipient: str | None, identity: Path | None
+    folder: Path,
+    *,
+    name: str,
+    member: str,
+    recipient: str | None,
+    identity: Path | None,
+    ci: str | None = None,
 ) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     if any(p.name != ".git" for p in folder.iterdir()):
         raise BaodanError(
             f"{folder} 不是空目录", "baodan init 只在空目录（或只有 .git 的目录）里新建公司"
         )
+    if ci is not None and ci not in HOSTS:
+        raise BaodanError(f"不支持的 CI：{ci}", "可选：" + "、".join(HOSTS))
     notes: list[str] = []
     recipient = recipient or _recipient_for(identity, notes)
+    parse_recipient(recipient)  # a bad key stops here, before any file is written
     skeleton = resources.files("baodan").joinpath("data/skeleton")
     for source, target in SKELETON.items():
         path = folder / target
@@ -81,6 +95,10 @@ def init_firm(
         (folder / sub).mkdir(parents=True, exist_ok=True)
         (folder / sub / ".gitkeep").touch()
     init_keys(folder, member, recipient)
+    if ci is not None:
+        path = write_ci(folder, ci)
+        notes.append(f"已写入 CI 配置 {path.relative_to(folder).as_posix()}。")
+        notes += [f"  {n}. {line}" for n, line in enumerate(ci_notes(ci), 1)]
     if (folder / ".git").is_dir():
         subprocess.run(
             ["git", "-C", str(folder), "config", "diff.baodan.textconv", "baodan textconv"],

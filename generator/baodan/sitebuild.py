@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -32,15 +33,25 @@ def config_file(ws: Workspace, staff: bool) -> Path:
     return path
 
 
-def _quiet_mkdocs() -> None:
-    # MkDocs logs each step at INFO; baodan prints its own summary instead.
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings and errors (including ours, raised as PluginError) to show the
+    user; MkDocs logs each step at INFO, and baodan prints its own summary instead."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
     """Build the public (or staff) site; return a one-line summary in Chinese."""
     cfg_path = config_file(ws, staff)
-    _quiet_mkdocs()
+    collected = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collected)
+    logger.setLevel(logging.WARNING)
     use_identity(ws.identity)
     started = time.perf_counter()
     probe = load_config(str(cfg_path))
@@ -56,17 +67,20 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
         _swap(tmp, target)
     except MkDocsException as e:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise BaodanError(f"网站生成失败，原来的 {target.name}/ 没有改动：\n{e}") from None
+        details = "\n".join(collected.messages) or str(e)
+        raise BaodanError(f"网站生成失败，原来的 {target.name}/ 没有改动：\n{details}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
         use_identity(None)
+        logger.removeHandler(collected)
     stats = config.plugins["baodan"].stats
     seconds = time.perf_counter() - started
     where = "员工站（仅限本机，切勿发布）" if staff else "公开站"
     parts = "，".join(f"{label} {stats[key]}" for key, label in STAT_LABELS if stats.get(key))
-    return f"已生成{where} {target}：{parts}，用时 {seconds:.1f} 秒。"
+    warnings = "".join(f"\n  注意：{m}" for m in collected.messages)
+    return f"已生成{where} {target}：{parts}，用时 {seconds:.1f} 秒。{warnings}"
 
 
 STAT_LABELS = [("pages", "页面"), ("portals", "客户门户"), ("feeds", "日历订阅"), ("files", "文件")]
@@ -82,10 +96,19 @@ def _swap(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def serve_site(ws: Workspace, *, staff: bool, addr: str) -> None:
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
+def serve_site(ws: Workspace, *, staff: bool, addr: str, say=print) -> None:
     from mkdocs.commands.serve import serve
 
     use_identity(ws.identity)
+    # A plain `kill` must clean up the preview folder too, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _interrupt)
+    say(
+        f"正在预览{'员工站' if staff else '公开站'}：http://{addr}/ （修改记录后自动刷新；Ctrl-C 结束）"
+    )
     # mkdocs serve builds into a temp folder; keep it in RAM where the system allows.
     if Path("/dev/shm").is_dir():
         os.environ["TMPDIR"] = "/dev/shm"

@@ -90,6 +90,31 @@ def parse_recipient(text: str):
     )
 
 
+def recipients_in_file(text: str, origin: str) -> tuple[list[str], list[str]]:
+    """Usable public keys in a key list such as https://github.com/USER.keys (one per line):
+    age, ssh-ed25519 and ssh-rsa keys; returns (usable, skipped) lines."""
+    usable, skipped = [], []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        (usable if line.startswith(("age1", "ssh-ed25519 ", "ssh-rsa ")) else skipped).append(line)
+    for line in usable:
+        parse_recipient(line)
+    if not usable:
+        raise BaodanError(
+            f"{origin} 里没有可用的公钥",
+            "需要 age 公钥（age1…）或 ssh-ed25519 / ssh-rsa 公钥；"
+            "ecdsa 和硬件密钥（sk-…）age 不支持，请对方另生成一个 ed25519 密钥",
+        )
+    return usable, skipped
+
+
+def member_recipients(value: str | list[str]) -> list:
+    """A member's public keys as members.yaml holds them: one key, or a list of keys."""
+    return [parse_recipient(v) for v in ([value] if isinstance(value, str) else value)]
+
+
 @dataclass
 class IdentitySource:
     identities: list
@@ -194,14 +219,14 @@ class Vault:
         return decrypt(ciphertext, self.identities)
 
 
-def read_members(root: Path) -> dict[str, str]:
+def read_members(root: Path) -> dict[str, str | list[str]]:
     path = root / KEYS_DIR / MEMBERS_FILE
     if not path.is_file():
         return {}
     return dict(yaml.safe_load(path.read_text()) or {})
 
 
-def write_members(root: Path, members: dict[str, str]) -> None:
+def write_members(root: Path, members: dict[str, str | list[str]]) -> None:
     header = "# Firm members and their public keys; each has records/.keys/<member>.age\n"
     write_atomic(
         root / KEYS_DIR / MEMBERS_FILE,
@@ -245,6 +270,19 @@ def _current_identity(root: Path, record_ids: list):
     return record_ids[0]
 
 
+def record_keys_in(key_files: list[bytes], identities: list) -> list:
+    """The record keys in those member key files (any version) that ``identities`` open."""
+    found = {}
+    for data in key_files:
+        try:
+            text = pyrage.decrypt(data, identities).decode()
+        except (pyrage.DecryptError, UnicodeDecodeError):
+            continue
+        for ident in parse_identities(text, KEYS_DIR):
+            found.setdefault(str(ident.to_public()), ident)
+    return list(found.values())
+
+
 def init_keys(root: Path, member: str, recipient: str) -> None:
     """A new record key, given to the first member."""
     record_key = x25519.Identity.generate()
@@ -255,13 +293,15 @@ def init_keys(root: Path, member: str, recipient: str) -> None:
     write_members(root, {member: recipient.strip()})
 
 
-def member_add(vault: Vault, member: str, recipient: str) -> Path:
+def member_add(vault: Vault, member: str, recipient: str | list[str]) -> Path:
+    """Give a new member the record key, encrypted to their public key (or each of their keys)."""
     members = read_members(vault.root)
     if member in members:
         raise BaodanError(f"成员 {member} 已存在", "换一个编号，或先 baodan member remove")
+    keys = [recipient.strip()] if isinstance(recipient, str) else [r.strip() for r in recipient]
     path = vault.keys_dir / f"{member}.age"
-    write_atomic(path, encrypt(_key_file_text(vault.identities), [parse_recipient(recipient)]))
-    members[member] = recipient.strip()
+    write_atomic(path, encrypt(_key_file_text(vault.identities), member_recipients(keys)))
+    members[member] = keys[0] if len(keys) == 1 else keys
     write_members(vault.root, members)
     return path
 
@@ -311,10 +351,10 @@ def member_remove(vault: Vault, member: str, progress=None) -> int:
     return changed
 
 
-def _write_key_files(keys_dir: Path, members: dict[str, str], record_keys: list) -> None:
+def _write_key_files(keys_dir: Path, members: dict, record_keys: list) -> None:
     for m, rcpt in members.items():
         write_atomic(
-            keys_dir / f"{m}.age", encrypt(_key_file_text(record_keys), [parse_recipient(rcpt)])
+            keys_dir / f"{m}.age", encrypt(_key_file_text(record_keys), member_recipients(rcpt))
         )
 
 

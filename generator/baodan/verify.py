@@ -10,7 +10,7 @@ from .checks.verification import Difference, differences
 from .errors import BaodanError
 from .models import Policy
 from .policyfile import OpenPolicy, require_staff
-from .rewrite import set_field
+from .recordchange import set_field
 
 ACTIONS = {"confirm": "confirmed", "resolve": "resolved"}
 

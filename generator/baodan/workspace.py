@@ -6,9 +6,11 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BaodanError
+from .errors import BaodanError, RecordError, Source
 from .models import Client
-from .records import CLIENT_SLOTS, RECORDS, RETIRED_FILE
+from .records import CLIENT_SLOTS, RECORDS, parse_record, read_retired
+from .schedule import has_left
+from .today import today
 from .vault import IdentitySource, Vault, find_identity, open_vault
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -36,10 +38,18 @@ class Workspace:
     vault: Vault
 
     @classmethod
-    def open(cls, root: Path | None, identity: Path | None) -> "Workspace":
+    def open(cls, root: Path | None, identity: Path | None) -> Workspace:
         root = find_root(root)
         source = find_identity(root, identity)
         return cls(root, source, open_vault(root, source))
+
+    def read(self, path: Path) -> str:
+        """A record's decrypted text, or a BaodanError saying why it cannot be read."""
+        try:
+            return self.vault.decrypt(path.read_bytes()).decode("utf-8")
+        except ValueError as e:
+            message, _, hint = str(e).partition("|")
+            raise BaodanError(f"{self.rel(path)}：{message}", hint) from None
 
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()
@@ -66,6 +76,29 @@ class Workspace:
         )
 
 
+def current_client(ws: Workspace, target: str, service: str, command: str) -> tuple[Path, Client]:
+    """The record of a client who is still a client, for a command that gives them ``service``
+    (专属页面, 日历订阅); an error when ``target`` is not a client, or the client has left or
+    withdrawn consent. ``command`` is what to run once they are back."""
+    path = ws.locate(target)
+    rel = ws.rel(path)
+    if path.name != "client.yaml.age":
+        raise BaodanError(f"{rel} 不是客户记录", "请写客户编号，如 c-1a2b3c4d")
+    client, errors = parse_record(Client, ws.read(path), rel)
+    if errors:
+        raise BaodanError(errors)
+    if has_left(client, today()):
+        raise BaodanError(
+            RecordError(
+                Source(rel),
+                "left_on",
+                f"客户 {client.id} 已终止服务或撤回了个人信息处理同意，不提供{service}",
+                f"客户回来时先删掉 left_on（或重新签署同意书），再运行 {command}",
+            )
+        )
+    return path, client
+
+
 def model_for(rel: str):
     """The model a record file holds, from where it sits."""
     parts = rel.split("/")
@@ -77,26 +110,13 @@ def model_for(rel: str):
     raise BaodanError(f"{rel} 不在记录的位置上", "客户记录放在 records/clients/<客户编号>/ 下")
 
 
-def retired_registry_numbers(root: Path) -> set[str]:
-    """Numbers listed in records/retired.yaml: never handed out again."""
-    import yaml
-
-    retired = root / RETIRED_FILE
-    if not retired.is_file():
-        return set()
-    return {
-        str(item["registry_no"]) if isinstance(item, dict) else str(item)
-        for item in yaml.safe_load(retired.read_text("utf-8")) or []
-    }
-
-
 def used_registry_numbers(root: Path) -> set[str]:
     """Numbers in use or retired. File names carry the number, so nothing is decrypted."""
     used = {
         p.name.removesuffix(".yaml.age")
         for p in (root / RECORDS / "clients").glob("*/policies/*.yaml.age")
     }
-    return used | retired_registry_numbers(root)
+    return used | read_retired(root, [])
 
 
 def allocate_registry_no(root: Path, year: int, rng=secrets) -> str:
@@ -124,3 +144,14 @@ def new_claim_id() -> str:
 
 def new_task_id() -> str:
     return f"t-{secrets.token_hex(4)}"
+
+
+def new_incident_id() -> str:
+    return f"in-{secrets.token_hex(4)}"
+
+
+def next_interaction_path(client_dir: Path, day) -> Path:
+    """interactions/<date>-<n>.yaml.age: the next free number for that day."""
+    folder = client_dir / "interactions"
+    n = 1 + len(list(folder.glob(f"{day.isoformat()}-*.yaml.age")))
+    return folder / f"{day.isoformat()}-{n}.yaml.age"

@@ -185,19 +185,6 @@ def check_lecture_tags(firm: Firm) -> list[RecordError]:
     ]
 
 
-def check_consent(firm: Firm) -> list[RecordError]:
-    return [
-        _err(
-            cf.client,
-            "consent",
-            "没有个人信息处理同意记录（《个人信息保护法》要求）",
-            "请客户签署同意书后补上 consent：签署日期、方式、目的",
-        )
-        for cf in firm.clients.values()
-        if cf.client.consent is None and cf.client.left_on is None
-    ]
-
-
 INTEGRITY_CHECKS = [
     check_staff_refs,
     check_insurer_refs,
@@ -206,5 +193,4 @@ INTEGRITY_CHECKS = [
     check_unique_access,
     check_dates,
     check_lecture_tags,
-    check_consent,
 ]

@@ -7,12 +7,16 @@ from dataclasses import dataclass, field
 from .claim import Claim
 from .client import Client
 from .firm import Settings
+from .incident import Incident
 from .insurer import Insurer
 from .interaction import Interaction
 from .lecture import Lecture
+from .partner import Partner
 from .policy import Policy
+from .retired import Retired
 from .staff import Staff
 from .task import Task
+from .training import Training
 
 
 @dataclass
@@ -24,6 +28,7 @@ class ClientFile:
     claims: list[Claim] = field(default_factory=list)
     interactions: list[Interaction] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
 
 
 @dataclass
@@ -35,6 +40,8 @@ class Firm:
     staff: dict[str, Staff] = field(default_factory=dict)
     clients: dict[str, ClientFile] = field(default_factory=dict)
     lectures: list[Lecture] = field(default_factory=list)
+    training: list[Training] = field(default_factory=list)
+    partners: dict[str, Partner] = field(default_factory=dict)
     retired_registry_nos: set[str] = field(default_factory=set)
 
     def policies(self):
@@ -52,10 +59,15 @@ __all__ = [
     "Client",
     "ClientFile",
     "Firm",
+    "Incident",
     "Insurer",
     "Interaction",
     "Lecture",
+    "Partner",
     "Policy",
+    "Retired",
     "Settings",
     "Staff",
+    "Task",
+    "Training",
 ]

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import USCC, Mobile, Model, Phone, Record, ResidentId
+from .base import USCC, AccessCode, Mobile, Model, Phone, Record, ResidentId
 
 RELATIONS = ("本人", "配偶", "子女", "父母", "祖父母", "孙子女", "兄弟姐妹", "雇员", "其他")
 
@@ -42,9 +42,12 @@ class Portal(Model):
     id: str = Field(
         description="门户页地址中的随机编号（不含个人信息）", pattern=r"^[A-Za-z0-9_-]{16,}$"
     )
-    key: str = Field(
-        description="门户页加密密钥（base64url，≥128 位），放在链接 # 之后",
-        pattern=r"^[A-Za-z0-9_-]{22,}$",
+    key: AccessCode = Field(
+        description=(
+            "访问码：20 位数字和字母（100 位随机数，不含 I、L、O、U），分四组写，"
+            "如 7K3QX-M2P9D-4HT8W-ZC6NR；放在门户链接 # 之后，也可以在页面上输入。"
+            "由 baodan new client 或 baodan portal rotate 生成，不要自己编"
+        ),
     )
 
 
@@ -84,7 +87,7 @@ class Client(Record):
     notes: str | None = None
 
     @model_validator(mode="after")
-    def _kind_fields(self) -> "Client":
+    def _kind_fields(self) -> Client:
         if self.kind == "person" and not self.id_number:
             raise ValueError("个人客户必须填写身份证号 id_number|请补上 18 位身份证号")
         if self.kind == "company" and not self.uscc:

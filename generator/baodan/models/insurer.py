@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, HttpUrl, field_validator
 
 from .base import Model, Phone, Record
+from .partner import PartnerContact
 
+KINDS = ("人身险", "财产险", "再保险")
 RATINGS = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D")
 
 
@@ -25,6 +27,17 @@ def quarters_between(earlier: str, later: str) -> int:
 
 def quarter_of(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+# Insurers publish each quarter's solvency summary within 30 days of the quarter's end.
+PUBLICATION_DAYS = 30
+
+
+def published_quarter(today: date) -> str:
+    """The newest quarter whose figures every insurer must have published by ``today``."""
+    this = quarter_of(today - timedelta(days=PUBLICATION_DAYS))
+    year, q = int(this[:4]), int(this[-1])
+    return f"{year}Q{q - 1}" if q > 1 else f"{year - 1}Q4"
 
 
 class Solvency(Model):
@@ -45,20 +58,24 @@ class Solvency(Model):
         return self.comprehensive_ratio >= 100 and self.core_ratio >= 50 and self.rating[0] in "AB"
 
     def is_stale(self, today: date) -> bool:
-        """Older than two quarters: the latest published figures are one quarter behind."""
-        return quarters_between(self.quarter, quarter_of(today)) > 2
+        """Two or more quarters behind the newest figures that should be out by ``today``:
+        two quarterly reports have been missed."""
+        return quarters_between(self.quarter, published_quarter(today)) >= 2
 
 
 class Insurer(Record):
     code: str = Field(description="编号，与文件名相同，如 picc")
     name: str = Field(description="公司全称")
     short_name: str = Field(description="简称，如 人保财险")
-    kind: Literal["人身险", "财产险", "再保险"] = Field(description="人身险或财产险公司")
+    kind: Literal[KINDS] = Field(description="人身险或财产险公司")
     claims_hotline: Phone = Field(description="理赔报案电话，如 '95518'（加引号）")
     website: HttpUrl | None = None
     service_address: str | None = Field(None, description="本地服务网点地址")
     solvency: list[Solvency] = Field([], description="偿付能力数据，按季度")
     partner_notes: str | None = Field(None, description="合作备注（仅员工站显示）")
+    partner_contacts: list[PartnerContact] = Field(
+        [], description="对接人（仅员工站显示），如 团险经理、理赔联络人"
+    )
 
     @property
     def latest_solvency(self) -> Solvency | None:

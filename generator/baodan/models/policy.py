@@ -93,7 +93,7 @@ class Intake(Model):
     original_location: str | None = Field(None, description="纸质原件存放位置，如 档案柜A-03")
 
     @model_validator(mode="after")
-    def _paper_location(self) -> "Intake":
+    def _paper_location(self) -> Intake:
         if self.medium == "paper" and not self.original_location:
             raise ValueError("纸质保单必须写明原件存放位置 original_location|例如 档案柜A-03")
         return self
@@ -158,7 +158,9 @@ class Policy(Record):
     product: str = Field(description="产品名称")
     policy_no: str = Field(description="保险公司保单号")
     status: Literal[tuple(STATUSES)] = "active"
-    hold_reason: str | None = Field(None, description="暂缓原因（status 为 on_hold 时必填）")
+    hold_reason: str | None = Field(
+        None, description="暂缓原因（status 为 on_hold 时填写；baodan audit 会写入）"
+    )
     policyholder: Party = Field(description="投保人")
     insured: list[Party] = Field([], description="被保险人")
     beneficiaries: list[Beneficiary] = Field([], description="指定受益人")
@@ -194,7 +196,7 @@ class Policy(Record):
         return v
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Policy":
+    def _consistent(self) -> Policy:
         categories = taxonomy()["categories"]
         if self.category not in categories:
             raise ValueError(f"不认识的险种大类“{self.category}”|可选：{category_choices()}")
@@ -213,10 +215,6 @@ class Policy(Record):
                 )
         if self.beneficiaries and sum(b.share for b in self.beneficiaries) != 100:
             raise ValueError("受益比例之和应为 100%|请核对每位受益人的 share")
-        if self.status == "on_hold" and not self.hold_reason:
-            raise ValueError(
-                "暂缓的保单要写明原因 hold_reason|例如 初审异常：骑缝章不清晰，待客户提供原件"
-            )
         return self
 
     @property

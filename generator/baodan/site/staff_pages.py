@@ -8,8 +8,6 @@ once-per-build results (renewal pipeline, risk, display status, git history).
 
 from __future__ import annotations
 
-import html
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +16,7 @@ from itertools import groupby
 from ..checks.audit import item_label
 from ..checks.risk import RiskBook, assess
 from ..checks.verification import differing_positions
+from ..history import History
 from ..models import ClientFile, Firm, Policy
 from ..models.base import mask_id, mask_mobile
 from ..models.claim import CLAIM_TYPES
@@ -26,12 +25,37 @@ from ..models.interaction import CHANNELS, INTENTIONS, KINDS
 from ..models.policy import DISCREPANCY_STATUSES, FREQUENCIES, STATUSES
 from ..models.task import TASK_STATUSES
 from ..renewals import OPEN_STAGES, STAGES, Renewal, display_status, renewal_book, renewal_rules
+from ..today import SHANGHAI
 from ..worklist import Queues, queues
 from .context import GeneratedPage, SiteContext
-from .githistory import Commit, client_history
 
 SECTION = "员工工作台"
 WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class ClientChange:
+    """A commit as a client's page lists it."""
+
+    day: date  # Shanghai
+    author: str
+    subject: str
+    files: int  # how many of the client's files it changed
+
+
+def client_history(history: History, limit: int = 30) -> dict[str, list[ClientChange]]:
+    """Each client's latest commits, newest first, from the build's one `git log`."""
+    found: dict[str, list[ClientChange]] = {}
+    for commit in history.commits:
+        counts = Counter(
+            path.split("/")[2] for path in commit.files if path.startswith("records/clients/")
+        )
+        day = commit.when.astimezone(SHANGHAI).date()
+        for client_id, n in counts.items():
+            changes = found.setdefault(client_id, [])
+            if len(changes) < limit:
+                changes.append(ClientChange(day, commit.author, commit.subject, n))
+    return found
 
 
 @dataclass
@@ -42,7 +66,7 @@ class StaffBook:
     today: date
     renewals: dict[str, Renewal]
     risk: RiskBook
-    history: dict[str, list[Commit]]
+    history: dict[str, list[ClientChange]]
     queues: Queues
 
     def status(self, p: Policy) -> str:
@@ -68,7 +92,7 @@ def staff_book(ctx: SiteContext) -> StaffBook:
             ctx.today,
             renewals,
             risk,
-            client_history(ctx.root),
+            client_history(ctx.history),
             queues(ctx.firm, ctx.today, renewals, risk),
         )
 
@@ -76,33 +100,6 @@ def staff_book(ctx: SiteContext) -> StaffBook:
 
 
 # ---- template helpers ------------------------------------------------------------------------
-
-MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
-
-
-def cell(value) -> str:
-    """Text safe inside a Markdown table cell: HTML escaped, Markdown marks escaped."""
-    if value is None or value == "":
-        return "—"
-    text = html.escape(str(value), quote=False)
-    return MD_SPECIAL.sub(r"\\\1", text).replace("\n", "<br>")
-
-
-def nw(value) -> str:
-    """A date or number kept on one line in a table cell."""
-    return f'<span class="bd-nw">{cell(value)}</span>'
-
-
-def pct(value) -> str:
-    """A share in percent without trailing zeros: 100%, 33.34%."""
-    return f"{value.normalize():f}%"
-
-
-def cn_date(day: date | None, weekday: bool = False) -> str:
-    if day is None:
-        return "—"
-    text = f"{day.year}年{day.month}月{day.day}日"
-    return text + f" 星期{WEEKDAYS[day.weekday()]}" if weekday else text
 
 
 def shown_value(field: str, value: str | None) -> str:
@@ -117,24 +114,28 @@ def shown_value(field: str, value: str | None) -> str:
     return value
 
 
-def _register_helpers(ctx: SiteContext) -> None:
-    ctx.env.filters.update(cell=cell, cn_date=cn_date, nw=nw, pct=pct)
-    ctx.env.globals.update(
-        STATUSES=STATUSES,
-        STAGES=STAGES,
-        OPEN_STAGES=OPEN_STAGES,
-        INTENTIONS=INTENTIONS,
-        KINDS=KINDS,
-        FREQUENCIES=FREQUENCIES,
-        CLAIM_TYPES=CLAIM_TYPES,
-        CLAIM_STAGES=CLAIM_STAGES,
-        TASK_STATUSES=TASK_STATUSES,
-        DISCREPANCY_STATUSES=DISCREPANCY_STATUSES,
-        CHANNELS=CHANNELS,
-        shown_value=shown_value,
-        differing_positions=differing_positions,
-        audit_label=item_label,
-    )
+# What the staff templates read besides the page's own values.
+TEMPLATE_VALUES = {
+    "STATUSES": STATUSES,
+    "STAGES": STAGES,
+    "OPEN_STAGES": OPEN_STAGES,
+    "INTENTIONS": INTENTIONS,
+    "KINDS": KINDS,
+    "CHANNELS": CHANNELS,
+    "FREQUENCIES": FREQUENCIES,
+    "CLAIM_TYPES": CLAIM_TYPES,
+    "CLAIM_STAGES": CLAIM_STAGES,
+    "TASK_STATUSES": TASK_STATUSES,
+    "DISCREPANCY_STATUSES": DISCREPANCY_STATUSES,
+    "shown_value": shown_value,
+    "differing_positions": differing_positions,
+    "audit_label": item_label,
+    "weekday": lambda day: "星期" + WEEKDAYS[day.weekday()],
+}
+
+
+def render(ctx: SiteContext, template: str, **values) -> str:
+    return ctx.render(template, **TEMPLATE_VALUES, **values)
 
 
 # ---- builders --------------------------------------------------------------------------------
@@ -149,13 +150,13 @@ def staff_assets(ctx: SiteContext) -> list[GeneratedPage]:
 
 
 def staff_today(ctx: SiteContext) -> list[GeneratedPage]:
-    _register_helpers(ctx)
     book = staff_book(ctx)
     owners = sorted({book.manager(cf) for cf in ctx.firm.clients.values()})
     return [
         GeneratedPage(
             "staff/index.md",
-            ctx.render(
+            render(
+                ctx,
                 "staff_today.md.j2",
                 book=book,
                 q=book.queues,
@@ -169,7 +170,6 @@ def staff_today(ctx: SiteContext) -> list[GeneratedPage]:
 
 
 def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
-    _register_helpers(ctx)
     book = staff_book(ctx)
     clients = sorted(
         ctx.firm.clients.values(), key=lambda cf: (cf.client.left_on is not None, cf.client.name)
@@ -177,7 +177,7 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
     pages = [
         GeneratedPage(
             "staff/clients/index.md",
-            ctx.render("staff_clients.md.j2", book=book, clients=clients),
+            render(ctx, "staff_clients.md.j2", book=book, clients=clients),
             nav=(SECTION, "客户"),
             title="客户",
         )
@@ -186,7 +186,8 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
         pages.append(
             GeneratedPage(
                 f"staff/clients/{cf.client.id}.md",
-                ctx.render(
+                render(
+                    ctx,
                     "staff_client.md.j2",
                     book=book,
                     cf=cf,
@@ -201,7 +202,6 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
 
 
 def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
-    _register_helpers(ctx)
     book = staff_book(ctx)
     registry = sorted(
         ctx.firm.policies(),
@@ -216,7 +216,8 @@ def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
     pages = [
         GeneratedPage(
             "staff/policies/index.md",
-            ctx.render(
+            render(
+                ctx,
                 "staff_policies.md.j2",
                 book=book,
                 recent=[
@@ -234,7 +235,7 @@ def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
         pages.append(
             GeneratedPage(
                 f"staff/policies/{year}.md",
-                ctx.render("staff_policies_year.md.j2", book=book, year=year, items=items),
+                render(ctx, "staff_policies_year.md.j2", book=book, year=year, items=items),
                 nav=(SECTION, "保单登记簿", f"{year} 年"),
                 title=f"{year} 年登记的保单",
             )
@@ -245,7 +246,8 @@ def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
         pages.append(
             GeneratedPage(
                 f"staff/policies/{p.registry_no}.md",
-                ctx.render(
+                render(
+                    ctx,
                     "staff_policy.md.j2",
                     book=book,
                     cf=cf,

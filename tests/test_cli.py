@@ -1,0 +1,233 @@
+"""The CLI as a new staff member uses it: init, new, edit, show, schema, textconv, build."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from baodan import editing, vault
+
+from .conftest import REPO
+from .helpers import read_record, run_cli, tree_digest
+
+
+def _editor(tmp_path: Path, script: str) -> str:
+    """A fake $EDITOR: a Python script run on the temp file's path."""
+    path = tmp_path / "editor.py"
+    path.write_text(
+        "import sys, re\np = sys.argv[1]\ntext = open(p, encoding='utf-8').read()\n" + script
+    )
+    return f"{sys.executable} {path}"
+
+
+def _client_rel(firm) -> str:
+    for path in sorted(firm.root.glob("records/clients/*/client.yaml.age")):
+        rel = path.relative_to(firm.root).as_posix()
+        if "kind: person" in read_record(firm.root, rel, firm.identities):
+            return rel
+    raise AssertionError
+
+
+def test_init_makes_a_firm_that_checks_and_builds(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "cfg" / "identity.txt")
+    monkeypatch.delenv("BAODAN_IDENTITY", raising=False)
+    code, out, _ = run_cli(
+        capsys, "init", str(tmp_path / "new"), "--name", "新公司", "--member", "boss"
+    )
+    assert code == 0 and "新公司" in out and "请备份" in out
+    key = tmp_path / "cfg" / "identity.txt"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    for name in (
+        "mkdocs.yml",
+        "mkdocs.staff.yml",
+        ".gitignore",
+        ".gitattributes",
+        "records/firm.yaml",
+        "records/.keys/boss.age",
+    ):
+        assert (tmp_path / "new" / name).is_file(), name
+    code, out, err = run_cli(capsys, "check", "-C", str(tmp_path / "new"))
+    assert code == 0, err
+    code, _, err = run_cli(capsys, "init", str(tmp_path / "new"))
+    assert code == 1 and "不是空目录" in err
+
+
+def test_firm_skeleton_matches_this_repository():
+    """`baodan init` gives a new firm the same site configuration as the demo firm."""
+    skeleton = REPO / "generator/baodan/data/skeleton"
+    for name in ("mkdocs.yml", "mkdocs.staff.yml"):
+        assert (skeleton / name).read_text() == (REPO / name).read_text()
+    assert (skeleton / "gitattributes").read_text() == (REPO / ".gitattributes").read_text()
+
+
+def test_edit_saves_valid_change_encrypted_and_leaves_no_temp_file(
+    firm, capsys, monkeypatch, tmp_path
+):
+    rel = _client_rel(firm)
+    monkeypatch.setenv(
+        "EDITOR",
+        _editor(
+            tmp_path,
+            "open(p, 'w', encoding='utf-8').write(text.replace('tier: ', 'notes: 新备注\\ntier: ', 1))",
+        ),
+    )
+    seen = []
+    real = editing.edit_loop
+    monkeypatch.setattr(editing, "private_dir", lambda: str(tmp_path / "private"))
+    (tmp_path / "private").mkdir()
+    code, out, err = run_cli(capsys, "edit", rel.split("/")[2])
+    assert code == 0, err
+    assert "已保存" in out
+    assert "notes: 新备注" in read_record(firm.root, rel, firm.identities)
+    assert (firm.root / rel).read_bytes().startswith(b"-----BEGIN AGE ENCRYPTED FILE-----")
+    assert list((tmp_path / "private").iterdir()) == []
+    del seen, real
+
+
+def test_edit_reopens_with_errors_and_gives_up_without_writing(firm, capsys, monkeypatch, tmp_path):
+    rel = _client_rel(firm)
+    before = tree_digest(firm.root)
+    log = tmp_path / "shown.txt"
+    # First save: a bad mobile. Second time the editor sees the errors on top and closes unchanged.
+    monkeypatch.setenv(
+        "EDITOR",
+        _editor(
+            tmp_path,
+            f"""
+if text.startswith('# baodan:'):
+    open({str(log)!r}, 'w', encoding='utf-8').write(text)
+else:
+    open(p, 'w', encoding='utf-8').write(re.sub(r'(?m)^mobile: .*$', 'mobile: 12345', text))
+""",
+        ),
+    )
+    code, out, _ = run_cli(capsys, "edit", rel)
+    assert code == 0 and "没有改动" in out
+    shown = log.read_text(encoding="utf-8")
+    assert "mobile" in shown and "手机号" in shown and "第" in shown
+    assert tree_digest(firm.root) == before
+
+
+def test_edit_interrupted_removes_temp_file(firm, capsys, monkeypatch, tmp_path):
+    rel = _client_rel(firm)
+    monkeypatch.setattr(editing, "private_dir", lambda: str(tmp_path / "private"))
+    (tmp_path / "private").mkdir()
+
+    def interrupted(path):
+        assert path.read_text().startswith("#") or "id:" in path.read_text()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(editing, "run_editor", interrupted)
+    code, _, err = run_cli(capsys, "edit", rel)
+    assert code == 130 and "已取消" in err
+    assert list((tmp_path / "private").iterdir()) == []
+
+
+def test_new_policy_gets_a_fresh_registry_number(firm, capsys, monkeypatch, tmp_path):
+    client = _client_rel(firm).split("/")[2]
+    fill = {
+        "category": "health",
+        "subcategory": "medical",
+        "insurer": "picc",
+        "product": "测试医疗险",
+        "policy_no": "P123456789012345",
+        "sum_insured": "2000000",
+        "premium": "300",
+        "effective": "2026-12-01",
+        "terminates": "2027-11-30",
+    }
+    script = "".join(f"text = re.sub(r'(?m)^{k}: *$', '{k}: {v}', text)\n" for k, v in fill.items())
+    script += "text = text.replace('received_by: ', 'received_by: wang-fang', 1).replace('original_location: ', 'original_location: 档案柜A-01', 1)\n"
+    script += "open(p, 'w', encoding='utf-8').write(text)\n"
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, script))
+    code, out, err = run_cli(capsys, "new", "policy", client)
+    assert code == 0, err + out
+    assert "已新建" in out
+    code, out, err = run_cli(capsys, "check")
+    assert code == 0, err
+    assert "保单 31" in out
+
+
+def test_show_prints_the_decrypted_record(firm, capsys):
+    rel = _client_rel(firm)
+    code, out, _ = run_cli(capsys, "show", rel.split("/")[2])
+    assert code == 0 and "id_number" in out and rel in out
+
+
+def test_show_unknown_record_says_what_to_type(firm, capsys):
+    code, _, err = run_cli(capsys, "show", "BD-1999-00000")
+    assert code == 1 and "找不到记录" in err and "登记号" in err
+
+
+def test_schema_is_written_for_every_record_type(tmp_path, capsys):
+    code, _, _ = run_cli(capsys, "schema", "--out", str(tmp_path))
+    assert code == 0
+    policy = json.loads((tmp_path / "policy.schema.json").read_text())
+    assert "registry_no" in policy["properties"]
+    assert policy["properties"]["sum_insured"]["description"] == "保险金额（元）"
+
+
+def test_git_diff_shows_decrypted_yaml_to_members(firm):
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@x",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@x",
+    }
+    git = ["git", "-C", str(firm.root)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run(
+        [*git, "config", "diff.baodan.textconv", f"{sys.executable} -m baodan textconv"], check=True
+    )
+    (firm.root / ".gitattributes").write_text((REPO / ".gitattributes").read_text())
+    subprocess.run([*git, "add", "-A"], check=True, env=env)
+    subprocess.run([*git, "commit", "-qm", "demo"], check=True, env=env)
+    rel = _client_rel(firm)
+    v = firm.vault()
+    text = v.decrypt((firm.root / rel).read_bytes()).decode()
+    (firm.root / rel).write_bytes(
+        v.encrypt(text.replace("tier: ", "notes: 改过了\ntier: ", 1).encode())
+    )
+    env["PYTHONPATH"] = str(REPO / "generator")
+    diff = subprocess.run(
+        [*git, "diff", rel], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    assert "+notes: 改过了" in diff
+    assert "BEGIN AGE" not in diff
+
+
+def test_build_failure_leaves_the_previous_site_unchanged(firm, capsys):
+    code, out, err = run_cli(capsys, "build")
+    assert code == 0, err
+    assert "已生成公开站" in out
+    site_before = tree_digest(firm.root / "site")
+    bad = sorted(firm.root.glob("records/clients/*/policies/*.yaml.age"))[0]
+    bad.write_bytes(bad.read_bytes()[:100])
+    code, _, err = run_cli(capsys, "build")
+    assert code == 1 and "原来的 site/ 没有改动" in err and bad.name in err
+    assert tree_digest(firm.root / "site") == site_before
+    assert not [p for p in firm.root.iterdir() if p.name.startswith(".site")]
+
+
+def test_build_with_the_demo_identity_warns(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("BAODAN_IDENTITY", raising=False)
+    monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "absent.txt")
+    code, out, err = run_cli(capsys, "check", "-C", str(REPO))
+    assert code == 0, err
+    assert "演示密钥" in err
+
+
+@pytest.mark.parametrize("target", ["client", "registry"])
+def test_locate_by_client_id_or_registry_number(firm, capsys, target):
+    policy = sorted(firm.root.glob("records/clients/*/policies/*.yaml.age"))[0]
+    arg = policy.parts[-3] if target == "client" else policy.name.removesuffix(".yaml.age")
+    code, out, _ = run_cli(capsys, "show", arg)
+    assert code == 0
+    assert ("kind:" in out) if target == "client" else ("registry_no" in out)

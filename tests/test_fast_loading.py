@@ -1,0 +1,130 @@
+"""The loader's fast paths read records exactly as the general ones do: the same values, the
+same Chinese errors, the same firm whether or not records are loaded in worker processes."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import yaml
+from baodan import records, vault, yamlio
+from baodan.models import Interaction
+from baodan.records import load_firm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from pyrage import ssh
+
+from .helpers import run_cli
+
+DOCUMENTS = {
+    "record": "date: 2026-03-01\nkind: call\nsummary: 电话回访\nsum: 1234.50\nn: 0x1F\nok: yes\n",
+    "nested": "a:\n  - {x: 1, y: [1, 2, ~]}\n  - - deep\n    - 2026-03-01 10:00:00\n",
+    "anchors": "base: &b {x: 1}\ncopy: *b\n",
+    "merge_key": "base: &b {x: 1}\nmerged:\n  <<: *b\n  y: 2\n",
+    "explicit_tags": "a: !!str 123\nb: !!float 2\nc: !!int '7'\n",
+    "non_string_keys": "1: one\n2026-03-01: day\nnull: nothing\n",
+    "quoted": "phone: '95518'\nempty: ''\nspace: ' x '\n",
+    "scalar_document": "just text\n",
+    "empty_document": "",
+    "ampersand_in_text": "name: 张&李 合伙企业\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_fast_yaml_gives_the_values_pyyaml_gives(name):
+    text = DOCUMENTS[name]
+    try:
+        expected = yaml.load(text, Loader=yamlio._Loader)
+    except yaml.YAMLError:  # merge keys: PyYAML's loader with the duplicate-key check refuses
+        with pytest.raises(yamlio.YamlError):
+            yamlio.load(text)
+        return
+    got = yamlio.load(text)
+    assert got == expected and repr(got) == repr(expected)  # repr: same types too
+
+
+def test_money_stays_exact_and_dates_are_dates():
+    data = yamlio.load(DOCUMENTS["record"])
+    assert data["sum"] == Decimal("1234.50") and isinstance(data["date"], date)
+
+
+@pytest.mark.parametrize(
+    "text, message, line",
+    [
+        ("date: 2026-03-01\nkind: call\ndate: 2026-03-02\n", "重复的字段名 'date'", 3),
+        ("a: [1, 2\nb: 3\n", "YAML 格式错误", 2),
+        ("a: 1\n---\nb: 2\n", "YAML 格式错误", 2),
+        ("a: !python/object {}\n", "YAML 格式错误", 1),
+    ],
+)
+def test_yaml_errors_keep_their_chinese_message_and_line(text, message, line):
+    record, errors = records.parse_record(Interaction, text, "records/x.yaml")
+    assert record is None and len(errors) == 1
+    assert message in errors[0].message and errors[0].source.line == line
+
+
+def _armored(ident, plaintext: bytes) -> bytes:
+    return vault.encrypt(plaintext, [ident.to_public()])
+
+
+def test_records_encrypted_to_an_ssh_key_still_open():
+    key = ed25519.Ed25519PrivateKey.generate()
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.OpenSSH,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+    )
+    data = vault.encrypt(b"x: 1\n", [ssh.Recipient.from_str(public.decode())])
+    assert vault.decrypt(data, [ssh.Identity.from_buffer(private)]) == b"x: 1\n"
+
+
+def test_loading_in_worker_processes_gives_the_same_firm_and_errors(firm, monkeypatch, capsys):
+    victim = min(firm.root.glob("records/clients/*/interactions/*.yaml.age"))
+    victim.write_bytes(victim.read_bytes()[:-50])
+    serial, serial_errors = load_firm(firm.root, firm.vault())
+    monkeypatch.setattr(records, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(records, "CHUNK", 7)
+    parallel, parallel_errors = load_firm(firm.root, firm.vault())
+    assert parallel_errors == serial_errors and len(serial_errors) == 1
+    assert parallel.clients.keys() == serial.clients.keys()
+    for cid, cf in serial.clients.items():
+        other = parallel.clients[cid]
+        assert other.client == cf.client and other.policies == cf.policies
+        assert [i.path for i in other.interactions] == [i.path for i in cf.interactions]
+        assert other.client.client_id == cid
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and victim.relative_to(firm.root).as_posix() in err and "截断" in err
+
+
+@pytest.mark.parametrize(
+    "stray, message",
+    [
+        ("notes.txt", "不该有这个文件"),
+        ("policies/sub/x.yaml.age", "不该有这个文件"),
+        ("policies/x.yaml", "明文"),
+        ("scans/x.yaml", "明文"),
+    ],
+)
+def test_stray_files_in_a_client_folder_are_reported(firm, capsys, stray, message):
+    folder = min(firm.root.glob("records/clients/*/client.yaml.age")).parent
+    (folder / stray).parent.mkdir(parents=True, exist_ok=True)
+    (folder / stray).write_text("x: 1\n")
+    (folder / "policies" / ".gitkeep").touch()
+    code, _, err = run_cli(capsys, "check")
+    rel = (folder / stray).relative_to(firm.root).as_posix()
+    assert code == 1 and f"{rel}: " in err and message in err
+    assert err.count("records/clients/") == 1
+
+
+def test_loading_falls_back_to_one_process_where_none_can_start(firm, monkeypatch, capsys):
+    def no_processes(*args, **kwargs):
+        raise OSError("no processes in this sandbox")
+
+    monkeypatch.setattr(records, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(records, "ProcessPoolExecutor", no_processes)
+    code, out, _ = run_cli(capsys, "check")
+    assert code == 0 and "检查通过" in out

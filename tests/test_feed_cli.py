@@ -1,0 +1,85 @@
+"""`baodan feed link` and `baodan feed rotate`: the links a client subscribes with, a new token."""
+
+from __future__ import annotations
+
+from baodan.models import Client
+from baodan.records import load_firm, parse_record
+
+from .helpers import read_record, run_cli
+
+
+def clients(firm) -> dict[str, Client]:
+    loaded, _ = load_firm(firm.root, firm.vault())
+    return {cid: cf.client for cid, cf in loaded.clients.items()}
+
+
+def current_client(firm) -> Client:
+    return next(c for c in clients(firm).values() if c.feed and not c.left_on)
+
+
+def test_link_prints_webcal_and_https(firm, capsys, tmp_path):
+    client = current_client(firm)
+    qr = tmp_path / "feed.svg"
+    code, out, _ = run_cli(capsys, "feed", "link", client.id, "--qr", str(qr))
+    assert code == 0
+    path = f"demo.baodan.example/feeds/{client.feed.token}.ics"
+    assert f"webcal://{path}" in out and f"https://{path}" in out
+    assert qr.read_text().startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+
+
+def test_rotate_issues_a_new_token_and_keeps_the_rest_of_the_record(firm, capsys):
+    client = current_client(firm)
+    rel = f"records/clients/{client.id}/client.yaml.age"
+    before = read_record(firm.root, rel, firm.identities)
+    code, out, err = run_cli(capsys, "feed", "rotate", client.id)
+    assert code == 0, err
+    after = read_record(firm.root, rel, firm.identities)
+    rotated, errors = parse_record(Client, after, rel)
+    assert not errors and rotated.feed.token != client.feed.token
+    assert f"https://demo.baodan.example/feeds/{rotated.feed.token}.ics" in out
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert changed == [(f"  token: {client.feed.token}", f"  token: {rotated.feed.token}")]
+    assert len(before.splitlines()) == len(after.splitlines())
+
+    code, _, err = run_cli(capsys, "build")
+    assert code == 0, err
+    feeds = firm.root / "site/feeds"
+    assert not (feeds / f"{client.feed.token}.ics").exists()  # the old address is gone
+    assert (feeds / f"{rotated.feed.token}.ics").is_file()
+
+
+def test_rotate_gives_a_first_token_beside_the_portal_keys(firm, capsys):
+    from .helpers import write_record
+
+    client = current_client(firm)
+    rel = f"records/clients/{client.id}/client.yaml.age"
+    text = read_record(firm.root, rel, firm.identities)
+    without = text.replace(f"feed:\n  token: {client.feed.token}\n", "")
+    assert without != text
+    write_record(firm.root, rel, without, firm.identities)
+    code, _, err = run_cli(capsys, "feed", "link", client.id)
+    assert code == 1 and f"baodan feed rotate {client.id}" in err
+    code, _, err = run_cli(capsys, "feed", "rotate", client.id)
+    assert code == 0, err
+    after = read_record(firm.root, rel, firm.identities)
+    keys = [line.split(":")[0] for line in after.splitlines() if line and line[0] != " "]
+    assert keys[keys.index("portal") + 1] == "feed"
+
+
+def test_no_feed_for_a_former_client(firm, capsys):
+    former = next(c for c in clients(firm).values() if c.left_on)
+    code, _, err = run_cli(capsys, "feed", "rotate", former.id)
+    assert code == 1
+    assert "已终止服务" in err and "left_on" in err
+
+
+def test_link_without_site_url_says_what_to_fill_in(firm, capsys):
+    settings = firm.root / "records/firm.yaml"
+    text = settings.read_text("utf-8")
+    settings.write_text(
+        "".join(line for line in text.splitlines(True) if not line.startswith("site_url:")),
+        "utf-8",
+    )
+    code, _, err = run_cli(capsys, "feed", "link", current_client(firm).id)
+    assert code == 1
+    assert "records/firm.yaml" in err and "site_url" in err

@@ -1,0 +1,430 @@
+"""Calendar feeds as a subscriber sees them: every feed of a built firm parses, holds exactly the
+expected events (month ends, 29 February), no personal data, and stays stable across builds."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+import recurring_ical_events
+import vobject
+from baodan import today as todaylib
+from baodan.feeds import client_feeds, staff_feeds, subscribe_links
+from baodan.models import Firm, Policy
+from baodan.models.claim import Stage
+from baodan.records import load_firm
+from baodan.schedule import Window
+from baodan.site.context import TEMPLATES, SiteContext, make_env, yuan
+from baodan.sitebuild import build_site
+from baodan.workspace import Workspace
+
+from .helpers import read_record, require_tool, tree_digest, write_record
+
+TODAY = date(2026, 11, 27)
+STAFF_WINDOW = Window(date(2026, 11, 1), date(2027, 1, 31))
+SHANGHAI = todaylib.SHANGHAI
+
+
+@dataclass
+class Built:
+    root: Path
+    firm: Firm
+    ws: Workspace
+
+    def feed(self, token: str) -> bytes:
+        return (self.root / "site/feeds" / f"{token}.ics").read_bytes()
+
+    def policy(self, effective: date, frequency: str) -> Policy:
+        return next(
+            p
+            for _, p in self.firm.policies()
+            if p.effective == effective and p.payment.frequency == frequency
+        )
+
+    def client_of(self, policy: Policy):
+        return self.firm.clients[policy.client_id].client
+
+
+def build(root: Path, identity_file: Path, *, staff: bool = False) -> Workspace:
+    ws = Workspace.open(root, identity_file)
+    build_site(ws, staff=staff)
+    return ws
+
+
+@pytest.fixture(scope="module")
+def built(firm_template, tmp_path_factory) -> Built:
+    """The small firm, built once as the public site and once as the staff site."""
+    root = tmp_path_factory.mktemp("feeds") / "firm"
+    shutil.copytree(firm_template.root, root)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BAODAN_TODAY", TODAY.isoformat())
+        build(root, firm_template.identity_file)
+        ws = build(root, firm_template.identity_file, staff=True)
+        firm, errors = load_firm(root, ws.vault)
+    assert not errors
+    return Built(root, firm, ws)
+
+
+def events(data: bytes) -> list[icalendar.Event]:
+    return list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
+
+
+def of_policy(data: bytes, registry_no: str) -> dict[str, icalendar.Event]:
+    """The policy's events by UID kind: end, renewal, premium.2026-11 …"""
+    found = {}
+    for event in events(data):
+        uid = str(event["UID"])
+        if uid.startswith(registry_no + "."):
+            found[uid.split("@")[0].removeprefix(registry_no + ".")] = event
+    return found
+
+
+def all_feeds(built: Built) -> list[Path]:
+    return sorted((built.root / "site/feeds").glob("*.ics")) + sorted(
+        (built.root / "site-staff/staff/feeds").glob("*.ics")
+    )
+
+
+def test_every_feed_parses_with_two_parsers_and_is_well_formed(built):
+    feeds = all_feeds(built)
+    with_feed = [cf for cf in built.firm.clients.values() if cf.client.feed]
+    # one per client with a token (the small firm's former client has none), lectures, 3 staff
+    assert len(feeds) == len(with_feed) + 1 + len(built.firm.staff)
+    for path in feeds:
+        data = path.read_bytes()
+        assert data.endswith(b"END:VCALENDAR\r\n")
+        lines = data.split(b"\r\n")
+        assert all(b"\n" not in line and b"\r" not in line for line in lines), path.name
+        assert max(len(line) for line in lines) <= 75, path.name
+        assert any(line.startswith(b" ") for line in lines), "long lines are folded"
+        cal = icalendar.Calendar.from_ical(data)
+        assert cal["X-WR-CALNAME"].startswith("诚信保单服务 · ")
+        assert b"REFRESH-INTERVAL;VALUE=DURATION:P1D\r\n" in data
+        assert b"X-PUBLISHED-TTL:P1D\r\n" in data
+        parsed = vobject.readOne(data.decode("utf-8"))
+        assert len(parsed.contents.get("vevent", [])) == len(events(data))
+        for event in cal.walk("VEVENT"):
+            start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+            if not isinstance(start, datetime):  # all-day: DATE values, DTEND exclusive
+                assert event["DTSTART"].params.get("VALUE") == "DATE"
+                assert end == start + timedelta(days=1)
+
+
+def test_monthly_policy_from_the_31st(built):
+    """The first person client's medical policy, 2026-01-31 to 2027-01-30, paid monthly."""
+    p = built.policy(date(2026, 1, 31), "monthly")
+    feed = built.feed(built.client_of(p).feed.token)
+    found = of_policy(feed, p.registry_no)
+    assert {kind: e.decoded("DTSTART") for kind, e in found.items()} == {
+        "renewal": date(2026, 11, 1),  # 90 days before the end, the firm's first call
+        "premium.2026-11": date(2026, 11, 30),
+        "premium.2026-12": date(2026, 12, 31),
+        "end": date(2027, 1, 30),
+    }
+    assert "（第 11 期）" in found["premium.2026-11"]["SUMMARY"]
+    assert found["end"].decoded("DTEND") == date(2027, 1, 31)
+    description = str(found["end"]["DESCRIPTION"])
+    assert "险种：健康保险 · 医疗保险" in description
+    assert f"保单号：尾号 {p.policy_no[-4:]}" in description
+    assert p.policy_no not in description
+    assert built.firm.settings.contact.phone in description
+
+
+def test_policy_ending_on_29_february(built):
+    p = next(pol for _, pol in built.firm.policies() if pol.terminates == date(2028, 2, 29))
+    assert p.effective == date(2024, 3, 1) and p.payment.frequency == "annual"
+    found = of_policy(built.feed(built.client_of(p).feed.token), p.registry_no)
+    # The end date shows however far off; premiums only within the 13 months.
+    assert {kind: e.decoded("DTSTART") for kind, e in found.items()} == {
+        "premium.2027-03": date(2027, 3, 1),
+        "renewal": date(2027, 12, 1),
+        "end": date(2028, 2, 29),
+    }
+    assert found["end"].decoded("DTEND") == date(2028, 3, 1)
+    assert "（第 4 期）" in found["premium.2027-03"]["SUMMARY"]
+
+
+def test_subscribing_shows_what_is_due_and_rings_at_nine(built):
+    """Read the feed as a calendar app does: what a month shows, and when reminders ring."""
+    p = built.policy(date(2026, 1, 31), "monthly")
+    cal = icalendar.Calendar.from_ical(built.feed(built.client_of(p).feed.token))
+    mine = recurring_ical_events.of(cal)
+
+    def shown(start, stop) -> list[tuple[date, str]]:
+        return sorted(
+            (e.start, str(e["SUMMARY"]))
+            for e in mine.between(start, stop)
+            if str(e["UID"]).startswith(p.registry_no)
+        )
+
+    december = shown((2026, 12, 1), (2027, 1, 1))
+    assert [(d, s.split("：")[0]) for d, s in december] == [(date(2026, 12, 31), "缴费日")]
+    assert shown((2027, 1, 30), (2027, 1, 31))[0][1].startswith("保单到期：")
+    assert shown((2027, 1, 31), (2027, 2, 1)) == []  # the all-day end does not spill over
+
+    def rings(kind: str) -> list[datetime]:
+        event = next(e for e in cal.events if str(e["UID"]).startswith(f"{p.registry_no}.{kind}"))
+        alarms = event.alarms
+        alarms.set_local_timezone(SHANGHAI)
+        return sorted(a.trigger for a in alarms.times)
+
+    def at_nine(*ymd) -> datetime:
+        return datetime(*ymd, 9, 0, tzinfo=SHANGHAI)
+
+    assert rings("end") == [at_nine(2026, 12, 31), at_nine(2027, 1, 23)]  # 30 and 7 days
+    assert rings("premium.2026-12") == [at_nine(2026, 12, 24)]  # 30 days is a month: only 7
+    assert rings("renewal") == [at_nine(2026, 11, 1)]
+
+
+def test_a_clients_feed_holds_no_personal_data(built):
+    for cf in built.firm.clients.values():
+        if cf.client.feed is None:
+            continue
+        text = built.feed(cf.client.feed.token).decode("utf-8")
+        text = text.replace("\r\n ", "")  # unfold
+        client = cf.client
+        secret = [client.name, client.id_number, client.uscc, client.mobile, client.address]
+        secret += [m.id_number for m in client.family] + [m.mobile for m in client.family]
+        secret += [c.mobile for c in client.contacts]
+        for p in cf.policies:
+            parties = [p.policyholder, *p.insured]
+            secret += [p.policy_no] + [x.id_number for x in parties] + [x.uscc for x in parties]
+            secret += [b.name for b in p.beneficiaries] + [b.id_number for b in p.beneficiaries]
+            sums = [p.sum_insured, p.premium] + [r.sum_insured for r in p.riders]
+            if p.insured_property:
+                secret.append(p.insured_property.address)
+                sums.append(p.insured_property.declared_value)
+            if p.vehicle:
+                secret += [p.vehicle.plate, p.vehicle.vin]
+            secret += [f"{s}" for s in sums] + [yuan(s) for s in sums]
+        leaked = [s for s in secret if s and s in text]
+        assert leaked == [], f"{client.id}: {leaked}"
+
+
+def context(firm: Firm, today: date = TODAY, staff: bool = False) -> SiteContext:
+    return SiteContext(firm, today, staff, make_env(TEMPLATES), options={})
+
+
+def test_former_clients_and_ended_policies_have_no_events(built):
+    firm = copy.deepcopy(built.firm)
+    p = built.policy(date(2026, 1, 31), "monthly")
+    client = firm.clients[p.client_id]
+    mine = next(x for x in client.policies if x.registry_no == p.registry_no)
+    uri = f"feeds/{client.client.feed.token}.ics"
+
+    def feed() -> bytes | None:
+        return next((g.content for g in client_feeds(context(firm)) if g.uri == uri), None)
+
+    assert of_policy(feed(), p.registry_no)
+    for status in ("lapsed", "cancelled", "terminated", "renewed"):
+        mine.status = status
+        assert of_policy(feed(), p.registry_no) == {}, status
+    mine.status = "on_hold"
+    assert of_policy(feed(), p.registry_no)
+    client.client.left_on = TODAY
+    assert feed() is None
+
+
+def test_staff_feeds_are_in_the_staff_build_only(built):
+    assert not (built.root / "site/staff").exists()
+    staff_dir = built.root / "site-staff/staff/feeds"
+    assert sorted(f.stem for f in staff_dir.glob("*.ics")) == sorted(built.firm.staff)
+    p = built.policy(date(2026, 1, 31), "monthly")
+    client = built.client_of(p)
+    feed = (staff_dir / f"{client.manager}.ics").read_bytes()
+    found = of_policy(feed, p.registry_no)
+    assert {kind: e.decoded("DTSTART") for kind, e in found.items()} == {
+        "contact-90": date(2026, 11, 1),
+        "contact-60": date(2026, 12, 1),
+        "contact-30": date(2026, 12, 31),
+        "contact-7": date(2027, 1, 23),
+    }
+    assert client.name in str(found["contact-30"]["SUMMARY"])  # staff feeds name the client
+    # A staff feed holds three months (November to January): each birthday in it, once.
+    born = {cf.client.id: cf.client.birthday for cf in built.firm.clients.values()}
+    expected = {
+        (cid, day.replace(year=year))
+        for cid, day in born.items()
+        if day and built.firm.clients[cid].client.manager == client.manager
+        for year in (2026, 2027)
+        if STAFF_WINDOW.start <= day.replace(year=year) <= STAFF_WINDOW.end
+    }
+    shown = {
+        (str(e["UID"]).split(".birthday")[0], e.decoded("DTSTART"))
+        for e in events(feed)
+        if ".birthday." in str(e["UID"])
+    }
+    assert shown == expected and expected
+
+
+def test_follow_ups_go_to_whoever_logged_the_interaction(built):
+    staff_dir = built.root / "site-staff/staff/feeds"
+    expected: dict[str, set] = {s: set() for s in built.firm.staff}
+    for cf in built.firm.clients.values():
+        for i in cf.interactions:
+            if i.follow_up and STAFF_WINDOW.start <= i.follow_up <= STAFF_WINDOW.end:
+                expected[i.staff].add(i.follow_up)
+    assert any(expected.values())
+    for member, days in expected.items():
+        feed = (staff_dir / f"{member}.ics").read_bytes()
+        shown = {e.decoded("DTSTART") for e in events(feed) if "follow-up@" in str(e["UID"])}
+        assert shown == days, member
+
+
+def test_claim_decision_deadline_for_the_handler(built):
+    firm = copy.deepcopy(built.firm)
+    cf = next(cf for cf in firm.clients.values() if cf.claims)
+    claim = cf.claims[0]
+
+    def deadline() -> icalendar.Event | None:
+        pages = {g.uri: g.content for g in staff_feeds(context(firm, staff=True))}
+        feed = pages[f"staff/feeds/{claim.handler}.ics"]
+        uid = f"{claim.id}.decision@"
+        return next((e for e in events(feed) if str(e["UID"]).startswith(uid)), None)
+
+    claim.stages = [
+        Stage(stage="reported", date=date(2026, 10, 30)),
+        Stage(stage="submitted", date=date(2026, 11, 10)),
+    ]
+    assert deadline().decoded("DTSTART") == date(2026, 12, 10)
+    assert "保险法第二十三条" in str(deadline()["DESCRIPTION"])
+    claim.stages = [Stage(stage="under_review", date=date(2026, 8, 1))]
+    assert deadline().decoded("DTSTART") == date(2026, 8, 31)  # overdue: still shown
+    claim.stages.append(Stage(stage="paid", date=date(2026, 11, 20)))
+    assert deadline() is None  # decided
+
+
+def test_staff_feeds_hold_no_id_numbers(built):
+    numbers = set()
+    for cf in built.firm.clients.values():
+        numbers |= {cf.client.id_number, cf.client.uscc}
+        numbers |= {m.id_number for m in cf.client.family}
+        for p in cf.policies:
+            numbers |= {x.id_number for x in [p.policyholder, *p.insured, *p.beneficiaries]}
+    numbers.discard(None)
+    for path in (built.root / "site-staff/staff/feeds").glob("*.ics"):
+        text = path.read_text("utf-8").replace("\r\n ", "")
+        assert [n for n in numbers if n in text] == [], path.name
+
+
+def test_lecture_feed(built):
+    data = (built.root / "site/feeds/lectures.ics").read_bytes()
+    assert b"BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai\r\n" in data
+    site = str(built.firm.settings.site_url)
+    expected = [lec for lec in built.firm.lectures if lec.date >= date(2026, 11, 1)]
+    shown = events(data)
+    assert [str(e["SUMMARY"]) for e in shown] == [lec.title for lec in expected]
+    for event, lec in zip(shown, expected):
+        start = event.decoded("DTSTART")
+        assert event["DTSTART"].params["TZID"] == "Asia/Shanghai"
+        assert start == datetime.combine(
+            lec.date, datetime.strptime(lec.start_time, "%H:%M").time(), SHANGHAI
+        )
+        assert event.decoded("DTEND").strftime("%H:%M") == lec.end_time
+        assert str(event["LOCATION"]) == lec.venue
+        url = f"{site}kb/{lec.slug}/"
+        assert str(event["URL"]) == url
+        assert url in str(event["DESCRIPTION"]) and lec.speaker in str(event["DESCRIPTION"])
+        assert (built.root / f"site/kb/{lec.slug}/index.html").is_file()  # the link works
+
+
+def test_subscribe_links(built):
+    links = subscribe_links(built.firm.settings, "abcdefghijklmnop")
+    assert links.https == "https://demo.baodan.example/feeds/abcdefghijklmnop.ics"
+    assert links.webcal == "webcal://demo.baodan.example/feeds/abcdefghijklmnop.ics"
+    assert tuple(links) == (links.webcal, links.https)  # unpacks as a pair
+    settings = built.firm.settings.model_copy(update={"site_url": None})
+    assert subscribe_links(settings, "abcdefghijklmnop") is None
+
+
+# ---- history, stability, today --------------------------------------------------------------
+
+
+def git(root: Path, *args: str, when: str | None = None) -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": when or "", "GIT_COMMITTER_DATE": when or ""}
+    subprocess.run(
+        [require_tool("git"), "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_stamps_come_from_git_and_a_moved_end_date_keeps_its_uid(firm):
+    p_rel, policy = next(
+        (p.path, p)
+        for p in _policies(firm)
+        if p.effective == date(2026, 1, 31) and p.payment.frequency == "monthly"
+    )
+    git(firm.root, "init", "-q")
+    git(firm.root, "add", "-A")
+    git(firm.root, "commit", "-qm", "records", when="2026-11-01T10:00:00+08:00")
+    build(firm.root, firm.identity_file)
+    token = _token_of(firm, policy)
+    before = of_policy((firm.root / f"site/feeds/{token}.ics").read_bytes(), policy.registry_no)
+    assert before["end"].decoded("DTSTAMP") == datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+    assert before["end"]["SEQUENCE"] == 1
+
+    text = read_record(firm.root, p_rel, firm.identities)
+    write_record(
+        firm.root,
+        p_rel,
+        text.replace("terminates: 2027-01-30", "terminates: 2027-02-27"),
+        firm.identities,
+    )
+    git(firm.root, "commit", "-qam", "end date corrected", when="2026-11-20T09:30:00+08:00")
+    build(firm.root, firm.identity_file)
+    feeds = firm.root / "site/feeds"
+    first = tree_digest(feeds)
+    after = of_policy((feeds / f"{token}.ics").read_bytes(), policy.registry_no)
+    assert after["end"]["UID"] == before["end"]["UID"]
+    assert after["end"].decoded("DTSTART") == date(2027, 2, 27)
+    assert after["end"]["SEQUENCE"] == 2
+    assert after["end"].decoded("DTSTAMP") == datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
+    assert sum(kind == "end" for kind in after) == 1
+
+    build(firm.root, firm.identity_file)
+    assert tree_digest(feeds) == first  # unchanged records: not one byte differs
+
+
+def test_today_is_shanghais_date(firm, monkeypatch):
+    """23:30 UTC on 30 November is 07:30 on 1 December in Shanghai: the feed is December's."""
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 11, 30, 23, 30, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.delenv("BAODAN_TODAY")
+    monkeypatch.setattr(todaylib, "datetime", Clock)
+    assert todaylib.today() == date(2026, 12, 1)
+    build(firm.root, firm.identity_file)
+    policy = next(
+        p
+        for p in _policies(firm)
+        if p.effective == date(2026, 1, 31) and p.payment.frequency == "monthly"
+    )
+    feed = (firm.root / f"site/feeds/{_token_of(firm, policy)}.ics").read_bytes()
+    found = of_policy(feed, policy.registry_no)
+    assert {kind: e.decoded("DTSTART") for kind, e in found.items()} == {
+        "premium.2026-12": date(2026, 12, 31),
+        "end": date(2027, 1, 30),
+    }
+
+
+def _policies(firm) -> list[Policy]:
+    loaded, _ = load_firm(firm.root, firm.vault())
+    return [p for _, p in loaded.policies()]
+
+
+def _token_of(firm, policy: Policy) -> str:
+    loaded, _ = load_firm(firm.root, firm.vault())
+    return loaded.clients[policy.client_id].client.feed.token

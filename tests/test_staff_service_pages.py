@@ -1,0 +1,178 @@
+"""The client-service pages of the staff build: built once for the module from the small
+generated firm, read as HTML, and looked at in a real browser."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import date
+from urllib.parse import urlparse
+
+import pytest
+from baodan import claims, incidents, tasks
+from baodan.records import load_firm
+from baodan.sitebuild import build_site
+from baodan.workspace import Workspace
+
+from .conftest import make_firm
+from .helpers import require_tool
+
+TODAY = date(2026, 11, 27)
+PAGES = [
+    "staff/claims",
+    "staff/care",
+    "staff/care/greetings",
+    "staff/care/surveys",
+    "staff/tasks",
+    "staff/incidents",
+    "staff/reports",
+    "staff/reports/cross-sell",
+    "staff/training",
+    "staff/partners",
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """(firm folder, loaded firm): the staff site built into site-staff/, the public into site/."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BAODAN_TODAY", TODAY.isoformat())
+        fd = make_firm(tmp_path_factory.mktemp("service") / "firm")
+        mp.setenv("BAODAN_IDENTITY", str(fd.identity_file))
+        ws = Workspace.open(fd.root, None)
+        build_site(ws, staff=True)
+        build_site(ws, staff=False)
+        firm, errors = load_firm(fd.root, ws.vault)
+        assert errors == []
+        yield fd.root, firm
+
+
+def test_partner_contacts_and_notes_stay_out_of_the_public_site(built):
+    root, firm = built
+    secrets = [c.name for i in firm.insurers.values() for c in i.partner_contacts]
+    secrets += [i.partner_notes for i in firm.insurers.values() if i.partner_notes]
+    secrets += [p.name for p in firm.partners.values()]
+    assert secrets
+    public = "".join(
+        p.read_text("utf-8", "replace") for p in (root / "site").rglob("*") if p.is_file()
+    )
+    assert not [s for s in secrets if s in public]
+    staff = _html(root, "staff/partners")
+    assert all(s in staff for s in secrets)
+
+
+def _html(root, page: str) -> str:
+    return (root / "site-staff" / page / "index.html").read_text("utf-8")
+
+
+def test_every_service_page_is_in_the_staff_build_only(built):
+    root, _ = built
+    for page in PAGES:
+        assert (root / "site-staff" / page / "index.html").is_file(), page
+    assert not (root / "site" / "staff").exists()
+    nav = _html(root, "staff/claims")
+    for label in (
+        "员工工作台",
+        "理赔",
+        "客户关怀",
+        "部门交接",
+        "应急事件",
+        "报表",
+        "培训与讲座",
+        "合作伙伴",
+    ):
+        assert f">{label}<" in nav or f"> {label} <" in nav or label in nav
+
+
+def _section(html: str, anchor: str) -> str:
+    start = html.index(f'id="{anchor}"')
+    nxt = html.find("<h2", start + 1)
+    return html[start : nxt if nxt > 0 else None]
+
+
+def test_claims_page_lists_each_open_claim_in_its_queue_with_missing_items(built):
+    root, firm = built
+    html = _html(root, "staff/claims")
+    queues = claims.claim_queues(firm, TODAY)
+    assert all(queues[q] for q in claims.QUEUES), "the demo has a claim in every queue"
+    for q, items in queues.items():
+        section = _section(html, q)
+        for o in items:
+            assert o.claim.id in section and f"{o.age_days} 天" in section
+            for item in o.missing if q == "client" else []:
+                assert item.item in section
+    closed = [c.id for cf in firm.clients.values() for c in cf.claims if c.stage == "closed"]
+    assert closed and not any(cid in html for cid in closed)
+
+
+def test_tasks_and_incidents_pages(built):
+    root, firm = built
+    html = _html(root, "staff/tasks")
+    queues = tasks.department_queues(firm, TODAY)
+    assert all(queues.values()), "the demo has tasks for every department"
+    late = [q for items in queues.values() for q in items if q.overdue_days]
+    assert late and all(f"逾期 {q.overdue_days} 天" in html for q in late)
+    html = _html(root, "staff/incidents")
+    open_, closed = incidents.incidents(firm, TODAY)
+    assert {s.incident.plan for s in open_} == {"lost_policy", "claim_dispute"}
+    for s in open_:
+        assert f'id="{s.incident.id}"' in html
+        assert f"baodan incident step {s.incident.id} {s.incident.next_step.step}" in html
+    assert "12378" in html
+    assert all(s.incident.id in html for s in closed)
+
+
+def test_reports_page_has_the_charts(built):
+    root, _ = built
+    html = _html(root, "staff/reports")
+    svgs = re.findall(r"<svg [^>]*class=\"bd-chart.*?</svg>", html, re.DOTALL)
+    assert len(svgs) == 5
+    titles = []
+    for svg in svgs:
+        tree = ET.fromstring(svg)
+        titles.append(tree.find("{http://www.w3.org/2000/svg}title").text.split("（")[0])
+        labels = tree.findall(".//{http://www.w3.org/2000/svg}g[@class='bd-xlabels']/*")
+        assert len(labels) == 12  # a label per month
+    assert titles == ["续保率", "理赔时效中位数", "满意度平均分", "NPS", "新客户和新保单"]
+    assert "<script" not in "".join(svgs)
+
+
+def test_care_and_training_pages(built):
+    root, _ = built
+    care = _html(root, "staff/care")
+    assert "下一个节日：元旦（2027-01-01，还有 35 天）" in care
+    greetings = _html(root, "staff/care/greetings")
+    assert "2026-02-17" in greetings and "2027-02-06" in greetings and "2026-09-25" in greetings
+    training = _html(root, "staff/training")
+    assert "理赔纠纷的处理步骤" in training and "客户参加讲座" in training
+    partners = _html(root, "staff/partners")
+    assert "招商银行" in partners and "理赔联络人" in partners
+
+
+def test_pages_in_a_real_browser(built, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    root, _ = built
+    chromium = require_tool("chromium")
+    site = root / "site-staff"
+    seen_hosts = set()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("request", lambda r: seen_hosts.add(urlparse(r.url).scheme))
+        page.goto((site / "staff/reports/index.html").as_uri())
+        charts = page.locator("svg.bd-chart")
+        assert charts.count() == 5
+        box = charts.first.bounding_box()
+        assert box["width"] > 400 and box["height"] > 100  # drawn full width, not a thumbnail
+        assert page.locator("svg.bd-line-chart .bd-point").count() >= 12
+        page.screenshot(path=str(tmp_path / "reports.png"), full_page=True)
+        page.goto((site / "staff/claims/index.html").as_uri())
+        assert page.locator("h1").inner_text().startswith("理赔队列")
+        assert page.locator(".bd-tag--late").count() >= 1
+        page.screenshot(path=str(tmp_path / "claims.png"), full_page=True)
+        browser.close()
+    assert seen_hosts == {"file"}  # nothing loaded from any server

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 import pytest
+import yaml
 from baodan.pdfsignature import check_pdf
 
 from . import crafted as c
@@ -106,8 +107,9 @@ def test_anomaly_holds_the_policy_and_opens_a_task(audited, capsys):
     assert "保单已暂缓" in out and "已给客户经理建任务" in out
     text = read_record(firm.root, POLICY, firm.identities)
     assert "status: on_hold" in text and "hold_reason: 初审异常：印章——骑缝章不清晰" in text
-    assert "item: seals\n      ok: false\n      note: 骑缝章不清晰" in text
-    assert "date: 2026-11-27" in text and "staff: wang-fang" in text
+    audit = yaml.safe_load(text)["audit"]
+    assert {"item": "seals", "ok": False, "note": "骑缝章不清晰"} in audit["items"]
+    assert (str(audit["date"]), audit["staff"]) == ("2026-11-27", "wang-fang")
     (task,) = (firm.root / "records/clients/c-00000001/tasks").glob("t-*.yaml.age")
     task_text = read_record(firm.root, task.relative_to(firm.root).as_posix(), firm.identities)
     assert "kind: audit" in task_text and "owner: wang-fang" in task_text

@@ -18,7 +18,7 @@ from .models.policy import AuditItem
 from .models.task import Task
 from .pdfsignature import check_pdf
 from .policyfile import OpenPolicy, require_staff
-from .recordchange import read_doc, set_field
+from .recordchange import set_field
 from .workspace import new_task_id
 
 # Asked for each item nobody gave a result for: returns (ok, note).
@@ -95,7 +95,7 @@ def run_audit(
         },
         after=("intake",),
     )
-    changes = op.changes()
+    changes = op.changes
     bad = [r for r in results if not r.ok]
     outcome = AuditOutcome(list(zip(items, results)), on_hold=bool(bad))
     if bad:
@@ -114,7 +114,7 @@ def run_audit(
         outcome.released = True
         for task in _open_audit_tasks(op):
             path = op.ws.root / task.path
-            tdoc = read_doc(op.ws, path)
+            tdoc = changes.edit(path)
             tdoc["status"] = "done"
             set_field(tdoc, "closed_on", day, after=("status",))
             changes.put(path, tdoc)

@@ -69,12 +69,12 @@ def intake(
 
 
 def _client_kind(ws, client_id: str) -> str:
-    from .recordchange import read_doc
+    from .yamlio import load
 
     path = ws.clients_dir / client_id / "client.yaml.age"
     if not path.is_file():
         raise ValueError(f"没有客户“{client_id}”（客户编号形如 c-1a2b3c4d）")
-    doc = read_doc(ws, path)
+    doc = load(ws.read(path)) or {}
     out.print(f"客户：[bold]{doc.get('name')}[/]")
     return doc.get("kind", "person")
 

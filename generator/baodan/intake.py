@@ -17,8 +17,8 @@ from ruamel.yaml.comments import CommentedMap
 from . import yamlio
 from .errors import BaodanError, RecordError, Source
 from .models import Firm, Policy
-from .records import load_yaml, validate
 from .recordchange import Changes
+from .records import load_yaml, validate
 from .workspace import Workspace, allocate_registry_no
 
 # Fields the system fills in, and who fills them.

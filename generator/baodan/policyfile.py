@@ -10,8 +10,8 @@ from ruamel.yaml.comments import CommentedMap
 
 from .errors import BaodanError
 from .models import ClientFile, Firm, Policy
+from .recordchange import Changes
 from .records import RECORDS, load_client, load_firm
-from .recordchange import Changes, read_doc
 from .workspace import Workspace
 
 
@@ -67,10 +67,8 @@ class OpenPolicy:
     firm: Firm  # public records plus this one client
     client: ClientFile
     policy: Policy
+    changes: Changes  # what the command will write, checked before any of it is
     doc: CommentedMap  # the policy's YAML, to change and put back
-
-    def changes(self) -> Changes:
-        return Changes(self.ws)
 
     @property
     def client_dir(self) -> Path:
@@ -96,7 +94,8 @@ def open_policy(ws: Workspace, target: str) -> OpenPolicy:
     rel = ws.rel(path)
     firm, cf = _firm_with_client(ws, rel.split("/")[2])
     policy = next(p for p in cf.policies if p.path == rel)
-    return OpenPolicy(ws, path, firm, cf, policy, read_doc(ws, path))
+    changes = Changes(ws)
+    return OpenPolicy(ws, path, firm, cf, policy, changes, changes.edit(path))
 
 
 def open_client(ws: Workspace, target: str) -> tuple[Firm, ClientFile, str | None]:

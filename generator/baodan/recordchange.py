@@ -28,11 +28,6 @@ def _blocks(value):
     return value
 
 
-def read_doc(ws: Workspace, path: Path) -> CommentedMap:
-    """A record as an ordered, comment-keeping mapping."""
-    return yamlio.load_roundtrip(ws.read(path))
-
-
 def set_field(doc: CommentedMap, key: str, value, after: tuple[str, ...] = ()) -> None:
     """Set ``key``; a new key goes right after the last of ``after`` present, else at the end."""
     if key in doc:
@@ -50,10 +45,19 @@ class Changes:
     ws: Workspace
     writes: dict[Path, str] = field(default_factory=dict)
     deletes: list[Path] = field(default_factory=list)
+    originals: dict[Path, str] = field(default_factory=dict)
 
-    def put(self, path: Path, doc) -> None:
-        """Validate a record's new text now; raise BaodanError naming its file and field."""
-        text = doc if isinstance(doc, str) else yamlio.dump_roundtrip(_blocks(doc))
+    def edit(self, path: Path) -> CommentedMap:
+        """A record as an ordered, comment-keeping mapping, to change and ``put`` back."""
+        self.originals[path] = self.ws.read(path)
+        return yamlio.load_roundtrip(self.originals[path])
+
+    def put(self, path: Path, doc, like: Path | None = None) -> None:
+        """Validate a record's new text now; raise BaodanError naming its file and field.
+        A record read with ``edit`` (from ``like``, when it moves) keeps its list style, so
+        only what changed shows in a diff."""
+        original = self.originals.get(like or path)
+        text = yamlio.dump_roundtrip(_blocks(doc), like=original)
         rel = self.ws.rel(path)
         errors = validate_text(text, rel, expected_name(rel))
         if errors:

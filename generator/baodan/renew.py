@@ -15,8 +15,8 @@ from .errors import BaodanError
 from .models import Interaction
 from .models.interaction import INTENTIONS
 from .policyfile import OpenPolicy, require_staff
-from .workspace import next_interaction_path
 from .renewals import OPEN_STAGES, Renewal, is_renewable, next_due, renewal_book, stage_of
+from .workspace import next_interaction_path
 
 
 @dataclass
@@ -61,7 +61,7 @@ def record_contact(
     if intention:
         data["intention"] = intention
     path = next_interaction_path(op.client_dir, day)
-    changes = op.changes()
+    changes = op.changes
     changes.put(path, dict(data))
     changes.commit()
     contacts = [*(current.contacts if current else []), Interaction.model_validate(data)]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import yamlio
 from .policyfile import policy_files, policy_path
-from .recordchange import Changes, read_doc
+from .recordchange import Changes
 from .records import CLIENT_SLOTS, RETIRED_FILE, EncryptedFile, load_encrypted, read_retired
 from .vault import write_atomic
 from .workspace import Workspace, allocate_registry_no
@@ -56,10 +56,10 @@ def renumber(ws: Workspace, target: str, today: date) -> RenumberOutcome:
     shared = len(policy_files(ws, old)) > 1  # the other holder keeps the number
     new = allocate_registry_no(ws.root, int(old[3:7]))
     changes = Changes(ws)
-    doc = read_doc(ws, path)
+    doc = changes.edit(path)
     doc["registry_no"] = new
     new_path = path.with_name(f"{new}.yaml.age")
-    changes.put(new_path, doc)
+    changes.put(new_path, doc, like=path)
     changes.delete(path)
     outcome = RenumberOutcome(old, new, new_path)
     files = [f for f in _candidates(ws, client_dir, not shared) if f.rel != ws.rel(path)]
@@ -68,7 +68,7 @@ def renumber(ws: Workspace, target: str, today: date) -> RenumberOutcome:
         if record is None or getattr(record, key) != old:
             continue  # an unreadable record is `baodan check`'s business
         ref_path = ws.root / f.rel
-        ref = read_doc(ws, ref_path)
+        ref = changes.edit(ref_path)
         ref[key] = new
         changes.put(ref_path, ref)
         outcome.references.append(f.rel)

@@ -52,7 +52,7 @@ def run_verify(op: OpenPolicy, staff: str, day: date) -> VerifyOutcome:
                 }
             )
         set_field(op.doc, "discrepancies", records, after=("intake", "audit"))
-        changes = op.changes()
+        changes = op.changes
         changes.put(op.path, op.doc)
         written = changes.commit()
     still_open = sum(d.status != "resolved" for d in op.policy.discrepancies) + len(new)
@@ -81,7 +81,7 @@ def move_discrepancy(
         set_field(record, "resolved_by", staff, after=("resolved_on",))
     if note:
         record["note"] = f"{record['note']}\n{note}" if record.get("note") else note
-    changes = op.changes()
+    changes = op.changes
     changes.put(op.path, op.doc)
     changes.commit()
     return record["subject"]

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
-from importlib import resources
 
-import yaml
 from pydantic import Field
 
+from . import datafiles
 from .models import ClientFile, Firm, Interaction, Policy
 from .models.base import Model
+from .schedule import renewal_contacts
 
 STAGES = {
     "upcoming": "待联系",
@@ -39,10 +38,8 @@ class RenewalRules(Model):
     recent_lapse_days: int = Field(30, ge=0)
 
 
-@cache
 def renewal_rules() -> RenewalRules:
-    text = resources.files("baodan").joinpath("data/renewals.yaml").read_text("utf-8")
-    return RenewalRules.model_validate(yaml.safe_load(text))
+    return datafiles.rules("renewals", RenewalRules)
 
 
 def is_renewable(policy: Policy, rules: RenewalRules | None = None) -> bool:
@@ -90,9 +87,10 @@ class Renewal:
         return self.is_open and self.next_due is not None and self.next_due <= today
 
 
-def checkpoints(terminates: date, offsets: list[int]) -> list[date]:
+def checkpoints(policy: Policy, offsets: list[int]) -> list[date]:
     """The days the client is to be contacted: each offset before the end, and the last day."""
-    return sorted({terminates - timedelta(days=d) for d in offsets if d > 0} | {terminates})
+    days = {day for _, day in renewal_contacts(policy, [d for d in offsets if d > 0])}
+    return sorted(days | {policy.terminates})
 
 
 def stage_of(
@@ -113,7 +111,7 @@ def stage_of(
 def next_due(policy: Policy, contacts: list[Interaction], offsets: list[int]) -> date | None:
     """The first checkpoint after the last contact, or the follow-up day agreed, if sooner."""
     last = contacts[-1] if contacts else None
-    due = [d for d in checkpoints(policy.terminates, offsets) if last is None or d > last.date]
+    due = [d for d in checkpoints(policy, offsets) if last is None or d > last.date]
     if last is not None and last.follow_up and last.follow_up > last.date:
         due.append(last.follow_up)
     return min(due, default=None)

@@ -11,6 +11,7 @@ from .checks.risk import Finding, RiskBook
 from .models import ClientFile, Firm, Policy, Task
 from .models.policy import Discrepancy
 from .renewals import OPEN_STAGES, Renewal, renewal_rules
+from .schedule import has_left
 
 
 @dataclass
@@ -65,7 +66,7 @@ def queues(firm: Firm, today: date, renewals: dict[str, Renewal], risk: RiskBook
     q = Queues(renewals={stage: [] for stage in OPEN_STAGES})
     lapse_window = timedelta(days=renewal_rules().recent_lapse_days)
     for cf in firm.clients.values():
-        if cf.client.left_on:
+        if has_left(cf.client, today):
             continue
         for p in cf.policies:
             if p.status == "on_hold":

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import Field
 
+from .. import datafiles
 from ..models.base import Model
 from ..models.staff import DEPARTMENTS
 
@@ -29,10 +27,8 @@ class Checklists(Model):
     electronic: list[ChecklistItem] = Field(min_length=1)
 
 
-@cache
 def checklists() -> Checklists:
-    text = resources.files("baodan").joinpath("data/audit_checklists.yaml").read_text("utf-8")
-    return Checklists.model_validate(yaml.safe_load(text))
+    return datafiles.rules("audit_checklists", Checklists)
 
 
 def checklist(medium: str) -> list[ChecklistItem]:

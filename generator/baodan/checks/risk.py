@@ -13,20 +13,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import Field, model_validator
 
+from .. import datafiles, schedule
 from ..models import ClientFile, Firm, Policy
 from ..models.base import Model, yuan
 from ..renewals import Renewal, renewal_book
+from ..schedule import has_left
 from .verification import party_differences, unresolved
 
 LEVELS = ("低", "中", "高")
-RULES_FILE = "data/risk_rules.yaml"
 
 
 @dataclass
@@ -47,7 +45,7 @@ def in_force(cf: ClientFile, today: date) -> list[Policy]:
     return [
         p
         for p in cf.policies
-        if p.status in ("active", "on_hold") and (p.terminates is None or p.terminates >= today)
+        if schedule.in_force(p) and (p.terminates is None or p.terminates >= today)
     ]
 
 
@@ -219,10 +217,8 @@ class RiskRules(Model):
     rules: list[RiskRule] = Field(min_length=1)
 
 
-@cache
 def risk_rules() -> list[RiskRule]:
-    text = resources.files("baodan").joinpath(RULES_FILE).read_text("utf-8")
-    return [r for r in RiskRules.model_validate(yaml.safe_load(text)).rules if r.enabled]
+    return [r for r in datafiles.rules("risk_rules", RiskRules).rules if r.enabled]
 
 
 @dataclass(frozen=True)
@@ -299,7 +295,7 @@ def assess(
     rules = risk_rules() if rules is None else rules
     book = RiskBook()
     for cf in firm.clients.values():
-        if cf.client.left_on:
+        if has_left(cf.client, today):
             continue
         found = list(_findings(cf, rules, env))
         if found:

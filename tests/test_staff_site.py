@@ -191,7 +191,7 @@ def test_today_lists_exactly_what_is_due(site):
     # every item links to its client and policy page, and names its command
     assert 'href="clients/c-00000001/"' in html and 'href="policies/BD-2026-HXD01/"' in html
     assert "baodan audit BD-2026-HXD01" in html and "baodan renew BD-2026-VPC01" in html
-    assert "baodan edit t-00000001" in html and "baodan risk c-00000002" in html
+    assert "baodan task done t-00000001" in html and "baodan risk c-00000002" in html
 
 
 def test_client_page(site):

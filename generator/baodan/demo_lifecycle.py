@@ -178,6 +178,7 @@ class Lifecycle:
         """Renewal calls become renewal contacts with the intention heard; then make sure
         every stage of the pipeline has a policy in it."""
         from .demo import renewable  # demo.py imports this module
+
         for c in clients:
             for i in c.interactions:
                 if i["kind"] == "call" and i["summary"].startswith("续保提醒："):

@@ -85,4 +85,3 @@ class Interaction(Record):
     def name(self) -> str:
         """The file name without .yaml.age, e.g. 2026-03-01-1: what a survey's about names."""
         return self._path.rsplit("/", 1)[-1].removesuffix(".yaml.age")
-

@@ -22,6 +22,9 @@ PUBLIC_BUILDERS = [
     robots_txt,
 ]
 
+# What only clients and crawlers of the deployed site need; the staff build leaves it out.
+PUBLIC_ONLY = {client_portals, client_feeds, robots_txt}
+
 # The staff build adds these to the public pages; it is never deployed.
 # Today's queues open the staff section ("员工工作台"); other staff sections follow with nav
 # paths under it, e.g. ("员工工作台", "理赔").
@@ -40,3 +43,9 @@ STAFF_BUILDERS: list = [
     partners_page,
     privacy_queue,
 ]
+
+
+def builders_for(staff: bool) -> list:
+    if not staff:
+        return PUBLIC_BUILDERS
+    return [b for b in PUBLIC_BUILDERS if b not in PUBLIC_ONLY] + STAFF_BUILDERS

@@ -21,7 +21,7 @@ from ..today import today
 from ..vault import IdentitySource, find_identity, open_vault
 from ..workspace import DEMO_WARNING
 from .build_date import PinnedBuildDate
-from .builders import PUBLIC_BUILDERS, STAFF_BUILDERS
+from .builders import builders_for
 from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
 from .search_words import refine_search_index
 
@@ -168,7 +168,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         pages = [
             GeneratedPage("assets/baodan/site.css", ctx.render("site.css.j2")),
         ]
-        for builder in PUBLIC_BUILDERS + (STAFF_BUILDERS if ctx.staff else []):
+        for builder in builders_for(ctx.staff):
             pages.extend(builder(ctx))
         portals = sum("portal_payload" in (p.context or {}) for p in pages)
         self.stats = {

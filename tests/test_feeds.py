@@ -21,8 +21,8 @@ from baodan.models import Firm, Policy
 from baodan.models.claim import Stage
 from baodan.records import load_firm
 from baodan.schedule import Window
-from baodan.site.context import TEMPLATES, SiteContext, make_env, yuan
 from baodan.sitebuild import build_site
+from baodan.web.context import TEMPLATES, SiteContext, make_env, yuan
 from baodan.workspace import Workspace
 
 from .helpers import read_record, require_tool, tree_digest, write_record

@@ -8,7 +8,7 @@ import pytest
 from baodan.models import Policy
 from baodan.portal_crypto import decrypt_portal
 from baodan.records import parse_record
-from baodan.site.portal_view import next_premium
+from baodan.web.portal_view import next_premium
 
 from .test_public_site import portal_payload
 

@@ -13,8 +13,8 @@ import zipfile
 
 import pytest
 from baodan import records, vault, workspace
-from baodan.site.context import TEMPLATES, SiteContext, make_env
-from baodan.site.privacy_pages import privacy_queue
+from baodan.web.context import TEMPLATES, SiteContext, make_env
+from baodan.web.privacy_pages import privacy_queue
 from pyrage import x25519
 
 from . import githelp

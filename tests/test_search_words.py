@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from baodan.site.search_words import refine, split_word
+from baodan.web.search_words import refine, split_word
 
 
 def test_long_words_become_the_words_they_are_made_of():

@@ -19,9 +19,9 @@ from . import gitrepo, yamlio
 from .errors import BaodanError
 from .labels import label, record_title, show
 from .records import load_firm
-from .site.context import TEMPLATES
 from .today import today
 from .vault import write_atomic
+from .web.context import TEMPLATES
 from .workspace import Workspace
 
 # Fields whose values are codes of other records: shown with the name they stand for.

@@ -40,8 +40,8 @@ from .schedule import (
     premium_due_dates,
     renewal_contacts,
 )
-from .site.context import GeneratedPage, SiteContext
 from .today import SHANGHAI
+from .web.context import GeneratedPage, SiteContext
 
 HORIZON_MONTHS = 13
 STAFF_HORIZON_MONTHS = 3

@@ -20,7 +20,7 @@ from .models.interaction import CHANNELS, KINDS
 from .models.policy import FREQUENCIES, STATUSES
 from .models.task import TASK_STATUSES
 from .models.taxonomy import taxonomy
-from .site.context import yuan
+from .web.context import yuan
 
 
 class Labels(BaseModel):

@@ -19,7 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from .errors import BaodanError
-from .site.plugin import use_identity
+from .web.plugin import use_identity
 from .workspace import Workspace
 
 

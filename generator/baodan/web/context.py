@@ -15,7 +15,15 @@ from ..models import Firm
 from ..models.base import mask_id, mask_mobile, mask_policy_no, yuan
 from ..models.taxonomy import category_name, subcategory_name
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "site_templates"
+# site_templates/ at the top of a checkout; inside the package when installed from a wheel.
+TEMPLATES = next(
+    folder
+    for folder in (
+        Path(__file__).resolve().parents[3] / "site_templates",
+        Path(__file__).resolve().parents[1] / "site_templates",
+    )
+    if folder.is_dir()
+)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from ..workspace import DEMO_WARNING
 from .build_date import PinnedBuildDate
 from .builders import builders_for
 from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
+from .parallel import run_builders
 from .search_words import refine_search_index
 
 log = get_plugin_logger(__name__)
@@ -168,8 +169,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         pages = [
             GeneratedPage("assets/baodan/site.css", ctx.render("site.css.j2")),
         ]
-        for builder in builders_for(ctx.staff):
-            pages.extend(builder(ctx))
+        pages.extend(run_builders(ctx, builders_for(ctx.staff), parallel=self.cache is None))
         portals = sum("portal_payload" in (p.context or {}) for p in pages)
         self.stats = {
             "pages": sum(p.uri.endswith(".md") for p in pages) - portals,

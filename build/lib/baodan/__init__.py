@@ -1,0 +1,2 @@
+"""baodan (保单): a bookkeeping firm's client insurance policies as encrypted YAML in git,
+published with MkDocs Material."""

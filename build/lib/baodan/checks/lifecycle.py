@@ -1,0 +1,54 @@
+"""Cross-checks of what the policy's life adds to its record: the audit and the discrepancies
+name real staff and real checklist items; a renewal contact is about the client's own policy."""
+
+from __future__ import annotations
+
+from ..errors import RecordError, Source
+from ..models import Firm
+from .audit import checklist
+
+STAFF_HINT = "填 records/staff/ 下已有的员工编号（文件名去掉 .yaml）"
+
+
+def check_policy_life(firm: Firm) -> list[RecordError]:
+    errors: list[RecordError] = []
+    for cf in firm.clients.values():
+        own = {p.registry_no for p in cf.policies}
+        for p in cf.policies:
+            err = _reporter(errors, p.path)
+            if p.audit:
+                if p.audit.staff not in firm.staff:
+                    err("audit.staff", f"没有员工“{p.audit.staff}”", STAFF_HINT)
+                codes = {i.code for i in checklist(p.intake.medium)}
+                for n, item in enumerate(p.audit.items):
+                    if item.item not in codes:
+                        err(
+                            f"audit.items[{n}].item",
+                            f"检查清单里没有“{item.item}”",
+                            "可用："
+                            + "、".join(sorted(codes))
+                            + "（见 data/audit_checklists.yaml）",
+                        )
+            for n, d in enumerate(p.discrepancies):
+                for field in ("found_by", "resolved_by"):
+                    who = getattr(d, field)
+                    if who and who not in firm.staff:
+                        err(f"discrepancies[{n}].{field}", f"没有员工“{who}”", STAFF_HINT)
+        for i in cf.interactions:
+            if i.kind == "renewal" and i.policy not in own:
+                errors.append(
+                    RecordError(
+                        Source(i.path),
+                        "policy",
+                        f"续保联系的保单 {i.policy} 不是这位客户的",
+                        "续保联系记录要放在保单所属客户的文件夹里",
+                    )
+                )
+    return errors
+
+
+def _reporter(errors: list[RecordError], path: str):
+    def report(field: str, message: str, hint: str) -> None:
+        errors.append(RecordError(Source(path), field, message, hint))
+
+    return report

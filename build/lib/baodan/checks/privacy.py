@@ -1,0 +1,111 @@
+"""PIPL checks: a consent record per client, withdrawn consent honoured, separate consent for
+sensitive (health) information. The sensitive kinds are data: data/privacy.yaml."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from ..errors import RecordError, Source
+from ..models import ClientFile, Firm
+from ..today import today
+
+
+class Sensitive(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    categories: list[str]
+    claim_types: list[str]
+
+
+class PrivacyRules(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sensitive: Sensitive
+    public_phone_fields: list[str]
+
+
+@cache
+def rules() -> PrivacyRules:
+    text = resources.files("baodan").joinpath("data/privacy.yaml").read_text("utf-8")
+    return PrivacyRules.model_validate(yaml.safe_load(text))
+
+
+def sensitive_records(cf: ClientFile) -> list[str]:
+    """Registry numbers and claim ids of a client's records that hold sensitive information."""
+    wanted = rules().sensitive
+    return [p.registry_no for p in cf.policies if p.category in wanted.categories] + [
+        c.id for c in cf.claims if c.type in wanted.claim_types
+    ]
+
+
+def _err(cf: ClientFile, field: str, message: str, hint: str) -> RecordError:
+    return RecordError(Source(cf.client.path), field, message, hint)
+
+
+def check_consent(firm: Firm) -> list[RecordError]:
+    return [
+        _err(
+            cf,
+            "consent",
+            "没有个人信息处理同意记录（《个人信息保护法》要求）",
+            "请客户签署同意书后补上 consent：签署日期、方式、目的",
+        )
+        for cf in firm.clients.values()
+        if cf.client.consent is None and cf.client.left_on is None
+    ]
+
+
+def check_withdrawn_consent(firm: Firm) -> list[RecordError]:
+    """Withdrawn consent: processing stops, so the portal and feed must go and the client leave."""
+    now = today()
+    errors = []
+    for cf in firm.clients.values():
+        consent = cf.client.consent
+        if consent is None or consent.withdrawn_on is None or consent.withdrawn_on > now:
+            continue
+        when = consent.withdrawn_on.isoformat()
+        if cf.client.portal is not None or cf.client.feed is not None:
+            errors.append(
+                _err(
+                    cf,
+                    "portal",
+                    f"客户已于 {when} 撤回同意，但门户或日历订阅仍在发布",
+                    "删去 portal 和 feed 两项，下次发布后即停用；"
+                    f"客户要求删除资料时运行 baodan forget {cf.client.id}",
+                )
+            )
+        if cf.client.left_on is None:
+            errors.append(
+                _err(
+                    cf,
+                    "left_on",
+                    f"客户已于 {when} 撤回同意，必须停止处理其个人信息",
+                    "填写终止服务日期 left_on（停止续保提醒、回访等一切处理）；"
+                    f"客户要求删除资料时运行 baodan forget {cf.client.id}",
+                )
+            )
+    return errors
+
+
+def check_sensitive_consent(firm: Firm) -> list[RecordError]:
+    errors = []
+    for cf in firm.clients.values():
+        consent = cf.client.consent
+        if consent is None or consent.sensitive or consent.withdrawn_on is not None:
+            continue  # no consent and withdrawn consent have their own checks
+        held = sensitive_records(cf)
+        if held:
+            errors.append(
+                _err(
+                    cf,
+                    "consent.sensitive",
+                    f"客户有含健康信息的记录（{'、'.join(held)}），但没有单独同意处理敏感个人信息",
+                    "请客户单独签署敏感个人信息处理同意，再把 consent.sensitive 改为 true",
+                )
+            )
+    return errors
+
+
+PRIVACY_CHECKS = [check_consent, check_withdrawn_consent, check_sensitive_consent]

@@ -1,0 +1,73 @@
+"""The records as pydantic models, and the one in-memory Firm that a build reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .claim import Claim
+from .client import Client
+from .firm import Settings
+from .incident import Incident
+from .insurer import Insurer
+from .interaction import Interaction
+from .lecture import Lecture
+from .partner import Partner
+from .policy import Policy
+from .retired import Retired
+from .staff import Staff
+from .task import Task
+from .training import Training
+
+
+@dataclass
+class ClientFile:
+    """One client's folder: the client record and everything under it."""
+
+    client: Client
+    policies: list[Policy] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    interactions: list[Interaction] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+
+
+@dataclass
+class Firm:
+    """Everything a build reads, loaded and validated once."""
+
+    settings: Settings
+    insurers: dict[str, Insurer] = field(default_factory=dict)
+    staff: dict[str, Staff] = field(default_factory=dict)
+    clients: dict[str, ClientFile] = field(default_factory=dict)
+    lectures: list[Lecture] = field(default_factory=list)
+    training: list[Training] = field(default_factory=list)
+    partners: dict[str, Partner] = field(default_factory=dict)
+    retired_registry_nos: set[str] = field(default_factory=set)
+
+    def policies(self):
+        """(client file, policy) pairs in registry order."""
+        for cf in self.clients.values():
+            for p in cf.policies:
+                yield cf, p
+
+    def policy_index(self) -> dict[str, tuple[ClientFile, Policy]]:
+        return {p.registry_no: (cf, p) for cf, p in self.policies()}
+
+
+__all__ = [
+    "Claim",
+    "Client",
+    "ClientFile",
+    "Firm",
+    "Incident",
+    "Insurer",
+    "Interaction",
+    "Lecture",
+    "Partner",
+    "Policy",
+    "Retired",
+    "Settings",
+    "Staff",
+    "Task",
+    "Training",
+]

@@ -1,0 +1,61 @@
+"""records/clients/<id>/claims/<claim-id>.yaml.age: a claim the firm assists with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from .base import Model, Money, Record
+
+STAGES = {
+    "reported": "已报案",
+    "collecting": "收集材料",
+    "submitted": "已提交",
+    "under_review": "审核中",
+    "paid": "已赔付",
+    "partly_paid": "部分赔付",
+    "refused": "拒赔",
+    "dispute": "纠纷处理",
+    "closed": "已结案",
+}
+CLAIM_TYPES = {
+    "medical": "医疗",
+    "accident": "意外",
+    "death": "身故",
+    "property": "财产",
+    "auto": "车险",
+}
+
+
+class Stage(Model):
+    stage: Literal[tuple(STAGES)]
+    date: dt.date
+    note: str | None = None
+
+
+class Material(Model):
+    item: str = Field(description="材料名称，如 病历")
+    received_on: dt.date | None = Field(None, description="收到日期；未收到不填")
+    required: bool = True
+
+
+class Claim(Record):
+    id: str = Field(description="理赔编号，与文件名相同")
+    policy: str = Field(description="保单登记号")
+    type: Literal[tuple(CLAIM_TYPES)]
+    incident_date: dt.date
+    reported_on: dt.date
+    description: str | None = None
+    amount_claimed: Money | None = None
+    amount_paid: Money | None = None
+    insurer_claim_no: str | None = None
+    insurer_contact: str | None = Field(None, description="保险公司理赔联系人及电话")
+    handler: str = Field(description="负责员工编号")
+    stages: list[Stage] = Field(min_length=1, description="进度记录，按时间顺序")
+    materials: list[Material] = []
+
+    @property
+    def stage(self) -> str:
+        return self.stages[-1].stage

@@ -1,0 +1,51 @@
+"""records/firm.yaml: the firm's public face and its settings."""
+
+from __future__ import annotations
+
+from pydantic import Field, HttpUrl
+
+from .base import Model, Phone, Record
+
+
+class Brand(Model):
+    logo: str | None = Field(
+        None, description="徽标图片，相对 site_templates/docs 的路径，如 assets/logo.svg"
+    )
+    primary_color: str = Field(
+        "#1f5fa8", pattern=r"^#[0-9a-fA-F]{6}$", description="主色，如 #1f5fa8"
+    )
+    accent_color: str = Field("#e0a526", pattern=r"^#[0-9a-fA-F]{6}$", description="强调色")
+
+
+class Contact(Model):
+    phone: Phone = Field(description="对外联系电话（座机或客服热线）")
+    email: str | None = None
+    address: str | None = Field(None, description="办公地址（公开）")
+    hours: str | None = Field(None, description="营业时间，如 周一至周五 9:00–17:30")
+    wechat: str | None = Field(None, description="公众号或微信号")
+
+
+class Service(Model):
+    title: str
+    description: str
+
+
+class Reminders(Model):
+    renewal_days: list[int] = Field([90, 60, 30, 7], description="到期前多少天联系客户续保")
+    alarm_days: list[int] = Field([30, 7], description="日历订阅中提前多少天提醒")
+
+
+class Settings(Record):
+    name: str = Field(description="公司全称")
+    short_name: str | None = Field(None, description="简称")
+    slogan: str | None = None
+    about: str | None = Field(None, description="公司简介（首页显示）")
+    site_url: HttpUrl | None = Field(
+        None, description="公开网站地址，如 https://baodan.example.com/"
+    )
+    brand: Brand = Brand()
+    contact: Contact
+    services: list[Service] = []
+    reminders: Reminders = Reminders()
+    retention_years: int = Field(5, ge=1, description="客户离开后资料保留年数（PIPL）")
+    demo: bool = Field(False, description="演示公司（数据全部虚构）")

@@ -1,0 +1,53 @@
+"""records/lectures/<date>-<slug>.md front matter: a knowledge lecture and its article."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, PrivateAttr
+
+from .base import Model, Record
+
+
+def _time_range(v: str) -> str:
+    if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", v):
+        raise ValueError("时间应写成 14:00-16:00|开始和结束都用 24 小时制")
+    return v
+
+
+class Attachment(Model):
+    title: str
+    path: str = Field(description="相对 site_templates/docs 的文件路径")
+
+
+class Lecture(Record):
+    title: str
+    date: dt.date
+    time: Annotated[str, AfterValidator(_time_range)] = Field(description="如 14:00-16:00")
+    venue: str
+    speaker: str
+    audience: str | None = Field(None, description="适合人群")
+    tags: list[str] = Field([], description="相关险种大类编号，见 data/taxonomy.yaml")
+    summary: str | None = None
+    attachments: list[Attachment] = []
+
+    _body: str = PrivateAttr(default="")
+
+    @property
+    def body(self) -> str:
+        return self._body
+
+    @property
+    def slug(self) -> str:
+        """The file name without .md, e.g. 2026-03-14-critical-illness."""
+        return self._path.rsplit("/", 1)[-1].removesuffix(".md")
+
+    @property
+    def start_time(self) -> str:
+        return self.time.split("-")[0]
+
+    @property
+    def end_time(self) -> str:
+        return self.time.split("-")[1]

@@ -1,0 +1,149 @@
+/* baodan client portal: decrypts this page's content in the browser.
+ *
+ * The access code comes from the link (after #, never sent to a server) or is typed in.
+ * The AES-256-GCM key is HKDF-SHA256(code, salt = portal id, info = "baodan portal v1"),
+ * exactly as generator/baodan/portal_crypto.py derives it. Whether a code is right is decided
+ * by AES-GCM's authentication alone: nothing secret is compared here.
+ */
+(function () {
+  "use strict";
+
+  var INFO = "baodan portal v1";
+  var ALPHABET = /^[0-9A-HJKMNP-TV-Z]{20}$/;
+  var LOOKALIKES = { O: "0", I: "1", L: "1" };
+  var STORE = "baodan-portal:";
+
+  var payloadNode = document.getElementById("bd-payload");
+  var locked = document.getElementById("bd-locked");
+  var form = document.getElementById("bd-unlock");
+  var input = document.getElementById("bd-code");
+  var errorBox = document.getElementById("bd-error");
+  var status = document.getElementById("bd-status");
+  var portal = document.getElementById("bd-portal");
+  var payload = JSON.parse(payloadNode.textContent);
+  var encoder = new TextEncoder();
+
+  function canonical(text) {
+    var chars = String(text).replace(/[\s\-]/g, "").toUpperCase()
+      .replace(/[OIL]/g, function (c) { return LOOKALIKES[c]; });
+    return chars;
+  }
+
+  function bytes(base64) {
+    var raw = atob(base64);
+    var out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+    return out;
+  }
+
+  async function decrypt(code) {
+    var subtle = window.crypto && window.crypto.subtle;
+    if (!subtle) throw new Error("insecure");
+    var base = await subtle.importKey("raw", encoder.encode(code), "HKDF", false, ["deriveKey"]);
+    var key = await subtle.deriveKey(
+      { name: "HKDF", hash: "SHA-256", salt: encoder.encode(payload.id), info: encoder.encode(INFO) },
+      base, { name: "AES-GCM", length: 256 }, false, ["decrypt"]);
+    var plain = await subtle.decrypt(
+      { name: "AES-GCM", iv: bytes(payload.n), additionalData: encoder.encode(INFO + ":" + payload.id) },
+      key, bytes(payload.c));
+    return new TextDecoder().decode(plain);
+  }
+
+  function showError(message) {
+    portal.hidden = true;
+    portal.replaceChildren();
+    locked.hidden = false;
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+    input.setAttribute("aria-invalid", "true");
+  }
+
+  function show(html) {
+    portal.innerHTML = html;
+    locked.hidden = true;
+    errorBox.hidden = true;
+    portal.hidden = false;
+    window.scrollTo(0, 0);
+  }
+
+  function forget() {
+    try { sessionStorage.removeItem(STORE + payload.id); } catch (e) { /* storage off */ }
+  }
+
+  async function unlock(text, fromLink) {
+    var code = canonical(text);
+    if (!ALPHABET.test(code) && fromLink) {
+      showError("链接中的访问码不完整或有误，可能复制时漏了字符。请输入访问码，或联系您的客户经理。");
+      return;
+    }
+    if (!ALPHABET.test(code)) {
+      showError(code.length === 20
+        ? "访问码里有不该出现的字符。访问码只含数字和字母（不含 I、L、O、U），请核对后重新输入。"
+        : "访问码应为 20 位（不算连字符），您输入了 " + code.length + " 位，请核对后重新输入。");
+      return;
+    }
+    status.textContent = "正在打开……";
+    try {
+      show(await decrypt(code));
+      try { sessionStorage.setItem(STORE + payload.id, code); } catch (e) { /* storage off */ }
+    } catch (e) {
+      forget();
+      status.textContent = "";
+      if (e && e.message === "insecure") {
+        showError("无法在此连接下解密，请用 https:// 开头的地址打开本页。");
+      } else if (fromLink) {
+        showError("链接中的访问码不正确，可能链接不完整。请输入访问码，或联系您的客户经理。");
+      } else {
+        showError("访问码不正确，请核对后重新输入。如果仍然打不开，请联系您的客户经理。");
+      }
+    }
+  }
+
+  // Printing shows the older policies and claims too.
+  window.addEventListener("beforeprint", function () {
+    portal.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    unlock(input.value, false);
+  });
+
+  portal.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-bd-action]");
+    if (!target) return;
+    var action = target.getAttribute("data-bd-action");
+    if (action === "lock") {
+      forget();
+      portal.replaceChildren();
+      portal.hidden = true;
+      locked.hidden = false;
+      errorBox.hidden = true;
+      input.value = "";
+      status.textContent = "已退出。再次查看请输入访问码或重新打开链接。";
+    } else if (action === "copy") {
+      var text = target.getAttribute("data-bd-copy");
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(text).then(function () {
+          target.textContent = "已复制";
+        });
+      }
+    } else if (action === "print") {
+      window.print();
+    }
+  });
+
+  // Read the code from the link, then take it out of the address bar (and so out of
+  // bookmarks, screenshots and the history list). A reload in the same tab still works.
+  var fromLink = location.hash.slice(1);
+  try { fromLink = decodeURIComponent(fromLink); } catch (e) { /* keep it as it is */ }
+  if (/^bd-/.test(fromLink)) fromLink = "";  // a section of this page (#bd-policies …)
+  if (fromLink) {
+    history.replaceState(null, "", location.pathname + location.search);
+    unlock(fromLink, true);
+  } else {
+    var kept = null;
+    try { kept = sessionStorage.getItem(STORE + payload.id); } catch (e) { /* storage off */ }
+    if (kept) unlock(kept, false);
+  }
+})();

@@ -1,0 +1,51 @@
+"""Which page builders make each build. A builder is a function SiteContext -> list[GeneratedPage]."""
+
+from __future__ import annotations
+
+from ..feeds import client_feeds, lecture_feed, staff_feeds
+from .knowledge_base import knowledge_base
+from .portal_pages import client_portals
+from .privacy_pages import privacy_queue
+from .public_pages import firm_pages
+from .report_pages import partners_page, report_pages, training_page
+from .robots import robots_txt
+from .service_pages import care_pages, claims_page, incidents_page, tasks_page
+from .staff_pages import staff_assets, staff_clients, staff_policies, staff_today
+
+# The public build: deployable, so only public content or ciphertext.
+PUBLIC_BUILDERS = [
+    firm_pages,
+    knowledge_base,
+    client_portals,
+    client_feeds,
+    lecture_feed,
+    robots_txt,
+]
+
+# What only clients and crawlers of the deployed site need; the staff build leaves it out.
+PUBLIC_ONLY = {client_portals, client_feeds, robots_txt}
+
+# The staff build adds these to the public pages; it is never deployed.
+# Today's queues open the staff section ("员工工作台"); other staff sections follow with nav
+# paths under it, e.g. ("员工工作台", "理赔").
+STAFF_BUILDERS: list = [
+    staff_assets,
+    staff_today,
+    staff_clients,
+    staff_policies,
+    staff_feeds,
+    claims_page,
+    care_pages,
+    tasks_page,
+    incidents_page,
+    report_pages,
+    training_page,
+    partners_page,
+    privacy_queue,
+]
+
+
+def builders_for(staff: bool) -> list:
+    if not staff:
+        return PUBLIC_BUILDERS
+    return [b for b in PUBLIC_BUILDERS if b not in PUBLIC_ONLY] + STAFF_BUILDERS

@@ -1,0 +1,130 @@
+"""What page builders share: the loaded firm, the plugin settings, the templates, today."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import jinja2
+from mkdocs.structure.files import InclusionLevel
+
+from ..history import History
+from ..models import Firm
+from ..models.base import mask_id, mask_mobile, mask_policy_no, yuan
+from ..models.taxonomy import category_name, subcategory_name
+
+# site_templates/ at the top of a checkout; inside the package when installed from a wheel.
+TEMPLATES = next(
+    folder
+    for folder in (
+        Path(__file__).resolve().parents[3] / "site_templates",
+        Path(__file__).resolve().parents[1] / "site_templates",
+    )
+    if folder.is_dir()
+)
+
+
+@dataclass
+class GeneratedPage:
+    """A file the build adds: Markdown pages, and assets or feeds as bytes or text.
+
+    ``nav`` is the nav path for pages that belong in the nav (("知识库", "2026") …);
+    pages without it are kept out of the nav (client portals, feeds). ``context`` is added to
+    the page's template context (a portal's ciphertext goes there, not through Markdown);
+    ``meta`` is the page's front matter given as data, so thousands of pages of one kind skip
+    parsing the same YAML.
+    """
+
+    uri: str
+    content: str | bytes
+    nav: tuple[str, ...] | None = None
+    title: str | None = None
+    context: dict | None = None
+    meta: dict | None = None
+
+    @property
+    def inclusion(self) -> InclusionLevel:
+        return InclusionLevel.INCLUDED if self.nav is not None else InclusionLevel.NOT_IN_NAV
+
+
+def cn_date(day: date | None) -> str:
+    """2026年3月1日"""
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def tel(number: str) -> str:
+    """A phone number as a tel: link wants it: 0571-8888 6666 → 057188886666."""
+    return re.sub(r"[^\d+]", "", str(number))
+
+
+def cell(value) -> str:
+    """Text safe inside a Markdown table cell: one line, no column breaks, no raw HTML."""
+    if value is None:
+        return ""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def nowrap(value) -> str:
+    """A date or number kept on one line in a table cell."""
+    return f'<span class="bd-nw">{cell(value)}</span>'
+
+
+def percent(value) -> str:
+    """A share without trailing zeros: 100 → 100%, 33.340 → 33.34%."""
+    return f"{value.normalize():f}%"
+
+
+def make_env(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates / "pages")),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # *.html.j2 is HTML: escaped. Markdown templates escape with |e where they build HTML.
+        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+    )
+    env.filters.update(
+        cn_date=cn_date,
+        tel=tel,
+        yuan=yuan,
+        mask_id=mask_id,
+        mask_mobile=mask_mobile,
+        mask_policy_no=mask_policy_no,
+        category_name=category_name,
+        cell=cell,
+        nw=nowrap,
+        pct=percent,
+    )
+    env.globals.update(subcategory_name=subcategory_name)
+    return env
+
+
+@dataclass
+class SiteContext:
+    firm: Firm
+    today: date
+    staff: bool
+    env: jinja2.Environment
+    options: dict = field(default_factory=dict)
+    history: History = field(default_factory=lambda: History({}))  # records' git history
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, make):
+        """Work several builders share (the renewal pipeline, risk, work queues), done once
+        per build: ``ctx.memo("risk", lambda: assess(ctx.firm, ctx.today))``."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def render(self, template: str, **values) -> str:
+        return self.env.get_template(template).render(
+            firm=self.firm,
+            settings=self.firm.settings,
+            today=self.today,
+            options=self.options,
+            **values,
+        )

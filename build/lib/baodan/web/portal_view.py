@@ -1,0 +1,238 @@
+"""What a client sees on their portal page: their policies, claims and dates, worked out once.
+
+Pure functions over the loaded Firm. Dates are compared with the build's "today" only where a
+client needs it (what is next, what is current), so a rebuild on another day changes a portal
+only when something on it has really moved on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from ..datafiles import rules
+from ..feeds import SubscribeLinks
+from ..models import ClientFile, Firm, Insurer, Policy, Staff
+from ..models.base import Model, mask_id
+from ..models.claim import CLAIM_TYPES, STAGES, Claim
+from ..models.policy import FREQUENCIES
+from ..models.taxonomy import category_name, subcategory_name
+from ..qr import qr_svg
+from ..schedule import Window, has_left, in_force, month_window, premium_due_dates
+from .context import cn_date, yuan
+
+CLAIM_DONE = ("paid", "partly_paid", "refused", "closed")
+# How far ahead "近期事项" looks, in whole months (month-aligned: the list changes monthly).
+UPCOMING_MONTHS = 3
+
+
+class Checklist(Model):
+    title: str
+    intro: str
+    steps: list[str]
+
+
+class CalendarTexts(Model):
+    title: str
+    intro: str
+    iphone: str
+    android: str
+    qr: str
+
+
+class PortalTexts(Model):
+    """data/portal.yaml: the fixed texts of a portal page, which a firm may reword."""
+
+    lost_policy: Checklist
+    calendar: CalendarTexts
+    privacy: str
+
+
+def next_premium(policy: Policy, today: date) -> date | None:
+    """The next instalment due on or after today (the first one when the policy has not
+    started yet); None when nothing more is due."""
+    if not in_force(policy):
+        return None
+    due = premium_due_dates(policy, Window(today, today + relativedelta(years=1)))
+    return due[0].due if due else None
+
+
+@dataclass
+class PolicyView:
+    policy: Policy
+    insurer: Insurer | None
+    kind: str  # 健康保险 · 医疗保险
+    status: str  # 有效 / 即将到期 / 已续保 …
+    tone: str  # ok / warn / muted: the badge colour
+    renewal: str  # what happens at the end of the term
+    next_due: date | None
+    payment: str  # 年缴 1,234.00元 …
+    beneficiaries: list[str]
+    current: bool
+
+
+@dataclass
+class ClaimView:
+    claim: Claim
+    policy: Policy | None
+    insurer: Insurer | None
+    kind: str
+    stage: str
+    stage_date: date
+    steps: list[tuple[date, str]]
+    missing: list[str]
+    received: int
+    handler: Staff | None
+    done: bool
+
+
+@dataclass
+class Upcoming:
+    day: date
+    what: str  # 缴纳保费 / 保单到期
+    product: str
+    note: str
+
+
+@dataclass
+class FeedLinks:
+    https: str
+    webcal: str
+    qr_svg: str  # the webcal link, for a phone's camera
+
+
+@dataclass
+class PortalView:
+    """Everything portal_body.html.j2 shows for one client."""
+
+    name: str
+    manager: Staff | None
+    policies: list[PolicyView]
+    past_policies: list[PolicyView]
+    claims: list[ClaimView]
+    past_claims: list[ClaimView]
+    upcoming: list[Upcoming]
+    feed: FeedLinks | None
+    texts: PortalTexts
+    extra: dict = field(default_factory=dict)  # for later sections (保障建议 …)
+
+
+def has_portal(cf: ClientFile, today: date) -> bool:
+    """Clients with a portal record who are still clients."""
+    return cf.client.portal is not None and not has_left(cf.client, today)
+
+
+def portal_view(firm: Firm, cf: ClientFile, today: date, feed: SubscribeLinks | None) -> PortalView:
+    """``feed`` is the client's calendar feed addresses, when there are any."""
+    renewed = {p.renewal_of for p in cf.policies if p.renewal_of}
+    renewal_days = max(firm.settings.reminders.renewal_days, default=90)
+    views = [
+        _policy_view(firm, p, today, p.registry_no in renewed, renewal_days) for p in cf.policies
+    ]
+    by_no = {p.registry_no: p for p in cf.policies}
+    claims = [_claim_view(firm, c, by_no.get(c.policy)) for c in cf.claims]
+    current = sorted((v for v in views if v.current), key=_policy_order)
+    past = sorted(
+        (v for v in views if not v.current),
+        key=lambda v: v.policy.terminates or v.policy.effective,
+        reverse=True,
+    )
+    client = cf.client
+    return PortalView(
+        name=client.name,
+        manager=firm.staff.get(client.manager),
+        policies=current,
+        past_policies=past,
+        claims=[c for c in claims if not c.done],
+        past_claims=sorted((c for c in claims if c.done), key=lambda c: c.stage_date, reverse=True),
+        upcoming=_upcoming(current, today),
+        feed=FeedLinks(feed.https, feed.webcal, qr_svg(feed.webcal, title="日历订阅二维码"))
+        if feed
+        else None,
+        texts=rules("portal", PortalTexts),
+    )
+
+
+def _policy_order(v: PolicyView) -> tuple:
+    return (v.policy.category, v.policy.effective, v.policy.registry_no)
+
+
+def _policy_view(
+    firm: Firm, p: Policy, today: date, renewed: bool, renewal_days: int
+) -> PolicyView:
+    ended = p.terminates is not None and p.terminates < today
+    current = in_force(p) and not ended and not renewed
+    status, tone, renewal = _status(p, today, renewed, renewal_days, ended)
+    next_due = next_premium(p, today) if current else None
+    frequency = FREQUENCIES[p.payment.frequency]
+    years = f"，缴 {p.payment.years} 年" if p.payment.years else ""
+    return PolicyView(
+        policy=p,
+        insurer=firm.insurers.get(p.insurer),
+        kind=f"{category_name(p.category)} · {subcategory_name(p.category, p.subcategory)}",
+        status=status,
+        tone=tone,
+        renewal=renewal,
+        next_due=next_due,
+        payment=f"{frequency}{years}",
+        beneficiaries=[
+            f"{b.name}（{b.relation}，{b.share.normalize():f}%）"
+            + (f" 身份证 {mask_id(b.id_number)}" if b.id_number else "")
+            for b in p.beneficiaries
+        ],
+        current=current,
+    )
+
+
+def _status(
+    p: Policy, today: date, renewed: bool, renewal_days: int, ended: bool
+) -> tuple[str, str, str]:
+    """(badge, tone, renewal line) as a client reads them."""
+    if renewed or p.status == "renewed":
+        return "已续保", "muted", "已续保，新保单见上方"
+    if p.status == "on_hold":
+        return "核实中", "warn", "我们正在与您核实这张保单的信息，核实后恢复正常提醒"
+    if p.status in ("lapsed", "terminated", "cancelled"):
+        label = {"lapsed": "已失效", "terminated": "已终止", "cancelled": "已退保"}[p.status]
+        return label, "muted", label
+    if p.terminates is None:
+        return "有效", "ok", "长期有效，无需续保"
+    if ended:
+        return "已到期", "muted", f"已于 {cn_date(p.terminates)} 到期"
+    if p.terminates - today <= timedelta(days=renewal_days):
+        return "即将到期", "warn", "即将到期：我们会在到期前联系您办理续保，也可以直接找客户经理"
+    return "有效", "ok", "到期前我们会提醒您续保"
+
+
+def _claim_view(firm: Firm, c: Claim, policy: Policy | None) -> ClaimView:
+    last = c.stages[-1]
+    return ClaimView(
+        claim=c,
+        policy=policy,
+        insurer=firm.insurers.get(policy.insurer) if policy else None,
+        kind=CLAIM_TYPES[c.type],
+        stage=STAGES[last.stage],
+        stage_date=last.date,
+        steps=[(s.date, STAGES[s.stage]) for s in c.stages],
+        missing=[m.item for m in c.materials if m.required and m.received_on is None],
+        received=sum(m.received_on is not None for m in c.materials),
+        handler=firm.staff.get(c.handler),
+        done=last.stage in CLAIM_DONE,
+    )
+
+
+def _upcoming(policies: list[PolicyView], today: date) -> list[Upcoming]:
+    """Premiums due and terms ending from today to the end of the month UPCOMING_MONTHS on."""
+    until = month_window(today, UPCOMING_MONTHS + 1).end
+    items = []
+    for v in policies:
+        p = v.policy
+        name = f"{p.product} · {p.vehicle.plate}" if p.vehicle else p.product
+        if v.next_due and v.next_due <= until:
+            method = f"，{p.payment.method}" if p.payment.method else ""
+            items.append(Upcoming(v.next_due, "缴纳保费", name, f"{yuan(p.premium)}{method}"))
+        if p.terminates and today <= p.terminates <= until:
+            items.append(Upcoming(p.terminates, "保单到期", name, "我们会提前联系您办理续保"))
+    return sorted(items, key=lambda u: (u.day, u.what, u.product))

@@ -1,0 +1,265 @@
+"""The staff build's skeleton: today's work queues, the client list and client pages, the
+policy registry and policy pages. Local only (site-staff/), never published.
+
+Other staff sections add their own builders to STAFF_BUILDERS with nav paths under
+("员工工作台", …), e.g. ("员工工作台", "理赔"); ``staff_book(ctx)`` gives them the shared,
+once-per-build results (renewal pipeline, risk, display status, git history).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+
+from ..checks.audit import item_label
+from ..checks.risk import RiskBook, assess
+from ..checks.verification import differing_positions
+from ..history import History
+from ..models import ClientFile, Firm, Policy
+from ..models.base import mask_id, mask_mobile
+from ..models.claim import CLAIM_TYPES
+from ..models.claim import STAGES as CLAIM_STAGES
+from ..models.interaction import CHANNELS, INTENTIONS, KINDS
+from ..models.policy import DISCREPANCY_STATUSES, FREQUENCIES, STATUSES
+from ..models.task import TASK_STATUSES
+from ..renewals import OPEN_STAGES, STAGES, Renewal, display_status, renewal_book, renewal_rules
+from ..today import SHANGHAI
+from ..worklist import Queues, queues
+from .context import GeneratedPage, SiteContext
+
+SECTION = "员工工作台"
+WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class ClientChange:
+    """A commit as a client's page lists it."""
+
+    day: date  # Shanghai
+    author: str
+    subject: str
+    files: int  # how many of the client's files it changed
+
+
+def client_history(history: History, limit: int = 30) -> dict[str, list[ClientChange]]:
+    """Each client's latest commits, newest first, from the build's one `git log`."""
+    found: dict[str, list[ClientChange]] = {}
+    for commit in history.commits:
+        counts = Counter(
+            path.split("/")[2] for path in commit.files if path.startswith("records/clients/")
+        )
+        day = commit.when.astimezone(SHANGHAI).date()
+        for client_id, n in counts.items():
+            changes = found.setdefault(client_id, [])
+            if len(changes) < limit:
+                changes.append(ClientChange(day, commit.author, commit.subject, n))
+    return found
+
+
+@dataclass
+class StaffBook:
+    """What every staff page reads, computed once per build."""
+
+    firm: Firm
+    today: date
+    renewals: dict[str, Renewal]
+    risk: RiskBook
+    history: dict[str, list[ClientChange]]
+    queues: Queues
+
+    def status(self, p: Policy) -> str:
+        return display_status(p, self.renewals.get(p.registry_no), self.today)
+
+    def in_force(self, cf: ClientFile) -> list[Policy]:
+        return [p for p in cf.policies if self.status(p) in ("active", "on_hold")]
+
+    def staff_name(self, staff_id: str | None) -> str:
+        s = self.firm.staff.get(staff_id or "")
+        return s.name if s else (staff_id or "—")
+
+    def manager(self, cf: ClientFile) -> str:
+        return self.staff_name(cf.client.manager)
+
+
+def staff_book(ctx: SiteContext) -> StaffBook:
+    def make() -> StaffBook:
+        renewals = renewal_book(ctx.firm, ctx.today)
+        risk = assess(ctx.firm, ctx.today, renewals)
+        return StaffBook(
+            ctx.firm,
+            ctx.today,
+            renewals,
+            risk,
+            client_history(ctx.history),
+            queues(ctx.firm, ctx.today, renewals, risk),
+        )
+
+    return ctx.memo("staff_book", make)
+
+
+# ---- template helpers ------------------------------------------------------------------------
+
+
+def shown_value(field: str, value: str | None) -> str:
+    """Identifiers in discrepancies masked as lists show them."""
+    if not value:
+        return ""
+    last = field.rsplit(".", 1)[-1]
+    if last in ("id_number", "uscc"):
+        return mask_id(value)
+    if last == "mobile":
+        return mask_mobile(value)
+    return value
+
+
+# What the staff templates read besides the page's own values.
+TEMPLATE_VALUES = {
+    "STATUSES": STATUSES,
+    "STAGES": STAGES,
+    "OPEN_STAGES": OPEN_STAGES,
+    "INTENTIONS": INTENTIONS,
+    "KINDS": KINDS,
+    "CHANNELS": CHANNELS,
+    "FREQUENCIES": FREQUENCIES,
+    "CLAIM_TYPES": CLAIM_TYPES,
+    "CLAIM_STAGES": CLAIM_STAGES,
+    "TASK_STATUSES": TASK_STATUSES,
+    "DISCREPANCY_STATUSES": DISCREPANCY_STATUSES,
+    "shown_value": shown_value,
+    "differing_positions": differing_positions,
+    "audit_label": item_label,
+    "weekday": lambda day: "星期" + WEEKDAYS[day.weekday()],
+}
+
+
+def render(ctx: SiteContext, template: str, **values) -> str:
+    return ctx.render(template, **TEMPLATE_VALUES, **values)
+
+
+# ---- builders --------------------------------------------------------------------------------
+
+
+def staff_assets(ctx: SiteContext) -> list[GeneratedPage]:
+    """The staff pages' stylesheet and script (the plugin links them in staff builds)."""
+    return [
+        GeneratedPage("assets/baodan/staff.css", ctx.render("staff.css.j2")),
+        GeneratedPage("assets/baodan/staff.js", ctx.render("staff.js.j2")),
+    ]
+
+
+def staff_today(ctx: SiteContext) -> list[GeneratedPage]:
+    book = staff_book(ctx)
+    owners = sorted({book.manager(cf) for cf in ctx.firm.clients.values()})
+    return [
+        GeneratedPage(
+            "staff/index.md",
+            render(
+                ctx,
+                "staff_today.md.j2",
+                book=book,
+                q=book.queues,
+                owners=owners,
+                lapse_days=renewal_rules().recent_lapse_days,
+            ),
+            nav=(SECTION,),
+            title="今日工作台",
+        )
+    ]
+
+
+def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
+    book = staff_book(ctx)
+    clients = sorted(
+        ctx.firm.clients.values(), key=lambda cf: (cf.client.left_on is not None, cf.client.name)
+    )
+    pages = [
+        GeneratedPage(
+            "staff/clients/index.md",
+            render(ctx, "staff_clients.md.j2", book=book, clients=clients),
+            nav=(SECTION, "客户"),
+            title="客户",
+        )
+    ]
+    for cf in ctx.firm.clients.values():
+        pages.append(
+            GeneratedPage(
+                f"staff/clients/{cf.client.id}.md",
+                render(
+                    ctx,
+                    "staff_client.md.j2",
+                    book=book,
+                    cf=cf,
+                    c=cf.client,
+                    findings=book.risk.by_client.get(cf.client.id, []),
+                    history=book.history.get(cf.client.id, []),
+                ),
+                title=cf.client.name,
+            )
+        )
+    return pages
+
+
+def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
+    book = staff_book(ctx)
+    registry = sorted(
+        ctx.firm.policies(),
+        key=lambda pair: (pair[1].intake.received_on, pair[1].registry_no),
+        reverse=True,
+    )
+    years = [
+        (year, list(items))
+        for year, items in groupby(registry, key=lambda pair: pair[1].intake.received_on.year)
+    ]
+    statuses = Counter(book.status(p) for _, p in registry)
+    pages = [
+        GeneratedPage(
+            "staff/policies/index.md",
+            render(
+                ctx,
+                "staff_policies.md.j2",
+                book=book,
+                recent=[
+                    pair for pair in registry if (ctx.today - pair[1].intake.received_on).days <= 30
+                ],
+                years=[(year, len(items)) for year, items in years],
+                statuses=statuses,
+                total=len(registry),
+            ),
+            nav=(SECTION, "保单登记簿"),
+            title="保单登记簿",
+        )
+    ]
+    for year, items in years:
+        pages.append(
+            GeneratedPage(
+                f"staff/policies/{year}.md",
+                render(ctx, "staff_policies_year.md.j2", book=book, year=year, items=items),
+                nav=(SECTION, "保单登记簿", f"{year} 年"),
+                title=f"{year} 年登记的保单",
+            )
+        )
+    index = ctx.firm.policy_index()
+    successors = {p.renewal_of: p for _, p in registry if p.renewal_of}
+    for cf, p in registry:
+        pages.append(
+            GeneratedPage(
+                f"staff/policies/{p.registry_no}.md",
+                render(
+                    ctx,
+                    "staff_policy.md.j2",
+                    book=book,
+                    cf=cf,
+                    p=p,
+                    status=book.status(p),
+                    renewal=book.renewals.get(p.registry_no),
+                    findings=book.risk.by_policy.get(p.registry_no, []),
+                    predecessor=index.get(p.renewal_of, (None, None))[1],
+                    successor=successors.get(p.registry_no),
+                    insurer=ctx.firm.insurers.get(p.insurer),
+                ),
+                title=f"{p.registry_no} {p.product}",
+            )
+        )
+    return pages

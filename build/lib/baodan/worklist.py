@@ -1,0 +1,95 @@
+"""Today's work queues: policies on hold, open discrepancies, renewals due by stage, high-risk
+clients and policies, overdue tasks. Pure: reads the Firm, today, the renewal pipeline and the
+risk assessment; the staff "today" page and any other view render what it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .checks.risk import Finding, RiskBook
+from .models import ClientFile, Firm, Policy, Task
+from .models.policy import Discrepancy
+from .renewals import OPEN_STAGES, Renewal, renewal_rules
+from .schedule import has_left
+
+
+@dataclass
+class HoldItem:
+    client: ClientFile
+    policy: Policy
+    since: date
+
+    def days(self, today: date) -> int:
+        return (today - self.since).days
+
+
+@dataclass
+class DiscrepancyItem:
+    client: ClientFile
+    policy: Policy
+    number: int  # 1-based, as `baodan verify --confirm N` takes it
+    discrepancy: Discrepancy
+
+
+@dataclass
+class RiskItem:
+    client: ClientFile
+    findings: list[Finding]  # the high ones, about a policy or the client as a whole
+
+
+@dataclass
+class TaskItem:
+    client: ClientFile
+    task: Task
+
+    def days_overdue(self, today: date) -> int:
+        return (today - self.task.due).days
+
+
+@dataclass
+class Queues:
+    on_hold: list[HoldItem] = field(default_factory=list)
+    discrepancies: list[DiscrepancyItem] = field(default_factory=list)
+    renewals: dict[str, list[Renewal]] = field(default_factory=dict)  # open stage → due items
+    lapsed: list[Renewal] = field(default_factory=list)  # ended lately without a renewal
+    high_risk: list[RiskItem] = field(default_factory=list)
+    overdue_tasks: list[TaskItem] = field(default_factory=list)
+
+    @property
+    def renewals_due(self) -> int:
+        return sum(len(items) for items in self.renewals.values())
+
+
+def queues(firm: Firm, today: date, renewals: dict[str, Renewal], risk: RiskBook) -> Queues:
+    """What needs doing today, for current clients, oldest first."""
+    q = Queues(renewals={stage: [] for stage in OPEN_STAGES})
+    lapse_window = timedelta(days=renewal_rules().recent_lapse_days)
+    for cf in firm.clients.values():
+        if has_left(cf.client, today):
+            continue
+        for p in cf.policies:
+            if p.status == "on_hold":
+                q.on_hold.append(HoldItem(cf, p, p.audit.date if p.audit else p.intake.received_on))
+            for n, d in enumerate(p.discrepancies, 1):
+                if d.status != "resolved":
+                    q.discrepancies.append(DiscrepancyItem(cf, p, n, d))
+            r = renewals.get(p.registry_no)
+            if r is not None and r.is_due(today):
+                q.renewals[r.stage].append(r)
+            elif r is not None and r.stage == "lapsed" and today - p.terminates <= lapse_window:
+                q.lapsed.append(r)
+        high = [f for f in risk.by_client.get(cf.client.id, []) if f.level == "高"]
+        if high:
+            q.high_risk.append(RiskItem(cf, high))
+        for t in cf.tasks:
+            if t.status in ("open", "in_progress") and t.due and t.due < today:
+                q.overdue_tasks.append(TaskItem(cf, t))
+    q.on_hold.sort(key=lambda i: (i.since, i.policy.registry_no))
+    q.discrepancies.sort(key=lambda i: (i.discrepancy.found_on, i.policy.registry_no, i.number))
+    for items in q.renewals.values():
+        items.sort(key=lambda r: (r.next_due, r.policy.terminates, r.policy.registry_no))
+    q.lapsed.sort(key=lambda r: (r.policy.terminates, r.policy.registry_no), reverse=True)
+    q.high_risk.sort(key=lambda i: (-len(i.findings), i.client.client.name))
+    q.overdue_tasks.sort(key=lambda i: (i.task.due, i.task.id))
+    return q

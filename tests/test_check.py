@@ -175,3 +175,22 @@ def test_unknown_client_reference_in_claim(firm, capsys):
     )
     code, _, err = run_cli(capsys, "check")
     assert code == 1 and rel in err and "BD-2020-ZZZZZ" in err
+
+
+def test_a_broken_policy_is_reported_once_not_again_by_its_claims(firm, capsys):
+    claim = min(firm.root.glob("records/clients/*/claims/*.yaml.age"))
+    number = re.search(
+        r"(?m)^policy: (\S+)",
+        read_record(firm.root, claim.relative_to(firm.root).as_posix(), firm.identities),
+    ).group(1)
+    policy = next(firm.root.glob(f"records/clients/*/policies/{number}.yaml.age"))
+    rel = policy.relative_to(firm.root).as_posix()
+    write_record(
+        firm.root,
+        rel,
+        read_record(firm.root, rel, firm.identities) + "produkt: x\n",
+        firm.identities,
+    )
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and rel in err and "不认识的字段" in err
+    assert f"没有登记号为 {number} 的保单" not in err

@@ -474,6 +474,8 @@ def _load_firm(
     firm.partners = {p.code: p for p in partners}
     firm.clients = clients
     firm.retired_registry_nos = retired
+    # Files that failed to load are reported once; checks must not call them missing too.
+    firm.unreadable = {e.source.file for e in errors}
     for validate in VALIDATIONS:
         errors.extend(validate(firm))
     return firm, errors

@@ -53,10 +53,13 @@ def check_insurer_refs(firm: Firm) -> list[RecordError]:
 
 def check_policy_refs(firm: Firm) -> list[RecordError]:
     index = firm.policy_index()
+    skip = firm.unreadable_policies()  # their own errors say what is wrong with them
     errors = []
     for cf in firm.clients.values():
         for c in cf.claims:
             owner = index.get(c.policy)
+            if owner is None and c.policy in skip:
+                continue
             if owner is None:
                 errors.append(
                     _err(
@@ -73,7 +76,7 @@ def check_policy_refs(firm: Firm) -> list[RecordError]:
                     )
                 )
         for i in cf.interactions:
-            if i.policy and i.policy not in index:
+            if i.policy and i.policy not in index and i.policy not in skip:
                 errors.append(
                     _err(
                         i,
@@ -83,7 +86,7 @@ def check_policy_refs(firm: Firm) -> list[RecordError]:
                     )
                 )
         for p in cf.policies:
-            if p.renewal_of and p.renewal_of not in index:
+            if p.renewal_of and p.renewal_of not in index and p.renewal_of not in skip:
                 errors.append(
                     _err(
                         p,

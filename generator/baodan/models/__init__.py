@@ -43,12 +43,21 @@ class Firm:
     training: list[Training] = field(default_factory=list)
     partners: dict[str, Partner] = field(default_factory=dict)
     retired_registry_nos: set[str] = field(default_factory=set)
+    unreadable: set[str] = field(default_factory=set)  # record files that failed to load
 
     def policies(self):
         """(client file, policy) pairs in registry order."""
         for cf in self.clients.values():
             for p in cf.policies:
                 yield cf, p
+
+    def unreadable_policies(self) -> set[str]:
+        """Registry numbers whose policy file exists but failed to load (already reported)."""
+        return {
+            f.rpartition("/")[2].removesuffix(".yaml.age")
+            for f in self.unreadable
+            if "/policies/" in f
+        }
 
     def policy_index(self) -> dict[str, tuple[ClientFile, Policy]]:
         return {p.registry_no: (cf, p) for cf, p in self.policies()}

@@ -1,1 +1,0 @@
-"""The MkDocs side of baodan: the plugin and the pages it generates from the loaded Firm."""

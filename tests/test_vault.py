@@ -155,3 +155,22 @@ def test_identity_lookup_order(tmp_path, monkeypatch):
         vault.find_identity(tmp_path)
     (tmp_path / vault.DEMO_IDENTITY_FILE).write_text(f"# DEMO\n{a}\n")
     assert vault.find_identity(tmp_path).is_demo
+
+
+def test_reference_age_cli_reads_the_committed_demo_with_the_demo_identity(tmp_path):
+    from .conftest import REPO
+
+    age = require_tool("age")
+    demo_key = REPO / vault.DEMO_IDENTITY_FILE
+    record_key = subprocess.run(
+        [age, "-d", "-i", str(demo_key), str(REPO / vault.KEYS_DIR / "demo.age")],
+        capture_output=True,
+        check=True,
+    ).stdout
+    key_file = tmp_path / "record-key.txt"
+    key_file.write_bytes(record_key)
+    client = min((REPO / "records/clients").glob("*/client.yaml.age"))
+    plain = subprocess.run(
+        [age, "-d", "-i", str(key_file), str(client)], capture_output=True, check=True
+    )
+    assert b"kind:" in plain.stdout and b"consent:" in plain.stdout

@@ -189,7 +189,8 @@ def test_today_lists_exactly_what_is_due(site):
         ("1", "逾期任务"),
     ]
     # every item links to its client and policy page, and names its command
-    assert 'href="clients/c-00000001/"' in html and 'href="policies/BD-2026-HXD01/"' in html
+    assert 'href="clients/c-00000001/"' in html
+    assert 'href="clients/c-00000001/#bd-2026-hxd01"' in html
     assert "baodan audit BD-2026-HXD01" in html and "baodan renew BD-2026-VPC01" in html
     assert "baodan task done t-00000001" in html and "baodan risk c-00000002" in html
 
@@ -200,19 +201,31 @@ def test_client_page(site):
     assert "110***********" in html  # family IDs masked
     assert "13912345678" in html  # the client's own page: the number to call
     for regno in ("BD-2026-HXD01", "BD-2026-VPC01", "BD-2025-XPS02"):
-        assert f'href="../../policies/{regno}/"' in html
+        assert f'href="./#{regno.lower()}"' in html or f'href="#{regno.lower()}"' in html
     assert "已失效" in html and "暂缓（审核异常）" in html
     assert "补交身份证复印件" in html and "愿意续保" in html
     assert "登记张伟的保单" in html and "王芳" in html  # history from git
 
 
-def test_policy_page(site):
-    html = page(site, "staff/policies/BD-2026-HXD01/index.html")
+def policy_section(site, regno: str) -> str:
+    """A policy's section on its client's staff page, from its heading to the next one."""
+    anchor = f'id="{regno.lower()}"'
+    for path in sorted((site / "site-staff/staff/clients").glob("c-*/index.html")):
+        html = path.read_text("utf-8")
+        if anchor in html:
+            rest = html[html.index(anchor) :]
+            return re.split(r"<h[23]", rest, maxsplit=1)[0]
+    raise AssertionError(f"no client page has a section for {regno}")
+
+
+def test_policy_sections_on_the_client_page(site):
+    html = policy_section(site, "BD-2026-HXD01")
     assert "初审异常：印章——骑缝章不清晰" in html and "✗ 异常" in html
-    html = page(site, "staff/policies/BD-2026-DSC01/index.html")
+    html = policy_section(site, "BD-2026-DSC01")
     assert "已与客户确认" in html and "已解决" in html and "第 17、18 位不同" in html
-    html = page(site, "staff/policies/BD-2026-VND01/index.html")
+    html = policy_section(site, "BD-2026-VND01")
     assert "尚未决定" in html and "下次联系" in html
+    assert not (site / "site-staff/staff/policies/BD-2026-HXD01").exists()  # no page per policy
 
 
 def test_registry_in_time_order_and_lists_mask_identifiers(site):
@@ -233,7 +246,7 @@ def test_search_indexes_names_not_identifiers_and_public_site_has_no_staff_pages
     policy_no = c.policy("BD-2026-HXD01")["policy_no"]
     assert policy_no in text
     assert c.ME not in text and "13912345678" not in text
-    assert not [d for d in index["docs"] if d["location"].startswith("staff/policies/BD-")]
+    assert not [d for d in index["docs"] if "#bd-20" in d["location"]]  # policy detail
     assert not (site / "site" / "staff").exists()
     public = (site / "site" / "sitemap.xml").read_text("utf-8") + (
         site / "site" / "search" / "search_index.json"

@@ -77,6 +77,11 @@ def percent(value) -> str:
     return f"{value.normalize():f}%"
 
 
+def policy_anchor(registry_no: str) -> str:
+    """The id of a policy's section on its client's staff page: BD-2026-7K3QX → bd-2026-7k3qx."""
+    return registry_no.lower()
+
+
 def make_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates / "pages")),
@@ -112,6 +117,19 @@ class SiteContext:
     options: dict = field(default_factory=dict)
     history: History = field(default_factory=lambda: History({}))  # records' git history
     _memo: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.env.globals.update(policy_href=self.policy_href, policy_anchor=policy_anchor)
+
+    def policy_href(self, registry_no: str, prefix: str = "") -> str | None:
+        """The staff build's link to a policy: its section on its client's page. ``prefix`` is
+        the path from the linking page to staff/ ("" on staff/index.md, "../" one folder
+        down). None for a number the firm does not hold."""
+        index = self.memo("policy_index", self.firm.policy_index)
+        if registry_no not in index:
+            return None
+        client_id = index[registry_no][0].client.id
+        return f"{prefix}clients/{client_id}.md#{policy_anchor(registry_no)}"
 
     def memo(self, key: str, make):
         """Work several builders share (the renewal pipeline, risk, work queues), done once

@@ -1,5 +1,6 @@
-"""The staff build's skeleton: today's work queues, the client list and client pages, the
-policy registry and policy pages. Local only (site-staff/), never published.
+"""The staff build's skeleton: today's work queues, the client list and client pages (each
+policy's detail is a section of its client's page, see ``SiteContext.policy_href``) and the
+policy registry. Local only (site-staff/), never published.
 
 Other staff sections add their own builders to STAFF_BUILDERS with nav paths under
 ("员工工作台", …), e.g. ("员工工作台", "理赔"); ``staff_book(ctx)`` gives them the shared,
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from itertools import groupby
 
 from ..checks.audit import item_label
@@ -68,6 +70,11 @@ class StaffBook:
     risk: RiskBook
     history: dict[str, list[ClientChange]]
     queues: Queues
+
+    @cached_property
+    def successors(self) -> dict[str, Policy]:
+        """Each renewed policy's renewal, by the renewed policy's registry number."""
+        return {p.renewal_of: p for _, p in self.firm.policies() if p.renewal_of}
 
     def status(self, p: Policy) -> str:
         return display_status(p, self.renewals.get(p.registry_no), self.today)
@@ -238,28 +245,6 @@ def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
                 render(ctx, "staff_policies_year.md.j2", book=book, year=year, items=items),
                 nav=(SECTION, "保单登记簿", f"{year} 年"),
                 title=f"{year} 年登记的保单",
-            )
-        )
-    index = ctx.firm.policy_index()
-    successors = {p.renewal_of: p for _, p in registry if p.renewal_of}
-    for cf, p in registry:
-        pages.append(
-            GeneratedPage(
-                f"staff/policies/{p.registry_no}.md",
-                render(
-                    ctx,
-                    "staff_policy.md.j2",
-                    book=book,
-                    cf=cf,
-                    p=p,
-                    status=book.status(p),
-                    renewal=book.renewals.get(p.registry_no),
-                    findings=book.risk.by_policy.get(p.registry_no, []),
-                    predecessor=index.get(p.renewal_of, (None, None))[1],
-                    successor=successors.get(p.registry_no),
-                    insurer=ctx.firm.insurers.get(p.insurer),
-                ),
-                title=f"{p.registry_no} {p.product}",
             )
         )
     return pages

@@ -36,6 +36,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
 member_app = typer.Typer(help="公司成员（能解密记录的人和 CI）", no_args_is_help=True)
 new_app = typer.Typer(help="从模板新建记录", no_args_is_help=True)

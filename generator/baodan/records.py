@@ -360,7 +360,7 @@ CHUNK = 500
 
 
 def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> list[Loaded]:
-    """_load_encrypted for many files, on every core: decryption (pyrage, OpenSSL) and libyaml
+    """_load_encrypted for many files, on every core: decryption (pyrage) and libyaml
     hold the GIL, so the work is shared with worker processes. The files are cut into chunks;
     workers take chunks from the front while this process takes them from the back."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()

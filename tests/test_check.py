@@ -194,3 +194,28 @@ def test_a_broken_policy_is_reported_once_not_again_by_its_claims(firm, capsys):
     code, _, err = run_cli(capsys, "check")
     assert code == 1 and rel in err and "不认识的字段" in err
     assert f"没有登记号为 {number} 的保单" not in err
+
+
+def test_a_broken_policy_is_not_reported_again_by_tasks_or_renewal_contacts(firm, capsys):
+    policy = min(firm.root.glob("records/clients/*/policies/*.yaml.age"))
+    rel = policy.relative_to(firm.root).as_posix()
+    number = policy.name.removesuffix(".yaml.age")
+    task = policy.parent.parent / "tasks" / "t-00000001.yaml.age"
+    write_record(
+        firm.root,
+        task.relative_to(firm.root).as_posix(),
+        "id: t-00000001\ntitle: 通知客户\nfrom_department: 客户服务部\nto_department: 理赔部\n"
+        f"policy: {number}\ncreated: 2026-11-01\n",
+        firm.identities,
+    )
+    write_record(
+        firm.root,
+        rel,
+        read_record(firm.root, rel, firm.identities) + "produkt: x\n",
+        firm.identities,
+    )
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and rel in err
+    assert err.count(number) == err.count(rel), (
+        err
+    )  # the number appears only in the broken file's path

@@ -12,8 +12,9 @@ STAFF_HINT = "填 records/staff/ 下已有的员工编号（文件名去掉 .yam
 
 def check_policy_life(firm: Firm) -> list[RecordError]:
     errors: list[RecordError] = []
+    unreadable = firm.unreadable_policies()  # their files have their own errors already
     for cf in firm.clients.values():
-        own = {p.registry_no for p in cf.policies}
+        own = {p.registry_no for p in cf.policies} | unreadable
         for p in cf.policies:
             err = _reporter(errors, p.path)
             if p.audit:

@@ -74,10 +74,12 @@ def check_lecture_attendance(firm: Firm) -> list[RecordError]:
     return errors
 
 
-def _client_refs(cf, record) -> list[RecordError]:
-    """A task's or incident's policy and claim belong to the client whose folder holds it."""
+def _client_refs(cf, record, unreadable: set[str]) -> list[RecordError]:
+    """A task's or incident's policy and claim belong to the client whose folder holds it.
+    A policy whose file failed to load has its own error already."""
     errors = []
-    if record.policy and record.policy not in {p.registry_no for p in cf.policies}:
+    own = {p.registry_no for p in cf.policies} | unreadable
+    if record.policy and record.policy not in own:
         errors.append(
             _err(
                 record,
@@ -95,9 +97,10 @@ def _client_refs(cf, record) -> list[RecordError]:
 
 def check_task_refs(firm: Firm) -> list[RecordError]:
     errors = []
+    unreadable = firm.unreadable_policies()
     for cf in firm.clients.values():
         for t in cf.tasks:
-            errors.extend(_client_refs(cf, t))
+            errors.extend(_client_refs(cf, t, unreadable))
             if t.status in ("done", "cancelled") and not t.closed_on:
                 errors.append(
                     _err(
@@ -113,6 +116,7 @@ def check_task_refs(firm: Firm) -> list[RecordError]:
 def check_incidents(firm: Firm) -> list[RecordError]:
     known = plans()
     errors = []
+    unreadable = firm.unreadable_policies()
     for cf in firm.clients.values():
         for inc in cf.incidents:
             plan = known.get(inc.plan)
@@ -124,7 +128,7 @@ def check_incidents(firm: Firm) -> list[RecordError]:
                 errors.append(_err(inc, "policy", f"“{plan.name}”事件要写明保单", "填保单登记号"))
             elif plan.about == "claim" and not inc.claim:
                 errors.append(_err(inc, "claim", f"“{plan.name}”事件要写明理赔", "填理赔编号"))
-            errors.extend(_client_refs(cf, inc))
+            errors.extend(_client_refs(cf, inc, unreadable))
             if inc.owner not in firm.staff:
                 errors.append(_err(inc, "owner", f"没有员工“{inc.owner}”", STAFF_HINT))
             for n, step in enumerate(inc.steps):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import jinja2
 from mkdocs.structure.files import InclusionLevel
+from mkdocs.utils import get_relative_url
 
 from ..history import History
 from ..models import Firm
@@ -34,7 +36,8 @@ class GeneratedPage:
     pages without it are kept out of the nav (client portals, feeds). ``context`` is added to
     the page's template context (a portal's ciphertext goes there, not through Markdown);
     ``meta`` is the page's front matter given as data, so thousands of pages of one kind skip
-    parsing the same YAML.
+    parsing the same YAML. ``fragments`` are HTML pieces the page's Markdown holds
+    placeholders for (web/fragments.py), inserted after Markdown and search indexing.
     """
 
     uri: str
@@ -43,6 +46,7 @@ class GeneratedPage:
     title: str | None = None
     context: dict | None = None
     meta: dict | None = None
+    fragments: dict[str, str] | None = None
 
     @property
     def inclusion(self) -> InclusionLevel:
@@ -108,6 +112,16 @@ def make_env(templates: Path) -> jinja2.Environment:
     return env
 
 
+@cache
+def page_url(uri: str, directory_urls: bool) -> str:
+    """The URL MkDocs gives a page: staff/clients/c-1.md → staff/clients/c-1/ (or .html)."""
+    stem, _, name = uri.rpartition("/")
+    folder = f"{stem}/" if stem else ""
+    if name == "index.md":
+        return folder if directory_urls else f"{folder}index.html"
+    return f"{folder}{name[:-3]}/" if directory_urls else f"{folder}{name[:-3]}.html"
+
+
 @dataclass
 class SiteContext:
     firm: Firm
@@ -116,10 +130,33 @@ class SiteContext:
     env: jinja2.Environment
     options: dict = field(default_factory=dict)
     history: History = field(default_factory=lambda: History({}))  # records' git history
+    directory_urls: bool = True  # MkDocs' use_directory_urls, for links written as HTML
     _memo: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self.env.globals.update(policy_href=self.policy_href, policy_anchor=policy_anchor)
+        self.env.globals.update(
+            policy_href=self.policy_href,
+            policy_anchor=policy_anchor,
+            href=self.href,
+            policy_url=self.policy_url,
+        )
+
+    def href(self, here: str, target: str) -> str:
+        """A link in HTML (where MkDocs does not rewrite .md links) from the page ``here`` to
+        the page ``target`` (both as source paths, target with an optional #anchor)."""
+        uri, _, anchor = target.partition("#")
+        url = get_relative_url(
+            page_url(uri, self.directory_urls), page_url(here, self.directory_urls)
+        )
+        return f"{url}#{anchor}" if anchor else url
+
+    def policy_url(self, registry_no: str, here: str) -> str | None:
+        """policy_href for HTML: the link from page ``here`` to the policy's section."""
+        index = self.memo("policy_index", self.firm.policy_index)
+        if registry_no not in index:
+            return None
+        client_id = index[registry_no][0].client.id
+        return self.href(here, f"staff/clients/{client_id}.md#{policy_anchor(registry_no)}")
 
     def policy_href(self, registry_no: str, prefix: str = "") -> str | None:
         """The staff build's link to a policy: its section on its client's page. ``prefix`` is

@@ -23,6 +23,7 @@ from ..workspace import DEMO_WARNING
 from .build_date import PinnedBuildDate
 from .builders import builders_for
 from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
+from .fragments import insert as insert_fragments
 from .parallel import run_builders
 from .search_words import refine_search_index
 
@@ -55,6 +56,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.pages: list[GeneratedPage] = []
         self.page_context: dict[str, dict] = {}
         self.page_meta: dict[str, dict] = {}
+        self.page_fragments: dict[str, dict[str, str]] = {}
         self.stats: dict[str, int] = {}
         self.build_date = PinnedBuildDate()
         self.cache: RecordCache | None = None
@@ -104,10 +106,12 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             make_env(templates),
             options=dict(self.config),
             history=history,
+            directory_urls=config.use_directory_urls,
         )
         self.pages = self._generate(ctx)
         self.page_context = {p.uri: p.context for p in self.pages if p.context}
         self.page_meta = {p.uri: p.meta for p in self.pages if p.meta}
+        self.page_fragments = {p.uri: p.fragments for p in self.pages if p.fragments}
         if not config.nav:
             config.nav = _nav(self.pages)
         return config
@@ -134,9 +138,17 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             page.meta.update(self.page_meta[page.file.src_uri])
         return markdown
 
+    # After the search plugin has indexed the page (default priority): it reads the fragments'
+    # short summaries, the page shows their full HTML.
+    @event_priority(-100)
     def on_page_context(self, context, /, *, page, config, nav):
-        if self.config.enabled and page.file.src_uri in self.page_context:
-            context.update(self.page_context[page.file.src_uri])
+        if not self.config.enabled:
+            return context
+        uri = page.file.src_uri
+        if uri in self.page_context:
+            context.update(self.page_context[uri])
+        if uri in self.page_fragments:
+            page.content = insert_fragments(page.content, self.page_fragments.pop(uri))
         return context
 
     # After Material's search plugin has written search_index.json (its on_post_build runs at

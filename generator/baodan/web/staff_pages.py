@@ -30,6 +30,7 @@ from ..renewals import OPEN_STAGES, STAGES, Renewal, display_status, renewal_boo
 from ..today import SHANGHAI
 from ..worklist import Queues, queues
 from .context import GeneratedPage, SiteContext
+from .fragments import Fragments
 
 SECTION = "员工工作台"
 WEEKDAYS = "一二三四五六日"
@@ -190,21 +191,20 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
         )
     ]
     for cf in ctx.firm.clients.values():
-        pages.append(
-            GeneratedPage(
-                f"staff/clients/{cf.client.id}.md",
-                render(
-                    ctx,
-                    "staff_client.md.j2",
-                    book=book,
-                    cf=cf,
-                    c=cf.client,
-                    findings=book.risk.by_client.get(cf.client.id, []),
-                    history=book.history.get(cf.client.id, []),
-                ),
-                title=cf.client.name,
-            )
+        uri = f"staff/clients/{cf.client.id}.md"
+        fragments = Fragments()
+        content = render(
+            ctx,
+            "staff_client.md.j2",
+            book=book,
+            cf=cf,
+            c=cf.client,
+            findings=book.risk.by_client.get(cf.client.id, []),
+            history=book.history.get(cf.client.id, []),
+            here=uri,
+            fragment=fragments,
         )
+        pages.append(GeneratedPage(uri, content, title=cf.client.name, fragments=fragments.html))
     return pages
 
 

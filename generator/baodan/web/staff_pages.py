@@ -146,6 +146,16 @@ def render(ctx: SiteContext, template: str, **values) -> str:
     return ctx.render(template, **TEMPLATE_VALUES, **values)
 
 
+def staff_page(ctx: SiteContext, uri: str, template: str, **values) -> GeneratedPage:
+    """A staff page whose template may write big parts as HTML fragments (web/fragments.py);
+    ``here`` (the page's path) is what their links are relative to. ``nav`` and ``title``
+    go to the page, the other values to the template."""
+    nav, title = values.pop("nav", None), values.pop("title", None)
+    fragments = Fragments()
+    content = render(ctx, template, here=uri, fragment=fragments, **values)
+    return GeneratedPage(uri, content, nav=nav, title=title, fragments=fragments.html or None)
+
+
 # ---- builders --------------------------------------------------------------------------------
 
 
@@ -161,16 +171,14 @@ def staff_today(ctx: SiteContext) -> list[GeneratedPage]:
     book = staff_book(ctx)
     owners = sorted({book.manager(cf) for cf in ctx.firm.clients.values()})
     return [
-        GeneratedPage(
+        staff_page(
+            ctx,
             "staff/index.md",
-            render(
-                ctx,
-                "staff_today.md.j2",
-                book=book,
-                q=book.queues,
-                owners=owners,
-                lapse_days=renewal_rules().recent_lapse_days,
-            ),
+            "staff_today.md.j2",
+            book=book,
+            q=book.queues,
+            owners=owners,
+            lapse_days=renewal_rules().recent_lapse_days,
             nav=(SECTION,),
             title="今日工作台",
         )
@@ -183,28 +191,30 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
         ctx.firm.clients.values(), key=lambda cf: (cf.client.left_on is not None, cf.client.name)
     )
     pages = [
-        GeneratedPage(
+        staff_page(
+            ctx,
             "staff/clients/index.md",
-            render(ctx, "staff_clients.md.j2", book=book, clients=clients),
+            "staff_clients.md.j2",
+            book=book,
+            clients=clients,
             nav=(SECTION, "客户"),
             title="客户",
         )
     ]
     for cf in ctx.firm.clients.values():
-        uri = f"staff/clients/{cf.client.id}.md"
-        fragments = Fragments()
-        content = render(
-            ctx,
-            "staff_client.md.j2",
-            book=book,
-            cf=cf,
-            c=cf.client,
-            findings=book.risk.by_client.get(cf.client.id, []),
-            history=book.history.get(cf.client.id, []),
-            here=uri,
-            fragment=fragments,
+        pages.append(
+            staff_page(
+                ctx,
+                f"staff/clients/{cf.client.id}.md",
+                "staff_client.md.j2",
+                book=book,
+                cf=cf,
+                c=cf.client,
+                findings=book.risk.by_client.get(cf.client.id, []),
+                history=book.history.get(cf.client.id, []),
+                title=cf.client.name,
+            )
         )
-        pages.append(GeneratedPage(uri, content, title=cf.client.name, fragments=fragments.html))
     return pages
 
 
@@ -221,28 +231,30 @@ def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
     ]
     statuses = Counter(book.status(p) for _, p in registry)
     pages = [
-        GeneratedPage(
+        staff_page(
+            ctx,
             "staff/policies/index.md",
-            render(
-                ctx,
-                "staff_policies.md.j2",
-                book=book,
-                recent=[
-                    pair for pair in registry if (ctx.today - pair[1].intake.received_on).days <= 30
-                ],
-                years=[(year, len(items)) for year, items in years],
-                statuses=statuses,
-                total=len(registry),
-            ),
+            "staff_policies.md.j2",
+            book=book,
+            recent=[
+                pair for pair in registry if (ctx.today - pair[1].intake.received_on).days <= 30
+            ],
+            years=[(year, len(items)) for year, items in years],
+            statuses=statuses,
+            total=len(registry),
             nav=(SECTION, "保单登记簿"),
             title="保单登记簿",
         )
     ]
     for year, items in years:
         pages.append(
-            GeneratedPage(
+            staff_page(
+                ctx,
                 f"staff/policies/{year}.md",
-                render(ctx, "staff_policies_year.md.j2", book=book, year=year, items=items),
+                "staff_policies_year.md.j2",
+                book=book,
+                year=year,
+                items=items,
                 nav=(SECTION, "保单登记簿", f"{year} 年"),
                 title=f"{year} 年登记的保单",
             )

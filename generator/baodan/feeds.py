@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -171,16 +172,19 @@ def staff_feeds(ctx: SiteContext) -> list[GeneratedPage]:
         for staff_id, entry in _client_work(ctx, cf, window):
             work.setdefault(staff_id, []).append(entry)
     name = _short_name(ctx.firm.settings)
-    return [
-        GeneratedPage(
-            f"staff/feeds/{member.id}.ics",
-            _calendar(
-                ctx,
-                f"{name} · {member.name}的工作日程",
-                "续保联系、回访跟进、生日问候和理赔核定期限（仅限本机员工站，含客户姓名，勿外传）。",
-                work[member.id],
-            ),
+
+    def feed(member) -> GeneratedPage:
+        content = _calendar(
+            ctx,
+            f"{name} · {member.name}的工作日程",
+            "续保联系、回访跟进、生日问候和理赔核定期限（仅限本机员工站，含客户姓名，勿外传）。",
+            work[member.id],
         )
+        return GeneratedPage(f"staff/feeds/{member.id}.ics", content)
+
+    # `baodan serve` writes a feed again only when its events changed.
+    return [
+        ctx.reuse(f"staff/feeds/{member.id}.ics", work[member.id], partial(feed, member))
         for member in ctx.firm.staff.values()
         if member.active
     ]

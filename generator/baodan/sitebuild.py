@@ -113,9 +113,17 @@ def serve_site(ws: Workspace, *, staff: bool, addr: str, say=print) -> None:
     if Path("/dev/shm").is_dir():
         os.environ["TMPDIR"] = "/dev/shm"
         tempfile.tempdir = None
+    # Dirty rebuilds: only the pages whose content changed are written (web/incremental.py).
+    logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
     serve(
         config_file=str(config_file(ws, staff)),
         dev_addr=addr,
         livereload=True,
+        build_type="dirty",
         watch=[str(ws.root / "records")],
     )
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns that dirty builds may leave stale nav and links; baodan's do not."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")

@@ -131,6 +131,7 @@ class SiteContext:
     options: dict = field(default_factory=dict)
     history: History = field(default_factory=lambda: History({}))  # records' git history
     directory_urls: bool = True  # MkDocs' use_directory_urls, for links written as HTML
+    renders: dict | None = None  # `baodan serve`: pages of earlier rebuilds (see reuse)
     _memo: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -167,6 +168,17 @@ class SiteContext:
             return None
         client_id = index[registry_no][0].client.id
         return f"{prefix}clients/{client_id}.md#{policy_anchor(registry_no)}"
+
+    def reuse(self, uri: str, inputs: object, make) -> GeneratedPage:
+        """``make()``, unless an earlier rebuild of `baodan serve` made this page from equal
+        ``inputs``: everything the page reads besides today, the settings, insurers, staff,
+        partners and git history, which web/incremental.ServeState watches for all pages."""
+        if self.renders is None:
+            return make()
+        found = self.renders.get(uri)
+        if found is None or found[0] != inputs:
+            found = self.renders[uri] = (inputs, make())
+        return found[1]
 
     def memo(self, key: str, make):
         """Work several builders share (the renewal pipeline, risk, work queues), done once

@@ -6,6 +6,7 @@ text is ever written to a temp folder.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from mkdocs.config import base
@@ -24,6 +25,8 @@ from .build_date import PinnedBuildDate
 from .builders import builders_for
 from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
 from .fragments import insert as insert_fragments
+from .incremental import ServeState, UnchangedFile, watch_with_events
+from .incremental import remove as remove_files
 from .parallel import run_builders
 from .search_words import refine_search_index
 
@@ -60,11 +63,15 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.stats: dict[str, int] = {}
         self.build_date = PinnedBuildDate()
         self.cache: RecordCache | None = None
+        self.serve: ServeState | None = None
+        self.files: Files | None = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
-        # so the records it decrypted stay in memory and a rebuild decrypts only changed ones.
+        # so the records it decrypted stay in memory and a rebuild decrypts only changed ones;
+        # with dirty rebuilds (`baodan serve`) it writes only the pages that changed.
         self.cache = RecordCache() if command == "serve" else None
+        self.serve = ServeState() if command == "serve" and dirty else None
 
     def on_config(self, config):
         if not self.config.enabled:
@@ -103,11 +110,15 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self.firm,
             now,
             self.config.staff,
-            make_env(templates),
+            self._env(templates),
             options=dict(self.config),
             history=history,
             directory_urls=config.use_directory_urls,
         )
+        if self.serve:
+            firm = self.firm
+            shared = (now, settings, firm.insurers, firm.staff, firm.partners, history)
+            ctx.renders = self.serve.renders_for(shared)
         self.pages = self._generate(ctx)
         self.page_context = {p.uri: p.context for p in self.pages if p.context}
         self.page_meta = {p.uri: p.meta for p in self.pages if p.meta}
@@ -116,18 +127,30 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             config.nav = _nav(self.pages)
         return config
 
+    def on_pre_build(self, *, config):
+        search = _search_plugin(config)
+        if self.serve and search is not None:
+            # Material merges a dirty rebuild's entries into its previous index assuming one
+            # page changed; this plugin completes the index itself (on_post_build).
+            search.search_index_prev = None
+
     def on_files(self, files: Files, /, *, config) -> Files:
         if not self.config.enabled:
             return files
+        unchanged = self.serve.unchanged(_setup(config), self.pages) if self.serve else set()
         for page in self.pages:
             if files.get_file_from_path(page.uri) is not None:
                 files.remove(files.get_file_from_path(page.uri))
+            kind = UnchangedFile if page.uri in unchanged else File
             files.append(
-                File.generated(config, page.uri, content=page.content, inclusion=page.inclusion)
+                kind.generated(config, page.uri, content=page.content, inclusion=page.inclusion)
             )
+        if self.serve:
+            remove_files(self.serve.record(files))
         return files
 
     def on_env(self, env, /, *, config, files):
+        self.files = files
         if self.config.enabled:
             env.globals["material_css"] = _material_stylesheet(config)
             env.globals["firm_settings"] = self.firm.settings
@@ -145,11 +168,18 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if not self.config.enabled:
             return context
         uri = page.file.src_uri
+        if self.serve:
+            self.serve.built.add(page.url)
         if uri in self.page_context:
             context.update(self.page_context[uri])
         if uri in self.page_fragments:
-            page.content = insert_fragments(page.content, self.page_fragments.pop(uri))
+            page.content = insert_fragments(page.content, self.page_fragments[uri])
         return context
+
+    def on_serve(self, server, /, *, config, builder):
+        if self.serve:
+            watch_with_events(server, config.watch)
+        return server
 
     # After Material's search plugin has written search_index.json (its on_post_build runs at
     # the default priority), whatever the order of the plugins in mkdocs.yml.
@@ -157,11 +187,23 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def on_post_build(self, *, config):
         if not self.config.enabled:
             return
-        refine_search_index(Path(config.site_dir) / "search" / "search_index.json")
+        complete = None
+        if self.serve:
+            urls = [f.url for f in self.files.documentation_pages()]
+            complete = partial(self.serve.complete_search, urls=urls)
+        refine_search_index(Path(config.site_dir) / "search" / "search_index.json", complete)
         self.build_date.release()
 
     def on_build_error(self, *, error):
         self.build_date.release()
+
+    def _env(self, templates: Path):
+        """The Jinja environment; `baodan serve` keeps it, with its compiled templates."""
+        if self.serve is None:
+            return make_env(templates)
+        if self.serve.env is None or self.serve.env[0] != templates:
+            self.serve.env = (templates, make_env(templates))
+        return self.serve.env[1]
 
     def _load(self, root: Path):
         try:
@@ -190,6 +232,20 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             "files": len(pages),
         }
         return pages
+
+
+def _search_plugin(config):
+    """Material's search plugin (named material/search in a Material site), if enabled."""
+    found = config.plugins.get("material/search") or config.plugins.get("search")
+    return found if found is not None and found.config.get("enabled", True) else None
+
+
+def _setup(config) -> tuple:
+    """What every page's HTML depends on besides its content: the site's settings and nav,
+    and the MkDocs configuration files (serve reloads them when they change)."""
+    folder = Path(config.config_file_path or ".").resolve().parent
+    stamps = [(p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("mkdocs*.yml"))]
+    return (config.site_name, config.copyright, config.site_url, repr(config.nav), stamps)
 
 
 def _quiet_jieba() -> None:

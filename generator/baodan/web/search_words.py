@@ -21,8 +21,9 @@ SEPARATOR = "\u200b"
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]{3,}")
 
 
-def refine_search_index(path: Path) -> None:
-    """Rewrite search/search_index.json in place with the finer words."""
+def refine_search_index(path: Path, complete=None) -> None:
+    """Rewrite search/search_index.json in place with the finer words. ``complete`` turns
+    the (refined) entries written by this build into the whole site's (`baodan serve`)."""
     if not path.is_file():
         return
     data = json.loads(path.read_text("utf-8"))
@@ -30,6 +31,8 @@ def refine_search_index(path: Path) -> None:
         for key in ("title", "text"):
             if isinstance(doc.get(key), str):
                 doc[key] = refine(doc[key])
+    if complete is not None:
+        data["docs"] = complete(data.get("docs", []))
     path.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
 
 

@@ -146,14 +146,20 @@ def render(ctx: SiteContext, template: str, **values) -> str:
     return ctx.render(template, **TEMPLATE_VALUES, **values)
 
 
-def staff_page(ctx: SiteContext, uri: str, template: str, **values) -> GeneratedPage:
+def staff_page(ctx: SiteContext, uri: str, template: str, inputs: tuple, **values) -> GeneratedPage:
     """A staff page whose template may write big parts as HTML fragments (web/fragments.py);
     ``here`` (the page's path) is what their links are relative to. ``nav`` and ``title``
-    go to the page, the other values to the template."""
+    go to the page, the other values to the template. ``inputs`` is all the page shows
+    that a record change can change, besides what ``SiteContext.reuse`` watches itself:
+    `baodan serve` renders the page again only when they changed."""
     nav, title = values.pop("nav", None), values.pop("title", None)
-    fragments = Fragments()
-    content = render(ctx, template, here=uri, fragment=fragments, **values)
-    return GeneratedPage(uri, content, nav=nav, title=title, fragments=fragments.html or None)
+
+    def make() -> GeneratedPage:
+        fragments = Fragments()
+        content = render(ctx, template, here=uri, fragment=fragments, **values)
+        return GeneratedPage(uri, content, nav=nav, title=title, fragments=fragments.html or None)
+
+    return ctx.reuse(uri, inputs, make)
 
 
 # ---- builders --------------------------------------------------------------------------------
@@ -179,6 +185,7 @@ def staff_today(ctx: SiteContext) -> list[GeneratedPage]:
             q=book.queues,
             owners=owners,
             lapse_days=renewal_rules().recent_lapse_days,
+            inputs=(book.queues, owners),
             nav=(SECTION,),
             title="今日工作台",
         )
@@ -197,6 +204,15 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
             "staff_clients.md.j2",
             book=book,
             clients=clients,
+            inputs=tuple(
+                (
+                    cf.client,
+                    [t.status for t in cf.tasks],
+                    len(book.in_force(cf)),
+                    book.risk.client_level(cf.client.id),
+                )
+                for cf in clients
+            ),
             nav=(SECTION, "客户"),
             title="客户",
         )
@@ -207,6 +223,7 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
                 ctx,
                 f"staff/clients/{cf.client.id}.md",
                 "staff_client.md.j2",
+                inputs=client_page_inputs(ctx, book, cf),
                 book=book,
                 cf=cf,
                 c=cf.client,
@@ -216,6 +233,24 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
             )
         )
     return pages
+
+
+def client_page_inputs(ctx: SiteContext, book: StaffBook, cf: ClientFile) -> tuple:
+    """What a client's page shows of the firm: its own records, what the build worked out
+    about them, and which client holds each policy it links to."""
+    numbers = [p.registry_no for p in cf.policies]
+    index = ctx.memo("policy_index", ctx.firm.policy_index)
+    linked = [p.renewal_of for p in cf.policies] + [c.policy for c in cf.claims]
+    linked += [t.policy for t in cf.tasks]
+    return (
+        cf,
+        [book.renewals.get(no) for no in numbers],
+        [book.successors.get(no) for no in numbers],
+        book.risk.by_client.get(cf.client.id),
+        [book.risk.by_policy.get(no) for no in numbers],
+        book.history.get(cf.client.id),
+        [index[no][0].client.id if no in index else None for no in linked],
+    )
 
 
 def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
@@ -229,17 +264,19 @@ def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
         (year, list(items))
         for year, items in groupby(registry, key=lambda pair: pair[1].intake.received_on.year)
     ]
-    statuses = Counter(book.status(p) for _, p in registry)
+    shown = {p.registry_no: (cf.client, p, book.status(p)) for cf, p in registry}
+    statuses = Counter(status for _, _, status in shown.values())
+    recent = [pair for pair in registry if (ctx.today - pair[1].intake.received_on).days <= 30]
+    counts = [(year, len(items)) for year, items in years]
     pages = [
         staff_page(
             ctx,
             "staff/policies/index.md",
             "staff_policies.md.j2",
             book=book,
-            recent=[
-                pair for pair in registry if (ctx.today - pair[1].intake.received_on).days <= 30
-            ],
-            years=[(year, len(items)) for year, items in years],
+            recent=recent,
+            years=counts,
+            inputs=(counts, statuses, [shown[p.registry_no] for _, p in recent]),
             statuses=statuses,
             total=len(registry),
             nav=(SECTION, "保单登记簿"),
@@ -255,6 +292,7 @@ def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
                 book=book,
                 year=year,
                 items=items,
+                inputs=[shown[p.registry_no] for _, p in items],
                 nav=(SECTION, "保单登记簿", f"{year} 年"),
                 title=f"{year} 年登记的保单",
             )

@@ -1,0 +1,111 @@
+"""What `baodan serve` keeps between its rebuilds, so that after one record changed a rebuild
+renders and writes only the pages that changed.
+
+Each rebuild still loads the firm (records are cached, see records.RecordCache) and runs
+every builder, but builders may reuse a page made from equal inputs (``SiteContext.reuse``);
+a generated file equal to the one the previous build wrote is an ``UnchangedFile``, which
+MkDocs' dirty build skips. Material's search plugin then indexes only the pages that were
+built, so the index is completed here from the entries of the pages that were not.
+"""
+
+from __future__ import annotations
+
+import os
+
+from mkdocs.structure.files import File
+
+from .context import GeneratedPage
+
+
+class UnchangedFile(File):
+    """A generated file whose content the previous build has written already."""
+
+    def is_modified(self) -> bool:
+        return False
+
+
+class ServeState:
+    def __init__(self) -> None:
+        self.setup: object = None  # what every page's template reads: settings, nav, config
+        self.pages: dict[str, GeneratedPage] = {}  # the previous build's, by source path
+        self.written: dict[str, str] = {}  # source path → output file of the previous build
+        self.renders: dict = {}  # SiteContext.reuse's pages from earlier rebuilds
+        self.shared: object = None  # what all reused renders read (today, insurers, staff …)
+        self.search: dict[str, list[dict]] = {}  # search entries by page URL
+        self.built: set[str] = set()  # URLs of the pages this build rendered
+        self.env: tuple | None = None  # (templates folder, Jinja environment)
+
+    def renders_for(self, shared: object) -> dict:
+        """The reusable renders, forgotten when what they all read has changed."""
+        if shared != self.shared:
+            self.renders.clear()
+            self.shared = shared
+        return self.renders
+
+    def unchanged(self, setup: object, pages: list[GeneratedPage]) -> set[str]:
+        """The pages equal to what the previous build wrote; all of them are new when the
+        setup changed. Call once per build, before its files are made."""
+        same_setup = setup == self.setup
+        self.setup = setup
+        previous, self.pages = self.pages, {p.uri: p for p in pages}
+        self.renders = {uri: v for uri, v in self.renders.items() if uri in self.pages}
+        self.built = set()
+        if not same_setup:
+            return set()
+        return {p.uri for p in pages if previous.get(p.uri) == p}
+
+    def record(self, files) -> list[str]:
+        """Note where this build writes its generated files; the output files of pages the
+        previous build had and this one has not (to delete, a dirty build keeps them)."""
+        written = {uri: files.get_file_from_path(uri).abs_dest_path for uri in self.pages}
+        stale = [path for uri, path in self.written.items() if uri not in written]
+        self.written = written
+        return stale
+
+    def complete_search(self, docs: list[dict], urls: list[str]) -> list[dict]:
+        """The whole site's search entries, in page order: this build's for the pages it
+        built, the earlier ones for the others."""
+        fresh: dict[str, list[dict]] = {url: [] for url in self.built}
+        for doc in docs:
+            fresh.setdefault(doc["location"].partition("#")[0], []).append(doc)
+        self.search.update(fresh)
+        self.search = {url: self.search[url] for url in urls if url in self.search}
+        return [doc for entries in self.search.values() for doc in entries]
+
+
+def remove(paths: list[str]) -> None:
+    for path in paths:
+        if os.path.isfile(path):
+            os.remove(path)
+
+
+def watch_with_events(server, more: list[str]) -> None:
+    """MkDocs' live-reload server polls every watched file twice a second: on a firm's tens of
+    thousands of record files that keeps a core busy and notices a change late. Watch with
+    the system's file events (inotify …) instead, when watchdog has them and the system
+    allows enough watches for the folders (those watched already and ``more``)."""
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    watched = dict(server._watched_paths)  # path → how many times watched
+    if Observer is PollingObserver or _folders([*watched, *more]) > _watch_limit() // 2:
+        return
+    for path, times in watched.items():
+        for _ in range(times):
+            server.unwatch(path)
+    server.observer = Observer()
+    for path, times in watched.items():
+        for _ in range(times):
+            server.watch(path)
+
+
+def _folders(paths) -> int:
+    return sum(1 + sum(len(dirs) for _, dirs, _ in os.walk(path)) for path in paths)
+
+
+def _watch_limit() -> int:
+    try:
+        with open("/proc/sys/fs/inotify/max_user_watches") as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return 8192

@@ -74,6 +74,10 @@ class Entry:
     url: str | None = None
 
 
+# What an event's text is made of besides its record's history stamp and the site's host.
+EVENT_FIELDS = ("key", "start", "end", "summary", "description", "alarms", "location", "url")
+
+
 def all_day(key: str, day: date, summary: str, description: str, record: Record, **kw) -> Entry:
     """An all-day event: DTEND is the next day (exclusive), as RFC 5545 wants."""
     return Entry(key, day, day + timedelta(days=1), summary, description, record, **kw)
@@ -346,12 +350,31 @@ def _calendar(ctx: SiteContext, name: str, description: str, entries: list[Entry
     cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
     host = _host(ctx.firm.settings)
-    for entry in sorted(entries, key=lambda e: (e.start.isoformat(), e.key)):
-        cal.add_component(_event(entry, host, ctx.history))
-    if any(isinstance(e.start, datetime) for e in entries):
+    ordered = sorted(entries, key=lambda e: (e.start.isoformat(), e.key))
+    timed = [e for e in ordered if isinstance(e.start, datetime)]
+    if timed:
         # Timed events name Asia/Shanghai; China has kept UTC+8 without DST since 1992.
-        cal.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
-    return cal.to_ical()
+        zones = Calendar()
+        for entry in timed:
+            zones.add_component(_event(entry, host, ctx.history))
+        zones.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
+        cal.subcomponents.extend(zones.timezones)
+    # The events go in as text: what icalendar would write for each inside the calendar.
+    end = b"END:VCALENDAR\r\n"
+    head = cal.to_ical().removesuffix(end)
+    return head + b"".join(_event_text(entry, host, ctx) for entry in ordered) + end
+
+
+def _event_text(entry: Entry, host: str, ctx: SiteContext) -> bytes:
+    """An event as iCalendar text; `baodan serve` keeps it for the next rebuild
+    (``SiteContext.events``), as most events stay the same."""
+    if ctx.events is None:
+        return _event(entry, host, ctx.history).to_ical()
+    key = (host, _stamp(entry.record, ctx.history), *(getattr(entry, f) for f in EVENT_FIELDS))
+    text = ctx.events.get(key)
+    if text is None:
+        text = ctx.events[key] = _event(entry, host, ctx.history).to_ical()
+    return text
 
 
 def _event(entry: Entry, host: str, history: History) -> Event:

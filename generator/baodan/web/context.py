@@ -132,6 +132,7 @@ class SiteContext:
     history: History = field(default_factory=lambda: History({}))  # records' git history
     directory_urls: bool = True  # MkDocs' use_directory_urls, for links written as HTML
     renders: dict | None = None  # `baodan serve`: pages of earlier rebuilds (see reuse)
+    events: dict | None = None  # `baodan serve`: calendar events' text of earlier rebuilds
     _memo: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

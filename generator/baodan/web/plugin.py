@@ -70,6 +70,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
         # so the records it decrypted stay in memory and a rebuild decrypts only changed ones;
         # with dirty rebuilds (`baodan serve`) it writes only the pages that changed.
+        if self.serve:
+            self.serve.close()
         self.cache = RecordCache() if command == "serve" else None
         self.serve = ServeState() if command == "serve" and dirty else None
 
@@ -81,6 +83,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         root = Path(self.config.records).resolve() if self.config.records else config_dir
         templates = Path(self.config.templates).resolve() if self.config.templates else TEMPLATES
         self.firm = self._load(root)
+        if self.serve:
+            self.serve.settle()
         now = today()
         settings = self.firm.settings
         config.site_name = settings.name
@@ -119,6 +123,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             firm = self.firm
             shared = (now, settings, firm.insurers, firm.staff, firm.partners, history)
             ctx.renders = self.serve.renders_for(shared)
+            ctx.events = self.serve.events
         self.pages = self._generate(ctx)
         self.page_context = {p.uri: p.context for p in self.pages if p.context}
         self.page_meta = {p.uri: p.meta for p in self.pages if p.meta}
@@ -192,6 +197,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             urls = [f.url for f in self.files.documentation_pages()]
             complete = partial(self.serve.complete_search, urls=urls)
         refine_search_index(Path(config.site_dir) / "search" / "search_index.json", complete)
+        self.files = None  # its pages are garbage now (settle)
         self.build_date.release()
 
     def on_build_error(self, *, error):

@@ -38,6 +38,8 @@ class GeneratedPage:
     ``meta`` is the page's front matter given as data, so thousands of pages of one kind skip
     parsing the same YAML. ``fragments`` are HTML pieces the page's Markdown holds
     placeholders for (web/fragments.py), inserted after Markdown and search indexing.
+    ``search`` replaces the search plugin's reading of a page by one short entry (thousands of
+    client pages: found by name and numbers, quickly).
     """
 
     uri: str
@@ -47,6 +49,7 @@ class GeneratedPage:
     context: dict | None = None
     meta: dict | None = None
     fragments: dict[str, str] | None = None
+    search: str | None = None  # the page's whole search entry, instead of its indexed text
 
     @property
     def inclusion(self) -> InclusionLevel:

@@ -1,20 +1,19 @@
 """HTML fragments that bypass Python-Markdown: big tables and sections a template renders as
 HTML straight away, swapped into the page after Markdown and the search plugin are done.
 
-A Markdown template calls ``fragment(key, html, summary)``: the page's Markdown gets a small
-placeholder ``<div data-bd-fragment="key">summary</div>`` instead of the HTML, so Markdown
-and Material's search index read only the short summary (what staff search for: names,
-numbers), while the built page shows the full HTML. Thousands of client pages with their
-policies' tables then cost Markdown and search almost nothing.
+A Markdown template calls ``fragment(key, html)``: the page's Markdown gets a small
+placeholder ``<div data-bd-fragment="key"></div>`` instead of the HTML, so Markdown and
+Material's search plugin never read it, while the built page shows the full HTML. Thousands
+of client pages with their policies' tables then cost Markdown and search almost nothing.
 """
 
 from __future__ import annotations
 
 import re
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-PLACEHOLDER = re.compile(r'<div data-bd-fragment="([\w-]+)">[^<]*</div>')
+PLACEHOLDER = re.compile(r'<div data-bd-fragment="([\w-]+)"></div>')
 
 
 class Fragments:
@@ -23,12 +22,11 @@ class Fragments:
     def __init__(self) -> None:
         self.html: dict[str, str] = {}
 
-    def __call__(self, key: str, html: str, summary: str = "") -> Markup:
+    def __call__(self, key: str, html: str) -> Markup:
         if key in self.html:
             raise ValueError(f"fragment {key!r} used twice on one page")
         self.html[key] = str(html)
-        text = " ".join(str(summary).split())
-        return Markup(f'\n<div data-bd-fragment="{key}">{escape(text)}</div>\n')
+        return Markup(f'\n<div data-bd-fragment="{key}"></div>\n')
 
 
 def insert(content: str, fragments: dict[str, str]) -> str:

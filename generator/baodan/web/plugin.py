@@ -60,6 +60,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.page_context: dict[str, dict] = {}
         self.page_meta: dict[str, dict] = {}
         self.page_fragments: dict[str, dict[str, str]] = {}
+        self.page_search: dict[str, str] = {}  # uri → the page's one search entry's text
+        self.search_entries: list[dict] = []  # those entries, for on_post_build
         self.stats: dict[str, int] = {}
         self.build_date = PinnedBuildDate()
         self.cache: RecordCache | None = None
@@ -128,6 +130,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.page_context = {p.uri: p.context for p in self.pages if p.context}
         self.page_meta = {p.uri: p.meta for p in self.pages if p.meta}
         self.page_fragments = {p.uri: p.fragments for p in self.pages if p.fragments}
+        self.page_search = {p.uri: p.search for p in self.pages if p.search}
+        self.search_entries = []
         if not config.nav:
             config.nav = _nav(self.pages)
         return config
@@ -162,8 +166,11 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         return env
 
     def on_page_markdown(self, markdown, /, *, page, config, files):
-        if self.config.enabled and page.file.src_uri in self.page_meta:
-            page.meta.update(self.page_meta[page.file.src_uri])
+        uri = page.file.src_uri
+        if self.config.enabled and uri in self.page_meta:
+            page.meta.update(self.page_meta[uri])
+        if self.config.enabled and uri in self.page_search:
+            page.meta["search"] = {"exclude": True}  # indexed by its summary (on_page_context)
         return markdown
 
     # After the search plugin has indexed the page (default priority): it reads the fragments'
@@ -177,6 +184,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self.serve.built.add(page.url)
         if uri in self.page_context:
             context.update(self.page_context[uri])
+        if uri in self.page_search:
+            entry = {"location": page.url, "title": page.title, "text": self.page_search[uri]}
+            self.search_entries.append(entry)
         if uri in self.page_fragments:
             page.content = insert_fragments(page.content, self.page_fragments[uri])
         return context
@@ -196,7 +206,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if self.serve:
             urls = [f.url for f in self.files.documentation_pages()]
             complete = partial(self.serve.complete_search, urls=urls)
-        refine_search_index(Path(config.site_dir) / "search" / "search_index.json", complete)
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        refine_search_index(index, self.search_entries, complete)
         self.files = None  # its pages are garbage now (settle)
         self.build_date.release()
 

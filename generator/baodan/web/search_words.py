@@ -19,21 +19,37 @@ from pathlib import Path
 
 SEPARATOR = "\u200b"
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]{3,}")
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
-def refine_search_index(path: Path, complete=None) -> None:
-    """Rewrite search/search_index.json in place with the finer words. ``complete`` turns
-    the (refined) entries written by this build into the whole site's (`baodan serve`)."""
+def refine_search_index(path: Path, extra: list[dict] = (), complete=None) -> None:
+    """Rewrite search/search_index.json in place with the finer words, adding ``extra``
+    entries (their text segmented here). ``complete`` turns the (refined) entries written by
+    this build into the whole site's (`baodan serve`)."""
     if not path.is_file():
         return
     data = json.loads(path.read_text("utf-8"))
-    for doc in data.get("docs", []):
+    data["docs"] = data.get("docs", []) + [
+        {**doc, "title": segment(doc["title"]), "text": segment(doc["text"])} for doc in extra
+    ]
+    for doc in data["docs"]:
         for key in ("title", "text"):
             if isinstance(doc.get(key), str):
                 doc[key] = refine(doc[key])
     if complete is not None:
-        data["docs"] = complete(data.get("docs", []))
+        data["docs"] = complete(data["docs"])
     path.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
+
+
+def segment(text: str) -> str:
+    """Text as Material's search plugin indexes it with lang: zh: runs of Han characters cut
+    into jieba's words, separated (and surrounded) by zero-width spaces."""
+    import jieba
+
+    def cut(match: re.Match) -> str:
+        return SEPARATOR + SEPARATOR.join(jieba.cut(match.group(0))) + SEPARATOR
+
+    return HAN_RUN.sub(cut, text).strip(SEPARATOR)
 
 
 def refine(text: str) -> str:

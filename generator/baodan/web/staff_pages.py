@@ -149,15 +149,21 @@ def render(ctx: SiteContext, template: str, **values) -> str:
 def staff_page(ctx: SiteContext, uri: str, template: str, inputs: tuple, **values) -> GeneratedPage:
     """A staff page whose template may write big parts as HTML fragments (web/fragments.py);
     ``here`` (the page's path) is what their links are relative to. ``nav`` and ``title``
-    go to the page, the other values to the template. ``inputs`` is all the page shows
+    (and ``search``, see GeneratedPage) go to the page, the other values to the template. ``inputs`` is all the page shows
     that a record change can change, besides what ``SiteContext.reuse`` watches itself:
     `baodan serve` renders the page again only when they changed."""
-    nav, title = values.pop("nav", None), values.pop("title", None)
+    nav, title, search = (
+        values.pop("nav", None),
+        values.pop("title", None),
+        values.pop("search", None),
+    )
 
     def make() -> GeneratedPage:
         fragments = Fragments()
         content = render(ctx, template, here=uri, fragment=fragments, **values)
-        return GeneratedPage(uri, content, nav=nav, title=title, fragments=fragments.html or None)
+        return GeneratedPage(
+            uri, content, nav=nav, title=title, fragments=fragments.html or None, search=search
+        )
 
     return ctx.reuse(uri, inputs, make)
 
@@ -230,9 +236,22 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
                 findings=book.risk.by_client.get(cf.client.id, []),
                 history=book.history.get(cf.client.id, []),
                 title=cf.client.name,
+                search=client_search_text(ctx, cf),
             )
         )
     return pages
+
+
+def client_search_text(ctx: SiteContext, cf: ClientFile) -> str:
+    """What finds a client's page in the staff site's search: the client's number and name,
+    family members' names, and each policy's numbers, product and insurer."""
+    c = cf.client
+    words = [c.id, c.name, *(m.name for m in c.family)]
+    for p in reversed(cf.policies):
+        insurer = ctx.firm.insurers.get(p.insurer)
+        words += [p.registry_no, p.product, insurer.short_name if insurer else p.insurer]
+        words.append(p.policy_no)
+    return " ".join(w for w in words if w)
 
 
 def client_page_inputs(ctx: SiteContext, book: StaffBook, cf: ClientFile) -> tuple:

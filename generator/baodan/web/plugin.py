@@ -27,6 +27,7 @@ from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
 from .fragments import insert as insert_fragments
 from .incremental import ServeState, UnchangedFile, watch_with_events
 from .incremental import remove as remove_files
+from .nav_cache import NavCache
 from .parallel import run_builders
 from .search_words import refine_search_index
 
@@ -161,6 +162,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def on_env(self, env, /, *, config, files):
         self.files = files
         if self.config.enabled:
+            env.globals["bd_nav"] = NavCache()  # per build: the nav may change
             env.globals["material_css"] = _material_stylesheet(config)
             env.globals["firm_settings"] = self.firm.settings
         return env

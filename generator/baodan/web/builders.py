@@ -1,10 +1,14 @@
-"""Which page builders make each build. A builder is a function SiteContext -> list[GeneratedPage]."""
+"""Which page builders make each build. A builder is a function SiteContext -> list[GeneratedPage].
+
+Most make MkDocs pages; those in web/offload.OFF_PAGE make files MkDocs only copies
+(portals, feeds), built on other cores and written straight into the site folder.
+"""
 
 from __future__ import annotations
 
 from ..feeds import client_feeds, lecture_feed, staff_feeds
 from .knowledge_base import knowledge_base
-from .portal_pages import client_portals
+from .portal_pages import client_portals, portal_assets
 from .privacy_pages import privacy_queue
 from .public_pages import firm_pages
 from .report_pages import partners_page, report_pages, training_page
@@ -16,6 +20,7 @@ from .staff_pages import staff_assets, staff_clients, staff_policies, staff_toda
 PUBLIC_BUILDERS = [
     firm_pages,
     knowledge_base,
+    portal_assets,
     client_portals,
     client_feeds,
     lecture_feed,
@@ -23,7 +28,7 @@ PUBLIC_BUILDERS = [
 ]
 
 # What only clients and crawlers of the deployed site need; the staff build leaves it out.
-PUBLIC_ONLY = {client_portals, client_feeds, robots_txt}
+PUBLIC_ONLY = {portal_assets, client_portals, client_feeds, robots_txt}
 
 # The staff build adds these to the public pages; it is never deployed.
 # Today's queues open the staff section ("员工工作台"); other staff sections follow with nav

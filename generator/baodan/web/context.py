@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -31,18 +31,13 @@ class GeneratedPage:
     """A file the build adds: Markdown pages, and assets or feeds as bytes or text.
 
     ``nav`` is the nav path for pages that belong in the nav (("知识库", "2026") …);
-    pages without it are kept out of the nav (client portals, feeds). ``context`` is added to
-    the page's template context (a portal's ciphertext goes there, not through Markdown);
-    ``meta`` is the page's front matter given as data, so thousands of pages of one kind skip
-    parsing the same YAML.
+    pages without it are kept out of the nav.
     """
 
     uri: str
     content: str | bytes
     nav: tuple[str, ...] | None = None
     title: str | None = None
-    context: dict | None = None
-    meta: dict | None = None
 
     @property
     def inclusion(self) -> InclusionLevel:
@@ -116,6 +111,8 @@ class SiteContext:
     env: jinja2.Environment
     options: dict = field(default_factory=dict)
     history: History = field(default_factory=lambda: History({}))  # records' git history
+    # The portal page around its ciphertext, (before, after): web/portal_pages.portal_shell.
+    portal_shell: tuple[str, str] | None = None
     _memo: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -130,6 +127,12 @@ class SiteContext:
             return None
         client_id = index[registry_no][0].client.id
         return f"{prefix}clients/{client_id}.md#{policy_anchor(registry_no)}"
+
+    def for_clients(self, share: int, shares: int) -> SiteContext:
+        """This context with every ``shares``-th client from the ``share``-th on: a worker's
+        part of the per-client files (web/offload.py)."""
+        clients = dict(list(self.firm.clients.items())[share::shares])
+        return replace(self, firm=replace(self.firm, clients=clients), _memo={})
 
     def memo(self, key: str, make):
         """Work several builders share (the renewal pipeline, risk, work queues), done once

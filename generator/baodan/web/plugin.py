@@ -23,7 +23,8 @@ from ..workspace import DEMO_WARNING
 from .build_date import PinnedBuildDate
 from .builders import builders_for
 from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
-from .parallel import run_builders
+from .offload import OFF_PAGE, FileJob
+from .portal_pages import client_portals, portal_shell
 from .search_words import refine_search_index
 
 log = get_plugin_logger(__name__)
@@ -53,11 +54,11 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def __init__(self):
         self.firm = None
         self.pages: list[GeneratedPage] = []
-        self.page_context: dict[str, dict] = {}
-        self.page_meta: dict[str, dict] = {}
         self.stats: dict[str, int] = {}
         self.build_date = PinnedBuildDate()
         self.cache: RecordCache | None = None
+        self.ctx: SiteContext | None = None
+        self.job: FileJob | None = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
@@ -97,7 +98,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
                 "仓库是浅克隆（shallow clone），记录的修改历史不全：日历订阅的时间戳会变。"
                 "CI 里请取完整历史（git clone 不加 --depth，或先运行 git fetch --unshallow）。"
             )
-        ctx = SiteContext(
+        self.ctx = ctx = SiteContext(
             self.firm,
             now,
             self.config.staff,
@@ -106,8 +107,6 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             history=history,
         )
         self.pages = self._generate(ctx)
-        self.page_context = {p.uri: p.context for p in self.pages if p.context}
-        self.page_meta = {p.uri: p.meta for p in self.pages if p.meta}
         if not config.nav:
             config.nav = _nav(self.pages)
         return config
@@ -121,6 +120,14 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             files.append(
                 File.generated(config, page.uri, content=page.content, inclusion=page.inclusion)
             )
+        # MkDocs has emptied the site folder by now: portals and feeds can be written into it.
+        builders = builders_for(self.config.staff)
+        if client_portals in builders:
+            self.ctx.portal_shell = portal_shell(
+                config, self.firm.settings, _material_stylesheet(config)
+            )
+        self.job = FileJob(self.ctx, builders, config.site_dir, parallel=self.cache is None)
+        self.job.start()
         return files
 
     def on_env(self, env, /, *, config, files):
@@ -129,26 +136,25 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             env.globals["firm_settings"] = self.firm.settings
         return env
 
-    def on_page_markdown(self, markdown, /, *, page, config, files):
-        if self.config.enabled and page.file.src_uri in self.page_meta:
-            page.meta.update(self.page_meta[page.file.src_uri])
-        return markdown
-
-    def on_page_context(self, context, /, *, page, config, nav):
-        if self.config.enabled and page.file.src_uri in self.page_context:
-            context.update(self.page_context[page.file.src_uri])
-        return context
-
     # After Material's search plugin has written search_index.json (its on_post_build runs at
     # the default priority), whatever the order of the plugins in mkdocs.yml.
     @event_priority(-100)
     def on_post_build(self, *, config):
         if not self.config.enabled:
             return
+        written = self.job.finish()
+        self.job = None
+        portal_dir = self.config.portal_dir + "/"
+        self.stats["portals"] = sum(uri.startswith(portal_dir) for uri in written)
+        self.stats["feeds"] += sum(uri.endswith(".ics") for uri in written)
+        self.stats["files"] += len(written)
         refine_search_index(Path(config.site_dir) / "search" / "search_index.json")
         self.build_date.release()
 
     def on_build_error(self, *, error):
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
         self.build_date.release()
 
     def _load(self, root: Path):
@@ -169,11 +175,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         pages = [
             GeneratedPage("assets/baodan/site.css", ctx.render("site.css.j2")),
         ]
-        pages.extend(run_builders(ctx, builders_for(ctx.staff), parallel=self.cache is None))
-        portals = sum("portal_payload" in (p.context or {}) for p in pages)
+        pages.extend(page for b in builders_for(ctx.staff) if b not in OFF_PAGE for page in b(ctx))
         self.stats = {
-            "pages": sum(p.uri.endswith(".md") for p in pages) - portals,
-            "portals": portals,
+            "pages": sum(p.uri.endswith(".md") for p in pages),
             "feeds": sum(p.uri.endswith(".ics") for p in pages),
             "files": len(pages),
         }

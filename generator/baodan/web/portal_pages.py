@@ -17,7 +17,7 @@ from ..portal_crypto import encrypt_portal
 from .context import TEMPLATES, GeneratedPage, SiteContext
 from .portal_view import has_portal, portal_view
 
-ASSETS = ("portal.js", "portal.css")
+ASSETS = ("portal.js", "portal.css", "qrcode.js")
 # Nothing on a portal page outside its ciphertext names the client: the title is the same on
 # every portal, and search engines are asked to keep out.
 PORTAL_META = {"title": "我的保单", "robots": "noindex,nofollow"}

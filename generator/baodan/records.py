@@ -362,7 +362,8 @@ CHUNK = 500
 def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> list[Loaded]:
     """_load_encrypted for many files, on every core: decryption (pyrage) and libyaml
     hold the GIL, so the work is shared with worker processes. The files are cut into chunks;
-    workers take chunks from the front while this process takes them from the back."""
+    workers take chunks from the front while this process takes them from the back. Results
+    come in the order of ``files``."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     texts = [str(i) for i in identities]  # record keys: age X25519, which rebuild from text
     if (
@@ -371,7 +372,12 @@ def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> 
         or not all(t.startswith("AGE-SECRET-KEY-") for t in texts)
     ):
         return _load_encrypted(str(root), files, identities)
-    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    # A record a worker loads comes back pickled, which for a policy or claim (many nested
+    # models) costs half as much again as parsing it; an interaction is flat and cheap to
+    # send. So interactions go to the front of the queue, where the workers take from.
+    order = sorted(range(len(files)), key=lambda i: files[i].model is not Interaction)
+    queue = [files[i] for i in order]
+    chunks = [queue[i : i + CHUNK] for i in range(0, len(queue), CHUNK)]
     done: dict[int, list] = {}
     try:
         with ProcessPoolExecutor(cores - 1) as pool:
@@ -379,9 +385,13 @@ def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> 
             for i in reversed(range(len(chunks))):
                 if futures[i].cancel():  # not started by a worker yet: do it here
                     done[i] = _load_encrypted(str(root), chunks[i], identities)
-            return [r for i, f in enumerate(futures) for r in (done.get(i) or f.result())]
+            loaded = [r for i, f in enumerate(futures) for r in (done.get(i) or f.result())]
     except (OSError, BrokenProcessPool):  # no worker processes here, or one was killed
         return _load_encrypted(str(root), files, identities)
+    in_order: list = [None] * len(files)
+    for i, result in zip(order, loaded):
+        in_order[i] = result
+    return in_order
 
 
 @contextmanager

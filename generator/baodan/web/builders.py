@@ -27,6 +27,12 @@ PUBLIC_BUILDERS = [
     robots_txt,
 ]
 
+# What the public build's pages and files are made from, besides client.yaml.age: it reads
+# only these slots of a client's folder (interactions, two thirds of the records, are staff
+# work). The staff build and `baodan check` read every record. A test builds the public site
+# from all records and from these alone and compares every file.
+PUBLIC_SLOTS = ("policies", "claims")
+
 # What only clients and crawlers of the deployed site need; the staff build leaves it out.
 PUBLIC_ONLY = {portal_assets, client_portals, client_feeds, robots_txt}
 
@@ -54,3 +60,8 @@ def builders_for(staff: bool) -> list:
     if not staff:
         return PUBLIC_BUILDERS
     return [b for b in PUBLIC_BUILDERS if b not in PUBLIC_ONLY] + STAFF_BUILDERS
+
+
+def slots_for(staff: bool) -> tuple[str, ...] | None:
+    """The client-folder slots a build reads (None: all)."""
+    return None if staff else PUBLIC_SLOTS

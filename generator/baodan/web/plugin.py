@@ -21,7 +21,7 @@ from ..today import today
 from ..vault import IdentitySource, find_identity, open_vault
 from ..workspace import DEMO_WARNING
 from .build_date import PinnedBuildDate
-from .builders import builders_for
+from .builders import builders_for, slots_for
 from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
 from .offload import OFF_PAGE, FileJob
 from .portal_pages import client_portals, portal_shell
@@ -162,7 +162,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             source = _identity_override or find_identity(root)
             if source.is_demo and _identity_override is None:  # the CLI has warned already
                 log.warning(DEMO_WARNING)
-            firm, errors = load_firm(root, open_vault(root, source), self.cache)
+            firm, errors = load_firm(
+                root, open_vault(root, source), self.cache, slots_for(self.config.staff)
+            )
         except BaodanError as e:
             raise PluginError(render_errors(e.errors)) from None
         if errors:

@@ -15,7 +15,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..errors import BaodanError, render_errors
-from ..history import record_history
+from ..history import PendingHistory
 from ..records import RecordCache, load_firm
 from ..today import today
 from ..vault import IdentitySource, find_identity, open_vault
@@ -72,7 +72,11 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         config_dir = Path(config.config_file_path or ".").resolve().parent
         root = Path(self.config.records).resolve() if self.config.records else config_dir
         templates = Path(self.config.templates).resolve() if self.config.templates else TEMPLATES
-        self.firm = self._load(root)
+        pending_history = PendingHistory(root)
+        try:
+            self.firm = self._load(root)
+        finally:
+            history = pending_history.result()
         now = today()
         settings = self.firm.settings
         config.site_name = settings.name
@@ -91,7 +95,6 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if self.config.staff:
             config.extra_css.append("assets/baodan/staff.css")
             config.extra_javascript.append("assets/baodan/staff.js")
-        history = record_history(root)
         self.build_date.pin(history, now)
         if history.shallow:
             log.warning(

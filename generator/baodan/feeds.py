@@ -339,7 +339,7 @@ class _Ics:
         self.host = _host(ctx.firm.settings)
         self.history = ctx.history
         self._headers: dict[tuple[str, str], Calendar] = {}
-        self._alarms: dict[tuple[str, int], Alarm] = {}
+        self._alarms: dict[tuple[vText, int], Alarm] = {}
 
     def calendar(self, name: str, description: str, entries: list[Entry]) -> bytes:
         cal = Calendar(self._header(name, description))
@@ -385,15 +385,16 @@ class _Ics:
         # Reminders do not block the day.
         shared(event, "TRANSP", "OPAQUE" if timed else "TRANSPARENT")
         for days in entry.alarms:
-            event.add_component(self._alarm(entry.summary, days))
+            event.add_component(self._alarm(event["SUMMARY"], days))
         return event
 
-    def _alarm(self, summary: str, days: int) -> Alarm:
-        """A reminder at ALARM_TIME, ``days`` before; one object for every event that has it."""
+    def _alarm(self, summary: vText, days: int) -> Alarm:
+        """A reminder at ALARM_TIME, ``days`` before, saying the event's summary; one object
+        for every event that has it."""
         if (summary, days) not in self._alarms:
             alarm = Alarm()
             self.writer.add(alarm, "ACTION", "DISPLAY")
-            self.writer.add(alarm, "DESCRIPTION", summary)
+            alarm.add("DESCRIPTION", summary)
             self.writer.add(alarm, "TRIGGER", ALARM_TIME - timedelta(days=days))
             self._alarms[summary, days] = self.writer.share(alarm)
         return self._alarms[summary, days]

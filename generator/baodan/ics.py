@@ -11,17 +11,15 @@ byte for byte (tests/test_feeds.py compares it with ``to_ical()``).
 
 from __future__ import annotations
 
-from icalendar import Component, Parameters
-from icalendar.parser import Contentline
+from icalendar import Component
 
 FOLD = 74  # icalendar cuts a long line into pieces of at most 74 octets
-_NO_PARAMS = Parameters()
 
 
-def fold(line: str) -> bytes:
-    """RFC 5545 folding as icalendar does it: pieces of at most 74 octets, cut between
-    characters, and never right after a backslash or caret (so escapes stay whole)."""
-    data = line.encode()
+def fold(data: bytes) -> bytes:
+    """A UTF-8 content line folded as icalendar folds it (RFC 5545): pieces of at most 74
+    octets, cut between characters, and never right after a backslash or caret (so escapes
+    stay whole)."""
     if len(data) <= FOLD:
         return data
     pieces = []
@@ -44,7 +42,8 @@ class Writer:
 
     def __init__(self) -> None:
         self._values: dict[tuple, object] = {}  # (name, value, tzinfo) -> icalendar value
-        self._written: dict[int, bytes] = {}  # id of a shared value or component -> its text
+        self._lines: dict[tuple[str, int], bytes] = {}  # (name, id of a shared value) -> line
+        self._written: dict[int, bytes] = {}  # id of a shared component -> its text
         self._kept: list[Component] = []  # shared components stay alive, so their ids do
 
     def add(self, component: Component, name: str, value) -> None:
@@ -56,7 +55,7 @@ class Writer:
             probe = Component()
             probe.add(name, value)
             typed = self._values[key] = probe[name]
-            self._written[id(typed)] = _line(name, typed)
+            self._lines[name, id(typed)] = _line(name, typed)
         component.add(name, typed)
 
     def share(self, component: Component) -> Component:
@@ -64,8 +63,8 @@ class Writer:
         copies share (``Calendar(shell)``): written once."""
         self._kept.append(component)
         for name, value in component.items():
-            if not isinstance(value, list):
-                self._written.setdefault(id(value), _line(name, value))
+            if not isinstance(value, list) and (name, id(value)) not in self._lines:
+                self._lines[name, id(value)] = _line(name, value)
         self._written[id(component)] = self.write(component)
         return component
 
@@ -78,12 +77,20 @@ class Writer:
         for name in component.sorted_keys():
             values = component[name]
             for value in values if isinstance(values, list) else (values,):
-                out.append(self._written.get(id(value)) or _line(name, value))
+                out.append(self._lines.get((name, id(value))) or _line(name, value))
         out.extend(self.write(sub) for sub in component.subcomponents)
         out.append(f"END:{component.name}\r\n".encode())
         return b"".join(out)
 
 
 def _line(name: str, value) -> bytes:
-    params = getattr(value, "params", _NO_PARAMS)
-    return fold(Contentline.from_parts(name, params, value)) + b"\r\n"
+    """The content line ``Contentline.from_parts`` makes, folded, as bytes (so the text is
+    not decoded and encoded again)."""
+    params = _bytes(value.params.to_ical()) if getattr(value, "params", None) else b""
+    head = f"{name};".encode() + params if params else name.encode()
+    return fold(head + b":" + _bytes(value.to_ical())) + b"\r\n"
+
+
+def _bytes(text: str | bytes) -> bytes:
+    """Some icalendar types write str, most bytes."""
+    return text.encode() if isinstance(text, str) else text

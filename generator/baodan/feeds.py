@@ -1,8 +1,9 @@
 """iCalendar feeds: each client's policy dates, the public lectures, each staff member's work.
 
-Built with icalendar from the loaded Firm, never by templating text. An event's UID names what
-it describes (registry number + kind + period, e.g. ``BD-2026-7K3QX.premium.2027-01@host``), so a
-changed date moves the event instead of adding a second one. DTSTAMP and SEQUENCE come from the
+Built with icalendar from the loaded Firm, never by templating text, and written by
+``ics.Writer`` (icalendar's own text, faster). An event's UID names what it describes (registry
+number + kind + period, e.g. ``BD-2026-7K3QX.premium.2027-01@host``), so a changed date moves
+the event instead of adding a second one. DTSTAMP and SEQUENCE come from the
 record's git history (``history.py``), not from the build's clock, so unchanged records give
 byte-identical feeds.
 

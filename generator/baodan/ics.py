@@ -6,7 +6,7 @@ re-types a property on every ``add`` and folds long lines one character at a tim
 feeds the costliest part of a build. Here a value many events share (a date, a DTSTAMP, a
 summary) is typed once and its content line written once, a component many events share (a
 reminder) is written once, and lines are folded on their UTF-8 bytes. The output is the same,
-byte for byte (tests/test_feeds.py compares it with ``to_ical()``).
+byte for byte (tests/test_ics.py and tests/test_feeds.py compare it with ``to_ical()``).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ the files are the same either way.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 
@@ -29,6 +30,7 @@ _context: SiteContext | None = None  # what a forked worker builds from
 
 
 def _build(site_dir: str, names: tuple[str, ...], share: tuple[int, int] | None) -> list[str]:
+    gc.disable()  # a short-lived worker: the cycle collector would only rescan the firm
     builders = {b.__name__: b for b in OFF_PAGE}
     ctx = _context.for_clients(*share) if share else _context
     return write_files(site_dir, [page for name in names for page in builders[name](ctx)])
@@ -70,6 +72,9 @@ class FileJob:
         tasks = [(split, (k, WORKERS)) for k in range(WORKERS)] if split else []
         if whole:
             tasks.append((whole, None))
+        # The loaded firm lives until the build ends: keep the cycle collector off it, here
+        # and in the workers, which would otherwise copy every page of memory it touches.
+        gc.freeze()
         self._pool = multiprocessing.get_context("fork").Pool(WORKERS)
         self._pending = [self._pool.apply_async(_build, (self.site_dir, *t)) for t in tasks]
         _context = None  # the workers have their copy; this process needs no reference

@@ -32,7 +32,7 @@ def test_run_times_every_task_and_writes_json(tmp_path):
     out = tmp_path / "result.json"
     run = subprocess.run(
         [sys.executable, REPO / "benchmarks/run.py", "--sizes", "5", "--repeat", "1"]
-        + ["--work", tmp_path / "work", "--out", out],
+        + ["--check-records", "40", "--work", tmp_path / "work", "--out", out],
         capture_output=True,
         text=True,
         check=False,
@@ -46,3 +46,6 @@ def test_run_times_every_task_and_writes_json(tmp_path):
         assert result["main"][task]["rss_mb"] > 0, task
     assert result["main"]["pages"]["portals"] == result["sizes"]["5"]["portals"]
     assert "| baodan check |" in run.stdout and "per added client" in run.stdout
+    smaller = result["main"]["check_records"]
+    assert 0 < smaller["records"] < result["sizes"]["5"]["records"] and smaller["wall"] > 0
+    assert f"| baodan check ({smaller['records']:,} records) |" in run.stdout

@@ -3,19 +3,21 @@ same Chinese errors, the same firm whether or not records are loaded in worker p
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 from decimal import Decimal
 
+import pyrage
 import pytest
 import yaml
-from baodan import records, vault, yamlio
+from baodan import age_x25519, records, vault, yamlio
 from baodan.models import Interaction
 from baodan.records import load_firm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from pyrage import ssh
+from pyrage import ssh, x25519
 
-from .helpers import run_cli
+from .helpers import require_tool, run_cli
 
 DOCUMENTS = {
     "record": "date: 2026-03-01\nkind: call\nsummary: 电话回访\nsum: 1234.50\nn: 0x1F\nok: yes\n",
@@ -66,6 +68,35 @@ def test_yaml_errors_keep_their_chinese_message_and_line(text, message, line):
 
 def _armored(ident, plaintext: bytes) -> bytes:
     return vault.encrypt(plaintext, [ident.to_public()])
+
+
+def test_openssl_path_reads_pyrage_and_age_cli_files_alike(tmp_path):
+    ident = x25519.Identity.generate()
+    keys = age_x25519.keys_for([ident])
+    plain = "客户: 张伟\n".encode() * 500  # several armor lines
+    assert age_x25519.decrypt(_armored(ident, plain), keys) == plain
+    binary = pyrage.encrypt(plain, [ident.to_public()])
+    assert age_x25519.decrypt(binary, keys) == plain
+    age = require_tool("age")
+    theirs = subprocess.run(
+        [age, "-a", "-r", str(ident.to_public())], input=plain, capture_output=True, check=True
+    ).stdout
+    assert age_x25519.decrypt(theirs, keys) == plain
+
+
+def test_openssl_path_declines_what_it_does_not_handle_and_pyrage_decides(tmp_path):
+    ident = x25519.Identity.generate()
+    keys = age_x25519.keys_for([ident])
+    data = _armored(ident, b"x: 1\n")
+    assert age_x25519.decrypt(data, age_x25519.keys_for([x25519.Identity.generate()])) is None
+    big = _armored(ident, b"x" * (70 * 1024))  # two payload chunks
+    assert age_x25519.decrypt(big, keys) is None
+    assert vault.decrypt(big, [ident]) == b"x" * (70 * 1024)
+    for i in range(40, len(data) - 40, 7):  # every damaged copy is refused, never misread
+        damaged = data[:i] + bytes([data[i] ^ 1]) + data[i + 1 :]
+        assert age_x25519.decrypt(damaged, keys) is None
+    with pytest.raises(ValueError, match="损坏或被截断"):
+        vault.decrypt(data[:-60] + data[-40:], [ident])
 
 
 def test_records_encrypted_to_an_ssh_key_still_open():

@@ -105,6 +105,7 @@ def test_every_feed_parses_with_two_parsers_and_is_well_formed(built):
         assert max(len(line) for line in lines) <= 75, path.name
         assert any(line.startswith(b" ") for line in lines), "long lines are folded"
         cal = icalendar.Calendar.from_ical(data)
+        assert cal.to_ical() == data, f"{path.name}: not what icalendar writes for it"
         assert cal["X-WR-CALNAME"].startswith("诚信保单服务 · ")
         assert b"REFRESH-INTERVAL;VALUE=DURATION:P1D\r\n" in data
         assert b"X-PUBLISHED-TTL:P1D\r\n" in data

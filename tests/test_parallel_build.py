@@ -1,21 +1,39 @@
-"""Building feeds on the second core gives exactly the files a one-core build gives."""
+"""Portals and feeds built by forked workers are exactly the files a one-process build makes."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from baodan.records import load_firm
 from baodan.web.builders import builders_for
 from baodan.web.context import TEMPLATES, SiteContext, make_env
-from baodan.web.parallel import run_builders
+from baodan.web.offload import FileJob
 
 
-def test_parallel_and_serial_builds_give_the_same_files(firm):
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_workers_write_the_same_files_as_one_process(firm, tmp_path):
     loaded, errors = load_firm(firm.root, firm.vault())
     assert not errors
     for staff in (False, True):
-        ctx = SiteContext(loaded, date(2026, 11, 27), staff, make_env(TEMPLATES), options={})
-        serial = run_builders(ctx, builders_for(staff), parallel=False)
-        parallel = run_builders(ctx, builders_for(staff), parallel=True)
-        assert [(p.uri, p.content) for p in parallel] == [(p.uri, p.content) for p in serial]
-        assert any(p.uri.endswith(".ics") for p in serial)
+        trees = []
+        for parallel in (False, True):
+            ctx = SiteContext(loaded, date(2026, 11, 27), staff, make_env(TEMPLATES), options={})
+            ctx.portal_shell = ("<html>", "</html>")
+            out = tmp_path / f"{staff}-{parallel}"
+            job = FileJob(ctx, builders_for(staff), str(out), parallel=parallel)
+            job.start()
+            written = job.finish()
+            assert written == sorted(_tree(out))
+            trees.append(_tree(out))
+        serial, parallel_tree = trees
+        assert parallel_tree == serial
+        assert any(uri.endswith(".ics") for uri in serial)
+        assert any(uri.startswith("p/") for uri in serial) != staff

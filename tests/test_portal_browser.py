@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import functools
+import io
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import jieba
 import pytest
+import zxingcpp
+from baodan.feeds import subscribe_links
+from PIL import Image
 
 from .helpers import require_tool
 
@@ -112,6 +116,19 @@ def test_wrong_code_shows_an_error_and_nothing_else_right_code_opens(public_site
     page.wait_for_selector("#bd-portal:not([hidden])")
     assert cf.policies[0].policy_no in page.inner_text("#bd-portal")
     assert page.is_hidden("#bd-error")
+
+
+def test_portal_on_a_computer_shows_a_qr_code_a_phone_can_scan(public_site, server, visit):
+    page, _, _ = visit  # 1280 px wide: on a phone the code is hidden (the link is right there)
+    cf = next(c for c in public_site.firm.clients.values() if c.client.feed and c.client.portal)
+    portal = cf.client.portal
+    page.goto(f"{server}/p/{portal.id}/#{portal.key}")
+    page.wait_for_selector("#bd-portal:not([hidden])")
+    figure = page.locator(".bd-qr")
+    assert figure.locator("svg").is_visible()
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(figure.screenshot())))
+    webcal = subscribe_links(public_site.firm.settings, cf.client.feed.token, "feeds").webcal
+    assert [code.text for code in found] == [webcal]
 
 
 def test_chinese_search_finds_a_word_inside_a_longer_word(public_site, server, visit):

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from baodan.models.insurer import Solvency
 from baodan.portal_crypto import decrypt_portal
+from baodan.web import builders
 
 from .conftest import FirmDir, build_public_site
-from .helpers import read_record, tree_digest, write_record
+from .helpers import read_record, run_cli, tree_digest, write_record
 
 
 def personal_identifiers(firm) -> set[str]:
@@ -141,6 +142,29 @@ def test_two_builds_give_the_same_bytes_and_a_change_touches_only_its_portal(pub
     assert {k for k in first if first[k] != changed.get(k)} == {
         f"p/{cf.client.portal.id}/index.html"
     }
+
+
+def test_public_build_reads_only_what_it_publishes_and_gives_the_same_files(
+    public_site, tmp_path, monkeypatch, capsys
+):
+    """The public build skips interactions (two thirds of the records, staff work): its files
+    are the same as a build from every record, so no public page or feed needs them."""
+    assert any(cf.interactions for cf in public_site.firm.clients.values())
+    root = tmp_path / "firm"
+    shutil.copytree(public_site.firm_dir.root, root, ignore=shutil.ignore_patterns("site"))
+    again = FirmDir(root, public_site.firm_dir.identity_file, public_site.firm_dir.identity)
+    monkeypatch.setattr(builders, "PUBLIC_SLOTS", None)  # read every record
+    assert tree_digest(build_public_site(again)) == tree_digest(public_site.site)
+    monkeypatch.undo()
+
+    # So a broken interaction does not hold up the public site; `baodan check` reports it.
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("BAODAN_IDENTITY", str(again.identity_file))
+    broken = min(root.glob("records/clients/*/interactions/*.yaml.age"))
+    broken.write_bytes(broken.read_bytes()[:-40])
+    assert tree_digest(build_public_site(again)) == tree_digest(public_site.site)
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and broken.relative_to(root).as_posix() in err
 
 
 def test_lectures_are_articles_with_topics_years_and_upcoming(public_site):

@@ -1,8 +1,9 @@
 """iCalendar feeds: each client's policy dates, the public lectures, each staff member's work.
 
-Built with icalendar from the loaded Firm, never by templating text. An event's UID names what
-it describes (registry number + kind + period, e.g. ``BD-2026-7K3QX.premium.2027-01@host``), so a
-changed date moves the event instead of adding a second one. DTSTAMP and SEQUENCE come from the
+Built with icalendar from the loaded Firm, never by templating text, and written by
+``ics.Writer`` (icalendar's own text, faster). An event's UID names what it describes (registry
+number + kind + period, e.g. ``BD-2026-7K3QX.premium.2027-01@host``), so a changed date moves
+the event instead of adding a second one. DTSTAMP and SEQUENCE come from the
 record's git history (``history.py``), not from the build's clock, so unchanged records give
 byte-identical feeds.
 
@@ -18,13 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import partial
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from icalendar import Alarm, Calendar, Event, vDuration
+from icalendar import Alarm, Calendar, Event, vDuration, vText
 
 from .history import History
+from .ics import Writer
 from .models import Claim, Client, Interaction, Lecture, Policy, Settings
 from .models.base import Record
 from .models.claim import CLAIM_TYPES
@@ -74,10 +75,6 @@ class Entry:
     url: str | None = None
 
 
-# What an event's text is made of besides its record's history stamp and the site's host.
-EVENT_FIELDS = ("key", "start", "end", "summary", "description", "alarms", "location", "url")
-
-
 def all_day(key: str, day: date, summary: str, description: str, record: Record, **kw) -> Entry:
     """An all-day event: DTEND is the next day (exclusive), as RFC 5545 wants."""
     return Entry(key, day, day + timedelta(days=1), summary, description, record, **kw)
@@ -106,6 +103,7 @@ def client_feeds(ctx: SiteContext) -> list[GeneratedPage]:
     window = month_window(ctx.today, HORIZON_MONTHS)
     folder = ctx.options.get("calendar_dir", DEFAULT_DIR)
     firm_name = _short_name(firm.settings)
+    ics = _Ics(ctx)
     pages = []
     for cf in firm.clients.values():
         client = cf.client
@@ -117,8 +115,7 @@ def client_feeds(ctx: SiteContext) -> list[GeneratedPage]:
             if in_force(policy)
             for entry in _policy_entries(ctx, policy, window)
         ]
-        content = _calendar(
-            ctx,
+        content = ics.calendar(
             f"{firm_name} · 我的保单",
             f"保单到期、续保提醒和缴费日期，由{firm_name}整理，每天更新。"
             f"如有疑问请致电 {firm.settings.contact.phone}。",
@@ -158,8 +155,7 @@ def lecture_feed(ctx: SiteContext) -> list[GeneratedPage]:
             )
         )
     name = _short_name(firm.settings)
-    content = _calendar(
-        ctx,
+    content = _Ics(ctx).calendar(
         f"{name} · 保险知识讲座",
         f"{name}的公开保险知识讲座（北京时间）。报名或咨询请致电 {firm.settings.contact.phone}。",
         entries,
@@ -176,19 +172,16 @@ def staff_feeds(ctx: SiteContext) -> list[GeneratedPage]:
         for staff_id, entry in _client_work(ctx, cf, window):
             work.setdefault(staff_id, []).append(entry)
     name = _short_name(ctx.firm.settings)
-
-    def feed(member) -> GeneratedPage:
-        content = _calendar(
-            ctx,
-            f"{name} · {member.name}的工作日程",
-            "续保联系、回访跟进、生日问候和理赔核定期限（仅限本机员工站，含客户姓名，勿外传）。",
-            work[member.id],
-        )
-        return GeneratedPage(f"staff/feeds/{member.id}.ics", content)
-
-    # `baodan serve` writes a feed again only when its events changed.
+    ics = _Ics(ctx)
     return [
-        ctx.reuse(f"staff/feeds/{member.id}.ics", work[member.id], partial(feed, member))
+        GeneratedPage(
+            f"staff/feeds/{member.id}.ics",
+            ics.calendar(
+                f"{name} · {member.name}的工作日程",
+                "续保联系、回访跟进、生日问候和理赔核定期限（仅限本机员工站，含客户姓名，勿外传）。",
+                work[member.id],
+            ),
+        )
         for member in ctx.firm.staff.values()
         if member.active
     ]
@@ -338,68 +331,74 @@ def _policy_facts(ctx: SiteContext, policy: Policy) -> str:
 # ---- iCalendar ------------------------------------------------------------------------------
 
 
-def _calendar(ctx: SiteContext, name: str, description: str, entries: list[Entry]) -> bytes:
-    cal = Calendar()
-    cal.add("PRODID", "-//baodan//calendar feeds//ZH")
-    cal.add("VERSION", "2.0")
-    cal.add("CALSCALE", "GREGORIAN")
-    cal.add("METHOD", "PUBLISH")
-    cal.calendar_name = name  # NAME and X-WR-CALNAME
-    cal.description = description  # DESCRIPTION and X-WR-CALDESC
-    cal.add("X-WR-TIMEZONE", "Asia/Shanghai")
-    cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
-    host = _host(ctx.firm.settings)
-    ordered = sorted(entries, key=lambda e: (e.start.isoformat(), e.key))
-    timed = [e for e in ordered if isinstance(e.start, datetime)]
-    if timed:
-        # Timed events name Asia/Shanghai; China has kept UTC+8 without DST since 1992.
-        zones = Calendar()
-        for entry in timed:
-            zones.add_component(_event(entry, host, ctx.history))
-        zones.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
-        cal.subcomponents.extend(zones.timezones)
-    # The events go in as text: what icalendar would write for each inside the calendar.
-    end = b"END:VCALENDAR\r\n"
-    head = cal.to_ical().removesuffix(end)
-    return head + b"".join(_event_text(entry, host, ctx) for entry in ordered) + end
+class _Ics:
+    """One builder's feeds: each event an icalendar Event. The calendar header, and the dates,
+    stamps, summaries and reminders many events share, are made and written once (ics.Writer)."""
 
+    def __init__(self, ctx: SiteContext):
+        self.writer = Writer()
+        self.host = _host(ctx.firm.settings)
+        self.history = ctx.history
+        self._headers: dict[tuple[str, str], Calendar] = {}
+        self._alarms: dict[tuple[vText, int], Alarm] = {}
 
-def _event_text(entry: Entry, host: str, ctx: SiteContext) -> bytes:
-    """An event as iCalendar text; `baodan serve` keeps it for the next rebuild
-    (``SiteContext.events``), as most events stay the same."""
-    if ctx.events is None:
-        return _event(entry, host, ctx.history).to_ical()
-    key = (host, _stamp(entry.record, ctx.history), *(getattr(entry, f) for f in EVENT_FIELDS))
-    text = ctx.events.get(key)
-    if text is None:
-        text = ctx.events[key] = _event(entry, host, ctx.history).to_ical()
-    return text
+    def calendar(self, name: str, description: str, entries: list[Entry]) -> bytes:
+        cal = Calendar(self._header(name, description))
+        for entry in sorted(entries, key=lambda e: (e.start.isoformat(), e.key)):
+            cal.add_component(self._event(entry))
+        if any(isinstance(e.start, datetime) for e in entries):
+            # Timed events name Asia/Shanghai; China has kept UTC+8 without DST since 1992.
+            cal.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
+        return self.writer.write(cal)
 
+    def _header(self, name: str, description: str) -> Calendar:
+        """The calendar's own properties, shared by the feeds of one name."""
+        if (name, description) not in self._headers:
+            cal = Calendar()
+            cal.add("PRODID", "-//baodan//calendar feeds//ZH")
+            cal.add("VERSION", "2.0")
+            cal.add("CALSCALE", "GREGORIAN")
+            cal.add("METHOD", "PUBLISH")
+            cal.calendar_name = name  # NAME and X-WR-CALNAME
+            cal.description = description  # DESCRIPTION and X-WR-CALDESC
+            cal.add("X-WR-TIMEZONE", "Asia/Shanghai")
+            cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
+            cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+            self._headers[name, description] = self.writer.share(cal)
+        return self._headers[name, description]
 
-def _event(entry: Entry, host: str, history: History) -> Event:
-    stamp, sequence = _stamp(entry.record, history)
-    timed = isinstance(entry.start, datetime)
-    event = Event()
-    event.add("UID", f"{entry.key}@{host}")
-    event.add("DTSTAMP", stamp)
-    event.add("SEQUENCE", sequence)
-    event.add("DTSTART", entry.start)
-    event.add("DTEND", entry.end)
-    event.add("SUMMARY", entry.summary)
-    event.add("DESCRIPTION", entry.description)
-    if entry.location:
-        event.add("LOCATION", entry.location)
-    if entry.url:
-        event.add("URL", entry.url)
-    event.add("TRANSP", "OPAQUE" if timed else "TRANSPARENT")  # reminders do not block the day
-    for days in entry.alarms:
-        alarm = Alarm()
-        alarm.add("ACTION", "DISPLAY")
-        alarm.add("DESCRIPTION", entry.summary)
-        alarm.add("TRIGGER", ALARM_TIME - timedelta(days=days))
-        event.add_component(alarm)
-    return event
+    def _event(self, entry: Entry) -> Event:
+        stamp, sequence = _stamp(entry.record, self.history)
+        timed = isinstance(entry.start, datetime)
+        shared = self.writer.add
+        event = Event()
+        event.add("UID", vText(f"{entry.key}@{self.host}"))
+        shared(event, "DTSTAMP", stamp)
+        shared(event, "SEQUENCE", sequence)
+        shared(event, "DTSTART", entry.start)
+        shared(event, "DTEND", entry.end)
+        shared(event, "SUMMARY", entry.summary)
+        event.add("DESCRIPTION", vText(entry.description))
+        if entry.location:
+            event.add("LOCATION", entry.location)
+        if entry.url:
+            event.add("URL", entry.url)
+        # Reminders do not block the day.
+        shared(event, "TRANSP", "OPAQUE" if timed else "TRANSPARENT")
+        for days in entry.alarms:
+            event.add_component(self._alarm(event["SUMMARY"], days))
+        return event
+
+    def _alarm(self, summary: vText, days: int) -> Alarm:
+        """A reminder at ALARM_TIME, ``days`` before, saying the event's summary; one object
+        for every event that has it."""
+        if (summary, days) not in self._alarms:
+            alarm = Alarm()
+            self.writer.add(alarm, "ACTION", "DISPLAY")
+            alarm.add("DESCRIPTION", summary)
+            self.writer.add(alarm, "TRIGGER", ALARM_TIME - timedelta(days=days))
+            self._alarms[summary, days] = self.writer.share(alarm)
+        return self._alarms[summary, days]
 
 
 def _stamp(record: Record, history: History) -> tuple[datetime, int]:

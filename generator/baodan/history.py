@@ -68,20 +68,32 @@ def parse_log(text: str) -> tuple[dict[str, Change], tuple[Commit, ...]]:
     return files, tuple(commits)
 
 
-def record_history(root: Path, folder: str = "records") -> History:
-    """Every file under ``folder`` that git knows, with its last change and commit count."""
-    log = _git(
-        Path(root),
-        "log",
-        "--relative",
-        "--name-only",
-        "--no-renames",
-        "--format=%x1e%ct%x1f%an%x1f%s",
-        "--",
-        folder,
-    )
-    if log is None:
-        return History({})
-    shallow = (_git(Path(root), "rev-parse", "--is-shallow-repository") or "").strip() == "true"
-    files, commits = parse_log(log)
-    return History(files, shallow, commits)
+LOG_FORMAT = "--format=%x1e%ct%x1f%an%x1f%s"
+
+
+class PendingHistory:
+    """``git log`` over ``folder``, started now and read with ``result()``: a build starts it
+    before decrypting the records, so git walks the history meanwhile."""
+
+    def __init__(self, root: Path, folder: str = "records"):
+        self.root = Path(root)
+        try:
+            self._proc = subprocess.Popen(
+                ["git", "-c", "core.quotePath=false", "log", "--relative", "--name-only"]
+                + ["--no-renames", LOG_FORMAT, "--", folder],
+                cwd=self.root,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:  # no git: callers fall back to record dates
+            self._proc = None
+
+    def result(self) -> History:
+        if self._proc is None:
+            return History({})
+        out, _ = self._proc.communicate()
+        if self._proc.returncode != 0:  # not a git work tree
+            return History({})
+        shallow = (_git(self.root, "rev-parse", "--is-shallow-repository") or "").strip() == "true"
+        files, commits = parse_log(out.decode("utf-8", "replace"))
+        return History(files, shallow, commits)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-from functools import lru_cache
 from pathlib import Path
 
 import segno
@@ -13,12 +12,10 @@ import segno
 def _make(text: str) -> segno.QRCode:
     # Error correction M (15 %) keeps a printed code readable with a smudge. A fixed mask
     # skips segno's scoring of all eight patterns (5 ms → 1 ms a code, which matters with a
-    # portal per client): every mask is valid QR, the scoring only picks the prettiest.
+    # code printed per client): every mask is valid QR, the scoring only picks the prettiest.
     return segno.make(text, error="m", mask=0, micro=False)
 
 
-# Kept between rebuilds of `baodan serve`: drawing the codes is most of a portal's cost.
-@lru_cache(maxsize=8192)
 def qr_svg(text: str, *, scale: int = 4, title: str | None = None) -> str:
     """A standalone SVG of the QR code for ``text``: embed it in HTML as is, or save it as .svg.
     The same text gives the same bytes, so rebuilding a page changes nothing."""

@@ -26,17 +26,36 @@ class _Loader(yaml.CSafeLoader):
     """Safe loader: decimals stay exact (money is never a float), duplicate keys are errors."""
 
     def resolve(self, kind, value, implicit):
-        """PyYAML's Resolver.resolve for a resolver without path resolvers, with the implicit
-        resolvers looked up once: it runs for every node, a million times a build."""
+        """PyYAML's Resolver.resolve for a resolver without path resolvers: it runs for every
+        node, a million times a build. Field names and choices (status: active) recur in every
+        record, so a plain scalar's tag is remembered."""
         if kind is yaml.ScalarNode:
-            if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag
-            return _STR
+            if not implicit[0]:
+                return _STR
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = _plain_tag(value)
+                if len(_PLAIN_TAGS) < 100_000:
+                    _PLAIN_TAGS[value] = tag
+            return tag
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
+    # Without path resolvers these do nothing; the C composer calls them for every node.
+    def descend_resolver(self, current_node, current_index):
+        pass
 
+    def ascend_resolver(self):
+        pass
+
+
+def _plain_tag(value: str) -> str:
+    for tag, regexp in _IMPLICIT.get(value[:1], ()):
+        if regexp.match(value):
+            return tag
+    return _STR
+
+
+_PLAIN_TAGS: dict[str, str] = {}
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -33,21 +33,16 @@ class GeneratedPage:
     """A file the build adds: Markdown pages, and assets or feeds as bytes or text.
 
     ``nav`` is the nav path for pages that belong in the nav (("知识库", "2026") …);
-    pages without it are kept out of the nav (client portals, feeds). ``context`` is added to
-    the page's template context (a portal's ciphertext goes there, not through Markdown);
-    ``meta`` is the page's front matter given as data, so thousands of pages of one kind skip
-    parsing the same YAML. ``fragments`` are HTML pieces the page's Markdown holds
-    placeholders for (web/fragments.py), inserted after Markdown and search indexing.
-    ``search`` replaces the search plugin's reading of a page by one short entry (thousands of
-    client pages: found by name and numbers, quickly).
+    pages without it are kept out of the nav. ``fragments`` are HTML pieces the page's
+    Markdown holds placeholders for (web/fragments.py), inserted after Markdown and search
+    indexing. ``search`` replaces the search plugin's reading of a page by one short entry
+    (thousands of client pages: found by name and numbers, quickly).
     """
 
     uri: str
     content: str | bytes
     nav: tuple[str, ...] | None = None
     title: str | None = None
-    context: dict | None = None
-    meta: dict | None = None
     fragments: dict[str, str] | None = None
     search: str | None = None  # the page's whole search entry, instead of its indexed text
 
@@ -135,7 +130,8 @@ class SiteContext:
     history: History = field(default_factory=lambda: History({}))  # records' git history
     directory_urls: bool = True  # MkDocs' use_directory_urls, for links written as HTML
     renders: dict | None = None  # `baodan serve`: pages of earlier rebuilds (see reuse)
-    events: dict | None = None  # `baodan serve`: calendar events' text of earlier rebuilds
+    # The portal page around its ciphertext, (before, after): web/portal_pages.portal_shell.
+    portal_shell: tuple[str, str] | None = None
     _memo: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -183,6 +179,12 @@ class SiteContext:
         if found is None or found[0] != inputs:
             found = self.renders[uri] = (inputs, make())
         return found[1]
+
+    def for_clients(self, share: int, shares: int) -> SiteContext:
+        """This context with every ``shares``-th client from the ``share``-th on: a worker's
+        part of the per-client files (web/offload.py)."""
+        clients = dict(list(self.firm.clients.items())[share::shares])
+        return replace(self, firm=replace(self.firm, clients=clients), _memo={})
 
     def memo(self, key: str, make):
         """Work several builders share (the renewal pipeline, risk, work queues), done once

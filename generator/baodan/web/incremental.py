@@ -31,7 +31,6 @@ class ServeState:
         self.pages: dict[str, GeneratedPage] = {}  # the previous build's, by source path
         self.written: dict[str, str] = {}  # source path → output file of the previous build
         self.renders: dict = {}  # SiteContext.reuse's pages from earlier rebuilds
-        self.events: dict = {}  # SiteContext.events: calendar events' text
         self.shared: object = None  # what all reused renders read (today, insurers, staff …)
         self.search: dict[str, list[dict]] = {}  # search entries by page URL
         self.built: set[str] = set()  # URLs of the pages this build rendered
@@ -57,7 +56,6 @@ class ServeState:
         """The reusable renders, forgotten when what they all read has changed."""
         if shared != self.shared:
             self.renders.clear()
-            self.events.clear()
             self.shared = shared
         return self.renders
 

@@ -16,19 +16,20 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..errors import BaodanError, render_errors
-from ..history import record_history
+from ..history import PendingHistory
 from ..records import RecordCache, load_firm
 from ..today import today
 from ..vault import IdentitySource, find_identity, open_vault
 from ..workspace import DEMO_WARNING
 from .build_date import PinnedBuildDate
-from .builders import builders_for
+from .builders import builders_for, slots_for
 from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
 from .fragments import insert as insert_fragments
 from .incremental import ServeState, UnchangedFile, watch_with_events
 from .incremental import remove as remove_files
 from .nav_cache import NavCache
-from .parallel import run_builders
+from .offload import OFF_PAGE, FileJob
+from .portal_pages import client_portals, portal_shell
 from .search_words import refine_search_index
 
 log = get_plugin_logger(__name__)
@@ -58,8 +59,6 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def __init__(self):
         self.firm = None
         self.pages: list[GeneratedPage] = []
-        self.page_context: dict[str, dict] = {}
-        self.page_meta: dict[str, dict] = {}
         self.page_fragments: dict[str, dict[str, str]] = {}
         self.page_search: dict[str, str] = {}  # uri → the page's one search entry's text
         self.search_entries: list[dict] = []  # those entries, for on_post_build
@@ -68,6 +67,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.cache: RecordCache | None = None
         self.serve: ServeState | None = None
         self.files: Files | None = None
+        self.ctx: SiteContext | None = None
+        self.job: FileJob | None = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
@@ -85,7 +86,11 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         config_dir = Path(config.config_file_path or ".").resolve().parent
         root = Path(self.config.records).resolve() if self.config.records else config_dir
         templates = Path(self.config.templates).resolve() if self.config.templates else TEMPLATES
-        self.firm = self._load(root)
+        pending_history = PendingHistory(root)
+        try:
+            self.firm = self._load(root)
+        finally:
+            history = pending_history.result()
         if self.serve:
             self.serve.settle()
         now = today()
@@ -106,14 +111,13 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if self.config.staff:
             config.extra_css.append("assets/baodan/staff.css")
             config.extra_javascript.append("assets/baodan/staff.js")
-        history = record_history(root)
         self.build_date.pin(history, now)
         if history.shallow:
             log.warning(
                 "仓库是浅克隆（shallow clone），记录的修改历史不全：日历订阅的时间戳会变。"
                 "CI 里请取完整历史（git clone 不加 --depth，或先运行 git fetch --unshallow）。"
             )
-        ctx = SiteContext(
+        self.ctx = ctx = SiteContext(
             self.firm,
             now,
             self.config.staff,
@@ -126,10 +130,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             firm = self.firm
             shared = (now, settings, firm.insurers, firm.staff, firm.partners, history)
             ctx.renders = self.serve.renders_for(shared)
-            ctx.events = self.serve.events
         self.pages = self._generate(ctx)
-        self.page_context = {p.uri: p.context for p in self.pages if p.context}
-        self.page_meta = {p.uri: p.meta for p in self.pages if p.meta}
         self.page_fragments = {p.uri: p.fragments for p in self.pages if p.fragments}
         self.page_search = {p.uri: p.search for p in self.pages if p.search}
         self.search_entries = []
@@ -155,6 +156,14 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             files.append(
                 kind.generated(config, page.uri, content=page.content, inclusion=page.inclusion)
             )
+        # MkDocs has emptied the site folder by now: portals and feeds can be written into it.
+        builders = builders_for(self.config.staff)
+        if client_portals in builders:
+            self.ctx.portal_shell = portal_shell(
+                config, self.firm.settings, _material_stylesheet(config)
+            )
+        self.job = FileJob(self.ctx, builders, config.site_dir, parallel=self.cache is None)
+        self.job.start()
         if self.serve:
             remove_files(self.serve.record(files))
         return files
@@ -169,14 +178,12 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
 
     def on_page_markdown(self, markdown, /, *, page, config, files):
         uri = page.file.src_uri
-        if self.config.enabled and uri in self.page_meta:
-            page.meta.update(self.page_meta[uri])
         if self.config.enabled and uri in self.page_search:
             page.meta["search"] = {"exclude": True}  # indexed by its summary (on_page_context)
         return markdown
 
-    # After the search plugin has indexed the page (default priority): it reads the fragments'
-    # short summaries, the page shows their full HTML.
+    # After the search plugin has indexed the page (default priority): the fragments' HTML
+    # stays out of its reading.
     @event_priority(-100)
     def on_page_context(self, context, /, *, page, config, nav):
         if not self.config.enabled:
@@ -184,8 +191,6 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         uri = page.file.src_uri
         if self.serve:
             self.serve.built.add(page.url)
-        if uri in self.page_context:
-            context.update(self.page_context[uri])
         if uri in self.page_search:
             entry = {"location": page.url, "title": page.title, "text": self.page_search[uri]}
             self.search_entries.append(entry)
@@ -204,6 +209,12 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def on_post_build(self, *, config):
         if not self.config.enabled:
             return
+        written = self.job.finish()
+        self.job = None
+        portal_dir = self.config.portal_dir + "/"
+        self.stats["portals"] = sum(uri.startswith(portal_dir) for uri in written)
+        self.stats["feeds"] += sum(uri.endswith(".ics") for uri in written)
+        self.stats["files"] += len(written)
         complete = None
         if self.serve:
             urls = [f.url for f in self.files.documentation_pages()]
@@ -214,6 +225,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.build_date.release()
 
     def on_build_error(self, *, error):
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
         self.build_date.release()
 
     def _env(self, templates: Path):
@@ -229,7 +243,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             source = _identity_override or find_identity(root)
             if source.is_demo and _identity_override is None:  # the CLI has warned already
                 log.warning(DEMO_WARNING)
-            firm, errors = load_firm(root, open_vault(root, source), self.cache)
+            firm, errors = load_firm(
+                root, open_vault(root, source), self.cache, slots_for(self.config.staff)
+            )
         except BaodanError as e:
             raise PluginError(render_errors(e.errors)) from None
         if errors:
@@ -242,11 +258,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         pages = [
             GeneratedPage("assets/baodan/site.css", ctx.render("site.css.j2")),
         ]
-        pages.extend(run_builders(ctx, builders_for(ctx.staff), parallel=self.cache is None))
-        portals = sum("portal_payload" in (p.context or {}) for p in pages)
+        pages.extend(page for b in builders_for(ctx.staff) if b not in OFF_PAGE for page in b(ctx))
         self.stats = {
-            "pages": sum(p.uri.endswith(".md") for p in pages) - portals,
-            "portals": portals,
+            "pages": sum(p.uri.endswith(".md") for p in pages),
             "feeds": sum(p.uri.endswith(".ics") for p in pages),
             "files": len(pages),
         }

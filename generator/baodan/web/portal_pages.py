@@ -1,10 +1,10 @@
 """Client portal pages: one page per client at p/<portal id>/, holding only ciphertext.
 
-Each client's view is rendered once with one Jinja template, encrypted with the client's
-access code (portal_crypto), and handed to the page's template context: the page's Markdown
-is empty and its front matter is given as data, so no client's HTML goes through Markdown or
-the search index.
-The page itself (site_templates/overrides/portal.html) loads only the site's own portal.js.
+Each client's view is rendered with one Jinja template, encrypted with the client's access
+code (portal_crypto) and put into the portal page (site_templates/overrides/portal.html,
+which loads only the site's own portal.js). Portal pages are files MkDocs only copies, not
+MkDocs pages: so they are in no nav, search index or sitemap, and they are built on other
+cores while MkDocs renders the pages (web/offload.py).
 """
 
 from __future__ import annotations
@@ -17,23 +17,54 @@ from ..portal_crypto import encrypt_portal
 from .context import TEMPLATES, GeneratedPage, SiteContext
 from .portal_view import has_portal, portal_view
 
-ASSETS = ("portal.js", "portal.css")
-# Every portal page's front matter. Nothing in it names the client: the title is the same on
-# every portal, and the page stays out of the search index, the sitemap and search engines.
-PORTAL_META = {
-    "title": "我的保单",
-    "template": "portal.html",
-    "robots": "noindex,nofollow",
-    "sitemap": False,
-    "search": {"exclude": True},
-}
+ASSETS = ("portal.js", "portal.css", "qrcode.js")
+# Nothing on a portal page outside its ciphertext names the client: the title is the same on
+# every portal, and search engines are asked to keep out.
+PORTAL_META = {"title": "我的保单", "robots": "noindex,nofollow"}
+PAYLOAD_MARK = "\x00payload\x00"
+
+
+def portal_assets(ctx: SiteContext) -> list[GeneratedPage]:
+    """portal.js and portal.css, which every portal page loads."""
+    return [GeneratedPage(f"assets/baodan/{name}", _asset(name)) for name in ASSETS]
+
+
+def portal_shell(config, settings, material_css: str) -> tuple[str, str]:
+    """The portal page before and after its ciphertext. Every portal sits at the same depth
+    (p/<id>/), so the page around the ciphertext is the same bytes for all: it is rendered
+    once with the theme's templates, not once per client by MkDocs."""
+    env = config.theme.get_env()
+    portal_dir = config.plugins["baodan"].config.portal_dir
+    html = env.get_template("portal.html").render(
+        config=config,
+        page=None,
+        base_url="/".join([".."] * (portal_dir.count("/") + 2)),
+        meta=PORTAL_META,
+        material_css=material_css,
+        firm_settings=settings,
+        portal_assets={
+            name.replace(".", "_"): f"assets/baodan/{name}"
+            f"?v={hashlib.sha256(_asset(name)).hexdigest()[:10]}"
+            for name in ASSETS
+        },
+        portal_payload=PAYLOAD_MARK,
+    )
+    before, _, after = html.partition(PAYLOAD_MARK)
+    return before, after
+
+
+def _asset(name: str) -> bytes:
+    return (TEMPLATES / "assets" / name).read_bytes()
 
 
 def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
+    """Each client's portal page at p/<portal id>/index.html: the shell around the client's
+    view, rendered once with one Jinja template and encrypted with their access code."""
     portal_dir = ctx.options.get("portal_dir", "p")
     calendar_dir = ctx.options.get("calendar_dir", DEFAULT_DIR)
     body = ctx.env.get_template("portal_body.html.j2")
-    pages, assets = _assets()
+    before, after = ctx.portal_shell
+    pages = []
     for cf in ctx.firm.clients.values():
         if not has_portal(cf, ctx.today):
             continue
@@ -43,28 +74,8 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
         )
         view = portal_view(ctx.firm, cf, ctx.today, feed)
         html = body.render(view=view, settings=ctx.firm.settings)
-        payload = encrypt_portal(portal.key, portal.id, html)
+        payload = json.dumps(encrypt_portal(portal.key, portal.id, html), separators=(",", ":"))
         pages.append(
-            GeneratedPage(
-                f"{portal_dir}/{portal.id}/index.md",
-                "",
-                meta=PORTAL_META,
-                context={
-                    "portal_assets": assets,
-                    "portal_payload": json.dumps(payload, separators=(",", ":")),
-                },
-            )
+            GeneratedPage(f"{portal_dir}/{portal.id}/index.html", before + payload + after)
         )
     return pages
-
-
-def _assets() -> tuple[list[GeneratedPage], dict[str, str]]:
-    """portal.js and portal.css as site files, with a content hash for their URLs so a
-    browser never runs an old script against a newer page."""
-    pages, urls = [], {}
-    for name in ASSETS:
-        data = (TEMPLATES / "assets" / name).read_bytes()
-        uri = f"assets/baodan/{name}"
-        pages.append(GeneratedPage(uri, data))
-        urls[name.replace(".", "_")] = f"{uri}?v={hashlib.sha256(data).hexdigest()[:10]}"
-    return pages, urls

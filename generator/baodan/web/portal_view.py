@@ -19,7 +19,6 @@ from ..models.base import Model, mask_id
 from ..models.claim import CLAIM_TYPES, STAGES, Claim
 from ..models.policy import FREQUENCIES
 from ..models.taxonomy import category_name, subcategory_name
-from ..qr import qr_svg
 from ..schedule import Window, has_left, in_force, month_window, premium_due_dates
 from .context import cn_date, yuan
 
@@ -99,8 +98,7 @@ class Upcoming:
 @dataclass
 class FeedLinks:
     https: str
-    webcal: str
-    qr_svg: str  # the webcal link, for a phone's camera
+    webcal: str  # also drawn as a QR code in the browser, for a phone's camera
 
 
 @dataclass
@@ -148,9 +146,7 @@ def portal_view(firm: Firm, cf: ClientFile, today: date, feed: SubscribeLinks | 
         claims=[c for c in claims if not c.done],
         past_claims=sorted((c for c in claims if c.done), key=lambda c: c.stage_date, reverse=True),
         upcoming=_upcoming(current, today),
-        feed=FeedLinks(feed.https, feed.webcal, qr_svg(feed.webcal, title="日历订阅二维码"))
-        if feed
-        else None,
+        feed=FeedLinks(feed.https, feed.webcal) if feed else None,
         texts=rules("portal", PortalTexts),
     )
 

@@ -1,0 +1,96 @@
+"""Build the files MkDocs only copies (client portals, feeds) on other cores, meanwhile.
+
+Client portals and feeds are most of a public build's work, yet they are not pages: MkDocs
+has nothing to do with them but copy them. So once MkDocs has cleaned the site folder
+(``on_files``), the build forks workers that inherit the loaded firm (nothing decrypted is
+written or pickled on the way in). Each builds its share of the clients and writes the
+finished files straight into the site folder, while this process renders the pages;
+``on_post_build`` waits for them. `mkdocs serve` keeps threads running, where forking is
+unsafe, so there (and where a system cannot fork) the same builders run in this process:
+the files are the same either way.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+
+from ..feeds import client_feeds, staff_feeds
+from .context import GeneratedPage, SiteContext
+from .portal_pages import client_portals
+
+# Builders whose files MkDocs only copies. Those in PER_CLIENT make each client's files from
+# that client's records alone, so workers can split the clients between them.
+PER_CLIENT = (client_portals, client_feeds)
+OFF_PAGE = (*PER_CLIENT, staff_feeds)
+WORKERS = 2
+
+_context: SiteContext | None = None  # what a forked worker builds from
+
+
+def _build(site_dir: str, names: tuple[str, ...], share: tuple[int, int] | None) -> list[str]:
+    gc.disable()  # a short-lived worker: the cycle collector would only rescan the firm
+    builders = {b.__name__: b for b in OFF_PAGE}
+    ctx = _context.for_clients(*share) if share else _context
+    return write_files(site_dir, [page for name in names for page in builders[name](ctx)])
+
+
+def write_files(site_dir: str, pages: list[GeneratedPage]) -> list[str]:
+    """Write each page's content under ``site_dir``; the URIs written."""
+    made: set[str] = set()
+    for page in pages:
+        path = os.path.join(site_dir, page.uri)
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        data = page.content.encode("utf-8") if isinstance(page.content, str) else page.content
+        with open(path, "wb") as f:
+            f.write(data)
+    return [page.uri for page in pages]
+
+
+class FileJob:
+    """The off-page builders of one build, started with ``start`` and awaited with ``finish``."""
+
+    def __init__(self, ctx: SiteContext, builders: list, site_dir: str, *, parallel: bool):
+        self.ctx = ctx
+        self.builders = [b for b in builders if b in OFF_PAGE]
+        self.site_dir = site_dir
+        self.parallel = parallel and "fork" in multiprocessing.get_all_start_methods()
+        self._pool = None
+        self._pending: list = []
+
+    def start(self) -> None:
+        if not self.parallel or not self.builders:
+            return
+        global _context
+        _context = self.ctx
+        split = tuple(b.__name__ for b in self.builders if b in PER_CLIENT)
+        whole = tuple(b.__name__ for b in self.builders if b not in PER_CLIENT)
+        tasks = [(split, (k, WORKERS)) for k in range(WORKERS)] if split else []
+        if whole:
+            tasks.append((whole, None))
+        # The loaded firm lives until the build ends: keep the cycle collector off it, here
+        # and in the workers, which would otherwise copy every page of memory it touches.
+        gc.freeze()
+        self._pool = multiprocessing.get_context("fork").Pool(WORKERS)
+        self._pending = [self._pool.apply_async(_build, (self.site_dir, *t)) for t in tasks]
+        _context = None  # the workers have their copy; this process needs no reference
+
+    def finish(self) -> list[str]:
+        """Wait for the files (or build them here); the URIs written, sorted."""
+        if self._pool is None:
+            pages = [page for b in self.builders for page in b(self.ctx)]
+            return sorted(write_files(self.site_dir, pages))
+        try:
+            return sorted(uri for pending in self._pending for uri in pending.get())
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, partial
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -172,16 +173,22 @@ def staff_feeds(ctx: SiteContext) -> list[GeneratedPage]:
         for staff_id, entry in _client_work(ctx, cf, window):
             work.setdefault(staff_id, []).append(entry)
     name = _short_name(ctx.firm.settings)
-    ics = _Ics(ctx)
-    return [
-        GeneratedPage(
-            f"staff/feeds/{member.id}.ics",
-            ics.calendar(
-                f"{name} · {member.name}的工作日程",
-                "续保联系、回访跟进、生日问候和理赔核定期限（仅限本机员工站，含客户姓名，勿外传）。",
-                work[member.id],
-            ),
+
+    @cache
+    def ics() -> _Ics:  # made when a feed is written
+        return _Ics(ctx)
+
+    def feed(member) -> GeneratedPage:
+        content = ics().calendar(
+            f"{name} · {member.name}的工作日程",
+            "续保联系、回访跟进、生日问候和理赔核定期限（仅限本机员工站，含客户姓名，勿外传）。",
+            work[member.id],
         )
+        return GeneratedPage(f"staff/feeds/{member.id}.ics", content)
+
+    # `baodan serve` writes a feed again only when its events changed (SiteContext.reuse).
+    return [
+        ctx.reuse(f"staff/feeds/{member.id}.ics", work[member.id], partial(feed, member))
         for member in ctx.firm.staff.values()
         if member.active
     ]

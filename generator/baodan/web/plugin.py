@@ -16,6 +16,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..errors import BaodanError, render_errors
+from ..feeds import staff_feeds
 from ..history import PendingHistory
 from ..records import RecordCache, load_firm
 from ..today import today
@@ -162,7 +163,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self.ctx.portal_shell = portal_shell(
                 config, self.firm.settings, _material_stylesheet(config)
             )
-        self.job = FileJob(self.ctx, builders, config.site_dir, parallel=self.cache is None)
+        off_page = [b for b in builders if b not in self._on_page(builders)]
+        self.job = FileJob(self.ctx, off_page, config.site_dir, parallel=self.cache is None)
         self.job.start()
         if self.serve:
             remove_files(self.serve.record(files))
@@ -230,6 +232,11 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self.job = None
         self.build_date.release()
 
+    def _on_page(self, builders: list) -> list:
+        """The builders whose files go through MkDocs: all but the off-page ones, except that
+        `baodan serve` makes the staff feeds here, to reuse those whose events did not change."""
+        return [b for b in builders if b not in OFF_PAGE or (self.serve and b is staff_feeds)]
+
     def _env(self, templates: Path):
         """The Jinja environment; `baodan serve` keeps it, with its compiled templates."""
         if self.serve is None:
@@ -258,7 +265,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         pages = [
             GeneratedPage("assets/baodan/site.css", ctx.render("site.css.j2")),
         ]
-        pages.extend(page for b in builders_for(ctx.staff) if b not in OFF_PAGE for page in b(ctx))
+        pages.extend(page for b in self._on_page(builders_for(ctx.staff)) for page in b(ctx))
         self.stats = {
             "pages": sum(p.uri.endswith(".md") for p in pages),
             "feeds": sum(p.uri.endswith(".ics") for p in pages),

@@ -97,6 +97,8 @@ def test_openssl_path_declines_what_it_does_not_handle_and_pyrage_decides(tmp_pa
         assert age_x25519.decrypt(damaged, keys) is None
     with pytest.raises(ValueError, match="损坏或被截断"):
         vault.decrypt(data[:-60] + data[-40:], [ident])
+    empty = b"-----BEGIN AGE ENCRYPTED FILE-----\n-----END AGE ENCRYPTED FILE-----\n"
+    assert age_x25519.decrypt(empty, keys) is None
 
 
 def test_records_encrypted_to_an_ssh_key_still_open():

@@ -84,7 +84,7 @@ def _dearmor(data: bytes) -> bytes:
     lines = body[len(ARMOR_BEGIN) : -len(ARMOR_END)].split(b"\n")
     if lines.pop() != b"" or any(len(line) != 64 for line in lines[:-1]):
         raise ValueError("bad armor lines")
-    if not 0 < len(lines[-1]) <= 64:
+    if not lines or not 0 < len(lines[-1]) <= 64:
         raise ValueError("bad armor lines")
     return base64.b64decode(b"".join(lines), validate=True)
 

@@ -1,7 +1,8 @@
 """The `baodan` MkDocs plugin: loads the firm once per build and adds the generated pages.
 
 Pages are ``File.generated(config, uri, content=...)``: rendered in memory, so no decrypted
-text is ever written to a temp folder.
+text is ever written to a temp folder. Files MkDocs would only copy (portals, feeds) are
+written straight into the site folder by web/offload.py, on other cores.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from baodan.records import load_firm
 from baodan.web.builders import builders_for
 from baodan.web.context import TEMPLATES, SiteContext, make_env
 from baodan.web.offload import FileJob
+from baodan.web.staff_pages import staff_clients
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -37,3 +38,16 @@ def test_workers_write_the_same_files_as_one_process(firm, tmp_path):
         assert parallel_tree == serial
         assert any(uri.endswith(".ics") for uri in serial)
         assert any(uri.startswith("p/") for uri in serial) != staff
+
+
+def test_workers_make_the_same_staff_client_pages_as_one_process(firm):
+    loaded, errors = load_firm(firm.root, firm.vault())
+    assert not errors
+    made = []
+    for parallel in (False, True):
+        ctx = SiteContext(loaded, date(2026, 11, 27), True, make_env(TEMPLATES), parallel=parallel)
+        made.append(staff_clients(ctx))
+    serial, parallel_pages = made
+    assert [p.uri for p in serial[1:]] == [f"staff/clients/{cid}.md" for cid in loaded.clients]
+    # Equal pages, links included: each worker links over the whole firm, not its share.
+    assert parallel_pages == serial

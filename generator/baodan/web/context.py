@@ -129,6 +129,7 @@ class SiteContext:
     options: dict = field(default_factory=dict)
     history: History = field(default_factory=lambda: History({}))  # records' git history
     directory_urls: bool = True  # MkDocs' use_directory_urls, for links written as HTML
+    parallel: bool = False  # whether builders may fork workers (not in `baodan serve`)
     renders: dict | None = None  # `baodan serve`: pages of earlier rebuilds (see reuse)
     # The portal page around its ciphertext, (before, after): web/portal_pages.portal_shell.
     portal_shell: tuple[str, str] | None = None

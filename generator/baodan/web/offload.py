@@ -29,6 +29,47 @@ WORKERS = 2
 _context: SiteContext | None = None  # what a forked worker builds from
 
 
+def _fork_pool():
+    """A pool of forked workers that inherit this process's ``_context``."""
+    # The loaded firm lives until the build ends: keep the cycle collector off it, here
+    # and in the workers, which would otherwise copy every page of memory it touches.
+    gc.freeze()
+    return multiprocessing.get_context("fork").Pool(WORKERS)
+
+
+def can_fork(parallel: bool) -> bool:
+    return parallel and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _pages_of(make, share: int) -> list[GeneratedPage]:
+    gc.disable()
+    clients = list(_context.firm.clients.values())[share::WORKERS]
+    return [make(_context, cf) for cf in clients]
+
+
+def client_pages(ctx: SiteContext, make, *, parallel: bool) -> list[GeneratedPage]:
+    """``make(ctx, cf)`` for every client of the firm, in the firm's order; with ``parallel``
+    in forked workers, each making a share of the clients with the whole firm in view.
+    ``make`` is a module-level function (it is sent to the workers by name); work it shares
+    with other pages (``ctx.memo``) is best done before, so workers inherit it."""
+    if not can_fork(parallel) or len(ctx.firm.clients) < WORKERS:
+        return [make(ctx, cf) for cf in ctx.firm.clients.values()]
+    global _context
+    _context = ctx
+    pool = _fork_pool()
+    try:
+        shares = [pool.apply_async(_pages_of, (make, k)) for k in range(WORKERS)]
+        shares = [pending.get() for pending in shares]
+    finally:
+        _context = None
+        pool.terminate()
+        pool.join()
+    pages: list[GeneratedPage] = [None] * len(ctx.firm.clients)  # type: ignore[list-item]
+    for k, share in enumerate(shares):
+        pages[k::WORKERS] = share
+    return pages
+
+
 def _build(site_dir: str, names: tuple[str, ...], share: tuple[int, int] | None) -> list[str]:
     gc.disable()  # a short-lived worker: the cycle collector would only rescan the firm
     builders = {b.__name__: b for b in OFF_PAGE}
@@ -58,7 +99,7 @@ class FileJob:
         self.ctx = ctx
         self.builders = [b for b in builders if b in OFF_PAGE]
         self.site_dir = site_dir
-        self.parallel = parallel and "fork" in multiprocessing.get_all_start_methods()
+        self.parallel = can_fork(parallel)
         self._pool = None
         self._pending: list = []
 
@@ -72,10 +113,7 @@ class FileJob:
         tasks = [(split, (k, WORKERS)) for k in range(WORKERS)] if split else []
         if whole:
             tasks.append((whole, None))
-        # The loaded firm lives until the build ends: keep the cycle collector off it, here
-        # and in the workers, which would otherwise copy every page of memory it touches.
-        gc.freeze()
-        self._pool = multiprocessing.get_context("fork").Pool(WORKERS)
+        self._pool = _fork_pool()
         self._pending = [self._pool.apply_async(_build, (self.site_dir, *t)) for t in tasks]
         _context = None  # the workers have their copy; this process needs no reference
 

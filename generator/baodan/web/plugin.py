@@ -126,6 +126,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             options=dict(self.config),
             history=history,
             directory_urls=config.use_directory_urls,
+            parallel=self.cache is None,
         )
         if self.serve:
             firm = self.firm
@@ -164,7 +165,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
                 config, self.firm.settings, _material_stylesheet(config)
             )
         off_page = [b for b in builders if b not in self._on_page(builders)]
-        self.job = FileJob(self.ctx, off_page, config.site_dir, parallel=self.cache is None)
+        self.job = FileJob(self.ctx, off_page, config.site_dir, parallel=self.ctx.parallel)
         self.job.start()
         if self.serve:
             remove_files(self.serve.record(files))

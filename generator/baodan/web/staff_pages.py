@@ -31,6 +31,7 @@ from ..today import SHANGHAI
 from ..worklist import Queues, queues
 from .context import GeneratedPage, SiteContext
 from .fragments import Fragments
+from .offload import client_pages
 
 SECTION = "员工工作台"
 WEEKDAYS = "一二三四五六日"
@@ -223,23 +224,28 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
             title="客户",
         )
     ]
-    for cf in ctx.firm.clients.values():
-        pages.append(
-            staff_page(
-                ctx,
-                f"staff/clients/{cf.client.id}.md",
-                "staff_client.md.j2",
-                inputs=client_page_inputs(ctx, book, cf),
-                book=book,
-                cf=cf,
-                c=cf.client,
-                findings=book.risk.by_client.get(cf.client.id, []),
-                history=book.history.get(cf.client.id, []),
-                title=cf.client.name,
-                search=client_search_text(ctx, cf),
-            )
-        )
-    return pages
+    # What every client page reads of the whole firm, worked out before the workers fork.
+    ctx.memo("policy_index", ctx.firm.policy_index)
+    book.successors  # noqa: B018  (a cached property: computed once, here)
+    return pages + client_pages(ctx, staff_client_page, parallel=ctx.parallel)
+
+
+def staff_client_page(ctx: SiteContext, cf: ClientFile) -> GeneratedPage:
+    """One client's staff page (the policies, claims, tasks and history are its sections)."""
+    book = staff_book(ctx)
+    return staff_page(
+        ctx,
+        f"staff/clients/{cf.client.id}.md",
+        "staff_client.md.j2",
+        inputs=client_page_inputs(ctx, book, cf),
+        book=book,
+        cf=cf,
+        c=cf.client,
+        findings=book.risk.by_client.get(cf.client.id, []),
+        history=book.history.get(cf.client.id, []),
+        title=cf.client.name,
+        search=client_search_text(ctx, cf),
+    )
 
 
 def client_search_text(ctx: SiteContext, cf: ClientFile) -> str:

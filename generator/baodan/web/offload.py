@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections.abc import Iterable
 
 from ..feeds import client_feeds, staff_feeds
 from .context import GeneratedPage, SiteContext
@@ -77,9 +78,10 @@ def _build(site_dir: str, names: tuple[str, ...], share: tuple[int, int] | None)
     return write_files(site_dir, [page for name in names for page in builders[name](ctx)])
 
 
-def write_files(site_dir: str, pages: list[GeneratedPage]) -> list[str]:
+def write_files(site_dir: str, pages: Iterable[GeneratedPage]) -> list[str]:
     """Write each page's content under ``site_dir``; the URIs written."""
     made: set[str] = set()
+    written = []
     for page in pages:
         path = os.path.join(site_dir, page.uri)
         folder = os.path.dirname(path)
@@ -89,7 +91,8 @@ def write_files(site_dir: str, pages: list[GeneratedPage]) -> list[str]:
         data = page.content.encode("utf-8") if isinstance(page.content, str) else page.content
         with open(path, "wb") as f:
             f.write(data)
-    return [page.uri for page in pages]
+        written.append(page.uri)
+    return written
 
 
 class FileJob:

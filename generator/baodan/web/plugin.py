@@ -24,6 +24,7 @@ from ..vault import IdentitySource, find_identity, open_vault
 from ..workspace import DEMO_WARNING
 from .build_date import PinnedBuildDate
 from .builders import builders_for, slots_for
+from .client_shell import ClientShell, ShellFile, ShellPage, shell_file
 from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
 from .fragments import insert as insert_fragments
 from .incremental import ServeState, UnchangedFile, watch_with_events
@@ -70,6 +71,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.files: Files | None = None
         self.ctx: SiteContext | None = None
         self.job: FileJob | None = None
+        self.unchanged: set[str] = set()  # `baodan serve`: pages the previous build wrote
+        self.nav = None  # this build's, for the client page shell
+        self.theme_env = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
@@ -151,9 +155,13 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if not self.config.enabled:
             return files
         unchanged = self.serve.unchanged(_setup(config), self.pages) if self.serve else set()
+        self.unchanged = unchanged
         for page in self.pages:
             if files.get_file_from_path(page.uri) is not None:
                 files.remove(files.get_file_from_path(page.uri))
+            if isinstance(page, ShellPage):
+                files.append(shell_file(config, page.uri))
+                continue
             kind = UnchangedFile if page.uri in unchanged else File
             files.append(
                 kind.generated(config, page.uri, content=page.content, inclusion=page.inclusion)
@@ -171,8 +179,13 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             remove_files(self.serve.record(files))
         return files
 
+    def on_nav(self, nav, /, *, config, files):
+        self.nav = nav
+        return nav
+
     def on_env(self, env, /, *, config, files):
         self.files = files
+        self.theme_env = env
         if self.config.enabled:
             env.globals["bd_nav"] = NavCache()  # per build: the nav may change
             env.globals["material_css"] = _material_stylesheet(config)
@@ -218,13 +231,15 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.stats["portals"] = sum(uri.startswith(portal_dir) for uri in written)
         self.stats["feeds"] += sum(uri.endswith(".ics") for uri in written)
         self.stats["files"] += len(written)
+        self._write_shell_pages(config)
         complete = None
         if self.serve:
             urls = [f.url for f in self.files.documentation_pages()]
+            urls += [f.url for f in self.files if isinstance(f, ShellFile)]
             complete = partial(self.serve.complete_search, urls=urls)
         index = Path(config.site_dir) / "search" / "search_index.json"
         refine_search_index(index, self.search_entries, complete)
-        self.files = None  # its pages are garbage now (settle)
+        self.files = self.nav = self.theme_env = None  # its pages are garbage now (settle)
         self.build_date.release()
 
     def on_build_error(self, *, error):
@@ -232,6 +247,19 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self.job.cancel()
             self.job = None
         self.build_date.release()
+
+    def _write_shell_pages(self, config) -> None:
+        """The client pages MkDocs leaves alone (web/client_shell.py), and their search
+        entries; `baodan serve` writes only those that changed."""
+        pages = [p for p in self.pages if isinstance(p, ShellPage)]
+        if not pages:
+            return
+        shell = ClientShell(config, self.nav, self.files, self.theme_env)
+        changed = [p for p in pages if p.uri not in self.unchanged]
+        shell.write(changed, self.files, config.site_dir)
+        for page in pages:
+            url = self.files.get_file_from_path(page.uri).url
+            self.search_entries.append({"location": url, "title": page.title, "text": page.search})
 
     def _on_page(self, builders: list) -> list:
         """The builders whose files go through MkDocs: all but the off-page ones, except that

@@ -29,6 +29,7 @@ from ..models.task import TASK_STATUSES
 from ..renewals import OPEN_STAGES, STAGES, Renewal, display_status, renewal_book, renewal_rules
 from ..today import SHANGHAI
 from ..worklist import Queues, queues
+from .client_shell import ShellPage, shell_page
 from .context import GeneratedPage, SiteContext
 from .fragments import Fragments
 from .offload import client_pages
@@ -230,22 +231,28 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
     return pages + client_pages(ctx, staff_client_page, parallel=ctx.parallel)
 
 
-def staff_client_page(ctx: SiteContext, cf: ClientFile) -> GeneratedPage:
-    """One client's staff page (the policies, claims, tasks and history are its sections)."""
+def staff_client_page(ctx: SiteContext, cf: ClientFile) -> ShellPage:
+    """One client's staff page (the policies, claims, tasks and history are its sections),
+    written around the client page shell (web/client_shell.py)."""
     book = staff_book(ctx)
-    return staff_page(
-        ctx,
-        f"staff/clients/{cf.client.id}.md",
-        "staff_client.md.j2",
-        inputs=client_page_inputs(ctx, book, cf),
-        book=book,
-        cf=cf,
-        c=cf.client,
-        findings=book.risk.by_client.get(cf.client.id, []),
-        history=book.history.get(cf.client.id, []),
-        title=cf.client.name,
-        search=client_search_text(ctx, cf),
-    )
+    uri = f"staff/clients/{cf.client.id}.md"
+
+    def make() -> ShellPage:
+        content = render(
+            ctx,
+            "staff_client.html.j2",
+            here=uri,
+            book=book,
+            cf=cf,
+            c=cf.client,
+            findings=book.risk.by_client.get(cf.client.id, []),
+            history=book.history.get(cf.client.id, []),
+        )
+        search = client_search_text(ctx, cf)
+        return shell_page(uri, content, title=cf.client.name, search=search)
+
+    inputs = client_page_inputs(ctx, book, cf) if ctx.renders is not None else None
+    return ctx.reuse(uri, inputs, make)
 
 
 def client_search_text(ctx: SiteContext, cf: ClientFile) -> str:

@@ -4,13 +4,17 @@ ordinary Markdown page (staff/clients/twin.md), which MkDocs renders the usual w
 import re
 
 from baodan.web.client_shell import ShellPage
+from baodan.web.staff_pages import staff_client_page
 from mkdocs.structure.files import File, InclusionLevel
 
 HEADING = re.compile(r'<h([1-6]) id="[^"]*">(.*?)<a class="headerlink"[^>]*>&para;</a></h\1>')
 
 
 def on_files(files, config):
-    page = next(p for p in config.plugins["baodan"].pages if isinstance(p, ShellPage))
+    plugin = config.plugins["baodan"]
+    first = next(p for p in plugin.pages if isinstance(p, ShellPage))
+    client_id = first.uri.removeprefix("staff/clients/").removesuffix(".md")
+    page = staff_client_page(plugin.ctx, plugin.firm.clients[client_id])
     body = HEADING.sub(lambda m: f"\n\n{'#' * int(m[1])} {m[2]}\n\n", page.content)
     markdown = f"---\ntitle: {page.title}\n---\n\n{body}"
     twin = File.generated(

@@ -38,9 +38,11 @@ MARKS = re.compile("|".join(re.escape(m) for m in (ID, TITLE, CONTENT, TOC)))
 @dataclass
 class ShellPage(GeneratedPage):
     """A page written around the client page shell: ``content`` is its HTML, ``toc`` its
-    second-level headings as (id, title)."""
+    second-level headings as (id, title). A ``pending`` page is only named here: forked
+    workers make and write it (web/offload.ClientPagesJob)."""
 
     toc: tuple[tuple[str, str], ...] = ()
+    pending: bool = False
 
 
 def shell_page(uri: str, content: str, *, title: str, search: str | None) -> ShellPage:

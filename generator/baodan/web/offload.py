@@ -42,33 +42,54 @@ def can_fork(parallel: bool) -> bool:
     return parallel and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _pages_of(make, share: int) -> list[GeneratedPage]:
+_client_job: tuple | None = None  # (make, write) of the ClientPagesJob a worker runs
+
+
+def _write_share(share: int) -> int:
     gc.disable()
+    make, write = _client_job
     clients = list(_context.firm.clients.values())[share::WORKERS]
-    return [make(_context, cf) for cf in clients]
+    write([make(_context, cf) for cf in clients])
+    return len(clients)
 
 
-def client_pages(ctx: SiteContext, make, *, parallel: bool) -> list[GeneratedPage]:
-    """``make(ctx, cf)`` for every client of the firm, in the firm's order; with ``parallel``
-    in forked workers, each making a share of the clients with the whole firm in view.
-    ``make`` is a module-level function (it is sent to the workers by name); work it shares
-    with other pages (``ctx.memo``) is best done before, so workers inherit it."""
-    if not can_fork(parallel) or len(ctx.firm.clients) < WORKERS:
-        return [make(ctx, cf) for cf in ctx.firm.clients.values()]
-    global _context
-    _context = ctx
-    pool = _fork_pool()
-    try:
-        shares = [pool.apply_async(_pages_of, (make, k)) for k in range(WORKERS)]
-        shares = [pending.get() for pending in shares]
-    finally:
-        _context = None
-        pool.terminate()
-        pool.join()
-    pages: list[GeneratedPage] = [None] * len(ctx.firm.clients)  # type: ignore[list-item]
-    for k, share in enumerate(shares):
-        pages[k::WORKERS] = share
-    return pages
+class ClientPagesJob:
+    """``write([make(ctx, cf) …])`` for every client of the firm, started with ``start`` and
+    awaited with ``finish``; with ``parallel``, forked workers each make and write a share
+    of the clients, with the whole firm in view (links to other clients' policies). ``make``
+    and ``write`` reach the workers by inheritance, so they may be any callables; work
+    ``make`` shares with other pages (``ctx.memo``) is best done before ``start``."""
+
+    def __init__(self, ctx: SiteContext, make, write, *, parallel: bool):
+        self.ctx, self.make, self.write = ctx, make, write
+        self.parallel = can_fork(parallel)
+        self._pool = None
+        self._pending: list = []
+
+    def start(self) -> None:
+        if not self.parallel:
+            return
+        global _context, _client_job
+        _context, _client_job = self.ctx, (self.make, self.write)
+        self._pool = _fork_pool()
+        self._pending = [self._pool.apply_async(_write_share, (k,)) for k in range(WORKERS)]
+        _context = _client_job = None
+
+    def finish(self) -> int:
+        """Wait for the pages (or make them here); how many were written."""
+        if self._pool is None:
+            self.write([self.make(self.ctx, cf) for cf in self.ctx.firm.clients.values()])
+            return len(self.ctx.firm.clients)
+        try:
+            return sum(pending.get() for pending in self._pending)
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
 
 
 def _build(site_dir: str, names: tuple[str, ...], share: tuple[int, int] | None) -> list[str]:

@@ -30,9 +30,10 @@ from .fragments import insert as insert_fragments
 from .incremental import ServeState, UnchangedFile, watch_with_events
 from .incremental import remove as remove_files
 from .nav_cache import NavCache
-from .offload import OFF_PAGE, FileJob
+from .offload import OFF_PAGE, ClientPagesJob, FileJob
 from .portal_pages import client_portals, portal_shell
 from .search_words import refine_search_index
+from .staff_pages import staff_client_page
 
 log = get_plugin_logger(__name__)
 
@@ -72,8 +73,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.ctx: SiteContext | None = None
         self.job: FileJob | None = None
         self.unchanged: set[str] = set()  # `baodan serve`: pages the previous build wrote
-        self.nav = None  # this build's, for the client page shell
-        self.theme_env = None
+        self.shell: ClientShell | None = None  # this build's client page shell
+        self.client_job: ClientPagesJob | None = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
@@ -180,16 +181,31 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         return files
 
     def on_nav(self, nav, /, *, config, files):
-        self.nav = nav
+        if not any(isinstance(p, ShellPage) for p in self.pages):
+            return nav
+        # The client page shell needs the nav; with it, the workers can make and write the
+        # client pages while MkDocs renders the other pages.
+        env = self._theme_globals(config.theme.get_env(), config)
+        self.shell = ClientShell(config, nav, files, env)
+        if any(isinstance(p, ShellPage) and p.pending for p in self.pages):
+
+            def write(pages: list[ShellPage], shell=self.shell) -> None:
+                shell.write(pages, files, config.site_dir)
+
+            self.client_job = ClientPagesJob(self.ctx, staff_client_page, write, parallel=True)
+            self.client_job.start()
         return nav
 
     def on_env(self, env, /, *, config, files):
         self.files = files
-        self.theme_env = env
         if self.config.enabled:
-            env.globals["bd_nav"] = NavCache()  # per build: the nav may change
-            env.globals["material_css"] = _material_stylesheet(config)
-            env.globals["firm_settings"] = self.firm.settings
+            self._theme_globals(env, config)
+        return env
+
+    def _theme_globals(self, env, config):
+        env.globals["bd_nav"] = NavCache()  # per build: the nav may change
+        env.globals["material_css"] = _material_stylesheet(config)
+        env.globals["firm_settings"] = self.firm.settings
         return env
 
     def on_page_markdown(self, markdown, /, *, page, config, files):
@@ -239,24 +255,26 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             complete = partial(self.serve.complete_search, urls=urls)
         index = Path(config.site_dir) / "search" / "search_index.json"
         refine_search_index(index, self.search_entries, complete)
-        self.files = self.nav = self.theme_env = None  # its pages are garbage now (settle)
+        if self.client_job is not None:
+            self.client_job.finish()
+            self.client_job = None
+        self.files = self.shell = None  # its pages are garbage now (settle)
         self.build_date.release()
 
     def on_build_error(self, *, error):
-        if self.job is not None:
-            self.job.cancel()
-            self.job = None
+        for job in (self.job, self.client_job):
+            if job is not None:
+                job.cancel()
+        self.job = self.client_job = None
         self.build_date.release()
 
     def _write_shell_pages(self, config) -> None:
         """The client pages MkDocs leaves alone (web/client_shell.py), and their search
         entries; `baodan serve` writes only those that changed."""
         pages = [p for p in self.pages if isinstance(p, ShellPage)]
-        if not pages:
-            return
-        shell = ClientShell(config, self.nav, self.files, self.theme_env)
-        changed = [p for p in pages if p.uri not in self.unchanged]
-        shell.write(changed, self.files, config.site_dir)
+        if pages and self.client_job is None:
+            changed = [p for p in pages if p.uri not in self.unchanged]
+            self.shell.write(changed, self.files, config.site_dir)
         for page in pages:
             url = self.files.get_file_from_path(page.uri).url
             self.search_entries.append({"location": url, "title": page.title, "text": page.search})

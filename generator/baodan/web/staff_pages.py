@@ -32,7 +32,6 @@ from ..worklist import Queues, queues
 from .client_shell import ShellPage, shell_page
 from .context import GeneratedPage, SiteContext
 from .fragments import Fragments
-from .offload import client_pages
 
 SECTION = "员工工作台"
 WEEKDAYS = "一二三四五六日"
@@ -225,10 +224,23 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
             title="客户",
         )
     ]
-    # What every client page reads of the whole firm, worked out before the workers fork.
+    if not ctx.parallel:
+        return pages + [staff_client_page(ctx, cf) for cf in ctx.firm.clients.values()]
+    # Forked workers make and write the client pages (web/offload.ClientPagesJob, started by
+    # the plugin): here each is only named, with its search entry. What every client page
+    # reads of the whole firm is worked out before they fork.
     ctx.memo("policy_index", ctx.firm.policy_index)
     book.successors  # noqa: B018  (a cached property: computed once, here)
-    return pages + client_pages(ctx, staff_client_page, parallel=ctx.parallel)
+    return pages + [
+        ShellPage(
+            f"staff/clients/{cf.client.id}.md",
+            "",
+            title=cf.client.name,
+            search=client_search_text(ctx, cf),
+            pending=True,
+        )
+        for cf in ctx.firm.clients.values()
+    ]
 
 
 def staff_client_page(ctx: SiteContext, cf: ClientFile) -> ShellPage:

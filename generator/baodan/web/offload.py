@@ -53,7 +53,19 @@ def _write_share(share: int) -> int:
     return len(clients)
 
 
-class ClientPagesJob:
+class _PoolJob:
+    """A job whose forked workers (if any) ``cancel`` stops."""
+
+    _pool = None
+
+    def cancel(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+class ClientPagesJob(_PoolJob):
     """``write([make(ctx, cf) …])`` for every client of the firm, started with ``start`` and
     awaited with ``finish``; with ``parallel``, forked workers each make and write a share
     of the clients, with the whole firm in view (links to other clients' policies). ``make``
@@ -85,12 +97,6 @@ class ClientPagesJob:
         finally:
             self.cancel()
 
-    def cancel(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
-
 
 def _build(site_dir: str, names: tuple[str, ...], share: tuple[int, int] | None) -> list[str]:
     gc.disable()  # a short-lived worker: the cycle collector would only rescan the firm
@@ -116,7 +122,7 @@ def write_files(site_dir: str, pages: Iterable[GeneratedPage]) -> list[str]:
     return written
 
 
-class FileJob:
+class FileJob(_PoolJob):
     """The off-page builders of one build, started with ``start`` and awaited with ``finish``."""
 
     def __init__(self, ctx: SiteContext, builders: list, site_dir: str, *, parallel: bool):
@@ -150,9 +156,3 @@ class FileJob:
             return sorted(uri for pending in self._pending for uri in pending.get())
         finally:
             self.cancel()
-
-    def cancel(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None

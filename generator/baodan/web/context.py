@@ -35,8 +35,8 @@ class GeneratedPage:
     ``nav`` is the nav path for pages that belong in the nav (("知识库", "2026") …);
     pages without it are kept out of the nav. ``fragments`` are HTML pieces the page's
     Markdown holds placeholders for (web/fragments.py), inserted after Markdown and search
-    indexing. ``search`` replaces the search plugin's reading of a page by one short entry
-    (thousands of client pages: found by name and numbers, quickly).
+    indexing. ``search`` is the one short search entry of a page the search
+    plugin does not read (client pages, web/client_shell.py: found by name and numbers).
     """
 
     uri: str

@@ -63,8 +63,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.firm = None
         self.pages: list[GeneratedPage] = []
         self.page_fragments: dict[str, dict[str, str]] = {}
-        self.page_search: dict[str, str] = {}  # uri → the page's one search entry's text
-        self.search_entries: list[dict] = []  # those entries, for on_post_build
+        self.search_entries: list[dict] = []  # the client pages' (web/client_shell.py)
         self.stats: dict[str, int] = {}
         self.build_date = PinnedBuildDate()
         self.cache: RecordCache | None = None
@@ -139,7 +138,6 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             ctx.renders = self.serve.renders_for(shared)
         self.pages = self._generate(ctx)
         self.page_fragments = {p.uri: p.fragments for p in self.pages if p.fragments}
-        self.page_search = {p.uri: p.search for p in self.pages if p.search}
         self.search_entries = []
         if not config.nav:
             config.nav = _nav(self.pages)
@@ -208,12 +206,6 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         env.globals["firm_settings"] = self.firm.settings
         return env
 
-    def on_page_markdown(self, markdown, /, *, page, config, files):
-        uri = page.file.src_uri
-        if self.config.enabled and uri in self.page_search:
-            page.meta["search"] = {"exclude": True}  # indexed by its summary (on_page_context)
-        return markdown
-
     # After the search plugin has indexed the page (default priority): the fragments' HTML
     # stays out of its reading.
     @event_priority(-100)
@@ -223,9 +215,6 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         uri = page.file.src_uri
         if self.serve:
             self.serve.built.add(page.url)
-        if uri in self.page_search:
-            entry = {"location": page.url, "title": page.title, "text": self.page_search[uri]}
-            self.search_entries.append(entry)
         if uri in self.page_fragments:
             page.content = insert_fragments(page.content, self.page_fragments[uri])
         return context

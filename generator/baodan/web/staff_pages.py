@@ -150,21 +150,15 @@ def render(ctx: SiteContext, template: str, **values) -> str:
 def staff_page(ctx: SiteContext, uri: str, template: str, inputs: tuple, **values) -> GeneratedPage:
     """A staff page whose template may write big parts as HTML fragments (web/fragments.py);
     ``here`` (the page's path) is what their links are relative to. ``nav`` and ``title``
-    (and ``search``, see GeneratedPage) go to the page, the other values to the template. ``inputs`` is all the page shows
+    go to the page, the other values to the template. ``inputs`` is all the page shows
     that a record change can change, besides what ``SiteContext.reuse`` watches itself:
     `baodan serve` renders the page again only when they changed."""
-    nav, title, search = (
-        values.pop("nav", None),
-        values.pop("title", None),
-        values.pop("search", None),
-    )
+    nav, title = values.pop("nav", None), values.pop("title", None)
 
     def make() -> GeneratedPage:
         fragments = Fragments()
         content = render(ctx, template, here=uri, fragment=fragments, **values)
-        return GeneratedPage(
-            uri, content, nav=nav, title=title, fragments=fragments.html or None, search=search
-        )
+        return GeneratedPage(uri, content, nav=nav, title=title, fragments=fragments.html or None)
 
     return ctx.reuse(uri, inputs, make)
 

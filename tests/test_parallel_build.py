@@ -7,8 +7,9 @@ from pathlib import Path
 
 from baodan.records import load_firm
 from baodan.web.builders import builders_for
-from baodan.web.context import TEMPLATES, SiteContext, make_env
-from baodan.web.offload import FileJob
+from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env
+from baodan.web.offload import ClientPagesJob, FileJob, write_files
+from baodan.web.staff_pages import staff_book, staff_client_page
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -37,3 +38,25 @@ def test_workers_write_the_same_files_as_one_process(firm, tmp_path):
         assert parallel_tree == serial
         assert any(uri.endswith(".ics") for uri in serial)
         assert any(uri.startswith("p/") for uri in serial) != staff
+
+
+def test_workers_make_the_same_staff_client_pages_as_one_process(firm, tmp_path):
+    loaded, errors = load_firm(firm.root, firm.vault())
+    assert not errors
+    trees = []
+    for parallel in (False, True):
+        ctx = SiteContext(loaded, date(2026, 11, 27), True, make_env(TEMPLATES))
+        staff_book(ctx)  # shared work, done before the workers fork (as staff_clients does)
+        out = tmp_path / f"clients-{parallel}"
+
+        def write(pages, out=out):
+            write_files(str(out), [GeneratedPage(p.uri, p.content) for p in pages])
+
+        job = ClientPagesJob(ctx, staff_client_page, write, parallel=parallel)
+        job.start()
+        assert job.finish() == len(loaded.clients)
+        trees.append(_tree(out))
+    serial, parallel_tree = trees
+    assert sorted(serial) == sorted(f"staff/clients/{cid}.md" for cid in loaded.clients)
+    # Equal pages, links included: each worker links over the whole firm, not its share.
+    assert parallel_tree == serial

@@ -35,8 +35,8 @@ class GeneratedPage:
     ``nav`` is the nav path for pages that belong in the nav (("知识库", "2026") …);
     pages without it are kept out of the nav. ``fragments`` are HTML pieces the page's
     Markdown holds placeholders for (web/fragments.py), inserted after Markdown and search
-    indexing. ``search`` replaces the search plugin's reading of a page by one short entry
-    (thousands of client pages: found by name and numbers, quickly).
+    indexing. ``search`` is the one short search entry of a page the search
+    plugin does not read (client pages, web/client_shell.py: found by name and numbers).
     """
 
     uri: str
@@ -129,6 +129,7 @@ class SiteContext:
     options: dict = field(default_factory=dict)
     history: History = field(default_factory=lambda: History({}))  # records' git history
     directory_urls: bool = True  # MkDocs' use_directory_urls, for links written as HTML
+    parallel: bool = False  # whether builders may fork workers (not in `baodan serve`)
     renders: dict | None = None  # `baodan serve`: pages of earlier rebuilds (see reuse)
     # The portal page around its ciphertext, (before, after): web/portal_pages.portal_shell.
     portal_shell: tuple[str, str] | None = None

@@ -3,8 +3,9 @@ HTML straight away, swapped into the page after Markdown and the search plugin a
 
 A Markdown template calls ``fragment(key, html)``: the page's Markdown gets a small
 placeholder ``<div data-bd-fragment="key"></div>`` instead of the HTML, so Markdown and
-Material's search plugin never read it, while the built page shows the full HTML. Thousands
-of client pages with their policies' tables then cost Markdown and search almost nothing.
+Material's search plugin never read it, while the built page shows the full HTML: long lists
+(the policy registry, work queues) then cost Markdown and search almost nothing. Staff
+client pages skip Markdown altogether (web/client_shell.py).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Material's navigation sidebar, rendered once for all the pages outside the nav in a folder.
 
-Material renders the whole nav tree into every page; on a staff site with 2,000 client pages
-that is a fifth of the build. A page outside the nav has no active item, and its links into
-the nav depend only on its folder, so every client page gets the same sidebar HTML.
-overrides/main.html asks this cache (``bd_nav``) before it renders the sidebar.
+Material renders the whole nav tree into every page. A page outside the nav has no active
+item, and its links into the nav depend only on its folder, so such pages in one folder get
+the same sidebar HTML. overrides/main.html asks this cache (``bd_nav``) before it renders the
+sidebar. (Staff client pages go further: their whole page around the content is rendered
+once, web/client_shell.py.)
 """
 
 from __future__ import annotations

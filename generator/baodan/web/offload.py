@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections.abc import Iterable
 
 from ..feeds import client_feeds, staff_feeds
 from .context import GeneratedPage, SiteContext
@@ -29,6 +30,74 @@ WORKERS = 2
 _context: SiteContext | None = None  # what a forked worker builds from
 
 
+def _fork_pool():
+    """A pool of forked workers that inherit this process's ``_context``."""
+    # The loaded firm lives until the build ends: keep the cycle collector off it, here
+    # and in the workers, which would otherwise copy every page of memory it touches.
+    gc.freeze()
+    return multiprocessing.get_context("fork").Pool(WORKERS)
+
+
+def can_fork(parallel: bool) -> bool:
+    return parallel and "fork" in multiprocessing.get_all_start_methods()
+
+
+_client_job: tuple | None = None  # (make, write) of the ClientPagesJob a worker runs
+
+
+def _write_share(share: int) -> int:
+    gc.disable()
+    make, write = _client_job
+    clients = list(_context.firm.clients.values())[share::WORKERS]
+    write([make(_context, cf) for cf in clients])
+    return len(clients)
+
+
+class _PoolJob:
+    """A job whose forked workers (if any) ``cancel`` stops."""
+
+    _pool = None
+
+    def cancel(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+class ClientPagesJob(_PoolJob):
+    """``write([make(ctx, cf) …])`` for every client of the firm, started with ``start`` and
+    awaited with ``finish``; with ``parallel``, forked workers each make and write a share
+    of the clients, with the whole firm in view (links to other clients' policies). ``make``
+    and ``write`` reach the workers by inheritance, so they may be any callables; work
+    ``make`` shares with other pages (``ctx.memo``) is best done before ``start``."""
+
+    def __init__(self, ctx: SiteContext, make, write, *, parallel: bool):
+        self.ctx, self.make, self.write = ctx, make, write
+        self.parallel = can_fork(parallel)
+        self._pool = None
+        self._pending: list = []
+
+    def start(self) -> None:
+        if not self.parallel:
+            return
+        global _context, _client_job
+        _context, _client_job = self.ctx, (self.make, self.write)
+        self._pool = _fork_pool()
+        self._pending = [self._pool.apply_async(_write_share, (k,)) for k in range(WORKERS)]
+        _context = _client_job = None
+
+    def finish(self) -> int:
+        """Wait for the pages (or make them here); how many were written."""
+        if self._pool is None:
+            self.write([self.make(self.ctx, cf) for cf in self.ctx.firm.clients.values()])
+            return len(self.ctx.firm.clients)
+        try:
+            return sum(pending.get() for pending in self._pending)
+        finally:
+            self.cancel()
+
+
 def _build(site_dir: str, names: tuple[str, ...], share: tuple[int, int] | None) -> list[str]:
     gc.disable()  # a short-lived worker: the cycle collector would only rescan the firm
     builders = {b.__name__: b for b in OFF_PAGE}
@@ -36,9 +105,10 @@ def _build(site_dir: str, names: tuple[str, ...], share: tuple[int, int] | None)
     return write_files(site_dir, [page for name in names for page in builders[name](ctx)])
 
 
-def write_files(site_dir: str, pages: list[GeneratedPage]) -> list[str]:
+def write_files(site_dir: str, pages: Iterable[GeneratedPage]) -> list[str]:
     """Write each page's content under ``site_dir``; the URIs written."""
     made: set[str] = set()
+    written = []
     for page in pages:
         path = os.path.join(site_dir, page.uri)
         folder = os.path.dirname(path)
@@ -48,17 +118,18 @@ def write_files(site_dir: str, pages: list[GeneratedPage]) -> list[str]:
         data = page.content.encode("utf-8") if isinstance(page.content, str) else page.content
         with open(path, "wb") as f:
             f.write(data)
-    return [page.uri for page in pages]
+        written.append(page.uri)
+    return written
 
 
-class FileJob:
+class FileJob(_PoolJob):
     """The off-page builders of one build, started with ``start`` and awaited with ``finish``."""
 
     def __init__(self, ctx: SiteContext, builders: list, site_dir: str, *, parallel: bool):
         self.ctx = ctx
         self.builders = [b for b in builders if b in OFF_PAGE]
         self.site_dir = site_dir
-        self.parallel = parallel and "fork" in multiprocessing.get_all_start_methods()
+        self.parallel = can_fork(parallel)
         self._pool = None
         self._pending: list = []
 
@@ -72,10 +143,7 @@ class FileJob:
         tasks = [(split, (k, WORKERS)) for k in range(WORKERS)] if split else []
         if whole:
             tasks.append((whole, None))
-        # The loaded firm lives until the build ends: keep the cycle collector off it, here
-        # and in the workers, which would otherwise copy every page of memory it touches.
-        gc.freeze()
-        self._pool = multiprocessing.get_context("fork").Pool(WORKERS)
+        self._pool = _fork_pool()
         self._pending = [self._pool.apply_async(_build, (self.site_dir, *t)) for t in tasks]
         _context = None  # the workers have their copy; this process needs no reference
 
@@ -88,9 +156,3 @@ class FileJob:
             return sorted(uri for pending in self._pending for uri in pending.get())
         finally:
             self.cancel()
-
-    def cancel(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None

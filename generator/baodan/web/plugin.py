@@ -25,14 +25,16 @@ from ..vault import IdentitySource, find_identity, open_vault
 from ..workspace import DEMO_WARNING
 from .build_date import PinnedBuildDate
 from .builders import builders_for, slots_for
+from .client_shell import ClientShell, ShellFile, ShellPage, shell_file
 from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
 from .fragments import insert as insert_fragments
 from .incremental import ServeState, UnchangedFile, watch_with_events
 from .incremental import remove as remove_files
 from .nav_cache import NavCache
-from .offload import OFF_PAGE, FileJob
+from .offload import OFF_PAGE, ClientPagesJob, FileJob
 from .portal_pages import client_portals, portal_shell
 from .search_words import refine_search_index
+from .staff_pages import staff_client_page
 
 log = get_plugin_logger(__name__)
 
@@ -62,8 +64,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.firm = None
         self.pages: list[GeneratedPage] = []
         self.page_fragments: dict[str, dict[str, str]] = {}
-        self.page_search: dict[str, str] = {}  # uri → the page's one search entry's text
-        self.search_entries: list[dict] = []  # those entries, for on_post_build
+        self.search_entries: list[dict] = []  # the client pages' (web/client_shell.py)
         self.stats: dict[str, int] = {}
         self.build_date = PinnedBuildDate()
         self.cache: RecordCache | None = None
@@ -71,6 +72,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.files: Files | None = None
         self.ctx: SiteContext | None = None
         self.job: FileJob | None = None
+        self.unchanged: set[str] = set()  # `baodan serve`: pages the previous build wrote
+        self.shell: ClientShell | None = None  # this build's client page shell
+        self.client_job: ClientPagesJob | None = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
@@ -127,6 +131,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             options=dict(self.config),
             history=history,
             directory_urls=config.use_directory_urls,
+            parallel=self.cache is None,
         )
         if self.serve:
             firm = self.firm
@@ -134,7 +139,6 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             ctx.renders = self.serve.renders_for(shared)
         self.pages = self._generate(ctx)
         self.page_fragments = {p.uri: p.fragments for p in self.pages if p.fragments}
-        self.page_search = {p.uri: p.search for p in self.pages if p.search}
         self.search_entries = []
         if not config.nav:
             config.nav = _nav(self.pages)
@@ -151,9 +155,13 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if not self.config.enabled:
             return files
         unchanged = self.serve.unchanged(_setup(config), self.pages) if self.serve else set()
+        self.unchanged = unchanged
         for page in self.pages:
             if files.get_file_from_path(page.uri) is not None:
                 files.remove(files.get_file_from_path(page.uri))
+            if isinstance(page, ShellPage):
+                files.append(shell_file(config, page.uri))
+                continue
             kind = UnchangedFile if page.uri in unchanged else File
             files.append(
                 kind.generated(config, page.uri, content=page.content, inclusion=page.inclusion)
@@ -165,25 +173,39 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
                 config, self.firm.settings, _material_stylesheet(config)
             )
         off_page = [b for b in builders if b not in self._on_page(builders)]
-        self.job = FileJob(self.ctx, off_page, config.site_dir, parallel=self.cache is None)
+        self.job = FileJob(self.ctx, off_page, config.site_dir, parallel=self.ctx.parallel)
         self.job.start()
         if self.serve:
             remove_files(self.serve.record(files))
         return files
 
+    def on_nav(self, nav, /, *, config, files):
+        if not any(isinstance(p, ShellPage) for p in self.pages):
+            return nav
+        # The client page shell needs the nav; with it, the workers can make and write the
+        # client pages while MkDocs renders the other pages.
+        env = self._theme_globals(config.theme.get_env(), config)
+        self.shell = ClientShell(config, nav, files, env)
+        if any(isinstance(p, ShellPage) and p.pending for p in self.pages):
+
+            def write(pages: list[ShellPage], shell=self.shell) -> None:
+                shell.write(pages, files, config.site_dir)
+
+            self.client_job = ClientPagesJob(self.ctx, staff_client_page, write, parallel=True)
+            self.client_job.start()
+        return nav
+
     def on_env(self, env, /, *, config, files):
         self.files = files
         if self.config.enabled:
-            env.globals["bd_nav"] = NavCache()  # per build: the nav may change
-            env.globals["material_css"] = _material_stylesheet(config)
-            env.globals["firm_settings"] = self.firm.settings
+            self._theme_globals(env, config)
         return env
 
-    def on_page_markdown(self, markdown, /, *, page, config, files):
-        uri = page.file.src_uri
-        if self.config.enabled and uri in self.page_search:
-            page.meta["search"] = {"exclude": True}  # indexed by its summary (on_page_context)
-        return markdown
+    def _theme_globals(self, env, config):
+        env.globals["bd_nav"] = NavCache()  # per build: the nav may change
+        env.globals["material_css"] = _material_stylesheet(config)
+        env.globals["firm_settings"] = self.firm.settings
+        return env
 
     # After the search plugin has indexed the page (default priority): the fragments' HTML
     # stays out of its reading.
@@ -194,9 +216,6 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         uri = page.file.src_uri
         if self.serve:
             self.serve.built.add(page.url)
-        if uri in self.page_search:
-            entry = {"location": page.url, "title": page.title, "text": self.page_search[uri]}
-            self.search_entries.append(entry)
         if uri in self.page_fragments:
             page.content = insert_fragments(page.content, self.page_fragments[uri])
         return context
@@ -218,20 +237,37 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.stats["portals"] = sum(uri.startswith(portal_dir) for uri in written)
         self.stats["feeds"] += sum(uri.endswith(".ics") for uri in written)
         self.stats["files"] += len(written)
+        self._write_shell_pages(config)
         complete = None
         if self.serve:
             urls = [f.url for f in self.files.documentation_pages()]
+            urls += [f.url for f in self.files if isinstance(f, ShellFile)]
             complete = partial(self.serve.complete_search, urls=urls)
         index = Path(config.site_dir) / "search" / "search_index.json"
         refine_search_index(index, self.search_entries, complete)
-        self.files = None  # its pages are garbage now (settle)
+        if self.client_job is not None:
+            self.client_job.finish()
+            self.client_job = None
+        self.files = self.shell = None  # its pages are garbage now (settle)
         self.build_date.release()
 
     def on_build_error(self, *, error):
-        if self.job is not None:
-            self.job.cancel()
-            self.job = None
+        for job in (self.job, self.client_job):
+            if job is not None:
+                job.cancel()
+        self.job = self.client_job = None
         self.build_date.release()
+
+    def _write_shell_pages(self, config) -> None:
+        """The client pages MkDocs leaves alone (web/client_shell.py), and their search
+        entries; `baodan serve` writes only those that changed."""
+        pages = [p for p in self.pages if isinstance(p, ShellPage)]
+        if pages and self.client_job is None:
+            changed = [p for p in pages if p.uri not in self.unchanged]
+            self.shell.write(changed, self.files, config.site_dir)
+        for page in pages:
+            url = self.files.get_file_from_path(page.uri).url
+            self.search_entries.append({"location": url, "title": page.title, "text": page.search})
 
     def _on_page(self, builders: list) -> list:
         """The builders whose files go through MkDocs: all but the off-page ones, except that

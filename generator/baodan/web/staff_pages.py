@@ -29,6 +29,7 @@ from ..models.task import TASK_STATUSES
 from ..renewals import OPEN_STAGES, STAGES, Renewal, display_status, renewal_book, renewal_rules
 from ..today import SHANGHAI
 from ..worklist import Queues, queues
+from .client_shell import ShellPage, shell_page
 from .context import GeneratedPage, SiteContext
 from .fragments import Fragments
 
@@ -149,21 +150,15 @@ def render(ctx: SiteContext, template: str, **values) -> str:
 def staff_page(ctx: SiteContext, uri: str, template: str, inputs: tuple, **values) -> GeneratedPage:
     """A staff page whose template may write big parts as HTML fragments (web/fragments.py);
     ``here`` (the page's path) is what their links are relative to. ``nav`` and ``title``
-    (and ``search``, see GeneratedPage) go to the page, the other values to the template. ``inputs`` is all the page shows
+    go to the page, the other values to the template. ``inputs`` is all the page shows
     that a record change can change, besides what ``SiteContext.reuse`` watches itself:
     `baodan serve` renders the page again only when they changed."""
-    nav, title, search = (
-        values.pop("nav", None),
-        values.pop("title", None),
-        values.pop("search", None),
-    )
+    nav, title = values.pop("nav", None), values.pop("title", None)
 
     def make() -> GeneratedPage:
         fragments = Fragments()
         content = render(ctx, template, here=uri, fragment=fragments, **values)
-        return GeneratedPage(
-            uri, content, nav=nav, title=title, fragments=fragments.html or None, search=search
-        )
+        return GeneratedPage(uri, content, nav=nav, title=title, fragments=fragments.html or None)
 
     return ctx.reuse(uri, inputs, make)
 
@@ -223,23 +218,47 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
             title="客户",
         )
     ]
-    for cf in ctx.firm.clients.values():
-        pages.append(
-            staff_page(
-                ctx,
-                f"staff/clients/{cf.client.id}.md",
-                "staff_client.md.j2",
-                inputs=client_page_inputs(ctx, book, cf),
-                book=book,
-                cf=cf,
-                c=cf.client,
-                findings=book.risk.by_client.get(cf.client.id, []),
-                history=book.history.get(cf.client.id, []),
-                title=cf.client.name,
-                search=client_search_text(ctx, cf),
-            )
+    if not ctx.parallel:
+        return pages + [staff_client_page(ctx, cf) for cf in ctx.firm.clients.values()]
+    # Forked workers make and write the client pages (web/offload.ClientPagesJob, started by
+    # the plugin): here each is only named, with its search entry. What every client page
+    # reads of the whole firm is worked out before they fork.
+    ctx.memo("policy_index", ctx.firm.policy_index)
+    book.successors  # noqa: B018  (a cached property: computed once, here)
+    return pages + [
+        ShellPage(
+            f"staff/clients/{cf.client.id}.md",
+            "",
+            title=cf.client.name,
+            search=client_search_text(ctx, cf),
+            pending=True,
         )
-    return pages
+        for cf in ctx.firm.clients.values()
+    ]
+
+
+def staff_client_page(ctx: SiteContext, cf: ClientFile) -> ShellPage:
+    """One client's staff page (the policies, claims, tasks and history are its sections),
+    written around the client page shell (web/client_shell.py)."""
+    book = staff_book(ctx)
+    uri = f"staff/clients/{cf.client.id}.md"
+
+    def make() -> ShellPage:
+        content = render(
+            ctx,
+            "staff_client.html.j2",
+            here=uri,
+            book=book,
+            cf=cf,
+            c=cf.client,
+            findings=book.risk.by_client.get(cf.client.id, []),
+            history=book.history.get(cf.client.id, []),
+        )
+        search = client_search_text(ctx, cf)
+        return shell_page(uri, content, title=cf.client.name, search=search)
+
+    inputs = client_page_inputs(ctx, book, cf) if ctx.renders is not None else None
+    return ctx.reuse(uri, inputs, make)
 
 
 def client_search_text(ctx: SiteContext, cf: ClientFile) -> str:

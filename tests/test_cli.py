@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -214,6 +216,28 @@ def test_build_failure_leaves_the_previous_site_unchanged(firm, capsys):
     assert code == 1 and "原来的 site/ 没有改动" in err and bad.name in err
     assert tree_digest(firm.root / "site") == site_before
     assert not [p for p in firm.root.iterdir() if p.name.startswith(".site")]
+
+
+def test_a_killed_staff_build_leaves_no_half_built_folder(firm):
+    """`kill` (SIGTERM, as a CI job's cancel sends) stops a build as Ctrl-C does: the folder
+    it was writing, plaintext for the staff site, is removed."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "generator"), "BAODAN_TODAY": "2026-11-27"}
+    build = subprocess.Popen(
+        [sys.executable, "-m", "baodan", "build", "--staff", "-C", firm.root],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list(firm.root.glob(".site-staff-building-*/assets")):  # writing has begun
+        assert build.poll() is None and time.monotonic() < deadline, build.communicate()
+        time.sleep(0.005)
+    build.send_signal(signal.SIGTERM)
+    _, err = build.communicate(timeout=60)
+    assert build.returncode == 130 and "已取消" in err, err
+    assert not [p.name for p in firm.root.iterdir() if p.name.startswith(".site")]
+    assert not (firm.root / "site-staff").exists()
 
 
 def test_build_with_the_demo_identity_warns(tmp_path, capsys, monkeypatch):

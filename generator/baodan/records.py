@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from collections.abc import Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -384,7 +385,7 @@ def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> 
     chunks = [queue[i : i + CHUNK] for i in range(0, len(queue), CHUNK)]
     done: dict[int, list] = {}
     try:
-        with ProcessPoolExecutor(cores - 1) as pool:
+        with ProcessPoolExecutor(cores - 1, initializer=default_sigterm) as pool:
             futures = [pool.submit(_load_encrypted_texts, (str(root), c, texts)) for c in chunks]
             for i in reversed(range(len(chunks))):
                 if futures[i].cancel():  # not started by a worker yet: do it here
@@ -396,6 +397,12 @@ def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> 
     for i, result in zip(order, loaded):
         in_order[i] = result
     return in_order
+
+
+def default_sigterm() -> None:
+    """For a worker process: die of SIGTERM (as Pool.terminate() expects), whatever handler
+    the parent had (a build turns SIGTERM into KeyboardInterrupt to clean up; sitebuild)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextmanager

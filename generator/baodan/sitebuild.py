@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -57,6 +58,9 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
     probe = load_config(str(cfg_path))
     target = Path(probe.site_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    # A plain `kill` stops a build as Ctrl-C does: the half-built folder (plaintext, for the
+    # staff site) is removed, not left beside the site.
+    previous = _on_sigterm(_interrupt)
     try:
         config = load_config(str(cfg_path), site_dir=str(tmp))
         if status:
@@ -73,6 +77,7 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        _on_sigterm(previous)
         use_identity(None)
         logger.removeHandler(collected)
     stats = config.plugins["baodan"].stats
@@ -100,12 +105,19 @@ def _interrupt(*_args) -> None:
     raise KeyboardInterrupt
 
 
+def _on_sigterm(handler):
+    """Install a SIGTERM handler (only the main thread may); the one it replaces."""
+    if threading.current_thread() is not threading.main_thread():
+        return handler
+    return signal.signal(signal.SIGTERM, handler)
+
+
 def serve_site(ws: Workspace, *, staff: bool, addr: str, say=print) -> None:
     from mkdocs.commands.serve import serve
 
     use_identity(ws.identity)
     # A plain `kill` must clean up the preview folder too, as Ctrl-C does.
-    signal.signal(signal.SIGTERM, _interrupt)
+    _on_sigterm(_interrupt)
     say(
         f"正在预览{'员工站' if staff else '公开站'}：http://{addr}/ （修改记录后自动刷新；Ctrl-C 结束）"
     )

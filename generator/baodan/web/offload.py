@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterable
 
 from ..feeds import client_feeds, staff_feeds
+from ..records import default_sigterm
 from .context import GeneratedPage, SiteContext
 from .portal_pages import client_portals
 
@@ -35,7 +36,7 @@ def _fork_pool():
     # The loaded firm lives until the build ends: keep the cycle collector off it, here
     # and in the workers, which would otherwise copy every page of memory it touches.
     gc.freeze()
-    return multiprocessing.get_context("fork").Pool(WORKERS)
+    return multiprocessing.get_context("fork").Pool(WORKERS, initializer=default_sigterm)
 
 
 def can_fork(parallel: bool) -> bool:

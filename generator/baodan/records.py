@@ -408,13 +408,16 @@ def default_sigterm() -> None:
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """Loading allocates millions of objects and frees none; the cyclic garbage collector
-    would walk all of them again and again (a fifth of the load time), to find nothing."""
+    would walk all of them again and again (a fifth of the load time), to find nothing.
+    Afterwards they are frozen (left out of later collections): the first allocation after
+    re-enabling would otherwise start a full collection over all of them."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
             gc.enable()
 
 

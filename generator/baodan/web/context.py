@@ -181,10 +181,15 @@ class SiteContext:
             found = self.renders[uri] = (inputs, make())
         return found[1]
 
+    def client_share(self, share: int, shares: int) -> dict:
+        """Every ``shares``-th client from the ``share``-th on: a worker's part of the
+        per-client work (web/offload.py)."""
+        return dict(list(self.firm.clients.items())[share::shares])
+
     def for_clients(self, share: int, shares: int) -> SiteContext:
-        """This context with every ``shares``-th client from the ``share``-th on: a worker's
-        part of the per-client files (web/offload.py)."""
-        clients = dict(list(self.firm.clients.items())[share::shares])
+        """This context narrowed to ``client_share``: for builders whose files each come from
+        one client's records alone."""
+        clients = self.client_share(share, shares)
         return replace(self, firm=replace(self.firm, clients=clients), _memo={})
 
     def memo(self, key: str, make):

@@ -49,15 +49,19 @@ _client_job: tuple | None = None  # (make, write) of the ClientPagesJob a worker
 def _write_share(share: int) -> int:
     gc.disable()
     make, write = _client_job
-    clients = list(_context.firm.clients.values())[share::WORKERS]
+    clients = _context.client_share(share, WORKERS).values()
     write([make(_context, cf) for cf in clients])
     return len(clients)
 
 
 class _PoolJob:
-    """A job whose forked workers (if any) ``cancel`` stops."""
+    """A job run by forked workers when ``parallel`` and the system can fork, else in this
+    process at ``finish``; ``cancel`` stops the workers."""
 
-    _pool = None
+    def __init__(self, *, parallel: bool):
+        self.parallel = can_fork(parallel)
+        self._pool = None
+        self._pending: list = []
 
     def cancel(self) -> None:
         if self._pool is not None:
@@ -74,10 +78,8 @@ class ClientPagesJob(_PoolJob):
     ``make`` shares with other pages (``ctx.memo``) is best done before ``start``."""
 
     def __init__(self, ctx: SiteContext, make, write, *, parallel: bool):
+        super().__init__(parallel=parallel)
         self.ctx, self.make, self.write = ctx, make, write
-        self.parallel = can_fork(parallel)
-        self._pool = None
-        self._pending: list = []
 
     def start(self) -> None:
         if not self.parallel:
@@ -127,12 +129,10 @@ class FileJob(_PoolJob):
     """The off-page builders of one build, started with ``start`` and awaited with ``finish``."""
 
     def __init__(self, ctx: SiteContext, builders: list, site_dir: str, *, parallel: bool):
+        super().__init__(parallel=parallel)
         self.ctx = ctx
         self.builders = [b for b in builders if b in OFF_PAGE]
         self.site_dir = site_dir
-        self.parallel = can_fork(parallel)
-        self._pool = None
-        self._pending: list = []
 
     def start(self) -> None:
         if not self.parallel or not self.builders:

@@ -121,6 +121,12 @@ class _Unusual(Exception):
     """The document needs PyYAML's general constructor."""
 
 
+# Values of the other scalars (dates, numbers, booleans): all immutable, and dates recur
+# across records (one policy's dates are its audit's, its intake's, its claims'), so each is
+# constructed once.
+_SCALAR_VALUES: dict[tuple[str, str], object] = {}
+
+
 def _build(loader: _Loader, node: yaml.Node):
     """The value of a node of a plain document: str, null, bool, int, float, timestamp scalars,
     lists, and mappings with distinct scalar keys; anything else raises _Unusual."""
@@ -129,9 +135,15 @@ def _build(loader: _Loader, node: yaml.Node):
         tag = node.tag
         if tag == _STR:
             return node.value
-        if tag not in _SCALARS:
-            raise _Unusual
-        return _SCALARS[tag](loader, node)
+        key = (tag, node.value)
+        value = _SCALAR_VALUES.get(key, _Unusual)
+        if value is _Unusual:
+            if tag not in _SCALARS:
+                raise _Unusual
+            value = _SCALARS[tag](loader, node)
+            if len(_SCALAR_VALUES) < 100_000:
+                _SCALAR_VALUES[key] = value
+        return value
     if cls is yaml.MappingNode and node.tag == _MAP:
         out = {}
         for key_node, value_node in node.value:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PrivateAttr
@@ -71,37 +73,51 @@ Money = Annotated[Decimal, BeforeValidator(_money), AfterValidator(_non_negative
 
 
 def _resident_id(value: str) -> str:
-    """GB 11643-1999: 18 characters, a real birth date not in the future, the check character.
-    The area code is not checked against the year it existed: older real IDs keep codes
-    that were later renamed (stdnum's validate() would reject them)."""
+    """GB 11643-1999: 18 characters, a real birth date not in the future, the check character."""
     from ..today import today
 
     value = str(value).strip().upper()
+    if problem := _resident_id_problem(value, today()):
+        raise ValueError(problem)
+    return value
+
+
+@lru_cache(maxsize=65536)  # a client's number recurs in each of their policies
+def _resident_id_problem(value: str, today: date) -> str | None:
+    """What is wrong with a resident ID number, or None. The area code is not checked against
+    the year it existed: older real IDs keep codes that were later renamed (stdnum's
+    validate() would reject them)."""
     if not re.fullmatch(r"\d{17}[\dX]", value):
         # The value itself stays out of the message: check output goes to CI logs.
-        raise ValueError(
+        return (
             f"身份证号应为 18 位数字（最后一位可以是 X），现在是 {len(value)} 个字符"
             "|请对照证件重新录入"
         )
     try:
         birth = ric.get_birth_date(value)
     except StdnumError:
-        raise ValueError("身份证号中的出生日期不是有效日期|请对照证件重新录入第 7–14 位") from None
-    if birth > today():
-        raise ValueError("身份证号中的出生日期在未来|请对照证件重新录入第 7–14 位")
+        return "身份证号中的出生日期不是有效日期|请对照证件重新录入第 7–14 位"
+    if birth > today:
+        return "身份证号中的出生日期在未来|请对照证件重新录入第 7–14 位"
     if ric.calc_check_digit(value) != value[-1]:
-        raise ValueError("身份证号校验位不对（最后一位）|多半是某一位录错了，请对照证件逐位核对")
-    return value
+        return "身份证号校验位不对（最后一位）|多半是某一位录错了，请对照证件逐位核对"
+    return None
 
 
 def _uscc(value: str) -> str:
-    value = str(value).strip().upper()
+    if (valid := _valid_uscc(str(value).strip().upper())) is None:
+        raise ValueError(
+            "统一社会信用代码无效（应为 18 位，校验位要对，不含 I、O、S、V、Z）|请对照营业执照重新录入"
+        )
+    return valid
+
+
+@lru_cache(maxsize=65536)  # a company client's code recurs in each of their policies
+def _valid_uscc(value: str) -> str | None:
     try:
         return uscc.validate(value)
     except StdnumError:
-        raise ValueError(
-            "统一社会信用代码无效（应为 18 位，校验位要对，不含 I、O、S、V、Z）|请对照营业执照重新录入"
-        ) from None
+        return None
 
 
 def _mobile(value: Any) -> str:

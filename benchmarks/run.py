@@ -81,6 +81,9 @@ def baodan_env(firm: Path) -> dict:
     env["BAODAN_IDENTITY"] = str(firm / "BENCH-IDENTITY.txt")
     env["BAODAN_TODAY"] = demo.DEMO_TODAY.isoformat()  # the date the firm was generated for
     env.pop("BAODAN_IDENTITY_KEY", None)
+    # As on a staff member's machine, Python keeps baodan's compiled modules between runs
+    # (pip compiled MkDocs' when it installed them); CI machines often turn this off.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -1,5 +1,5 @@
 """`python -m baodan …` runs the CLI (handy in a checkout without an install)."""
 
-from .cli import main
+from .entry import main
 
 main()

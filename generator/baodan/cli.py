@@ -11,7 +11,6 @@ from typing import Annotated
 import click
 import typer
 from rich.console import Console
-from rich.syntax import Syntax
 from rich.table import Table
 
 from . import vault as vaultlib
@@ -204,6 +203,8 @@ def show(
     identity: IdentityOpt = None,
 ) -> None:
     """显示一条记录的解密内容。"""
+    from rich.syntax import Syntax  # pygments: a tenth of the start-up every command pays
+
     ws = open_workspace(root, identity)
     path = ws.locate(target)
     text = ws.read(path)

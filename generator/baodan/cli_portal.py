@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from .cli import IdentityOpt, RootOpt, app, open_workspace, out
-from .portal_admin import portal_access, rotate_portal, save_link_qr
 
 portal_app = typer.Typer(
     help="客户专属页面（门户）：链接、二维码、更换访问码", no_args_is_help=True
@@ -29,6 +28,8 @@ def link(
     identity: IdentityOpt = None,
 ) -> None:
     """显示客户专属页面的链接和访问码，并生成二维码图片。"""
+    from .portal_admin import portal_access, save_link_qr  # segno: start-up time
+
     ws = open_workspace(root, identity)
     access = portal_access(ws, client)
     path = save_link_qr(access, qr)
@@ -45,6 +46,8 @@ def link(
 @portal_app.command("rotate")
 def rotate(client: ClientArg, root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """更换客户专属页面的地址和访问码：旧链接在下次发布网站后失效。"""
+    from .portal_admin import rotate_portal
+
     ws = open_workspace(root, identity)
     access = rotate_portal(ws, client)
     out.print(f"[green]已更换[/] 客户 {access.client_id}（{access.name}）的专属页面地址和访问码。")

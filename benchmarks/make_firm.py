@@ -21,8 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "generator"))
 
-from baodan import demo, vault
-from pyrage import x25519
+from baodan import demo, vault  # noqa: E402 (after the sys.path line)
+from pyrage import x25519  # noqa: E402
 
 BENCH_IDENTITY = "AGE-SECRET-KEY-1UQ64NGPYMQK4UAWWV0LJNUM8J6EMLUX8SEN70A3T3KPQ0T2Z2H8S38ZSCL"
 IDENTITY_FILE = "BENCH-IDENTITY.txt"

@@ -455,7 +455,6 @@ class RecordCache:
 
     def __init__(self) -> None:
         self._entries: dict[str, tuple[tuple, Loaded]] = {}
-        self.reloaded = 0  # files decrypted by the last load
 
     def load(self, root: Path, files: list[EncryptedFile], identities: list) -> list[Loaded]:
         """load_encrypted, reusing each file whose (mtime, size, inode) and key are unchanged."""
@@ -471,7 +470,6 @@ class RecordCache:
             f.rel: (stamps[i], fresh[i] if i in fresh else entries[f.rel][1])
             for i, f in enumerate(files)
         }
-        self.reloaded = len(stale)
         return [self._entries[f.rel][1] for f in files]
 
 

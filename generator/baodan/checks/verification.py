@@ -16,7 +16,6 @@ from stdnum.cn import ric
 from ..models import ClientFile, Insurer, Policy
 from ..models.policy import Party
 
-PARTY_ROLES = {"policyholder": "投保人", "insured": "被保险人", "beneficiaries": "受益人"}
 # Relations a family record is expected to hold; others (雇员, 其他) are not looked up.
 FAMILY = ("本人", "配偶", "子女", "父母", "祖父母", "孙子女", "兄弟姐妹")
 

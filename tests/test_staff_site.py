@@ -95,7 +95,9 @@ def _crafted(firm: FirmDir) -> None:
         ],
         [
             c.task("t-00000001", date(2026, 11, 20), title="补交身份证复印件"),
-            c.task("t-00000002", date(2026, 11, 30), title="还没到期的任务"),
+            c.task("t-00000002", date(2026, 11, 30), title="还没到期的任务"),  # Monday
+            c.task("t-00000004", date(2026, 11, 29), title="周日到期的任务"),
+            c.task("t-00000005", date(2026, 11, 27), title="今天到期的任务"),
             c.task(
                 "t-00000003",
                 date(2026, 11, 1),
@@ -176,8 +178,15 @@ def test_today_lists_exactly_what_is_due(site):
     assert regnos(section(html, "renewals-lapsed")) == {"BD-2025-XPS01"}
     risky = section(html, "high-risk")
     assert "杭州示例贸易有限公司" in risky and "浙A88888" in risky and "张伟" not in risky
-    tasks = section(html, "overdue-tasks")
-    assert "补交身份证复印件" in tasks and "7 天" in tasks
+    # Friday: what falls due over the weekend is on today's list, marked as such
+    assert "接下来是休息日（11月28日至11月29日，共 2 天）" in html
+    tasks = section(html, "tasks-due")
+    assert re.search(
+        r"补交身份证复印件.*逾期 7 天.*今天到期的任务.*今天到期.*周日到期的任务.*"
+        r"星期日，休息日",
+        tasks,
+        re.S,
+    )
     assert "还没到期" not in tasks and "已完成" not in tasks
     assert "离开的客户" not in html and "BD-2024-XFT01" not in html
     cards = re.findall(r"<b>(\d+)</b>([^<]+)</a>", html)
@@ -186,7 +195,7 @@ def test_today_lists_exactly_what_is_due(site):
         ("2", "待核对差异"),
         ("2", "续保待联系"),
         ("1", "高风险客户"),
-        ("1", "逾期任务"),
+        ("3", "到期任务"),
     ]
     # every item links to its client and policy page, and names its command
     assert 'href="clients/c-00000001/"' in html

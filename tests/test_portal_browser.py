@@ -118,6 +118,26 @@ def test_wrong_code_shows_an_error_and_nothing_else_right_code_opens(public_site
     assert page.is_hidden("#bd-error")
 
 
+def test_a_code_typed_in_full_width_or_pasted_with_its_label_opens(public_site, server, visit):
+    page, _, _ = visit
+    cf = _client_with_policies(public_site)
+    portal = cf.client.portal
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{server}/p/{portal.id}/")
+    page.click("#bd-unlock button")  # nothing typed: the page says so, in Chinese
+    page.wait_for_selector("#bd-error:not([hidden])")
+    assert "请输入访问码" in page.inner_text("#bd-error")
+    # A Chinese keyboard in full-width mode types ＡＢ１－…; a message copied whole has a label.
+    full_width = portal.key.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    for typed in (full_width, f"访问码：{portal.key.replace('-', '—')}"):
+        page.fill("#bd-code", typed)
+        page.click("#bd-unlock button")
+        page.wait_for_selector("#bd-portal:not([hidden])")
+        assert cf.policies[0].policy_no in page.inner_text("#bd-portal")
+        page.click("[data-bd-action=lock]")
+        page.wait_for_selector("#bd-unlock", state="visible")
+
+
 def test_portal_on_a_computer_shows_a_qr_code_a_phone_can_scan(public_site, server, visit):
     page, _, _ = visit  # 1280 px wide: on a phone the code is hidden (the link is right there)
     cf = next(c for c in public_site.firm.clients.values() if c.client.feed and c.client.portal)

@@ -107,6 +107,9 @@ def test_wrong_code_shows_an_error_and_nothing_else_right_code_opens(public_site
     page.click("#bd-unlock button")
     page.wait_for_selector("#bd-error:not([hidden])")
     assert "访问码不正确" in page.inner_text("#bd-error")
+    # Locked out, the client can call the firm with one tap.
+    phone = public_site.firm.settings.contact.phone
+    assert page.locator(f".bd-help a[href^='tel:']:has-text('{phone}')").count() == 1
     dom = page.content()
     assert cf.client.name not in dom
     assert all(p.policy_no not in dom and p.product not in dom for p in cf.policies)
@@ -136,6 +139,49 @@ def test_a_code_typed_in_full_width_or_pasted_with_its_label_opens(public_site, 
         assert cf.policies[0].policy_no in page.inner_text("#bd-portal")
         page.click("[data-bd-action=lock]")
         page.wait_for_selector("#bd-unlock", state="visible")
+
+
+# Each date and phone number shown on a portal, as a text range, and how many lines it takes.
+_LINES_TAKEN = """() => {
+  const found = [];
+  const walk = document.createTreeWalker(document.getElementById("bd-portal"), NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+    const inLink = node.parentElement.closest("a[href^='tel:']");
+    const pattern = inLink ? /.+/g : /\\d{4}年\\d{1,2}月\\d{1,2}日/g;
+    for (const m of node.textContent.matchAll(pattern)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (tops.size) found.push([m[0], tops.size]);
+    }
+  }
+  return found;
+}"""
+
+
+def test_on_a_small_phone_dates_and_numbers_stay_whole_and_we_are_easy_to_call(
+    public_site, server, visit
+):
+    page, _, _ = visit
+    cf = max(
+        (c for c in public_site.firm.clients.values() if c.client.portal and not c.client.left_on),
+        key=lambda c: len(c.claims) * 3 + len(c.policies),
+    )
+    portal = cf.client.portal
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{server}/p/{portal.id}/#{portal.key}")
+    page.wait_for_selector("#bd-portal:not([hidden])")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    shown = page.evaluate(_LINES_TAKEN)
+    assert len({text for text, _ in shown}) > 5
+    assert [text for text, lines in shown if lines > 1] == []
+    # The manager's and the firm's numbers are buttons a thumb can hit (44 px high).
+    calls = page.locator(".bd-person a[href^='tel:']")
+    assert calls.count() >= 2
+    assert all(
+        box["height"] >= 44 for box in (calls.nth(i).bounding_box() for i in range(calls.count()))
+    )
 
 
 def test_portal_on_a_computer_shows_a_qr_code_a_phone_can_scan(public_site, server, visit):

@@ -56,6 +56,11 @@ def cn_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
+def cn_quarter(quarter: str) -> str:
+    """2026Q3 → 2026年第3季度"""
+    return f"{quarter[:4]}年第{quarter[-1]}季度"
+
+
 def tel(number: str) -> str:
     """A phone number as a tel: link wants it: 0571-8888 6666 → 057188886666."""
     return re.sub(r"[^\d+]", "", str(number))
@@ -96,6 +101,7 @@ def make_env(templates: Path) -> jinja2.Environment:
     )
     env.filters.update(
         cn_date=cn_date,
+        cn_quarter=cn_quarter,
         tel=tel,
         yuan=yuan,
         mask_id=mask_id,
@@ -130,6 +136,8 @@ class SiteContext:
     history: History = field(default_factory=lambda: History({}))  # records' git history
     directory_urls: bool = True  # MkDocs' use_directory_urls, for links written as HTML
     parallel: bool = False  # whether builders may fork workers (not in `baodan serve`)
+    # The toc extension's heading-link tooltip, for headings made outside Markdown.
+    permalink_title: str = "Permanent link"
     renders: dict | None = None  # `baodan serve`: pages of earlier rebuilds (see reuse)
     # The portal page around its ciphertext, (before, after): web/portal_pages.portal_shell.
     portal_shell: tuple[str, str] | None = None

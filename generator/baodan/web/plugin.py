@@ -132,6 +132,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             history=history,
             directory_urls=config.use_directory_urls,
             parallel=self.cache is None,
+            permalink_title=config.mdx_configs.get("toc", {}).get(
+                "permalink_title", "Permanent link"
+            ),
         )
         if self.serve:
             firm = self.firm

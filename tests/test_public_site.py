@@ -253,3 +253,17 @@ def test_public_pages_speak_chinese_around_their_articles(public_site):
         if words := set(re.findall(r"[A-Za-z]{3,}", said)):
             english[page.relative_to(public_site.site).as_posix()] = words
     assert english == {}  # was: "Made with Material for MkDocs", headings' "Permanent link"
+
+
+def test_a_phone_reader_can_call_the_firm_wherever_its_number_is_written(public_site):
+    phone = public_site.firm.settings.contact.phone
+    pages = [
+        p for p in public_site.site.rglob("*.html") if p.parts[len(public_site.site.parts)] != "p"
+    ]
+    shown = 0
+    for page in pages:
+        body = page.read_text("utf-8").split("<body", 1)[1]
+        shown += body.count(phone)
+        called = re.sub(rf'<a href="tel:[\d+-]+"[^>]*>{re.escape(phone)}</a>', "", body)
+        assert phone not in called, page.relative_to(public_site.site)
+    assert shown >= 8  # home, contact, insurers, the lecture pages, 404

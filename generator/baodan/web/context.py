@@ -66,6 +66,11 @@ def tel(number: str) -> str:
     return re.sub(r"[^\d+]", "", str(number))
 
 
+def tel_link(number: str) -> str:
+    """A phone number as a Markdown link a phone dials: [0571-8888 6666](tel:057188886666)."""
+    return f"[{number}](tel:{tel(number)})"
+
+
 def cell(value) -> str:
     """Text safe inside a Markdown table cell: one line, no column breaks, no raw HTML."""
     if value is None:
@@ -103,6 +108,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         cn_date=cn_date,
         cn_quarter=cn_quarter,
         tel=tel,
+        tel_link=tel_link,
         yuan=yuan,
         mask_id=mask_id,
         mask_mobile=mask_mobile,

@@ -195,6 +195,37 @@ def test_portal_on_a_computer_shows_a_qr_code_a_phone_can_scan(public_site, serv
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(figure.screenshot())))
     webcal = subscribe_links(public_site.firm.settings, cf.client.feed.token, "feeds").webcal
     assert [code.text for code in found] == [webcal]
+    assert page.is_hidden("[data-bd-wechat]")  # only inside WeChat
+
+
+WECHAT = (
+    "Mozilla/5.0 (Linux; Android 13; V2055A) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160117 MicroMessenger/8.0.47.2560(0x28002F35)"
+)
+
+
+def test_in_wechat_the_portal_says_how_to_subscribe_and_copying_falls_back(
+    public_site, server, browser
+):
+    cf = next(c for c in public_site.firm.clients.values() if c.client.feed and c.client.portal)
+    portal = cf.client.portal
+    context = browser.new_context(viewport={"width": 375, "height": 812}, user_agent=WECHAT)
+    page = context.new_page()
+    # An in-app browser that refuses the clipboard, as some do.
+    page.add_init_script("navigator.clipboard.writeText = () => Promise.reject(new Error('no'))")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{server}/p/{portal.id}/#{portal.key}")
+    page.wait_for_selector("#bd-portal:not([hidden])")
+    # WeChat's browser opens no webcal:// link: the client is told to open the page elsewhere.
+    assert "在浏览器打开" in page.inner_text("[data-bd-wechat]")
+    # The copy button then selects the address, for the client to copy by hand.
+    page.click("[data-bd-action=copy]")
+    page.wait_for_selector("[data-bd-action=copy]:has-text('长按')")
+    https = subscribe_links(public_site.firm.settings, cf.client.feed.token, "feeds").https
+    assert page.evaluate("getSelection().toString()") == https
+    context.close()
+    assert errors == []
 
 
 def _search(page, server, query: str) -> str:

@@ -75,6 +75,10 @@
   function show(html) {
     portal.innerHTML = html;
     drawQrCodes();
+    // WeChat's built-in browser opens no webcal:// link: say how to subscribe from there.
+    if (/MicroMessenger/i.test(navigator.userAgent)) {
+      portal.querySelectorAll("[data-bd-wechat]").forEach(function (hint) { hint.hidden = false; });
+    }
     locked.hidden = true;
     errorBox.hidden = true;
     portal.hidden = false;
@@ -142,11 +146,15 @@
       status.textContent = "已退出。再次查看请输入访问码或重新打开链接。";
     } else if (action === "copy") {
       var text = target.getAttribute("data-bd-copy");
-      if (navigator.clipboard) {
-        navigator.clipboard.writeText(text).then(function () {
-          target.textContent = "已复制";
-        });
-      }
+      var copied = navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject();
+      copied.then(function () {
+        target.textContent = "已复制";
+      }, function () {
+        // Some in-app browsers refuse the clipboard: select the address to copy by hand.
+        var link = portal.querySelector(".bd-feed-url a");
+        if (link) window.getSelection().selectAllChildren(link);
+        target.textContent = "请长按下方地址复制";
+      });
     } else if (action === "print") {
       window.print();
     }

@@ -46,6 +46,7 @@ class CalendarTexts(Model):
     iphone: str
     android: str
     qr: str
+    wechat: str
 
 
 class PortalTexts(Model):

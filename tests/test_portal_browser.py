@@ -142,9 +142,9 @@ def test_a_code_typed_in_full_width_or_pasted_with_its_label_opens(public_site, 
 
 
 # Each date and phone number shown on a portal, as a text range, and how many lines it takes.
-_LINES_TAKEN = """() => {
+_LINES_TAKEN = """(root) => {
   const found = [];
-  const walk = document.createTreeWalker(document.getElementById("bd-portal"), NodeFilter.SHOW_TEXT);
+  const walk = document.createTreeWalker(document.querySelector(root), NodeFilter.SHOW_TEXT);
   for (let node = walk.nextNode(); node; node = walk.nextNode()) {
     const inLink = node.parentElement.closest("a[href^='tel:']");
     const pattern = inLink ? /.+/g : /\\d{4}年\\d{1,2}月\\d{1,2}日/g;
@@ -173,7 +173,7 @@ def test_on_a_small_phone_dates_and_numbers_stay_whole_and_we_are_easy_to_call(
     page.goto(f"{server}/p/{portal.id}/#{portal.key}")
     page.wait_for_selector("#bd-portal:not([hidden])")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    shown = page.evaluate(_LINES_TAKEN)
+    shown = page.evaluate(_LINES_TAKEN, "#bd-portal")
     assert len({text for text, _ in shown}) > 5
     assert [text for text, lines in shown if lines > 1] == []
     # The manager's and the firm's numbers are buttons a thumb can hit (44 px high).
@@ -182,6 +182,18 @@ def test_on_a_small_phone_dates_and_numbers_stay_whole_and_we_are_easy_to_call(
     assert all(
         box["height"] >= 44 for box in (calls.nth(i).bounding_box() for i in range(calls.count()))
     )
+
+
+def test_on_a_small_phone_public_pages_keep_phone_numbers_whole(public_site, server, visit):
+    page, _, _ = visit
+    page.set_viewport_size({"width": 375, "height": 812})
+    lecture = public_site.firm.lectures[-1]
+    for path in ("404.html", f"kb/{lecture.slug}/", "contact/", "insurers/"):
+        page.goto(f"{server}/{path}")
+        shown = page.evaluate(_LINES_TAKEN, "article")
+        phones = [text for text, _ in shown if not text.endswith("日")]
+        assert phones, path
+        assert [text for text, lines in shown if lines > 1] == [], path
 
 
 def test_portal_on_a_computer_shows_a_qr_code_a_phone_can_scan(public_site, server, visit):

@@ -130,3 +130,16 @@ def test_a_refused_claim_stays_in_view_with_the_way_to_object(public_site):
     card = next(c for c in _claim_cards(in_progress) if "拒赔</span>" in c)
     assert "保险公司已作出拒赔决定" in card and 'href="#bd-dispute"' in card
     assert '<section id="bd-dispute">' in html
+
+
+def test_a_car_claim_names_the_car(public_site):
+    cf, claim, policy = next(
+        (cf, claim, p)
+        for cf in public_site.firm.clients.values()
+        if cf.client.portal and not cf.client.left_on
+        for claim in cf.claims
+        for p in cf.policies
+        if p.registry_no == claim.policy and p.vehicle
+    )
+    titles = [card.split("</h3>")[0] for card in _claim_cards(_shown(public_site, cf))]
+    assert any(policy.product in t and policy.vehicle.plate in t for t in titles)

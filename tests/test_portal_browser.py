@@ -184,7 +184,11 @@ def test_on_a_small_phone_dates_and_numbers_stay_whole_and_we_are_easy_to_call(
     )
 
 
-def test_on_a_small_phone_public_pages_keep_phone_numbers_whole(public_site, server, visit):
+_TABLES_FIT = """[...document.querySelectorAll('.md-typeset__scrollwrap')]
+  .every((w) => w.scrollWidth <= w.clientWidth)"""
+
+
+def test_public_pages_fit_a_phone_with_phone_numbers_whole(public_site, server, visit):
     page, _, _ = visit
     page.set_viewport_size({"width": 375, "height": 812})
     lecture = public_site.firm.lectures[-1]
@@ -194,6 +198,7 @@ def test_on_a_small_phone_public_pages_keep_phone_numbers_whole(public_site, ser
         phones = [text for text, _ in shown if not text.endswith("日")]
         assert phones, path
         assert [text for text, lines in shown if lines > 1] == [], path
+        assert page.evaluate(_TABLES_FIT), path  # no table to scroll sideways
 
 
 def test_portal_on_a_computer_shows_a_qr_code_a_phone_can_scan(public_site, server, visit):

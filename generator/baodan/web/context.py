@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_relative_url
 
@@ -54,6 +55,11 @@ class GeneratedPage:
 def cn_date(day: date | None) -> str:
     """2026年3月1日"""
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def cn_time(day: date) -> Markup:
+    """A date in HTML as a reader and a machine read it: <time datetime="2026-03-01">2026年3月1日</time>"""
+    return Markup(f'<time datetime="{day.isoformat()}">{cn_date(day)}</time>')
 
 
 def cn_quarter(quarter: str) -> str:
@@ -107,6 +113,7 @@ def make_env(templates: Path) -> jinja2.Environment:
     env.filters.update(
         cn_date=cn_date,
         cn_quarter=cn_quarter,
+        cn_time=cn_time,
         tel=tel,
         tel_link=tel_link,
         yuan=yuan,

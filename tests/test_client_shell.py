@@ -31,7 +31,7 @@ def test_client_page_is_the_page_mkdocs_makes_of_its_content(firm):
     # Equal but for blank space between tags (which template branch printed it).
     assert _tags(made) == _tags(twin.replace("clients/twin/", f"clients/{client_id}/"))
     # What that page shows: its heading ids, permalinks and TOC entries.
-    assert '<a class="headerlink" href="#_1" title="Permanent link">&para;</a></h1>' in made
+    assert '<a class="headerlink" href="#_1" title="本节链接">&para;</a></h1>' in made
     assert re.search(r'<a href="#\w+" class="md-nav__link">\s*<span class="md-ellipsis">', made)
     assert "assets/javascripts/bundle." in made and "assets/baodan/staff.js" in made
 

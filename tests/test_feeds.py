@@ -334,6 +334,13 @@ def test_lecture_feed(built):
         assert str(event["URL"]) == url
         assert url in str(event["DESCRIPTION"]) and lec.speaker in str(event["DESCRIPTION"])
         assert (built.root / f"site/kb/{lec.slug}/index.html").is_file()  # the link works
+        # A subscriber is reminded the evening or afternoon before, and again two hours ahead.
+        alarms = event.alarms
+        assert sorted(a.trigger for a in alarms.times) == [
+            start - timedelta(days=1),
+            start - timedelta(hours=2),
+        ]
+        assert {str(a["DESCRIPTION"]) for a in event.walk("VALARM")} == {lec.title}
 
 
 def test_subscribe_links(built):

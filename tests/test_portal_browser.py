@@ -107,6 +107,9 @@ def test_wrong_code_shows_an_error_and_nothing_else_right_code_opens(public_site
     page.click("#bd-unlock button")
     page.wait_for_selector("#bd-error:not([hidden])")
     assert "访问码不正确" in page.inner_text("#bd-error")
+    # Locked out, the client can call the firm with one tap.
+    phone = public_site.firm.settings.contact.phone
+    assert page.locator(f".bd-help a[href^='tel:']:has-text('{phone}')").count() == 1
     dom = page.content()
     assert cf.client.name not in dom
     assert all(p.policy_no not in dom and p.product not in dom for p in cf.policies)
@@ -116,6 +119,86 @@ def test_wrong_code_shows_an_error_and_nothing_else_right_code_opens(public_site
     page.wait_for_selector("#bd-portal:not([hidden])")
     assert cf.policies[0].policy_no in page.inner_text("#bd-portal")
     assert page.is_hidden("#bd-error")
+
+
+def test_a_code_typed_in_full_width_or_pasted_with_its_label_opens(public_site, server, visit):
+    page, _, _ = visit
+    cf = _client_with_policies(public_site)
+    portal = cf.client.portal
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{server}/p/{portal.id}/")
+    page.click("#bd-unlock button")  # nothing typed: the page says so, in Chinese
+    page.wait_for_selector("#bd-error:not([hidden])")
+    assert "请输入访问码" in page.inner_text("#bd-error")
+    # A Chinese keyboard in full-width mode types ＡＢ１－…; a message copied whole has a label.
+    full_width = portal.key.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    for typed in (full_width, f"访问码：{portal.key.replace('-', '—')}"):
+        page.fill("#bd-code", typed)
+        page.click("#bd-unlock button")
+        page.wait_for_selector("#bd-portal:not([hidden])")
+        assert cf.policies[0].policy_no in page.inner_text("#bd-portal")
+        page.click("[data-bd-action=lock]")
+        page.wait_for_selector("#bd-unlock", state="visible")
+
+
+# Each date and phone number shown on a portal, as a text range, and how many lines it takes.
+_LINES_TAKEN = """(root) => {
+  const found = [];
+  const walk = document.createTreeWalker(document.querySelector(root), NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+    const inLink = node.parentElement.closest("a[href^='tel:']");
+    const pattern = inLink ? /.+/g : /\\d{4}年\\d{1,2}月\\d{1,2}日/g;
+    for (const m of node.textContent.matchAll(pattern)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (tops.size) found.push([m[0], tops.size]);
+    }
+  }
+  return found;
+}"""
+
+
+def test_on_a_small_phone_dates_and_numbers_stay_whole_and_we_are_easy_to_call(
+    public_site, server, visit
+):
+    page, _, _ = visit
+    cf = max(
+        (c for c in public_site.firm.clients.values() if c.client.portal and not c.client.left_on),
+        key=lambda c: len(c.claims) * 3 + len(c.policies),
+    )
+    portal = cf.client.portal
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{server}/p/{portal.id}/#{portal.key}")
+    page.wait_for_selector("#bd-portal:not([hidden])")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    shown = page.evaluate(_LINES_TAKEN, "#bd-portal")
+    assert len({text for text, _ in shown}) > 5
+    assert [text for text, lines in shown if lines > 1] == []
+    # The manager's and the firm's numbers are buttons a thumb can hit (44 px high).
+    calls = page.locator(".bd-person a[href^='tel:']")
+    assert calls.count() >= 2
+    assert all(
+        box["height"] >= 44 for box in (calls.nth(i).bounding_box() for i in range(calls.count()))
+    )
+
+
+_TABLES_FIT = """[...document.querySelectorAll('.md-typeset__scrollwrap')]
+  .every((w) => w.scrollWidth <= w.clientWidth)"""
+
+
+def test_public_pages_fit_a_phone_with_phone_numbers_whole(public_site, server, visit):
+    page, _, _ = visit
+    page.set_viewport_size({"width": 375, "height": 812})
+    lecture = public_site.firm.lectures[-1]
+    for path in ("404.html", f"kb/{lecture.slug}/", "contact/", "insurers/"):
+        page.goto(f"{server}/{path}")
+        shown = page.evaluate(_LINES_TAKEN, "article")
+        phones = [text for text, _ in shown if not text.endswith("日")]
+        assert phones, path
+        assert [text for text, lines in shown if lines > 1] == [], path
+        assert page.evaluate(_TABLES_FIT), path  # no table to scroll sideways
 
 
 def test_portal_on_a_computer_shows_a_qr_code_a_phone_can_scan(public_site, server, visit):
@@ -129,6 +212,51 @@ def test_portal_on_a_computer_shows_a_qr_code_a_phone_can_scan(public_site, serv
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(figure.screenshot())))
     webcal = subscribe_links(public_site.firm.settings, cf.client.feed.token, "feeds").webcal
     assert [code.text for code in found] == [webcal]
+    assert page.is_hidden("[data-bd-wechat]")  # only inside WeChat
+
+
+WECHAT = (
+    "Mozilla/5.0 (Linux; Android 13; V2055A) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160117 MicroMessenger/8.0.47.2560(0x28002F35)"
+)
+
+
+def test_in_wechat_the_portal_says_how_to_subscribe_and_copying_falls_back(
+    public_site, server, browser
+):
+    cf = next(c for c in public_site.firm.clients.values() if c.client.feed and c.client.portal)
+    portal = cf.client.portal
+    context = browser.new_context(viewport={"width": 375, "height": 812}, user_agent=WECHAT)
+    page = context.new_page()
+    # An in-app browser that refuses the clipboard, as some do.
+    page.add_init_script("navigator.clipboard.writeText = () => Promise.reject(new Error('no'))")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{server}/p/{portal.id}/#{portal.key}")
+    page.wait_for_selector("#bd-portal:not([hidden])")
+    # WeChat's browser opens no webcal:// link: the client is told to open the page elsewhere.
+    assert "在浏览器打开" in page.inner_text("[data-bd-wechat]")
+    # The copy button then selects the address, for the client to copy by hand.
+    page.click("[data-bd-action=copy]")
+    page.wait_for_selector("[data-bd-action=copy]:has-text('长按')")
+    https = subscribe_links(public_site.firm.settings, cf.client.feed.token, "feeds").https
+    assert page.evaluate("getSelection().toString()") == https
+    context.close()
+    assert errors == []
+
+
+def _search(page, server, query: str) -> str:
+    """The titles Material's search lists for ``query`` typed on the home page."""
+    page.goto(f"{server}/")
+    search = page.locator("input.md-search__input")
+    search.click()  # Material starts its search worker on first focus; wait until it is ready
+    page.wait_for_function(
+        "document.querySelector('.md-search-result__meta').innerText.includes('键入')"
+    )
+    search.press_sequentially(query)
+    search.press("End")  # typed CJK text sends no key events; Material searches on keyup
+    page.wait_for_selector(".md-search-result__item")
+    return page.inner_text(".md-search-result__list").replace("\u200b", "")
 
 
 def test_chinese_search_finds_a_word_inside_a_longer_word(public_site, server, visit):
@@ -136,17 +264,15 @@ def test_chinese_search_finds_a_word_inside_a_longer_word(public_site, server, v
     article = next(lec for lec in public_site.firm.lectures if "恶性肿瘤" in lec.body)
     # jieba keeps 恶性肿瘤 whole: without baodan's finer index 肿瘤 would find nothing.
     assert "肿瘤" not in set(jieba.cut(article.body))
-    page.goto(f"{server}/")
-    search = page.locator("input.md-search__input")
-    search.click()  # Material starts its search worker on first focus; wait until it is ready
-    page.wait_for_function(
-        "document.querySelector('.md-search-result__meta').innerText.includes('键入')"
-    )
-    search.press_sequentially("肿瘤")
-    search.press("End")  # typed CJK text sends no key events; Material searches on keyup
-    page.wait_for_selector(".md-search-result__item")
-    titles = page.inner_text(".md-search-result__list").replace("\u200b", "")
-    assert article.title in titles
+    assert article.title in _search(page, server, "肿瘤")
+
+
+def test_search_finds_insurance_words_jieba_does_not_know(public_site, server, visit):
+    page, _, _ = visit
+    # The knowledge base suggests searching 免赔额; the medical lecture explains it. jieba
+    # alone cuts 年度|免|赔额 there, and the search found only a lecture saying 不计免赔.
+    article = next(lec for lec in public_site.firm.lectures if "年度免赔额" in lec.body)
+    assert article.title in _search(page, server, "免赔额")
 
 
 def test_no_public_page_loads_anything_from_another_host(public_site, server, visit):

@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 from baodan.models.insurer import Solvency
@@ -208,5 +209,61 @@ def test_insurer_directory_shows_hotlines_and_marks_stale_figures(public_site):
         )
         latest = insurer.latest_solvency
         if latest and latest.is_stale(date(2026, 11, 27)):
-            assert re.search(rf"{latest.quarter} 数据</span> <span class=\"bd-warn\">已过期", page)
+            quarter = f"{latest.quarter[:4]}年第{latest.quarter[-1]}季度"
+            assert f'{quarter}数据</span> <span class="bd-warn">数据过期' in page
     assert "<img" not in page
+    assert not re.search(r"\d{4}Q\d", page)  # quarters in words, as the reader says them
+
+
+class _AroundArticles(HTMLParser):
+    """What a page says besides its article's prose: the text of its header, nav and footer,
+    and every tooltip, label, placeholder and image text (also those inside the article)."""
+
+    SKIP = {"script", "style", "svg", "article"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said: list[str] = []
+        self.skipping: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.said += [
+            v for k, v in attrs if k in ("title", "aria-label", "placeholder", "alt") and v
+        ]
+        if tag in self.SKIP:
+            self.skipping.append(tag)
+
+    def handle_endtag(self, tag):
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.said.append(data)
+
+
+def test_public_pages_speak_chinese_around_their_articles(public_site):
+    english = {}
+    for page in public_site.site.rglob("*.html"):
+        if page.relative_to(public_site.site).parts[0] == "p":
+            continue  # portals: tests/test_portal_browser.py
+        reader = _AroundArticles()
+        reader.feed(page.read_text("utf-8"))
+        said = re.sub(r"\S+@\S+|https?://\S+", "", " ".join(reader.said))
+        if words := set(re.findall(r"[A-Za-z]{3,}", said)):
+            english[page.relative_to(public_site.site).as_posix()] = words
+    assert english == {}  # was: "Made with Material for MkDocs", headings' "Permanent link"
+
+
+def test_a_phone_reader_can_call_the_firm_wherever_its_number_is_written(public_site):
+    phone = public_site.firm.settings.contact.phone
+    pages = [
+        p for p in public_site.site.rglob("*.html") if p.parts[len(public_site.site.parts)] != "p"
+    ]
+    shown = 0
+    for page in pages:
+        body = page.read_text("utf-8").split("<body", 1)[1]
+        shown += body.count(phone)
+        called = re.sub(rf'<a href="tel:[\d+-]+"[^>]*>{re.escape(phone)}</a>', "", body)
+        assert phone not in called, page.relative_to(public_site.site)
+    assert shown >= 8  # home, contact, insurers, the lecture pages, 404

@@ -50,6 +50,8 @@ HORIZON_MONTHS = 13
 STAFF_HORIZON_MONTHS = 3
 REFRESH = timedelta(days=1)
 ALARM_TIME = timedelta(hours=9)  # an all-day event's reminder rings at 09:00 on its day
+# A lecture's reminders: the day before at the same hour, and two hours before it starts.
+LECTURE_ALARMS = (timedelta(days=1), timedelta(hours=2))
 DEFAULT_DIR = "feeds"
 # When a record is not in git: a fixed stamp from the record itself, at 00:00 Shanghai.
 FALLBACK_DAY = {
@@ -71,7 +73,7 @@ class Entry:
     summary: str
     description: str
     record: Record  # whose history stamps the event
-    alarms: tuple[int, ...] = ()  # days before, at ALARM_TIME
+    alarms: tuple[timedelta, ...] = ()  # when reminders ring, relative to the start
     location: str | None = None
     url: str | None = None
 
@@ -79,6 +81,11 @@ class Entry:
 def all_day(key: str, day: date, summary: str, description: str, record: Record, **kw) -> Entry:
     """An all-day event: DTEND is the next day (exclusive), as RFC 5545 wants."""
     return Entry(key, day, day + timedelta(days=1), summary, description, record, **kw)
+
+
+def at_nine(days) -> tuple[timedelta, ...]:
+    """Reminders of an all-day event at ALARM_TIME, each so many days before its day."""
+    return tuple(ALARM_TIME - timedelta(days=d) for d in days)
 
 
 class SubscribeLinks(NamedTuple):
@@ -153,6 +160,7 @@ def lecture_feed(ctx: SiteContext) -> list[GeneratedPage]:
                 lec,
                 location=lec.venue,
                 url=url,
+                alarms=tuple(-before for before in LECTURE_ALARMS),
             )
         )
     name = _short_name(firm.settings)
@@ -214,7 +222,7 @@ def _policy_entries(ctx: SiteContext, policy: Policy, window: Window) -> list[En
                 f"保单到期：{label}",
                 f"{facts}\n保险期间至 {_cn(policy.terminates)} 24 时止。{call}",
                 policy,
-                alarms=tuple(reminders.alarm_days),
+                alarms=at_nine(reminders.alarm_days),
             )
         )
     contacts = renewal_contacts(policy, reminders.renewal_days)
@@ -226,12 +234,12 @@ def _policy_entries(ctx: SiteContext, policy: Policy, window: Window) -> list[En
                 f"续保提醒：{label}将于 {_cn(policy.terminates)} 到期",
                 f"{facts}\n我们会在到期前与您联系，确认是否续保。{call}",
                 policy,
-                alarms=(0,),
+                alarms=at_nine((0,)),
             )
         )
     for instalment in premium_due_dates(policy, window):
         # A reminder further ahead than one instalment period would ring for the one before.
-        shorter = tuple(d for d in reminders.alarm_days if d < instalment.months * 28)
+        shorter = at_nine(d for d in reminders.alarm_days if d < instalment.months * 28)
         entries.append(
             all_day(
                 f"{reg}.premium.{instalment.due:%Y-%m}",
@@ -347,7 +355,7 @@ class _Ics:
         self.host = _host(ctx.firm.settings)
         self.history = ctx.history
         self._headers: dict[tuple[str, str], Calendar] = {}
-        self._alarms: dict[tuple[vText, int], Alarm] = {}
+        self._alarms: dict[tuple[vText, timedelta], Alarm] = {}
 
     def calendar(self, name: str, description: str, entries: list[Entry]) -> bytes:
         cal = Calendar(self._header(name, description))
@@ -392,20 +400,20 @@ class _Ics:
             event.add("URL", entry.url)
         # Reminders do not block the day.
         shared(event, "TRANSP", "OPAQUE" if timed else "TRANSPARENT")
-        for days in entry.alarms:
-            event.add_component(self._alarm(event["SUMMARY"], days))
+        for trigger in entry.alarms:
+            event.add_component(self._alarm(event["SUMMARY"], trigger))
         return event
 
-    def _alarm(self, summary: vText, days: int) -> Alarm:
-        """A reminder at ALARM_TIME, ``days`` before, saying the event's summary; one object
-        for every event that has it."""
-        if (summary, days) not in self._alarms:
+    def _alarm(self, summary: vText, trigger: timedelta) -> Alarm:
+        """A reminder at ``trigger`` from the event's start, saying the event's summary; one
+        object for every event that has it."""
+        if (summary, trigger) not in self._alarms:
             alarm = Alarm()
             self.writer.add(alarm, "ACTION", "DISPLAY")
             alarm.add("DESCRIPTION", summary)
-            self.writer.add(alarm, "TRIGGER", ALARM_TIME - timedelta(days=days))
-            self._alarms[summary, days] = self.writer.share(alarm)
-        return self._alarms[summary, days]
+            self.writer.add(alarm, "TRIGGER", trigger)
+            self._alarms[summary, trigger] = self.writer.share(alarm)
+        return self._alarms[summary, trigger]
 
 
 def _stamp(record: Record, history: History) -> tuple[datetime, int]:

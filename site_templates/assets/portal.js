@@ -23,10 +23,12 @@
   var payload = JSON.parse(payloadNode.textContent);
   var encoder = new TextEncoder();
 
+  // The code as typed or pasted, reduced to its letters and digits: full-width ones (typed in a
+  // Chinese keyboard's full-width mode) become ASCII; spaces, any kind of dash and whatever
+  // else came along (a pasted "访问码：" label) are dropped.
   function canonical(text) {
-    var chars = String(text).replace(/[\s\-]/g, "").toUpperCase()
+    return String(text).normalize("NFKC").toUpperCase().replace(/[^0-9A-Z]/g, "")
       .replace(/[OIL]/g, function (c) { return LOOKALIKES[c]; });
-    return chars;
   }
 
   function bytes(base64) {
@@ -73,6 +75,10 @@
   function show(html) {
     portal.innerHTML = html;
     drawQrCodes();
+    // WeChat's built-in browser opens no webcal:// link: say how to subscribe from there.
+    if (/MicroMessenger/i.test(navigator.userAgent)) {
+      portal.querySelectorAll("[data-bd-wechat]").forEach(function (hint) { hint.hidden = false; });
+    }
     locked.hidden = true;
     errorBox.hidden = true;
     portal.hidden = false;
@@ -89,10 +95,14 @@
       showError("链接中的访问码不完整或有误，可能复制时漏了字符。请输入访问码，或联系您的客户经理。");
       return;
     }
+    if (!code) {
+      showError("请输入访问码（共 20 位，由数字和字母组成）。");
+      return;
+    }
     if (!ALPHABET.test(code)) {
       showError(code.length === 20
         ? "访问码里有不该出现的字符。访问码只含数字和字母（不含 I、L、O、U），请核对后重新输入。"
-        : "访问码应为 20 位（不算连字符），您输入了 " + code.length + " 位，请核对后重新输入。");
+        : "访问码应为 20 位（不算连字符和空格），您输入了 " + code.length + " 位，请核对后重新输入。");
       return;
     }
     status.textContent = "正在打开……";
@@ -136,11 +146,15 @@
       status.textContent = "已退出。再次查看请输入访问码或重新打开链接。";
     } else if (action === "copy") {
       var text = target.getAttribute("data-bd-copy");
-      if (navigator.clipboard) {
-        navigator.clipboard.writeText(text).then(function () {
-          target.textContent = "已复制";
-        });
-      }
+      var copied = navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject();
+      copied.then(function () {
+        target.textContent = "已复制";
+      }, function () {
+        // Some in-app browsers refuse the clipboard: select the address to copy by hand.
+        var link = portal.querySelector(".bd-feed-url a");
+        if (link) window.getSelection().selectAllChildren(link);
+        target.textContent = "请长按下方地址复制";
+      });
     } else if (action === "print") {
       window.print();
     }

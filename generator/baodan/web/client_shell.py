@@ -45,13 +45,16 @@ class ShellPage(GeneratedPage):
     pending: bool = False
 
 
-def shell_page(uri: str, content: str, *, title: str, search: str | None) -> ShellPage:
-    """The page of HTML ``content``, its headings given ids and permalinks."""
-    content, toc = headings(content)
+def shell_page(
+    uri: str, content: str, *, title: str, search: str | None, permalink: str
+) -> ShellPage:
+    """The page of HTML ``content``, its headings given ids and permalinks (``permalink``:
+    the links' tooltip, the toc extension's ``permalink_title``)."""
+    content, toc = headings(content, permalink)
     return ShellPage(uri, content, title=title, search=search, toc=toc)
 
 
-def headings(content: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+def headings(content: str, permalink: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The HTML with each heading's id and permalink as the toc extension (permalink: true)
     makes them, and the (id, title) of its second-level headings."""
     used: set[str] = set()
@@ -63,7 +66,7 @@ def headings(content: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         slug = unique(slugify(html.unescape(title), "-"), used)
         if level == "2":
             toc.append((slug, title))
-        link = f'<a class="headerlink" href="#{slug}" title="Permanent link">&para;</a>'
+        link = f'<a class="headerlink" href="#{slug}" title="{html.escape(permalink)}">&para;</a>'
         return f'<h{level} id="{slug}">{inner}{link}</h{level}>'
 
     return HEADING.sub(anchor, content), tuple(toc)

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_relative_url
 
@@ -56,9 +57,24 @@ def cn_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
+def cn_time(day: date) -> Markup:
+    """A date in HTML as a reader and a machine read it: <time datetime="2026-03-01">2026年3月1日</time>"""
+    return Markup(f'<time datetime="{day.isoformat()}">{cn_date(day)}</time>')
+
+
+def cn_quarter(quarter: str) -> str:
+    """2026Q3 → 2026年第3季度"""
+    return f"{quarter[:4]}年第{quarter[-1]}季度"
+
+
 def tel(number: str) -> str:
     """A phone number as a tel: link wants it: 0571-8888 6666 → 057188886666."""
     return re.sub(r"[^\d+]", "", str(number))
+
+
+def tel_link(number: str) -> str:
+    """A phone number as a Markdown link a phone dials: [0571-8888 6666](tel:057188886666)."""
+    return f"[{number}](tel:{tel(number)})"
 
 
 def cell(value) -> str:
@@ -96,7 +112,10 @@ def make_env(templates: Path) -> jinja2.Environment:
     )
     env.filters.update(
         cn_date=cn_date,
+        cn_quarter=cn_quarter,
+        cn_time=cn_time,
         tel=tel,
+        tel_link=tel_link,
         yuan=yuan,
         mask_id=mask_id,
         mask_mobile=mask_mobile,
@@ -130,6 +149,8 @@ class SiteContext:
     history: History = field(default_factory=lambda: History({}))  # records' git history
     directory_urls: bool = True  # MkDocs' use_directory_urls, for links written as HTML
     parallel: bool = False  # whether builders may fork workers (not in `baodan serve`)
+    # The toc extension's heading-link tooltip, for headings made outside Markdown.
+    permalink_title: str = "Permanent link"
     renders: dict | None = None  # `baodan serve`: pages of earlier rebuilds (see reuse)
     # The portal page around its ciphertext, (before, after): web/portal_pages.portal_shell.
     portal_shell: tuple[str, str] | None = None

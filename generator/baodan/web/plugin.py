@@ -33,7 +33,7 @@ from .incremental import remove as remove_files
 from .nav_cache import NavCache
 from .offload import OFF_PAGE, ClientPagesJob, FileJob
 from .portal_pages import client_portals, portal_shell
-from .search_words import refine_search_index
+from .search_words import learn_words, refine_search_index
 from .staff_pages import staff_client_page
 
 log = get_plugin_logger(__name__)
@@ -89,6 +89,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if not self.config.enabled:
             return config
         _quiet_jieba()
+        learn_words()  # before Material's search plugin segments the first page
         config_dir = Path(config.config_file_path or ".").resolve().parent
         root = Path(self.config.records).resolve() if self.config.records else config_dir
         templates = Path(self.config.templates).resolve() if self.config.templates else TEMPLATES
@@ -132,6 +133,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             history=history,
             directory_urls=config.use_directory_urls,
             parallel=self.cache is None,
+            permalink_title=config.mdx_configs.get("toc", {}).get(
+                "permalink_title", "Permanent link"
+            ),
         )
         if self.serve:
             firm = self.firm

@@ -14,7 +14,7 @@ import json
 
 from ..feeds import DEFAULT_DIR, subscribe_links
 from ..portal_crypto import encrypt_portal
-from .context import TEMPLATES, GeneratedPage, SiteContext
+from .context import TEMPLATES, GeneratedPage, SiteContext, tel
 from .portal_view import has_portal, portal_view
 
 ASSETS = ("portal.js", "portal.css", "qrcode.js")
@@ -42,6 +42,7 @@ def portal_shell(config, settings, material_css: str) -> tuple[str, str]:
         meta=PORTAL_META,
         material_css=material_css,
         firm_settings=settings,
+        firm_tel=tel(settings.contact.phone),
         portal_assets={
             name.replace(".", "_"): f"assets/baodan/{name}"
             f"?v={hashlib.sha256(_asset(name)).hexdigest()[:10]}"

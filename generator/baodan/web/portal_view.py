@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
@@ -22,7 +23,8 @@ from ..models.taxonomy import category_name, subcategory_name
 from ..schedule import Window, has_left, in_force, month_window, premium_due_dates
 from .context import cn_date, yuan
 
-CLAIM_DONE = ("paid", "partly_paid", "refused", "closed")
+# A refused or partly paid claim stays in view: the client may still object (claim_dispute).
+CLAIM_DONE = ("paid", "closed")
 # How far ahead "近期事项" looks, in whole months (month-aligned: the list changes monthly).
 UPCOMING_MONTHS = 3
 
@@ -33,18 +35,25 @@ class Checklist(Model):
     steps: list[str]
 
 
+class DisputeTexts(Checklist):
+    # The line on a claim's card at a stage where the client may object, instead of materials.
+    notes: dict[Literal["refused", "partly_paid", "dispute"], str]
+
+
 class CalendarTexts(Model):
     title: str
     intro: str
     iphone: str
     android: str
     qr: str
+    wechat: str
 
 
 class PortalTexts(Model):
     """data/portal.yaml: the fixed texts of a portal page, which a firm may reword."""
 
     lost_policy: Checklist
+    claim_dispute: DisputeTexts
     calendar: CalendarTexts
     privacy: str
 

@@ -7,6 +7,10 @@ word longer than two characters is split again into the dictionary words it is m
 (恶性|肿瘤, 被|保险|人). The text reads exactly as before (the separators are invisible), and
 Material's in-browser segmentation of a longer query (it greedily matches query pieces
 against indexed words) still finds the whole word.
+
+Both depend on jieba knowing the words a reader types. Insurance words it lacks
+(data/search_words.yaml) are added to its dictionary first (``learn_words``): otherwise
+年度免赔额 is cut 年度|免|赔额 and a search for 免赔额 does not find it.
 """
 
 from __future__ import annotations
@@ -17,9 +21,33 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..datafiles import rules
+from ..models.base import Model
+
 SEPARATOR = "\u200b"
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]{3,}")
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+# How common an added word is to jieba: as an everyday word (免 1786, 额 2464), so it is
+# kept whole, and a longer word splits around it (免赔|额, not 免|赔额).
+WORD_FREQ = 1000
+
+
+class SearchWords(Model):
+    """data/search_words.yaml: words jieba must know for the search index."""
+
+    words: list[str]
+
+
+def learn_words() -> None:
+    """Add data/search_words.yaml to jieba's dictionary (once a process)."""
+    import jieba
+
+    words = rules("search_words", SearchWords).words
+    if all(jieba.dt.FREQ.get(w) == WORD_FREQ for w in words):
+        return
+    for word in words:
+        jieba.add_word(word, WORD_FREQ)
+    split_word.cache_clear()
 
 
 def refine_search_index(path: Path, extra: list[dict] = (), complete=None) -> None:

@@ -255,7 +255,9 @@ def staff_client_page(ctx: SiteContext, cf: ClientFile) -> ShellPage:
             history=book.history.get(cf.client.id, []),
         )
         search = client_search_text(ctx, cf)
-        return shell_page(uri, content, title=cf.client.name, search=search)
+        return shell_page(
+            uri, content, title=cf.client.name, search=search, permalink=ctx.permalink_title
+        )
 
     inputs = client_page_inputs(ctx, book, cf) if ctx.renders is not None else None
     return ctx.reuse(uri, inputs, make)

@@ -19,6 +19,7 @@ from .errors import BaodanError, render_errors
 from .portal_crypto import new_access_code, new_portal_id
 from .records import load_firm
 from .today import today
+from .usage import is_usage_error, os_problem, usage_problem
 from .workspace import (
     DEMO_WARNING,
     Workspace,
@@ -80,12 +81,20 @@ def main() -> None:
         code = app(standalone_mode=False)
     except BaodanError as e:
         fail(e)
-    except click.ClickException as e:
-        e.show()
-        sys.exit(e.exit_code)
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (click.exceptions.Abort, typer.Abort, KeyboardInterrupt):
         err.print("已取消，记录没有改动。")
         sys.exit(130)
+    except Exception as e:
+        if type(e).__name__ == "NoArgsIsHelpError":  # `baodan` or `baodan member` alone
+            out.print(e.format_message(), markup=False, highlight=False)
+            sys.exit(0)
+        if is_usage_error(e):
+            err.print("[red]错误[/]：", end="")
+            err.print(render_errors([usage_problem(e)]), markup=False, highlight=False)
+            sys.exit(getattr(e, "exit_code", 2))
+        if isinstance(e, OSError) and not isinstance(e, BrokenPipeError):
+            fail(BaodanError(os_problem(e)))
+        raise
     if code == 130:  # typer turns Ctrl-C into exit code 130
         err.print("已取消，记录没有改动。")
     sys.exit(code if isinstance(code, int) else 0)

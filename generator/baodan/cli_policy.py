@@ -134,9 +134,11 @@ def _task_line(ws, task: Path | None) -> str:
 
 
 def _ask_item(item) -> tuple[bool, str | None]:
-    from rich.prompt import Confirm, Prompt
+    from rich.prompt import Prompt
 
-    if Confirm.ask(f"{item.label}（{item.help}）无异常？", default=True, console=out):
+    from .prompts import YesNo
+
+    if YesNo.ask(f"{item.label}（{item.help}）无异常？", default=True, console=out):
         return True, None
     return False, Prompt.ask("异常说明", console=out)
 

@@ -206,10 +206,15 @@ def roundtrip() -> YAML:
     y.width = 4096
     # A value used twice (one date for two items) must not become an &anchor / *alias.
     y.representer.ignore_aliases = lambda data: True
-    y.representer.add_representer(
-        Decimal, lambda r, d: r.represent_scalar("tag:yaml.org,2002:float", str(d))
-    )
+    y.representer.add_representer(Decimal, _represent_decimal)
     return y
+
+
+def _represent_decimal(representer, value: Decimal):
+    """Money as a person writes it: 500000, 268.50 (not !!float '500000' or 5E+5)."""
+    if value == value.to_integral_value():
+        return representer.represent_int(int(value))
+    return representer.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
 
 
 def load_roundtrip(text: str):

@@ -162,6 +162,17 @@ def test_show_prints_the_decrypted_record(firm, capsys):
     assert code == 0 and "id_number" in out and rel in out
 
 
+def test_show_prints_long_lines_whole(firm, capsys):
+    """A long note is shown to its last character, not cut at the terminal's width."""
+    from .helpers import change_record
+
+    rel = _client_rel(firm)
+    note = "客户说明：" + "每年三月体检后再决定是否加保重疾险，" * 8 + "完。"
+    change_record(firm.root, rel, firm.identities, lambda d: d.insert(1, "notes", note))
+    code, out, _ = run_cli(capsys, "show", rel.split("/")[2])
+    assert code == 0 and f"notes: {note}\n" in out
+
+
 def test_show_unknown_record_says_what_to_type(firm, capsys):
     code, _, err = run_cli(capsys, "show", "BD-1999-00000")
     assert code == 1 and "找不到记录" in err and "登记号" in err

@@ -218,7 +218,10 @@ def show(
     path = ws.locate(target)
     text = ws.read(path)
     out.print(f"[dim]# {ws.rel(path)}[/]")
-    out.print(Syntax(text, "yaml", theme="ansi_dark", word_wrap=True))
+    if out.is_terminal:  # wrapped at the window's width; the console's soft wrap would crop
+        out.print(Syntax(text, "yaml", theme="ansi_dark", word_wrap=True), soft_wrap=False)
+    else:  # into a file or another program: the record's text as it is
+        out.file.write(text)
 
 
 @app.command()

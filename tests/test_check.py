@@ -157,6 +157,23 @@ def test_plaintext_record_where_encrypted_belongs(firm, capsys):
     assert code == 1 and plain.relative_to(firm.root).as_posix() in err and "明文" in err
 
 
+def test_encrypting_a_stale_plain_copy_never_replaces_the_record(firm, capsys):
+    """The hint above says `baodan encrypt`: an old copy (an export, a backup) dropped next to
+    the record must not overwrite it; an identical one is just removed."""
+    rel = _a_policy(firm)
+    current = read_record(firm.root, rel, firm.identities)
+    plain = firm.root / rel.removesuffix(".age")
+    plain.write_text(current.replace("insurer_phone:", "# 旧副本\ninsurer_phone:", 1))
+    before = tree_digest(firm.root)
+    code, _, err = run_cli(capsys, "encrypt", str(plain))
+    assert code == 1 and f"{rel} 已经存在" in err and "baodan edit" in err
+    assert tree_digest(firm.root) == before
+    plain.write_text(current)
+    code, out, _ = run_cli(capsys, "encrypt", str(plain))
+    assert code == 0 and "内容相同，明文已删除" in out and not plain.exists()
+    assert read_record(firm.root, rel, firm.identities) == current
+
+
 def test_no_identity_found(firm, capsys, monkeypatch, tmp_path):
     from baodan import vault
 

@@ -250,6 +250,16 @@ def encrypt(
     errors = validate_text(text, ws.rel(target))
     if errors:
         raise BaodanError(errors)
+    if target.exists():  # a stale copy (an export, a backup) must not replace the record
+        if ws.read(target) != text:
+            raise BaodanError(
+                f"{ws.rel(target)} 已经存在，内容与 {file.name} 不同；没有覆盖，两个文件都没动",
+                f"要修改这条记录请用 baodan edit {ws.rel(target)}；{file.name} 若是旧副本，"
+                "核对后直接删除它（含个人信息，不要留着）",
+            )
+        file.unlink()
+        out.print(f"{file.name} 与已加密的 {ws.rel(target)} 内容相同，明文已删除。")
+        return
     vaultlib.write_atomic(target, ws.vault.encrypt(text.encode("utf-8")))
     file.unlink()
     out.print(f"[green]已加密[/] {ws.rel(target)}，明文已删除。")

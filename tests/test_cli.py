@@ -156,6 +156,31 @@ def test_new_policy_gets_a_fresh_registry_number(firm, capsys, monkeypatch, tmp_
     assert "保单 31" in out
 
 
+def test_every_record_command_takes_the_staff_member_from_baodan_staff(
+    firm, capsys, monkeypatch, tmp_path
+):
+    """README: record commands take --staff, or BAODAN_STAFF set once for the day."""
+    monkeypatch.setenv("BAODAN_STAFF", "chen-jing")
+    fill = (
+        "if not text.startswith('# baodan:'):\n"  # reopened with problems: give up
+        "    open(p, 'w', encoding='utf-8').write(text.replace('summary: ', 'summary: 来电', 1))"
+    )
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, fill))
+    client = _client_rel(firm).split("/")[2]
+    code, out, err = run_cli(capsys, "new", "interaction", client)
+    assert code == 0 and "已新建" in out, err + out
+    (path,) = (firm.root / "records/clients" / client / "interactions").glob("2026-11-27-*")
+    rel = path.relative_to(firm.root).as_posix()
+    assert "staff: chen-jing" in read_record(firm.root, rel, firm.identities)
+    code, out, err = run_cli(capsys, "survey", client, "--score", "5")
+    assert code == 0, err
+    (path,) = set(
+        (firm.root / "records/clients" / client / "interactions").glob("2026-11-27-*")
+    ) - {path}
+    rel = path.relative_to(firm.root).as_posix()
+    assert "staff: chen-jing" in read_record(firm.root, rel, firm.identities)
+
+
 def test_show_prints_the_decrypted_record(firm, capsys):
     rel = _client_rel(firm)
     code, out, _ = run_cli(capsys, "show", rel.split("/")[2])

@@ -60,6 +60,16 @@ RootOpt = Annotated[
     Path | None,
     typer.Option("--root", "-C", help="公司目录（默认当前目录或其上级）", show_default=False),
 ]
+StaffOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--staff",
+        envvar="BAODAN_STAFF",
+        show_envvar=False,
+        help="经办员工编号（也可设环境变量 BAODAN_STAFF）",
+        show_default=False,
+    ),
+]
 
 
 def open_workspace(root: Path | None, identity: Path | None) -> Workspace:
@@ -279,18 +289,15 @@ def _create(ws: Workspace, path: Path, text: str) -> None:
         out.print("没有保存（模板未修改或已放弃）。")
 
 
-StaffOpt = Annotated[str, typer.Option("--staff", help="经办员工编号")]
-
-
 @new_app.command("client")
-def new_client(staff: StaffOpt = "", root: RootOpt = None, identity: IdentityOpt = None) -> None:
+def new_client(staff: StaffOpt = None, root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """新建客户（自动分配不含个人信息的客户编号和门户、订阅密钥）。"""
     ws = open_workspace(root, identity)
     cid = new_client_id()
     text = _template(
         "client",
         client_id=cid,
-        staff=staff,
+        staff=staff or "",
         portal_id=new_portal_id(),
         portal_key=new_access_code(),
         feed_token=new_token(16),
@@ -301,7 +308,7 @@ def new_client(staff: StaffOpt = "", root: RootOpt = None, identity: IdentityOpt
 @new_app.command("policy")
 def new_policy(
     client: Annotated[str, typer.Argument(help="客户编号")],
-    staff: StaffOpt = "",
+    staff: StaffOpt = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
@@ -310,14 +317,14 @@ def new_policy(
     client_file = ws.locate(client)
     name = _client_name(ws, client_file)
     number = allocate_registry_no(ws.root, today().year)
-    text = _template("policy", registry_no=number, client_name=name, staff=staff)
+    text = _template("policy", registry_no=number, client_name=name, staff=staff or "")
     _create(ws, client_file.parent / "policies" / f"{number}.yaml.age", text)
 
 
 @new_app.command("claim")
 def new_claim(
     client: Annotated[str, typer.Argument(help="客户编号")],
-    staff: StaffOpt = "",
+    staff: StaffOpt = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
@@ -328,21 +335,21 @@ def new_claim(
     _create(
         ws,
         client_file.parent / "claims" / f"{cid}.yaml.age",
-        _template("claim", claim_id=cid, staff=staff),
+        _template("claim", claim_id=cid, staff=staff or ""),
     )
 
 
 @new_app.command("interaction")
 def new_interaction(
     client: Annotated[str, typer.Argument(help="客户编号")],
-    staff: StaffOpt = "",
+    staff: StaffOpt = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
     """记录一次咨询、回访、电话、问候或满意度调查。"""
     ws = open_workspace(root, identity)
     path = next_interaction_path(ws.locate(client).parent, today())
-    _create(ws, path, _template("interaction", staff=staff))
+    _create(ws, path, _template("interaction", staff=staff or ""))
 
 
 def _client_name(ws: Workspace, client_file: Path) -> str:

@@ -9,19 +9,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .cli import IdentityOpt, RootOpt, app, open_workspace, out
+from .cli import IdentityOpt, RootOpt, StaffOpt, app, open_workspace, out
 from .errors import BaodanError
 from .models.interaction import CHANNELS, INTENTIONS
 from .models.policy import DISCREPANCY_STATUSES
 from .renewals import STAGES
 from .today import today
 
-StaffOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--staff", envvar="BAODAN_STAFF", help="经办员工编号（也可设环境变量 BAODAN_STAFF）"
-    ),
-]
 RegnoArg = Annotated[str, typer.Argument(help="保单登记号，如 BD-2026-7K3QX（或保单文件路径）")]
 
 

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from . import actions, care, claims, incidents, tasks
-from .cli import IdentityOpt, RootOpt, app, open_workspace, out
+from .cli import IdentityOpt, RootOpt, StaffOpt, app, open_workspace, out
 from .models.claim import CLAIM_TYPES, STAGES
 from .models.staff import DEPARTMENTS
 from .today import today
@@ -30,7 +30,6 @@ def text(flag: str, help: str):
     return typer.Option(flag, help=help, show_default=False)
 
 
-StaffOpt = Annotated[str | None, text("--staff", "经办员工编号")]
 OnOpt = Annotated[str | None, text("--on", "日期 YYYY-MM-DD（默认今天）")]
 NoteOpt = Annotated[str | None, text("--note", "备注")]
 ClientArg = Annotated[str, typer.Argument(help="客户编号，如 c-1a2b3c4d")]

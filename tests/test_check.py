@@ -137,6 +137,22 @@ def test_record_encrypted_to_another_key(firm, capsys):
     assert code == 1 and rel in err and "另一把密钥" in err
 
 
+def test_a_required_field_left_blank_says_so(firm, capsys):
+    """`name:` and `effective:` with nothing after them (a template not filled in): blank,
+    not "should be text" or "should be a date"."""
+    rel = _a_policy(firm)
+    text = read_record(firm.root, rel, firm.identities)
+    text = _replace_line(_replace_line(text, "product", "product:"), "effective", "effective:")
+    write_record(firm.root, rel, text, firm.identities)
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1
+    assert f"{rel}:5: 字段 product: 必填，不能空着" in err
+    assert (
+        "字段 effective: 必填，不能空着\n    处理办法：在冒号后面填上内容（写成 2026-03-01" in err
+    )
+    assert "应为文字" not in err
+
+
 @pytest.mark.parametrize("damage", ["truncated", "not_age"])
 def test_damaged_age_file(firm, capsys, damage):
     rel = _a_policy(firm)

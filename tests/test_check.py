@@ -153,6 +153,18 @@ def test_a_required_field_left_blank_says_so(firm, capsys):
     assert "应为文字" not in err
 
 
+def test_a_whole_record_check_names_its_field_and_line(firm, capsys):
+    """A rule over several fields (sub-category within category, dates in order) still says
+    which field and which line, as every other problem does."""
+    rel = _a_policy(firm)
+    text = read_record(firm.root, rel, firm.identities)
+    text = _replace_line(text, "subcategory", "subcategory: term_life")
+    write_record(firm.root, rel, text, firm.identities)
+    line = text.splitlines().index("subcategory: term_life") + 1
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and f"{rel}:{line}: 字段 subcategory: 险种" in err
+
+
 @pytest.mark.parametrize("damage", ["truncated", "not_age"])
 def test_damaged_age_file(firm, capsys, damage):
     rel = _a_policy(firm)

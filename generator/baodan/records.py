@@ -150,7 +150,7 @@ def validate(model: type[BaseModel], data, rel: str, text: str, at: tuple = ()):
     except ValidationError as e:
         errors = []
         for err in e.errors(include_url=False):
-            loc = at + tuple(err["loc"])
+            loc = at + tuple(err["loc"]) + getattr(err.get("ctx", {}).get("error"), "field", ())
             message, hint = translate_error(err)
             errors.append(
                 RecordError(Source(rel, yamlio.line_of(text, loc)), _field(loc), message, hint)

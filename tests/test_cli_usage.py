@@ -54,3 +54,36 @@ def test_a_key_file_that_is_a_folder_is_named(firm, capsys, tmp_path):
 def test_a_command_alone_shows_its_help(capsys, args):
     code, out, err = run_cli(capsys, *args)
     assert code == 0 and "baodan" in out and err == ""
+
+
+def _command_paths() -> list[list[str]]:
+    """Every command and sub-command of `baodan`, as the words typed to reach it."""
+    import typer
+    from baodan.cli import app
+
+    paths = [[]]
+    root = typer.main.get_command(app)
+    for name in root.list_commands(None):
+        paths.append([name])
+        sub = root.get_command(None, name)
+        paths += [[name, s] for s in getattr(sub, "list_commands", lambda _: [])(None)]
+    return paths
+
+
+FRAMEWORK_ENGLISH = re.compile(
+    r"Usage|Options|Arguments|Commands|Show this message|\[default|\[required|env var|"
+    r"<bool>|<str>|<path>|<int"
+)
+
+
+def test_every_help_page_is_chinese(capsys):
+    """`--help` of each command: typer's own words (usage, panels, the --help option, value
+    types, defaults) in Chinese as well, and arguments named in Chinese in the usage line."""
+    paths = _command_paths()
+    assert len(paths) > 40
+    for path in paths:
+        code, out, err = run_cli(capsys, *path, "--help")
+        assert code == 0 and "用法：" in out, (path, err)
+        assert not FRAMEWORK_ENGLISH.search(out), (path, FRAMEWORK_ENGLISH.search(out)[0])
+    out = run_cli(capsys, "audit", "--help")[1]
+    assert "{保单登记号}" in out and "--help" in out and "显示本帮助" in out

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from . import clihelp
 from . import vault as vaultlib
 from .editing import edit_record
 from .errors import BaodanError, render_errors
@@ -31,6 +32,7 @@ from .workspace import (
     next_interaction_path,
 )
 
+clihelp.install()
 app = typer.Typer(
     help="baodan（保单）：客户保单的加密记录、检查与网站生成。",
     no_args_is_help=True,

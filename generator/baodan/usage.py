@@ -11,6 +11,7 @@ import errno
 import re
 from difflib import get_close_matches
 
+from .clihelp import argument_label
 from .errors import RecordError, Source
 
 WHERE = Source("<命令行>")
@@ -46,8 +47,7 @@ def _param_label(param) -> str:
     """How a parameter is named to a person: an option by its flag, an argument by its help."""
     if getattr(param, "param_type_name", "") == "option":
         return f"选项 {max(param.opts, key=len)}"
-    described = (getattr(param, "help", None) or "").split("，")[0].split("（")[0]
-    return f"参数“{described or param.name}”"
+    return f"参数“{argument_label(getattr(param, 'help', None)) or param.name}”"
 
 
 def _bad_value(e) -> str:

@@ -105,7 +105,7 @@ def test_lost_policy_incident_from_start_to_close(firm, capsys):
         "new",
         cid,
         "--plan",
-        "lost_policy",
+        "保单遗失",  # a plan by its Chinese name, as a person reads it on the staff site
         "--policy",
         policy,
         "--title",
@@ -116,7 +116,7 @@ def test_lost_policy_incident_from_start_to_close(firm, capsys):
     assert "report_insurer：向保险公司报失（2026-11-29 前）" in out
     rel = f"records/clients/{cid}/incidents/{incident}.yaml.age"
     code, out, err = run_cli(
-        capsys, "incident", "step", incident, "confirm_loss", "--note", "已核实"
+        capsys, "incident", "step", incident, "核实遗失情况", "--note", "已核实"
     )
     assert code == 0 and "下一步：向保险公司报失" in out
     code, out, err = run_cli(capsys, "incident", "list")
@@ -126,7 +126,7 @@ def test_lost_policy_incident_from_start_to_close(firm, capsys):
     )
     assert code == 1 and f"已有进行中的应急事件 {incident}" in err
     code, out, err = run_cli(capsys, "incident", "step", incident, "nonsense")
-    assert code == 1 and "没有步骤“nonsense”" in err and "request_reissue" in err
+    assert code == 1 and "“nonsense”不在可选项里" in err and "request_reissue" in err
     code, out, err = run_cli(capsys, "incident", "close", incident, "--outcome", "原件找到了")
     assert code == 0 and "5 个未做的步骤记为不需要" in out
     text = read_record(firm.root, rel, firm.identities)

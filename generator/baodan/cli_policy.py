@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from .choices import pick
 from .cli import IdentityOpt, RootOpt, StaffOpt, app, open_workspace, out
 from .errors import BaodanError
 from .models.interaction import CHANNELS, INTENTIONS
@@ -220,13 +221,9 @@ def renew(
     from .policyfile import open_policy
     from .renew import record_contact
 
-    if intention is not None and intention not in INTENTIONS:
-        raise BaodanError(
-            f"--intention 不能是“{intention}”",
-            "只能是：" + "、".join(f"{k}（{v}）" for k, v in INTENTIONS.items()),
-        )
-    if channel not in CHANNELS:
-        raise BaodanError(f"--channel 不能是“{channel}”", "只能是：" + "、".join(CHANNELS))
+    if intention is not None:
+        intention = pick(intention, INTENTIONS, "--intention")
+    channel = pick(channel, CHANNELS, "--channel")
     try:
         follow = DATE(follow_up) if follow_up else None
     except ValueError as e:

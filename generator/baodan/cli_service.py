@@ -95,7 +95,9 @@ def claim_receive(
 @claim_app.command("stage")
 def claim_stage(
     claim: Annotated[str, typer.Argument(help="理赔编号")],
-    stage: Annotated[str, typer.Argument(help="新进度：" + " / ".join(STAGES))],
+    stage: Annotated[
+        str, typer.Argument(help="新进度：" + " / ".join(f"{k} {v}" for k, v in STAGES.items()))
+    ],
     note: NoteOpt = None,
     on: OnOpt = None,
     root: RootOpt = None,
@@ -103,7 +105,7 @@ def claim_stage(
 ) -> None:
     """记录理赔进度（报案、收集材料、已提交、审核中、赔付、拒赔、纠纷、结案）。"""
     s = _session(root, identity)
-    actions.add_stage(s, claim, stage, actions.parse_day(on, "--on"), note)
+    stage = actions.add_stage(s, claim, stage, actions.parse_day(on, "--on"), note)
     out.print(f"[green]已记录[/] {claim} 进度：{STAGES[stage]}。")
     if stage == "dispute":
         cf, _ = s.claim(claim)
@@ -338,7 +340,7 @@ def incident_new(
         s, client, plan, title=title, owner=owner, policy=policy, claim=claim
     )
     out.print(
-        f"[green]已启动[/]“{incidents.plans()[plan].name}”预案：{data['id']}（{s.ws.rel(path)}，已加密）。步骤："
+        f"[green]已启动[/]“{incidents.plans()[data['plan']].name}”预案：{data['id']}（{s.ws.rel(path)}，已加密）。步骤："
     )
     for n, step in enumerate(data["steps"], 1):
         due = f"（{step['due']} 前）" if step.get("due") else ""

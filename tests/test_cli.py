@@ -59,6 +59,30 @@ def test_init_makes_a_firm_that_checks_and_builds(tmp_path, capsys, monkeypatch)
     assert code == 1 and "不是空目录" in err
 
 
+def test_a_new_firm_set_up_as_the_readme_says_checks(tmp_path, capsys, monkeypatch):
+    """README's 新建一家公司: init, fill site_url, write the staff and insurer files shown."""
+    import re
+
+    monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "cfg" / "identity.txt")
+    monkeypatch.delenv("BAODAN_IDENTITY", raising=False)
+    firm = tmp_path / "new"
+    assert run_cli(capsys, "init", str(firm), "--member", "wang-fang")[0] == 0
+    settings = firm / "records/firm.yaml"
+    text = settings.read_text("utf-8")
+    assert "\nsite_url:\n" in text
+    settings.write_text(text.replace("\nsite_url:\n", "\nsite_url: https://x.example/\n"))
+    readme = (REPO / "README.md").read_text("utf-8")
+    examples = re.findall(r"```yaml\n# (records/\S+\.yaml)\n(.*?)```", readme, re.S)
+    assert [rel for rel, _ in examples] == [
+        "records/staff/wang-fang.yaml",
+        "records/insurers/pingan.yaml",
+    ]
+    for rel, body in examples:
+        (firm / rel).write_text(body, "utf-8")
+    code, out, err = run_cli(capsys, "check", "-C", str(firm))
+    assert code == 0 and "保险公司 1，员工 1" in out, err
+
+
 def test_firm_skeleton_matches_this_repository():
     """`baodan init` gives a new firm the same site configuration as the demo firm."""
     skeleton = REPO / "generator/baodan/data/skeleton"

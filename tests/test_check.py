@@ -175,6 +175,7 @@ def test_damaged_age_file(firm, capsys, damage):
     code, _, err = run_cli(capsys, "check")
     assert code == 1 and rel in err
     assert ("截断" in err) if damage == "truncated" else ("不是 age 加密文件" in err)
+    assert "armor" not in err and "header" not in err  # no English from the age library
 
 
 def test_plaintext_record_where_encrypted_belongs(firm, capsys):

@@ -155,6 +155,43 @@ def test_edit_interrupted_removes_temp_file(firm, capsys, monkeypatch, tmp_path)
     assert list((tmp_path / "private").iterdir()) == []
 
 
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM], ids=["hangup", "kill"])
+def test_edit_ended_by_a_closed_terminal_or_kill_removes_temp_file(firm, tmp_path, sig):
+    """Closing the terminal window (SIGHUP) or `kill` (SIGTERM) while the editor is open: the
+    decrypted temp file is removed as on Ctrl-C, and the record is unchanged."""
+    opened = tmp_path / "opened.txt"
+    editor = tmp_path / "slow_editor.py"
+    editor.write_text(
+        f"import sys, time\nopen({str(opened)!r}, 'w').write(sys.argv[1])\ntime.sleep(60)\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO / "generator"),
+        "EDITOR": f"{sys.executable} {editor}",
+    }
+    before = tree_digest(firm.root)
+    edit = subprocess.Popen(
+        [sys.executable, "-m", "baodan", "edit", _client_rel(firm), "-C", firm.root],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (opened.exists() and opened.read_text()):  # the editor has the file open
+        assert edit.poll() is None and time.monotonic() < deadline, edit.communicate()
+        time.sleep(0.01)
+    temp = Path(opened.read_text())
+    assert temp.is_file()
+    os.killpg(edit.pid, sig)  # a closed terminal signals the editor and baodan alike
+    _, err = edit.communicate(timeout=60)
+    left_behind = temp.exists()
+    temp.unlink(missing_ok=True)
+    assert not left_behind and edit.returncode == 130 and "已取消" in err, err
+    assert tree_digest(firm.root) == before
+
+
 def test_new_policy_gets_a_fresh_registry_number(firm, capsys, monkeypatch, tmp_path):
     client = _client_rel(firm).split("/")[2]
     fill = {

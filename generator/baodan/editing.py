@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from . import yamlio
 from .errors import BaodanError, RecordError, Source
+from .interrupts import like_ctrl_c
 from .models import Client
 from .records import CLIENT_SLOTS, parse_record
 from .vault import write_atomic
@@ -83,6 +84,11 @@ def expected_name(rel: str) -> str | None:
 def edit_loop(initial: str, rel: str, run_editor) -> str | None:
     """Let the user edit until the text is valid. Returns the new text, or None if abandoned
     or unchanged."""
+    with like_ctrl_c():  # a closed terminal or `kill` must not leave the plaintext behind
+        return _edit_in(initial, rel, run_editor)
+
+
+def _edit_in(initial: str, rel: str, run_editor) -> str | None:
     fd, tmp = tempfile.mkstemp(prefix="baodan-", suffix=".yaml", dir=private_dir())
     path = Path(tmp)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -335,6 +336,39 @@ def test_a_killed_staff_build_leaves_no_half_built_folder(firm):
     assert build.returncode == 130 and "已取消" in err, err
     assert not [p.name for p in firm.root.iterdir() if p.name.startswith(".site")]
     assert not (firm.root / "site-staff").exists()
+
+
+def test_a_preview_ended_by_a_closed_terminal_removes_its_plaintext_folder(firm):
+    """`baodan serve` builds the staff site (every client, decrypted) into a temp folder;
+    closing the terminal window (SIGHUP) removes it, as Ctrl-C does."""
+    import socket
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir():
+        pytest.skip("serve keeps its preview in the system's temp folder here")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    before = set(shm.glob("mkdocs_*"))
+    env = {**os.environ, "PYTHONPATH": str(REPO / "generator"), "BAODAN_TODAY": "2026-11-27"}
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "baodan", "serve", "--addr", f"127.0.0.1:{port}", "-C", firm.root],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not [d for d in set(shm.glob("mkdocs_*")) - before if (d / "staff/index.html").exists()]:
+        assert serve.poll() is None and time.monotonic() < deadline, serve.communicate()
+        time.sleep(0.05)
+    (preview,) = set(shm.glob("mkdocs_*")) - before
+    os.killpg(serve.pid, signal.SIGHUP)
+    serve.communicate(timeout=60)
+    left_behind = preview.exists()
+    shutil.rmtree(preview, ignore_errors=True)
+    assert not left_behind
 
 
 def test_build_with_the_demo_identity_warns(tmp_path, capsys, monkeypatch):

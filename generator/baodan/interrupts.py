@@ -7,6 +7,7 @@ elsewhere (a test runner's worker thread) this does nothing.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -15,8 +16,15 @@ from contextlib import contextmanager
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
-def _interrupt(*_args) -> None:
-    raise KeyboardInterrupt
+def _interrupt_in(owner: int):
+    def interrupt(sig, _frame) -> None:
+        if os.getpid() != owner:  # a worker forked meanwhile: end as it would by default
+            signal.signal(sig, signal.SIG_DFL)
+            os.kill(os.getpid(), sig)
+            return
+        raise KeyboardInterrupt
+
+    return interrupt
 
 
 @contextmanager
@@ -25,7 +33,8 @@ def like_ctrl_c() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {sig: signal.signal(sig, _interrupt) for sig in SIGNALS}
+    interrupt = _interrupt_in(os.getpid())
+    previous = {sig: signal.signal(sig, interrupt) for sig in SIGNALS}
     try:
         yield
     finally:

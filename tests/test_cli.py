@@ -28,6 +28,26 @@ def _editor(tmp_path: Path, script: str) -> str:
     return f"{sys.executable} {path}"
 
 
+def _start(*args: str, **env: str) -> subprocess.Popen:
+    """`baodan ARGS` in a process (and session) of its own, as a person starts it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "baodan", *map(str, args)],
+        env={**os.environ, "PYTHONPATH": str(REPO / "generator"), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _wait_until(process: subprocess.Popen, ready, seconds: float = 60) -> None:
+    """Until ``ready()`` (the command got to the point a test interrupts it at)."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.01)
+
+
 def _client_rel(firm) -> str:
     for path in sorted(firm.root.glob("records/clients/*/client.yaml.age")):
         rel = path.relative_to(firm.root).as_posix()
@@ -165,24 +185,9 @@ def test_edit_ended_by_a_closed_terminal_or_kill_removes_temp_file(firm, tmp_pat
     editor.write_text(
         f"import sys, time\nopen({str(opened)!r}, 'w').write(sys.argv[1])\ntime.sleep(60)\n"
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO / "generator"),
-        "EDITOR": f"{sys.executable} {editor}",
-    }
     before = tree_digest(firm.root)
-    edit = subprocess.Popen(
-        [sys.executable, "-m", "baodan", "edit", _client_rel(firm), "-C", firm.root],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while not (opened.exists() and opened.read_text()):  # the editor has the file open
-        assert edit.poll() is None and time.monotonic() < deadline, edit.communicate()
-        time.sleep(0.01)
+    edit = _start("edit", _client_rel(firm), "-C", firm.root, EDITOR=f"{sys.executable} {editor}")
+    _wait_until(edit, lambda: opened.exists() and opened.read_text())  # the editor has it open
     temp = Path(opened.read_text())
     assert temp.is_file()
     os.killpg(edit.pid, sig)  # a closed terminal signals the editor and baodan alike
@@ -319,18 +324,8 @@ def test_build_failure_leaves_the_previous_site_unchanged(firm, capsys):
 def test_a_killed_staff_build_leaves_no_half_built_folder(firm):
     """`kill` (SIGTERM, as a CI job's cancel sends) stops a build as Ctrl-C does: the folder
     it was writing, plaintext for the staff site, is removed."""
-    env = {**os.environ, "PYTHONPATH": str(REPO / "generator"), "BAODAN_TODAY": "2026-11-27"}
-    build = subprocess.Popen(
-        [sys.executable, "-m", "baodan", "build", "--staff", "-C", firm.root],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while not list(firm.root.glob(".site-staff-building-*/assets")):  # writing has begun
-        assert build.poll() is None and time.monotonic() < deadline, build.communicate()
-        time.sleep(0.005)
+    build = _start("build", "--staff", "-C", firm.root, BAODAN_TODAY="2026-11-27")
+    _wait_until(build, lambda: list(firm.root.glob(".site-staff-building-*/assets")))  # writing
     build.send_signal(signal.SIGTERM)
     _, err = build.communicate(timeout=60)
     assert build.returncode == 130 and "已取消" in err, err
@@ -350,19 +345,16 @@ def test_a_preview_ended_by_a_closed_terminal_removes_its_plaintext_folder(firm)
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     before = set(shm.glob("mkdocs_*"))
-    env = {**os.environ, "PYTHONPATH": str(REPO / "generator"), "BAODAN_TODAY": "2026-11-27"}
-    serve = subprocess.Popen(
-        [sys.executable, "-m", "baodan", "serve", "--addr", f"127.0.0.1:{port}", "-C", firm.root],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+    serve = _start(
+        "serve", "--addr", f"127.0.0.1:{port}", "-C", firm.root, BAODAN_TODAY="2026-11-27"
     )
-    deadline = time.monotonic() + 120
-    while not [d for d in set(shm.glob("mkdocs_*")) - before if (d / "staff/index.html").exists()]:
-        assert serve.poll() is None and time.monotonic() < deadline, serve.communicate()
-        time.sleep(0.05)
+    _wait_until(
+        serve,
+        lambda: [
+            d for d in set(shm.glob("mkdocs_*")) - before if (d / "staff/index.html").exists()
+        ],
+        seconds=120,
+    )
     (preview,) = set(shm.glob("mkdocs_*")) - before
     os.killpg(serve.pid, signal.SIGHUP)
     serve.communicate(timeout=60)

@@ -153,8 +153,9 @@ else:
 """,
         ),
     )
-    code, out, _ = run_cli(capsys, "edit", rel)
-    assert code == 0 and "没有改动" in out
+    code, out, err = run_cli(capsys, "edit", rel)
+    # After the editor closes, the terminal still says what was wrong and that nothing was saved.
+    assert code == 1 and f"{rel}:" in err and "手机号" in err and "没有保存" in err
     shown = log.read_text(encoding="utf-8")
     assert "mobile" in shown and "手机号" in shown and "第" in shown
     assert tree_digest(firm.root) == before

@@ -45,6 +45,14 @@ def strip_marks(text: str) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if not line.startswith(MARK))
 
 
+GAVE_UP = RecordError(
+    Source(""),
+    "",
+    "没有保存，记录保持原样：下面的问题没有改好",
+    "重新运行刚才的命令，按说明改好后再保存",
+)
+
+
 def with_marks(text: str, errors: list[RecordError]) -> str:
     head = [f"{MARK} 这份记录还不能保存，请修改下面的问题后再保存；不改直接关闭则放弃本次修改。\n"]
     for e in errors:
@@ -82,8 +90,9 @@ def expected_name(rel: str) -> str | None:
 
 
 def edit_loop(initial: str, rel: str, run_editor) -> str | None:
-    """Let the user edit until the text is valid. Returns the new text, or None if abandoned
-    or unchanged."""
+    """Let the user edit until the text is valid. Returns the new text, or None if unchanged;
+    closing the editor on the problems shown (giving up) raises them, so the terminal says
+    what was wrong after the editor is gone."""
     with like_ctrl_c():  # a closed terminal or `kill` must not leave the plaintext behind
         return _edit_in(initial, rel, run_editor)
 
@@ -94,14 +103,16 @@ def _edit_in(initial: str, rel: str, run_editor) -> str | None:
     try:
         os.close(fd)
         os.chmod(path, 0o600)
-        shown = initial
+        shown, errors = initial, []
         while True:
             path.write_text(shown, encoding="utf-8")
             run_editor(path)
             saved = path.read_text(encoding="utf-8")
             text = strip_marks(saved)
+            if saved == shown and errors:  # closed on the problems: gave up
+                raise BaodanError([GAVE_UP._replace(source=Source(rel)), *errors])
             if saved == shown:
-                return None  # closed without changes: unchanged, or gave up after errors
+                return None  # closed without changes
             errors = validate_text(text, rel, expected_name(rel))
             if not errors:
                 return None if text == strip_marks(initial) else text

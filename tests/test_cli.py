@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -158,6 +159,30 @@ else:
     assert code == 1 and f"{rel}:" in err and "手机号" in err and "没有保存" in err
     shown = log.read_text(encoding="utf-8")
     assert "mobile" in shown and "手机号" in shown and "第" in shown
+    assert tree_digest(firm.root) == before
+
+
+def test_edit_refuses_an_insurer_or_staff_the_firm_does_not_have(
+    firm, capsys, monkeypatch, tmp_path
+):
+    """A typo in a reference is shown in the editor at once, not only by a later check."""
+    policy = sorted(firm.root.glob("records/clients/*/policies/*.yaml.age"))[0]
+    rel = policy.relative_to(firm.root).as_posix()
+    before = tree_digest(firm.root)
+    monkeypatch.setenv(
+        "EDITOR",
+        _editor(
+            tmp_path,
+            "if not text.startswith('# baodan:'):\n"
+            "    text = re.sub(r'(?m)^insurer: .*$', 'insurer: pingann', text)\n"
+            "    text = re.sub(r'(?m)^  received_by: .*$', '  received_by: wang-fan', text)\n"
+            "    open(p, 'w', encoding='utf-8').write(text)\n",
+        ),
+    )
+    code, _, err = run_cli(capsys, "edit", rel)
+    assert code == 1 and "没有保存" in err
+    assert re.search(rf"{rel}:\d+: 字段 insurer: 没有保险公司“pingann”", err), err
+    assert re.search(rf"{rel}:\d+: 字段 intake.received_by: 没有员工“wang-fan”", err), err
     assert tree_digest(firm.root) == before
 
 

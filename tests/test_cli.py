@@ -296,6 +296,11 @@ def test_show_unknown_record_says_what_to_type(firm, capsys):
     assert code == 1 and "找不到记录" in err and "登记号" in err
 
 
+def test_show_of_a_plain_file_says_it_is_not_an_encrypted_record(firm, capsys):
+    code, _, err = run_cli(capsys, "show", "records/firm.yaml")
+    assert code == 1 and "records/firm.yaml 不是加密记录" in err and "直接用编辑器" in err
+
+
 def test_schema_is_written_for_every_record_type(tmp_path, capsys):
     code, _, _ = run_cli(capsys, "schema", "--out", str(tmp_path))
     assert code == 0

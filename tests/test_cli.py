@@ -394,6 +394,15 @@ def test_a_preview_ended_by_a_closed_terminal_removes_its_plaintext_folder(firm)
     assert not left_behind
 
 
+@pytest.mark.parametrize(("flag", "staff"), [([], True), (["--public"], False)])
+def test_serve_previews_the_staff_site_or_the_public_one(firm, capsys, monkeypatch, flag, staff):
+    from baodan import sitebuild
+
+    seen = []
+    monkeypatch.setattr(sitebuild, "serve_site", lambda ws, **kw: seen.append(kw["staff"]))
+    assert run_cli(capsys, "serve", *flag)[0] == 0 and seen == [staff]
+
+
 def test_build_with_the_demo_identity_warns(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("BAODAN_IDENTITY", raising=False)
     monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "absent.txt")

@@ -148,7 +148,10 @@ def build(
 
 @app.command()
 def serve(
-    staff: Annotated[bool, typer.Option("--staff", help="预览员工站")] = True,
+    staff: Annotated[
+        bool,
+        typer.Option("--staff/--public", help="预览员工站（默认）或公开站", show_default=False),
+    ] = True,
     root: RootOpt = None,
     identity: IdentityOpt = None,
     addr: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1:8000",

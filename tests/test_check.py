@@ -153,6 +153,21 @@ def test_a_required_field_left_blank_says_so(firm, capsys):
     assert "应为文字" not in err
 
 
+@pytest.mark.parametrize("damage", ["yaml", "gbk"])
+def test_a_broken_staff_file_is_the_one_problem_reported(firm, capsys, damage):
+    """A staff file saved wrongly (a YAML slip; Notepad's GBK) is reported once, not again as
+    '没有员工' on every record that names the member, which would bury it."""
+    staff = firm.root / "records/staff/wang-fang.yaml"
+    text = staff.read_text("utf-8")
+    if damage == "yaml":
+        staff.write_text(text.replace("name:", "name: [王芳", 1), "utf-8")
+    else:
+        staff.write_bytes(text.encode("gbk"))
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and "records/staff/wang-fang.yaml" in err
+    assert "没有员工" not in err and "共 1 处问题" in err
+
+
 def test_a_whole_record_check_names_its_field_and_line(firm, capsys):
     """A rule over several fields (sub-category within category, dates in order) still says
     which field and which line, as every other problem does."""

@@ -375,18 +375,28 @@ def test_a_preview_ended_by_a_closed_terminal_removes_its_plaintext_folder(firm)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    before = set(shm.glob("mkdocs_*"))
+    # Other previews may run on this machine: ours is the one showing this firm's unique name.
+    name = f"预览测试-{os.getpid()}-{port}"
+    settings = firm.root / "records/firm.yaml"
+    text = settings.read_text("utf-8")
+    settings.write_text(re.sub(r"(?m)^name: .*$", f"name: {name}", text, count=1), "utf-8")
+
+    def ours() -> list[Path]:
+        found = []
+        for d in shm.glob("mkdocs_*"):
+            try:  # another preview's folder may be half-written or going away
+                page = (d / "index.html").read_text("utf-8", errors="replace")
+            except OSError:
+                continue
+            if name in page:
+                found.append(d)
+        return found
+
     serve = _start(
         "serve", "--addr", f"127.0.0.1:{port}", "-C", firm.root, BAODAN_TODAY="2026-11-27"
     )
-    _wait_until(
-        serve,
-        lambda: [
-            d for d in set(shm.glob("mkdocs_*")) - before if (d / "staff/index.html").exists()
-        ],
-        seconds=120,
-    )
-    (preview,) = set(shm.glob("mkdocs_*")) - before
+    _wait_until(serve, lambda: ours() and (ours()[0] / "staff/index.html").exists(), 120)
+    (preview,) = ours()
     os.killpg(serve.pid, signal.SIGHUP)
     serve.communicate(timeout=60)
     left_behind = preview.exists()

@@ -149,6 +149,7 @@ def test_interactive_intake_asks_in_chinese_and_asks_again(firm, capsys, monkeyp
     _setup(firm)
     answers = [
         "c-00000001",  # 客户编号
+        "",  # nothing typed: asked again
         "healthx",  # not a category: asked again
         "健康保险",  # a category by its Chinese name
         "medical",
@@ -187,6 +188,7 @@ def test_interactive_intake_asks_in_chinese_and_asks_again(firm, capsys, monkeyp
     assert code == 0, err + out
     assert "客户：张伟" in out and "身份证号校验位不对" in out and "应为日期" in out
     assert "没有“healthx”这一项" in out and "请回答 y（是）或 n（否）" in out
+    assert "这一项必填：请写上面列出的编号或中文名称" in out
     assert "Please" not in out
     (path,) = (firm.root / "records/clients/c-00000001/policies").glob("*.yaml.age")
     text = read_record(firm.root, path.relative_to(firm.root).as_posix(), firm.identities)

@@ -93,7 +93,8 @@ class RichInterviewer:
             code = answer if answer in choices else by_name.get(answer)
             if code is not None:
                 return code
-            self.console.print(f"[red]没有“{answer}”这一项[/]：请写上面列出的编号或中文名称")
+            wrong = f"没有“{answer}”这一项" if answer else "这一项必填"
+            self.console.print(f"[red]{wrong}[/]：请写上面列出的编号或中文名称")
 
     def confirm(self, label: str, default: bool = False) -> bool:
         return YesNo.ask(label, default=default, console=self.console)

@@ -86,6 +86,27 @@ def test_task_new_explains_a_wrong_department(firm, capsys):
     assert "没有部门“销售部”" in err and "客户服务部、会计部、财务部、理赔部、管理层" in err
 
 
+def test_task_list_shows_a_long_title_whole(firm, capsys):
+    """Chinese has no spaces to wrap at: a long title wraps inside its cell, not cut with "…"."""
+    title = "请财务部核对客户上月交来的三张保费发票并回电说明差额原因（BD-2026-7K3QX）"
+    code, _, err = run_cli(
+        capsys,
+        "task",
+        "new",
+        _client(firm),
+        "--title",
+        title,
+        "--to",
+        "财务部",
+        "--staff",
+        "wang-fang",
+    )
+    assert code == 0, err
+    code, out, _ = run_cli(capsys, "task", "list", "--department", "财务部")
+    rows = [line.split("│") for line in out.splitlines() if line.startswith("│")]
+    assert title in "".join(cells[-2].strip() for cells in rows) and "…" not in out
+
+
 def _quiet_policy(firm) -> tuple[str, str]:
     """(client, policy) with no incident under way: the demo has lost-policy incidents."""
     loaded, _ = load_firm(firm.root, firm.vault())

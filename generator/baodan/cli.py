@@ -10,8 +10,8 @@ from typing import Annotated
 
 import click
 import typer
+from rich import table as rich_table
 from rich.console import Console
-from rich.table import Table
 
 from . import clihelp
 from . import vault as vaultlib
@@ -47,6 +47,16 @@ app.add_typer(new_app, name="new")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+
+
+class Table(rich_table.Table):
+    """A rich table whose cells wrap long text onto more lines. Rich wraps at spaces and cuts
+    a longer word with "…"; Chinese has no spaces, so a task title or a note lost its end."""
+
+    def add_column(self, *args, **kwargs) -> None:
+        kwargs.setdefault("overflow", "fold")
+        super().add_column(*args, **kwargs)
+
 
 IdentityOpt = Annotated[
     Path | None,

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from .choices import pick
-from .cli import IdentityOpt, RootOpt, StaffOpt, app, open_workspace, out
+from .cli import IdentityOpt, RootOpt, StaffOpt, Table, app, open_workspace, out
 from .errors import BaodanError
 from .models.interaction import CHANNELS, INTENTIONS
 from .models.policy import DISCREPANCY_STATUSES

@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from . import actions, care, claims, incidents, tasks
-from .cli import IdentityOpt, RootOpt, StaffOpt, app, open_workspace, out
+from .cli import IdentityOpt, RootOpt, StaffOpt, Table, app, open_workspace, out
 from .models.claim import CLAIM_TYPES, STAGES
 from .models.staff import DEPARTMENTS
 from .today import today

@@ -137,6 +137,49 @@ def test_record_encrypted_to_another_key(firm, capsys):
     assert code == 1 and rel in err and "另一把密钥" in err
 
 
+def test_a_required_field_left_blank_says_so(firm, capsys):
+    """`name:` and `effective:` with nothing after them (a template not filled in): blank,
+    not "should be text" or "should be a date"."""
+    rel = _a_policy(firm)
+    text = read_record(firm.root, rel, firm.identities)
+    text = _replace_line(_replace_line(text, "product", "product:"), "effective", "effective:")
+    write_record(firm.root, rel, text, firm.identities)
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1
+    assert f"{rel}:5: 字段 product: 必填，不能空着" in err
+    assert (
+        "字段 effective: 必填，不能空着\n    处理办法：在冒号后面填上内容（写成 2026-03-01" in err
+    )
+    assert "应为文字" not in err
+
+
+@pytest.mark.parametrize("damage", ["yaml", "gbk"])
+def test_a_broken_staff_file_is_the_one_problem_reported(firm, capsys, damage):
+    """A staff file saved wrongly (a YAML slip; Notepad's GBK) is reported once, not again as
+    '没有员工' on every record that names the member, which would bury it."""
+    staff = firm.root / "records/staff/wang-fang.yaml"
+    text = staff.read_text("utf-8")
+    if damage == "yaml":
+        staff.write_text(text.replace("name:", "name: [王芳", 1), "utf-8")
+    else:
+        staff.write_bytes(text.encode("gbk"))
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and "records/staff/wang-fang.yaml" in err
+    assert "没有员工" not in err and "共 1 处问题" in err
+
+
+def test_a_whole_record_check_names_its_field_and_line(firm, capsys):
+    """A rule over several fields (sub-category within category, dates in order) still says
+    which field and which line, as every other problem does."""
+    rel = _a_policy(firm)
+    text = read_record(firm.root, rel, firm.identities)
+    text = _replace_line(text, "subcategory", "subcategory: term_life")
+    write_record(firm.root, rel, text, firm.identities)
+    line = text.splitlines().index("subcategory: term_life") + 1
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and f"{rel}:{line}: 字段 subcategory: 险种" in err
+
+
 @pytest.mark.parametrize("damage", ["truncated", "not_age"])
 def test_damaged_age_file(firm, capsys, damage):
     rel = _a_policy(firm)
@@ -147,6 +190,7 @@ def test_damaged_age_file(firm, capsys, damage):
     code, _, err = run_cli(capsys, "check")
     assert code == 1 and rel in err
     assert ("截断" in err) if damage == "truncated" else ("不是 age 加密文件" in err)
+    assert "armor" not in err and "header" not in err  # no English from the age library
 
 
 def test_plaintext_record_where_encrypted_belongs(firm, capsys):
@@ -155,6 +199,23 @@ def test_plaintext_record_where_encrypted_belongs(firm, capsys):
     plain.write_text(read_record(firm.root, rel, firm.identities))
     code, _, err = run_cli(capsys, "check")
     assert code == 1 and plain.relative_to(firm.root).as_posix() in err and "明文" in err
+
+
+def test_encrypting_a_stale_plain_copy_never_replaces_the_record(firm, capsys):
+    """The hint above says `baodan encrypt`: an old copy (an export, a backup) dropped next to
+    the record must not overwrite it; an identical one is just removed."""
+    rel = _a_policy(firm)
+    current = read_record(firm.root, rel, firm.identities)
+    plain = firm.root / rel.removesuffix(".age")
+    plain.write_text(current.replace("insurer_phone:", "# 旧副本\ninsurer_phone:", 1))
+    before = tree_digest(firm.root)
+    code, _, err = run_cli(capsys, "encrypt", str(plain))
+    assert code == 1 and f"{rel} 已经存在" in err and "baodan edit" in err
+    assert tree_digest(firm.root) == before
+    plain.write_text(current)
+    code, out, _ = run_cli(capsys, "encrypt", str(plain))
+    assert code == 0 and "内容相同，明文已删除" in out and not plain.exists()
+    assert read_record(firm.root, rel, firm.identities) == current
 
 
 def test_no_identity_found(firm, capsys, monkeypatch, tmp_path):

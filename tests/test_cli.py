@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import stat
 import subprocess
@@ -25,6 +27,26 @@ def _editor(tmp_path: Path, script: str) -> str:
         "import sys, re\np = sys.argv[1]\ntext = open(p, encoding='utf-8').read()\n" + script
     )
     return f"{sys.executable} {path}"
+
+
+def _start(*args: str, **env: str) -> subprocess.Popen:
+    """`baodan ARGS` in a process (and session) of its own, as a person starts it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "baodan", *map(str, args)],
+        env={**os.environ, "PYTHONPATH": str(REPO / "generator"), **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _wait_until(process: subprocess.Popen, ready, seconds: float = 60) -> None:
+    """Until ``ready()`` (the command got to the point a test interrupts it at)."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.01)
 
 
 def _client_rel(firm) -> str:
@@ -57,6 +79,30 @@ def test_init_makes_a_firm_that_checks_and_builds(tmp_path, capsys, monkeypatch)
     assert code == 0, err
     code, _, err = run_cli(capsys, "init", str(tmp_path / "new"))
     assert code == 1 and "不是空目录" in err
+
+
+def test_a_new_firm_set_up_as_the_readme_says_checks(tmp_path, capsys, monkeypatch):
+    """README's 新建一家公司: init, fill site_url, write the staff and insurer files shown."""
+    import re
+
+    monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "cfg" / "identity.txt")
+    monkeypatch.delenv("BAODAN_IDENTITY", raising=False)
+    firm = tmp_path / "new"
+    assert run_cli(capsys, "init", str(firm), "--member", "wang-fang")[0] == 0
+    settings = firm / "records/firm.yaml"
+    text = settings.read_text("utf-8")
+    assert "\nsite_url:\n" in text
+    settings.write_text(text.replace("\nsite_url:\n", "\nsite_url: https://x.example/\n"))
+    readme = (REPO / "README.md").read_text("utf-8")
+    examples = re.findall(r"```yaml\n# (records/\S+\.yaml)\n(.*?)```", readme, re.S)
+    assert [rel for rel, _ in examples] == [
+        "records/staff/wang-fang.yaml",
+        "records/insurers/pingan.yaml",
+    ]
+    for rel, body in examples:
+        (firm / rel).write_text(body, "utf-8")
+    code, out, err = run_cli(capsys, "check", "-C", str(firm))
+    assert code == 0 and "保险公司 1，员工 1" in out, err
 
 
 def test_firm_skeleton_matches_this_repository():
@@ -108,10 +154,35 @@ else:
 """,
         ),
     )
-    code, out, _ = run_cli(capsys, "edit", rel)
-    assert code == 0 and "没有改动" in out
+    code, out, err = run_cli(capsys, "edit", rel)
+    # After the editor closes, the terminal still says what was wrong and that nothing was saved.
+    assert code == 1 and f"{rel}:" in err and "手机号" in err and "没有保存" in err
     shown = log.read_text(encoding="utf-8")
     assert "mobile" in shown and "手机号" in shown and "第" in shown
+    assert tree_digest(firm.root) == before
+
+
+def test_edit_refuses_an_insurer_or_staff_the_firm_does_not_have(
+    firm, capsys, monkeypatch, tmp_path
+):
+    """A typo in a reference is shown in the editor at once, not only by a later check."""
+    policy = sorted(firm.root.glob("records/clients/*/policies/*.yaml.age"))[0]
+    rel = policy.relative_to(firm.root).as_posix()
+    before = tree_digest(firm.root)
+    monkeypatch.setenv(
+        "EDITOR",
+        _editor(
+            tmp_path,
+            "if not text.startswith('# baodan:'):\n"
+            "    text = re.sub(r'(?m)^insurer: .*$', 'insurer: pingann', text)\n"
+            "    text = re.sub(r'(?m)^  received_by: .*$', '  received_by: wang-fan', text)\n"
+            "    open(p, 'w', encoding='utf-8').write(text)\n",
+        ),
+    )
+    code, _, err = run_cli(capsys, "edit", rel)
+    assert code == 1 and "没有保存" in err
+    assert re.search(rf"{rel}:\d+: 字段 insurer: 没有保险公司“pingann”", err), err
+    assert re.search(rf"{rel}:\d+: 字段 intake.received_by: 没有员工“wang-fan”", err), err
     assert tree_digest(firm.root) == before
 
 
@@ -129,6 +200,28 @@ def test_edit_interrupted_removes_temp_file(firm, capsys, monkeypatch, tmp_path)
     code, _, err = run_cli(capsys, "edit", rel)
     assert code == 130 and "已取消" in err
     assert list((tmp_path / "private").iterdir()) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGTERM], ids=["hangup", "kill"])
+def test_edit_ended_by_a_closed_terminal_or_kill_removes_temp_file(firm, tmp_path, sig):
+    """Closing the terminal window (SIGHUP) or `kill` (SIGTERM) while the editor is open: the
+    decrypted temp file is removed as on Ctrl-C, and the record is unchanged."""
+    opened = tmp_path / "opened.txt"
+    editor = tmp_path / "slow_editor.py"
+    editor.write_text(
+        f"import sys, time\nopen({str(opened)!r}, 'w').write(sys.argv[1])\ntime.sleep(60)\n"
+    )
+    before = tree_digest(firm.root)
+    edit = _start("edit", _client_rel(firm), "-C", firm.root, EDITOR=f"{sys.executable} {editor}")
+    _wait_until(edit, lambda: opened.exists() and opened.read_text())  # the editor has it open
+    temp = Path(opened.read_text())
+    assert temp.is_file()
+    os.killpg(edit.pid, sig)  # a closed terminal signals the editor and baodan alike
+    _, err = edit.communicate(timeout=60)
+    left_behind = temp.exists()
+    temp.unlink(missing_ok=True)
+    assert not left_behind and edit.returncode == 130 and "已取消" in err, err
+    assert tree_digest(firm.root) == before
 
 
 def test_new_policy_gets_a_fresh_registry_number(firm, capsys, monkeypatch, tmp_path):
@@ -156,15 +249,56 @@ def test_new_policy_gets_a_fresh_registry_number(firm, capsys, monkeypatch, tmp_
     assert "保单 31" in out
 
 
+def test_every_record_command_takes_the_staff_member_from_baodan_staff(
+    firm, capsys, monkeypatch, tmp_path
+):
+    """README: record commands take --staff, or BAODAN_STAFF set once for the day."""
+    monkeypatch.setenv("BAODAN_STAFF", "chen-jing")
+    fill = (
+        "if not text.startswith('# baodan:'):\n"  # reopened with problems: give up
+        "    open(p, 'w', encoding='utf-8').write(text.replace('summary: ', 'summary: 来电', 1))"
+    )
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, fill))
+    client = _client_rel(firm).split("/")[2]
+    code, out, err = run_cli(capsys, "new", "interaction", client)
+    assert code == 0 and "已新建" in out, err + out
+    (path,) = (firm.root / "records/clients" / client / "interactions").glob("2026-11-27-*")
+    rel = path.relative_to(firm.root).as_posix()
+    assert "staff: chen-jing" in read_record(firm.root, rel, firm.identities)
+    code, out, err = run_cli(capsys, "survey", client, "--score", "5")
+    assert code == 0, err
+    (path,) = set(
+        (firm.root / "records/clients" / client / "interactions").glob("2026-11-27-*")
+    ) - {path}
+    rel = path.relative_to(firm.root).as_posix()
+    assert "staff: chen-jing" in read_record(firm.root, rel, firm.identities)
+
+
 def test_show_prints_the_decrypted_record(firm, capsys):
     rel = _client_rel(firm)
     code, out, _ = run_cli(capsys, "show", rel.split("/")[2])
     assert code == 0 and "id_number" in out and rel in out
 
 
+def test_show_prints_long_lines_whole(firm, capsys):
+    """A long note is shown to its last character, not cut at the terminal's width."""
+    from .helpers import change_record
+
+    rel = _client_rel(firm)
+    note = "客户说明：" + "每年三月体检后再决定是否加保重疾险，" * 8 + "完。"
+    change_record(firm.root, rel, firm.identities, lambda d: d.insert(1, "notes", note))
+    code, out, _ = run_cli(capsys, "show", rel.split("/")[2])
+    assert code == 0 and f"notes: {note}\n" in out
+
+
 def test_show_unknown_record_says_what_to_type(firm, capsys):
     code, _, err = run_cli(capsys, "show", "BD-1999-00000")
     assert code == 1 and "找不到记录" in err and "登记号" in err
+
+
+def test_show_of_a_plain_file_says_it_is_not_an_encrypted_record(firm, capsys):
+    code, _, err = run_cli(capsys, "show", "records/firm.yaml")
+    assert code == 1 and "records/firm.yaml 不是加密记录" in err and "直接用编辑器" in err
 
 
 def test_schema_is_written_for_every_record_type(tmp_path, capsys):
@@ -221,23 +355,62 @@ def test_build_failure_leaves_the_previous_site_unchanged(firm, capsys):
 def test_a_killed_staff_build_leaves_no_half_built_folder(firm):
     """`kill` (SIGTERM, as a CI job's cancel sends) stops a build as Ctrl-C does: the folder
     it was writing, plaintext for the staff site, is removed."""
-    env = {**os.environ, "PYTHONPATH": str(REPO / "generator"), "BAODAN_TODAY": "2026-11-27"}
-    build = subprocess.Popen(
-        [sys.executable, "-m", "baodan", "build", "--staff", "-C", firm.root],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while not list(firm.root.glob(".site-staff-building-*/assets")):  # writing has begun
-        assert build.poll() is None and time.monotonic() < deadline, build.communicate()
-        time.sleep(0.005)
+    build = _start("build", "--staff", "-C", firm.root, BAODAN_TODAY="2026-11-27")
+    _wait_until(build, lambda: list(firm.root.glob(".site-staff-building-*/assets")))  # writing
     build.send_signal(signal.SIGTERM)
     _, err = build.communicate(timeout=60)
     assert build.returncode == 130 and "已取消" in err, err
     assert not [p.name for p in firm.root.iterdir() if p.name.startswith(".site")]
     assert not (firm.root / "site-staff").exists()
+
+
+def test_a_preview_ended_by_a_closed_terminal_removes_its_plaintext_folder(firm):
+    """`baodan serve` builds the staff site (every client, decrypted) into a temp folder;
+    closing the terminal window (SIGHUP) removes it, as Ctrl-C does."""
+    import socket
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir():
+        pytest.skip("serve keeps its preview in the system's temp folder here")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # Other previews may run on this machine: ours is the one showing this firm's unique name.
+    name = f"预览测试-{os.getpid()}-{port}"
+    settings = firm.root / "records/firm.yaml"
+    text = settings.read_text("utf-8")
+    settings.write_text(re.sub(r"(?m)^name: .*$", f"name: {name}", text, count=1), "utf-8")
+
+    def ours() -> list[Path]:
+        found = []
+        for d in shm.glob("mkdocs_*"):
+            try:  # another preview's folder may be half-written or going away
+                page = (d / "index.html").read_text("utf-8", errors="replace")
+            except OSError:
+                continue
+            if name in page:
+                found.append(d)
+        return found
+
+    serve = _start(
+        "serve", "--addr", f"127.0.0.1:{port}", "-C", firm.root, BAODAN_TODAY="2026-11-27"
+    )
+    _wait_until(serve, lambda: ours() and (ours()[0] / "staff/index.html").exists(), 120)
+    (preview,) = ours()
+    os.killpg(serve.pid, signal.SIGHUP)
+    serve.communicate(timeout=60)
+    left_behind = preview.exists()
+    shutil.rmtree(preview, ignore_errors=True)
+    assert not left_behind
+
+
+@pytest.mark.parametrize(("flag", "staff"), [([], True), (["--public"], False)])
+def test_serve_previews_the_staff_site_or_the_public_one(firm, capsys, monkeypatch, flag, staff):
+    from baodan import sitebuild
+
+    seen = []
+    monkeypatch.setattr(sitebuild, "serve_site", lambda ws, **kw: seen.append(kw["staff"]))
+    assert run_cli(capsys, "serve", *flag)[0] == 0 and seen == [staff]
 
 
 def test_build_with_the_demo_identity_warns(tmp_path, capsys, monkeypatch):

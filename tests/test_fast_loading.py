@@ -55,9 +55,12 @@ def test_money_stays_exact_and_dates_are_dates():
     "text, message, line",
     [
         ("date: 2026-03-01\nkind: call\ndate: 2026-03-02\n", "重复的字段名 'date'", 3),
-        ("a: [1, 2\nb: 3\n", "YAML 格式错误", 2),
-        ("a: 1\n---\nb: 2\n", "YAML 格式错误", 2),
-        ("a: !python/object {}\n", "YAML 格式错误", 1),
+        ("a: [1, 2\nb: 3\n", "YAML 格式错误：方括号 [ ] 没有配对", 1),  # where it opened
+        ("a: 1\n---\nb: 2\n", "YAML 格式错误：一个文件只能有一份记录", 2),
+        ("a: !python/object {}\n", "YAML 格式错误：以 ! 开头的值要加引号", 1),
+        ("a: 1\n\tb: 2\n", "YAML 格式错误：用了 Tab 键缩进", 2),
+        ("notes: 时间: 下午\n", "YAML 格式错误：这一行多了“冒号+空格”", 1),
+        ("a: '未闭合\nb: 2\n", "YAML 格式错误：从这一行开始的引号或括号一直没有结束", 1),
     ],
 )
 def test_yaml_errors_keep_their_chinese_message_and_line(text, message, line):

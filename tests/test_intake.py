@@ -149,7 +149,9 @@ def test_interactive_intake_asks_in_chinese_and_asks_again(firm, capsys, monkeyp
     _setup(firm)
     answers = [
         "c-00000001",  # 客户编号
-        "health",
+        "",  # nothing typed: asked again
+        "healthx",  # not a category: asked again
+        "健康保险",  # a category by its Chinese name
         "medical",
         "pingan",
         "平安e生保",
@@ -164,7 +166,8 @@ def test_interactive_intake_asks_in_chinese_and_asks_again(firm, capsys, monkeyp
         "",
         "110105194912310021",  # wrong check digit: asked again
         c.ME,
-        "",  # 没有其他被保险人
+        "不",  # neither y nor n: asked again
+        "n",  # 没有其他被保险人
         "3000000",
         "800",
         "",  # 年缴
@@ -184,7 +187,11 @@ def test_interactive_intake_asks_in_chinese_and_asks_again(firm, capsys, monkeyp
     code, out, err = run_cli(capsys, "intake", "--staff", "wang-fang")
     assert code == 0, err + out
     assert "客户：张伟" in out and "身份证号校验位不对" in out and "应为日期" in out
+    assert "没有“healthx”这一项" in out and "请回答 y（是）或 n（否）" in out
+    assert "这一项必填：请写上面列出的编号或中文名称" in out
+    assert "Please" not in out
     (path,) = (firm.root / "records/clients/c-00000001/policies").glob("*.yaml.age")
     text = read_record(firm.root, path.relative_to(firm.root).as_posix(), firm.identities)
     assert "original_location: 档案柜B-02" in text and "received_on: 2026-11-27" in text
+    assert "sum_insured: 3000000\n" in text and "premium: 800\n" in text  # as typed, no !!float
     assert run_cli(capsys, "check")[0] == 0

@@ -86,6 +86,27 @@ def test_task_new_explains_a_wrong_department(firm, capsys):
     assert "没有部门“销售部”" in err and "客户服务部、会计部、财务部、理赔部、管理层" in err
 
 
+def test_task_list_shows_a_long_title_whole(firm, capsys):
+    """Chinese has no spaces to wrap at: a long title wraps inside its cell, not cut with "…"."""
+    title = "请财务部核对客户上月交来的三张保费发票并回电说明差额原因（BD-2026-7K3QX）"
+    code, _, err = run_cli(
+        capsys,
+        "task",
+        "new",
+        _client(firm),
+        "--title",
+        title,
+        "--to",
+        "财务部",
+        "--staff",
+        "wang-fang",
+    )
+    assert code == 0, err
+    code, out, _ = run_cli(capsys, "task", "list", "--department", "财务部")
+    rows = [line.split("│") for line in out.splitlines() if line.startswith("│")]
+    assert title in "".join(cells[-2].strip() for cells in rows) and "…" not in out
+
+
 def _quiet_policy(firm) -> tuple[str, str]:
     """(client, policy) with no incident under way: the demo has lost-policy incidents."""
     loaded, _ = load_firm(firm.root, firm.vault())
@@ -105,7 +126,7 @@ def test_lost_policy_incident_from_start_to_close(firm, capsys):
         "new",
         cid,
         "--plan",
-        "lost_policy",
+        "保单遗失",  # a plan by its Chinese name, as a person reads it on the staff site
         "--policy",
         policy,
         "--title",
@@ -116,7 +137,7 @@ def test_lost_policy_incident_from_start_to_close(firm, capsys):
     assert "report_insurer：向保险公司报失（2026-11-29 前）" in out
     rel = f"records/clients/{cid}/incidents/{incident}.yaml.age"
     code, out, err = run_cli(
-        capsys, "incident", "step", incident, "confirm_loss", "--note", "已核实"
+        capsys, "incident", "step", incident, "核实遗失情况", "--note", "已核实"
     )
     assert code == 0 and "下一步：向保险公司报失" in out
     code, out, err = run_cli(capsys, "incident", "list")
@@ -126,7 +147,7 @@ def test_lost_policy_incident_from_start_to_close(firm, capsys):
     )
     assert code == 1 and f"已有进行中的应急事件 {incident}" in err
     code, out, err = run_cli(capsys, "incident", "step", incident, "nonsense")
-    assert code == 1 and "没有步骤“nonsense”" in err and "request_reissue" in err
+    assert code == 1 and "“nonsense”不在可选项里" in err and "request_reissue" in err
     code, out, err = run_cli(capsys, "incident", "close", incident, "--outcome", "原件找到了")
     assert code == 0 and "5 个未做的步骤记为不需要" in out
     text = read_record(firm.root, rel, firm.identities)

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from . import care, claims, incidents, tasks
+from .choices import pick
 from .editing import create_record, update_record
 from .errors import BaodanError
 from .models import Claim, ClientFile, Firm
@@ -115,12 +116,10 @@ def receive_materials(s: Session, claim_id: str, items: list[str], day: date) ->
     return [i.item for i in claims.missing_materials(saved)]
 
 
-def add_stage(s: Session, claim_id: str, stage: str, day: date, note: str | None) -> None:
+def add_stage(s: Session, claim_id: str, stage: str, day: date, note: str | None) -> str:
+    """Append a stage (typed as its code or Chinese name) to a claim; returns its code."""
     cf, claim = s.claim(claim_id)
-    if stage not in STAGES:
-        raise BaodanError(
-            f"没有进度“{stage}”", "可选：" + "、".join(f"{k}（{v}）" for k, v in STAGES.items())
-        )
+    stage = pick(stage, STAGES, "进度")
     _not_future(day, "--on")
     if day < claim.stages[-1].date:
         raise BaodanError(
@@ -128,6 +127,7 @@ def add_stage(s: Session, claim_id: str, stage: str, day: date, note: str | None
         )
     entry = {"stage": stage, "date": day} | ({"note": note} if note else {})
     update_record(s.ws, s.record_path(cf, "claims", claim_id), lambda d: d["stages"].append(entry))
+    return stage
 
 
 # ---- client care -------------------------------------------------------------------------------
@@ -145,11 +145,7 @@ def _log_interaction(
     **fields,
 ) -> Path:
     """Write a new interaction record (staff: the client's manager unless named)."""
-    if channel not in CHANNELS:
-        raise BaodanError(
-            f"--channel：没有渠道“{channel}”",
-            "可选：" + "、".join(f"{k}（{v}）" for k, v in CHANNELS.items()),
-        )
+    channel = pick(channel, CHANNELS, "--channel")
     data = {
         "date": _not_future(day, "--on"),
         "kind": kind,

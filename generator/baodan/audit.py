@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .checks.audit import ChecklistItem, checklist, checklists, item_label
+from .choices import pick
 from .errors import BaodanError
 from .models.policy import AuditItem
 from .models.task import Task
@@ -42,12 +43,8 @@ def _results(
     pdf: bytes | None,
     ask: Ask | None,
 ) -> list[AuditItem]:
-    unknown = set(anomalies) - {i.code for i in items}
-    if unknown:
-        codes = "、".join(f"{i.code}（{i.label}）" for i in items)
-        raise BaodanError(
-            f"这类保单的检查清单里没有：{'、'.join(sorted(unknown))}", f"可用的检查项：{codes}"
-        )
+    checklist = {i.code: i.label for i in items}
+    anomalies = {pick(code, checklist, "--anomaly 检查项"): n for code, n in anomalies.items()}
     results, missing = [], []
     for item in items:
         if item.code in anomalies:

@@ -10,15 +10,17 @@ from typing import Annotated
 
 import click
 import typer
+from rich import table as rich_table
 from rich.console import Console
-from rich.table import Table
 
+from . import clihelp
 from . import vault as vaultlib
 from .editing import edit_record
 from .errors import BaodanError, render_errors
 from .portal_crypto import new_access_code, new_portal_id
 from .records import load_firm
 from .today import today
+from .usage import is_usage_error, os_problem, usage_problem
 from .workspace import (
     DEMO_WARNING,
     Workspace,
@@ -30,6 +32,7 @@ from .workspace import (
     next_interaction_path,
 )
 
+clihelp.install()
 app = typer.Typer(
     help="baodan（保单）：客户保单的加密记录、检查与网站生成。",
     no_args_is_help=True,
@@ -45,6 +48,16 @@ app.add_typer(new_app, name="new")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
+
+class Table(rich_table.Table):
+    """A rich table whose cells wrap long text onto more lines. Rich wraps at spaces and cuts
+    a longer word with "…"; Chinese has no spaces, so a task title or a note lost its end."""
+
+    def add_column(self, *args, **kwargs) -> None:
+        kwargs.setdefault("overflow", "fold")
+        super().add_column(*args, **kwargs)
+
+
 IdentityOpt = Annotated[
     Path | None,
     typer.Option(
@@ -58,6 +71,16 @@ TargetArg = Annotated[str, typer.Argument(help="文件路径、客户编号、�
 RootOpt = Annotated[
     Path | None,
     typer.Option("--root", "-C", help="公司目录（默认当前目录或其上级）", show_default=False),
+]
+StaffOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--staff",
+        envvar="BAODAN_STAFF",
+        show_envvar=False,
+        help="经办员工编号（也可设环境变量 BAODAN_STAFF）",
+        show_default=False,
+    ),
 ]
 
 
@@ -80,12 +103,20 @@ def main() -> None:
         code = app(standalone_mode=False)
     except BaodanError as e:
         fail(e)
-    except click.ClickException as e:
-        e.show()
-        sys.exit(e.exit_code)
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (click.exceptions.Abort, typer.Abort, KeyboardInterrupt):
         err.print("已取消，记录没有改动。")
         sys.exit(130)
+    except Exception as e:
+        if type(e).__name__ == "NoArgsIsHelpError":  # `baodan` or `baodan member` alone
+            out.print(e.format_message(), markup=False, highlight=False)
+            sys.exit(0)
+        if is_usage_error(e):
+            err.print("[red]错误[/]：", end="")
+            err.print(render_errors([usage_problem(e)]), markup=False, highlight=False)
+            sys.exit(getattr(e, "exit_code", 2))
+        if isinstance(e, OSError) and not isinstance(e, BrokenPipeError):
+            fail(BaodanError(os_problem(e)))
+        raise
     if code == 130:  # typer turns Ctrl-C into exit code 130
         err.print("已取消，记录没有改动。")
     sys.exit(code if isinstance(code, int) else 0)
@@ -127,7 +158,10 @@ def build(
 
 @app.command()
 def serve(
-    staff: Annotated[bool, typer.Option("--staff", help="预览员工站")] = True,
+    staff: Annotated[
+        bool,
+        typer.Option("--staff/--public", help="预览员工站（默认）或公开站", show_default=False),
+    ] = True,
     root: RootOpt = None,
     identity: IdentityOpt = None,
     addr: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1:8000",
@@ -209,7 +243,10 @@ def show(
     path = ws.locate(target)
     text = ws.read(path)
     out.print(f"[dim]# {ws.rel(path)}[/]")
-    out.print(Syntax(text, "yaml", theme="ansi_dark", word_wrap=True))
+    if out.is_terminal:  # wrapped at the window's width; the console's soft wrap would crop
+        out.print(Syntax(text, "yaml", theme="ansi_dark", word_wrap=True), soft_wrap=False)
+    else:  # into a file or another program: the record's text as it is
+        out.file.write(text)
 
 
 @app.command()
@@ -238,6 +275,16 @@ def encrypt(
     errors = validate_text(text, ws.rel(target))
     if errors:
         raise BaodanError(errors)
+    if target.exists():  # a stale copy (an export, a backup) must not replace the record
+        if ws.read(target) != text:
+            raise BaodanError(
+                f"{ws.rel(target)} 已经存在，内容与 {file.name} 不同；没有覆盖，两个文件都没动",
+                f"要修改这条记录请用 baodan edit {ws.rel(target)}；{file.name} 若是旧副本，"
+                "核对后直接删除它（含个人信息，不要留着）",
+            )
+        file.unlink()
+        out.print(f"{file.name} 与已加密的 {ws.rel(target)} 内容相同，明文已删除。")
+        return
     vaultlib.write_atomic(target, ws.vault.encrypt(text.encode("utf-8")))
     file.unlink()
     out.print(f"[green]已加密[/] {ws.rel(target)}，明文已删除。")
@@ -257,18 +304,15 @@ def _create(ws: Workspace, path: Path, text: str) -> None:
         out.print("没有保存（模板未修改或已放弃）。")
 
 
-StaffOpt = Annotated[str, typer.Option("--staff", help="经办员工编号")]
-
-
 @new_app.command("client")
-def new_client(staff: StaffOpt = "", root: RootOpt = None, identity: IdentityOpt = None) -> None:
+def new_client(staff: StaffOpt = None, root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """新建客户（自动分配不含个人信息的客户编号和门户、订阅密钥）。"""
     ws = open_workspace(root, identity)
     cid = new_client_id()
     text = _template(
         "client",
         client_id=cid,
-        staff=staff,
+        staff=staff or "",
         portal_id=new_portal_id(),
         portal_key=new_access_code(),
         feed_token=new_token(16),
@@ -279,7 +323,7 @@ def new_client(staff: StaffOpt = "", root: RootOpt = None, identity: IdentityOpt
 @new_app.command("policy")
 def new_policy(
     client: Annotated[str, typer.Argument(help="客户编号")],
-    staff: StaffOpt = "",
+    staff: StaffOpt = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
@@ -288,14 +332,14 @@ def new_policy(
     client_file = ws.locate(client)
     name = _client_name(ws, client_file)
     number = allocate_registry_no(ws.root, today().year)
-    text = _template("policy", registry_no=number, client_name=name, staff=staff)
+    text = _template("policy", registry_no=number, client_name=name, staff=staff or "")
     _create(ws, client_file.parent / "policies" / f"{number}.yaml.age", text)
 
 
 @new_app.command("claim")
 def new_claim(
     client: Annotated[str, typer.Argument(help="客户编号")],
-    staff: StaffOpt = "",
+    staff: StaffOpt = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
@@ -306,21 +350,21 @@ def new_claim(
     _create(
         ws,
         client_file.parent / "claims" / f"{cid}.yaml.age",
-        _template("claim", claim_id=cid, staff=staff),
+        _template("claim", claim_id=cid, staff=staff or ""),
     )
 
 
 @new_app.command("interaction")
 def new_interaction(
     client: Annotated[str, typer.Argument(help="客户编号")],
-    staff: StaffOpt = "",
+    staff: StaffOpt = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
     """记录一次咨询、回访、电话、问候或满意度调查。"""
     ws = open_workspace(root, identity)
     path = next_interaction_path(ws.locate(client).parent, today())
-    _create(ws, path, _template("interaction", staff=staff))
+    _create(ws, path, _template("interaction", staff=staff or ""))
 
 
 def _client_name(ws: Workspace, client_file: Path) -> str:

@@ -9,6 +9,7 @@ import typer
 
 from .cli import IdentityOpt, RootOpt, app, err, open_workspace, out
 from .errors import BaodanError, render_errors
+from .prompts import YesNo
 from .workspace import find_root
 
 FullOpt = Annotated[bool, typer.Option("--full", help="显示完整的身份证号和手机号（默认打码）")]
@@ -163,7 +164,7 @@ def forget(
         f"将删除客户 {client} 的全部 {plan.files} 个文件（{plan.folder}/），保单登记号：{numbers}。",
         highlight=False,
     )
-    if not yes and not typer.confirm("确定永久删除吗？", default=False):
+    if not yes and not YesNo.ask("确定永久删除吗？", default=False, console=out):
         raise BaodanError("已取消，没有删除任何文件", "")
     erasure.forget(ws, plan, reason)
     out.print(f"[green]已删除[/] {plan.folder}/；登记号已记入 records/retired.yaml，永不复用。")

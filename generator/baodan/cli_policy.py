@@ -7,21 +7,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from .cli import IdentityOpt, RootOpt, app, open_workspace, out
+from .choices import pick
+from .cli import IdentityOpt, RootOpt, StaffOpt, Table, app, open_workspace, out
 from .errors import BaodanError
 from .models.interaction import CHANNELS, INTENTIONS
 from .models.policy import DISCREPANCY_STATUSES
 from .renewals import STAGES
 from .today import today
 
-StaffOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--staff", envvar="BAODAN_STAFF", help="经办员工编号（也可设环境变量 BAODAN_STAFF）"
-    ),
-]
 RegnoArg = Annotated[str, typer.Argument(help="保单登记号，如 BD-2026-7K3QX（或保单文件路径）")]
 
 
@@ -134,9 +128,11 @@ def _task_line(ws, task: Path | None) -> str:
 
 
 def _ask_item(item) -> tuple[bool, str | None]:
-    from rich.prompt import Confirm, Prompt
+    from rich.prompt import Prompt
 
-    if Confirm.ask(f"{item.label}（{item.help}）无异常？", default=True, console=out):
+    from .prompts import YesNo
+
+    if YesNo.ask(f"{item.label}（{item.help}）无异常？", default=True, console=out):
         return True, None
     return False, Prompt.ask("异常说明", console=out)
 
@@ -224,13 +220,9 @@ def renew(
     from .policyfile import open_policy
     from .renew import record_contact
 
-    if intention is not None and intention not in INTENTIONS:
-        raise BaodanError(
-            f"--intention 不能是“{intention}”",
-            "只能是：" + "、".join(f"{k}（{v}）" for k, v in INTENTIONS.items()),
-        )
-    if channel not in CHANNELS:
-        raise BaodanError(f"--channel 不能是“{channel}”", "只能是：" + "、".join(CHANNELS))
+    if intention is not None:
+        intention = pick(intention, INTENTIONS, "--intention")
+    channel = pick(channel, CHANNELS, "--channel")
     try:
         follow = DATE(follow_up) if follow_up else None
     except ValueError as e:

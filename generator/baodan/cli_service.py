@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from . import actions, care, claims, incidents, tasks
-from .cli import IdentityOpt, RootOpt, app, open_workspace, out
+from .cli import IdentityOpt, RootOpt, StaffOpt, Table, app, open_workspace, out
 from .models.claim import CLAIM_TYPES, STAGES
 from .models.staff import DEPARTMENTS
 from .today import today
@@ -30,7 +29,6 @@ def text(flag: str, help: str):
     return typer.Option(flag, help=help, show_default=False)
 
 
-StaffOpt = Annotated[str | None, text("--staff", "经办员工编号")]
 OnOpt = Annotated[str | None, text("--on", "日期 YYYY-MM-DD（默认今天）")]
 NoteOpt = Annotated[str | None, text("--note", "备注")]
 ClientArg = Annotated[str, typer.Argument(help="客户编号，如 c-1a2b3c4d")]
@@ -96,7 +94,9 @@ def claim_receive(
 @claim_app.command("stage")
 def claim_stage(
     claim: Annotated[str, typer.Argument(help="理赔编号")],
-    stage: Annotated[str, typer.Argument(help="新进度：" + " / ".join(STAGES))],
+    stage: Annotated[
+        str, typer.Argument(help="新进度：" + " / ".join(f"{k} {v}" for k, v in STAGES.items()))
+    ],
     note: NoteOpt = None,
     on: OnOpt = None,
     root: RootOpt = None,
@@ -104,7 +104,7 @@ def claim_stage(
 ) -> None:
     """记录理赔进度（报案、收集材料、已提交、审核中、赔付、拒赔、纠纷、结案）。"""
     s = _session(root, identity)
-    actions.add_stage(s, claim, stage, actions.parse_day(on, "--on"), note)
+    stage = actions.add_stage(s, claim, stage, actions.parse_day(on, "--on"), note)
     out.print(f"[green]已记录[/] {claim} 进度：{STAGES[stage]}。")
     if stage == "dispute":
         cf, _ = s.claim(claim)
@@ -339,7 +339,7 @@ def incident_new(
         s, client, plan, title=title, owner=owner, policy=policy, claim=claim
     )
     out.print(
-        f"[green]已启动[/]“{incidents.plans()[plan].name}”预案：{data['id']}（{s.ws.rel(path)}，已加密）。步骤："
+        f"[green]已启动[/]“{incidents.plans()[data['plan']].name}”预案：{data['id']}（{s.ws.rel(path)}，已加密）。步骤："
     )
     for n, step in enumerate(data["steps"], 1):
         due = f"（{step['due']} 前）" if step.get("due") else ""

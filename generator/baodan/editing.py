@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from . import yamlio
 from .errors import BaodanError, RecordError, Source
+from .interrupts import like_ctrl_c
 from .models import Client
 from .records import CLIENT_SLOTS, parse_record
 from .vault import write_atomic
@@ -42,6 +43,14 @@ def editor_command() -> list[str]:
 
 def strip_marks(text: str) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if not line.startswith(MARK))
+
+
+GAVE_UP = RecordError(
+    Source(""),
+    "",
+    "没有保存，记录保持原样：下面的问题没有改好",
+    "重新运行刚才的命令，按说明改好后再保存",
+)
 
 
 def with_marks(text: str, errors: list[RecordError]) -> str:
@@ -80,23 +89,66 @@ def expected_name(rel: str) -> str | None:
     return None
 
 
-def edit_loop(initial: str, rel: str, run_editor) -> str | None:
-    """Let the user edit until the text is valid. Returns the new text, or None if abandoned
-    or unchanged."""
+def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
+    """Staff and insurers the record names that the firm does not have (`baodan check` finds
+    them too, but only later). Only this record and the public records are read."""
+    from dataclasses import replace
+
+    from .checks.integrity import check_insurer_refs, check_staff_refs
+    from .models import ClientFile
+    from .records import load_firm
+
+    record, errors = parse_record(model_for(rel), text, rel)
+    public, public_errors = load_firm(ws.root, None)
+    if record is None or errors or public is None:
+        return []  # the record's own problems come first; a broken staff file is check's
+    if isinstance(record, Client):
+        folder = ClientFile(client=record)
+    else:
+        client_rel = rel.rsplit("/", 2)[0] + "/client.yaml.age"
+        try:
+            client, _ = parse_record(Client, ws.read(ws.root / client_rel), client_rel)
+        except BaodanError:
+            return []
+        if client is None:
+            return []
+        folder = ClientFile(client=client, **{rel.split("/")[-2]: [record]})
+    probe = replace(public, clients={folder.client.id: folder})
+    return [
+        e._replace(source=Source(rel, yamlio.line_of(text, tuple(e.field.split(".")))))
+        for check in (check_staff_refs, check_insurer_refs)
+        for e in check(probe)
+        if e.source.file == rel
+    ]
+
+
+def edit_loop(initial: str, rel: str, run_editor, check=None) -> str | None:
+    """Let the user edit until the text is valid. Returns the new text, or None if unchanged;
+    closing the editor on the problems shown (giving up) raises them, so the terminal says
+    what was wrong after the editor is gone."""
+    with like_ctrl_c():  # a closed terminal or `kill` must not leave the plaintext behind
+        return _edit_in(initial, rel, run_editor, check)
+
+
+def _edit_in(initial: str, rel: str, run_editor, check) -> str | None:
     fd, tmp = tempfile.mkstemp(prefix="baodan-", suffix=".yaml", dir=private_dir())
     path = Path(tmp)
     try:
         os.close(fd)
         os.chmod(path, 0o600)
-        shown = initial
+        shown, errors = initial, []
         while True:
             path.write_text(shown, encoding="utf-8")
             run_editor(path)
             saved = path.read_text(encoding="utf-8")
             text = strip_marks(saved)
+            if saved == shown and errors:  # closed on the problems: gave up
+                raise BaodanError([GAVE_UP._replace(source=Source(rel)), *errors])
             if saved == shown:
-                return None  # closed without changes: unchanged, or gave up after errors
+                return None  # closed without changes
             errors = validate_text(text, rel, expected_name(rel))
+            if not errors and check is not None:
+                errors = check(text)
             if not errors:
                 return None if text == strip_marks(initial) else text
             shown = with_marks(text, errors)
@@ -122,7 +174,9 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=No
     rel = ws.rel(path)
     if initial is None:
         initial = ws.read(path)
-    text = edit_loop(initial, rel, editor or run_editor)
+    text = edit_loop(
+        initial, rel, editor or run_editor, lambda text: reference_problems(ws, rel, text)
+    )
     if text is None:
         return False
     write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))

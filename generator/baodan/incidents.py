@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field, RootModel
 
+from .choices import pick
 from .datafiles import rules
 from .errors import BaodanError
 from .models import ClientFile, Firm, Incident
@@ -65,9 +66,8 @@ def start_incident(
     claim: str | None = None,
 ) -> dict:
     """The data of a new incident record following a plan."""
-    plan = plans().get(plan_code)
-    if plan is None:
-        raise BaodanError(f"没有应急预案“{plan_code}”", f"可选：{plan_choices()}")
+    plan_code = pick(plan_code, {code: p.name for code, p in plans().items()}, "--plan")
+    plan = plans()[plan_code]
     if plan.about == "policy" and not policy:
         raise BaodanError(f"“{plan.name}”预案要写明保单", "加上 --policy 登记号，如 BD-2026-7K3QX")
     if plan.about == "claim" and not claim:
@@ -100,12 +100,8 @@ def finish_step(
     if data.get("closed_on"):
         raise BaodanError(f"事件 {data['id']} 已于 {data['closed_on']} 结束", "不需要再记录步骤")
     steps = data["steps"]
-    found = next((s for s in steps if s["step"] == step), None)
-    if found is None:
-        raise BaodanError(
-            f"事件 {data['id']} 没有步骤“{step}”",
-            "可选：" + "、".join(f"{s['step']}（{s['title']}）" for s in steps),
-        )
+    step = pick(step, {s["step"]: s["title"] for s in steps}, f"事件 {data['id']} 的步骤")
+    found = next(s for s in steps if s["step"] == step)
     if found.get("done_on") or found.get("skipped"):
         raise BaodanError(f"步骤“{found['title']}”已经记录过", "要更正请用 baodan edit 事件编号")
     if skip:

@@ -12,13 +12,14 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
-from rich.prompt import Confirm, Prompt
+from rich.prompt import Prompt
 
 from .models import Firm
 from .models.base import USCC, Mobile, Money, ResidentId
 from .models.client import RELATIONS
 from .models.policy import FREQUENCIES, Vehicle
 from .models.taxonomy import taxonomy
+from .prompts import YesNo
 from .records import translate_error
 from .workspace import Workspace
 
@@ -83,12 +84,20 @@ class RichInterviewer:
                 self.console.print(f"[red]{e}[/]")
 
     def choice(self, label: str, choices: dict[str, str], default: str | None = None) -> str:
+        """One of ``choices``, typed as its code or its Chinese name."""
         listing = "  ".join(f"[bold]{k}[/] {v}" for k, v in choices.items())
         self.console.print(f"{label}：{listing}")
-        return Prompt.ask(label, choices=list(choices), default=default, console=self.console)
+        by_name = {name: code for code, name in choices.items() if name}
+        while True:
+            answer = (Prompt.ask(label, default=default, console=self.console) or "").strip()
+            code = answer if answer in choices else by_name.get(answer)
+            if code is not None:
+                return code
+            wrong = f"没有“{answer}”这一项" if answer else "这一项必填"
+            self.console.print(f"[red]{wrong}[/]：请写上面列出的编号或中文名称")
 
     def confirm(self, label: str, default: bool = False) -> bool:
-        return Confirm.ask(label, default=default, console=self.console)
+        return YesNo.ask(label, default=default, console=self.console)
 
 
 def _person(ui, role: str, relation_default: str = "本人", ids: bool = True) -> dict:

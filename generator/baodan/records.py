@@ -83,6 +83,9 @@ MESSAGES = {
 
 def translate_error(err: dict) -> tuple[str, str]:
     kind = err["type"]
+    if err.get("input", "") is None and kind.endswith("_type"):  # `key:` with nothing after it
+        what = MESSAGES.get(kind, ("", ""))[1] if kind != "string_type" else ""
+        return "必填，不能空着", "在冒号后面填上内容" + (f"（{what}）" if what else "")
     if kind == "value_error":
         text = str(err["ctx"]["error"])
         message, _, hint = text.partition("|")
@@ -147,7 +150,7 @@ def validate(model: type[BaseModel], data, rel: str, text: str, at: tuple = ()):
     except ValidationError as e:
         errors = []
         for err in e.errors(include_url=False):
-            loc = at + tuple(err["loc"])
+            loc = at + tuple(err["loc"]) + getattr(err.get("ctx", {}).get("error"), "field", ())
             message, hint = translate_error(err)
             errors.append(
                 RecordError(Source(rel, yamlio.line_of(text, loc)), _field(loc), message, hint)

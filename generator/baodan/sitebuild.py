@@ -9,9 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import signal
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from .errors import BaodanError
+from .interrupts import like_ctrl_c
 from .web.plugin import use_identity
 from .workspace import Workspace
 
@@ -58,17 +57,17 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
     probe = load_config(str(cfg_path))
     target = Path(probe.site_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
-    # A plain `kill` stops a build as Ctrl-C does: the half-built folder (plaintext, for the
-    # staff site) is removed, not left beside the site.
-    previous = _on_sigterm(_interrupt)
+    # A plain `kill` or a closed terminal stops a build as Ctrl-C does: the half-built folder
+    # (plaintext, for the staff site) is removed, not left beside the site.
     try:
-        config = load_config(str(cfg_path), site_dir=str(tmp))
-        if status:
-            with status("正在生成网站……"):
+        with like_ctrl_c():
+            config = load_config(str(cfg_path), site_dir=str(tmp))
+            if status:
+                with status("正在生成网站……"):
+                    build(config)
+            else:
                 build(config)
-        else:
-            build(config)
-        _swap(tmp, target)
+            _swap(tmp, target)
     except MkDocsException as e:
         shutil.rmtree(tmp, ignore_errors=True)
         details = "\n".join(collected.messages) or str(e)
@@ -77,7 +76,6 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
-        _on_sigterm(previous)
         use_identity(None)
         logger.removeHandler(collected)
     stats = config.plugins["baodan"].stats
@@ -101,23 +99,10 @@ def _swap(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _interrupt(*_args) -> None:
-    raise KeyboardInterrupt
-
-
-def _on_sigterm(handler):
-    """Install a SIGTERM handler (only the main thread may); the one it replaces."""
-    if threading.current_thread() is not threading.main_thread():
-        return handler
-    return signal.signal(signal.SIGTERM, handler)
-
-
 def serve_site(ws: Workspace, *, staff: bool, addr: str, say=print) -> None:
     from mkdocs.commands.serve import serve
 
     use_identity(ws.identity)
-    # A plain `kill` must clean up the preview folder too, as Ctrl-C does.
-    _on_sigterm(_interrupt)
     say(
         f"正在预览{'员工站' if staff else '公开站'}：http://{addr}/ （修改记录后自动刷新；Ctrl-C 结束）"
     )
@@ -127,13 +112,16 @@ def serve_site(ws: Workspace, *, staff: bool, addr: str, say=print) -> None:
         tempfile.tempdir = None
     # Dirty rebuilds: only the pages whose content changed are written (web/incremental.py).
     logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
-    serve(
-        config_file=str(config_file(ws, staff)),
-        dev_addr=addr,
-        livereload=True,
-        build_type="dirty",
-        watch=[str(ws.root / "records")],
-    )
+    # A plain `kill` or a closed terminal must remove the preview folder (plaintext for the
+    # staff site) too, as Ctrl-C does.
+    with like_ctrl_c():
+        serve(
+            config_file=str(config_file(ws, staff)),
+            dev_addr=addr,
+            livereload=True,
+            build_type="dirty",
+            watch=[str(ws.root / "records")],
+        )
 
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:

@@ -207,8 +207,8 @@ def decrypt(ciphertext: bytes, identities: list) -> bytes:
                 "文件加密给了另一把密钥，本公司的记录密钥打不开|"
                 "请用 baodan edit 重新保存它，或向加密它的同事确认"
             ) from e
-        raise ValueError(
-            f"文件已损坏或被截断（{e}）|请从 git 恢复：git checkout -- 文件路径"
+        raise ValueError(  # pyrage's reason is English and says nothing more to a person
+            "文件已损坏或被截断，无法解密|请从 git 恢复上一次提交的版本：git checkout -- 这个文件"
         ) from e
 
 

@@ -70,9 +70,16 @@ class Workspace:
             hits = sorted(self.clients_dir.glob(f"*/{slot}/{target}.yaml.age"))
             if hits:
                 return hits[0]
+        if as_path.is_file() or (self.root / as_path).is_file():
+            raise BaodanError(
+                f"{target} 不是加密记录（.yaml.age），baodan 只打开加密的客户记录",
+                "公开记录（records/firm.yaml、staff、insurers 等）直接用编辑器修改；"
+                f"误放的明文客户资料请用 baodan encrypt {target} 加密",
+            )
         raise BaodanError(
             f"找不到记录“{target}”",
-            "可以写文件路径、客户编号（如 c-1a2b3c4d）、保单登记号（如 BD-2026-7K3QX）或理赔编号",
+            "可以写文件路径、客户编号（如 c-1a2b3c4d）、保单登记号（如 BD-2026-7K3QX）、"
+            "理赔编号、任务编号或事件编号",
         )
 
 

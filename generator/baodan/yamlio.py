@@ -186,13 +186,40 @@ def load(text: str | bytes):
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
         problem = e.problem or e.context or str(e)
-        return _raise(f"YAML 格式错误：{problem}", mark.line + 1 if mark else 0)
+        # An unclosed quote or bracket, a key without its colon, is noticed lines later: point
+        # at where it started.
+        unclosed = any(t in problem for t in ("end of stream", "expected ':'", "expected ','"))
+        mark = e.context_mark if unclosed and e.context_mark else (e.problem_mark or e.context_mark)
+        return _raise(f"YAML 格式错误：{_in_chinese(problem)}", mark.line + 1 if mark else 0)
     except yaml.YAMLError as e:
         return _raise(f"YAML 格式错误：{e}", 0)
     except RecursionError:
         return _raise("YAML 格式错误：嵌套层数太多", 0)
+
+
+# What PyYAML's complaints mean to a person who just edited a record.
+PROBLEMS = {
+    "mapping values are not allowed": "这一行多了“冒号+空格”，或缩进不齐"
+    "（值里有冒号时请给整个值加引号，如 notes: '时间: 下午'）",
+    "tab character": "用了 Tab 键缩进，请改用空格",
+    "cannot start any token": "这一行开头有不能直接写的字符（Tab 缩进，或 @、` 开头的值要加引号）",
+    "expected ',' or ']'": "方括号 [ ] 没有配对，如 [保单保管, 续保提醒]",
+    "expected ',' or '}'": "花括号 { } 没有配对",
+    "end of stream": "从这一行开始的引号或括号一直没有结束",
+    "did not find expected key": "缩进不齐：这一行没有和同一层的字段左对齐",
+    "expected <block end>": "缩进不齐：这一行没有和同一层的字段左对齐",
+    "could not find expected ':'": "这一行缺少冒号（应写成 字段: 值）",
+    "unknown escape character": "双引号里的反斜杠 \\ 写法不对（请改用单引号）",
+    "undefined alias": "以 * 开头的值要加引号",
+    "another document": "一个文件只能有一份记录（请删去 --- 分隔线）",
+    "constructor for the tag": "以 ! 开头的值要加引号",
+    "expected whitespace or line break": "以 ! 开头的值要加引号",
+}
+
+
+def _in_chinese(problem: str) -> str:
+    return next((zh for en, zh in PROBLEMS.items() if en in problem), problem)
 
 
 def _raise(message: str, line: int):
@@ -206,10 +233,15 @@ def roundtrip() -> YAML:
     y.width = 4096
     # A value used twice (one date for two items) must not become an &anchor / *alias.
     y.representer.ignore_aliases = lambda data: True
-    y.representer.add_representer(
-        Decimal, lambda r, d: r.represent_scalar("tag:yaml.org,2002:float", str(d))
-    )
+    y.representer.add_representer(Decimal, _represent_decimal)
     return y
+
+
+def _represent_decimal(representer, value: Decimal):
+    """Money as a person writes it: 500000, 268.50 (not !!float '500000' or 5E+5)."""
+    if value == value.to_integral_value():
+        return representer.represent_int(int(value))
+    return representer.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
 
 
 def load_roundtrip(text: str):

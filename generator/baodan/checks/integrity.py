@@ -18,21 +18,21 @@ def check_staff_refs(firm: Firm) -> list[RecordError]:
     hint = "填 records/staff/ 下已有的员工编号（文件名去掉 .yaml）"
     errors = []
     for cf in firm.clients.values():
-        if cf.client.manager not in firm.staff:
+        if firm.lacks_staff(cf.client.manager):
             errors.append(_err(cf.client, "manager", f"没有员工“{cf.client.manager}”", hint))
         for p in cf.policies:
-            if p.intake.received_by not in firm.staff:
+            if firm.lacks_staff(p.intake.received_by):
                 errors.append(
                     _err(p, "intake.received_by", f"没有员工“{p.intake.received_by}”", hint)
                 )
         for c in cf.claims:
-            if c.handler not in firm.staff:
+            if firm.lacks_staff(c.handler):
                 errors.append(_err(c, "handler", f"没有员工“{c.handler}”", hint))
         for i in cf.interactions:
-            if i.staff not in firm.staff:
+            if firm.lacks_staff(i.staff):
                 errors.append(_err(i, "staff", f"没有员工“{i.staff}”", hint))
         for t in cf.tasks:
-            if t.owner and t.owner not in firm.staff:
+            if t.owner and firm.lacks_staff(t.owner):
                 errors.append(_err(t, "owner", f"没有员工“{t.owner}”", hint))
     return errors
 
@@ -47,7 +47,7 @@ def check_insurer_refs(firm: Firm) -> list[RecordError]:
             f"填 records/insurers/ 下已有的编号：{known}",
         )
         for _, p in firm.policies()
-        if p.insurer not in firm.insurers
+        if firm.lacks_insurer(p.insurer)
     ]
 
 

@@ -18,7 +18,7 @@ def check_policy_life(firm: Firm) -> list[RecordError]:
         for p in cf.policies:
             err = _reporter(errors, p.path)
             if p.audit:
-                if p.audit.staff not in firm.staff:
+                if firm.lacks_staff(p.audit.staff):
                     err("audit.staff", f"没有员工“{p.audit.staff}”", STAFF_HINT)
                 codes = {i.code for i in checklist(p.intake.medium)}
                 for n, item in enumerate(p.audit.items):
@@ -33,7 +33,7 @@ def check_policy_life(firm: Firm) -> list[RecordError]:
             for n, d in enumerate(p.discrepancies):
                 for field in ("found_by", "resolved_by"):
                     who = getattr(d, field)
-                    if who and who not in firm.staff:
+                    if who and firm.lacks_staff(who):
                         err(f"discrepancies[{n}].{field}", f"没有员工“{who}”", STAFF_HINT)
         for i in cf.interactions:
             if i.kind == "renewal" and i.policy not in own:

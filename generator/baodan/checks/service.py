@@ -129,10 +129,10 @@ def check_incidents(firm: Firm) -> list[RecordError]:
             elif plan.about == "claim" and not inc.claim:
                 errors.append(_err(inc, "claim", f"“{plan.name}”事件要写明理赔", "填理赔编号"))
             errors.extend(_client_refs(cf, inc, unreadable))
-            if inc.owner not in firm.staff:
+            if firm.lacks_staff(inc.owner):
                 errors.append(_err(inc, "owner", f"没有员工“{inc.owner}”", STAFF_HINT))
             for n, step in enumerate(inc.steps):
-                if step.by and step.by not in firm.staff:
+                if step.by and firm.lacks_staff(step.by):
                     errors.append(_err(inc, f"steps[{n}].by", f"没有员工“{step.by}”", STAFF_HINT))
                 if step.done_on and (step.done_on < inc.opened or step.done_on > today()):
                     errors.append(
@@ -151,7 +151,7 @@ def check_training(firm: Firm) -> list[RecordError]:
         _err(t, "attendees", f"没有员工“{who}”", STAFF_HINT)
         for t in firm.training
         for who in t.attendees
-        if who not in firm.staff
+        if firm.lacks_staff(who)
     ]
 
 

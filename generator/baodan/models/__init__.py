@@ -51,6 +51,17 @@ class Firm:
             for p in cf.policies:
                 yield cf, p
 
+    def lacks_staff(self, staff_id: str) -> bool:
+        """No such staff member. One whose file failed to load is not called missing: its own
+        error says what is wrong, and every record naming them would only bury it."""
+        return (
+            staff_id not in self.staff and f"records/staff/{staff_id}.yaml" not in self.unreadable
+        )
+
+    def lacks_insurer(self, code: str) -> bool:
+        """No such insurer (one whose file failed to load is not called missing either)."""
+        return code not in self.insurers and f"records/insurers/{code}.yaml" not in self.unreadable
+
     def unreadable_policies(self) -> set[str]:
         """Registry numbers whose policy file exists but failed to load (already reported)."""
         return {

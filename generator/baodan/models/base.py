@@ -19,6 +19,15 @@ ACCESS_CODE_CHARS = 20  # 100 bits
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
+class FieldProblem(ValueError):
+    """A whole-record check's finding about one of its fields ("message|hint", like every
+    ValueError here): the error then names that field and its line, not just the file."""
+
+    def __init__(self, field: str, text: str):
+        super().__init__(text)
+        self.field = tuple(field.split("."))
+
+
 class Model(BaseModel):
     """Records reject unknown fields: a typo must be an error, not silently ignored."""
 

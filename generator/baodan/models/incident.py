@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import Field, model_validator
 
-from .base import Model, Record
+from .base import FieldProblem, Model, Record
 
 
 class IncidentStep(Model):
@@ -43,9 +43,11 @@ class Incident(Record):
     def _steps(self) -> Incident:
         ids = [s.step for s in self.steps]
         if len(ids) != len(set(ids)):
-            raise ValueError("步骤编号 step 有重复|每个步骤只写一次")
+            raise FieldProblem("steps", "步骤编号 step 有重复|每个步骤只写一次")
         if self.closed_on and not self.outcome:
-            raise ValueError("已结束的事件要写处理结果 outcome|例如 保险公司复核后同意赔付")
+            raise FieldProblem(
+                "outcome", "已结束的事件要写处理结果 outcome|例如 保险公司复核后同意赔付"
+            )
         return self
 
     @property

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import Model, Record
+from .base import FieldProblem, Model, Record
 
 KINDS = {
     "consultation": "保险咨询",
@@ -42,7 +42,9 @@ class Survey(Model):
     @model_validator(mode="after")
     def _answered(self) -> Survey:
         if self.score is None and self.nps is None:
-            raise ValueError("满意度调查至少要有 score（1–5）或 nps（0–10）|按客户的回答填写")
+            raise FieldProblem(
+                "score", "满意度调查至少要有 score（1–5）或 nps（0–10）|按客户的回答填写"
+            )
         return self
 
 
@@ -70,15 +72,22 @@ class Interaction(Record):
     @model_validator(mode="after")
     def _kind_fields(self) -> Interaction:
         if self.kind == "survey" and self.survey is None:
-            raise ValueError("满意度调查记录要填 survey|写 score 或 nps，以及 comment、about")
+            raise FieldProblem(
+                "survey", "满意度调查记录要填 survey|写 score 或 nps，以及 comment、about"
+            )
         if self.kind == "lecture" and not self.lecture:
-            raise ValueError(
-                "参加讲座的记录要填 lecture|写讲座文件名（不含 .md），如 2026-03-21-claims-howto"
+            raise FieldProblem(
+                "lecture",
+                "参加讲座的记录要填 lecture|写讲座文件名（不含 .md），如 2026-03-21-claims-howto",
             )
         if self.kind == "renewal" and not self.policy:
-            raise ValueError("续保联系要写是哪张保单 policy|填保单登记号，如 BD-2026-7K3QX")
+            raise FieldProblem(
+                "policy", "续保联系要写是哪张保单 policy|填保单登记号，如 BD-2026-7K3QX"
+            )
         if self.intention and self.kind != "renewal":
-            raise ValueError("只有续保联系（kind: renewal）才填 intention|改 kind 或删去 intention")
+            raise FieldProblem(
+                "intention", "只有续保联系（kind: renewal）才填 intention|改 kind 或删去 intention"
+            )
         return self
 
     @property

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import USCC, Mobile, Model, Money, Phone, Record, ResidentId
+from .base import USCC, FieldProblem, Mobile, Model, Money, Phone, Record, ResidentId
 from .client import RELATIONS
 from .taxonomy import category_choices, taxonomy
 
@@ -95,7 +95,10 @@ class Intake(Model):
     @model_validator(mode="after")
     def _paper_location(self) -> Intake:
         if self.medium == "paper" and not self.original_location:
-            raise ValueError("纸质保单必须写明原件存放位置 original_location|例如 档案柜A-03")
+            raise FieldProblem(
+                "original_location",
+                "纸质保单必须写明原件存放位置 original_location|例如 档案柜A-03",
+            )
         return self
 
 
@@ -142,10 +145,14 @@ class Discrepancy(Model):
     @model_validator(mode="after")
     def _closed(self) -> Discrepancy:
         if self.status == "confirmed" and not self.confirmed_on:
-            raise ValueError("已确认的差异要写 confirmed_on|用 baodan verify 登记号 --confirm 编号")
+            raise FieldProblem(
+                "confirmed_on",
+                "已确认的差异要写 confirmed_on|用 baodan verify 登记号 --confirm 编号",
+            )
         if self.status == "resolved" and not (self.resolved_on and self.resolved_by):
-            raise ValueError(
-                "已解决的差异要写 resolved_on 和 resolved_by|用 baodan verify 登记号 --resolve 编号"
+            raise FieldProblem(
+                "resolved_on",
+                "已解决的差异要写 resolved_on 和 resolved_by|用 baodan verify 登记号 --resolve 编号",
             )
         return self
 
@@ -199,22 +206,30 @@ class Policy(Record):
     def _consistent(self) -> Policy:
         categories = taxonomy()["categories"]
         if self.category not in categories:
-            raise ValueError(f"不认识的险种大类“{self.category}”|可选：{category_choices()}")
+            raise FieldProblem(
+                "category", f"不认识的险种大类“{self.category}”|可选：{category_choices()}"
+            )
         subs = categories[self.category]["subcategories"]
         if self.subcategory not in subs:
             choices = "、".join(f"{k}（{v}）" for k, v in subs.items())
-            raise ValueError(f"险种“{self.category}”下没有小类“{self.subcategory}”|可选：{choices}")
+            raise FieldProblem(
+                "subcategory",
+                f"险种“{self.category}”下没有小类“{self.subcategory}”|可选：{choices}",
+            )
         if self.terminates and self.terminates < self.effective:
-            raise ValueError("满期日 terminates 早于生效日 effective|请对照保单核对两个日期")
+            raise FieldProblem(
+                "terminates", "满期日 terminates 早于生效日 effective|请对照保单核对两个日期"
+            )
         for need in categories[self.category]["needs"]:
             if need == "beneficiaries" and self.statutory_beneficiary:
                 continue  # 受益人为法定: no named beneficiaries needed
             if not getattr(self, need):
-                raise ValueError(
-                    f"{categories[self.category]['name']}必须填写 {need}|见 baodan new policy 生成的模板"
+                raise FieldProblem(
+                    need,
+                    f"{categories[self.category]['name']}必须填写 {need}|见 baodan new policy 生成的模板",
                 )
         if self.beneficiaries and sum(b.share for b in self.beneficiaries) != 100:
-            raise ValueError("受益比例之和应为 100%|请核对每位受益人的 share")
+            raise FieldProblem("beneficiaries", "受益比例之和应为 100%|请核对每位受益人的 share")
         return self
 
     @property

@@ -1,0 +1,114 @@
+"""Help pages (`baodan … --help`) in Chinese throughout: typer's own words (usage line, panel
+titles, the --help option, value types, defaults) as well as baodan's.
+
+Typer has no translation hook for these, so its module constants are set and four of its
+methods wrapped, once, when the CLI is imported. Each step checks that what it changes is
+there: a typer version without it shows that part in English, never fails (tests/test_cli_usage
+notices).
+"""
+
+from __future__ import annotations
+
+import re
+
+PANELS = {
+    "ARGUMENTS_PANEL_TITLE": "参数",
+    "OPTIONS_PANEL_TITLE": "选项",
+    "COMMANDS_PANEL_TITLE": "命令",
+    "ERRORS_PANEL_TITLE": "错误",
+    "DEFAULT_STRING": "[默认：{}]",
+    "ENVVAR_STRING": "[环境变量：{}]",
+    "REQUIRED_LONG_STRING": "[必填]",
+    "DEPRECATED_STRING": "（已停用）",
+    "ABORTED_TEXT": "已取消。",
+    "RICH_HELP": "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。",
+}
+HELP_OPTION = "显示本帮助"
+USAGE_WORDS = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]…"}
+# Value types as typer shows them; a flag (bool) needs none.
+TYPES = {
+    "<bool>": None,
+    "<str>": "<文字>",
+    "<path>": "<路径>",
+    "<int>": "<整数>",
+    "<int range>": "<整数>",
+    "<list[str]>": "<文字>…",
+}
+
+
+def argument_label(help_text: str | None) -> str:
+    """An argument's name for people: its help up to the first comma or bracket (保单登记号)."""
+    return re.split(r"[，（：(]", help_text or "", maxsplit=1)[0].strip()
+
+
+def install() -> None:
+    """Put the Chinese words in place (idempotent)."""
+    try:
+        from typer import core, rich_utils
+        from typer._click import core as click_core
+        from typer._click import formatting
+    except ImportError:  # a typer that still uses click itself: English help, nothing else
+        return
+    if getattr(core, "_baodan_chinese", False):
+        return
+    core._baodan_chinese = True
+    for name, text in PANELS.items():
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, text)
+    _usage_line(click_core, formatting)
+    _help_option(click_core)
+    _types(core)
+    _argument_names(core)
+
+
+def _usage_line(click_core, formatting) -> None:
+    base = formatting.HelpFormatter
+
+    class ChineseFormatter(base):
+        def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+            for english, chinese in USAGE_WORDS.items():
+                args = args.replace(english, chinese)
+            super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    if getattr(click_core.Context, "formatter_class", None) is base:
+        click_core.Context.formatter_class = ChineseFormatter
+
+
+def _help_option(click_core) -> None:
+    original = getattr(click_core.Command, "get_help_option", None)
+    if original is None:
+        return
+
+    def get_help_option(self, ctx):
+        option = original(self, ctx)
+        if option is not None:
+            option.help = HELP_OPTION
+        return option
+
+    click_core.Command.get_help_option = get_help_option
+
+
+def _types(core) -> None:
+    for cls in (core._TyperParameter, core.TyperOption):
+        original = cls.__dict__.get("display_type_rich")
+        if original is None:
+            continue
+
+        def display_type_rich(self, ctx, _original=original):
+            shown = _original(self, ctx)
+            return TYPES.get(shown, shown)
+
+        cls.display_type_rich = display_type_rich
+
+
+def _argument_names(core) -> None:
+    original = getattr(core.TyperArgument, "display_name_raw", None)
+    if not isinstance(original, property):
+        return
+
+    def display_name_raw(self) -> str:
+        if self.metavar is None and argument_label(self.help):
+            return argument_label(self.help)
+        return original.fget(self)
+
+    core.TyperArgument.display_name_raw = property(display_name_raw)

@@ -180,7 +180,7 @@ def test_today_lists_exactly_what_is_due(site):
     assert "补交身份证复印件" in tasks and "7 天" in tasks
     assert "还没到期" not in tasks and "已完成" not in tasks
     assert "离开的客户" not in html and "BD-2024-XFT01" not in html
-    cards = re.findall(r"<b>(\d+)</b>([^<]+)</a>", html)
+    cards = re.findall(r"<b[^>]*>(\d+)</b>([^<]+)</a>", html)
     assert cards == [
         ("1", "暂缓保单"),
         ("2", "待核对差异"),
@@ -271,8 +271,17 @@ def test_today_page_in_a_browser(site, tmp_path):
         assert hold.is_visible() and car.is_visible()
         tab.select_option("select[data-bd-filter]", "陈静")  # only 陈静's clients
         assert not hold.is_visible() and car.is_visible()
+        # the counts follow the filter, and a queue left empty says so
+        assert tab.locator(".bd-card b").all_inner_texts() == ["0", "0", "0", "1", "0"]
+        assert tab.locator("#renewals-undecided").inner_text().startswith("尚未决定（0）")
+        empty = tab.locator("#on-hold ~ .bd-filter-empty").first
+        assert empty.is_visible() and empty.inner_text() == "✓ 没有陈静负责的。"
+        assert not tab.locator("table[data-bd-queue=on-hold]").is_visible()
         tab.screenshot(path=str(tmp_path / "today.png"), full_page=True)
         tab.reload()  # the choice is remembered on this computer
         assert tab.locator("select[data-bd-filter]").input_value() == "陈静"
         assert not tab.get_by_text("baodan audit BD-2026-HXD01").is_visible()
+        tab.select_option("select[data-bd-filter]", "")  # everyone's again
+        assert tab.locator(".bd-card b").all_inner_texts() == ["1", "2", "2", "1", "1"]
+        assert not tab.locator(".bd-filter-empty").first.is_visible()
         browser.close()

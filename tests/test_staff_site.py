@@ -285,3 +285,35 @@ def test_today_page_in_a_browser(site, tmp_path):
         assert tab.locator(".bd-card b").all_inner_texts() == ["1", "2", "2", "1", "1"]
         assert not tab.locator(".bd-filter-empty").first.is_visible()
         browser.close()
+
+
+# Every table whose content is wider than the box around it, and every command that does not
+# show in full: (page, width, what).
+TOO_WIDE = """() => [...document.querySelectorAll("article table")].flatMap(table => {
+  const box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
+  const right = box.getBoundingClientRect().right;
+  const wide = table.scrollWidth > box.clientWidth + 1 ? [table.rows[0].innerText] : [];
+  const cut = [...table.querySelectorAll("td code")]
+    .filter(code => code.getBoundingClientRect().right > right + 1)
+    .map(code => code.textContent);
+  return wide.concat(cut);
+})"""
+
+
+def test_queue_and_client_tables_fit_the_page_with_their_commands(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=require_tool("chromium"),
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        tab = browser.new_page()
+        problems = []
+        for width in (1024, 1400):
+            tab.set_viewport_size({"width": width, "height": 900})
+            for uri in ("staff/index.html", "staff/clients/c-00000001/index.html"):
+                tab.goto((site / "site-staff" / uri).as_uri())
+                problems += [(uri, width, what) for what in tab.evaluate(TOO_WIDE)]
+        browser.close()
+    assert problems == []

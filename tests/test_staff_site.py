@@ -193,6 +193,10 @@ def test_today_lists_exactly_what_is_due(site):
     assert 'href="clients/c-00000001/#bd-2026-hxd01"' in html
     assert "baodan audit BD-2026-HXD01" in html and "baodan renew BD-2026-VPC01" in html
     assert "baodan task done t-00000001" in html and "baodan risk c-00000002" in html
+    # what to put in place of the … in `baodan renew … --intention …`
+    renewals = section(html, "renewals")
+    for code, name in (("renew", "愿意续保"), ("decline", "不再续保"), ("undecided", "尚未决定")):
+        assert f"<code>{code}</code>（{name}）" in renewals
 
 
 def test_client_page(site):

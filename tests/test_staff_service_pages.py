@@ -105,6 +105,18 @@ def test_claims_page_lists_each_open_claim_in_its_queue_with_missing_items(built
     assert closed and not any(cid in html for cid in closed)
 
 
+def test_claims_page_names_who_handles_each_claim_and_the_stages_in_chinese(built):
+    root, firm = built
+    html = _html(root, "staff/claims")
+    ours = _section(html, "us")
+    assert "<th>负责人</th>" in ours
+    for o in claims.claim_queues(firm, TODAY)["us"]:
+        row = ours[ours.index(o.claim.id) :].split("</tr>")[0]
+        assert firm.staff[o.claim.handler].name in row
+    assert "<code>collecting</code>（收集材料）" in html
+    assert "<code>under_review</code>（审核中）" in html
+
+
 def test_tasks_and_incidents_pages(built):
     root, firm = built
     html = _html(root, "staff/tasks")

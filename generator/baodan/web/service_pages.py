@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from .. import care, claims, incidents, kpis, tasks
-from ..models.claim import CLAIM_TYPES
+from ..models.claim import CLAIM_TYPES, STAGES
 from ..models.interaction import CHANNELS, KINDS
 from ..models.staff import DEPARTMENTS
 from ..models.task import TASK_STATUSES
@@ -39,6 +39,7 @@ def claims_page(ctx: SiteContext) -> list[GeneratedPage]:
         queue_names=claims.QUEUES,
         policies=ctx.firm.policy_index(),
         review_days=CLAIM_DECISION_DAYS,
+        claim_stages=STAGES,
         **labels_for(ctx),
     )
     return [

@@ -16,7 +16,7 @@ from baodan.workspace import Workspace
 
 from . import crafted as c
 from .conftest import FirmDir
-from .helpers import require_tool
+from .helpers import require_tool, serve_folder
 
 TODAY = "2026-11-27"
 
@@ -321,3 +321,26 @@ def test_queue_and_client_tables_fit_the_page_with_their_commands(site):
                 problems += [(uri, width, what) for what in tab.evaluate(TOO_WIDE)]
         browser.close()
     assert problems == []
+
+
+def test_searching_a_registry_number_finds_its_client_first(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p, serve_folder(site / "site-staff") as address:
+        browser = p.chromium.launch(
+            executable_path=require_tool("chromium"),
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        tab = browser.new_page(viewport={"width": 1400, "height": 900})
+        tab.goto(f"{address}/staff/")
+        search = tab.locator("input.md-search__input")
+        search.click()  # Material starts its search worker on first focus
+        tab.wait_for_function(
+            "document.querySelector('.md-search-result__meta').innerText.includes('键入')"
+        )
+        # Material splits it into bd, 2026 and car01; the knowledge base has a heading "2026 年"
+        search.press_sequentially("BD-2026-CAR01")
+        tab.wait_for_selector(".md-search-result__item")
+        first = tab.locator(".md-search-result__link").first.get_attribute("href")
+        browser.close()
+    assert "/staff/clients/c-00000002/" in first

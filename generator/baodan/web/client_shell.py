@@ -28,6 +28,11 @@ from .context import GeneratedPage, page_url
 from .offload import write_files
 
 FOLDER = "staff/clients"  # where the shell pages are: all at one depth
+# A client page's search entry (its name and numbers, see staff_pages.client_search_text)
+# counts a hundred times another page's: its words are text (boost 1) where the site's headings
+# are titles (boost 1000), and Material splits a typed BD-2026-7K3QX at its hyphens, so without
+# this a heading "2026 年" in the knowledge base outranks the client holding that policy.
+SEARCH_BOOST = 100
 HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 TAG = re.compile(r"<[^>]+>")
 # Marks in the stand-in page, each replaced by the client page's own part.

@@ -118,12 +118,19 @@ def _crafted(firm: FirmDir) -> None:
         insured=[],
         vehicle={"plate": "浙A88888", "vin": "LSVAM4187C2184357"},
     )
-    c.write_client(firm, c.company(), [car])
+    access = {"id": "portal-id-0000000002", "key": "7K3QX-M2P9D-4HT8W-ZC6NR"}
+    feed = {"token": "feed-token-00000002"}
+    c.write_client(firm, c.company(portal=access, feed=feed), [car])
     gone = c.person("c-00000003", name="离开的客户", left_on=date(2025, 1, 1))
     c.write_client(
         firm,
         gone,
-        [c.policy("BD-2024-XFT01", status="on_hold", hold_reason="x", effective=date(2024, 3, 1))],
+        [
+            c.policy(
+                "BD-2024-XFT01", status="on_hold", hold_reason="x", effective=date(2024, 3, 1)
+            ),
+            c.policy("BD-2026-GNX01", effective=date(2025, 12, 21)),  # ends 12-20: not called
+        ],
     )
 
 
@@ -209,6 +216,24 @@ def test_client_page(site):
     assert "已失效" in html and "暂缓（审核异常）" in html
     assert "补交身份证复印件" in html and "愿意续保" in html
     assert "登记张伟的保单" in html and "王芳" in html  # history from git
+
+
+def test_client_page_says_how_to_send_the_portal_and_stops_reminders_once_the_client_left(site):
+    html = page(site, "staff/clients/c-00000002/index.html")
+    assert "baodan portal link c-00000002" in html and "baodan feed link c-00000002" in html
+    assert "7K3QX" not in html  # the access code only through the command
+    html = page(site, "staff/clients/c-00000001/index.html")
+    assert "baodan portal rotate c-00000001" in html and "baodan feed rotate c-00000001" in html
+    assert "baodan log c-00000001" in html  # field by field, not git's ciphertext
+    gone = page(site, "staff/clients/c-00000003/index.html")
+    assert "已停用（客户已终止服务或撤回同意）" in gone and "baodan portal link" not in gone
+    renewal = policy_section(site, "BD-2026-GNX01")
+    assert "不再联系续保" in renewal
+    assert (
+        "待联系" not in gone
+        and "今天应联系" not in gone
+        and "baodan renew BD-2026-GNX01 --" not in gone
+    )
 
 
 def policy_section(site, regno: str) -> str:
@@ -339,7 +364,8 @@ def test_searching_a_registry_number_finds_its_client_first(site):
             "document.querySelector('.md-search-result__meta').innerText.includes('键入')"
         )
         # Material splits it into bd, 2026 and car01; the knowledge base has a heading "2026 年"
-        search.press_sequentially("BD-2026-CAR01")
+        search.fill("BD-2026-CAR01")
+        search.press("End")  # Material searches on keyup: one search, for the whole number
         tab.wait_for_selector(".md-search-result__item")
         first = tab.locator(".md-search-result__link").first.get_attribute("href")
         browser.close()

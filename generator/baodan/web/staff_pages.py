@@ -27,6 +27,7 @@ from ..models.interaction import CHANNELS, INTENTIONS, KINDS
 from ..models.policy import DISCREPANCY_STATUSES, FREQUENCIES, STATUSES
 from ..models.task import TASK_STATUSES
 from ..renewals import OPEN_STAGES, STAGES, Renewal, display_status, renewal_book, renewal_rules
+from ..schedule import has_left
 from ..today import SHANGHAI
 from ..worklist import Queues, queues
 from .client_shell import ShellPage, shell_page
@@ -139,6 +140,7 @@ TEMPLATE_VALUES = {
     "shown_value": shown_value,
     "differing_positions": differing_positions,
     "audit_label": item_label,
+    "has_left": has_left,
     "weekday": lambda day: "星期" + WEEKDAYS[day.weekday()],
 }
 

@@ -275,7 +275,10 @@ def test_search_indexes_names_not_identifiers_and_public_site_has_no_staff_pages
     policy_no = c.policy("BD-2026-HXD01")["policy_no"]
     assert policy_no in text
     assert c.ME not in text and "13912345678" not in text
-    assert not [d for d in index["docs"] if "#bd-20" in d["location"]]  # policy detail
+    # a policy's entry: its numbers, product and insurer, and no detail of the policy
+    [entry] = [d for d in index["docs"] if d["location"].endswith("#bd-2026-hxd01")]
+    assert entry["title"].startswith("BD-2026-HXD01 · ") and policy_no in entry["text"]
+    assert "骑缝章" not in text and "档案柜" not in text
     assert not (site / "site" / "staff").exists()
     public = (site / "site" / "sitemap.xml").read_text("utf-8") + (
         site / "site" / "search" / "search_index.json"
@@ -367,6 +370,8 @@ def test_searching_a_registry_number_finds_its_client_first(site):
         search.fill("BD-2026-CAR01")
         search.press("End")  # Material searches on keyup: one search, for the whole number
         tab.wait_for_selector(".md-search-result__item")
-        first = tab.locator(".md-search-result__link").first.get_attribute("href")
+        links = tab.locator(".md-search-result__link")
+        first, section = links.nth(0).get_attribute("href"), links.nth(1).get_attribute("href")
         browser.close()
-    assert "/staff/clients/c-00000002/" in first
+    assert "/staff/clients/c-00000002/" in first  # the client, and the policy on their page
+    assert "/staff/clients/c-00000002/" in section and section.endswith("#bd-2026-car01")

@@ -28,11 +28,6 @@ from .context import GeneratedPage, page_url
 from .offload import write_files
 
 FOLDER = "staff/clients"  # where the shell pages are: all at one depth
-# A client page's search entry (its name and numbers, see staff_pages.client_search_text)
-# counts a hundred times another page's: its words are text (boost 1) where the site's headings
-# are titles (boost 1000), and Material splits a typed BD-2026-7K3QX at its hyphens, so without
-# this a heading "2026 年" in the knowledge base outranks the client holding that policy.
-SEARCH_BOOST = 100
 HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 TAG = re.compile(r"<[^>]+>")
 # Marks in the stand-in page, each replaced by the client page's own part.
@@ -43,17 +38,21 @@ MARKS = re.compile("|".join(re.escape(m) for m in (ID, TITLE, CONTENT, TOC)))
 @dataclass
 class ShellPage(GeneratedPage):
     """A page written around the client page shell: ``content`` is its HTML, ``toc`` its
-    second-level headings as (id, title). A ``pending`` page is only named here: forked
-    workers make and write it (web/offload.ClientPagesJob)."""
+    second-level headings as (id, title), ``sections`` the search entries of parts of it
+    as (anchor, title, text). A ``pending`` page is only named here: forked workers make
+    and write it (web/offload.ClientPagesJob)."""
 
     toc: tuple[tuple[str, str], ...] = ()
+    sections: tuple[tuple[str, str, str], ...] = ()
     pending: bool = False
 
 
-def shell_page(uri: str, content: str, *, title: str, search: str | None) -> ShellPage:
+def shell_page(
+    uri: str, content: str, *, title: str, search: str | None, sections: tuple = ()
+) -> ShellPage:
     """The page of HTML ``content``, its headings given ids and permalinks."""
     content, toc = headings(content)
-    return ShellPage(uri, content, title=title, search=search, toc=toc)
+    return ShellPage(uri, content, title=title, search=search, toc=toc, sections=sections)
 
 
 def headings(content: str) -> tuple[str, tuple[tuple[str, str], ...]]:

@@ -25,7 +25,7 @@ from ..vault import IdentitySource, find_identity, open_vault
 from ..workspace import DEMO_WARNING
 from .build_date import PinnedBuildDate
 from .builders import builders_for, slots_for
-from .client_shell import SEARCH_BOOST, ClientShell, ShellFile, ShellPage, shell_file
+from .client_shell import ClientShell, ShellFile, ShellPage, shell_file
 from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
 from .fragments import insert as insert_fragments
 from .incremental import ServeState, UnchangedFile, watch_with_events
@@ -267,13 +267,11 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self.shell.write(changed, self.files, config.site_dir)
         for page in pages:
             url = self.files.get_file_from_path(page.uri).url
-            entry = {
-                "location": url,
-                "title": page.title,
-                "text": page.search,
-                "boost": SEARCH_BOOST,
-            }
-            self.search_entries.append(entry)
+            self.search_entries.append({"location": url, "title": page.title, "text": page.search})
+            self.search_entries += [
+                {"location": f"{url}#{anchor}", "title": title, "text": text}
+                for anchor, title, text in page.sections
+            ]
 
     def _on_page(self, builders: list) -> list:
         """The builders whose files go through MkDocs: all but the off-page ones, except that

@@ -34,6 +34,7 @@ from .nav_cache import NavCache
 from .offload import OFF_PAGE, ClientPagesJob, FileJob
 from .portal_pages import client_portals, portal_shell
 from .search_words import refine_search_index
+from .search_worker import mend_search_worker
 from .staff_pages import staff_client_page
 
 log = get_plugin_logger(__name__)
@@ -245,6 +246,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             complete = partial(self.serve.complete_search, urls=urls)
         index = Path(config.site_dir) / "search" / "search_index.json"
         refine_search_index(index, self.search_entries, complete)
+        mend_search_worker(Path(config.site_dir))
         if self.client_job is not None:
             self.client_job.finish()
             self.client_job = None

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
-from urllib.parse import urlparse
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlparse
 
 import pytest
 from baodan import claims, incidents, tasks
@@ -188,3 +189,45 @@ def test_pages_in_a_real_browser(built, tmp_path):
         page.screenshot(path=str(tmp_path / "claims.png"), full_page=True)
         browser.close()
     assert seen_hosts == {"file"}  # nothing loaded from any server
+
+
+class _Links(HTMLParser):
+    """The local links and the ids of one page."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"])
+
+
+def test_every_link_in_the_staff_build_leads_to_a_page_and_its_anchor(built):
+    root, _ = built
+    site = root / "site-staff"
+    pages = {p: _Links(p.read_text("utf-8")) for p in site.rglob("*.html")}
+    broken, checked = [], 0
+    for page, links in pages.items():
+        for href in links.hrefs:
+            url = urlparse(href)
+            if url.scheme or href.startswith("//"):
+                continue  # tel:, mailto:, https: (insurers' sites)
+            path = unquote(url.path)
+            base = site if path.startswith("/") else page.parent  # 404.html links from the root
+            target = (base / path.lstrip("/")).resolve() if path else page
+            if target.is_dir():
+                target = target / "index.html"
+            checked += 1
+            if not target.is_file():
+                broken.append((page.relative_to(site).as_posix(), href))
+            elif url.fragment and target.suffix == ".html":
+                ids = pages[target].ids if target in pages else _Links(target.read_text()).ids
+                if unquote(url.fragment) not in ids:
+                    broken.append((page.relative_to(site).as_posix(), href))
+    assert checked > 1000 and broken == []

@@ -156,8 +156,10 @@ def test_care_and_training_pages(built):
     assert "下一个节日：元旦（2027-01-01，还有 35 天）" in care
     greetings = _html(root, "staff/care/greetings")
     assert "2026-02-17" in greetings and "2027-02-06" in greetings and "2026-09-25" in greetings
+    assert "把 <code>kind</code> 改成 <code>visit</code>（回访）" in care  # not a bare code
     training = _html(root, "staff/training")
     assert "理赔纠纷的处理步骤" in training and "客户参加讲座" in training
+    assert "kind: lecture" not in training and "记为“参加讲座”" in training
     partners = _html(root, "staff/partners")
     assert "招商银行" in partners and "理赔联络人" in partners
 

@@ -233,3 +233,17 @@ def test_every_link_in_the_staff_build_leads_to_a_page_and_its_anchor(built):
                 if unquote(url.fragment) not in ids:
                     broken.append((page.relative_to(site).as_posix(), href))
     assert checked > 1000 and broken == []
+
+
+def test_the_audit_command_for_an_electronic_policy_is_copied_whole(built):
+    root, firm = built
+    waiting = [
+        (cf.client.id, p.registry_no)
+        for cf in firm.clients.values()
+        for p in cf.policies
+        if p.audit is None and p.intake.medium == "electronic"
+    ]
+    assert waiting, "the small firm has an electronic policy not audited yet"
+    for client_id, regno in waiting:
+        html = _html(root, f"staff/clients/{client_id}")
+        assert f"<code>baodan audit {regno} --pdf 保单.pdf</code>" in html

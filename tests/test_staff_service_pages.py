@@ -247,3 +247,14 @@ def test_the_audit_command_for_an_electronic_policy_is_copied_whole(built):
     for client_id, regno in waiting:
         html = _html(root, f"staff/clients/{client_id}")
         assert f"<code>baodan audit {regno} --pdf 保单.pdf</code>" in html
+
+
+def test_renewals_to_register_say_what_to_answer_in_baodan_intake(built):
+    root, _ = built
+    html = _html(root, "staff")
+    willing = _section(html, "renewals-renew").split("<h3")[0]
+    numbers = re.findall(r">(BD-\d{4}-[0-9A-Z]{5})</a>", willing)
+    assert numbers, "the small firm has a client willing to renew"
+    for regno in numbers:
+        assert f"问到“续保自哪张保单”时填 {regno}" in willing
+    assert "renewal_of" not in willing

@@ -3,6 +3,7 @@ generated firm, read as HTML, and looked at in a real browser."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -258,3 +259,20 @@ def test_renewals_to_register_say_what_to_answer_in_baodan_intake(built):
     for regno in numbers:
         assert f"问到“续保自哪张保单”时填 {regno}" in willing
     assert "renewal_of" not in willing
+
+
+def test_partner_contacts_show_an_email_column_only_where_someone_has_one(built):
+    from baodan.models.partner import Partner
+    from baodan.web.context import TEMPLATES, SiteContext, make_env
+    from baodan.web.report_pages import partners_page
+
+    root, firm = built
+    html = _html(root, "staff/partners")
+    assert "<th>对接人</th>" in html and "<th>邮箱</th>" not in html  # the demo has none
+    partner = next(iter(firm.partners.values()))
+    contacts = [c.model_dump() for c in partner.contacts]
+    contacts[0]["email"] = "claims@example.com"
+    with_mail = Partner.model_validate(partner.model_dump() | {"contacts": contacts})
+    mailed = dataclasses.replace(firm, partners={**firm.partners, partner.code: with_mail})
+    [page] = partners_page(SiteContext(mailed, TODAY, True, make_env(TEMPLATES)))
+    assert page.content.count("| 邮箱 |") == 1 and "claims@example.com" in page.content

@@ -351,10 +351,15 @@ def test_queue_and_client_tables_fit_the_page_with_their_commands(site):
     assert problems == []
 
 
-def test_searching_a_registry_number_finds_its_client_first(site):
+WAITING = "document.querySelector('.md-search-result__meta').innerText.includes('键入')"
+
+
+def _search(folder, query: str) -> tuple[str, list[str]]:
+    """Type ``query`` into the search box of the staff site in ``folder`` (served as a static
+    host serves it: the search fetches its index): the line counting results, and their links."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p, serve_folder(site / "site-staff") as address:
+    with sync_playwright() as p, serve_folder(folder) as address:
         browser = p.chromium.launch(
             executable_path=require_tool("chromium"),
             args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
@@ -363,16 +368,20 @@ def test_searching_a_registry_number_finds_its_client_first(site):
         tab.goto(f"{address}/staff/")
         search = tab.locator("input.md-search__input")
         search.click()  # Material starts its search worker on first focus
-        tab.wait_for_function(
-            "document.querySelector('.md-search-result__meta').innerText.includes('键入')"
-        )
-        # Material splits it into bd, 2026 and car01; the knowledge base has a heading "2026 年"
-        search.fill("BD-2026-CAR01")
-        search.press("End")  # Material searches on keyup: one search, for the whole number
-        tab.wait_for_selector(".md-search-result__item")
-        links = tab.locator(".md-search-result__link")
-        first, section = links.nth(0).get_attribute("href"), links.nth(1).get_attribute("href")
+        tab.wait_for_function(WAITING)
+        search.fill(query)
+        search.press("End")  # Material searches on keyup: one search, for the whole query
+        tab.wait_for_function("!" + WAITING)
+        meta = tab.locator(".md-search-result__meta").inner_text()
+        links = [a.get_attribute("href") for a in tab.locator(".md-search-result__link").all()]
         browser.close()
+    return meta, links
+
+
+def test_searching_a_registry_number_finds_its_client_first(site):
+    # Material splits it into bd, 2026 and car01; the knowledge base has a heading "2026 年"
+    _, links = _search(site / "site-staff", "BD-2026-CAR01")
+    first, section = links[:2]
     assert "/staff/clients/c-00000002/" in first  # the client, and the policy on their page
     assert "/staff/clients/c-00000002/" in section and section.endswith("#bd-2026-car01")
 
@@ -387,31 +396,11 @@ COLLIDING = (
 
 
 def test_search_finds_numbers_that_break_lunrs_token_set(site, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     copy = tmp_path / "site-staff"
     shutil.copytree(site / "site-staff", copy)
     index = copy / "search" / "search_index.json"
     config = json.loads(index.read_text("utf-8"))["config"]
     doc = {"location": "staff/", "title": "号码", "text": COLLIDING}
     index.write_text(json.dumps({"config": config, "docs": [doc]}), "utf-8")
-    with sync_playwright() as p, serve_folder(copy) as address:
-        browser = p.chromium.launch(
-            executable_path=require_tool("chromium"),
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )
-        tab = browser.new_page(viewport={"width": 1400, "height": 900})
-        tab.goto(f"{address}/staff/")
-        search = tab.locator("input.md-search__input")
-        search.click()
-        tab.wait_for_function(
-            "document.querySelector('.md-search-result__meta').innerText.includes('键入')"
-        )
-        search.fill("1515")
-        search.press("End")
-        tab.wait_for_function(
-            "!document.querySelector('.md-search-result__meta').innerText.includes('键入')"
-        )
-        meta = tab.locator(".md-search-result__meta").inner_text()
-        browser.close()
+    meta, _ = _search(copy, "1515")
     assert meta == "找到 1 个符合条件的结果"

@@ -1,11 +1,17 @@
-"""Test helpers: run the CLI in-process, read and write encrypted records, snapshot a tree."""
+"""Test helpers: run the CLI in-process, read and write encrypted records, snapshot a tree,
+serve a built site."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import os
 import shutil
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -93,3 +99,23 @@ def ssh_key_pair(key) -> tuple[str, str]:
         .decode()
     )
     return private, public
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """A built site on a local port, as a static host serves it: yields its base address.
+    (Material's search fetches its index, which a file:// page cannot.)"""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join()

@@ -194,3 +194,19 @@ def test_check_catches_bad_service_references(firm, capsys):
     assert "2020-01-01-7.yaml.age: 字段 occasion: 不认识的问候节日“christmas”" in err
     assert "2020-01-01-8.yaml.age: 字段 survey.about: 这位客户没有理赔或互动记录“cl-missing”" in err
     assert "2020-01-01-9.yaml.age: 字段 lecture: 没有讲座“2020-01-01-no-such-talk”" in err
+
+
+def test_greetings_page_counts_a_new_year_greeting_sent_on_31_december_for_that_new_year():
+    from baodan.web.context import TEMPLATES, SiteContext, make_env
+    from baodan.web.service_pages import care_pages
+
+    def greeted(cid: str, day: date) -> ClientFile:
+        wish = f.interaction(day, "greeting", occasion="new_year")
+        return ClientFile(client=f.client(cid), interactions=[wish])
+
+    firm = f.firm(greeted("c-1", date(2025, 12, 31)), greeted("c-2", date(2026, 1, 1)))
+    ctx = SiteContext(firm, date(2026, 11, 27), True, make_env(TEMPLATES))
+    page = next(p for p in care_pages(ctx) if p.uri == "staff/care/greetings.md")
+    counts = page.content.split("## 近 12 个月发送的问候")[1].split("##")[0]
+    assert "| 2026 | 元旦 | 2 |" in counts
+    assert "2025" not in counts  # no New Year of 2025 was greeted in the last 12 months

@@ -106,3 +106,14 @@ def test_cross_sell_suggests_missing_cover():
         "c-1": ["health_cover", "accident_cover"],
         "c-2": ["earner_life", "accident_cover"],  # has medical, not life or critical illness
     }
+
+
+def test_reports_page_gives_a_change_of_rate_in_percentage_points():
+    from baodan.web.context import TEMPLATES, SiteContext, make_env
+    from baodan.web.report_pages import report_pages
+
+    ctx = SiteContext(_firm(), today(), True, make_env(TEMPLATES))
+    page = next(p for p in report_pages(ctx) if p.uri == "staff/reports/index.md")
+    row = next(line for line in page.content.splitlines() if line.startswith("| 续保率 |"))
+    # October 50.0% against September's 100.0% (July and August had none ending)
+    assert "↓ 50.0 个百分点" in row and "50.0%，前 3 个月平均 100.0%" in row

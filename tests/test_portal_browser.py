@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import io
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import jieba
 import pytest
@@ -13,24 +10,14 @@ import zxingcpp
 from baodan.feeds import subscribe_links
 from PIL import Image
 
-from .helpers import require_tool
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+from .helpers import require_tool, serve_folder
 
 
 @pytest.fixture(scope="module")
 def server(public_site):
     """The built site on a local port, as a static host serves it."""
-    handler = functools.partial(_QuietHandler, directory=str(public_site.site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
+    with serve_folder(public_site.site) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

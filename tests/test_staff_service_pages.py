@@ -3,10 +3,12 @@ generated firm, read as HTML, and looked at in a real browser."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
-from urllib.parse import urlparse
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlparse
 
 import pytest
 from baodan import claims, incidents, tasks
@@ -105,6 +107,18 @@ def test_claims_page_lists_each_open_claim_in_its_queue_with_missing_items(built
     assert closed and not any(cid in html for cid in closed)
 
 
+def test_claims_page_names_who_handles_each_claim_and_the_stages_in_chinese(built):
+    root, firm = built
+    html = _html(root, "staff/claims")
+    ours = _section(html, "us")
+    assert "<th>负责人</th>" in ours
+    for o in claims.claim_queues(firm, TODAY)["us"]:
+        row = ours[ours.index(o.claim.id) :].split("</tr>")[0]
+        assert firm.staff[o.claim.handler].name in row
+    assert "<code>collecting</code>（收集材料）" in html
+    assert "<code>under_review</code>（审核中）" in html
+
+
 def test_tasks_and_incidents_pages(built):
     root, firm = built
     html = _html(root, "staff/tasks")
@@ -143,8 +157,10 @@ def test_care_and_training_pages(built):
     assert "下一个节日：元旦（2027-01-01，还有 35 天）" in care
     greetings = _html(root, "staff/care/greetings")
     assert "2026-02-17" in greetings and "2027-02-06" in greetings and "2026-09-25" in greetings
+    assert "把 <code>kind</code> 改成 <code>visit</code>（回访）" in care  # not a bare code
     training = _html(root, "staff/training")
     assert "理赔纠纷的处理步骤" in training and "客户参加讲座" in training
+    assert "kind: lecture" not in training and "记为“参加讲座”" in training
     partners = _html(root, "staff/partners")
     assert "招商银行" in partners and "理赔联络人" in partners
 
@@ -176,3 +192,87 @@ def test_pages_in_a_real_browser(built, tmp_path):
         page.screenshot(path=str(tmp_path / "claims.png"), full_page=True)
         browser.close()
     assert seen_hosts == {"file"}  # nothing loaded from any server
+
+
+class _Links(HTMLParser):
+    """The local links and the ids of one page."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"])
+
+
+def test_every_link_in_the_staff_build_leads_to_a_page_and_its_anchor(built):
+    root, _ = built
+    site = root / "site-staff"
+    pages = {p: _Links(p.read_text("utf-8")) for p in site.rglob("*.html")}
+    broken, checked = [], 0
+    for page, links in pages.items():
+        for href in links.hrefs:
+            url = urlparse(href)
+            if url.scheme or href.startswith("//"):
+                continue  # tel:, mailto:, https: (insurers' sites)
+            path = unquote(url.path)
+            base = site if path.startswith("/") else page.parent  # 404.html links from the root
+            target = (base / path.lstrip("/")).resolve() if path else page
+            if target.is_dir():
+                target = target / "index.html"
+            checked += 1
+            if not target.is_file():
+                broken.append((page.relative_to(site).as_posix(), href))
+            elif url.fragment and target.suffix == ".html":
+                ids = pages[target].ids if target in pages else _Links(target.read_text()).ids
+                if unquote(url.fragment) not in ids:
+                    broken.append((page.relative_to(site).as_posix(), href))
+    assert checked > 1000 and broken == []
+
+
+def test_the_audit_command_for_an_electronic_policy_is_copied_whole(built):
+    root, firm = built
+    waiting = [
+        (cf.client.id, p.registry_no)
+        for cf in firm.clients.values()
+        for p in cf.policies
+        if p.audit is None and p.intake.medium == "electronic"
+    ]
+    assert waiting, "the small firm has an electronic policy not audited yet"
+    for client_id, regno in waiting:
+        html = _html(root, f"staff/clients/{client_id}")
+        assert f"<code>baodan audit {regno} --pdf 保单.pdf</code>" in html
+
+
+def test_renewals_to_register_say_what_to_answer_in_baodan_intake(built):
+    root, _ = built
+    html = _html(root, "staff")
+    willing = _section(html, "renewals-renew").split("<h3")[0]
+    numbers = re.findall(r">(BD-\d{4}-[0-9A-Z]{5})</a>", willing)
+    assert numbers, "the small firm has a client willing to renew"
+    for regno in numbers:
+        assert f"问到“续保自哪张保单”时填 {regno}" in willing
+    assert "renewal_of" not in willing
+
+
+def test_partner_contacts_show_an_email_column_only_where_someone_has_one(built):
+    from baodan.models.partner import Partner
+    from baodan.web.context import TEMPLATES, SiteContext, make_env
+    from baodan.web.report_pages import partners_page
+
+    root, firm = built
+    html = _html(root, "staff/partners")
+    assert "<th>对接人</th>" in html and "<th>邮箱</th>" not in html  # the demo has none
+    partner = next(iter(firm.partners.values()))
+    contacts = [c.model_dump() for c in partner.contacts]
+    contacts[0]["email"] = "claims@example.com"
+    with_mail = Partner.model_validate(partner.model_dump() | {"contacts": contacts})
+    mailed = dataclasses.replace(firm, partners={**firm.partners, partner.code: with_mail})
+    [page] = partners_page(SiteContext(mailed, TODAY, True, make_env(TEMPLATES)))
+    assert page.content.count("| 邮箱 |") == 1 and "claims@example.com" in page.content

@@ -38,20 +38,28 @@ MARKS = re.compile("|".join(re.escape(m) for m in (ID, TITLE, CONTENT, TOC)))
 @dataclass
 class ShellPage(GeneratedPage):
     """A page written around the client page shell: ``content`` is its HTML, ``toc`` its
-    second-level headings as (id, title). A ``pending`` page is only named here: forked
-    workers make and write it (web/offload.ClientPagesJob)."""
+    second-level headings as (id, title), ``sections`` the search entries of parts of it
+    as (anchor, title, text). A ``pending`` page is only named here: forked workers make
+    and write it (web/offload.ClientPagesJob)."""
 
     toc: tuple[tuple[str, str], ...] = ()
+    sections: tuple[tuple[str, str, str], ...] = ()
     pending: bool = False
 
 
 def shell_page(
-    uri: str, content: str, *, title: str, search: str | None, permalink: str
+    uri: str,
+    content: str,
+    *,
+    title: str,
+    search: str | None,
+    permalink: str,
+    sections: tuple = (),
 ) -> ShellPage:
     """The page of HTML ``content``, its headings given ids and permalinks (``permalink``:
     the links' tooltip, the toc extension's ``permalink_title``)."""
     content, toc = headings(content, permalink)
-    return ShellPage(uri, content, title=title, search=search, toc=toc)
+    return ShellPage(uri, content, title=title, search=search, toc=toc, sections=sections)
 
 
 def headings(content: str, permalink: str) -> tuple[str, tuple[tuple[str, str], ...]]:

@@ -34,6 +34,7 @@ from .nav_cache import NavCache
 from .offload import OFF_PAGE, ClientPagesJob, FileJob
 from .portal_pages import client_portals, portal_shell
 from .search_words import learn_words, refine_search_index
+from .search_worker import mend_search_worker
 from .staff_pages import staff_client_page
 
 log = get_plugin_logger(__name__)
@@ -249,6 +250,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             complete = partial(self.serve.complete_search, urls=urls)
         index = Path(config.site_dir) / "search" / "search_index.json"
         refine_search_index(index, self.search_entries, complete)
+        mend_search_worker(Path(config.site_dir))
         if self.client_job is not None:
             self.client_job.finish()
             self.client_job = None
@@ -272,6 +274,10 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         for page in pages:
             url = self.files.get_file_from_path(page.uri).url
             self.search_entries.append({"location": url, "title": page.title, "text": page.search})
+            self.search_entries += [
+                {"location": f"{url}#{anchor}", "title": title, "text": text}
+                for anchor, title, text in page.sections
+            ]
 
     def _on_page(self, builders: list) -> list:
         """The builders whose files go through MkDocs: all but the off-page ones, except that

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from .. import care, claims, incidents, kpis, tasks
-from ..models.claim import CLAIM_TYPES
+from ..models.claim import CLAIM_TYPES, STAGES
 from ..models.interaction import CHANNELS, KINDS
 from ..models.staff import DEPARTMENTS
 from ..models.task import TASK_STATUSES
@@ -39,6 +39,7 @@ def claims_page(ctx: SiteContext) -> list[GeneratedPage]:
         queue_names=claims.QUEUES,
         policies=ctx.firm.policy_index(),
         review_days=CLAIM_DECISION_DAYS,
+        claim_stages=STAGES,
         **labels_for(ctx),
     )
     return [
@@ -93,10 +94,13 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
 
 
 def _greeting_counts(log: list, order: list[str]) -> list[tuple[int, str | None, int]]:
-    """(year, occasion, clients greeted) by year, then in the data file's order of occasions."""
+    """(year, occasion, clients greeted) by year, then in the data file's order of occasions.
+    The year is the occasion's: a New Year greeting sent on 31 December counts for the New
+    Year it wishes well, with those sent on 1 January."""
     greeted: dict[tuple[int, str | None], set[str]] = {}
     for cf, i in log:
-        greeted.setdefault((i.date.year, i.occasion), set()).add(cf.client.id)
+        day = care.occasion_date(cf.client, i.occasion, i.date) if i.occasion in order else None
+        greeted.setdefault(((day or i.date).year, i.occasion), set()).add(cf.client.id)
     rank = {code: n for n, code in enumerate(order)}
     return sorted(
         ((y, code, len(ids)) for (y, code), ids in greeted.items()),

@@ -27,10 +27,11 @@ from ..models.interaction import CHANNELS, INTENTIONS, KINDS
 from ..models.policy import DISCREPANCY_STATUSES, FREQUENCIES, STATUSES
 from ..models.task import TASK_STATUSES
 from ..renewals import OPEN_STAGES, STAGES, Renewal, display_status, renewal_book, renewal_rules
+from ..schedule import has_left
 from ..today import SHANGHAI
 from ..worklist import Queues, queues
 from .client_shell import ShellPage, shell_page
-from .context import GeneratedPage, SiteContext
+from .context import GeneratedPage, SiteContext, policy_anchor
 from .fragments import Fragments
 
 SECTION = "员工工作台"
@@ -139,6 +140,7 @@ TEMPLATE_VALUES = {
     "shown_value": shown_value,
     "differing_positions": differing_positions,
     "audit_label": item_label,
+    "has_left": has_left,
     "weekday": lambda day: "星期" + WEEKDAYS[day.weekday()],
 }
 
@@ -230,7 +232,8 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
             f"staff/clients/{cf.client.id}.md",
             "",
             title=cf.client.name,
-            search=client_search_text(ctx, cf),
+            search=client_search_text(cf),
+            sections=policy_search_entries(ctx, cf),
             pending=True,
         )
         for cf in ctx.firm.clients.values()
@@ -254,25 +257,39 @@ def staff_client_page(ctx: SiteContext, cf: ClientFile) -> ShellPage:
             findings=book.risk.by_client.get(cf.client.id, []),
             history=book.history.get(cf.client.id, []),
         )
-        search = client_search_text(ctx, cf)
+        search, sections = client_search_text(cf), policy_search_entries(ctx, cf)
         return shell_page(
-            uri, content, title=cf.client.name, search=search, permalink=ctx.permalink_title
+            uri,
+            content,
+            title=cf.client.name,
+            search=search,
+            permalink=ctx.permalink_title,
+            sections=sections,
         )
 
     inputs = client_page_inputs(ctx, book, cf) if ctx.renders is not None else None
     return ctx.reuse(uri, inputs, make)
 
 
-def client_search_text(ctx: SiteContext, cf: ClientFile) -> str:
+def client_search_text(cf: ClientFile) -> str:
     """What finds a client's page in the staff site's search: the client's number and name,
-    family members' names, and each policy's numbers, product and insurer."""
+    and family members' names."""
     c = cf.client
-    words = [c.id, c.name, *(m.name for m in c.family)]
+    return " ".join([c.id, c.name, *(m.name for m in c.family)])
+
+
+def policy_search_entries(ctx: SiteContext, cf: ClientFile) -> tuple[tuple[str, str, str], ...]:
+    """A search entry (anchor, title, text) for each policy's section of its client's page:
+    found by its registry number, product, insurer and policy number. The registry number is
+    in the title: Material splits a typed BD-2026-7K3QX into bd, 2026 and 7k3qx, and the one
+    policy whose title holds all three then comes before every heading holding only 2026."""
+    entries = []
     for p in reversed(cf.policies):
         insurer = ctx.firm.insurers.get(p.insurer)
-        words += [p.registry_no, p.product, insurer.short_name if insurer else p.insurer]
-        words.append(p.policy_no)
-    return " ".join(w for w in words if w)
+        title = f"{p.registry_no} · {p.product}"
+        text = f"{insurer.short_name if insurer else p.insurer} {p.policy_no}"
+        entries.append((policy_anchor(p.registry_no), title, text))
+    return tuple(entries)
 
 
 def client_page_inputs(ctx: SiteContext, book: StaffBook, cf: ClientFile) -> tuple:

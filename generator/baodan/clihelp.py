@@ -4,7 +4,8 @@ titles, the --help option, value types, defaults) as well as baodan's.
 Typer has no translation hook for these, so its module constants are set and four of its
 methods wrapped, once, when the CLI is imported. Each step checks that what it changes is
 there: a typer version without it shows that part in English, never fails (tests/test_cli_usage
-notices).
+notices). The panel titles live in typer's rich_utils, which costs a sixth of the start-up
+to import; typer imports it only to show help, so they are set when help is formatted.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def argument_label(help_text: str | None) -> str:
 def install() -> None:
     """Put the Chinese words in place (idempotent)."""
     try:
-        from typer import core, rich_utils
+        from typer import core
         from typer._click import core as click_core
         from typer._click import formatting
     except ImportError:  # a typer that still uses click itself: English help, nothing else
@@ -52,13 +53,31 @@ def install() -> None:
     if getattr(core, "_baodan_chinese", False):
         return
     core._baodan_chinese = True
-    for name, text in PANELS.items():
-        if hasattr(rich_utils, name):
-            setattr(rich_utils, name, text)
+    _panels(core)
     _usage_line(click_core, formatting)
     _help_option(click_core)
     _types(core)
     _argument_names(core)
+
+
+def _panels(core) -> None:
+    def set_titles() -> None:
+        from typer import rich_utils
+
+        for name, text in PANELS.items():
+            if hasattr(rich_utils, name):
+                setattr(rich_utils, name, text)
+
+    for cls in (core.TyperCommand, core.TyperGroup):
+        original = cls.__dict__.get("format_help")
+        if original is None:
+            continue
+
+        def format_help(self, ctx, formatter, _original=original):
+            set_titles()
+            return _original(self, ctx, formatter)
+
+        cls.format_help = format_help
 
 
 def _usage_line(click_core, formatting) -> None:

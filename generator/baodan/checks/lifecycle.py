@@ -13,6 +13,7 @@ STAFF_HINT = "填 records/staff/ 下已有的员工编号（文件名去掉 .yam
 def check_policy_life(firm: Firm) -> list[RecordError]:
     errors: list[RecordError] = []
     unreadable = firm.unreadable_policies()  # their files have their own errors already
+    codes_of: dict[str, set[str]] = {}  # checklist item codes by medium (paper, electronic)
     for cf in firm.clients.values():
         own = {p.registry_no for p in cf.policies} | unreadable
         for p in cf.policies:
@@ -20,7 +21,10 @@ def check_policy_life(firm: Firm) -> list[RecordError]:
             if p.audit:
                 if firm.lacks_staff(p.audit.staff):
                     err("audit.staff", f"没有员工“{p.audit.staff}”", STAFF_HINT)
-                codes = {i.code for i in checklist(p.intake.medium)}
+                medium = p.intake.medium
+                if medium not in codes_of:
+                    codes_of[medium] = {i.code for i in checklist(medium)}
+                codes = codes_of[medium]
                 for n, item in enumerate(p.audit.items):
                     if item.item not in codes:
                         err(

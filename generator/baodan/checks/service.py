@@ -20,9 +20,12 @@ def check_survey_about(firm: Firm) -> list[RecordError]:
     """A survey names the claim or the interaction (of the same client) that prompted it."""
     errors = []
     for cf in firm.clients.values():
+        surveys = [i for i in cf.interactions if i.survey and i.survey.about]
+        if not surveys:
+            continue
         known = {c.id for c in cf.claims} | {i.name for i in cf.interactions}
-        for i in cf.interactions:
-            if i.survey and i.survey.about and i.survey.about not in known:
+        for i in surveys:
+            if i.survey.about not in known:
                 errors.append(
                     _err(
                         i,

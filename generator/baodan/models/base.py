@@ -40,14 +40,16 @@ class Record(Model):
     _path: str = PrivateAttr(default="")
     _client_id: str = PrivateAttr(default="")
 
+    # Read from pydantic's store of private values: ``self._path`` goes through
+    # BaseModel.__getattr__, ten times slower, and checks read these for every record.
     @property
     def path(self) -> str:
-        return self._path
+        return self.__pydantic_private__["_path"]
 
     @property
     def client_id(self) -> str:
         """The client folder a record lives in (set by the loader)."""
-        return self._client_id
+        return self.__pydantic_private__["_client_id"]
 
 
 def _money(value: Any) -> Decimal:

@@ -93,4 +93,4 @@ class Interaction(Record):
     @property
     def name(self) -> str:
         """The file name without .yaml.age, e.g. 2026-03-01-1: what a survey's about names."""
-        return self._path.rsplit("/", 1)[-1].removesuffix(".yaml.age")
+        return self.path.rsplit("/", 1)[-1].removesuffix(".yaml.age")

@@ -42,7 +42,7 @@ class Lecture(Record):
     @property
     def slug(self) -> str:
         """The file name without .md, e.g. 2026-03-14-critical-illness."""
-        return self._path.rsplit("/", 1)[-1].removesuffix(".md")
+        return self.path.rsplit("/", 1)[-1].removesuffix(".md")
 
     @property
     def start_time(self) -> str:

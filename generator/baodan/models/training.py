@@ -22,4 +22,4 @@ class Training(Record):
     @property
     def slug(self) -> str:
         """The file name without .yaml, e.g. 2026-03-14-claims-materials."""
-        return self._path.rsplit("/", 1)[-1].removesuffix(".yaml")
+        return self.path.rsplit("/", 1)[-1].removesuffix(".yaml")

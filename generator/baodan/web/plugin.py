@@ -90,7 +90,6 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if not self.config.enabled:
             return config
         _quiet_jieba()
-        learn_words()  # before Material's search plugin segments the first page
         config_dir = Path(config.config_file_path or ".").resolve().parent
         root = Path(self.config.records).resolve() if self.config.records else config_dir
         templates = Path(self.config.templates).resolve() if self.config.templates else TEMPLATES
@@ -203,6 +202,10 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def on_env(self, env, /, *, config, files):
         self.files = files
         if self.config.enabled:
+            # Before Material's search plugin segments the first page, and after the worker
+            # processes have started (on_files, on_nav): loading jieba's dictionary takes
+            # half a second and 50 MB, which they need not wait for nor copy.
+            learn_words()
             self._theme_globals(env, config)
         return env
 

@@ -352,6 +352,34 @@ def test_build_failure_leaves_the_previous_site_unchanged(firm, capsys):
     assert not [p for p in firm.root.iterdir() if p.name.startswith(".site")]
 
 
+def test_a_mistake_in_the_site_settings_is_named_and_the_site_kept(firm, capsys):
+    code, _, err = run_cli(capsys, "build")
+    assert code == 0, err
+    site_before = tree_digest(firm.root / "site")
+    settings = firm.root / "mkdocs.yml"
+    settings.write_text(settings.read_text("utf-8").replace("records/public", "no/such/folder"))
+    code, _, err = run_cli(capsys, "build")
+    assert code == 1 and "Traceback" not in err
+    assert "mkdocs.yml: 网站设置有误" in err and "no/such/folder" in err and "处理办法" in err
+    assert tree_digest(firm.root / "site") == site_before
+
+
+def test_demo_in_a_new_folder_is_a_firm_that_checks_and_builds(tmp_path, capsys, monkeypatch):
+    from baodan import demo
+
+    folder = tmp_path / "演示公司"
+    monkeypatch.delenv("BAODAN_IDENTITY", raising=False)  # the demo key is found in the folder
+    monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "absent.txt")
+    monkeypatch.setenv("BAODAN_TODAY", demo.DEMO_TODAY.isoformat())
+    code, out, err = run_cli(capsys, "demo", str(folder))
+    assert code == 0 and "已生成演示公司" in out, err
+    code, out, err = run_cli(capsys, "check", "-C", str(folder))
+    assert code == 0 and "检查通过" in out, err
+    code, out, err = run_cli(capsys, "build", "--staff", "-C", str(folder))
+    assert code == 0 and "已生成员工站" in out, err
+    assert "site-staff" in (folder / ".gitignore").read_text()
+
+
 def test_a_killed_staff_build_leaves_no_half_built_folder(firm):
     """`kill` (SIGTERM, as a CI job's cancel sends) stops a build as Ctrl-C does: the folder
     it was writing, plaintext for the staff site, is removed."""

@@ -58,6 +58,23 @@ def _recipient_for(identity: Path | None, notes: list[str]) -> str:
     return public
 
 
+def _write_skeleton(folder: Path, files: dict[str, str], name: str) -> None:
+    skeleton = resources.files("baodan").joinpath("data/skeleton")
+    for source, target in files.items():
+        path = folder / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            Template(skeleton.joinpath(source).read_text("utf-8")).safe_substitute(name=name),
+            "utf-8",
+        )
+
+
+def _make_folders(folder: Path) -> None:
+    for sub in FOLDERS:
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+        (folder / sub / ".gitkeep").touch()
+
+
 def public_key_of_file(path: Path) -> str | None:
     from .vault import IdentitySource
 
@@ -83,17 +100,8 @@ def init_firm(
     notes: list[str] = []
     recipient = recipient or _recipient_for(identity, notes)
     parse_recipient(recipient)  # a bad key stops here, before any file is written
-    skeleton = resources.files("baodan").joinpath("data/skeleton")
-    for source, target in SKELETON.items():
-        path = folder / target
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            Template(skeleton.joinpath(source).read_text("utf-8")).safe_substitute(name=name),
-            "utf-8",
-        )
-    for sub in FOLDERS:
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-        (folder / sub / ".gitkeep").touch()
+    _write_skeleton(folder, SKELETON, name)
+    _make_folders(folder)
     init_keys(folder, member, recipient)
     if ci is not None:
         path = write_ci(folder, ci)
@@ -124,6 +132,12 @@ def make_demo_firm(root: Path) -> list[str]:
     from . import demo
     from .vault import DEMO_IDENTITY_FILE, KEYS_DIR, IdentitySource, open_vault
 
+    root.mkdir(parents=True, exist_ok=True)
+    # A new folder gets the site configuration `baodan init` writes (records/firm.yaml is
+    # the demo's own); a folder that has it (this repository) keeps its own.
+    missing = {s: t for s, t in SKELETON.items() if t != "records/firm.yaml"}
+    _write_skeleton(root, {s: t for s, t in missing.items() if not (root / t).exists()}, "")
+    _make_folders(root)
     key_file = root / DEMO_IDENTITY_FILE
     if key_file.is_file():
         identity = parse_identities(key_file.read_text(), str(key_file))[0]

@@ -17,7 +17,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from .errors import BaodanError
+from .errors import BaodanError, RecordError, Source
 from .interrupts import like_ctrl_c
 from .web.plugin import use_identity
 from .workspace import Workspace
@@ -54,27 +54,29 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
     logger.setLevel(logging.WARNING)
     use_identity(ws.identity)
     started = time.perf_counter()
-    probe = load_config(str(cfg_path))
-    target = Path(probe.site_dir)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
-    # A plain `kill` or a closed terminal stops a build as Ctrl-C does: the half-built folder
-    # (plaintext, for the staff site) is removed, not left beside the site.
     try:
-        with like_ctrl_c():
-            config = load_config(str(cfg_path), site_dir=str(tmp))
-            if status:
-                with status("正在生成网站……"):
+        target = Path(_load_config(cfg_path, collected).site_dir)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+        # A plain `kill` or a closed terminal stops a build as Ctrl-C does: the half-built
+        # folder (plaintext, for the staff site) is removed, not left beside the site.
+        try:
+            with like_ctrl_c():
+                config = load_config(str(cfg_path), site_dir=str(tmp))
+                if status:
+                    with status("正在生成网站……"):
+                        build(config)
+                else:
                     build(config)
-            else:
-                build(config)
-            _swap(tmp, target)
-    except MkDocsException as e:
-        shutil.rmtree(tmp, ignore_errors=True)
-        details = "\n".join(collected.messages) or str(e)
-        raise BaodanError(f"网站生成失败，原来的 {target.name}/ 没有改动：\n{details}") from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+                _swap(tmp, target)
+        except MkDocsException as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            details = "\n".join(collected.messages) or str(e)
+            raise BaodanError(
+                f"网站生成失败，原来的 {target.name}/ 没有改动：\n{details}"
+            ) from None
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     finally:
         use_identity(None)
         logger.removeHandler(collected)
@@ -84,6 +86,22 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
     parts = "，".join(f"{label} {stats[key]}" for key, label in STAT_LABELS if stats.get(key))
     warnings = "".join(f"\n  注意：{m}" for m in collected.messages)
     return f"已生成{where} {target}：{parts}，用时 {seconds:.1f} 秒。{warnings}"
+
+
+def _load_config(path: Path, collected: _Collect):
+    """The site's MkDocs configuration; a mistake in it is a Chinese problem naming the file."""
+    try:
+        return load_config(str(path))
+    except MkDocsException as e:
+        details = "\n".join(collected.messages) or str(e)
+        raise BaodanError(
+            RecordError(
+                Source(path.name),
+                "",
+                f"网站设置有误，网站没有生成：\n{details}",
+                "按上面说的改正这个文件（可对照 baodan init 新建的公司里的同名文件）",
+            )
+        ) from None
 
 
 STAT_LABELS = [("pages", "页面"), ("portals", "客户门户"), ("feeds", "日历订阅"), ("files", "文件")]

@@ -25,6 +25,12 @@ def _a_client(firm) -> str:
     raise AssertionError("no person among the fixture's clients")
 
 
+def _set_line(firm, rel: str, key: str, new_line: str) -> None:
+    """Rewrite one record's line ``key: …`` as ``new_line``, encrypted as before."""
+    text = read_record(firm.root, rel, firm.identities)
+    write_record(firm.root, rel, _replace_line(text, key, new_line), firm.identities)
+
+
 def _replace_line(text: str, key: str, new_line: str) -> str:
     pattern = re.compile(rf"^{key}:.*$", re.MULTILINE)
     assert pattern.search(text), f"{key} not in record"
@@ -285,14 +291,8 @@ def test_a_broken_policy_is_not_reported_again_by_tasks_or_renewal_contacts(firm
 def test_an_id_number_born_after_today_follows_the_pinned_date(firm, capsys, monkeypatch):
     """Checked ID numbers are remembered within a process; "today" is part of what is."""
     rel = _a_client(firm)
-    text = read_record(firm.root, rel, firm.identities)
     # Born 2026-12-01, check character computed for it.
-    write_record(
-        firm.root,
-        rel,
-        _replace_line(text, "id_number", "id_number: '110105202612010014'"),
-        firm.identities,
-    )
+    _set_line(firm, rel, "id_number", "id_number: '110105202612010014'")
     code, _, err = run_cli(capsys, "check")
     assert code == 1 and rel in err and "出生日期在未来" in err
     monkeypatch.setenv("BAODAN_TODAY", "2026-12-02")
@@ -307,13 +307,7 @@ def test_an_impossible_date_is_named_in_each_record_that_has_it(firm, capsys):
         for p in sorted(firm.root.glob("records/clients/*/policies/*.yaml.age"))[:2]
     ]
     for rel in rels:
-        text = read_record(firm.root, rel, firm.identities)
-        write_record(
-            firm.root,
-            rel,
-            _replace_line(text, "effective", "effective: 2026-02-30"),
-            firm.identities,
-        )
+        _set_line(firm, rel, "effective", "effective: 2026-02-30")
     code, _, err = run_cli(capsys, "check")
     assert code == 1 and all(rel in err for rel in rels)
     assert err.count("“2026-02-30”不是有效日期") == 2

@@ -33,17 +33,19 @@ def labels_for(ctx: SiteContext) -> dict:
 
 def claims_page(ctx: SiteContext) -> list[GeneratedPage]:
     queues = claims.claim_queues(ctx.firm, ctx.today)
-    content = ctx.render(
-        "staff_claims.md.j2",
-        queues=queues,
-        queue_names=claims.QUEUES,
-        policies=ctx.firm.policy_index(),
-        review_days=CLAIM_DECISION_DAYS,
-        claim_stages=STAGES,
-        **labels_for(ctx),
-    )
     return [
-        GeneratedPage("staff/claims/index.md", content, nav=(SECTION, "理赔"), title="理赔队列")
+        ctx.page(
+            "staff/claims/index.md",
+            "staff_claims.md.j2",
+            nav=(SECTION, "理赔"),
+            title="理赔队列",
+            queues=queues,
+            queue_names=claims.QUEUES,
+            policies=ctx.firm.policy_index(),
+            review_days=CLAIM_DECISION_DAYS,
+            claim_stages=STAGES,
+            **labels_for(ctx),
+        )
     ]
 
 

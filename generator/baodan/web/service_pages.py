@@ -54,8 +54,11 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
     rules = care.care_rules()
     ahead = care.occasions_between(today, today + timedelta(days=400))
     names = labels_for(ctx)
-    index = ctx.render(
+    index = ctx.page(
+        "staff/care/index.md",
         "staff_care.md.j2",
+        nav=(SECTION, "客户关怀"),
+        title="客户关怀",
         greetings=care.greeting_queue(firm, today),
         greeting_days=rules.greeting_days,
         next_occasion=ahead[0] if ahead else None,
@@ -87,11 +90,17 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
         occasions=rules.occasions,
         **names,
     )
-    surveys = ctx.render("staff_surveys.md.j2", **_surveys(ctx), **names)
+    surveys = ctx.page(
+        "staff/care/surveys.md",
+        "staff_surveys.md.j2",
+        nav=(SECTION, "客户关怀", "满意度调查"),
+        **_surveys(ctx),
+        **names,
+    )
     return [
-        GeneratedPage("staff/care/index.md", index, nav=(SECTION, "客户关怀"), title="客户关怀"),
+        index,
         GeneratedPage("staff/care/greetings.md", log, nav=(SECTION, "客户关怀", "节日问候记录")),
-        GeneratedPage("staff/care/surveys.md", surveys, nav=(SECTION, "客户关怀", "满意度调查")),
+        surveys,
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlparse
 
@@ -467,7 +467,7 @@ def test_greeting_tables_list_each_client_with_the_message_and_whether_it_was_se
 
     _, firm = built
     day = date(2026, 9, 25)  # Mid-Autumn: greetings due, some sent already
-    page = care_pages(SiteContext(firm, day, True, make_env(TEMPLATES)))[0]
+    page, log = care_pages(SiteContext(firm, day, True, make_env(TEMPLATES)))[:2]
     queue = care.greeting_queue(firm, day)
     groups = {
         key: [g for g in queue if g.key == key] for key in dict.fromkeys(g.key for g in queue)
@@ -496,6 +496,18 @@ def test_greeting_tables_list_each_client_with_the_message_and_whether_it_was_se
             ],
         )
         for (when, _), group in groups.items()
+    ]
+    occasions = care.care_rules().occasions
+    sent = care.greeting_log(firm, day - timedelta(days=30))
+    assert sent and re.search(
+        r"^## 已发送的问候.*\n+<div data-bd-fragment=\"sent\">", log.content, re.M
+    )
+    [(headings, rows)] = _Tables(log.fragments["sent"], "/staff/care/greetings/").tables
+    assert headings == ["日期", "客户", "节日", "渠道", "员工", "内容"]
+    assert rows == [
+        [_text(i.date), _client(cf), _text(occasions[i.occasion].name if i.occasion else "—")]
+        + [_text(CHANNELS[i.channel]), _text(name(i.staff)), _text(i.summary)]
+        for cf, i in sent
     ]
 
 

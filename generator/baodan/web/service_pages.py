@@ -79,8 +79,10 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
         if not occ.birthday
     ]
     year_log = care.greeting_log(firm, today - timedelta(days=365))
-    log = ctx.render(
+    log = ctx.page(
+        "staff/care/greetings.md",
         "staff_greetings.md.j2",
+        nav=(SECTION, "客户关怀", "节日问候记录"),
         calendar=calendar,
         years=(today.year, today.year + 1),
         log=[x for x in year_log if x[1].date >= today - timedelta(days=GREETING_DAYS)],
@@ -97,11 +99,7 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
         **_surveys(ctx),
         **names,
     )
-    return [
-        index,
-        GeneratedPage("staff/care/greetings.md", log, nav=(SECTION, "客户关怀", "节日问候记录")),
-        surveys,
-    ]
+    return [index, log, surveys]
 
 
 def _greeting_counts(log: list, order: list[str]) -> list[tuple[int, str | None, int]]:

@@ -230,7 +230,15 @@ class SiteContext:
             **values,
         )
 
-    def page(self, uri: str, template: str, *, nav=None, title=None, **values) -> GeneratedPage:
+    def page(
+        self,
+        uri: str,
+        template: str,
+        *,
+        nav: tuple[str, ...] | None = None,
+        title: str | None = None,
+        **values,
+    ) -> GeneratedPage:
         """The page ``uri`` from a template that may write big parts as HTML fragments
         (web/fragments.py, ``fragment(key, html)``); ``here`` (the page's path) is what
         their links are relative to."""

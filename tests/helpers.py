@@ -1,5 +1,5 @@
 """Test helpers: run the CLI in-process, read and write encrypted records, snapshot a tree,
-serve a built site."""
+serve a built site, check that a page's tables fit it."""
 
 from __future__ import annotations
 
@@ -119,3 +119,16 @@ def serve_folder(folder: Path) -> Iterator[str]:
     finally:
         httpd.shutdown()
         thread.join()
+
+
+# Run in a browser page: the first row of every table wider than the box around it, and every
+# command in a table that does not show in full.
+TOO_WIDE = """() => [...document.querySelectorAll("article table")].flatMap(table => {
+  const box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
+  const right = box.getBoundingClientRect().right;
+  const wide = table.scrollWidth > box.clientWidth + 1 ? [table.rows[0].innerText] : [];
+  const cut = [...table.querySelectorAll("td code")]
+    .filter(code => code.getBoundingClientRect().right > right + 1)
+    .map(code => code.textContent);
+  return wide.concat(cut);
+})"""

@@ -6,18 +6,20 @@ from __future__ import annotations
 import dataclasses
 import re
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
-from baodan import claims, incidents, tasks
+from baodan import care, claims, incidents, kpis, tasks
+from baodan.models.claim import CLAIM_TYPES
+from baodan.models.interaction import CHANNELS, KINDS
 from baodan.records import load_firm
 from baodan.sitebuild import build_site
 from baodan.workspace import Workspace
 
 from .conftest import make_firm
-from .helpers import require_tool
+from .helpers import TOO_WIDE, require_tool
 
 TODAY = date(2026, 11, 27)
 PAGES = [
@@ -190,6 +192,13 @@ def test_pages_in_a_real_browser(built, tmp_path):
         assert page.locator("h1").inner_text().startswith("理赔队列")
         assert page.locator(".bd-tag--late").count() >= 1
         page.screenshot(path=str(tmp_path / "claims.png"), full_page=True)
+        page.set_viewport_size({"width": 1024, "height": 900})
+        too_wide = []
+        for uri in ("claims", "care", "care/surveys", "reports/cross-sell"):
+            page.goto((site / "staff" / uri / "index.html").as_uri())
+            assert page.locator("article .md-typeset__table > table").count() >= 2  # styled
+            too_wide += [(uri, what) for what in page.evaluate(TOO_WIDE)]
+        assert too_wide == []
         browser.close()
     assert seen_hosts == {"file"}  # nothing loaded from any server
 
@@ -276,3 +285,249 @@ def test_partner_contacts_show_an_email_column_only_where_someone_has_one(built)
     mailed = dataclasses.replace(firm, partners={**firm.partners, partner.code: with_mail})
     [page] = partners_page(SiteContext(mailed, TODAY, True, make_env(TEMPLATES)))
     assert page.content.count("| 邮箱 |") == 1 and "claims@example.com" in page.content
+
+
+class _Tables(HTMLParser):
+    """The tables of a page as a reader sees them: each (headings, rows), a row a list of
+    cells, a cell (its text, where its links lead in the site). ``url`` is the page's own."""
+
+    def __init__(self, text: str, url: str) -> None:
+        super().__init__()
+        self.url = url
+        self.tables: list[tuple[list[str], list[list[tuple[str, list[str]]]]]] = []
+        self.cell: tuple[list[str], list[str]] | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append(([], []))
+        elif tag == "tr" and self.tables and self.tables[-1][0]:  # a row after the head's
+            self.tables[-1][1].append([])
+        elif tag in ("th", "td"):
+            self.cell = ([], [])
+        elif tag == "br" and self.cell:
+            self.cell[0].append(" ")
+        elif tag == "a" and self.cell:
+            self.cell[1].append(urljoin(self.url, dict(attrs)["href"]))
+
+    def handle_endtag(self, tag):
+        if tag not in ("th", "td") or self.cell is None:
+            return
+        text = " ".join("".join(self.cell[0]).split())
+        headings, rows = self.tables[-1]
+        if tag == "th":
+            headings.append(text)
+        else:
+            rows[-1].append((text, self.cell[1]))
+        self.cell = None
+
+    def handle_data(self, data):
+        if self.cell:
+            self.cell[0].append(data)
+
+
+def _tables(root, page: str) -> dict[tuple[str, ...], list]:
+    """The rows of each table of a built staff page, by the table's headings."""
+    tables = _Tables(_html(root, page), f"/{page}/").tables
+    return {tuple(headings): rows for headings, rows in tables}
+
+
+def _client(cf) -> tuple[str, list[str]]:
+    """A cell naming a client, linked to the client's page."""
+    return (cf.client.name, [f"/staff/clients/{cf.client.id}/"])
+
+
+def _text(*values) -> tuple[str, list[str]]:
+    return (" ".join(str(v) for v in values if v not in (None, "")), [])
+
+
+def _staff_names(firm):
+    return {sid: s.name for sid, s in firm.staff.items()}.get
+
+
+# The big tables below are HTML fragments (web/fragments.py), written outside Markdown: each
+# test reads a page's tables as a reader does and compares every cell with the records.
+
+
+def test_claim_queue_tables_show_every_claim_with_its_text_and_links(built):
+    root, firm = built
+    name = _staff_names(firm)
+    queues = claims.claim_queues(firm, TODAY)
+    insurer = {p.registry_no: firm.insurers[p.insurer].short_name for _, p in firm.policies()}
+    common = ["理赔", "客户", "类型"]
+    assert _tables(root, "staff/claims") == {
+        (*common, "阶段", "已报案", "本阶段", "下一步", "负责人"): [
+            [_text(o.claim.id), _client(o.cf), _text(CLAIM_TYPES[o.claim.type])]
+            + [_text(o.stage_name), _text(o.age_days, "天"), _text(o.stage_days, "天")]
+            + [_text(o.action), _text(name(o.claim.handler))]
+            for o in queues["us"]
+        ],
+        (*common, "已报案", "本阶段", "还缺的材料", "负责人"): [
+            [_text(o.claim.id), _client(o.cf), _text(CLAIM_TYPES[o.claim.type])]
+            + [_text(o.age_days, "天"), _text(o.stage_days, "天")]
+            + [_text("、".join(m.item for m in o.missing) + f"（{len(o.missing)} 项）")]
+            + [_text(name(o.claim.handler))]
+            for o in queues["client"]
+        ],
+        ("理赔", "客户", "保险公司（案号）", "阶段", "已报案", "本阶段", "负责人"): [
+            [_text(o.claim.id), _client(o.cf)]
+            + [_text(insurer.get(o.claim.policy), o.claim.insurer_claim_no)]
+            + [_text(o.stage_name), _text(o.age_days, "天")]
+            + [_text(o.stage_days, "天", "超过 30 天未出结果，请催办" if o.overdue else "")]
+            + [_text(name(o.claim.handler))]
+            for o in queues["insurer"]
+        ],
+        (*common, "已报案", "进入纠纷", "应急事件"): [
+            [_text(o.claim.id), _client(o.cf), _text(CLAIM_TYPES[o.claim.type])]
+            + [_text(o.age_days, "天"), _text(o.stage_days, "天前")]
+            + [
+                (o.incident, [f"/staff/incidents/#{o.incident}"])
+                if o.incident
+                else _text(
+                    "未启动预案 baodan incident new",
+                    o.cf.client.id,
+                    f"--plan claim_dispute --claim {o.claim.id}",
+                )
+            ]
+            for o in queues["dispute"]
+        ],
+    }
+
+
+def test_care_tables_show_every_visit_and_follow_up_with_its_text_and_links(built):
+    root, firm = built
+    name = _staff_names(firm)
+    visits, follow_ups = care.visit_plan(firm, TODAY), care.pending_follow_ups(firm, TODAY)
+    assert visits and follow_ups, "the small firm has visits due and a follow-up"
+    assert _tables(root, "staff/care") == {
+        ("计划日期", "客户", "等级", "上次回访", "客户经理", "状态"): [
+            [_text(v.due), _client(v.cf), _text(v.cf.client.tier), _text(v.last or "—")]
+            + [_text(name(v.cf.client.manager)), _text(_visit_status(v))]
+            for v in visits
+        ],
+        ("跟进日期", "客户", "上次联系", "内容", "员工"): [
+            [_text(i.follow_up, _late((TODAY - i.follow_up).days)), _client(cf)]
+            + [_text(i.date, KINDS[i.kind]), _text(i.summary), _text(name(i.staff))]
+            for cf, i in follow_ups
+        ],
+    }
+
+
+def test_survey_tables_show_every_answer_with_its_text_and_links(built):
+    root, firm = built
+    name = _staff_names(firm)
+    claim_ids = {c.id for cf in firm.clients.values() for c in cf.claims}
+    surveys = sorted(
+        (
+            (cf, i)
+            for cf in firm.clients.values()
+            for i in cf.interactions
+            if i.survey and (TODAY - i.date).days <= 90
+        ),
+        key=lambda x: (x[1].date, x[0].client.id),
+        reverse=True,
+    )
+    low = [(cf, i) for cf, i in surveys if _unhappy(i.survey.score, i.survey.nps)]
+    assert low and any(i.survey.about for _, i in surveys)
+    answers = ("日期", "客户", "满意度", "推荐意愿", "客户意见")
+    assert _tables(root, "staff/care/surveys") == {
+        (*answers, "客户经理"): [
+            [*_answers(cf, i), _text(name(cf.client.manager))] for cf, i in low
+        ],
+        (*answers, "针对", "调查人"): [
+            [*_answers(cf, i)]
+            + [_text("理赔" if i.survey.about in claim_ids else "互动", i.survey.about)]
+            + [_text(name(i.staff))]
+            if i.survey.about
+            else [*_answers(cf, i), _text(), _text(name(i.staff))]
+            for cf, i in surveys
+        ],
+    }
+
+
+def test_cross_sell_table_shows_every_client_with_the_suggestions(built):
+    root, firm = built
+    name = _staff_names(firm)
+    suggestions = kpis.cross_sell(firm, TODAY)
+    suggestions.sort(key=lambda x: (x[0].client.tier, -len(x[1]), x[0].client.id))
+    per_client = _tables(root, "staff/reports/cross-sell")[
+        ("客户", "类型", "等级", "客户经理", "建议补充")
+    ]
+    assert per_client == [
+        [_client(cf), _text("个人" if cf.client.kind == "person" else "企业")]
+        + [_text(cf.client.tier), _text(name(cf.client.manager))]
+        + [_text("；".join(r.suggest for r in fired))]
+        for cf, fired in suggestions
+    ]
+
+
+def test_greeting_tables_list_each_client_with_the_message_and_whether_it_was_sent(built):
+    from baodan.web.context import TEMPLATES, SiteContext, make_env
+    from baodan.web.service_pages import care_pages
+
+    _, firm = built
+    day = date(2026, 9, 25)  # Mid-Autumn: greetings due, some sent already
+    page, log = care_pages(SiteContext(firm, day, True, make_env(TEMPLATES)))[:2]
+    queue = care.greeting_queue(firm, day)
+    groups = {
+        key: [g for g in queue if g.key == key] for key in dict.fromkeys(g.key for g in queue)
+    }
+    assert len(groups) > 1 and any(g.sent for g in queue) and any(not g.sent for g in queue)
+    name = _staff_names(firm)
+    shown = []
+    for heading, key in re.findall(
+        r"^### (.*)\n+<div data-bd-fragment=\"(.*)\">", page.content, re.M
+    ):
+        [(headings, rows)] = _Tables(page.fragments[key], "/staff/care/").tables
+        assert headings == ["客户", "客户经理", "建议问候语", "状态"]
+        shown.append((heading, rows))
+    assert shown == [
+        (
+            f"{when} {group[0].occasion_name}（{len(group)} 位客户）",
+            [
+                [(f"{g.cf.client.name} {g.cf.client.id}", _client(g.cf)[1])]
+                + [_text(name(g.cf.client.manager)), _text(g.message)]
+                + [
+                    _text("已发送", g.sent.date, CHANNELS[g.sent.channel])
+                    if g.sent
+                    else _text("待发送")
+                ]
+                for g in group
+            ],
+        )
+        for (when, _), group in groups.items()
+    ]
+    occasions = care.care_rules().occasions
+    sent = care.greeting_log(firm, day - timedelta(days=30))
+    assert sent and re.search(
+        r"^## 已发送的问候.*\n+<div data-bd-fragment=\"sent\">", log.content, re.M
+    )
+    [(headings, rows)] = _Tables(log.fragments["sent"], "/staff/care/greetings/").tables
+    assert headings == ["日期", "客户", "节日", "渠道", "员工", "内容"]
+    assert rows == [
+        [_text(i.date), _client(cf), _text(occasions[i.occasion].name if i.occasion else "—")]
+        + [_text(CHANNELS[i.channel]), _text(name(i.staff)), _text(i.summary)]
+        for cf, i in sent
+    ]
+
+
+def _answers(cf, i) -> list:
+    score, nps = i.survey.score, i.survey.nps
+    shown = [_text(score or "—"), _text("—" if nps is None else nps), _text(i.survey.comment)]
+    return [_text(i.date), _client(cf), *shown]
+
+
+def _unhappy(score: int | None, nps: int | None) -> bool:
+    return (score is not None and score <= 2) or (nps is not None and nps <= 6)
+
+
+def _late(days: int) -> str:
+    return f"逾期 {days} 天" if days > 0 else ""
+
+
+def _visit_status(v) -> str:
+    if not v.last and v.due <= TODAY:
+        return "从未回访，请尽快安排"
+    if v.overdue_days(TODAY):
+        return _late(v.overdue_days(TODAY))
+    return "今天" if v.due == TODAY else f"还有 {(v.due - TODAY).days} 天"

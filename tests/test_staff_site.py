@@ -16,7 +16,7 @@ from baodan.workspace import Workspace
 
 from . import crafted as c
 from .conftest import FirmDir
-from .helpers import require_tool, serve_folder
+from .helpers import TOO_WIDE, require_tool, serve_folder
 
 TODAY = "2026-11-27"
 
@@ -326,19 +326,6 @@ def test_today_page_in_a_browser(site, tmp_path):
         assert tab.locator(".bd-card b").all_inner_texts() == ["1", "2", "2", "1", "3"]
         assert not tab.locator(".bd-filter-empty").first.is_visible()
         browser.close()
-
-
-# Every table whose content is wider than the box around it, and every command that does not
-# show in full: (page, width, what).
-TOO_WIDE = """() => [...document.querySelectorAll("article table")].flatMap(table => {
-  const box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
-  const right = box.getBoundingClientRect().right;
-  const wide = table.scrollWidth > box.clientWidth + 1 ? [table.rows[0].innerText] : [];
-  const cut = [...table.querySelectorAll("td code")]
-    .filter(code => code.getBoundingClientRect().right > right + 1)
-    .map(code => code.textContent);
-  return wide.concat(cut);
-})"""
 
 
 def test_queue_and_client_tables_fit_the_page_with_their_commands(site):

@@ -17,6 +17,7 @@ from ..history import History
 from ..models import Firm
 from ..models.base import mask_id, mask_mobile, mask_policy_no, yuan
 from ..models.taxonomy import category_name, subcategory_name
+from .fragments import Fragments
 
 # site_templates/ at the top of a checkout; inside the package when installed from a wheel.
 TEMPLATES = next(
@@ -228,3 +229,19 @@ class SiteContext:
             options=self.options,
             **values,
         )
+
+    def page(
+        self,
+        uri: str,
+        template: str,
+        *,
+        nav: tuple[str, ...] | None = None,
+        title: str | None = None,
+        **values,
+    ) -> GeneratedPage:
+        """The page ``uri`` from a template that may write big parts as HTML fragments
+        (web/fragments.py, ``fragment(key, html)``); ``here`` (the page's path) is what
+        their links are relative to."""
+        fragments = Fragments()
+        content = self.render(template, here=uri, fragment=fragments, **values)
+        return GeneratedPage(uri, content, nav=nav, title=title, fragments=fragments.html or None)

@@ -102,8 +102,10 @@ def report_pages(ctx: SiteContext) -> list[GeneratedPage]:
         trend_months=TREND_MONTHS,
         **names,
     )
-    cross = ctx.render(
+    cross = ctx.page(
+        "staff/reports/cross-sell.md",
         "staff_cross_sell.md.j2",
+        nav=(SECTION, "报表", "险种覆盖与交叉销售"),
         n_clients=n_clients,
         n_policies=n_policies,
         cover=cover,
@@ -117,9 +119,7 @@ def report_pages(ctx: SiteContext) -> list[GeneratedPage]:
     )
     return [
         GeneratedPage("staff/reports/index.md", index, nav=(SECTION, "报表"), title="服务质量报表"),
-        GeneratedPage(
-            "staff/reports/cross-sell.md", cross, nav=(SECTION, "报表", "险种覆盖与交叉销售")
-        ),
+        cross,
     ]
 
 

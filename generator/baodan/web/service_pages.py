@@ -33,17 +33,19 @@ def labels_for(ctx: SiteContext) -> dict:
 
 def claims_page(ctx: SiteContext) -> list[GeneratedPage]:
     queues = claims.claim_queues(ctx.firm, ctx.today)
-    content = ctx.render(
-        "staff_claims.md.j2",
-        queues=queues,
-        queue_names=claims.QUEUES,
-        policies=ctx.firm.policy_index(),
-        review_days=CLAIM_DECISION_DAYS,
-        claim_stages=STAGES,
-        **labels_for(ctx),
-    )
     return [
-        GeneratedPage("staff/claims/index.md", content, nav=(SECTION, "理赔"), title="理赔队列")
+        ctx.page(
+            "staff/claims/index.md",
+            "staff_claims.md.j2",
+            nav=(SECTION, "理赔"),
+            title="理赔队列",
+            queues=queues,
+            queue_names=claims.QUEUES,
+            policies=ctx.firm.policy_index(),
+            review_days=CLAIM_DECISION_DAYS,
+            claim_stages=STAGES,
+            **labels_for(ctx),
+        )
     ]
 
 
@@ -52,8 +54,11 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
     rules = care.care_rules()
     ahead = care.occasions_between(today, today + timedelta(days=400))
     names = labels_for(ctx)
-    index = ctx.render(
+    index = ctx.page(
+        "staff/care/index.md",
         "staff_care.md.j2",
+        nav=(SECTION, "客户关怀"),
+        title="客户关怀",
         greetings=care.greeting_queue(firm, today),
         greeting_days=rules.greeting_days,
         next_occasion=ahead[0] if ahead else None,
@@ -74,8 +79,10 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
         if not occ.birthday
     ]
     year_log = care.greeting_log(firm, today - timedelta(days=365))
-    log = ctx.render(
+    log = ctx.page(
+        "staff/care/greetings.md",
         "staff_greetings.md.j2",
+        nav=(SECTION, "客户关怀", "节日问候记录"),
         calendar=calendar,
         years=(today.year, today.year + 1),
         log=[x for x in year_log if x[1].date >= today - timedelta(days=GREETING_DAYS)],
@@ -85,12 +92,14 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
         occasions=rules.occasions,
         **names,
     )
-    surveys = ctx.render("staff_surveys.md.j2", **_surveys(ctx), **names)
-    return [
-        GeneratedPage("staff/care/index.md", index, nav=(SECTION, "客户关怀"), title="客户关怀"),
-        GeneratedPage("staff/care/greetings.md", log, nav=(SECTION, "客户关怀", "节日问候记录")),
-        GeneratedPage("staff/care/surveys.md", surveys, nav=(SECTION, "客户关怀", "满意度调查")),
-    ]
+    surveys = ctx.page(
+        "staff/care/surveys.md",
+        "staff_surveys.md.j2",
+        nav=(SECTION, "客户关怀", "满意度调查"),
+        **_surveys(ctx),
+        **names,
+    )
+    return [index, log, surveys]
 
 
 def _greeting_counts(log: list, order: list[str]) -> list[tuple[int, str | None, int]]:

@@ -32,7 +32,6 @@ from ..today import SHANGHAI
 from ..worklist import Queues, queues
 from .client_shell import ShellPage, shell_page
 from .context import GeneratedPage, SiteContext, policy_anchor
-from .fragments import Fragments
 
 SECTION = "员工工作台"
 WEEKDAYS = "一二三四五六日"
@@ -150,17 +149,13 @@ def render(ctx: SiteContext, template: str, **values) -> str:
 
 
 def staff_page(ctx: SiteContext, uri: str, template: str, inputs: tuple, **values) -> GeneratedPage:
-    """A staff page whose template may write big parts as HTML fragments (web/fragments.py);
-    ``here`` (the page's path) is what their links are relative to. ``nav`` and ``title``
-    go to the page, the other values to the template. ``inputs`` is all the page shows
+    """A staff page (``SiteContext.page``: its template may write big parts as HTML
+    fragments) with the staff templates' values. ``inputs`` is all the page shows
     that a record change can change, besides what ``SiteContext.reuse`` watches itself:
     `baodan serve` renders the page again only when they changed."""
-    nav, title = values.pop("nav", None), values.pop("title", None)
 
     def make() -> GeneratedPage:
-        fragments = Fragments()
-        content = render(ctx, template, here=uri, fragment=fragments, **values)
-        return GeneratedPage(uri, content, nav=nav, title=title, fragments=fragments.html or None)
+        return ctx.page(uri, template, **TEMPLATE_VALUES, **values)
 
     return ctx.reuse(uri, inputs, make)
 

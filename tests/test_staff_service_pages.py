@@ -4,6 +4,7 @@ generated firm, read as HTML, and looked at in a real browser."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
@@ -107,6 +108,15 @@ def test_claims_page_lists_each_open_claim_in_its_queue_with_missing_items(built
                 assert item.item in section
     closed = [c.id for cf in firm.clients.values() for c in cf.claims if c.stage == "closed"]
     assert closed and not any(cid in html for cid in closed)
+
+
+def test_a_claim_number_finds_its_clients_page_in_the_staff_search(built):
+    root, firm = built
+    index = json.loads((root / "site-staff/search/search_index.json").read_text("utf-8"))
+    cf = next(cf for cf in firm.clients.values() if any(c.insurer_claim_no for c in cf.claims))
+    claim = next(c for c in cf.claims if c.insurer_claim_no)
+    [entry] = [d for d in index["docs"] if d["location"] == f"staff/clients/{cf.client.id}/"]
+    assert claim.id in entry["text"] and claim.insurer_claim_no in entry["text"]
 
 
 def test_claims_page_names_who_handles_each_claim_and_the_stages_in_chinese(built):

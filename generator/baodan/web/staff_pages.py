@@ -268,9 +268,11 @@ def staff_client_page(ctx: SiteContext, cf: ClientFile) -> ShellPage:
 
 def client_search_text(cf: ClientFile) -> str:
     """What finds a client's page in the staff site's search: the client's number and name,
-    and family members' names."""
+    family members' names, and the client's claims by our number and the insurer's (the
+    claims queue's tables are not read by search: web/fragments.py)."""
     c = cf.client
-    return " ".join([c.id, c.name, *(m.name for m in c.family)])
+    claims = [n for cl in cf.claims for n in (cl.id, cl.insurer_claim_no) if n]
+    return " ".join([c.id, c.name, *(m.name for m in c.family), *claims])
 
 
 def policy_search_entries(ctx: SiteContext, cf: ClientFile) -> tuple[tuple[str, str, str], ...]:

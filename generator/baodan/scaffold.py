@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from importlib import resources
 from pathlib import Path
@@ -147,5 +148,9 @@ def make_demo_firm(root: Path) -> list[str]:
     if not (root / KEYS_DIR / "demo.age").is_file():
         init_keys(root, "demo", str(identity.to_public()))
     record_key = open_vault(root, IdentitySource([identity], str(key_file), True)).recipient()
-    demo.generate(root, demo.DEMO, record_key, replace=True)
+    # The repository's demo has lecture articles of its own; a new folder gets synthetic ones,
+    # so its knowledge base and lecture calendar are not empty.
+    own_lectures = any((root / "records/lectures").glob("*.md"))
+    size = demo.DEMO if own_lectures else dataclasses.replace(demo.DEMO, lectures=8)
+    demo.generate(root, size, record_key, replace=True)
     return [f"已生成演示公司（数据全部虚构），用 {DEMO_IDENTITY_FILE} 解密。"]

@@ -2,7 +2,7 @@
 
     python benchmarks/make_firm.py [FOLDER] [--clients 2000] [--seed 2026]
 
-The records come from the demo generator (``baodan.demo``) at ``baodan.demo.BENCHMARK`` scale,
+The records come from the demo generator (``baodan.demo.generator``) at ``baodan.demo.generator.BENCHMARK`` scale,
 or scaled in proportion to ``--clients``. Client records are encrypted to a fresh record key
 held by one member, the fixed benchmark identity written to ``BENCH-IDENTITY.txt`` (not a
 secret: it only ever opens fictional data). ``bench.json`` in the folder says what was made.
@@ -21,7 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "generator"))
 
-from baodan import demo, vault  # noqa: E402 (after the sys.path line)
+from baodan.demo import generator as demo  # noqa: E402 (after the sys.path line)
+from baodan.store import vault  # noqa: E402
 from pyrage import x25519  # noqa: E402
 
 BENCH_IDENTITY = "AGE-SECRET-KEY-1UQ64NGPYMQK4UAWWV0LJNUM8J6EMLUX8SEN70A3T3KPQ0T2Z2H8S38ZSCL"

@@ -35,7 +35,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "generator")]  # this checkout's baodan
 
-from baodan import demo, vault  # noqa: E402 (after the sys.path line)
+from baodan.demo import generator as demo  # noqa: E402 (after the sys.path line)
+from baodan.store import vault  # noqa: E402
 from make_firm import IDENTITY_FILE, REPO, read_manifest  # noqa: E402
 from make_firm import make_firm as write_firm  # noqa: E402
 

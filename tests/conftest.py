@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from baodan import demo, vault
+from baodan.demo import generator as demo
 from baodan.models import Firm
+from baodan.store import vault
 from pyrage import x25519
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,8 +73,8 @@ class BuiltSite:
 
 def build_public_site(firm_dir: FirmDir, today: str = "2026-11-27") -> Path:
     """`baodan build` of a firm folder on a pinned date; returns its site/ folder."""
-    from baodan.sitebuild import build_site
-    from baodan.workspace import Workspace
+    from baodan.services.sitebuild import build_site
+    from baodan.store.workspace import Workspace
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BAODAN_TODAY", today)
@@ -84,7 +85,7 @@ def build_public_site(firm_dir: FirmDir, today: str = "2026-11-27") -> Path:
 @pytest.fixture(scope="session")
 def public_site(firm_template, tmp_path_factory) -> BuiltSite:
     """The small firm's public site, built once for every test that only reads it."""
-    from baodan.records import load_firm
+    from baodan.checks import load_firm
 
     root = tmp_path_factory.mktemp("public") / "firm"
     shutil.copytree(firm_template.root, root)

@@ -9,7 +9,16 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
-from baodan.models import Client, ClientFile, Firm, Insurer, Interaction, Policy, Settings, Task
+from baodan.models import (
+    Client,
+    ClientFile,
+    Firm,
+    Insurer,
+    Interaction,
+    Policy,
+    Settings,
+    Task,
+)
 from baodan.models.staff import Staff
 from stdnum.cn import ric
 

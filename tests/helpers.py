@@ -15,7 +15,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from baodan import vault
+from baodan.store import vault
 from pyrage import x25519
 
 
@@ -49,7 +49,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     """Run `baodan ARGS` in this process; returns (exit code, stdout, stderr)."""
-    from baodan import cli
+    from baodan.cli import app as cli
 
     old = sys.argv
     sys.argv = ["baodan", *args]
@@ -77,7 +77,7 @@ def write_record(root: Path, rel: str, text: str, identities: list) -> None:
 
 def change_record(root: Path, rel: str, identities: list, change) -> None:
     """Edit an encrypted record as a person would: ``change`` edits the round-trip data."""
-    from baodan import yamlio
+    from baodan.core import yamlio
 
     data = yamlio.load_roundtrip(read_record(root, rel, identities))
     change(data)

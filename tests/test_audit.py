@@ -9,7 +9,7 @@ import io
 
 import pytest
 import yaml
-from baodan.pdfsignature import check_pdf
+from baodan.services.pdfsignature import check_pdf
 
 from . import crafted as c
 from .helpers import read_record, run_cli, tree_digest

@@ -7,9 +7,9 @@ from datetime import date
 
 import lunardate
 import pytest
-from baodan import care
+from baodan.core.today import today
+from baodan.domain import care
 from baodan.models import ClientFile
-from baodan.today import today
 
 from . import service_factories as f
 from .helpers import read_record, run_cli

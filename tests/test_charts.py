@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from baodan import charts
+from baodan.web import charts
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 

@@ -133,7 +133,7 @@ def test_duplicate_registry_number_is_reported(firm, capsys):
 
 
 def test_record_encrypted_to_another_key(firm, capsys):
-    from baodan import vault
+    from baodan.store import vault
     from pyrage import x25519
 
     rel = _a_policy(firm)
@@ -225,7 +225,7 @@ def test_encrypting_a_stale_plain_copy_never_replaces_the_record(firm, capsys):
 
 
 def test_no_identity_found(firm, capsys, monkeypatch, tmp_path):
-    from baodan import vault
+    from baodan.store import vault
 
     monkeypatch.delenv("BAODAN_IDENTITY")
     monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "absent.txt")

@@ -72,7 +72,7 @@ def test_init_and_ci_write_the_template_the_firm_picks(tmp_path, capsys, monkeyp
 
 
 def test_no_template_builds_or_uploads_the_staff_site():
-    from baodan.ci import HOSTS, render
+    from baodan.services.ci import HOSTS, render
 
     for host in HOSTS:
         text = render(host)

@@ -8,9 +8,9 @@ from importlib import resources
 
 import pytest
 import yaml
-from baodan import claims
+from baodan.core.today import today
+from baodan.domain import claims
 from baodan.models import ClientFile
-from baodan.today import today
 
 from . import service_factories as f
 from .helpers import read_record, run_cli, write_record

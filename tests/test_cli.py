@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from baodan import editing, vault
+from baodan.services import editing
+from baodan.store import vault
 
 from .conftest import REPO
 from .helpers import read_record, run_cli, tree_digest
@@ -365,7 +366,7 @@ def test_a_mistake_in_the_site_settings_is_named_and_the_site_kept(firm, capsys)
 
 
 def test_demo_in_a_new_folder_is_a_firm_that_checks_and_builds(tmp_path, capsys, monkeypatch):
-    from baodan import demo
+    from baodan.demo import generator as demo
 
     folder = tmp_path / "演示公司"
     monkeypatch.delenv("BAODAN_IDENTITY", raising=False)  # the demo key is found in the folder
@@ -434,7 +435,7 @@ def test_a_preview_ended_by_a_closed_terminal_removes_its_plaintext_folder(firm)
 
 @pytest.mark.parametrize(("flag", "staff"), [([], True), (["--public"], False)])
 def test_serve_previews_the_staff_site_or_the_public_one(firm, capsys, monkeypatch, flag, staff):
-    from baodan import sitebuild
+    from baodan.services import sitebuild
 
     seen = []
     monkeypatch.setattr(sitebuild, "serve_site", lambda ws, **kw: seen.append(kw["staff"]))

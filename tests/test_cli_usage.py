@@ -59,7 +59,7 @@ def test_a_command_alone_shows_its_help(capsys, args):
 def _command_paths() -> list[list[str]]:
     """Every command and sub-command of `baodan`, as the words typed to reach it."""
     import typer
-    from baodan.cli import app
+    from baodan.cli.app import app
 
     paths = [[]]
     root = typer.main.get_command(app)

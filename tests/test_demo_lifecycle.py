@@ -8,11 +8,11 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from baodan import demo
-from baodan.checks.risk import assess, risk_rules
-from baodan.checks.verification import differences
-from baodan.records import load_firm
-from baodan.renewals import STAGES, renewal_book
+from baodan.checks import load_firm
+from baodan.demo import generator as demo
+from baodan.domain.renewals import STAGES, renewal_book
+from baodan.domain.risk import assess, risk_rules
+from baodan.domain.verification import differences
 
 from .conftest import make_firm
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from baodan.cli import app
+from baodan.cli.app import app
 
 DOCS = sorted((Path(__file__).resolve().parents[1] / "docs").glob("*.md"))
 # `baodan cmd [sub] …` in running text, or a code-block line that starts with baodan.

@@ -10,9 +10,12 @@ from decimal import Decimal
 import pyrage
 import pytest
 import yaml
-from baodan import age_x25519, records, vault, yamlio
+from baodan.checks import load_firm
+from baodan.core import yamlio
+from baodan.core.parse import parse_record
 from baodan.models import Interaction
-from baodan.records import load_firm
+from baodan.store import age_x25519, vault
+from baodan.store import loader as records
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from pyrage import ssh, x25519
@@ -64,7 +67,7 @@ def test_money_stays_exact_and_dates_are_dates():
     ],
 )
 def test_yaml_errors_keep_their_chinese_message_and_line(text, message, line):
-    record, errors = records.parse_record(Interaction, text, "records/x.yaml")
+    record, errors = parse_record(Interaction, text, "records/x.yaml")
     assert record is None and len(errors) == 1
     assert message in errors[0].message and errors[0].source.line == line
 

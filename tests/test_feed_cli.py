@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from baodan.checks import load_firm
+from baodan.core.parse import parse_record
 from baodan.models import Client
-from baodan.records import load_firm, parse_record
 
 from .helpers import read_record, run_cli
 

@@ -15,15 +15,15 @@ import icalendar
 import pytest
 import recurring_ical_events
 import vobject
-from baodan import today as todaylib
-from baodan.feeds import client_feeds, staff_feeds, subscribe_links
+from baodan.checks import load_firm
+from baodan.core import today as todaylib
+from baodan.domain.schedule import Window
 from baodan.models import Firm, Policy
 from baodan.models.claim import Stage
-from baodan.records import load_firm
-from baodan.schedule import Window
-from baodan.sitebuild import build_site
+from baodan.services.sitebuild import build_site
+from baodan.store.workspace import Workspace
 from baodan.web.context import TEMPLATES, SiteContext, make_env, yuan
-from baodan.workspace import Workspace
+from baodan.web.feeds import client_feeds, staff_feeds, subscribe_links
 
 from .helpers import read_record, require_tool, tree_digest, write_record
 

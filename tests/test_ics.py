@@ -1,4 +1,4 @@
-"""Feeds are written by baodan.ics.Writer: its text is exactly icalendar's ``to_ical()``, also for
+"""Feeds are written by baodan.web.ics.Writer: its text is exactly icalendar's ``to_ical()``, also for
 text that icalendar escapes and folds in awkward places."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from baodan.ics import Writer
-from baodan.today import SHANGHAI
+from baodan.core.today import SHANGHAI
+from baodan.web.ics import Writer
 from icalendar import Alarm, Calendar, Event
 
 AWKWARD = [

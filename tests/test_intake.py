@@ -8,7 +8,7 @@ import io
 import re
 import sys
 
-from baodan.intake import blank_form
+from baodan.services.intake import blank_form
 
 from . import crafted as c
 from .helpers import read_record, run_cli, tree_digest

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from baodan import kpis
+from baodan.core.today import today
+from baodan.domain import kpis
 from baodan.models import ClientFile
-from baodan.today import today
 
 from . import service_factories as f
 

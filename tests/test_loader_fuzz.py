@@ -9,9 +9,20 @@ from pathlib import Path
 
 import pyrage
 import yaml
-from baodan import records, vault
-from baodan.errors import RecordError
-from baodan.models import Claim, Client, Insurer, Interaction, Lecture, Policy, Settings, Staff
+from baodan.checks import load_firm
+from baodan.core.errors import RecordError
+from baodan.core.parse import parse_record
+from baodan.models import (
+    Claim,
+    Client,
+    Insurer,
+    Interaction,
+    Lecture,
+    Policy,
+    Settings,
+    Staff,
+)
+from baodan.store import vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyrage import x25519
@@ -77,13 +88,13 @@ def _assert_errors(result) -> None:
 @FUZZ
 @given(model=st.sampled_from(MODELS), text=yaml_texts)
 def test_parse_record_only_returns_error_values(model, text):
-    _assert_errors(records.parse_record(model, text, "records/x.yaml"))
+    _assert_errors(parse_record(model, text, "records/x.yaml"))
 
 
 @FUZZ
 @given(model=st.sampled_from(MODELS), data=st.binary(max_size=200))
 def test_parse_record_survives_bytes_that_are_not_text(model, data):
-    _assert_errors(records.parse_record(model, data.decode("utf-8", "replace"), "records/x.yaml"))
+    _assert_errors(parse_record(model, data.decode("utf-8", "replace"), "records/x.yaml"))
 
 
 def _tiny_firm(root: Path):
@@ -141,7 +152,7 @@ def test_load_firm_only_returns_error_values(encrypted, plain):
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, "utf-8")
-        firm, errors = records.load_firm(root, v)
+        firm, errors = load_firm(root, v)
         assert all(isinstance(e, RecordError) for e in errors)
         assert firm is not None or errors
     finally:
@@ -149,15 +160,13 @@ def test_load_firm_only_returns_error_values(encrypted, plain):
 
 
 def test_impossible_date_and_foreign_encoding_are_reported_not_raised(tmp_path):
-    record, errors = records.parse_record(
-        Policy, "product: 测试\neffective: 2026-02-30\n", "p.yaml"
-    )
+    record, errors = parse_record(Policy, "product: 测试\neffective: 2026-02-30\n", "p.yaml")
     assert record is None and errors[0].source.line == 2 and "不是有效日期" in errors[0].message
     v = _tiny_firm(tmp_path)
     (tmp_path / "records/staff").mkdir(parents=True)
     (tmp_path / "records/staff/wang-fang.yaml").write_bytes("name: 王芳\n".encode("gbk"))
     (tmp_path / "records/retired.yaml").write_text("- retired_on: 2026-01-01\n", "utf-8")
-    _, errors = records.load_firm(tmp_path, v)
+    _, errors = load_firm(tmp_path, v)
     rendered = "\n".join(e.render() for e in errors)
     assert "records/staff/wang-fang.yaml: 文件不是 UTF-8 编码的文字" in rendered
     assert "records/retired.yaml:1: 字段 [0].registry_no: 缺少必填字段" in rendered
@@ -166,6 +175,6 @@ def test_impossible_date_and_foreign_encoding_are_reported_not_raised(tmp_path):
 def test_errors_about_an_id_number_do_not_repeat_it():
     """`baodan check` output lands in CI logs: a mistyped ID number is not echoed."""
     text = "kind: person\nname: 张三\nid_number: '1101051949123100'\n"
-    _, errors = records.parse_record(Client, text, "records/clients/c-1/client.yaml.age")
+    _, errors = parse_record(Client, text, "records/clients/c-1/client.yaml.age")
     message = next(e for e in errors if e.field == "id_number").render()
     assert "现在是 16 个字符" in message and "1101051949123100" not in message

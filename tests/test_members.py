@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pyrage
 import pytest
-from baodan import vault
-from baodan.errors import BaodanError
+from baodan.core.errors import BaodanError
+from baodan.store import vault
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from pyrage import x25519
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from baodan.records import load_firm
+from baodan.checks import load_firm
 from baodan.web.builders import builders_for
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env
 from baodan.web.offload import ClientPagesJob, FileJob, write_files

@@ -7,7 +7,7 @@ import io
 import jieba
 import pytest
 import zxingcpp
-from baodan.feeds import subscribe_links
+from baodan.web.feeds import subscribe_links
 from PIL import Image
 
 from .helpers import require_tool, serve_folder

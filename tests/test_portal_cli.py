@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import stat
 
+from baodan.core.parse import parse_record
 from baodan.models import Client
-from baodan.records import parse_record
 
 from .conftest import build_public_site
 from .helpers import read_record, run_cli, write_record

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from baodan.core.parse import parse_record
 from baodan.models import Client
-from baodan.portal_crypto import (
+from baodan.store.portal_crypto import (
     decrypt_portal,
     encrypt_portal,
     new_access_code,
     portal_link,
 )
-from baodan.records import parse_record
 from cryptography.exceptions import InvalidTag
 
 PORTAL_ID = "JgdnnWBQkUqdM6AcNTxjHA"

@@ -6,9 +6,9 @@ import dataclasses
 from datetime import date
 
 import pytest
+from baodan.core.parse import parse_record
 from baodan.models import Policy
-from baodan.portal_crypto import decrypt_portal
-from baodan.records import parse_record
+from baodan.store.portal_crypto import decrypt_portal
 from baodan.web.context import TEMPLATES, make_env
 from baodan.web.portal_view import next_premium, portal_view
 

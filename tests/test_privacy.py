@@ -12,7 +12,9 @@ import subprocess
 import zipfile
 
 import pytest
-from baodan import records, vault, workspace
+from baodan.checks import load_firm
+from baodan.store import loader as records
+from baodan.store import vault, workspace
 from baodan.web.context import TEMPLATES, SiteContext, make_env
 from baodan.web.privacy_pages import privacy_queue
 from pyrage import x25519
@@ -30,7 +32,7 @@ def _keys(firm) -> list:
 def loaded(firm):
     """The small firm's folder and its records, loaded."""
     v = vault.open_vault(firm.root, vault.IdentitySource(firm.identities, "t"))
-    model, errors = records.load_firm(firm.root, v)
+    model, errors = load_firm(firm.root, v)
     assert not errors
     return firm, model
 

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from baodan.models.insurer import Solvency
-from baodan.portal_crypto import decrypt_portal
+from baodan.store.portal_crypto import decrypt_portal
 from baodan.web import builders
 
 from .conftest import FirmDir, build_public_site

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from baodan.models.policy import REGISTRY_NO
-from baodan.workspace import allocate_registry_no
+from baodan.store.workspace import allocate_registry_no
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from baodan.records import load_firm
-from baodan.renewals import display_status, renewal_book
+from baodan.checks import load_firm
+from baodan.domain.renewals import display_status, renewal_book
 
 from . import crafted as c
 from .helpers import run_cli

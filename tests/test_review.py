@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from baodan import yamlio
+from baodan.core import yamlio
 
 from . import githelp
 from .helpers import read_record, run_cli, write_record

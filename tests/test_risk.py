@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from baodan.checks.risk import RiskRule, assess, client_advice, risk_rules
+from baodan.domain.risk import RiskRule, assess, client_advice, risk_rules
 from pydantic import ValidationError
 
 from . import crafted as c

@@ -6,19 +6,18 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from baodan.models import Claim, Client, Policy
-from baodan.models.claim import Stage
-from baodan.models.client import Consent
-from baodan.models.policy import Payment
-from baodan.schedule import (
+from baodan.domain.schedule import (
     Window,
     birthdays,
     claim_decision_due,
-    has_left,
     month_window,
     premium_due_dates,
     renewal_contacts,
 )
+from baodan.models import Claim, Client, Policy
+from baodan.models.claim import Stage
+from baodan.models.client import Consent, has_left
+from baodan.models.policy import Payment
 
 ALL = Window(date(2000, 1, 1), date(2100, 12, 31))
 

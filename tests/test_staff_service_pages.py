@@ -12,12 +12,12 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
-from baodan import care, claims, incidents, kpis, tasks
+from baodan.checks import load_firm
+from baodan.domain import care, claims, incidents, kpis, tasks
 from baodan.models.claim import CLAIM_TYPES
 from baodan.models.interaction import CHANNELS, KINDS
-from baodan.records import load_firm
-from baodan.sitebuild import build_site
-from baodan.workspace import Workspace
+from baodan.services.sitebuild import build_site
+from baodan.store.workspace import Workspace
 
 from .conftest import make_firm
 from .helpers import TOO_WIDE, require_tool

@@ -11,8 +11,8 @@ import subprocess
 from datetime import date
 
 import pytest
-from baodan.sitebuild import build_site
-from baodan.workspace import Workspace
+from baodan.services.sitebuild import build_site
+from baodan.store.workspace import Workspace
 
 from . import crafted as c
 from .conftest import FirmDir

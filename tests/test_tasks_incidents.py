@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from baodan import tasks
+from baodan.checks import load_firm
+from baodan.core.today import today
+from baodan.domain import tasks
 from baodan.models import ClientFile, Task
-from baodan.records import load_firm
-from baodan.today import today
 
 from . import service_factories as f
 from .helpers import read_record, run_cli, write_record

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pyrage
 import pytest
-from baodan import vault
-from baodan.errors import BaodanError
+from baodan.core.errors import BaodanError
+from baodan.store import vault
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from pyrage import x25519
 

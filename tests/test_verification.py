@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from baodan.checks.verification import differences
+from baodan.domain.verification import differences
 from baodan.models import Insurer, Policy
 
 from . import crafted as c

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from baodan.workdays import days_off_after
+from baodan.core.workdays import days_off_after
 
 
 def test_an_ordinary_weekday_has_no_days_off_ahead():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from baodan import yamlio
+from baodan.core import yamlio
 
 INDENTLESS = "# 客户\nid: c-1\nfamily:\n- name: 张三\n  relation: 配偶\nfeed:\n  token: old\n"
 INDENTED = "# 客户\nid: c-1\nfamily:\n  - name: 张三\n    relation: 配偶\nfeed:\n  token: old\n"

@@ -1,5 +1,5 @@
 """`python -m baodan …` runs the CLI (handy in a checkout without an install)."""
 
-from .entry import main
+from baodan.entry import main
 
 main()

@@ -14,7 +14,7 @@ import gc
 def main() -> None:
     gc.disable()
     try:
-        from .cli import main as run
+        from baodan.cli.app import main as run
     finally:
         gc.freeze()
         gc.enable()

@@ -1,8 +1,35 @@
 """Checks over the whole loaded firm. Each is a pure function firm -> list[RecordError]."""
 
-from .integrity import INTEGRITY_CHECKS
-from .lifecycle import check_policy_life
-from .privacy import PRIVACY_CHECKS
-from .service import SERVICE_CHECKS
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+from baodan.checks.integrity import INTEGRITY_CHECKS
+from baodan.checks.lifecycle import check_policy_life
+from baodan.checks.privacy import PRIVACY_CHECKS
+from baodan.checks.service import SERVICE_CHECKS
+from baodan.core.errors import RecordError
+from baodan.models import Firm
+from baodan.store.loader import RecordCache, read_firm
+from baodan.store.vault import Vault
 
 VALIDATIONS = [*INTEGRITY_CHECKS, *SERVICE_CHECKS, *PRIVACY_CHECKS, check_policy_life]
+
+
+def check_firm(firm: Firm) -> list[RecordError]:
+    """Every whole-firm check: references, uniqueness, privacy, service, a policy's life."""
+    return [e for validate in VALIDATIONS for e in validate(firm)]
+
+
+def load_firm(
+    root: Path,
+    vault: Vault | None,
+    cache: RecordCache | None = None,
+    slots: Collection[str] | None = None,
+) -> tuple[Firm | None, list[RecordError]]:
+    """Read the firm (``store.loader.read_firm``) and run every whole-firm check on it."""
+    firm, errors = read_firm(root, vault, cache, slots)
+    if firm is not None:
+        errors.extend(check_firm(firm))
+    return firm, errors

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..errors import RecordError, Source
-from ..models import Firm
-from ..models.taxonomy import category_choices, taxonomy
-from ..today import today
+from baodan.core.errors import RecordError, Source
+from baodan.core.today import today
+from baodan.models import Firm
+from baodan.models.taxonomy import category_choices, taxonomy
 
 
 def _err(record, field: str, message: str, hint: str) -> RecordError:

@@ -3,9 +3,9 @@ name real staff and real checklist items; a renewal contact is about the client'
 
 from __future__ import annotations
 
-from ..errors import RecordError, Source
-from ..models import Firm
-from .audit import checklist
+from baodan.core.errors import RecordError, Source
+from baodan.domain.audit import checklist
+from baodan.models import Firm
 
 STAFF_HINT = "填 records/staff/ 下已有的员工编号（文件名去掉 .yaml）"
 

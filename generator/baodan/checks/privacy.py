@@ -9,9 +9,9 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from ..errors import RecordError, Source
-from ..models import ClientFile, Firm
-from ..today import today
+from baodan.core.errors import RecordError, Source
+from baodan.core.today import today
+from baodan.models import ClientFile, Firm
 
 
 class Sensitive(BaseModel):

@@ -3,11 +3,11 @@ staff training. Each is a pure function firm -> list[RecordError]."""
 
 from __future__ import annotations
 
-from ..care import care_rules
-from ..errors import RecordError, Source
-from ..incidents import plan_choices, plans
-from ..models import Firm
-from ..today import today
+from baodan.core.errors import RecordError, Source
+from baodan.core.today import today
+from baodan.domain.care import care_rules
+from baodan.domain.incidents import plan_choices, plans
+from baodan.models import Firm
 
 STAFF_HINT = "填 records/staff/ 下已有的员工编号（文件名去掉 .yaml）"
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .claim import Claim
-from .client import Client
-from .firm import Settings
-from .incident import Incident
-from .insurer import Insurer
-from .interaction import Interaction
-from .lecture import Lecture
-from .partner import Partner
-from .policy import Policy
-from .retired import Retired
-from .staff import Staff
-from .task import Task
-from .training import Training
+from baodan.models.claim import Claim
+from baodan.models.client import Client
+from baodan.models.firm import Settings
+from baodan.models.incident import Incident
+from baodan.models.insurer import Insurer
+from baodan.models.interaction import Interaction
+from baodan.models.lecture import Lecture
+from baodan.models.partner import Partner
+from baodan.models.policy import Policy
+from baodan.models.retired import Retired
+from baodan.models.staff import Staff
+from baodan.models.task import Task
+from baodan.models.training import Training
 
 
 @dataclass

@@ -85,7 +85,7 @@ Money = Annotated[Decimal, BeforeValidator(_money), AfterValidator(_non_negative
 
 def _resident_id(value: str) -> str:
     """GB 11643-1999: 18 characters, a real birth date not in the future, the check character."""
-    from ..today import today
+    from baodan.core.today import today
 
     value = str(value).strip().upper()
     if problem := _resident_id_problem(value, today()):

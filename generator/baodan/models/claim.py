@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Model, Money, Record
+from baodan.models.base import Model, Money, Record
 
 STAGES = {
     "reported": "已报案",

@@ -7,7 +7,16 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import USCC, AccessCode, FieldProblem, Mobile, Model, Phone, Record, ResidentId
+from baodan.models.base import (
+    USCC,
+    AccessCode,
+    FieldProblem,
+    Mobile,
+    Model,
+    Phone,
+    Record,
+    ResidentId,
+)
 
 RELATIONS = ("本人", "配偶", "子女", "父母", "祖父母", "孙子女", "兄弟姐妹", "雇员", "其他")
 
@@ -113,3 +122,9 @@ class Client(Record):
     @property
     def identifier(self) -> str | None:
         return self.id_number or self.uscc
+
+
+def has_left(client: Client, today: date) -> bool:
+    """The client ended the firm's service, or withdrew consent to process their data."""
+    ends = (client.left_on, client.consent.withdrawn_on if client.consent else None)
+    return any(day is not None and day <= today for day in ends)

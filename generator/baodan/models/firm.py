@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, HttpUrl
 
-from .base import Model, Phone, Record
+from baodan.models.base import Model, Phone, Record
 
 
 class Brand(Model):

@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import Field, model_validator
 
-from .base import FieldProblem, Model, Record
+from baodan.models.base import FieldProblem, Model, Record
 
 
 class IncidentStep(Model):

@@ -9,8 +9,8 @@ from typing import Literal
 
 from pydantic import Field, HttpUrl, field_validator
 
-from .base import Model, Phone, Record
-from .partner import PartnerContact
+from baodan.models.base import Model, Phone, Record
+from baodan.models.partner import PartnerContact
 
 KINDS = ("人身险", "财产险", "再保险")
 RATINGS = ("AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "D")

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .base import FieldProblem, Model, Record
+from baodan.models.base import FieldProblem, Model, Record
 
 KINDS = {
     "consultation": "保险咨询",

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, PrivateAttr
 
-from .base import Model, Record
+from baodan.models.base import Model, Record
 
 
 def _time_range(v: str) -> str:

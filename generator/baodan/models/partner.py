@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Model, Phone, Record
+from baodan.models.base import Model, Phone, Record
 
 PARTNER_KINDS = ("银行", "保险经纪", "保险公估", "律师事务所", "调解组织", "医疗机构", "其他")
 

@@ -10,9 +10,18 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import USCC, FieldProblem, Mobile, Model, Money, Phone, Record, ResidentId
-from .client import RELATIONS
-from .taxonomy import category_choices, taxonomy
+from baodan.models.base import (
+    USCC,
+    FieldProblem,
+    Mobile,
+    Model,
+    Money,
+    Phone,
+    Record,
+    ResidentId,
+)
+from baodan.models.client import RELATIONS
+from baodan.models.taxonomy import category_choices, taxonomy
 
 REGISTRY_NO = re.compile(r"^BD-\d{4}-[0-9A-HJKMNP-TV-Z]{5}$")
 FREQUENCIES = {

@@ -9,8 +9,8 @@ from datetime import date
 
 from pydantic import Field
 
-from .base import Model
-from .policy import REGISTRY_NO
+from baodan.models.base import Model
+from baodan.models.policy import REGISTRY_NO
 
 
 class Retired(Model):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Mobile, Phone, Record
+from baodan.models.base import Mobile, Phone, Record
 
 DEPARTMENTS = ("客户服务部", "会计部", "财务部", "理赔部", "管理层")
 

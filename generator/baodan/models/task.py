@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Record
-from .staff import DEPARTMENTS
+from baodan.models.base import Record
+from baodan.models.staff import DEPARTMENTS
 
 TASK_STATUSES = {"open": "待处理", "in_progress": "处理中", "done": "已完成", "cancelled": "已取消"}
 

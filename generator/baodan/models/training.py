@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from .base import Record
+from baodan.models.base import Record
 
 
 class Training(Record):

@@ -10,7 +10,7 @@ import os
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from ..history import History
+from baodan.store.history import History
 
 VARIABLE = "SOURCE_DATE_EPOCH"
 

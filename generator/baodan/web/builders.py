@@ -6,15 +6,15 @@ Most make MkDocs pages; those in web/offload.OFF_PAGE make files MkDocs only cop
 
 from __future__ import annotations
 
-from ..feeds import client_feeds, lecture_feed, staff_feeds
-from .knowledge_base import knowledge_base
-from .portal_pages import client_portals, portal_assets
-from .privacy_pages import privacy_queue
-from .public_pages import firm_pages
-from .report_pages import partners_page, report_pages, training_page
-from .robots import robots_txt
-from .service_pages import care_pages, claims_page, incidents_page, tasks_page
-from .staff_pages import staff_assets, staff_clients, staff_policies, staff_today
+from baodan.web.feeds import client_feeds, lecture_feed, staff_feeds
+from baodan.web.knowledge_base import knowledge_base
+from baodan.web.portal_pages import client_portals, portal_assets
+from baodan.web.privacy_pages import privacy_queue
+from baodan.web.public_pages import firm_pages
+from baodan.web.report_pages import partners_page, report_pages, training_page
+from baodan.web.robots import robots_txt
+from baodan.web.service_pages import care_pages, claims_page, incidents_page, tasks_page
+from baodan.web.staff_pages import staff_assets, staff_clients, staff_policies, staff_today
 
 # The public build: deployable, so only public content or ciphertext.
 PUBLIC_BUILDERS = [

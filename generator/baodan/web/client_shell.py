@@ -24,8 +24,8 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from .context import GeneratedPage, page_url
-from .offload import write_files
+from baodan.web.context import GeneratedPage, page_url
+from baodan.web.offload import write_files
 
 FOLDER = "staff/clients"  # where the shell pages are: all at one depth
 HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)

@@ -13,11 +13,11 @@ from markupsafe import Markup
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from ..history import History
-from ..models import Firm
-from ..models.base import mask_id, mask_mobile, mask_policy_no, yuan
-from ..models.taxonomy import category_name, subcategory_name
-from .fragments import Fragments
+from baodan.models import Firm
+from baodan.models.base import mask_id, mask_mobile, mask_policy_no, yuan
+from baodan.models.taxonomy import category_name, subcategory_name
+from baodan.store.history import History
+from baodan.web.fragments import Fragments
 
 # site_templates/ at the top of a checkout; inside the package when installed from a wheel.
 TEMPLATES = next(

@@ -15,7 +15,7 @@ import os
 
 from mkdocs.structure.files import File
 
-from .context import GeneratedPage
+from baodan.web.context import GeneratedPage
 
 
 class UnchangedFile(File):

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from ..feeds import DEFAULT_DIR, subscribe_links
-from ..models import Lecture
-from ..models.taxonomy import category_name, taxonomy
-from .context import GeneratedPage, SiteContext
+from baodan.models import Lecture
+from baodan.models.taxonomy import category_name, taxonomy
+from baodan.web.context import GeneratedPage, SiteContext
+from baodan.web.feeds import DEFAULT_DIR, subscribe_links
 
 WEEKDAYS = "一二三四五六日"
 

@@ -17,10 +17,10 @@ import multiprocessing
 import os
 from collections.abc import Iterable
 
-from ..feeds import client_feeds, staff_feeds
-from ..records import default_sigterm
-from .context import GeneratedPage, SiteContext
-from .portal_pages import client_portals
+from baodan.store.loader import default_sigterm
+from baodan.web.context import GeneratedPage, SiteContext
+from baodan.web.feeds import client_feeds, staff_feeds
+from baodan.web.portal_pages import client_portals
 
 # Builders whose files MkDocs only copies. Those in PER_CLIENT make each client's files from
 # that client's records alone, so workers can split the clients between them.

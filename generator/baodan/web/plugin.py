@@ -16,26 +16,27 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from ..errors import BaodanError, render_errors
-from ..feeds import staff_feeds
-from ..history import PendingHistory
-from ..records import RecordCache, load_firm
-from ..today import today
-from ..vault import IdentitySource, find_identity, open_vault
-from ..workspace import DEMO_WARNING
-from .build_date import PinnedBuildDate
-from .builders import builders_for, slots_for
-from .client_shell import ClientShell, ShellFile, ShellPage, shell_file
-from .context import TEMPLATES, GeneratedPage, SiteContext, make_env
-from .fragments import insert as insert_fragments
-from .incremental import ServeState, UnchangedFile, watch_with_events
-from .incremental import remove as remove_files
-from .nav_cache import NavCache
-from .offload import OFF_PAGE, ClientPagesJob, FileJob
-from .portal_pages import client_portals, portal_shell
-from .search_words import learn_words, refine_search_index
-from .search_worker import mend_search_worker
-from .staff_pages import staff_client_page
+from baodan.checks import load_firm
+from baodan.core.errors import BaodanError, render_errors
+from baodan.core.today import today
+from baodan.store.history import PendingHistory
+from baodan.store.loader import RecordCache
+from baodan.store.vault import IdentitySource, find_identity, open_vault
+from baodan.store.workspace import DEMO_WARNING
+from baodan.web.build_date import PinnedBuildDate
+from baodan.web.builders import builders_for, slots_for
+from baodan.web.client_shell import ClientShell, ShellFile, ShellPage, shell_file
+from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env
+from baodan.web.feeds import staff_feeds
+from baodan.web.fragments import insert as insert_fragments
+from baodan.web.incremental import ServeState, UnchangedFile, watch_with_events
+from baodan.web.incremental import remove as remove_files
+from baodan.web.nav_cache import NavCache
+from baodan.web.offload import OFF_PAGE, ClientPagesJob, FileJob
+from baodan.web.portal_pages import client_portals, portal_shell
+from baodan.web.search_words import learn_words, refine_search_index
+from baodan.web.search_worker import mend_search_worker
+from baodan.web.staff_pages import staff_client_page
 
 log = get_plugin_logger(__name__)
 

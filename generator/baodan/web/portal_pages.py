@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ..feeds import DEFAULT_DIR, subscribe_links
-from ..portal_crypto import encrypt_portal
-from .context import TEMPLATES, GeneratedPage, SiteContext, tel
-from .portal_view import has_portal, portal_view
+from baodan.store.portal_crypto import encrypt_portal
+from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, tel
+from baodan.web.feeds import DEFAULT_DIR, subscribe_links
+from baodan.web.portal_view import has_portal, portal_view
 
 ASSETS = ("portal.js", "portal.css", "qrcode.js")
 # Nothing on a portal page outside its ciphertext names the client: the title is the same on

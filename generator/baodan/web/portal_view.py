@@ -13,15 +13,16 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
-from ..datafiles import rules
-from ..feeds import SubscribeLinks
-from ..models import ClientFile, Firm, Insurer, Policy, Staff
-from ..models.base import Model, mask_id
-from ..models.claim import CLAIM_TYPES, STAGES, Claim
-from ..models.policy import FREQUENCIES
-from ..models.taxonomy import category_name, subcategory_name
-from ..schedule import Window, has_left, in_force, month_window, premium_due_dates
-from .context import cn_date, yuan
+from baodan.core.rules import rules
+from baodan.domain.schedule import Window, in_force, month_window, premium_due_dates
+from baodan.models import ClientFile, Firm, Insurer, Policy, Staff
+from baodan.models.base import Model, mask_id
+from baodan.models.claim import CLAIM_TYPES, STAGES, Claim
+from baodan.models.client import has_left
+from baodan.models.policy import FREQUENCIES
+from baodan.models.taxonomy import category_name, subcategory_name
+from baodan.web.context import cn_date, yuan
+from baodan.web.feeds import SubscribeLinks
 
 # A refused or partly paid claim stays in view: the client may still object (claim_dispute).
 CLAIM_DONE = ("paid", "closed")

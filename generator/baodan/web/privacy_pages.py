@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from ..models import ClientFile
-from .context import GeneratedPage, SiteContext
+from baodan.models import ClientFile
+from baodan.web.context import GeneratedPage, SiteContext
 
 SOON_DAYS = 90  # how far ahead the queue shows erasures coming due
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from ..models.insurer import KINDS, published_quarter
-from .context import GeneratedPage, SiteContext
+from baodan.models.insurer import KINDS, published_quarter
+from baodan.web.context import GeneratedPage, SiteContext
 
 
 def firm_pages(ctx: SiteContext) -> list[GeneratedPage]:

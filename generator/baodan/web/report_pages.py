@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from .. import charts, kpis
-from ..models.partner import PARTNER_KINDS
-from ..models.taxonomy import taxonomy
-from .context import GeneratedPage, SiteContext
-from .service_pages import SECTION, labels_for
+from baodan.domain import kpis
+from baodan.models.partner import PARTNER_KINDS
+from baodan.models.taxonomy import taxonomy
+from baodan.web import charts
+from baodan.web.context import GeneratedPage, SiteContext
+from baodan.web.service_pages import SECTION, labels_for
 
 TREND_MONTHS = 3
 

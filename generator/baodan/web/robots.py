@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .context import GeneratedPage, SiteContext
+from baodan.web.context import GeneratedPage, SiteContext
 
 
 def robots_txt(ctx: SiteContext) -> list[GeneratedPage]:

@@ -21,8 +21,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ..datafiles import rules
-from ..models.base import Model
+from baodan.core.rules import rules
+from baodan.models.base import Model
 
 SEPARATOR = "\u200b"
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]{3,}")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .. import care, claims, incidents, kpis, tasks
-from ..models.claim import CLAIM_TYPES, STAGES
-from ..models.interaction import CHANNELS, KINDS
-from ..models.staff import DEPARTMENTS
-from ..models.task import TASK_STATUSES
-from ..schedule import CLAIM_DECISION_DAYS
-from .context import GeneratedPage, SiteContext
+from baodan.domain import care, claims, incidents, kpis, tasks
+from baodan.domain.schedule import CLAIM_DECISION_DAYS
+from baodan.models.claim import CLAIM_TYPES, STAGES
+from baodan.models.interaction import CHANNELS, KINDS
+from baodan.models.staff import DEPARTMENTS
+from baodan.models.task import TASK_STATUSES
+from baodan.web.context import GeneratedPage, SiteContext
 
 SECTION = "员工工作台"
 LIST_DAYS = 90  # the surveys page lists this many days; counts cover a year

@@ -15,23 +15,30 @@ from datetime import date
 from functools import cached_property
 from itertools import groupby
 
-from ..checks.audit import item_label
-from ..checks.risk import RiskBook, assess
-from ..checks.verification import differing_positions
-from ..history import History
-from ..models import ClientFile, Firm, Policy
-from ..models.base import mask_id, mask_mobile
-from ..models.claim import CLAIM_TYPES
-from ..models.claim import STAGES as CLAIM_STAGES
-from ..models.interaction import CHANNELS, INTENTIONS, KINDS
-from ..models.policy import DISCREPANCY_STATUSES, FREQUENCIES, STATUSES
-from ..models.task import TASK_STATUSES
-from ..renewals import OPEN_STAGES, STAGES, Renewal, display_status, renewal_book, renewal_rules
-from ..schedule import has_left
-from ..today import SHANGHAI
-from ..worklist import Queues, queues
-from .client_shell import ShellPage, shell_page
-from .context import GeneratedPage, SiteContext, policy_anchor
+from baodan.core.today import SHANGHAI
+from baodan.domain.audit import item_label
+from baodan.domain.renewals import (
+    OPEN_STAGES,
+    STAGES,
+    Renewal,
+    display_status,
+    renewal_book,
+    renewal_rules,
+)
+from baodan.domain.risk import RiskBook, assess
+from baodan.domain.verification import differing_positions
+from baodan.domain.worklist import Queues, queues
+from baodan.models import ClientFile, Firm, Policy
+from baodan.models.base import mask_id, mask_mobile
+from baodan.models.claim import CLAIM_TYPES
+from baodan.models.claim import STAGES as CLAIM_STAGES
+from baodan.models.client import has_left
+from baodan.models.interaction import CHANNELS, INTENTIONS, KINDS
+from baodan.models.policy import DISCREPANCY_STATUSES, FREQUENCIES, STATUSES
+from baodan.models.task import TASK_STATUSES
+from baodan.store.history import History
+from baodan.web.client_shell import ShellPage, shell_page
+from baodan.web.context import GeneratedPage, SiteContext, policy_anchor
 
 SECTION = "员工工作台"
 WEEKDAYS = "一二三四五六日"

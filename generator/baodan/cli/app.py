@@ -1,0 +1,441 @@
+"""The `baodan` command line: thin; each command calls one function of the modules."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from string import Template
+from typing import Annotated
+
+import click
+import typer
+
+from baodan.checks import load_firm
+from baodan.cli import feeds, pipl, policy, portal, service
+from baodan.cli import help as clihelp
+from baodan.cli.common import (
+    IdentityOpt,
+    RootOpt,
+    StaffOpt,
+    Table,
+    TargetArg,
+    err,
+    fail,
+    open_workspace,
+    out,
+)
+from baodan.cli.usage import is_usage_error, os_problem, usage_problem
+from baodan.core.errors import BaodanError, render_errors
+from baodan.core.today import today
+from baodan.services.editing import edit_record
+from baodan.store import vault as vaultlib
+from baodan.store.portal_crypto import new_access_code, new_portal_id
+from baodan.store.workspace import (
+    Workspace,
+    allocate_registry_no,
+    find_root,
+    new_claim_id,
+    new_client_id,
+    new_token,
+    next_interaction_path,
+)
+
+clihelp.install()
+app = typer.Typer(
+    help="baodan（保单）：客户保单的加密记录、检查与网站生成。",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+member_app = typer.Typer(help="公司成员（能解密记录的人和 CI）", no_args_is_help=True)
+new_app = typer.Typer(help="从模板新建记录", no_args_is_help=True)
+app.add_typer(member_app, name="member")
+app.add_typer(new_app, name="new")
+
+
+def main() -> None:
+    """Entry point: Chinese errors instead of tracebacks, and one exit code per outcome."""
+    try:
+        code = app(standalone_mode=False)
+    except BaodanError as e:
+        fail(e)
+    except (click.exceptions.Abort, typer.Abort, KeyboardInterrupt):
+        err.print("已取消，记录没有改动。")
+        sys.exit(130)
+    except Exception as e:
+        if type(e).__name__ == "NoArgsIsHelpError":  # `baodan` or `baodan member` alone
+            out.print(e.format_message(), markup=False, highlight=False)
+            sys.exit(0)
+        if is_usage_error(e):
+            err.print("[red]错误[/]：", end="")
+            err.print(render_errors([usage_problem(e)]), markup=False, highlight=False)
+            sys.exit(getattr(e, "exit_code", 2))
+        if isinstance(e, OSError) and not isinstance(e, BrokenPipeError):
+            fail(BaodanError(os_problem(e)))
+        raise
+    if code == 130:  # typer turns Ctrl-C into exit code 130
+        err.print("已取消，记录没有改动。")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+@app.command()
+def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
+    """检查全部记录：格式、证件号、引用、登记号唯一……有问题则全部列出并以 1 退出。"""
+    ws = open_workspace(root, identity)
+    firm, errors = load_firm(ws.root, ws.vault)
+    if errors:
+        err.print(render_errors(errors), highlight=False, markup=False)
+        err.print(f"[red]共 {len(errors)} 处问题[/]，请逐条修改后再运行 baodan check。")
+        raise typer.Exit(1)
+    n_policies = sum(len(cf.policies) for cf in firm.clients.values())
+    n_claims = sum(len(cf.claims) for cf in firm.clients.values())
+    n_inter = sum(len(cf.interactions) for cf in firm.clients.values())
+    out.print(
+        f"[green]检查通过[/]：客户 {len(firm.clients)}，保单 {n_policies}，理赔 {n_claims}，"
+        f"互动记录 {n_inter}，保险公司 {len(firm.insurers)}，员工 {len(firm.staff)}，讲座 {len(firm.lectures)}。"
+    )
+
+
+@app.command()
+def build(
+    staff: Annotated[
+        bool, typer.Option("--staff", help="生成员工站 site-staff/（只在本机看，绝不发布）")
+    ] = False,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """生成网站到 site/（可发布）；失败时原来的 site/ 保持不变。"""
+    from baodan.services.sitebuild import build_site
+
+    ws = open_workspace(root, identity)
+    summary = build_site(ws, staff=staff, status=err.status)
+    out.print(summary)
+
+
+@app.command()
+def serve(
+    staff: Annotated[
+        bool,
+        typer.Option("--staff/--public", help="预览员工站（默认）或公开站", show_default=False),
+    ] = True,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+    addr: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1:8000",
+) -> None:
+    """在本机预览网站（默认员工站），修改记录后自动刷新。"""
+    from baodan.services.sitebuild import serve_site
+
+    ws = open_workspace(root, identity)
+    serve_site(ws, staff=staff, addr=addr, say=out.print)
+
+
+@app.command()
+def schema(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="输出目录")] = Path("schema"),
+) -> None:
+    """导出 JSON Schema，供编辑器（VS Code 的 YAML 插件）补全和检查字段。"""
+    from baodan.models import (
+        Claim,
+        Client,
+        Incident,
+        Insurer,
+        Interaction,
+        Lecture,
+        Partner,
+        Policy,
+        Settings,
+        Staff,
+        Task,
+        Training,
+    )
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, model in {
+        "firm": Settings,
+        "insurer": Insurer,
+        "staff": Staff,
+        "client": Client,
+        "policy": Policy,
+        "claim": Claim,
+        "interaction": Interaction,
+        "lecture": Lecture,
+        "task": Task,
+        "incident": Incident,
+        "training": Training,
+        "partner": Partner,
+    }.items():
+        path = out_dir / f"{name}.schema.json"
+        path.write_text(
+            json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n", "utf-8"
+        )
+        out.print(f"已写入 {path}")
+
+
+@app.command()
+def edit(
+    target: TargetArg,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """在编辑器里修改一条加密记录；保存时检查，不通过就带着问题说明重新打开。"""
+    ws = open_workspace(root, identity)
+    path = ws.locate(target)
+    if edit_record(ws, path):
+        out.print(f"[green]已保存[/] {ws.rel(path)}（已加密）。提交前可运行 baodan check。")
+    else:
+        out.print(f"没有改动：{ws.rel(path)}")
+
+
+@app.command()
+def show(
+    target: TargetArg,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """显示一条记录的解密内容。"""
+    from rich.syntax import Syntax  # pygments: a tenth of the start-up every command pays
+
+    ws = open_workspace(root, identity)
+    path = ws.locate(target)
+    text = ws.read(path)
+    out.print(f"[dim]# {ws.rel(path)}[/]")
+    if out.is_terminal:  # wrapped at the window's width; the console's soft wrap would crop
+        out.print(Syntax(text, "yaml", theme="ansi_dark", word_wrap=True), soft_wrap=False)
+    else:  # into a file or another program: the record's text as it is
+        out.file.write(text)
+
+
+@app.command()
+def textconv(file: Annotated[Path, typer.Argument(help="git 传来的文件")]) -> None:
+    """供 git diff / git log -p 显示解密后的内容（.gitattributes 里 diff=baodan）。"""
+    data = file.read_bytes()
+    try:
+        ws = Workspace.open(None, None)
+        sys.stdout.write(ws.vault.decrypt(data).decode("utf-8"))
+    except (BaodanError, ValueError):
+        sys.stdout.write(data.decode("utf-8", "replace"))
+
+
+@app.command()
+def encrypt(
+    file: Annotated[Path, typer.Argument(help="误放的明文记录（.yaml）")],
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """把一份明文记录检查后加密为 .yaml.age，并删除明文。"""
+    from baodan.services.editing import validate_text
+
+    ws = open_workspace(root, identity)
+    target = file.with_name(file.name + ".age")
+    text = file.read_text("utf-8")
+    errors = validate_text(text, ws.rel(target))
+    if errors:
+        raise BaodanError(errors)
+    if target.exists():  # a stale copy (an export, a backup) must not replace the record
+        if ws.read(target) != text:
+            raise BaodanError(
+                f"{ws.rel(target)} 已经存在，内容与 {file.name} 不同；没有覆盖，两个文件都没动",
+                f"要修改这条记录请用 baodan edit {ws.rel(target)}；{file.name} 若是旧副本，"
+                "核对后直接删除它（含个人信息，不要留着）",
+            )
+        file.unlink()
+        out.print(f"{file.name} 与已加密的 {ws.rel(target)} 内容相同，明文已删除。")
+        return
+    vaultlib.write_atomic(target, ws.vault.encrypt(text.encode("utf-8")))
+    file.unlink()
+    out.print(f"[green]已加密[/] {ws.rel(target)}，明文已删除。")
+
+
+def _template(name: str, **values) -> str:
+    from importlib import resources
+
+    text = resources.files("baodan").joinpath(f"data/templates/{name}.yaml").read_text("utf-8")
+    return Template(text).safe_substitute(today=today().isoformat(), **values)
+
+
+def _create(ws: Workspace, path: Path, text: str) -> None:
+    if edit_record(ws, path, initial=text):
+        out.print(f"[green]已新建[/] {ws.rel(path)}（已加密）。")
+    else:
+        out.print("没有保存（模板未修改或已放弃）。")
+
+
+@new_app.command("client")
+def new_client(staff: StaffOpt = None, root: RootOpt = None, identity: IdentityOpt = None) -> None:
+    """新建客户（自动分配不含个人信息的客户编号和门户、订阅密钥）。"""
+    ws = open_workspace(root, identity)
+    cid = new_client_id()
+    text = _template(
+        "client",
+        client_id=cid,
+        staff=staff or "",
+        portal_id=new_portal_id(),
+        portal_key=new_access_code(),
+        feed_token=new_token(16),
+    )
+    _create(ws, ws.clients_dir / cid / "client.yaml.age", text)
+
+
+@new_app.command("policy")
+def new_policy(
+    client: Annotated[str, typer.Argument(help="客户编号")],
+    staff: StaffOpt = None,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """为客户登记新保单（自动分配登记号）。"""
+    ws = open_workspace(root, identity)
+    client_file = ws.locate(client)
+    name = _client_name(ws, client_file)
+    number = allocate_registry_no(ws.root, today().year)
+    text = _template("policy", registry_no=number, client_name=name, staff=staff or "")
+    _create(ws, client_file.parent / "policies" / f"{number}.yaml.age", text)
+
+
+@new_app.command("claim")
+def new_claim(
+    client: Annotated[str, typer.Argument(help="客户编号")],
+    staff: StaffOpt = None,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """为客户新建理赔记录。"""
+    ws = open_workspace(root, identity)
+    client_file = ws.locate(client)
+    cid = new_claim_id()
+    _create(
+        ws,
+        client_file.parent / "claims" / f"{cid}.yaml.age",
+        _template("claim", claim_id=cid, staff=staff or ""),
+    )
+
+
+@new_app.command("interaction")
+def new_interaction(
+    client: Annotated[str, typer.Argument(help="客户编号")],
+    staff: StaffOpt = None,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """记录一次咨询、回访、电话、问候或满意度调查。"""
+    ws = open_workspace(root, identity)
+    path = next_interaction_path(ws.locate(client).parent, today())
+    _create(ws, path, _template("interaction", staff=staff or ""))
+
+
+def _client_name(ws: Workspace, client_file: Path) -> str:
+    from baodan.core.yamlio import load
+
+    if client_file.name != "client.yaml.age":
+        raise BaodanError(f"{client_file.name} 不是客户记录", "请写客户编号，如 c-1a2b3c4d")
+    return (load(ws.read(client_file)) or {}).get("name", "")
+
+
+@member_app.command("list")
+def member_list(root: RootOpt = None) -> None:
+    """列出成员及其公钥。"""
+    firm_root = find_root(root)
+    table = Table("成员", "公钥")
+    for member, keys in vaultlib.read_members(firm_root).items():
+        first = keys if isinstance(keys, str) else keys[0]
+        more = "" if isinstance(keys, str) else f"（共 {len(keys)} 个公钥）"
+        table.add_row(member, first[:60] + ("…" if len(first) > 60 else "") + more)
+    out.print(table)
+
+
+@member_app.command("add")
+def member_add(
+    member: Annotated[str, typer.Argument(help="成员编号，如员工编号或 ci")],
+    recipient: Annotated[
+        str | None, typer.Option("--recipient", "-r", help="对方的公钥：age1… 或 ssh-ed25519 …")
+    ] = None,
+    recipient_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--recipient-file",
+            "-R",
+            help="公钥文件，每行一个（如从 https://github.com/用户名.keys 下载的文件）",
+        ),
+    ] = None,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """加入成员：把记录密钥加密给对方的公钥（新增一个文件，提交即可）。"""
+    if (recipient is None) == (recipient_file is None):
+        raise BaodanError(
+            "请给出对方的公钥：--recipient 公钥 或 --recipient-file 文件（二选一）",
+            "GitHub 用户的公钥可在 https://github.com/用户名.keys 下载",
+        )
+    keys: str | list[str] = recipient or ""
+    if recipient_file is not None:
+        keys, skipped = vaultlib.recipients_in_file(
+            recipient_file.read_text("utf-8"), str(recipient_file)
+        )
+        for line in skipped:
+            err.print(f"[yellow]跳过[/] age 不支持的公钥：{line[:40]}…", highlight=False)
+    ws = open_workspace(root, identity)
+    path = vaultlib.member_add(ws.vault, member, keys)
+    count = "" if isinstance(keys, str) else f"（{len(keys)} 个公钥，任一个都能解密）"
+    out.print(
+        f"[green]已加入[/] {member}{count}：{ws.rel(path)}。"
+        "请提交这个文件和 records/.keys/members.yaml。"
+    )
+
+
+@member_app.command("remove")
+def member_remove(
+    member: Annotated[str, typer.Argument(help="要移除的成员编号")],
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """移除成员：换新记录密钥并重新加密全部记录（中断后再运行一次即可继续）。"""
+    from baodan.services.rewrite import after_member_removed
+    from baodan.store.keyhistory import describe_removed
+
+    ws = open_workspace(root, identity)
+    with err.status("正在换新密钥并重新加密记录……"):
+        changed = vaultlib.member_remove(ws.vault, member)
+    out.print(f"[green]已移除[/] {member}，记录密钥已更换，重新加密 {changed} 份记录。")
+    out.print(
+        "[yellow]注意[/]：换钥只保护以后的提交。" + "".join(describe_removed(ws.root, member))
+    )
+    for line in after_member_removed():
+        out.print(line, markup=False, highlight=False)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="新公司目录（应为空）")] = Path("."),
+    name: Annotated[str, typer.Option("--name", help="公司全称")] = "我的代账公司",
+    member: Annotated[str, typer.Option("--member", help="你的成员编号")] = "admin",
+    recipient: Annotated[
+        str | None, typer.Option("--recipient", "-r", help="你已有的公钥（age1… 或 ssh-…）")
+    ] = None,
+    identity: IdentityOpt = None,
+    ci: Annotated[
+        str | None, typer.Option("--ci", help="同时写入 CI 配置：github 或 gitlab")
+    ] = None,
+) -> None:
+    """在空目录里新建一家公司：记录密钥、你的成员密钥文件、records/ 骨架、mkdocs.yml。"""
+    from baodan.services.scaffold import init_firm
+
+    created = init_firm(
+        folder, name=name, member=member, recipient=recipient, identity=identity, ci=ci
+    )
+    for line in created:
+        out.print(line)
+
+
+@app.command()
+def demo(folder: Annotated[Path, typer.Argument(help="目录")] = Path(".")) -> None:
+    """生成（或重新生成）演示公司：虚构客户，用 DEMO-IDENTITY.txt 加密。"""
+    from baodan.services.scaffold import make_demo_firm
+
+    for line in make_demo_firm(folder.resolve()):
+        out.print(line)
+
+
+for module in (feeds, pipl, policy, portal, service):
+    module.register(app)

@@ -1,0 +1,69 @@
+"""What every command module shares: consoles, common options, a table that wraps Chinese,
+opening the workspace, and printing problems."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import table as rich_table
+from rich.console import Console
+
+from baodan.core.errors import BaodanError, render_errors
+from baodan.store.workspace import (
+    DEMO_WARNING,
+    Workspace,
+)
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Table(rich_table.Table):
+    """A rich table whose cells wrap long text onto more lines. Rich wraps at spaces and cuts
+    a longer word with "…"; Chinese has no spaces, so a task title or a note lost its end."""
+
+    def add_column(self, *args, **kwargs) -> None:
+        kwargs.setdefault("overflow", "fold")
+        super().add_column(*args, **kwargs)
+
+
+IdentityOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--identity",
+        "-i",
+        help="你的私钥文件（age 或 SSH）；- 表示从标准输入读",
+        show_default=False,
+    ),
+]
+TargetArg = Annotated[str, typer.Argument(help="文件路径、客户编号、保单登记号或理赔编号")]
+RootOpt = Annotated[
+    Path | None,
+    typer.Option("--root", "-C", help="公司目录（默认当前目录或其上级）", show_default=False),
+]
+StaffOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--staff",
+        envvar="BAODAN_STAFF",
+        show_envvar=False,
+        help="经办员工编号（也可设环境变量 BAODAN_STAFF）",
+        show_default=False,
+    ),
+]
+
+
+def open_workspace(root: Path | None, identity: Path | None) -> Workspace:
+    ws = Workspace.open(root, identity)
+    if ws.identity.is_demo:
+        err.print(f"[yellow]警告：{DEMO_WARNING}[/]")
+    return ws
+
+
+def fail(e: BaodanError) -> None:
+    err.print(f"[red]错误[/]（共 {len(e.errors)} 处）：", highlight=False)
+    err.print(render_errors(e.errors), highlight=False, markup=False)
+    sys.exit(1)

@@ -1,0 +1,198 @@
+"""Commands for review and personal data: diff, log, precommit, ci, export, forget, exposure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from baodan.cli.common import IdentityOpt, RootOpt, err, open_workspace, out
+from baodan.cli.prompts import YesNo
+from baodan.core.errors import BaodanError, render_errors
+from baodan.store.workspace import find_root
+
+FullOpt = Annotated[bool, typer.Option("--full", help="显示完整的身份证号和手机号（默认打码）")]
+
+
+def diff(
+    rev_range: Annotated[
+        str | None,
+        typer.Argument(help="比较的版本：不写为 HEAD 与工作区；A..B；A...B（自分叉点起）；A"),
+    ] = None,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public", help="只列记录编号、字段名和数量，不含任何个人信息（供 CI 贴到合并请求）"
+        ),
+    ] = False,
+    full: FullOpt = False,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """逐字段说明一次改动对每份记录做了什么（解密后比较，明文不落盘）。"""
+    from baodan.services import review
+
+    ws = open_workspace(root, identity)
+    rng, changes = review.diff_range(ws, rev_range)
+    if public:
+        out.print(
+            review.render_public(rng, changes, review.key_changes(ws, rng)),
+            markup=False,
+            highlight=False,
+        )
+    else:
+        out.print(review.render_review(rng, changes, full=full), markup=False, highlight=False)
+
+
+def log(
+    target: Annotated[str, typer.Argument(help="客户编号、保单登记号、理赔编号或文件路径")],
+    full: FullOpt = False,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """一份记录的修改历史：谁在什么时候改了哪些字段（从 git 解密读取）。"""
+    from baodan.services import review
+
+    ws = open_workspace(root, identity)
+    path, entries = review.record_log(ws, target)
+    out.print(review.render_log(path, entries, full=full), markup=False, highlight=False)
+
+
+def precommit(
+    install: Annotated[
+        bool, typer.Option("--install", help="在本仓库装上 git 钩子（不用 pre-commit 框架时）")
+    ] = False,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """提交前检查（pre-commit 钩子调用）：拒绝明文客户资料、非 age 的加密文件和检查不通过的提交。"""
+    from baodan.services.precommit import install_hook
+    from baodan.services.precommit import precommit as check_staged
+
+    if install:
+        hook = install_hook(find_root(root))
+        out.print(f"[green]已安装[/] {hook}：以后每次 git commit 前都会先检查。")
+        return
+    ws = open_workspace(root, identity)
+    count, errors = check_staged(ws)
+    if errors:
+        err.print(render_errors(errors), highlight=False, markup=False)
+        err.print(
+            f"[red]提交被拒绝[/]：共 {len(errors)} 处问题，改好后重新 git add 再提交。"
+            "（个人信息一旦进入 git 历史就很难彻底清除）"
+        )
+        raise typer.Exit(1)
+    out.print(f"[green]提交前检查通过[/]（暂存文件 {count} 个）。")
+
+
+CiHost = Annotated[str, typer.Argument(help="github 或 gitlab")]
+
+
+def ci(
+    host: CiHost,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有的 CI 文件")] = False,
+    root: RootOpt = None,
+) -> None:
+    """为公司仓库写入 CI 配置：合并请求时检查并贴出改动摘要，合并后发布公开站（从不发布员工站）。"""
+    from baodan.services.ci import notes, write_ci
+
+    firm_root = find_root(root)
+    path = write_ci(firm_root, host, force=force)
+    out.print(f"[green]已写入[/] {path.relative_to(firm_root).as_posix()}。接下来：")
+    for n, line in enumerate(notes(host), 1):
+        out.print(f"  {n}. {line}", markup=False)
+
+
+ClientArg = Annotated[str, typer.Argument(help="客户编号，如 c-1a2b3c4d")]
+
+
+def export(
+    client: ClientArg,
+    dest: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="导出到哪里（默认 export/客户编号/，已被 git 忽略）"),
+    ] = None,
+    as_zip: Annotated[bool, typer.Option("--zip", help="打包成一个 zip 文件")] = False,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """导出一位客户的全部资料（可读的 YAML + 可打印的网页），供客户查阅、复制或转移。"""
+    from baodan.services.export import export_client, unignored
+
+    ws = open_workspace(root, identity)
+    path = export_client(ws, client, dest, as_zip=as_zip)
+    out.print(f"[green]已导出[/] {path}（只有你能读取）。打开其中的 index.html 可打印。")
+    out.print("[yellow]这是明文个人信息[/]：交给客户后请删除，不要放进共享盘、邮件草稿或 git。")
+    if unignored(ws, path):
+        err.print(
+            f"[red]注意[/]：{path} 在仓库里且没有被 git 忽略，切勿提交；建议导出到 export/ 下。"
+        )
+
+
+def forget(
+    client: ClientArg,
+    reason: Annotated[
+        str, typer.Option("--reason", help="注销原因（记入 records/retired.yaml，勿写姓名）")
+    ] = "客户要求删除",
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="不再询问，直接删除")] = False,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """删除一位客户的全部资料（删除权 / 保留期满）：停用其门户和订阅，登记号永不复用，并说明如何清除 git 历史。"""
+    from baodan.services import erasure
+    from baodan.services.precommit import personal_numbers
+    from baodan.services.rewrite import erase_paths
+
+    if personal_numbers("reason", reason):
+        raise BaodanError(
+            "注销原因里像是有证件号或手机号", "原因只写“客户要求删除”“保留期满”这类说明"
+        )
+    ws = open_workspace(root, identity)
+    plan = erasure.plan(ws, client)
+    blocking = erasure.references_from_others(ws, plan)
+    if blocking:
+        raise BaodanError(blocking)
+    numbers = "、".join(plan.registry_nos) or "无"
+    out.print(
+        f"将删除客户 {client} 的全部 {plan.files} 个文件（{plan.folder}/），保单登记号：{numbers}。",
+        highlight=False,
+    )
+    if not yes and not YesNo.ask("确定永久删除吗？", default=False, console=out):
+        raise BaodanError("已取消，没有删除任何文件", "")
+    erasure.forget(ws, plan, reason)
+    out.print(f"[green]已删除[/] {plan.folder}/；登记号已记入 records/retired.yaml，永不复用。")
+    out.print(
+        "下一次发布后，客户门户和日历订阅即消失（用对象存储发布时，同步命令必须带 --delete）。\n"
+        f"请提交：git add -A records && git commit -m '删除客户 {client}（{reason}）'",
+        highlight=False,
+    )
+    for line in erase_paths([plan.folder]):
+        out.print(line, markup=False, highlight=False)
+
+
+def exposure(
+    client: ClientArg,
+    branch: Annotated[
+        str | None, typer.Option("--branch", help="发布用的分支（默认 main 或 master）")
+    ] = None,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """泄露报告用：谁能读到这位客户的资料、从何时起，哪些发布带有其门户和日历订阅。"""
+    from baodan.services.exposure import exposure as find_exposure
+    from baodan.services.exposure import render
+
+    ws = open_workspace(root, identity)
+    out.print(render(find_exposure(ws, client, branch)), markup=False, highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the baodan app."""
+    app.command()(diff)
+    app.command()(log)
+    app.command()(precommit)
+    app.command()(ci)
+    app.command()(export)
+    app.command()(forget)
+    app.command()(exposure)

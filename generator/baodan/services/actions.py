@@ -1,0 +1,394 @@
+"""What the client-service commands do: check the arguments against the loaded firm, then
+create or change one encrypted record. The CLI (cli_service.py) only calls these and prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from baodan.checks import load_firm
+from baodan.core.choices import pick
+from baodan.core.errors import BaodanError
+from baodan.core.today import today
+from baodan.domain import care, claims, incidents, tasks
+from baodan.models import Claim, ClientFile, Firm
+from baodan.models.claim import STAGES
+from baodan.models.interaction import CHANNELS
+from baodan.services.editing import create_record, update_record
+from baodan.store.workspace import (
+    Workspace,
+    new_incident_id,
+    new_task_id,
+    next_interaction_path,
+)
+
+
+@dataclass
+class Session:
+    """A workspace with its firm loaded once for the command."""
+
+    ws: Workspace
+    firm: Firm
+
+    @classmethod
+    def open(cls, ws: Workspace) -> Session:
+        firm, errors = load_firm(ws.root, ws.vault)
+        if firm is None:
+            raise BaodanError(errors)
+        return cls(ws, firm)
+
+    def client(self, client_id: str) -> ClientFile:
+        cf = self.firm.clients.get(client_id)
+        if cf is None:
+            raise BaodanError(
+                f"没有客户“{client_id}”", "写客户编号，如 c-1a2b3c4d（见员工站客户列表）"
+            )
+        return cf
+
+    def client_dir(self, cf: ClientFile) -> Path:
+        return self.ws.clients_dir / cf.client.id
+
+    def staff(self, staff_id: str | None, option: str) -> str | None:
+        if staff_id and staff_id not in self.firm.staff:
+            raise BaodanError(
+                f"{option}：没有员工“{staff_id}”", "可选：" + "、".join(sorted(self.firm.staff))
+            )
+        return staff_id
+
+    def claim(self, claim_id: str):
+        found = claims.find_claim(self.firm, claim_id)
+        if found is None:
+            raise BaodanError(
+                f"没有理赔“{claim_id}”", "写理赔编号，如 cl-1a2b3c4d（见员工站理赔队列）"
+            )
+        return found
+
+    def check_refs(self, cf: ClientFile, policy: str | None, claim: str | None) -> None:
+        """The policy and the claim named in an option belong to this client."""
+        if policy and policy not in {p.registry_no for p in cf.policies}:
+            raise BaodanError(f"--policy：这位客户没有保单 {policy}", "写这位客户名下保单的登记号")
+        if claim and claim not in {c.id for c in cf.claims}:
+            raise BaodanError(f"--claim：这位客户没有理赔 {claim}", "写这位客户的理赔编号")
+
+    def record_path(self, cf: ClientFile, slot: str, name: str) -> Path:
+        return self.client_dir(cf) / slot / f"{name}.yaml.age"
+
+
+def parse_day(value: str | None, option: str) -> date:
+    """A date option (YYYY-MM-DD); today when not given."""
+    if not value:
+        return today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BaodanError(f"{option}：“{value}”不是日期", "写成 2026-03-01 这样的格式") from None
+
+
+def _not_future(day: date, option: str) -> date:
+    if day > today():
+        raise BaodanError(f"{option}：{day} 在未来", "只记录已经发生的事")
+    return day
+
+
+# ---- claims ----------------------------------------------------------------------------------
+
+
+def receive_materials(s: Session, claim_id: str, items: list[str], day: date) -> list[str]:
+    """Record materials received on ``day``; returns the items still missing after that."""
+    cf, claim = s.claim(claim_id)
+    _not_future(day, "--on")
+    known = [i.item for i in claims.checklist(claim)]
+    unknown = [i for i in items if i not in known]
+    if unknown:
+        raise BaodanError(
+            f"理赔 {claim_id} 的材料清单里没有：{'、'.join(unknown)}",
+            f"清单：{'、'.join(known)}；保险公司另外要求的材料请用 baodan edit {claim_id} 加到 materials",
+        )
+
+    def change(data: dict) -> Claim:
+        materials = data.setdefault("materials", [])
+        for item in items:
+            entry = next((m for m in materials if m.get("item") == item), None)
+            if entry is None:
+                materials.append({"item": item, "received_on": day})
+            else:
+                entry["received_on"] = day
+        return Claim.model_validate(data)
+
+    saved = update_record(s.ws, s.record_path(cf, "claims", claim_id), change)
+    return [i.item for i in claims.missing_materials(saved)]
+
+
+def add_stage(s: Session, claim_id: str, stage: str, day: date, note: str | None) -> str:
+    """Append a stage (typed as its code or Chinese name) to a claim; returns its code."""
+    cf, claim = s.claim(claim_id)
+    stage = pick(stage, STAGES, "进度")
+    _not_future(day, "--on")
+    if day < claim.stages[-1].date:
+        raise BaodanError(
+            f"{day} 早于上一条进度的日期 {claim.stages[-1].date}", "进度按时间顺序记录"
+        )
+    entry = {"stage": stage, "date": day} | ({"note": note} if note else {})
+    update_record(s.ws, s.record_path(cf, "claims", claim_id), lambda d: d["stages"].append(entry))
+    return stage
+
+
+# ---- client care -------------------------------------------------------------------------------
+
+
+def _log_interaction(
+    s: Session,
+    cf: ClientFile,
+    *,
+    day: date,
+    kind: str,
+    channel: str,
+    staff: str | None,
+    summary: str,
+    **fields,
+) -> Path:
+    """Write a new interaction record (staff: the client's manager unless named)."""
+    channel = pick(channel, CHANNELS, "--channel")
+    data = {
+        "date": _not_future(day, "--on"),
+        "kind": kind,
+        "staff": s.staff(staff, "--staff") or cf.client.manager,
+        "channel": channel,
+        "summary": summary,
+    } | fields
+    path = next_interaction_path(s.client_dir(cf), day)
+    create_record(s.ws, path, data)
+    return path
+
+
+def log_greeting(
+    s: Session,
+    client_id: str,
+    occasion: str,
+    *,
+    day: date,
+    channel: str,
+    staff: str | None,
+    message: str | None,
+) -> tuple[Path, str]:
+    """Log a sent greeting; returns the record's path and the message logged."""
+    cf = s.client(client_id)
+    code = care.occasion_code(occasion)
+    if code is None:
+        choices = "、".join(f"{c}（{o.name}）" for c, o in care.care_rules().occasions.items())
+        raise BaodanError(f"--occasion：没有节日“{occasion}”", f"可选：{choices}")
+    when = care.occasion_date(cf.client, code, day) or day
+    text = message or care.greeting_message(s.firm, cf.client, code, when)
+    if text is None:
+        raise BaodanError(
+            f"{care.care_rules().occasions[code].name}没有给企业客户的问候语",
+            "用 --message 写上要发的内容，或在 data/care.yaml 里加 company 问候语",
+        )
+    path = _log_interaction(
+        s, cf, day=day, kind="greeting", channel=channel, staff=staff, summary=text, occasion=code
+    )
+    return path, text
+
+
+def log_survey(
+    s: Session,
+    client_id: str,
+    *,
+    score: int | None,
+    nps: int | None,
+    comment: str | None,
+    about: str | None,
+    day: date,
+    channel: str,
+    staff: str | None,
+) -> Path:
+    cf = s.client(client_id)
+    if about and about not in {c.id for c in cf.claims} | {i.name for i in cf.interactions}:
+        raise BaodanError(
+            f"--about：这位客户没有理赔或互动记录“{about}”",
+            "写这位客户的理赔编号，或互动记录的文件名（如 2026-03-01-1）",
+        )
+    survey = {"score": score, "nps": nps, "comment": comment, "about": about}
+    summary = "理赔服务满意度回访。" if about and about.startswith("cl-") else "服务满意度调查。"
+    return _log_interaction(
+        s,
+        cf,
+        day=day,
+        kind="survey",
+        channel=channel,
+        staff=staff,
+        summary=summary,
+        survey={k: v for k, v in survey.items() if v is not None},
+    )
+
+
+def log_attendance(
+    s: Session, lecture: str, client_ids: list[str], staff: str | None
+) -> list[Path]:
+    lec = next((x for x in s.firm.lectures if x.slug == lecture), None)
+    if lec is None:
+        raise BaodanError(f"没有讲座“{lecture}”", "写 records/lectures/ 下讲座的文件名（不含 .md）")
+    _not_future(lec.date, "讲座日期")
+    cfs = [s.client(c) for c in client_ids]
+    s.staff(staff, "--staff")
+    paths = []
+    for cf in cfs:
+        if any(i.lecture == lecture for i in cf.interactions):
+            continue  # already recorded
+        path = _log_interaction(
+            s,
+            cf,
+            day=lec.date,
+            kind="lecture",
+            channel="office",
+            staff=staff,
+            summary=f"参加讲座“{lec.title}”。",
+            lecture=lecture,
+        )
+        paths.append(path)
+    return paths
+
+
+# ---- tasks ---------------------------------------------------------------------------------------
+
+
+def create_task(
+    s: Session,
+    client_id: str,
+    *,
+    title: str,
+    to: str,
+    from_: str | None,
+    by: str | None,
+    owner: str | None,
+    due: date | None,
+    policy: str | None,
+    claim: str | None,
+    kind: str,
+    note: str | None,
+) -> Path:
+    cf = s.client(client_id)
+    to_department = tasks.department(to, "--to")
+    s.staff(by, "--staff")
+    if from_:
+        from_department = tasks.department(from_, "--from")
+    elif by:
+        from_department = s.firm.staff[by].department
+    else:
+        raise BaodanError("要写明哪个部门交出任务", "加上 --from 部门，或 --staff 你的员工编号")
+    s.check_refs(cf, policy, claim)
+    task_id = new_task_id()
+    data = tasks.new_task(
+        task_id,
+        title=title,
+        from_department=from_department,
+        to_department=to_department,
+        created=today(),
+        due=due,
+        kind=kind,
+        owner=s.staff(owner, "--owner"),
+        policy=policy,
+        claim=claim,
+        notes=note,
+    )
+    path = s.record_path(cf, "tasks", task_id)
+    create_record(s.ws, path, data)
+    return path
+
+
+def finish_task(s: Session, task_id: str, *, note: str | None, cancel: bool) -> tuple[str, str]:
+    """Close a task; returns (its title, its client id)."""
+    path = s.ws.locate(task_id)
+    if path.parent.name != "tasks":
+        raise BaodanError(
+            f"“{task_id}”不是任务编号", "任务编号形如 t-1a2b3c4d（见员工站部门交接页）"
+        )
+
+    def change(data: dict) -> str:
+        tasks.finish_task(data, day=today(), note=note, cancel=cancel)
+        return data["title"]
+
+    return update_record(s.ws, path, change), path.parent.parent.name
+
+
+# ---- incidents -------------------------------------------------------------------------------
+
+
+def open_incident(
+    s: Session,
+    client_id: str,
+    plan: str,
+    *,
+    title: str | None,
+    owner: str | None,
+    policy: str | None,
+    claim: str | None,
+) -> tuple[Path, dict]:
+    cf = s.client(client_id)
+    s.check_refs(cf, policy, claim)
+    same = [
+        i.id
+        for i in cf.incidents
+        if i.is_open and i.plan == plan and (i.policy, i.claim) == (policy, claim)
+    ]
+    if same:
+        raise BaodanError(
+            f"这件事已有进行中的应急事件 {same[0]}", f"用 baodan incident step {same[0]} … 记录进展"
+        )
+    name = incidents.plans()[plan].name if plan in incidents.plans() else plan
+    incident_id = new_incident_id()
+    data = incidents.start_incident(
+        incident_id,
+        plan,
+        title=title or f"{name}：{policy or claim}",
+        opened=today(),
+        owner=s.staff(owner, "--owner") or cf.client.manager,
+        policy=policy,
+        claim=claim,
+    )
+    path = s.record_path(cf, "incidents", incident_id)
+    create_record(s.ws, path, data)
+    return path, data
+
+
+def incident_step(
+    s: Session,
+    incident_id: str,
+    step: str,
+    *,
+    day: date,
+    by: str | None,
+    note: str | None,
+    skip: bool,
+) -> tuple[bool, str | None]:
+    """Record a step; returns (incident now closed, the next step's title)."""
+    path = _incident_path(s, incident_id)
+    s.staff(by, "--staff")
+    _not_future(day, "--on")
+
+    def change(data: dict):
+        closed = incidents.finish_step(data, step, day=day, by=by, note=note, skip=skip)
+        nxt = next(
+            (x["title"] for x in data["steps"] if not (x.get("done_on") or x.get("skipped"))), None
+        )
+        return closed, nxt
+
+    return update_record(s.ws, path, change)
+
+
+def close_incident(s: Session, incident_id: str, outcome: str) -> int:
+    path = _incident_path(s, incident_id)
+    return update_record(
+        s.ws, path, lambda data: incidents.close_incident(data, day=today(), outcome=outcome)
+    )
+
+
+def _incident_path(s: Session, incident_id: str) -> Path:
+    path = s.ws.locate(incident_id)
+    if path.parent.name != "incidents":
+        raise BaodanError(
+            f"“{incident_id}”不是应急事件编号", "事件编号形如 in-1a2b3c4d（见员工站应急事件页）"
+        )
+    return path

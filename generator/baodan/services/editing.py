@@ -1,0 +1,211 @@
+"""Edit an encrypted record in the user's editor without leaving plaintext behind.
+
+As ``kubectl edit`` does: decrypt to a private temp file, open $VISUAL/$EDITOR, validate on
+save, reopen with the problems as comments at the top while invalid, re-encrypt only when
+changed, and remove the temp file in every case (Ctrl-C included).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from baodan.core import yamlio
+from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.core.interrupts import like_ctrl_c
+from baodan.core.parse import parse_record
+from baodan.models import Client
+from baodan.store.loader import CLIENT_SLOTS
+from baodan.store.vault import write_atomic
+from baodan.store.workspace import Workspace, model_for
+
+MARK = "# baodan:"
+T = TypeVar("T")
+
+
+def private_dir() -> str | None:
+    """A RAM-backed folder when the system has one, so plaintext never reaches a disk."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
+def editor_command() -> list[str]:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        editor = "notepad" if sys.platform == "win32" else "vi"
+    return shlex.split(editor, posix=sys.platform != "win32")
+
+
+def strip_marks(text: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith(MARK))
+
+
+GAVE_UP = RecordError(
+    Source(""),
+    "",
+    "没有保存，记录保持原样：下面的问题没有改好",
+    "重新运行刚才的命令，按说明改好后再保存",
+)
+
+
+def with_marks(text: str, errors: list[RecordError]) -> str:
+    head = [f"{MARK} 这份记录还不能保存，请修改下面的问题后再保存；不改直接关闭则放弃本次修改。\n"]
+    for e in errors:
+        line = f"第 {e.source.line} 行 " if e.source.line else ""
+        field = f"{e.field}：" if e.field else ""
+        hint = f"（{e.hint}）" if e.hint else ""
+        head.append(f"{MARK} {line}{field}{e.message}{hint}\n")
+    return "".join(head) + strip_marks(text)
+
+
+def validate_text(text: str, rel: str, expected_name: str | None = None) -> list[RecordError]:
+    model = model_for(rel)
+    record, errors = parse_record(model, text, rel)
+    if record is not None and expected_name is not None:
+        attr = "id" if model is Client else CLIENT_SLOTS[rel.split("/")[-2]][1]
+        if attr and getattr(record, attr) != expected_name:
+            errors.append(
+                RecordError(
+                    Source(rel, 1),
+                    attr,
+                    f"{attr} 必须是“{expected_name}”（与文件名一致）",
+                    "不要改这个字段",
+                )
+            )
+    return errors
+
+
+def expected_name(rel: str) -> str | None:
+    parts = rel.split("/")
+    if parts[-1] == "client.yaml.age":
+        return parts[-2]
+    if len(parts) >= 2 and parts[-2] in CLIENT_SLOTS and CLIENT_SLOTS[parts[-2]][1]:
+        return parts[-1].removesuffix(".yaml.age")
+    return None
+
+
+def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
+    """Staff and insurers the record names that the firm does not have (`baodan check` finds
+    them too, but only later). Only this record and the public records are read."""
+    from dataclasses import replace
+
+    from baodan.checks import load_firm
+    from baodan.checks.integrity import check_insurer_refs, check_staff_refs
+    from baodan.models import ClientFile
+
+    record, errors = parse_record(model_for(rel), text, rel)
+    public, public_errors = load_firm(ws.root, None)
+    if record is None or errors or public is None:
+        return []  # the record's own problems come first; a broken staff file is check's
+    if isinstance(record, Client):
+        folder = ClientFile(client=record)
+    else:
+        client_rel = rel.rsplit("/", 2)[0] + "/client.yaml.age"
+        try:
+            client, _ = parse_record(Client, ws.read(ws.root / client_rel), client_rel)
+        except BaodanError:
+            return []
+        if client is None:
+            return []
+        folder = ClientFile(client=client, **{rel.split("/")[-2]: [record]})
+    probe = replace(public, clients={folder.client.id: folder})
+    return [
+        e._replace(source=Source(rel, yamlio.line_of(text, tuple(e.field.split(".")))))
+        for check in (check_staff_refs, check_insurer_refs)
+        for e in check(probe)
+        if e.source.file == rel
+    ]
+
+
+def edit_loop(initial: str, rel: str, run_editor, check=None) -> str | None:
+    """Let the user edit until the text is valid. Returns the new text, or None if unchanged;
+    closing the editor on the problems shown (giving up) raises them, so the terminal says
+    what was wrong after the editor is gone."""
+    with like_ctrl_c():  # a closed terminal or `kill` must not leave the plaintext behind
+        return _edit_in(initial, rel, run_editor, check)
+
+
+def _edit_in(initial: str, rel: str, run_editor, check) -> str | None:
+    fd, tmp = tempfile.mkstemp(prefix="baodan-", suffix=".yaml", dir=private_dir())
+    path = Path(tmp)
+    try:
+        os.close(fd)
+        os.chmod(path, 0o600)
+        shown, errors = initial, []
+        while True:
+            path.write_text(shown, encoding="utf-8")
+            run_editor(path)
+            saved = path.read_text(encoding="utf-8")
+            text = strip_marks(saved)
+            if saved == shown and errors:  # closed on the problems: gave up
+                raise BaodanError([GAVE_UP._replace(source=Source(rel)), *errors])
+            if saved == shown:
+                return None  # closed without changes
+            errors = validate_text(text, rel, expected_name(rel))
+            if not errors and check is not None:
+                errors = check(text)
+            if not errors:
+                return None if text == strip_marks(initial) else text
+            shown = with_marks(text, errors)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def run_editor(path: Path) -> None:
+    cmd = editor_command() + [str(path)]
+    try:
+        subprocess.run(cmd, check=True)
+    except FileNotFoundError:
+        raise BaodanError(
+            f"找不到编辑器“{cmd[0]}”",
+            "设置环境变量 EDITOR，例如 EDITOR=nano 或 EDITOR='code --wait'",
+        ) from None
+    except subprocess.CalledProcessError as e:
+        raise BaodanError(f"编辑器异常退出（代码 {e.returncode}），记录未修改", "") from None
+
+
+def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=None) -> bool:
+    """Edit (or, with ``initial``, create) one record. True when something was saved."""
+    rel = ws.rel(path)
+    if initial is None:
+        initial = ws.read(path)
+    text = edit_loop(
+        initial, rel, editor or run_editor, lambda text: reference_problems(ws, rel, text)
+    )
+    if text is None:
+        return False
+    write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))
+    return True
+
+
+def update_record(ws: Workspace, path: Path, change: Callable[[Any], T]) -> T:
+    """Change an encrypted record from code, as a person would in the editor: ``change``
+    edits the ruamel round-trip data in place, so comments, key order and quoting stay; the
+    result is validated before it is encrypted and written. Returns what ``change`` returned."""
+    original = ws.read(path)
+    data = yamlio.load_roundtrip(original)
+    result = change(data)
+    _save(ws, path, yamlio.dump_roundtrip(data, like=original))
+    return result
+
+
+def create_record(ws: Workspace, path: Path, data: dict) -> None:
+    """Write a new record from code (validated, encrypted); refuses to overwrite one."""
+    if path.exists():
+        raise BaodanError(f"{ws.rel(path)} 已经存在", "换一个编号，或用 baodan edit 修改它")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _save(ws, path, yamlio.dump_roundtrip(data))
+
+
+def _save(ws: Workspace, path: Path, text: str) -> None:
+    rel = ws.rel(path)
+    errors = validate_text(text, rel, expected_name(rel))
+    if errors:
+        raise BaodanError(errors)
+    write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))

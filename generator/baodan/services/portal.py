@@ -1,0 +1,97 @@
+"""The staff side of client portals: the link and QR code to give a client, and new keys.
+
+A portal page is at <site_url><portal dir>/<portal id>/ and opens with the access code in
+the link after ``#``. Rotating gives the client a new id and code: the old page disappears
+from the site at the next deploy, so an old link (forwarded, lost phone) stops working.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from baodan.checks import load_firm
+from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.models import Client
+from baodan.services.editing import private_dir, update_record
+from baodan.services.qr import write_qr
+from baodan.store.portal_crypto import new_access_code, new_portal_id, portal_link
+from baodan.store.workspace import Workspace, current_client
+
+
+@dataclass
+class PortalAccess:
+    client_id: str
+    name: str
+    link: str
+    code: str
+
+
+def portal_access(ws: Workspace, target: str) -> PortalAccess:
+    """The link and access code of a client's portal, read from the encrypted client record."""
+    path, client = current_client(ws, target, "专属页面", "baodan portal rotate")
+    if client.portal is None:
+        raise BaodanError(
+            f"客户 {client.id} 还没有专属页面（{ws.rel(path)} 里没有 portal）",
+            f"运行 baodan portal rotate {client.id} 生成页面地址和访问码",
+        )
+    return _access(ws, client, client.portal.id, client.portal.key)
+
+
+def save_link_qr(access: PortalAccess, out: Path | None) -> Path:
+    """The link as a QR code (PNG, or SVG when ``out`` ends in .svg), readable by its owner
+    only. Without ``out`` it goes to a RAM-backed folder where the system has one: the code
+    carries the access code."""
+    if out is None:
+        out = Path(private_dir() or tempfile.gettempdir()) / f"baodan-portal-{access.client_id}.png"
+    return write_qr(access.link, out)
+
+
+def rotate_portal(ws: Workspace, target: str) -> PortalAccess:
+    """Give a client a new portal id and access code (or a first one), editing the encrypted
+    record in place: comments, key order and layout stay."""
+    path, client = current_client(ws, target, "专属页面", "baodan portal rotate")
+    # 128 random bits: no need to compare with other clients (baodan check would catch it).
+    portal_id, code = new_portal_id(), new_access_code()
+    access = _access(ws, client, portal_id, code)  # fails before the record changes
+
+    def set_portal(data) -> None:
+        if data.get("portal"):
+            data["portal"]["id"] = portal_id
+            data["portal"]["key"] = code
+        else:  # a first portal goes before the feed token, where the template has it
+            keys = list(data)
+            at = keys.index("feed") if "feed" in keys else len(keys)
+            data.insert(at, "portal", {"id": portal_id, "key": code})
+
+    update_record(ws, path, set_portal)
+    return access
+
+
+def _access(ws: Workspace, client: Client, portal_id: str, code: str) -> PortalAccess:
+    firm, errors = load_firm(ws.root, None)  # public records only: firm.yaml for site_url
+    if firm is None:
+        raise BaodanError(errors)
+    if firm.settings.site_url is None:
+        raise BaodanError(
+            RecordError(
+                Source("records/firm.yaml"),
+                "site_url",
+                "没有填写公开网站地址，无法生成客户专属页面的链接",
+                "填写网站地址，例如 site_url: https://baodan.example.com/",
+            )
+        )
+    link = portal_link(str(firm.settings.site_url), _portal_dir(ws), portal_id, code)
+    return PortalAccess(client.id, client.name, link, code)
+
+
+def _portal_dir(ws: Workspace) -> str:
+    """The portal folder the site uses (mkdocs.yml, plugin option portal_dir)."""
+    from mkdocs.config import load_config
+
+    config_path = ws.root / "mkdocs.yml"
+    if not config_path.is_file():
+        return "p"
+    plugin = load_config(str(config_path)).plugins.get("baodan")
+    return plugin.config.portal_dir if plugin is not None else "p"

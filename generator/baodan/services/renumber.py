@@ -1,0 +1,97 @@
+"""`baodan renumber`: give a policy a fresh registry number after a collision (two staff
+registering on two branches drew the same number) or a reused retired number.
+
+The file is renamed, every reference follows (claims, interactions, tasks, renewal_of), and
+the old number is retired in records/retired.yaml, unless another policy still holds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from baodan.core import yamlio
+from baodan.services.changes import Changes
+from baodan.services.policyfile import policy_files, policy_path
+from baodan.store.loader import (
+    CLIENT_SLOTS,
+    RETIRED_FILE,
+    EncryptedFile,
+    load_encrypted,
+    read_retired,
+)
+from baodan.store.vault import write_atomic
+from baodan.store.workspace import Workspace, allocate_registry_no
+
+# Fields that hold a registry number, by the folder the record sits in.
+REFERENCES = {
+    "claims": "policy",
+    "interactions": "policy",
+    "tasks": "policy",
+    "policies": "renewal_of",
+}
+RETIRED_HEADER = "# 已注销的登记号，永不再用（baodan renumber 写入）。\n"
+
+
+@dataclass
+class RenumberOutcome:
+    old: str
+    new: str
+    path: Path
+    references: list[str] = field(default_factory=list)
+    retired: bool = False
+
+
+def _candidates(ws: Workspace, client_dir: Path, whole_firm: bool) -> list[EncryptedFile]:
+    """The records that may name the number: this client's, or every client's."""
+    folders = sorted(ws.clients_dir.iterdir()) if whole_firm else [client_dir]
+    found = []
+    for folder in folders:
+        for slot in REFERENCES:
+            for path in sorted(folder.glob(f"{slot}/*.yaml.age")):
+                model, attr = CLIENT_SLOTS[slot]
+                found.append(EncryptedFile(ws.rel(path), model, attr, folder.name))
+    return found
+
+
+def renumber(ws: Workspace, target: str, today: date) -> RenumberOutcome:
+    path = policy_path(ws, target)
+    old = path.name.removesuffix(".yaml.age")
+    client_dir = path.parent.parent
+    shared = len(policy_files(ws, old)) > 1  # the other holder keeps the number
+    new = allocate_registry_no(ws.root, int(old[3:7]))
+    changes = Changes(ws)
+    doc = changes.edit(path)
+    doc["registry_no"] = new
+    new_path = path.with_name(f"{new}.yaml.age")
+    changes.put(new_path, doc, like=path)
+    changes.delete(path)
+    outcome = RenumberOutcome(old, new, new_path)
+    files = [f for f in _candidates(ws, client_dir, not shared) if f.rel != ws.rel(path)]
+    for f, (record, _errors) in zip(files, load_encrypted(ws.root, files, ws.vault.identities)):
+        key = REFERENCES[f.rel.split("/")[-2]]
+        if record is None or getattr(record, key) != old:
+            continue  # an unreadable record is `baodan check`'s business
+        ref_path = ws.root / f.rel
+        ref = changes.edit(ref_path)
+        ref[key] = new
+        changes.put(ref_path, ref)
+        outcome.references.append(f.rel)
+    changes.commit()
+    if not shared and old not in read_retired(ws.root, []):
+        _retire(ws.root, old, new, today)
+        outcome.retired = True
+    return outcome
+
+
+def _retire(root: Path, old: str, new: str, today: date) -> None:
+    path = root / RETIRED_FILE
+    text = path.read_text("utf-8") if path.is_file() else RETIRED_HEADER
+    data = yamlio.load_roundtrip(text)
+    entry = {"registry_no": old, "retired_on": today, "replaced_by": new, "reason": "换号"}
+    if data is None:  # a new file, or one holding only comments
+        write_atomic(path, (text + yamlio.dump_roundtrip([entry])).encode("utf-8"))
+        return
+    data.append(entry)
+    write_atomic(path, yamlio.dump_roundtrip(data).encode("utf-8"))

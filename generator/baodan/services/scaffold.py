@@ -1,0 +1,156 @@
+"""`baodan init`: a new firm in an empty folder."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+from baodan.core.errors import BaodanError
+from baodan.services.ci import HOSTS, write_ci
+from baodan.services.ci import notes as ci_notes
+from baodan.store import vault
+from baodan.store.vault import (
+    init_keys,
+    new_identity_file,
+    parse_identities,
+    parse_recipient,
+    public_key_of,
+)
+
+SKELETON = {
+    "mkdocs.yml": "mkdocs.yml",
+    "mkdocs.staff.yml": "mkdocs.staff.yml",
+    "gitignore": ".gitignore",
+    "gitattributes": ".gitattributes",
+    "firm.yaml": "records/firm.yaml",
+}
+FOLDERS = (
+    "records/insurers",
+    "records/staff",
+    "records/lectures",
+    "records/training",
+    "records/partners",
+    "records/clients",
+    "records/public",
+)
+
+
+def _recipient_for(identity: Path | None, notes: list[str]) -> str:
+    """The first member's public key: from their identity file, or a new identity."""
+    if identity is not None:
+        pub = identity.with_name(identity.name + ".pub")
+        if pub.is_file():  # an SSH key pair
+            return pub.read_text().strip()
+        key = public_key_of_file(identity)
+        if key:
+            return key
+        raise BaodanError(
+            f"无法从 {identity} 得到公钥",
+            f"SSH 私钥请把公钥放在 {pub}，或用 --recipient 直接给出公钥",
+        )
+    default = vault.default_identity_path()  # looked up at call time (tests redirect it)
+    if default.is_file():
+        return public_key_of_file(default)
+    public = new_identity_file(default)
+    notes.append(f"已为你生成私钥：{default}（仅你可读）。请备份它：丢了就无法解密记录。")
+    return public
+
+
+def _write_skeleton(folder: Path, files: dict[str, str], name: str) -> None:
+    skeleton = resources.files("baodan").joinpath("data/skeleton")
+    for source, target in files.items():
+        path = folder / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            Template(skeleton.joinpath(source).read_text("utf-8")).safe_substitute(name=name),
+            "utf-8",
+        )
+
+
+def _make_folders(folder: Path) -> None:
+    for sub in FOLDERS:
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+        (folder / sub / ".gitkeep").touch()
+
+
+def public_key_of_file(path: Path) -> str | None:
+    from baodan.store.vault import IdentitySource
+
+    return public_key_of(IdentitySource(parse_identities(path.read_text(), str(path)), str(path)))
+
+
+def init_firm(
+    folder: Path,
+    *,
+    name: str,
+    member: str,
+    recipient: str | None,
+    identity: Path | None,
+    ci: str | None = None,
+) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(p.name != ".git" for p in folder.iterdir()):
+        raise BaodanError(
+            f"{folder} 不是空目录", "baodan init 只在空目录（或只有 .git 的目录）里新建公司"
+        )
+    if ci is not None and ci not in HOSTS:
+        raise BaodanError(f"不支持的 CI：{ci}", "可选：" + "、".join(HOSTS))
+    notes: list[str] = []
+    recipient = recipient or _recipient_for(identity, notes)
+    parse_recipient(recipient)  # a bad key stops here, before any file is written
+    _write_skeleton(folder, SKELETON, name)
+    _make_folders(folder)
+    init_keys(folder, member, recipient)
+    if ci is not None:
+        path = write_ci(folder, ci)
+        notes.append(f"已写入 CI 配置 {path.relative_to(folder).as_posix()}。")
+        notes += [f"  {n}. {line}" for n, line in enumerate(ci_notes(ci), 1)]
+    if (folder / ".git").is_dir():
+        subprocess.run(
+            ["git", "-C", str(folder), "config", "diff.baodan.textconv", "baodan textconv"],
+            check=False,
+        )
+    notes += [
+        f"已在 {folder.resolve()} 新建公司“{name}”，成员 {member}。",
+        "下一步：编辑 records/firm.yaml，运行 baodan check，然后 git add -A && git commit。",
+    ]
+    return notes
+
+
+DEMO_IDENTITY_HEADER = """\
+# DEMO IDENTITY: NOT SECRET. It decrypts only the fictional demo firm committed with baodan.
+# Never encrypt real client data to it; `baodan build` warns whenever it is used.
+"""
+
+
+def make_demo_firm(root: Path) -> list[str]:
+    """(Re)generate the committed demo firm: fictional clients encrypted to the demo identity."""
+    from pyrage import x25519
+
+    from baodan.demo import generator as demo
+    from baodan.store.vault import DEMO_IDENTITY_FILE, KEYS_DIR, IdentitySource, open_vault
+
+    root.mkdir(parents=True, exist_ok=True)
+    # A new folder gets the site configuration `baodan init` writes (records/firm.yaml is
+    # the demo's own); a folder that has it (this repository) keeps its own.
+    missing = {s: t for s, t in SKELETON.items() if t != "records/firm.yaml"}
+    _write_skeleton(root, {s: t for s, t in missing.items() if not (root / t).exists()}, "")
+    _make_folders(root)
+    key_file = root / DEMO_IDENTITY_FILE
+    if key_file.is_file():
+        identity = parse_identities(key_file.read_text(), str(key_file))[0]
+    else:
+        identity = x25519.Identity.generate()
+        key_file.write_text(f"{DEMO_IDENTITY_HEADER}{identity}\n")
+    if not (root / KEYS_DIR / "demo.age").is_file():
+        init_keys(root, "demo", str(identity.to_public()))
+    record_key = open_vault(root, IdentitySource([identity], str(key_file), True)).recipient()
+    # The repository's demo has lecture articles of its own; a new folder gets synthetic ones,
+    # so its knowledge base and lecture calendar are not empty.
+    own_lectures = any((root / "records/lectures").glob("*.md"))
+    size = demo.DEMO if own_lectures else dataclasses.replace(demo.DEMO, lectures=8)
+    demo.generate(root, size, record_key, replace=True)
+    return [f"已生成演示公司（数据全部虚构），用 {DEMO_IDENTITY_FILE} 解密。"]

@@ -1,0 +1,495 @@
+"""Find, decrypt, parse and validate the firm's records, once, into one Firm.
+
+``read_firm`` is the only way a build or a command reads records (``checks.load_firm`` adds
+the whole-firm checks). Problems are collected
+as RecordError values (file, line, field, Chinese message, hint), never raised one by one.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+from collections.abc import Collection, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from baodan.core import yamlio
+from baodan.core.errors import RecordError, Source
+from baodan.core.parse import parse_record, read_text, validate
+from baodan.models import (
+    Claim,
+    Client,
+    ClientFile,
+    Firm,
+    Incident,
+    Insurer,
+    Interaction,
+    Lecture,
+    Partner,
+    Policy,
+    Retired,
+    Settings,
+    Staff,
+    Task,
+    Training,
+)
+from baodan.store.vault import Vault, decrypt
+
+RECORDS = "records"
+RETIRED_FILE = "records/retired.yaml"
+
+# Slots under a client folder: folder → (model, what the file name must equal).
+CLIENT_SLOTS: dict[str, tuple[type[BaseModel], str | None]] = {
+    "policies": (Policy, "registry_no"),
+    "claims": (Claim, "id"),
+    "interactions": (Interaction, None),
+    "tasks": (Task, "id"),
+    "incidents": (Incident, "id"),
+}
+
+
+def _name_matches(record, attr: str, expected: str, rel: str) -> list[RecordError]:
+    value = getattr(record, attr)
+    if value != expected:
+        return [
+            RecordError(
+                Source(rel, 1),
+                attr,
+                f"{attr} 是“{value}”，但文件名是“{expected}”",
+                "两者必须一致：改文件名或改字段",
+            )
+        ]
+    return []
+
+
+def _read_plain(root: Path, folder: str, model, name_attr: str | None, errors: list) -> list:
+    out = []
+    for path in sorted((root / RECORDS / folder).glob("*.yaml")):
+        rel = path.relative_to(root).as_posix()
+        text = read_text(path.read_bytes(), rel, errors)
+        if text is None:
+            continue
+        record, errs = parse_record(model, text, rel)
+        errors.extend(errs)
+        if record is not None:
+            if name_attr:
+                errs = _name_matches(record, name_attr, path.stem, rel)
+                errors.extend(errs)
+            out.append(record)
+    return out
+
+
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    if not text.startswith("---"):
+        return None
+    parts = text.split("\n---", 1)
+    if len(parts) != 2:
+        return None
+    return parts[0].removeprefix("---"), parts[1].partition("\n")[2]
+
+
+def _read_lectures(root: Path, errors: list) -> list[Lecture]:
+    lectures = []
+    for path in sorted((root / RECORDS / "lectures").glob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        text = read_text(path.read_bytes(), rel, errors)
+        if text is None:
+            continue
+        parts = split_front_matter(text)
+        if parts is None:
+            errors.append(
+                RecordError(
+                    Source(rel, 1),
+                    "",
+                    "讲座文件缺少开头的 --- 信息区",
+                    "文件以 --- 开头，写标题、日期等，再以 --- 结束",
+                )
+            )
+            continue
+        record, errs = parse_record(Lecture, parts[0], rel)
+        for e in errs:  # front matter starts on line 2 of the file
+            errors.append(e._replace(source=Source(rel, e.source.line + 1 if e.source.line else 0)))
+        if record is not None:
+            record._body = parts[1]
+            lectures.append(record)
+    return sorted(lectures, key=lambda lec: (lec.date, lec.start_time))
+
+
+@dataclass
+class EncryptedFile:
+    rel: str
+    model: type[BaseModel]
+    name_attr: str | None
+    client_id: str
+
+
+def _misplaced(rel: str) -> RecordError:
+    return RecordError(
+        Source(rel),
+        "",
+        "这里不该有这个文件",
+        "客户文件夹里只能有 client.yaml.age，以及 "
+        + "、".join(f"{s}/" for s in CLIENT_SLOTS)
+        + " 下的 .yaml.age 文件",
+    )
+
+
+def _plaintext(rel: str) -> RecordError:
+    return RecordError(
+        Source(rel),
+        "",
+        "客户资料以明文存放，这违反数据保护要求",
+        "请立即运行 baodan encrypt 该文件（会删除明文），不要提交到 git",
+    )
+
+
+def _classify(
+    root: Path, errors: list, only: str | None = None, slots: Collection[str] | None = None
+) -> list[EncryptedFile]:
+    """Every file under records/clients/ (or only one client's folder) must be an encrypted
+    record in a known slot; with ``slots``, only those slots' folders are read. (os.scandir
+    and plain strings: pathlib costs a second here for 34,000 files.)"""
+    base = root / RECORDS / "clients"
+    if not base.is_dir():
+        return []
+    found = []
+    prefix = f"{RECORDS}/clients"
+    for client in sorted(os.scandir(base), key=lambda e: e.name):
+        if only is not None and client.name != only:
+            continue
+        rel = f"{prefix}/{client.name}"
+        if not client.is_dir():
+            if client.name != ".gitkeep":
+                errors.append(_stray(rel))
+            continue
+        for entry in sorted(os.scandir(client.path), key=lambda e: e.name):
+            name, here = entry.name, f"{rel}/{entry.name}"
+            if entry.is_dir() and name in CLIENT_SLOTS:
+                if slots is not None and name not in slots:
+                    continue
+                model, attr = CLIENT_SLOTS[name]
+                for item in sorted(os.scandir(entry.path), key=lambda e: e.name):
+                    path = f"{here}/{item.name}"
+                    if item.name == ".gitkeep":
+                        continue
+                    if item.is_file() and item.name.endswith(".yaml.age"):
+                        found.append(EncryptedFile(path, model, attr, client.name))
+                    else:
+                        errors.extend(_stray(p) for p in _files_at(root, path))
+            elif name == "client.yaml.age":
+                found.append(EncryptedFile(here, Client, "id", client.name))
+            else:
+                errors.extend(_stray(p) for p in _files_at(root, here))
+    return found
+
+
+def _stray(rel: str) -> RecordError:
+    return _plaintext(rel) if rel.endswith((".yaml", ".yml")) else _misplaced(rel)
+
+
+def _files_at(root: Path, rel: str) -> list[str]:
+    """The file ``rel``, or the files under the folder ``rel``; .gitkeep does not count."""
+    path = root / rel
+    found = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+    return sorted(p.relative_to(root).as_posix() for p in found if p.name != ".gitkeep")
+
+
+Loaded = tuple[BaseModel | None, list[RecordError]]  # a record or None, and its errors
+
+
+def _load_encrypted(root: str, files: list[EncryptedFile], identities: list) -> list[Loaded]:
+    """Read, decrypt, parse and validate each file: (record or None, its errors). Each step
+    is done for a batch of files before the next: going from the file system to OpenSSL to
+    libyaml and pydantic and back for every file costs a quarter more (measured: the CPU's
+    caches)."""
+    out = []
+    for start in range(0, len(files), CHUNK):
+        batch = files[start : start + CHUNK]
+        data = [_read_file(os.path.join(root, f.rel)) for f in batch]
+        plains = [_decrypt_file(f, d, identities) for f, d in zip(batch, data)]
+        out.extend(_parse_file(f, plain) for f, plain in zip(batch, plains))
+    return out
+
+
+def _decrypt_file(f: EncryptedFile, data: bytes, identities: list) -> bytes | RecordError:
+    try:
+        return decrypt(data, identities)
+    except ValueError as e:
+        message, _, hint = str(e).partition("|")
+        return RecordError(Source(f.rel), "", message, hint)
+
+
+def _parse_file(f: EncryptedFile, plain: bytes | RecordError) -> Loaded:
+    if isinstance(plain, RecordError):
+        return None, [plain]
+    errors: list[RecordError] = []
+    text = read_text(plain, f.rel, errors)
+    if text is None:
+        return None, errors
+    record, errors = parse_record(f.model, text, f.rel)
+    if record is not None:
+        if f.name_attr:
+            expected = (
+                f.client_id
+                if f.model is Client
+                else f.rel.rpartition("/")[2].removesuffix(".yaml.age")
+            )
+            errors.extend(_name_matches(record, f.name_attr, expected, f.rel))
+        record._client_id = f.client_id
+    return record, errors
+
+
+def _read_file(path: str) -> bytes:
+    """A file's bytes, for half what open().read() costs: loading reads 40,000 small files."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        parts = []
+        while part := os.read(fd, 1 << 16):
+            parts.append(part)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
+
+
+def _load_encrypted_texts(args: tuple[str, list[EncryptedFile], list[str]]):
+    """_load_encrypted in a worker process: identities do not pickle, so they come as text."""
+    from pyrage import x25519
+
+    root, files, texts = args
+    return _load_encrypted(root, files, [x25519.Identity.from_str(t) for t in texts])
+
+
+# How dear a loaded record is to send back from a worker process (pickling: measured order).
+SEND_COST = {Interaction: 0, Client: 1, Policy: 2, Claim: 3}
+PARALLEL_FROM = 2000  # files; below this a worker process costs more than it saves
+CHUNK = 500
+
+
+def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> list[Loaded]:
+    """_load_encrypted for many files, on every core: decryption (pyrage) and libyaml
+    hold the GIL, so the work is shared with worker processes. The files are cut into chunks;
+    workers take chunks from the front while this process takes them from the back. Results
+    come in the order of ``files``."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    texts = [str(i) for i in identities]  # record keys: age X25519, which rebuild from text
+    if (
+        len(files) < PARALLEL_FROM
+        or (cores or 1) < 2
+        or not all(t.startswith("AGE-SECRET-KEY-") for t in texts)
+    ):
+        return _load_encrypted(str(root), files, identities)
+    # A record a worker loads comes back pickled, which for a policy or claim (many nested
+    # models) costs half as much again as parsing it; an interaction is flat and cheap to
+    # send. So the queue, which workers take from the front, goes from cheap to dear to send.
+    order = sorted(range(len(files)), key=lambda i: SEND_COST.get(files[i].model, 1))
+    queue = [files[i] for i in order]
+    chunks = [queue[i : i + CHUNK] for i in range(0, len(queue), CHUNK)]
+    done: dict[int, list] = {}
+    try:
+        with ProcessPoolExecutor(cores - 1, initializer=default_sigterm) as pool:
+            futures = [pool.submit(_load_encrypted_texts, (str(root), c, texts)) for c in chunks]
+            for i in reversed(range(len(chunks))):
+                if futures[i].cancel():  # not started by a worker yet: do it here
+                    done[i] = _load_encrypted(str(root), chunks[i], identities)
+            loaded = [r for i, f in enumerate(futures) for r in (done.get(i) or f.result())]
+    except (OSError, BrokenProcessPool):  # no worker processes here, or one was killed
+        return _load_encrypted(str(root), files, identities)
+    in_order: list = [None] * len(files)
+    for i, result in zip(order, loaded):
+        in_order[i] = result
+    return in_order
+
+
+def default_sigterm() -> None:
+    """For a worker process: die of SIGTERM (as Pool.terminate() expects), whatever handler
+    the parent had (a build turns SIGTERM into KeyboardInterrupt to clean up; sitebuild)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Loading allocates millions of objects and frees none; the cyclic garbage collector
+    would walk all of them again and again (a fifth of the load time), to find nothing.
+    Afterwards they are frozen (left out of later collections): the first allocation after
+    re-enabling would otherwise start a full collection over all of them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()
+
+
+class RecordCache:
+    """Loaded encrypted records kept between the rebuilds of one `baodan serve` process, so a
+    rebuild decrypts only the files that changed. Plaintext stays in this process's memory:
+    nothing is written anywhere. Records are shared between builds: builders must not
+    change them."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[tuple, Loaded]] = {}
+
+    def load(self, root: Path, files: list[EncryptedFile], identities: list) -> list[Loaded]:
+        """load_encrypted, reusing each file whose (mtime, size, inode) and key are unchanged."""
+        keys = [str(i) for i in identities]
+        stamps = []
+        for f in files:
+            st = os.stat(os.path.join(root, f.rel))
+            stamps.append((st.st_mtime_ns, st.st_size, st.st_ino, *keys))
+        entries = self._entries
+        stale = [i for i, f in enumerate(files) if entries.get(f.rel, ((),))[0] != stamps[i]]
+        fresh = dict(zip(stale, load_encrypted(root, [files[i] for i in stale], identities)))
+        self._entries = {
+            f.rel: (stamps[i], fresh[i] if i in fresh else entries[f.rel][1])
+            for i, f in enumerate(files)
+        }
+        return [self._entries[f.rel][1] for f in files]
+
+
+def read_firm(
+    root: Path,
+    vault: Vault | None,
+    cache: RecordCache | None = None,
+    slots: Collection[str] | None = None,
+) -> tuple[Firm | None, list[RecordError]]:
+    """Read every record and validate each with its model (whole-firm checks are
+    ``checks.load_firm``'s). Without a vault only the public records are read; with ``slots``,
+    of each client's folder only client.yaml.age and those slots."""
+    with _no_cycle_collection():
+        return _read_firm(root, vault, cache, slots)
+
+
+def _read_firm(
+    root: Path, vault: Vault | None, cache: RecordCache | None, slots: Collection[str] | None
+) -> tuple[Firm | None, list[RecordError]]:
+    root = Path(root)
+    errors: list[RecordError] = []
+    firm_path = root / RECORDS / "firm.yaml"
+    if not firm_path.is_file():
+        return None, [
+            RecordError(
+                Source("records/firm.yaml"),
+                "",
+                "找不到公司设置文件",
+                "在公司目录里运行；新公司请先 baodan init",
+            )
+        ]
+    settings = None
+    text = read_text(firm_path.read_bytes(), "records/firm.yaml", errors)
+    if text is not None:
+        settings, errs = parse_record(Settings, text, "records/firm.yaml")
+        errors.extend(errs)
+    firm = Firm(settings=settings) if settings else None
+    insurers = _read_plain(root, "insurers", Insurer, "code", errors)
+    staff = _read_plain(root, "staff", Staff, "id", errors)
+    lectures = _read_lectures(root, errors)
+    training = _read_plain(root, "training", Training, None, errors)
+    partners = _read_plain(root, "partners", Partner, "code", errors)
+    retired = read_retired(root, errors)
+    clients: dict[str, ClientFile] = {}
+    if vault is not None:
+        clients = _read_clients(root, vault, errors, cache, slots=slots)
+    if firm is None:
+        return None, errors
+    firm.insurers = {i.code: i for i in insurers}
+    firm.staff = {s.id: s for s in staff}
+    firm.lectures = lectures
+    firm.training = sorted(training, key=lambda t: (t.date, t.path))
+    firm.partners = {p.code: p for p in partners}
+    firm.clients = clients
+    firm.retired_registry_nos = retired
+    # Files that failed to load are reported once; checks must not call them missing too.
+    firm.unreadable = {e.source.file for e in errors}
+    return firm, errors
+
+
+def read_retired(root: Path, errors: list) -> set[str]:
+    """Registry numbers in the tombstone list (a bare number is accepted as well)."""
+    path = root / RETIRED_FILE
+    if not path.is_file():
+        return set()
+    text = read_text(path.read_bytes(), RETIRED_FILE, errors)
+    try:
+        data = yamlio.load(text) if text is not None else []
+    except yamlio.YamlError as e:
+        errors.append(RecordError(Source(RETIRED_FILE, e.line), "", str(e), ""))
+        return set()
+    if data is None:
+        return set()
+    if not isinstance(data, list):
+        errors.append(
+            RecordError(Source(RETIRED_FILE, 1), "", "应为列表", "每个注销的登记号一项，以 - 开头")
+        )
+        return set()
+    numbers = set()
+    for n, item in enumerate(data):
+        if isinstance(item, str):
+            numbers.add(item)
+            continue
+        record, errs = validate(Retired, item, RETIRED_FILE, text, (n,))
+        errors.extend(errs)
+        if record is not None:
+            numbers.add(record.registry_no)
+        elif isinstance(item, dict) and item.get("registry_no"):
+            numbers.add(str(item["registry_no"]))  # a faulty entry still retires its number
+    return numbers
+
+
+def load_client(
+    root: Path, vault: Vault, client_id: str
+) -> tuple[ClientFile | None, list[RecordError]]:
+    """One client's folder, for a command that changes that client's records."""
+    errors: list[RecordError] = []
+    clients = _read_clients(Path(root), vault, errors, None, only=client_id)
+    return clients.get(client_id), errors
+
+
+def _read_clients(
+    root: Path,
+    vault: Vault,
+    errors: list,
+    cache: RecordCache | None,
+    only: str | None = None,
+    slots: Collection[str] | None = None,
+) -> dict[str, ClientFile]:
+    files = _classify(root, errors, only, slots)
+    load = cache.load if cache is not None else load_encrypted
+    clients: dict[str, ClientFile] = {}
+    pending: list[tuple[EncryptedFile, BaseModel]] = []
+    for f, (record, errs) in zip(files, load(root, files, vault.identities)):
+        errors.extend(errs)
+        if record is None:
+            continue
+        if isinstance(record, Client):
+            clients[f.client_id] = ClientFile(record)
+        else:
+            pending.append((f, record))
+    slot_of = {model: slot for slot, (model, _) in CLIENT_SLOTS.items()}
+    for f, record in pending:
+        cf = clients.get(f.client_id)
+        if cf is None:
+            errors.append(
+                RecordError(
+                    Source(f.rel),
+                    "",
+                    f"客户文件夹 {f.client_id} 里缺少 client.yaml.age",
+                    "先建客户（baodan new client），或把文件移到正确的客户文件夹",
+                )
+            )
+            continue
+        getattr(cf, slot_of[type(record)]).append(record)
+    for cf in clients.values():
+        cf.policies.sort(key=lambda p: (p.effective, p.registry_no))
+        cf.claims.sort(key=lambda c: (c.reported_on, c.id))
+        cf.interactions.sort(key=lambda i: (i.date, i.path))
+        cf.tasks.sort(key=lambda t: (t.created, t.id))
+        cf.incidents.sort(key=lambda i: (i.opened, i.id))
+    return dict(sorted(clients.items()))

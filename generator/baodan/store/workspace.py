@@ -1,0 +1,165 @@
+"""The firm folder a command works on: find it, open its vault, locate records by id."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.core.parse import parse_record
+from baodan.core.today import today
+from baodan.models import Client
+from baodan.models.client import has_left
+from baodan.store.loader import CLIENT_SLOTS, RECORDS, read_retired
+from baodan.store.vault import IdentitySource, Vault, find_identity, open_vault
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+DEMO_WARNING = (
+    "正在使用演示密钥（DEMO-IDENTITY.txt）：只能用于演示数据，真实客户资料绝不能用它加密。"
+)
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder, from ``start`` upwards, that holds records/firm.yaml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / RECORDS / "firm.yaml").is_file():
+            return folder
+    raise BaodanError(
+        f"{here} 不是 baodan 公司目录（找不到 records/firm.yaml）",
+        "请先 cd 到公司的仓库目录；新公司请运行 baodan init",
+    )
+
+
+@dataclass
+class Workspace:
+    root: Path
+    identity: IdentitySource
+    vault: Vault
+
+    @classmethod
+    def open(cls, root: Path | None, identity: Path | None) -> Workspace:
+        root = find_root(root)
+        source = find_identity(root, identity)
+        return cls(root, source, open_vault(root, source))
+
+    def read(self, path: Path) -> str:
+        """A record's decrypted text, or a BaodanError saying why it cannot be read."""
+        try:
+            return self.vault.decrypt(path.read_bytes()).decode("utf-8")
+        except ValueError as e:
+            message, _, hint = str(e).partition("|")
+            raise BaodanError(f"{self.rel(path)}：{message}", hint) from None
+
+    def rel(self, path: Path) -> str:
+        return path.resolve().relative_to(self.root).as_posix()
+
+    @property
+    def clients_dir(self) -> Path:
+        return self.root / RECORDS / "clients"
+
+    def locate(self, target: str) -> Path:
+        """A record file from a path, a client id, a registry number or a claim id."""
+        as_path = Path(target)
+        if as_path.suffix == ".age" and (as_path.is_file() or (self.root / as_path).is_file()):
+            return as_path.resolve() if as_path.is_file() else (self.root / as_path).resolve()
+        client = self.clients_dir / target / "client.yaml.age"
+        if client.is_file():
+            return client
+        for slot in CLIENT_SLOTS:
+            hits = sorted(self.clients_dir.glob(f"*/{slot}/{target}.yaml.age"))
+            if hits:
+                return hits[0]
+        if as_path.is_file() or (self.root / as_path).is_file():
+            raise BaodanError(
+                f"{target} 不是加密记录（.yaml.age），baodan 只打开加密的客户记录",
+                "公开记录（records/firm.yaml、staff、insurers 等）直接用编辑器修改；"
+                f"误放的明文客户资料请用 baodan encrypt {target} 加密",
+            )
+        raise BaodanError(
+            f"找不到记录“{target}”",
+            "可以写文件路径、客户编号（如 c-1a2b3c4d）、保单登记号（如 BD-2026-7K3QX）、"
+            "理赔编号、任务编号或事件编号",
+        )
+
+
+def current_client(ws: Workspace, target: str, service: str, command: str) -> tuple[Path, Client]:
+    """The record of a client who is still a client, for a command that gives them ``service``
+    (专属页面, 日历订阅); an error when ``target`` is not a client, or the client has left or
+    withdrawn consent. ``command`` is what to run once they are back."""
+    path = ws.locate(target)
+    rel = ws.rel(path)
+    if path.name != "client.yaml.age":
+        raise BaodanError(f"{rel} 不是客户记录", "请写客户编号，如 c-1a2b3c4d")
+    client, errors = parse_record(Client, ws.read(path), rel)
+    if errors:
+        raise BaodanError(errors)
+    if has_left(client, today()):
+        raise BaodanError(
+            RecordError(
+                Source(rel),
+                "left_on",
+                f"客户 {client.id} 已终止服务或撤回了个人信息处理同意，不提供{service}",
+                f"客户回来时先删掉 left_on（或重新签署同意书），再运行 {command}",
+            )
+        )
+    return path, client
+
+
+def model_for(rel: str):
+    """The model a record file holds, from where it sits."""
+    parts = rel.split("/")
+    if parts[-1] == "client.yaml.age":
+        return Client
+    slot = parts[-2] if len(parts) >= 2 else ""
+    if slot in CLIENT_SLOTS:
+        return CLIENT_SLOTS[slot][0]
+    raise BaodanError(f"{rel} 不在记录的位置上", "客户记录放在 records/clients/<客户编号>/ 下")
+
+
+def used_registry_numbers(root: Path) -> set[str]:
+    """Numbers in use or retired. File names carry the number, so nothing is decrypted."""
+    used = {
+        p.name.removesuffix(".yaml.age")
+        for p in (root / RECORDS / "clients").glob("*/policies/*.yaml.age")
+    }
+    return used | read_retired(root, [])
+
+
+def allocate_registry_no(root: Path, year: int, rng=secrets) -> str:
+    """BD-<year>-<5 random Crockford base32 characters>: 33 million per year, so two staff
+    registering at once on two branches practically never collide; `baodan check` in CI
+    catches the rare collision, and retired numbers are never handed out again."""
+    used = used_registry_numbers(root)
+    while True:
+        number = f"BD-{year}-" + "".join(rng.choice(CROCKFORD) for _ in range(5))
+        if number not in used:
+            return number
+
+
+def new_token(nbytes: int = 16) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+def new_client_id() -> str:
+    return f"c-{secrets.token_hex(4)}"
+
+
+def new_claim_id() -> str:
+    return f"cl-{secrets.token_hex(4)}"
+
+
+def new_task_id() -> str:
+    return f"t-{secrets.token_hex(4)}"
+
+
+def new_incident_id() -> str:
+    return f"in-{secrets.token_hex(4)}"
+
+
+def next_interaction_path(client_dir: Path, day) -> Path:
+    """interactions/<date>-<n>.yaml.age: the next free number for that day."""
+    folder = client_dir / "interactions"
+    n = 1 + len(list(folder.glob(f"{day.isoformat()}-*.yaml.age")))
+    return folder / f"{day.isoformat()}-{n}.yaml.age"

@@ -1,0 +1,447 @@
+"""iCalendar feeds: each client's policy dates, the public lectures, each staff member's work.
+
+Built with icalendar from the loaded Firm, never by templating text, and written by
+``ics.Writer`` (icalendar's own text, faster). An event's UID names what it describes (registry
+number + kind + period, e.g. ``BD-2026-7K3QX.premium.2027-01@host``), so a changed date moves
+the event instead of adding a second one. DTSTAMP and SEQUENCE come from the
+record's git history (``history.py``), not from the build's clock, so unchanged records give
+byte-identical feeds.
+
+What a feed holds (``schedule.month_window``): a client's feed, events from the first of this
+month through 13 calendar months on, so every yearly date shows once and the feed changes at
+most once a month while records do not; a policy's end date and its renewal reminder are shown
+however far off. A staff feed holds 3 calendar months: work is planned weeks ahead, the first
+renewal call comes 90 days before an end, and a manager of 700 clients keeps a feed a calendar
+app loads quickly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, partial
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+from icalendar import Alarm, Calendar, Event, vDuration, vText
+
+from baodan.core.today import SHANGHAI
+from baodan.domain.schedule import (
+    CLAIM_DECISION_DAYS,
+    Window,
+    birthdays,
+    claim_decision_due,
+    in_force,
+    month_window,
+    premium_due_dates,
+    renewal_contacts,
+)
+from baodan.models import Claim, Client, Interaction, Lecture, Policy, Settings
+from baodan.models.base import Record
+from baodan.models.claim import CLAIM_TYPES
+from baodan.models.client import has_left
+from baodan.models.interaction import KINDS
+from baodan.models.taxonomy import category_name, subcategory_name
+from baodan.store.history import History
+from baodan.web.context import GeneratedPage, SiteContext
+from baodan.web.ics import Writer
+
+HORIZON_MONTHS = 13
+STAFF_HORIZON_MONTHS = 3
+REFRESH = timedelta(days=1)
+ALARM_TIME = timedelta(hours=9)  # an all-day event's reminder rings at 09:00 on its day
+# A lecture's reminders: the day before at the same hour, and two hours before it starts.
+LECTURE_ALARMS = (timedelta(days=1), timedelta(hours=2))
+DEFAULT_DIR = "feeds"
+# When a record is not in git: a fixed stamp from the record itself, at 00:00 Shanghai.
+FALLBACK_DAY = {
+    Policy: lambda p: p.intake.received_on,
+    Client: lambda c: c.since,
+    Claim: lambda c: c.reported_on,
+    Interaction: lambda i: i.date,
+    Lecture: lambda lec: lec.date,
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event before it becomes iCalendar: all-day when ``start`` is a date."""
+
+    key: str  # the UID without "@host"
+    start: date | datetime
+    end: date | datetime
+    summary: str
+    description: str
+    record: Record  # whose history stamps the event
+    alarms: tuple[timedelta, ...] = ()  # when reminders ring, relative to the start
+    location: str | None = None
+    url: str | None = None
+
+
+def all_day(key: str, day: date, summary: str, description: str, record: Record, **kw) -> Entry:
+    """An all-day event: DTEND is the next day (exclusive), as RFC 5545 wants."""
+    return Entry(key, day, day + timedelta(days=1), summary, description, record, **kw)
+
+
+def at_nine(days) -> tuple[timedelta, ...]:
+    """Reminders of an all-day event at ALARM_TIME, each so many days before its day."""
+    return tuple(ALARM_TIME - timedelta(days=d) for d in days)
+
+
+class SubscribeLinks(NamedTuple):
+    webcal: str  # opens the phone's calendar app to subscribe (iPhone, Outlook)
+    https: str  # the same feed, for "add calendar from URL" (Google Calendar, Outlook on the web)
+
+
+def subscribe_links(
+    settings: Settings, token: str, calendar_dir: str = DEFAULT_DIR
+) -> SubscribeLinks | None:
+    """A client's feed addresses, or None while records/firm.yaml has no site_url.
+    Show the webcal link as a QR code (``qr.qr_svg``) for phones."""
+    site = _site(settings)
+    if site is None:
+        return None
+    https = f"{site}{calendar_dir}/{token}.ics"
+    return SubscribeLinks("webcal://" + https.split("://", 1)[1], https)
+
+
+def client_feeds(ctx: SiteContext) -> list[GeneratedPage]:
+    """One feed per current client that has a feed token (public build)."""
+    firm = ctx.firm
+    window = month_window(ctx.today, HORIZON_MONTHS)
+    folder = ctx.options.get("calendar_dir", DEFAULT_DIR)
+    firm_name = _short_name(firm.settings)
+    ics = _Ics(ctx)
+    pages = []
+    for cf in firm.clients.values():
+        client = cf.client
+        if client.feed is None or has_left(client, ctx.today):
+            continue
+        entries = [
+            entry
+            for policy in cf.policies
+            if in_force(policy)
+            for entry in _policy_entries(ctx, policy, window)
+        ]
+        content = ics.calendar(
+            f"{firm_name} · 我的保单",
+            f"保单到期、续保提醒和缴费日期，由{firm_name}整理，每天更新。"
+            f"如有疑问请致电 {firm.settings.contact.phone}。",
+            entries,
+        )
+        pages.append(GeneratedPage(f"{folder}/{client.feed.token}.ics", content))
+    return pages
+
+
+def lecture_feed(ctx: SiteContext) -> list[GeneratedPage]:
+    """The public lecture calendar: this month's and every later lecture."""
+    firm = ctx.firm
+    window = month_window(ctx.today, HORIZON_MONTHS)
+    kb = ctx.options.get("kb_dir", "kb")
+    site = _site(firm.settings)
+    entries = []
+    for lec in firm.lectures:
+        if lec.date < window.start:
+            continue
+        url = f"{site}{kb}/{lec.slug}/" if site else None
+        lines = [
+            f"主讲：{lec.speaker}",
+            f"适合：{lec.audience}" if lec.audience else "",
+            lec.summary or "",
+            f"讲稿：{url}" if url else "",
+        ]
+        entries.append(
+            Entry(
+                f"lecture.{lec.slug}",
+                _at(lec.date, lec.start_time),
+                _at(lec.date, lec.end_time),
+                lec.title,
+                "\n".join(filter(None, lines)),
+                lec,
+                location=lec.venue,
+                url=url,
+                alarms=tuple(-before for before in LECTURE_ALARMS),
+            )
+        )
+    name = _short_name(firm.settings)
+    content = _Ics(ctx).calendar(
+        f"{name} · 保险知识讲座",
+        f"{name}的公开保险知识讲座（北京时间）。报名或咨询请致电 {firm.settings.contact.phone}。",
+        entries,
+    )
+    folder = ctx.options.get("calendar_dir", DEFAULT_DIR)
+    return [GeneratedPage(f"{folder}/lectures.ics", content)]
+
+
+def staff_feeds(ctx: SiteContext) -> list[GeneratedPage]:
+    """The staff build's work calendars: staff/feeds/<staff-id>.ics for each active member."""
+    window = month_window(ctx.today, STAFF_HORIZON_MONTHS)
+    work: dict[str, list[Entry]] = {staff_id: [] for staff_id in ctx.firm.staff}
+    for cf in ctx.firm.clients.values():
+        for staff_id, entry in _client_work(ctx, cf, window):
+            work.setdefault(staff_id, []).append(entry)
+    name = _short_name(ctx.firm.settings)
+
+    @cache
+    def ics() -> _Ics:  # made when a feed is written
+        return _Ics(ctx)
+
+    def feed(member) -> GeneratedPage:
+        content = ics().calendar(
+            f"{name} · {member.name}的工作日程",
+            "续保联系、回访跟进、生日问候和理赔核定期限（仅限本机员工站，含客户姓名，勿外传）。",
+            work[member.id],
+        )
+        return GeneratedPage(f"staff/feeds/{member.id}.ics", content)
+
+    # `baodan serve` writes a feed again only when its events changed (SiteContext.reuse).
+    return [
+        ctx.reuse(f"staff/feeds/{member.id}.ics", work[member.id], partial(feed, member))
+        for member in ctx.firm.staff.values()
+        if member.active
+    ]
+
+
+# ---- events ---------------------------------------------------------------------------------
+
+
+def _policy_entries(ctx: SiteContext, policy: Policy, window: Window) -> list[Entry]:
+    """A client's events for one policy: end date, renewal reminder, premiums in the window."""
+    settings = ctx.firm.settings
+    reminders = settings.reminders
+    label = _policy_label(ctx, policy)
+    facts = _policy_facts(ctx, policy)
+    call = f"如有疑问请致电{_short_name(settings)} {settings.contact.phone}。"
+    reg = policy.registry_no
+    entries = []
+    if policy.terminates is not None and policy.terminates >= window.start:
+        entries.append(
+            all_day(
+                f"{reg}.end",
+                policy.terminates,
+                f"保单到期：{label}",
+                f"{facts}\n保险期间至 {_cn(policy.terminates)} 24 时止。{call}",
+                policy,
+                alarms=at_nine(reminders.alarm_days),
+            )
+        )
+    contacts = renewal_contacts(policy, reminders.renewal_days)
+    if contacts and contacts[0][1] >= window.start:
+        entries.append(
+            all_day(
+                f"{reg}.renewal",
+                contacts[0][1],
+                f"续保提醒：{label}将于 {_cn(policy.terminates)} 到期",
+                f"{facts}\n我们会在到期前与您联系，确认是否续保。{call}",
+                policy,
+                alarms=at_nine((0,)),
+            )
+        )
+    for instalment in premium_due_dates(policy, window):
+        # A reminder further ahead than one instalment period would ring for the one before.
+        shorter = at_nine(d for d in reminders.alarm_days if d < instalment.months * 28)
+        entries.append(
+            all_day(
+                f"{reg}.premium.{instalment.due:%Y-%m}",
+                instalment.due,
+                f"缴费日：{label}（第 {instalment.number} 期）",
+                f"{facts}\n第 {instalment.number} 期保费在这一天缴纳；自动扣款的请留足余额。{call}",
+                policy,
+                alarms=shorter,
+            )
+        )
+    return entries
+
+
+def _client_work(ctx: SiteContext, cf, window: Window):
+    """(staff id, entry) for one client: renewal contacts and birthday for the manager,
+    follow-ups for whoever logged the interaction, decision deadlines for the claim handler."""
+    client = cf.client
+    see = f"客户编号：{client.id}（员工站 staff/clients/{client.id}/）"
+    if not has_left(client, ctx.today):
+        for policy in cf.policies:
+            if not in_force(policy):
+                continue
+            facts = f"{_policy_facts(ctx, policy)}\n登记号：{policy.registry_no}\n{see}"
+            for days, day in renewal_contacts(policy, ctx.firm.settings.reminders.renewal_days):
+                if day in window:
+                    yield (
+                        client.manager,
+                        all_day(
+                            f"{policy.registry_no}.contact-{days}",
+                            day,
+                            f"续保联系：{client.name} · {_policy_label(ctx, policy)}（{days} 天后到期）",
+                            f"{facts}\n到期日：{_cn(policy.terminates)}。联系客户，记录续保意向。",
+                            policy,
+                        ),
+                    )
+        if client.kind == "person" and client.birthday:
+            for day in birthdays(client.birthday, window):
+                yield (
+                    client.manager,
+                    all_day(
+                        f"{client.id}.birthday.{day.year}",
+                        day,
+                        f"生日问候：{client.name}",
+                        f"{client.name} {day.year - client.birthday.year} 岁生日。\n{see}",
+                        client,
+                    ),
+                )
+        for item in cf.interactions:
+            if item.follow_up and item.follow_up in window:
+                stem = item.path.rsplit("/", 1)[-1].removesuffix(".yaml.age")
+                yield (
+                    item.staff,
+                    all_day(
+                        f"{client.id}.{stem}.follow-up",
+                        item.follow_up,
+                        f"跟进：{client.name}（{KINDS[item.kind]}）",
+                        f"{_cn(item.date)} {KINDS[item.kind]}：{item.summary}\n{see}",
+                        item,
+                    ),
+                )
+    for claim in cf.claims:
+        due = claim_decision_due(claim)
+        if due and due <= window.end:  # an overdue one stays while the claim still waits
+            yield (
+                claim.handler,
+                all_day(
+                    f"{claim.id}.decision",
+                    due,
+                    f"理赔核定期限：{client.name} · {CLAIM_TYPES[claim.type]}（{claim.id}）",
+                    f"保险公司应在收到完整材料后 {CLAIM_DECISION_DAYS} 日内作出核定（保险法第二十三条）。"
+                    f"今天仍未核定请向保险公司催问，并告知客户进度。\n保单登记号：{claim.policy}\n{see}",
+                    claim,
+                ),
+            )
+
+
+def _policy_label(ctx: SiteContext, policy: Policy) -> str:
+    """The insurer's short name and the product, once: 人保财险 家庭财产综合险."""
+    insurer = _insurer_name(ctx, policy)
+    return policy.product if insurer in policy.product else f"{insurer} {policy.product}"
+
+
+def _subcategory(policy: Policy) -> str:
+    return subcategory_name(policy.category, policy.subcategory)
+
+
+def _insurer_name(ctx: SiteContext, policy: Policy) -> str:
+    insurer = ctx.firm.insurers.get(policy.insurer)
+    return insurer.short_name if insurer else policy.insurer
+
+
+def _policy_facts(ctx: SiteContext, policy: Policy) -> str:
+    """The least a calendar needs: category, insurer, product, the policy number's last four."""
+    return "\n".join(
+        [
+            f"险种：{category_name(policy.category)} · {_subcategory(policy)}",
+            f"保险公司：{_insurer_name(ctx, policy)}",
+            f"产品：{policy.product}",
+            f"保单号：尾号 {policy.policy_no[-4:]}",
+        ]
+    )
+
+
+# ---- iCalendar ------------------------------------------------------------------------------
+
+
+class _Ics:
+    """One builder's feeds: each event an icalendar Event. The calendar header, and the dates,
+    stamps, summaries and reminders many events share, are made and written once (ics.Writer)."""
+
+    def __init__(self, ctx: SiteContext):
+        self.writer = Writer()
+        self.host = _host(ctx.firm.settings)
+        self.history = ctx.history
+        self._headers: dict[tuple[str, str], Calendar] = {}
+        self._alarms: dict[tuple[vText, timedelta], Alarm] = {}
+
+    def calendar(self, name: str, description: str, entries: list[Entry]) -> bytes:
+        cal = Calendar(self._header(name, description))
+        for entry in sorted(entries, key=lambda e: (e.start.isoformat(), e.key)):
+            cal.add_component(self._event(entry))
+        if any(isinstance(e.start, datetime) for e in entries):
+            # Timed events name Asia/Shanghai; China has kept UTC+8 without DST since 1992.
+            cal.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
+        return self.writer.write(cal)
+
+    def _header(self, name: str, description: str) -> Calendar:
+        """The calendar's own properties, shared by the feeds of one name."""
+        if (name, description) not in self._headers:
+            cal = Calendar()
+            cal.add("PRODID", "-//baodan//calendar feeds//ZH")
+            cal.add("VERSION", "2.0")
+            cal.add("CALSCALE", "GREGORIAN")
+            cal.add("METHOD", "PUBLISH")
+            cal.calendar_name = name  # NAME and X-WR-CALNAME
+            cal.description = description  # DESCRIPTION and X-WR-CALDESC
+            cal.add("X-WR-TIMEZONE", "Asia/Shanghai")
+            cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
+            cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+            self._headers[name, description] = self.writer.share(cal)
+        return self._headers[name, description]
+
+    def _event(self, entry: Entry) -> Event:
+        stamp, sequence = _stamp(entry.record, self.history)
+        timed = isinstance(entry.start, datetime)
+        shared = self.writer.add
+        event = Event()
+        event.add("UID", vText(f"{entry.key}@{self.host}"))
+        shared(event, "DTSTAMP", stamp)
+        shared(event, "SEQUENCE", sequence)
+        shared(event, "DTSTART", entry.start)
+        shared(event, "DTEND", entry.end)
+        shared(event, "SUMMARY", entry.summary)
+        event.add("DESCRIPTION", vText(entry.description))
+        if entry.location:
+            event.add("LOCATION", entry.location)
+        if entry.url:
+            event.add("URL", entry.url)
+        # Reminders do not block the day.
+        shared(event, "TRANSP", "OPAQUE" if timed else "TRANSPARENT")
+        for trigger in entry.alarms:
+            event.add_component(self._alarm(event["SUMMARY"], trigger))
+        return event
+
+    def _alarm(self, summary: vText, trigger: timedelta) -> Alarm:
+        """A reminder at ``trigger`` from the event's start, saying the event's summary; one
+        object for every event that has it."""
+        if (summary, trigger) not in self._alarms:
+            alarm = Alarm()
+            self.writer.add(alarm, "ACTION", "DISPLAY")
+            alarm.add("DESCRIPTION", summary)
+            self.writer.add(alarm, "TRIGGER", trigger)
+            self._alarms[summary, trigger] = self.writer.share(alarm)
+        return self._alarms[summary, trigger]
+
+
+def _stamp(record: Record, history: History) -> tuple[datetime, int]:
+    """(DTSTAMP, SEQUENCE): the record file's last commit and commit count; outside git, a
+    fixed day the record carries (00:00 Shanghai) and 0."""
+    change = history.of(record.path)
+    if change is not None:
+        return change.last, change.commits
+    day = FALLBACK_DAY[type(record)](record)
+    return datetime.combine(day, time(), SHANGHAI).astimezone(UTC), 0
+
+
+def _site(settings: Settings) -> str | None:
+    """The public site's address ending in /, or None when firm.yaml does not give it."""
+    return str(settings.site_url).rstrip("/") + "/" if settings.site_url else None
+
+
+def _host(settings: Settings) -> str:
+    return (urlsplit(str(settings.site_url)).hostname if settings.site_url else None) or "baodan"
+
+
+def _short_name(settings: Settings) -> str:
+    return settings.short_name or settings.name
+
+
+def _at(day: date, hhmm: str) -> datetime:
+    return datetime.combine(day, time.fromisoformat(hhmm), SHANGHAI)
+
+
+def _cn(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -12,7 +12,7 @@ import click
 import typer
 
 from baodan.checks import load_firm
-from baodan.cli import feeds, pipl, policy, portal, service
+from baodan.cli import feeds, pipl, policy, portal, service, team
 from baodan.cli import help as clihelp
 from baodan.cli.common import (
     IdentityOpt,
@@ -83,8 +83,12 @@ def main() -> None:
 @app.command()
 def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """检查全部记录：格式、证件号、引用、登记号唯一……有问题则全部列出并以 1 退出。"""
+    from baodan.services.merging import unmerged_problems
+
     ws = open_workspace(root, identity)
     firm, errors = load_firm(ws.root, ws.vault)
+    reported = {e.source.file for e in errors}
+    errors += [e for e in unmerged_problems(ws.root) if e.source.file not in reported]
     if errors:
         err.print(render_errors(errors), highlight=False, markup=False)
         err.print(f"[red]共 {len(errors)} 处问题[/]，请逐条修改后再运行 baodan check。")
@@ -437,5 +441,5 @@ def demo(folder: Annotated[Path, typer.Argument(help="目录")] = Path(".")) -> 
         out.print(line)
 
 
-for module in (feeds, pipl, policy, portal, service):
+for module in (feeds, pipl, policy, portal, service, team):
     module.register(app)

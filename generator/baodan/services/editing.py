@@ -20,7 +20,9 @@ from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.interrupts import like_ctrl_c
 from baodan.core.parse import parse_record
+from baodan.core.yamlmerge import split_note
 from baodan.models import Client
+from baodan.services.merging import conflict_marks, mark_resolved
 from baodan.store.loader import CLIENT_SLOTS
 from baodan.store.workspace import Workspace, model_for
 
@@ -122,15 +124,19 @@ def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
     ]
 
 
-def edit_loop(initial: str, rel: str, run_editor, check=None) -> str | None:
+def edit_loop(
+    initial: str, rel: str, run_editor, check=None, resolving: bool = False
+) -> str | None:
     """Let the user edit until the text is valid. Returns the new text, or None if unchanged;
     closing the editor on the problems shown (giving up) raises them, so the terminal says
-    what was wrong after the editor is gone."""
+    what was wrong after the editor is gone. ``resolving``: ``initial`` is a record with a
+    merge conflict shown as marks, and any change the user saves (deleting the marks is
+    one) settles it, so the text is returned even when the record itself is unchanged."""
     with like_ctrl_c():  # a closed terminal or `kill` must not leave the plaintext behind
-        return _edit_in(initial, rel, run_editor, check)
+        return _edit_in(initial, rel, run_editor, check, resolving)
 
 
-def _edit_in(initial: str, rel: str, run_editor, check) -> str | None:
+def _edit_in(initial: str, rel: str, run_editor, check, resolving: bool) -> str | None:
     fd, tmp = tempfile.mkstemp(prefix="baodan-", suffix=".yaml", dir=private_dir())
     path = Path(tmp)
     try:
@@ -150,7 +156,7 @@ def _edit_in(initial: str, rel: str, run_editor, check) -> str | None:
             if not errors and check is not None:
                 errors = check(text)
             if not errors:
-                return None if text == strip_marks(initial) else text
+                return None if text == strip_marks(initial) and not resolving else text
             shown = with_marks(text, errors)
     finally:
         path.unlink(missing_ok=True)
@@ -170,16 +176,32 @@ def run_editor(path: Path) -> None:
 
 
 def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=None) -> bool:
-    """Edit (or, with ``initial``, create) one record. True when something was saved."""
+    """Edit (or, with ``initial``, create) one record. True when something was saved. A
+    record a merge left with a conflict note opens with the note as marks at the top;
+    saving settles the conflict (in git too); closing it unchanged leaves it."""
     rel = ws.rel(path)
+    note: list[dict] = []
     if initial is None:
-        initial = ws.read(path)
+        initial, note = split_note(ws.read(path))
+        if note:
+            initial = conflict_marks(note, MARK) + initial
     text = edit_loop(
-        initial, rel, editor or run_editor, lambda text: reference_problems(ws, rel, text)
+        initial,
+        rel,
+        editor or run_editor,
+        lambda text: reference_problems(ws, rel, text),
+        resolving=bool(note),
     )
     if text is None:
+        if note:
+            raise BaodanError(
+                f"{rel} 的合并冲突还没有解决（编辑器关闭时没有改动）",
+                f"再运行 baodan edit {rel}，改好取值、删掉顶部的说明后保存",
+            )
         return False
     ws.write(path, text)
+    if note:
+        mark_resolved(ws.root, rel)
     return True
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -11,6 +10,7 @@ from string import Template
 from baodan.core.errors import BaodanError
 from baodan.services.ci import HOSTS, write_ci
 from baodan.services.ci import notes as ci_notes
+from baodan.services.gitsetup import setup_clone
 from baodan.store import identity as who
 from baodan.store.identity import (
     new_identity_file,
@@ -109,10 +109,7 @@ def init_firm(
         notes.append(f"已写入 CI 配置 {path.relative_to(folder).as_posix()}。")
         notes += [f"  {n}. {line}" for n, line in enumerate(ci_notes(ci), 1)]
     if (folder / ".git").is_dir():
-        subprocess.run(
-            ["git", "-C", str(folder), "config", "diff.baodan.textconv", "baodan textconv"],
-            check=False,
-        )
+        notes += setup_clone(folder)
     notes += [
         f"已在 {folder.resolve()} 新建公司“{name}”，成员 {member}。",
         "下一步：编辑 records/firm.yaml，运行 baodan check，然后 git add -A && git commit。",

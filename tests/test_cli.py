@@ -125,9 +125,7 @@ def test_edit_saves_valid_change_encrypted_and_leaves_no_temp_file(
             "open(p, 'w', encoding='utf-8').write(text.replace('tier: ', 'notes: 新备注\\ntier: ', 1))",
         ),
     )
-    seen = []
-    real = editing.edit_loop
-    monkeypatch.setattr(editing, "private_dir", lambda: str(tmp_path / "private"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "private"))
     (tmp_path / "private").mkdir()
     code, out, err = run_cli(capsys, "edit", rel.split("/")[2])
     assert code == 0, err
@@ -135,7 +133,6 @@ def test_edit_saves_valid_change_encrypted_and_leaves_no_temp_file(
     assert "notes: 新备注" in read_record(firm.root, rel, firm.identities)
     assert (firm.root / rel).read_bytes().startswith(b"-----BEGIN AGE ENCRYPTED FILE-----")
     assert list((tmp_path / "private").iterdir()) == []
-    del seen, real
 
 
 def test_edit_reopens_with_errors_and_gives_up_without_writing(firm, capsys, monkeypatch, tmp_path):
@@ -189,7 +186,7 @@ def test_edit_refuses_an_insurer_or_staff_the_firm_does_not_have(
 
 def test_edit_interrupted_removes_temp_file(firm, capsys, monkeypatch, tmp_path):
     rel = _client_rel(firm)
-    monkeypatch.setattr(editing, "private_dir", lambda: str(tmp_path / "private"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "private"))
     (tmp_path / "private").mkdir()
 
     def interrupted(path):

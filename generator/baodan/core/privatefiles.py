@@ -27,6 +27,7 @@ from baodan.core.errors import BaodanError
 from baodan.core.interrupts import like_ctrl_c
 
 PREFIX = "baodan-"
+WINDOWS = os.name == "nt"
 # A new file, opened as itself: never an existing file, never through a symbolic link.
 NEW_FILE = (
     os.O_WRONLY
@@ -40,7 +41,7 @@ NEW_FILE = (
 def base_folder() -> Path:
     """Where private folders go: $TMPDIR when set, else RAM (/dev/shm) where the system has
     it, else the system's temp folder; on Windows the user's own temp folder (see above)."""
-    if os.name == "nt":
+    if WINDOWS:
         temp = Path(tempfile.gettempdir())
         if temp.is_relative_to(Path.home()):
             return temp
@@ -79,7 +80,7 @@ def _remove(path: Path) -> None:
 def _remove_leftovers(base: Path) -> None:
     """Folders of earlier runs that were killed outright: this user's, whose process is gone.
     POSIX only: on Windows os.kill would end the process it asks about."""
-    if os.name == "nt":
+    if WINDOWS:
         return
     for path in base.glob(f"{PREFIX}*-*-*"):
         pid = path.name.rsplit("-", 2)[-2]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from baodan.core.errors import BaodanError
-from baodan.store import gitrepo, vault
+from baodan.store import gitrepo, identity
 
 from .helpers import run_cli
 
@@ -33,15 +33,15 @@ def test_a_key_file_others_can_read_is_warned_about(firm, capsys):
 def test_no_file_mode_warning_on_windows(firm, monkeypatch):
     """File modes mean nothing there (the profile folder's access rules decide)."""
     firm.identity_file.chmod(0o644)
-    source = vault.IdentitySource(firm.identities, str(firm.identity_file))
-    assert vault.identity_file_warning(source)
+    source = identity.IdentitySource(firm.identities, str(firm.identity_file))
+    assert identity.identity_file_warning(source)
     monkeypatch.setattr(os, "name", "nt")
-    assert vault.identity_file_warning(source) is None
+    assert identity.identity_file_warning(source) is None
 
 
 def test_a_key_from_the_environment_is_no_file_to_warn_about(firm):
-    source = vault.IdentitySource(firm.identities, "$BAODAN_IDENTITY_KEY")
-    assert vault.identity_file_warning(source) is None
+    source = identity.IdentitySource(firm.identities, "$BAODAN_IDENTITY_KEY")
+    assert identity.identity_file_warning(source) is None
 
 
 def test_every_program_baodan_starts_gets_the_environment_without_secrets():
@@ -119,7 +119,7 @@ def test_a_passphrase_protected_ssh_key_is_explained(text, tmp_path, capsys, fir
     key = tmp_path / "id_ed25519"
     key.write_text(text)
     with pytest.raises(BaodanError) as e:
-        vault.parse_identities(text, str(key))
+        identity.parse_identities(text, str(key))
     (problem,) = e.value.errors
     assert problem.source.file == str(key) and "设了密码" in problem.message
     assert "ssh-keygen -p -f" in problem.hint and "原私钥和它的密码不变" in problem.hint
@@ -129,5 +129,5 @@ def test_a_passphrase_protected_ssh_key_is_explained(text, tmp_path, capsys, fir
 
 
 def test_an_openssh_key_without_a_passphrase_is_not_taken_for_a_locked_one():
-    assert not vault.ssh_key_has_passphrase(_openssh_key(b"none", b"none"))
-    assert vault.ssh_key_has_passphrase(_openssh_key(b"aes256-ctr", b"bcrypt"))
+    assert not identity.ssh_key_has_passphrase(_openssh_key(b"none", b"none"))
+    assert identity.ssh_key_has_passphrase(_openssh_key(b"aes256-ctr", b"bcrypt"))

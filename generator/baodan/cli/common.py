@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from baodan.core.errors import BaodanError, render_errors
-from baodan.store.vault import identity_file_warning
+from baodan.store.identity import identity_file_warning
 from baodan.store.workspace import (
     DEMO_WARNING,
     Workspace,

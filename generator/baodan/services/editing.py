@@ -23,7 +23,6 @@ from baodan.core.privatefiles import private_folder
 from baodan.models import Client
 from baodan.services import editors
 from baodan.store.loader import CLIENT_SLOTS
-from baodan.store.vault import write_atomic
 from baodan.store.workspace import Workspace, model_for
 
 MARK = "# baodan:"
@@ -163,7 +162,7 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=No
     )
     if text is None:
         return False
-    write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))
+    ws.write(path, text)
     return True
 
 
@@ -191,4 +190,4 @@ def _save(ws: Workspace, path: Path, text: str) -> None:
     errors = validate_text(text, rel, expected_name(rel))
     if errors:
         raise BaodanError(errors)
-    write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))
+    ws.write(path, text)

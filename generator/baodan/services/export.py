@@ -22,12 +22,12 @@ from baodan.checks import load_firm
 from baodan.core import yamlio
 from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError
+from baodan.core.files import write_atomic
 from baodan.core.interrupts import like_ctrl_c
 from baodan.core.privatefiles import open_new
 from baodan.core.today import today
 from baodan.domain.labels import label, record_title, show
 from baodan.store import gitrepo
-from baodan.store.vault import write_atomic
 from baodan.store.workspace import Workspace
 from baodan.web.context import TEMPLATES
 

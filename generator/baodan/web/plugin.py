@@ -20,14 +20,9 @@ from baodan.checks import load_firm
 from baodan.core.errors import BaodanError, render_errors
 from baodan.core.today import today
 from baodan.store.history import PendingHistory
+from baodan.store.identity import IdentitySource, find_identity, identity_file_warning
 from baodan.store.loader import RecordCache
-from baodan.store.vault import (
-    IdentitySource,
-    find_identity,
-    identity_file_warning,
-    open_vault,
-)
-from baodan.store.workspace import DEMO_WARNING
+from baodan.store.workspace import DEMO_WARNING, Workspace
 from baodan.web import hostguard
 from baodan.web.build_date import PinnedBuildDate
 from baodan.web.builders import builders_for, slots_for
@@ -312,7 +307,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             if _identity_override is None and (warning := identity_file_warning(source)):
                 log.warning(warning)
             firm, errors = load_firm(
-                root, open_vault(root, source), self.cache, slots_for(self.config.staff)
+                root, Workspace.at(root, source).vault, self.cache, slots_for(self.config.staff)
             )
         except BaodanError as e:
             raise PluginError(render_errors(e.errors)) from None

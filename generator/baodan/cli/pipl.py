@@ -167,8 +167,6 @@ def forget(
         raise BaodanError("已取消，没有删除任何文件", "")
     erasure.forget(ws, plan, reason)
     out.print(f"[green]已删除[/] {plan.folder}/；登记号已记入 records/retired.yaml，永不复用。")
-    if any(what.startswith("员工站") for _, what in plan.copies):
-        out.print("员工站已删除，需要时运行 baodan build --staff 重新生成。")
     out.print(
         "baodan 不知道的副本请自行删除：用 --out 导出到别处的资料、保存过的二维码图片"
         "（--qr）、发给客户或同事的文件、下载和打印件。",

@@ -65,7 +65,12 @@ def local_copies(ws: Workspace, client_id: str, client: dict) -> list[tuple[Path
     ]
     for site, plugin, staff in _sites(ws):
         if staff:
-            copies.append((site, "员工站（含该客户的页面、工作队列和员工日历）"))
+            copies.append(
+                (
+                    site,
+                    "员工站：含该客户的页面、工作队列和员工日历；之后用 baodan build --staff 重新生成",
+                )
+            )
             continue
         portal, feed = client.get("portal"), client.get("feed")
         if isinstance(portal, dict) and portal.get("id"):

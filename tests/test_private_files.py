@@ -59,6 +59,22 @@ def test_what_a_killed_run_left_is_removed_by_the_next(temp):
     assert not dead.exists() and (alive / "record.yaml").is_file()
 
 
+def test_a_killed_builds_folder_goes_at_the_next_build(tmp_path):
+    """`baodan build --staff` builds beside site-staff/ (plaintext): a build killed outright
+    leaves its folder, which the next build removes."""
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    dead = tmp_path / f".site-staff-building-{ended.stdout.strip()}-k3x9q2"
+    dead.mkdir()
+    new = privatefiles.run_folder(tmp_path, ".site-staff-building", ".site-staff-building-")
+    assert not dead.exists() and new.name.startswith(f".site-staff-building-{os.getpid()}-")
+    assert stat.S_IMODE(new.stat().st_mode) == 0o700
+
+
 def test_posix_without_ram_folder_uses_the_system_temp_folder(monkeypatch, tmp_path):
     monkeypatch.delenv("TMPDIR", raising=False)
     monkeypatch.setattr(privatefiles, "Path", _NoShm)

@@ -60,9 +60,8 @@ def private_folder(purpose: str) -> Iterator[Path]:
     SIGTERM and SIGHUP inside the block stop the command as Ctrl-C does (like_ctrl_c)."""
     base = base_folder()
     base.mkdir(parents=True, exist_ok=True)  # the Windows fallback may not exist yet
-    _remove_leftovers(base)
     with like_ctrl_c():
-        path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{purpose}-{os.getpid()}-", dir=base))
+        path = run_folder(base, f"{PREFIX}{purpose}", PREFIX)
         try:
             yield path
         finally:
@@ -77,12 +76,20 @@ def _remove(path: Path) -> None:
         raise
 
 
-def _remove_leftovers(base: Path) -> None:
+def run_folder(base: Path, name: str, family: str) -> Path:
+    """A new folder in ``base`` (0700, random name) marked as this run's: ``name``-<process
+    id>-<random letters>. First removes what runs killed outright left there: the folders
+    whose name starts with ``family``."""
+    _remove_leftovers(base, family)
+    return Path(tempfile.mkdtemp(prefix=f"{name}-{os.getpid()}-", dir=base))
+
+
+def _remove_leftovers(base: Path, prefix: str) -> None:
     """Folders of earlier runs that were killed outright: this user's, whose process is gone.
     POSIX only: on Windows os.kill would end the process it asks about."""
     if WINDOWS:
         return
-    for path in base.glob(f"{PREFIX}*-*-*"):
+    for path in base.glob(f"{prefix}*-*"):
         pid = path.name.rsplit("-", 2)[-2]
         try:
             if not pid.isdigit() or path.lstat().st_uid != os.getuid() or _alive(int(pid)):

@@ -25,7 +25,7 @@ from mkdocs.exceptions import MkDocsException
 from baodan.core.childenv import secrets_hidden
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.interrupts import like_ctrl_c
-from baodan.core.privatefiles import private_folder
+from baodan.core.privatefiles import private_folder, run_folder
 from baodan.store.workspace import Workspace
 from baodan.web.plugin import use_identity
 
@@ -65,7 +65,8 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
         # MkDocs hooks and plugins run in this process: the identity is read already.
         with secrets_hidden():
             target = Path(_load_config(cfg_path, collected).site_dir)
-            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+            building = f".{target.name}-building"  # a killed build's folder goes next time
+            tmp = run_folder(target.parent, building, f"{building}-")
             # A plain `kill` or a closed terminal stops a build as Ctrl-C does: the half-built
             # folder (plaintext, for the staff site) is removed, not left beside the site.
             try:

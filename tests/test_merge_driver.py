@@ -283,8 +283,9 @@ def test_a_record_changed_on_one_side_and_deleted_on_the_other(repo, capsys):
     assert f"git rm {rel}" in err
 
 
-def _policy_as(firm, source: Path, client_rel: str, number: str, product: str) -> None:
-    text = read_record(firm.root, source.relative_to(firm.root).as_posix(), firm.identities)
+def _policy_as(firm, source: str, client_rel: str, number: str, product: str) -> None:
+    """A copy of the policy at ``source`` for another client, number and product."""
+    text = read_record(firm.root, source, firm.identities)
     data = yamlio.load_roundtrip(text)
     data["registry_no"], data["product"] = number, product
     folder = Path(client_rel).parent
@@ -303,6 +304,7 @@ def test_two_intakes_allocating_the_same_registry_number(repo, capsys):
     clients = sorted((repo.root / "records/clients").iterdir())
     a, b = (f"records/clients/{c.name}/client.yaml.age" for c in clients[:2])
     source = sorted(repo.root.glob(f"{Path(a).parent}/policies/*.yaml.age"))[0]
+    source = source.relative_to(repo.root).as_posix()
     githelp.git(repo.root, "checkout", "-q", "-b", "other")
     _policy_as(repo, source, b, "BD-2026-SAME1", "乙产品")
     _policy_as(repo, source, a, "BD-2026-SAME2", "乙产品")
@@ -329,6 +331,7 @@ def test_the_post_merge_hook_checks_the_whole_firm(repo):
     clients = sorted((repo.root / "records/clients").iterdir())
     a, b = (f"records/clients/{c.name}/client.yaml.age" for c in clients[:2])
     source = sorted(repo.root.glob(f"{Path(a).parent}/policies/*.yaml.age"))[0]
+    source = source.relative_to(repo.root).as_posix()
     githelp.git(repo.root, "checkout", "-q", "-b", "other")
     _policy_as(repo, source, b, "BD-2026-SAME1", "乙产品")
     commit(repo.root, "另一分支登记")

@@ -66,8 +66,36 @@ def after_merge(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     err.print(render_errors(errors), highlight=False, markup=False)
 
 
+def sync(
+    main: Annotated[
+        str | None, typer.Option("--main", help="主分支的名字（默认取远程仓库的默认分支）")
+    ] = None,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """发送你的改动：检查、提交（说明改了哪些记录和字段，不含个人信息）、合并主分支的最新改动、推送你的分支，并给出新建合并请求的链接。第一次运行时建好你自己的分支。"""
+    from baodan.services.sync import sync as send
+
+    ws = open_workspace(root, identity)
+    for line in send(
+        ws, say=lambda line: err.print(line, markup=False, highlight=False), main=main
+    ):
+        out.print(line, markup=False, highlight=False)
+
+
+def status(root: RootOpt = None, identity: IdentityOpt = None) -> None:
+    """你改了什么、还没发送什么（不连网络；发送用 baodan sync）。"""
+    from baodan.services.sync import status as unsent
+
+    ws = open_workspace(root, identity)
+    for line in unsent(ws):
+        out.print(line, markup=False, highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the baodan app."""
     app.command()(setup)
+    app.command()(sync)
+    app.command()(status)
     app.command("merge-driver", hidden=True)(merge_driver)
     app.command("after-merge", hidden=True)(after_merge)

@@ -205,3 +205,22 @@ def test_status_says_what_is_changed_and_not_sent(office, capsys):
 )
 def test_the_pull_request_link_comes_from_the_remote_url(url, forge, link):
     assert pull_request_link(url, "staff/wang", "main", forge) == link
+
+
+def test_git_pull_merges_records_by_field(office, capsys):
+    rel = first_client(office.alice)
+    bob = clone(office.remote, office.tmp / "bob")
+    change_record(bob, rel, office.identities, setter(city="温州"))
+    githelp.commit(bob, "Bob 改城市")
+    githelp.git(bob, "push", "-q", "origin", "main")
+    change_record(office.alice, rel, office.identities, setter(tier="A"))
+    githelp.commit(office.alice, "Alice 改等级")
+    done = subprocess.run(
+        ["git", "-C", str(office.alice), "pull", "--no-rebase", "--no-edit", "origin", "main"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    merged = yamlio.load(read_record(office.alice, rel, office.identities))
+    assert (merged["city"], merged["tier"]) == ("温州", "A")
+    assert run_cli(capsys, "check")[0] == 0

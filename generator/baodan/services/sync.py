@@ -62,10 +62,10 @@ def sync(ws: Workspace, say: Callable[[str], None], main: str | None = None) -> 
     done = []
     gitrepo.git(root, "add", "-A", "--", RECORDS)
     if pending == "merge":
-        _commit(root, ["合并主分支的最新改动"], say)
+        _commit(root, ["合并主分支的最新改动"])
         done.append("已完成上次没做完的合并。")
     elif message := _commit_message(ws):
-        _commit(root, message, say)
+        _commit(root, message)
         done.append(f"已提交：{message[0]}")
     say(f"正在从远程仓库 {state.remote} 取回最新改动……")
     _fetch(root, state.remote)
@@ -176,13 +176,12 @@ def change_line(rc: RecordChange) -> str:
     return f"- {rc.title}：{rc.status}" + (f" {fields}" if fields else "")
 
 
-def _commit(root: Path, message: list[str], say) -> None:
+def _commit(root: Path, message: list[str]) -> None:
     args = ["commit", "--quiet"]
     for paragraph in message:
         args += ["-m", paragraph]
     done = gitrepo.run(root, *args, env=ENGLISH)
     if done.returncode == 0:
-        say(f"已提交：{message[0]}")
         return
     text = done.stderr + done.stdout
     if "tell me who you are" in text or "empty ident" in text:
@@ -341,7 +340,9 @@ def status(ws: Workspace) -> list[str]:
         raise BaodanError(f"{root} 不是 git 仓库", "请在公司仓库的克隆里运行")
     branch = _current_branch(root) or "（没有在任何分支上）"
     lines = [f"当前分支：{branch}"]
-    _, changes = diff_range(ws, None)
+    merging = unmerged(root), _operation(root)
+    # Mid-merge, the work tree differs from HEAD by what came in: that is not this member's.
+    _, changes = (None, []) if any(merging) else diff_range(ws, None)
     changes = [rc for rc in changes if rc.status != "仅重新加密"]
     if changes:
         lines.append(f"还没提交的改动（{len(changes)} 份记录）：")
@@ -351,8 +352,8 @@ def status(ws: Workspace) -> list[str]:
     if unsent := _unsent(root):
         lines.append(f"已提交、还没发送的提交（{len(unsent)} 个）：")
         lines += [f"  - {c.day} {c.subject}" for c in unsent]
-    conflicts = unmerged(root)
-    if conflicts or _operation(root):
+    conflicts = merging[0]
+    if any(merging):
         lines.append(
             f"有一次合并还没完成（{len(conflicts)} 个文件有冲突）：运行 baodan check 查看，"
             "用 baodan edit 解决后运行 baodan sync"

@@ -1,5 +1,5 @@
-"""Commands for working as a team through git: setup, the merge driver git calls, the check
-git's hooks run after a merge."""
+"""Commands for working as a team through git and over the years: setup, sync, status, the
+merge driver git calls, the check git's hooks run after a merge, and upgrade."""
 
 from __future__ import annotations
 
@@ -92,10 +92,20 @@ def status(root: RootOpt = None, identity: IdentityOpt = None) -> None:
         out.print(line, markup=False, highlight=False)
 
 
+def upgrade(root: RootOpt = None, identity: IdentityOpt = None) -> None:
+    """把公司的记录升级到这个版本 baodan 的记录格式（解密、转换、重新加密，单独一次提交）。"""
+    from baodan.services.upgrade import upgrade as move_up
+
+    ws = open_workspace(root, identity)
+    for line in move_up(ws):
+        out.print(line, markup=False, highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the baodan app."""
     app.command()(setup)
     app.command()(sync)
     app.command()(status)
+    app.command()(upgrade)
     app.command("merge-driver", hidden=True)(merge_driver)
     app.command("after-merge", hidden=True)(after_merge)

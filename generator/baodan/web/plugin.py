@@ -28,6 +28,7 @@ from baodan.web.build_date import PinnedBuildDate
 from baodan.web.builders import builders_for, slots_for
 from baodan.web.client_shell import ClientShell, ShellFile, ShellPage, shell_file
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env
+from baodan.web.empty_folders import fill_empty_folders
 from baodan.web.feeds import UID_PURPOSE, staff_feeds
 from baodan.web.fragments import insert as insert_fragments
 from baodan.web.incremental import ServeState, UnchangedFile, watch_with_events
@@ -261,6 +262,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if self.client_job is not None:
             self.client_job.finish()
             self.client_job = None
+        fill_empty_folders(config.site_dir)  # last: every other file is written by now
         self.files = self.shell = None  # its pages are garbage now (settle)
         self.build_date.release()
 

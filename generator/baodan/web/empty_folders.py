@@ -13,12 +13,16 @@ from pathlib import Path
 
 PAGE = """<!doctype html>
 <html lang="zh">
+<head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; base-uri 'none'; form-action 'none'">
 <meta name="robots" content="noindex,nofollow">
 <meta name="referrer" content="no-referrer">
 <title>没有可浏览的内容</title>
+</head>
+<body>
 <p>这里没有可浏览的内容。<a href="{home}">返回首页</a></p>
+</body>
 </html>
 """
 

@@ -342,3 +342,21 @@ def test_the_post_merge_hook_checks_the_whole_firm(repo):
     assert done.returncode == 0, done.stderr
     assert "合并已完成，但全公司检查发现" in done.stderr
     assert "登记号 BD-2026-SAME1 重复" in done.stderr and "baodan renumber" in done.stderr
+
+
+def test_a_plaintext_side_is_not_merged_in(repo):
+    """A branch that put a record in plaintext (hooks skipped) brings nothing into the merge:
+    the file stays the encrypted current version, marked as a conflict."""
+    rel = first_client(repo.root)
+    text = read_record(repo.root, rel, repo.identities)
+    githelp.git(repo.root, "checkout", "-q", "-b", "other")
+    (repo.root / rel).write_text(text.replace("tier:", "notes: 明文\ntier:"), "utf-8")
+    commit(repo.root, "明文")
+    githelp.git(repo.root, "checkout", "-q", "main")
+    change_record(repo.root, rel, repo.identities, setter(city="宁波"))
+    commit(repo.root, "改城市")
+    done = git(repo.root, "merge", "--no-edit", "other")
+    assert done.returncode != 0 and "无法解密" in done.stderr
+    no_markers(repo.root / rel)
+    merged = record(repo, rel)
+    assert merged["city"] == "宁波" and "明文" not in read_record(repo.root, rel, repo.identities)

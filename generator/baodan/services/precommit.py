@@ -20,7 +20,7 @@ from baodan.checks import load_firm
 from baodan.checks.privacy import rules
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.files import is_age
-from baodan.core.layout import KEYS_DIR, RECORDS
+from baodan.core.layout import DEMO_IDENTITY_FILE, KEYS_DIR, RECORDS
 from baodan.services.editing import private_dir
 from baodan.store import gitrepo
 from baodan.store.workspace import Workspace
@@ -110,7 +110,10 @@ def check_index(ws: Workspace, prefix: str) -> list[RecordError]:
     tmp = Path(tempfile.mkdtemp(prefix="baodan-precommit-", dir=private_dir()))
     try:
         top = gitrepo.git(ws.root, "rev-parse", "--show-toplevel").strip()
-        listing = gitrepo.git(ws.root, "ls-files", "-z", "--full-name", "--", RECORDS)
+        # The demo identity too: a real firm that commits it is refused (store/keyguard.py).
+        listing = gitrepo.git(
+            ws.root, "ls-files", "-z", "--full-name", "--", RECORDS, DEMO_IDENTITY_FILE
+        )
         subprocess.run(
             ["git", "-C", top, "checkout-index", "-z", "--stdin", f"--prefix={tmp}/"],
             input=listing.encode("utf-8"),
@@ -120,7 +123,8 @@ def check_index(ws: Workspace, prefix: str) -> list[RecordError]:
         firm_root = tmp / prefix
         if not (firm_root / RECORDS / "firm.yaml").is_file():
             return [RecordError(Source(f"{RECORDS}/firm.yaml"), "", "暂存区里没有公司设置文件", "")]
-        _, errors = load_firm(firm_root, Workspace.at(firm_root, ws.identity).vault)
+        staged_vault = Workspace.at(firm_root, ws.identity).vault
+        _, errors = load_firm(firm_root, staged_vault, repo=ws.root)
         return errors
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

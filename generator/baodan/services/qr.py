@@ -37,3 +37,9 @@ def write_qr(text: str, path: Path) -> Path:
     with os.fdopen(fd, "wb") as f:
         _make(text).save(f, kind=kind, scale=8, border=4)
     return path
+
+
+def qr_png_data_uri(text: str) -> str:
+    """A PNG data: URI of the QR code for ``text``, for a page that must stand alone (the
+    emergency kit); error correction Q (25 %) so a printed, folded sheet still scans."""
+    return segno.make(text, error="q", micro=False).png_data_uri(scale=8, border=4)

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyrage
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pyrage import x25519
 
 from baodan.core.errors import BaodanError
@@ -24,6 +26,19 @@ from baodan.store.identity import IdentitySource, parse_identities
 
 def encrypt(plaintext: bytes, recipients: list) -> bytes:
     return pyrage.encrypt(plaintext, recipients, armored=True)
+
+
+def key_tag(identity, purpose: str) -> bytes:
+    """32 bytes derived from a record key's secret for one purpose (HKDF-SHA256): only those
+    who hold the key can make or check them, and they say nothing about the key itself (not
+    even its public half, to which anyone could encrypt forged records)."""
+    info = f"baodan {purpose} v1".encode()
+    return HKDF(algorithm=SHA256(), length=32, salt=None, info=info).derive(str(identity).encode())
+
+
+def marker_text(identity) -> str:
+    """What the rotation marker holds: which record key the rotation moves to, as a tag."""
+    return key_tag(identity, "rotation marker").hex()
 
 
 @lru_cache(maxsize=8)
@@ -66,6 +81,7 @@ class Vault:
     identities: list  # record key(s); during a rotation both the new and the old
     member: str
     current: object = field(default=None)  # the identity records are encrypted to now
+    rotating: bool = False  # a rotation to ``current`` was started and not finished
 
     @property
     def keys_dir(self) -> Path:
@@ -79,6 +95,14 @@ class Vault:
 
     def decrypt(self, ciphertext: bytes) -> bytes:
         return decrypt(ciphertext, self.identities)
+
+    def opens_now(self, ciphertext: bytes) -> bool:
+        """Whether the current record key alone opens this file."""
+        try:
+            decrypt(ciphertext, [self.current])
+        except ValueError:
+            return False
+        return True
 
 
 def open_vault(root: Path, source: IdentitySource) -> Vault:
@@ -95,22 +119,23 @@ def open_vault(root: Path, source: IdentitySource) -> Vault:
         except Exception:
             continue
         record_ids = parse_identities(text, str(path))
-        current = _current_identity(root, record_ids)
-        return Vault(root, record_ids, path.stem, current)
+        pending = _pending_identity(root, record_ids)
+        return Vault(root, record_ids, path.stem, pending or record_ids[0], pending is not None)
     raise BaodanError(
         f"你的密钥（{source.origin}）不是本公司成员的密钥，打不开 {KEYS_DIR}/ 中任何一个文件",
         "请把你的公钥（age1… 或 ssh-…）发给已有成员，由他运行 baodan member add 把你加入",
     )
 
 
-def _current_identity(root: Path, record_ids: list):
+def _pending_identity(root: Path, record_ids: list):
+    """The record key an unfinished rotation moves to, when this key file already holds it."""
     marker = root / KEYS_DIR / ROTATION_MARKER
     if marker.is_file():
         wanted = marker.read_text().strip()
         for ident in record_ids:
-            if str(ident.to_public()) == wanted:
+            if marker_text(ident) == wanted:
                 return ident
-    return record_ids[0]
+    return None
 
 
 def record_keys_in(key_files: list[bytes], identities: list) -> list:

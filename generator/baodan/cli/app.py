@@ -79,8 +79,13 @@ def main() -> None:
 @app.command()
 def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """检查全部记录：格式、证件号、引用、登记号唯一……有问题则全部列出并以 1 退出。"""
+    from baodan.checks.keys import key_warnings
+
     ws = open_workspace(root, identity)
     firm, errors = load_firm(ws.root, ws.vault)
+    for warning in key_warnings(ws.root):
+        err.print("[yellow]提醒[/]：", end="")
+        err.print(render_errors([warning]), highlight=False, markup=False)
     if errors:
         err.print(render_errors(errors), highlight=False, markup=False)
         err.print(f"[red]共 {len(errors)} 处问题[/]，请逐条修改后再运行 baodan check。")

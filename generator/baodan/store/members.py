@@ -104,10 +104,13 @@ def fingerprint(key: str) -> str:
 
 def read_members(root: Path) -> dict[str, Member]:
     path = root / MEMBERS_PATH
-    if not path.is_file():
-        return {}
+    return parse_members(path.read_bytes()) if path.is_file() else {}
+
+
+def parse_members(text: bytes) -> dict[str, Member]:
+    """members.yaml's entries (from disk, or from a version in git)."""
     try:
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        data = yaml.safe_load(text.decode("utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise _bad_file(f"无法解析（{type(e).__name__}）") from None
     if not isinstance(data, dict):
@@ -273,6 +276,15 @@ def membership_problems(root: Path, vault: Vault) -> list[RecordError]:
     except BaodanError as e:
         return list(e.errors)
     keys_dir = root / KEYS_DIR
+    files = {p.stem: p.read_bytes() for p in keys_dir.glob("*.age")} if keys_dir.is_dir() else {}
+    return audit_members(members, files, _authorities(vault))
+
+
+def audit_members(
+    members: dict[str, Member], key_files: dict[str, bytes], record_keys: list
+) -> list[RecordError]:
+    """The membership check over one version of records/.keys/: the member list, the key
+    files by member, and the record keys whose authenticators count."""
     problems = [
         RecordError(
             Source(MEMBERS_PATH),
@@ -283,11 +295,12 @@ def membership_problems(root: Path, vault: Vault) -> list[RecordError]:
             "别合并这个改动：用 git checkout main -- records/.keys/ 恢复；"
             "若它的密钥文件也被改过，立即换钥（baodan member rotate）。" + _legacy_hint(members),
         )
-        for name in unaccounted(vault, members)
+        for name, member in members.items()
+        if not any(member.sealed_by(k, name) for k in record_keys)
     ]
     for name, member in members.items():
-        path = keys_dir / f"{name}.age"
-        if not path.is_file():
+        data = key_files.get(name)
+        if data is None:
             problems.append(
                 RecordError(
                     Source(f"{KEYS_DIR}/{name}.age"),
@@ -297,7 +310,7 @@ def membership_problems(root: Path, vault: Vault) -> list[RecordError]:
                 )
             )
             continue
-        types = stanza_types(path.read_bytes())
+        types = stanza_types(data)
         if types is None or len(types) != len(member.keys):
             found = "读不出" if types is None else str(len(types))
             problems.append(
@@ -310,16 +323,15 @@ def membership_problems(root: Path, vault: Vault) -> list[RecordError]:
                     f"再用 git log -p {KEYS_DIR}/{name}.age 查是谁改的",
                 )
             )
-    for path in sorted(keys_dir.glob("*.age")) if keys_dir.is_dir() else []:
-        if path.stem not in members:
-            problems.append(
-                RecordError(
-                    Source(f"{KEYS_DIR}/{path.name}"),
-                    "",
-                    f"密钥文件 {path.name} 不属于名单上的任何成员：它的持有人拿到了记录密钥",
-                    "删掉这个文件并立即换钥（baodan member rotate）；成员只能用 baodan member add 加入",
-                )
+    for name in sorted(set(key_files) - set(members)):
+        problems.append(
+            RecordError(
+                Source(f"{KEYS_DIR}/{name}.age"),
+                "",
+                f"密钥文件 {name}.age 不属于名单上的任何成员：它的持有人拿到了记录密钥",
+                "删掉这个文件并立即换钥（baodan member rotate）；成员只能用 baodan member add 加入",
             )
+        )
     return problems
 
 

@@ -66,7 +66,8 @@ def decrypt(ciphertext: bytes, identities: list) -> bytes:
         if "no matching keys" in text or "no identity matched" in text:
             raise ValueError(
                 "文件加密给了另一把密钥，本公司的记录密钥打不开|"
-                "请用 baodan edit 重新保存它，或向加密它的同事确认"
+                "若它是在移除成员（换钥）之前开的分支上保存的：rebase 到最新的 main 后运行 "
+                "baodan reencrypt 这个文件；否则向加密它的同事确认，来历不明的不要合并"
             ) from e
         raise ValueError(  # pyrage's reason is English and says nothing more to a person
             "文件已损坏或被截断，无法解密|请从 git 恢复上一次提交的版本：git checkout -- 这个文件"

@@ -65,10 +65,15 @@ class Workspace:
     def write(self, path: Path, text: str) -> None:
         """The one way a record is written: encrypted to the current record key, atomically,
         and never to a key this firm may not use (the public demo key)."""
+        self.refuse_unless_allowed()
+        write_atomic(path, self.vault.encrypt(text.encode("utf-8")))
+
+    def refuse_unless_allowed(self) -> None:
+        """A BaodanError when this firm may not use its keys (store/keyguard.py): asked
+        before every write, and by commands before the user starts typing."""
         if not self._allowed:
             refuse_unless_allowed(self.root, self.vault)
             self._allowed = True
-        write_atomic(path, self.vault.encrypt(text.encode("utf-8")))
 
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from pathlib import Path
 
 import pyrage
 import pytest
@@ -397,3 +398,42 @@ def test_every_rotation_gives_the_new_key_to_the_recovery_kit(firm, capsys, tmp_
     rescue.write_text(_kit_key(kit))
     code, out, err = run_cli(capsys, "recovery", "check", str(rescue))
     assert code == 0 and "应急包有效" in out, err
+
+
+def test_without_kit_the_page_is_shown_in_the_browser_and_removed(tmp_path, capsys, monkeypatch):
+    import urllib.parse
+    import webbrowser
+
+    from baodan.cli import members as member_cli
+
+    monkeypatch.setattr(who, "default_identity_path", lambda: tmp_path / "me.txt")
+    monkeypatch.setattr(member_cli, "interactive", lambda: True)
+    shown = []
+
+    def browser(uri: str) -> bool:
+        path = Path(urllib.parse.unquote(uri.removeprefix("file://")))
+        shown.append((path, path.read_text("utf-8")))
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", browser)
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    code, out, err = run_cli(capsys, "init", str(tmp_path / "firm"))
+    assert code == 0 and "应急包已在浏览器中打开" in out, err
+    ((path, page),) = shown
+    assert "AGE-SECRET-KEY" in page.replace(" ", "") and "保险柜" in page
+    assert not path.exists()  # printed, then removed: never left on disk
+
+
+def test_a_member_list_from_an_older_baodan_is_flagged_until_a_member_trusts_it(firm, capsys):
+    path = firm.root / MEMBERS
+    entries = members.read_members(firm.root)
+    path.write_text(
+        "".join(f"{name}: {m.keys[0]}\n" for name, m in entries.items()), "utf-8"
+    )  # the format before authenticators
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and "成员 tester 的公钥没有校验码" in err and "baodan member trust" in err
+    code, _, err = run_cli(capsys, "member", "rotate", "--yes")
+    assert code == 1 and "来历不明" in err
+    code, out, err = run_cli(capsys, "member", "trust", "--yes")
+    assert code == 0 and "已补上校验码" in out, err
+    assert run_cli(capsys, "check")[0] == 0

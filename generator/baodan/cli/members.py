@@ -173,6 +173,11 @@ def member_trust(
     out.print(f"[green]已补上校验码[/]：{'、'.join(chosen)}。请提交 records/.keys/members.yaml。")
 
 
+def interactive() -> bool:
+    """Someone at a screen who can print the kit and say so."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def show_kit(page: str, kit: Path | None, secret: str) -> None:
     """The emergency kit: written where the user asked; else opened in the browser from a
     private temp folder and removed once printed; without a screen, the key as text."""
@@ -186,7 +191,7 @@ def show_kit(page: str, kit: Path | None, secret: str) -> None:
             highlight=False,
         )
         return
-    if sys.stdin.isatty() and sys.stdout.isatty():
+    if interactive():
         folder = Path(tempfile.mkdtemp(prefix="baodan-kit-", dir=private_dir()))
         path = write_kit(folder / "应急包.html", page)
         try:

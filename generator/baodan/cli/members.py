@@ -3,9 +3,7 @@ the emergency kit in the firm's safe, and records left on a retired key."""
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 import webbrowser
 from pathlib import Path
 from typing import Annotated
@@ -181,8 +179,8 @@ def interactive() -> bool:
 def show_kit(page: str, kit: Path | None, secret: str) -> None:
     """The emergency kit: written where the user asked; else opened in the browser from a
     private temp folder and removed once printed; without a screen, the key as text."""
-    from baodan.services.editing import private_dir
-    from baodan.services.emergency_kit import remove_kit, write_kit
+    from baodan.core.privatefiles import private_folder
+    from baodan.services.emergency_kit import write_kit
 
     if kit is not None:
         path = write_kit(kit, page)
@@ -192,9 +190,8 @@ def show_kit(page: str, kit: Path | None, secret: str) -> None:
         )
         return
     if interactive():
-        folder = Path(tempfile.mkdtemp(prefix="baodan-kit-", dir=private_dir()))
-        path = write_kit(folder / "应急包.html", page)
-        try:
+        with private_folder("kit") as folder:
+            path = write_kit(folder / "应急包.html", page)
             if webbrowser.open(path.as_uri()):
                 out.print(
                     "[bold]应急包已在浏览器中打开[/]：请现在打印（只打印一份），放进公司保险柜。"
@@ -202,9 +199,6 @@ def show_kit(page: str, kit: Path | None, secret: str) -> None:
                 while not YesNo.ask("打印好了吗？（回答 y 后电脑上的应急包即被删除）", console=out):
                     pass
                 return
-        finally:
-            remove_kit(path)
-            shutil.rmtree(folder, ignore_errors=True)
     out.print(
         "[bold]应急恢复密钥（只显示这一次）[/]：请抄在纸上或打印本页，放进公司保险柜；"
         "要可打印的一页（含二维码），下次用 --kit 文件。",
@@ -219,7 +213,7 @@ def recovery_new(
 ) -> None:
     """生成新的应急包（公司没有时新建；丢了或用过时换新，旧的随换钥作废）。"""
     from baodan.core.yamlio import load
-    from baodan.services.emergency_kit import kit_page, refuse_inside
+    from baodan.services.emergency_kit import check_kit_path, kit_page
     from baodan.store import recovery
 
     ws = open_workspace(root, identity)
@@ -227,7 +221,7 @@ def recovery_new(
         out.print("上次生成的应急包有效（换钥已把新记录密钥交给它）。")
         return
     if kit is not None:
-        refuse_inside(kit, ws.root)
+        check_kit_path(kit, ws.root)
     new = recovery.new_identity()
     replacing = recovery.recovery_members(ws.root)
     if replacing:

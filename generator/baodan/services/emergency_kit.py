@@ -1,16 +1,16 @@
 """The recovery member's emergency kit: one printable page with the key as text and as a QR
-code (site_templates/kit/), written where the user says, or shown in the browser and removed.
+code (site_templates/kit/), written where the user says, or shown in the browser from a
+private folder (core.privatefiles) that is removed once it is printed.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import jinja2
 
 from baodan.core.errors import BaodanError
-from baodan.core.files import write_atomic
+from baodan.core.privatefiles import open_new
 from baodan.core.today import today
 from baodan.services.qr import qr_png_data_uri
 from baodan.store.members import RECOVERY, fingerprint
@@ -35,32 +35,20 @@ def kit_page(firm_name: str, identity) -> str:
     )
 
 
-def refuse_inside(path: Path, firm_root: Path) -> None:
-    """A kit inside the firm's folder is one `git add -A` from being committed."""
-    target = path.resolve()
-    if target.is_relative_to(firm_root.resolve()):
+def check_kit_path(path: Path, firm_root: Path) -> None:
+    """Before anything is made: a kit inside the firm's folder is one `git add -A` from being
+    committed, and a file already there is not overwritten."""
+    if path.resolve().is_relative_to(firm_root.resolve()):
         raise BaodanError(
             f"应急包不能放在公司目录里（{path}）：一次 git add -A 就会把它提交进仓库",
             "换一个公司目录以外的位置，例如 U 盘或桌面，打印后删除",
         )
+    if path.exists() or path.is_symlink():
+        raise BaodanError(f"{path} 已经存在，没有覆盖", "换一个文件名")
 
 
 def write_kit(path: Path, page: str) -> Path:
-    """The kit where the user asked for it, readable by its owner only."""
-    path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, page.encode("utf-8"), mode=0o600)
-    return path
-
-
-def remove_kit(path: Path) -> None:
-    """Overwrite, then delete: the page holds the key."""
-    try:
-        size = path.stat().st_size
-        with open(path, "r+b") as f:
-            f.write(b"\0" * size)
-            f.flush()
-            os.fsync(f.fileno())
-    except OSError:
-        pass
-    path.unlink(missing_ok=True)
+    """The kit where the user asked for it (a new file, readable by its owner only)."""
+    with open_new(path) as f:
+        f.write(page.encode("utf-8"))
+    return path.resolve()

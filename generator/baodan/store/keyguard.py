@@ -22,7 +22,7 @@ from baodan.store.members import MEMBERS_PATH, read_members
 from baodan.store.vault import Vault, key_tag
 
 DEMO_MEMBER = "demo"
-# key_tag(record key, "record key id") of the committed demo firm's record key (not its public
+# key_tag(record key, "record key id v1") of the committed demo firm's record key (not its public
 # half, which nothing in the repository needs to show).
 DEMO_RECORD_KEY_ID = "f510c21f78b213d14ee3550b1f5d8c26"
 NOT_A_DEMO_HINT = (
@@ -33,7 +33,7 @@ NOT_A_DEMO_HINT = (
 
 
 def record_key_id(identity) -> str:
-    return key_tag(identity, "record key id")[:16].hex()
+    return key_tag(identity, "record key id v1")[:16].hex()
 
 
 def _demo_identities(root: Path) -> list:

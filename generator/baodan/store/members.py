@@ -64,7 +64,7 @@ class Member:
 
 def _mac(record_key, name: str, member: Member) -> str:
     message = json.dumps([name, sorted(member.keys), member.recovery], ensure_ascii=False)
-    key = key_tag(record_key, "members.yaml authenticator")
+    key = key_tag(record_key, "members.yaml authenticator v1")
     return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
@@ -439,7 +439,7 @@ def _finish(vault: Vault, after: dict[str, Member], progress) -> int:
 
 def retirement_tag(identity) -> str:
     """Says "this record key is retired" to those who hold it, and nothing to anyone else."""
-    return key_tag(identity, "retired record key")[:16].hex()
+    return key_tag(identity, "retired record key v1")[:16].hex()
 
 
 def _retire(root: Path, identities: list, reason: str) -> None:

@@ -29,16 +29,17 @@ def encrypt(plaintext: bytes, recipients: list) -> bytes:
 
 
 def key_tag(identity, purpose: str) -> bytes:
-    """32 bytes derived from a record key's secret for one purpose (HKDF-SHA256): only those
-    who hold the key can make or check them, and they say nothing about the key itself (not
-    even its public half, to which anyone could encrypt forged records)."""
-    info = f"baodan {purpose} v1".encode()
+    """32 bytes derived from a record key's secret for ``purpose``, a fixed label with its
+    version such as "members.yaml authenticator v1" (HKDF-SHA256): only those who hold the
+    key can make or check them, and they say nothing about the key itself (not even its
+    public half, to which anyone could encrypt forged records)."""
+    info = f"baodan {purpose}".encode()
     return HKDF(algorithm=SHA256(), length=32, salt=None, info=info).derive(str(identity).encode())
 
 
 def marker_text(identity) -> str:
     """What the rotation marker holds: which record key the rotation moves to, as a tag."""
-    return key_tag(identity, "rotation marker").hex()
+    return key_tag(identity, "rotation marker v1").hex()
 
 
 @lru_cache(maxsize=8)

@@ -164,6 +164,7 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=No
     record a merge left with a conflict note opens with the note as marks at the top;
     saving settles the conflict (in git too); closing it unchanged leaves it."""
     rel = ws.rel(path)
+    ws.refuse_unless_allowed()  # before anyone types a word the save would refuse
     note: list[dict] = []
     if initial is None:
         initial, note = split_note(ws.read(path))

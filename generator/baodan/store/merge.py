@@ -112,6 +112,7 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str) -> MergeOutcome
     """Merge the three versions git gives; the result is written to ``ours``."""
     target = Path.cwd() / name  # git runs drivers at the top of the work tree
     ws = Workspace.open(target.parent, None)
+    ws.refuse_unless_allowed()  # the merged record is encrypted here, not through ws.write
     rel = target.resolve().relative_to(ws.root).as_posix()
     keys = _Keys(ws)
     b, o, t = (keys.open(p.read_bytes()) for p in (base, ours, theirs))

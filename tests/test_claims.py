@@ -12,7 +12,7 @@ from baodan.core.today import today
 from baodan.domain import claims
 from baodan.models import ClientFile
 
-from . import service_factories as f
+from . import factories as f
 from .helpers import read_record, run_cli, write_record
 
 DATA = yaml.safe_load(
@@ -68,7 +68,7 @@ def _received_all(kind: str, day: date) -> list[dict]:
 def test_queues_and_ages_for_a_fixed_today(monkeypatch):
     monkeypatch.setenv("BAODAN_TODAY", "2026-11-27")
     d = date
-    cf = ClientFile(f.client("c-1"), policies=[f.policy("BD-2026-AAAAA")])
+    cf = ClientFile(f.client("c-1"), policies=[f.policy_model("BD-2026-AAAAA")])
     cf.claims = [
         f.claim("cl-new", "BD-2026-AAAAA", [("reported", d(2026, 11, 25))]),
         f.claim(
@@ -125,7 +125,7 @@ def test_queues_and_ages_for_a_fixed_today(monkeypatch):
 
 def test_age_follows_the_shanghai_date(monkeypatch):
     monkeypatch.setenv("BAODAN_TODAY", "2026-12-01")
-    cf = ClientFile(f.client("c-1"), policies=[f.policy("BD-2026-AAAAA")])
+    cf = ClientFile(f.client("c-1"), policies=[f.policy_model("BD-2026-AAAAA")])
     cf.claims = [f.claim("cl-new", "BD-2026-AAAAA", [("reported", date(2026, 11, 25))])]
     [item] = claims.claim_queues(f.firm(cf), today())["us"]
     assert item.age_days == 6

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from baodan.checks import load_firm
 from baodan.core.parse import parse_record
 from baodan.models import Client
@@ -28,6 +29,7 @@ def test_link_prints_webcal_and_https(firm, capsys, tmp_path):
     assert qr.read_text().startswith('<svg xmlns="http://www.w3.org/2000/svg"')
 
 
+@pytest.mark.slow
 def test_rotate_issues_a_new_token_and_keeps_the_rest_of_the_record(firm, capsys):
     client = current_client(firm)
     rel = f"records/clients/{client.id}/client.yaml.age"

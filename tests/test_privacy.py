@@ -109,6 +109,7 @@ def test_export_holds_every_record_of_the_client_and_nothing_of_another(loaded, 
         assert {n.split("/", 1)[1] for n in archive.namelist()} == exported
 
 
+@pytest.mark.slow
 def test_forget_leaves_no_trace_in_the_tree_or_the_next_build(loaded, capsys):
     firm, model = loaded
     cf = _client_with_portal_and_policies(loaded)
@@ -124,13 +125,17 @@ def test_forget_leaves_no_trace_in_the_tree_or_the_next_build(loaded, capsys):
 
     code, _, err = run_cli(capsys, "build")
     assert code == 0, err
+    scanned = 0
     for path in firm.root.rglob("*"):
         if not path.is_file() or path.suffix == ".age" or ".git" in path.parts:
             continue
+        scanned += 1
         assert client.id not in path.as_posix()
         text = path.read_bytes().decode("utf-8", "replace")
         for trace in traces:
             assert trace not in text, f"{trace} left in {path}"
+    assert scanned > 50 and (firm.root / "site/search/search_index.json").exists()
+    assert all(traces)
 
     # Its registry numbers are never handed out again, and reusing one fails the check.
     rigged = random.Random()

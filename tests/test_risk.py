@@ -9,7 +9,7 @@ import pytest
 from baodan.domain.risk import RiskRule, assess, client_advice, risk_rules
 from pydantic import ValidationError
 
-from . import crafted as c
+from . import factories as c
 
 TODAY = date(2026, 11, 27)
 
@@ -98,7 +98,9 @@ def test_beneficiary_statutory():
 def test_parties_inconsistent():
     stranger = c.policy(
         "BD-2026-AAAA5",
-        insured=[{"name": "王小红", "relation": "子女", "id_number": c.ric_for("20120505", 44)}],
+        insured=[
+            {"name": "王小红", "relation": "子女", "id_number": c.resident_id("20120505", 44)}
+        ],
     )
     found = rule_ids(one(policies=[stranger]))["parties_inconsistent"][0]
     assert "被保险人" in found.reason

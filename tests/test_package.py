@@ -15,7 +15,7 @@ from .conftest import REPO
 
 pytestmark = pytest.mark.slow  # builds a wheel and a site
 
-SOURCES = ("pyproject.toml", "README.md", "generator", "site_templates")
+SOURCES = ("pyproject.toml", "README.md", "LICENSE", "generator", "site_templates")
 DEMO = ("mkdocs.yml", "mkdocs.staff.yml", "DEMO-IDENTITY.txt", "records")
 
 
@@ -28,6 +28,12 @@ def _copy(names, target):
             shutil.copytree(source, target / name, ignore=skip)
         else:
             shutil.copy(source, target / name)
+
+
+def archive_text(wheel, suffix: str) -> str:
+    with zipfile.ZipFile(wheel) as archive:
+        [name] = [n for n in archive.namelist() if n.endswith(suffix)]
+        return archive.read(name).decode("utf-8")
 
 
 def test_the_wheel_installed_alone_builds_the_demo(tmp_path):

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from baodan.store.vault import IdentitySource
+from baodan.store.identity import IdentitySource
 from baodan.web.plugin import use_identity
 from mkdocs.commands.build import build
 from mkdocs.config import load_config

@@ -6,8 +6,7 @@ from __future__ import annotations
 from baodan.core.errors import RecordError, Source
 from baodan.domain.audit import checklist
 from baodan.models import Firm
-
-STAFF_HINT = "填 records/staff/ 下已有的员工编号（文件名去掉 .yaml）"
+from baodan.models.staff import STAFF_HINT
 
 
 def check_policy_life(firm: Firm) -> list[RecordError]:

@@ -8,8 +8,7 @@ from baodan.core.today import today
 from baodan.domain.care import care_rules
 from baodan.domain.incidents import plan_choices, plans
 from baodan.models import Firm
-
-STAFF_HINT = "填 records/staff/ 下已有的员工编号（文件名去掉 .yaml）"
+from baodan.models.staff import STAFF_HINT
 
 
 def _err(record, field: str, message: str, hint: str) -> RecordError:

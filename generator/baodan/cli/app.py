@@ -28,6 +28,7 @@ from baodan.cli.common import (
 from baodan.cli.usage import is_usage_error, os_problem, usage_problem
 from baodan.core.errors import BaodanError, render_errors
 from baodan.core.today import today
+from baodan.models.kinds import BY_NAME
 from baodan.services.editing import edit_record
 from baodan.store import members
 from baodan.store.portal_crypto import new_access_code, new_portal_id
@@ -136,39 +137,16 @@ def schema(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="输出目录")] = Path("schema"),
 ) -> None:
     """导出 JSON Schema，供编辑器（VS Code 的 YAML 插件）补全和检查字段。"""
-    from baodan.models import (
-        Claim,
-        Client,
-        Incident,
-        Insurer,
-        Interaction,
-        Lecture,
-        Partner,
-        Policy,
-        Settings,
-        Staff,
-        Task,
-        Training,
-    )
+    from baodan.models.kinds import KINDS
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, model in {
-        "firm": Settings,
-        "insurer": Insurer,
-        "staff": Staff,
-        "client": Client,
-        "policy": Policy,
-        "claim": Claim,
-        "interaction": Interaction,
-        "lecture": Lecture,
-        "task": Task,
-        "incident": Incident,
-        "training": Training,
-        "partner": Partner,
-    }.items():
-        path = out_dir / f"{name}.schema.json"
+    for kind in KINDS:
+        if kind.schema is None:
+            continue
+        path = out_dir / f"{kind.schema}.schema.json"
         path.write_text(
-            json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n", "utf-8"
+            json.dumps(kind.model.model_json_schema(), ensure_ascii=False, indent=2) + "\n",
+            "utf-8",
         )
         out.print(f"已写入 {path}")
 
@@ -248,9 +226,10 @@ def encrypt(
     out.print(f"[green]已加密[/] {ws.rel(target)}，明文已删除。")
 
 
-def _template(name: str, **values) -> str:
+def _template(kind: str, **values) -> str:
     from importlib import resources
 
+    name = BY_NAME[kind].template
     text = resources.files("baodan").joinpath(f"data/templates/{name}.yaml").read_text("utf-8")
     return Template(text).safe_substitute(today=today().isoformat(), **values)
 
@@ -291,7 +270,7 @@ def new_policy(
     name = _client_name(ws, client_file)
     number = allocate_registry_no(ws.root, today().year)
     text = _template("policy", registry_no=number, client_name=name, staff=staff or "")
-    _create(ws, client_file.parent / "policies" / f"{number}.yaml.age", text)
+    _create(ws, client_file.parent / BY_NAME["policy"].folder / f"{number}.yaml.age", text)
 
 
 @new_app.command("claim")
@@ -307,7 +286,7 @@ def new_claim(
     cid = new_claim_id()
     _create(
         ws,
-        client_file.parent / "claims" / f"{cid}.yaml.age",
+        client_file.parent / BY_NAME["claim"].folder / f"{cid}.yaml.age",
         _template("claim", claim_id=cid, staff=staff or ""),
     )
 

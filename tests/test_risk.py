@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from baodan.core.rules import Rules
 from baodan.domain.risk import RiskRule, assess, client_advice, risk_rules
 from pydantic import ValidationError
 
@@ -30,7 +31,7 @@ def test_every_rule_in_the_data_file_is_exercised_here():
     tested = {
         name.removeprefix("test_").split("__")[0] for name in globals() if name.startswith("test_")
     }
-    assert {r.id for r in risk_rules()} <= tested
+    assert {r.id for r in risk_rules(Rules())} <= tested
 
 
 def test_insurer_below_requirement():

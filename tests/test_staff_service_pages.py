@@ -13,6 +13,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 from baodan.checks import load_firm
+from baodan.core.rules import Rules
 from baodan.domain import care, claims, incidents, kpis, tasks
 from baodan.models.claim import CLAIM_TYPES
 from baodan.models.interaction import CHANNELS, KINDS
@@ -510,7 +511,7 @@ def test_greeting_tables_list_each_client_with_the_message_and_whether_it_was_se
         )
         for (when, _), group in groups.items()
     ]
-    occasions = care.care_rules().occasions
+    occasions = care.care_rules(Rules()).occasions
     sent = care.greeting_log(firm, day - timedelta(days=30))
     assert sent and re.search(
         r"^## 已发送的问候.*\n+<div data-bd-fragment=\"sent\">", log.content, re.M

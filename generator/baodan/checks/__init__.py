@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from baodan.checks.integrity import INTEGRITY_CHECKS
 from baodan.checks.lifecycle import check_policy_life
 from baodan.checks.privacy import PRIVACY_CHECKS
+from baodan.checks.rules import check_rule_files
 from baodan.checks.service import SERVICE_CHECKS
 from baodan.core.errors import RecordError
 from baodan.models import Firm
@@ -34,5 +35,7 @@ def load_firm(
     """Read the firm (``store.loader.read_firm``) and run every whole-firm check on it."""
     firm, errors = read_firm(root, vault, cache, slots)
     if firm is not None:
-        errors.extend(check_firm(firm))
+        # The checks read the firm's rules: a broken rule file is the one problem reported.
+        rule_errors = check_rule_files(firm.rules)
+        errors.extend(rule_errors or check_firm(firm))
     return firm, errors

@@ -22,7 +22,7 @@ def check_policy_life(firm: Firm) -> list[RecordError]:
                     err("audit.staff", f"没有员工“{p.audit.staff}”", STAFF_HINT)
                 medium = p.intake.medium
                 if medium not in codes_of:
-                    codes_of[medium] = {i.code for i in checklist(medium)}
+                    codes_of[medium] = {i.code for i in checklist(medium, firm.rules)}
                 codes = codes_of[medium]
                 for n, item in enumerate(p.audit.items):
                     if item.item not in codes:

@@ -136,17 +136,17 @@ def serve(
 def schema(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="输出目录")] = Path("schema"),
 ) -> None:
-    """导出 JSON Schema，供编辑器（VS Code 的 YAML 插件）补全和检查字段。"""
+    """导出 JSON Schema，供编辑器（VS Code 的 YAML 插件）补全和检查字段（记录和 records/rules/ 下的规则文件）。"""
+    from baodan.checks.rules import RULE_FILES
     from baodan.models.kinds import KINDS
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for kind in KINDS:
-        if kind.schema is None:
-            continue
-        path = out_dir / f"{kind.schema}.schema.json"
+    schemas = {f"{k.schema}.schema.json": k.model for k in KINDS if k.schema}
+    schemas |= {f"rules/{name}.schema.json": model for name, (model, _) in RULE_FILES.items()}
+    for name, model in schemas.items():
+        path = out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
-            json.dumps(kind.model.model_json_schema(), ensure_ascii=False, indent=2) + "\n",
-            "utf-8",
+            json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n", "utf-8"
         )
         out.print(f"已写入 {path}")
 
@@ -405,6 +405,27 @@ def init(
     )
     for line in created:
         out.print(line)
+
+
+@app.command()
+def rules(
+    name: Annotated[str | None, typer.Argument(help="规则名称，如 care")] = None,
+    root: RootOpt = None,
+) -> None:
+    """列出可调整的规则；写上名称则把自带的规则复制到 records/rules/，供公司修改。"""
+    from baodan.checks.rules import RULE_FILES
+    from baodan.core.rules import Rules
+    from baodan.services.scaffold import copy_rules
+
+    firm_root = find_root(root)
+    if name is not None:
+        path = copy_rules(firm_root, name.removesuffix(".yaml"))
+        out.print(f"已复制到 {path.relative_to(firm_root).as_posix()}：修改后运行 baodan check。")
+        return
+    own = set(Rules(firm_root).overrides())
+    for rule, (_, about) in RULE_FILES.items():
+        mark = "公司自己的" if rule in own else "自带"
+        out.print(f"{rule}：{about}（{mark}）")
 
 
 @app.command()

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 import yaml
 from stdnum.cn import ric, uscc
 
+from baodan.core.rules import Rules
 from baodan.demo import service as demo_service
 from baodan.demo.common import (
     _Client,
@@ -1805,7 +1806,7 @@ class _Generator:
                 ]
             )
             claimed = _money(rng.randint(2000, 40000) * 100)
-        items = [(m.item, m.required) for m in claim_rules().types[t]]
+        items = [(m.item, m.required) for m in claim_rules(Rules()).types[t]]
         return desc, items, claimed
 
     def stage_note(self, stage: str, t: str, claimed, p: dict) -> str | None:

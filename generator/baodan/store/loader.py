@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from baodan.core.errors import RecordError, Source
 from baodan.core.layout import RECORDS
 from baodan.core.parse import parse_record, read_text
+from baodan.core.rules import Rules
 from baodan.models import (
     Claim,
     Client,
@@ -380,6 +381,7 @@ def _read_firm(
     firm.partners = {p.code: p for p in partners}
     firm.clients = clients
     firm.retired_registry_nos = retired
+    firm.rules = Rules(root)
     # Files that failed to load are reported once; checks must not call them missing too.
     firm.unreadable = {e.source.file for e in errors}
     return firm, errors

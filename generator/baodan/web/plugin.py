@@ -206,7 +206,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             # Before Material's search plugin segments the first page, and after the worker
             # processes have started (on_files, on_nav): loading jieba's dictionary takes
             # half a second and 50 MB, which they need not wait for nor copy.
-            learn_words()
+            learn_words(self.firm.rules)
             self._theme_globals(env, config)
         return env
 

@@ -23,7 +23,7 @@ def newer_format(version: int) -> str:
 
 class Brand(Model):
     logo: str | None = Field(
-        None, description="徽标图片，相对 site_templates/docs 的路径，如 assets/logo.svg"
+        None, description="徽标图片，相对 records/public（网站的文件夹）的路径，如 assets/logo.svg"
     )
     primary_color: str = Field(
         "#1f5fa8", pattern=r"^#[0-9a-fA-F]{6}$", description="主色，如 #1f5fa8"

@@ -63,27 +63,39 @@ def precommit(
     install: Annotated[
         bool, typer.Option("--install", help="在本仓库装上 git 钩子（不用 pre-commit 框架时）")
     ] = False,
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="检查仓库里的全部文件，而不只是暂存的（CI 用：git commit --no-verify 会跳过钩子）；"
+            "不解密，记录本身由 baodan check 检查",
+        ),
+    ] = False,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
-    """提交前检查（pre-commit 钩子调用）：拒绝明文客户资料、非 age 的加密文件和检查不通过的提交。"""
-    from baodan.services.precommit import install_hook
+    """提交前检查（pre-commit 钩子调用）：拒绝明文客户资料、身份证号和手机号、生成的网站、导出、图片和二维码，以及检查不通过的记录。"""
+    from baodan.services.precommit import install_hook, scan_repository
     from baodan.services.precommit import precommit as check_staged
 
     if install:
         hook = install_hook(find_root(root))
         out.print(f"[green]已安装[/] {hook}：以后每次 git commit 前都会先检查。")
         return
-    ws = open_workspace(root, identity)
-    count, errors = check_staged(ws)
+    if everything:
+        count, errors = scan_repository(find_root(root))
+        refused, passed = "仓库里有不该提交的文件", f"仓库文件检查通过（文件 {count} 个）。"
+    else:
+        count, errors = check_staged(open_workspace(root, identity))
+        refused, passed = "提交被拒绝", f"提交前检查通过（暂存文件 {count} 个）。"
     if errors:
         err.print(render_errors(errors), highlight=False, markup=False)
         err.print(
-            f"[red]提交被拒绝[/]：共 {len(errors)} 处问题，改好后重新 git add 再提交。"
+            f"[red]{refused}[/]：共 {len(errors)} 处问题，改好后重新 git add 再提交。"
             "（个人信息一旦进入 git 历史就很难彻底清除）"
         )
         raise typer.Exit(1)
-    out.print(f"[green]提交前检查通过[/]（暂存文件 {count} 个）。")
+    out.print(f"[green]{passed}[/]")
 
 
 CiHost = Annotated[str, typer.Argument(help="github 或 gitlab")]

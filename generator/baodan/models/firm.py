@@ -49,3 +49,8 @@ class Settings(Record):
     reminders: Reminders = Reminders()
     retention_years: int = Field(5, ge=1, description="客户离开后资料保留年数（PIPL）")
     demo: bool = Field(False, description="演示公司（数据全部虚构）")
+    public_numbers: list[str] = Field(
+        [],
+        description="公司有意公开的其他号码（如对外的手机号）：提交检查和发布检查不把它们当作个人信息。"
+        "公司电话、员工工作电话和保险公司热线已自动允许",
+    )

@@ -189,3 +189,35 @@ def test_ci_scan_finds_what_no_verify_let_through(repo, capsys):
     code, _, err = run_cli(capsys, "precommit", "--all")
     assert code == 1
     assert "仓库里有不该提交的文件" in err and "跟进.md:1" in err and "像是手机号" in err
+
+
+def test_a_new_firm_ignores_forms_exports_and_qr_codes(tmp_path, capsys, monkeypatch):
+    from pyrage import x25519
+
+    monkeypatch.chdir(tmp_path)
+    recipient = str(x25519.Identity.generate().to_public())
+    code, _, err = run_cli(capsys, "init", "new-firm", "-r", recipient)
+    assert code == 0, err
+    root = tmp_path / "new-firm"
+    githelp.git(root, "init", "-q")
+    written = [
+        "登记表.yaml",  # baodan intake --blank > 登记表.yaml, as the README suggests
+        "forms/张三登记表.yaml",
+        "export/c-1a2b3c4d/index.html",
+        "export/c-1a2b3c4d.zip",
+        "baodan-portal-c-1a2b3c4d.png",  # baodan portal link --qr
+        "订阅二维码.svg",
+        "qr.svg",  # baodan feed link --qr qr.svg
+        "site-staff/index.html",
+    ]
+    kept = ["records/public/assets/logo.png", "overrides/main.html", "records/public/index.md"]
+    for path in written + kept:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text("x", "utf-8")
+    ignored = githelp.git(
+        root, "-c", "core.quotePath=false", "status", "--porcelain", "--ignored", "-uall"
+    )
+    for path in written:
+        assert f"!! {path}" in ignored, path
+    for path in kept:
+        assert f"?? {path}" in ignored, path

@@ -98,6 +98,27 @@ def precommit(
     out.print(f"[green]{passed}[/]")
 
 
+def publish_check(
+    site: Annotated[
+        Path | None, typer.Argument(help="要检查的网站文件夹（默认公司目录下的 site/）")
+    ] = None,
+    root: RootOpt = None,
+) -> None:
+    """发布前检查：网站文件夹里有员工站页面、身份证号、手机号或未加密的客户页面时拒绝发布（CI 在上传前运行）。"""
+    from baodan.services.publishcheck import check_site
+
+    firm_root = find_root(root)
+    folder = site if site is not None else firm_root / "site"
+    if not folder.is_dir():
+        raise BaodanError(f"找不到网站文件夹 {folder}", "先运行 baodan build 生成公开站")
+    errors = check_site(firm_root, folder, shown=folder.name)
+    if errors:
+        err.print(render_errors(errors), highlight=False, markup=False)
+        err.print(f"[red]不能发布[/]：{folder} 里有 {len(errors)} 处不该公开的内容。")
+        raise typer.Exit(1)
+    out.print(f"[green]发布前检查通过[/]：{folder} 可以发布。", highlight=False)
+
+
 CiHost = Annotated[str, typer.Argument(help="github 或 gitlab")]
 
 
@@ -204,6 +225,7 @@ def register(app: typer.Typer) -> None:
     app.command()(diff)
     app.command()(log)
     app.command()(precommit)
+    app.command("publish-check")(publish_check)
     app.command()(ci)
     app.command()(export)
     app.command()(forget)

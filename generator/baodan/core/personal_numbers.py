@@ -9,13 +9,14 @@ publishes on purpose (its hotline, staff work phones) are allowed by value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from stdnum.cn import ric
 
 ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 MOBILE_LIKE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+ELEVEN_DIGITS = re.compile(r"\d{11}")  # both have as many in a row; much faster to look for
 ID = "身份证号"
 MOBILE = "手机号"
 
@@ -38,20 +39,17 @@ def digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
 
-def find_numbers(text: str, allowed: Iterable[str] = ()) -> Iterator[Found]:
-    """ID and mobile numbers in ``text``, line by line, except those in ``allowed``
-    (compared by their digits, so "139 1234 5678" in a record allows 13912345678)."""
-    allowed = {digits(a) for a in allowed}
-    # Cheap test first: most files (and most lines) hold no run of 11 digits at all.
-    if not re.search(r"\d{11}", text):
-        return
-    for n, line in enumerate(text.splitlines(), 1):
-        for m in ID_LIKE.finditer(line):
-            if is_resident_id(m[0]) and digits(m[0]) not in allowed:
-                yield Found(ID, n, m[0])
-        for m in MOBILE_LIKE.finditer(line):
-            if m[0] not in allowed:
-                yield Found(MOBILE, n, m[0])
+def find_numbers(text: str, allowed: frozenset[str] = frozenset()) -> list[Found]:
+    """ID and mobile numbers in ``text`` in the order of their lines, except those whose
+    digits are in ``allowed`` (as published_numbers gives them)."""
+    found: list[Found] = []
+    if not ELEVEN_DIGITS.search(text):
+        return found
+    for pattern, kind in ((ID_LIKE, ID), (MOBILE_LIKE, MOBILE)):
+        for m in pattern.finditer(text):
+            if (kind is MOBILE or is_resident_id(m[0])) and digits(m[0]) not in allowed:
+                found.append(Found(kind, text.count("\n", 0, m.start()) + 1, m[0]))
+    return sorted(found, key=lambda f: f.line)
 
 
 def published_numbers(documents: Iterable[object], fields: Iterable[str]) -> set[str]:

@@ -18,6 +18,7 @@ from baodan.services.editing import private_dir, update_record
 from baodan.services.qr import write_qr
 from baodan.store.portal_crypto import new_access_code, new_portal_id, portal_link
 from baodan.store.workspace import Workspace, current_client
+from baodan.web.config_guard import CONFIG_FILE, checked_config
 
 
 @dataclass
@@ -87,11 +88,8 @@ def _access(ws: Workspace, client: Client, portal_id: str, code: str) -> PortalA
 
 
 def _portal_dir(ws: Workspace) -> str:
-    """The portal folder the site uses (mkdocs.yml, plugin option portal_dir)."""
-    from mkdocs.config import load_config
-
-    config_path = ws.root / "mkdocs.yml"
-    if not config_path.is_file():
+    """The portal folder the site uses (mkdocs.yml, plugin option portal_dir), read as
+    `baodan build` reads it: checked, without running anything it names."""
+    if not (ws.root / CONFIG_FILE).is_file():
         return "p"
-    plugin = load_config(str(config_path)).plugins.get("baodan")
-    return plugin.config.portal_dir if plugin is not None else "p"
+    return checked_config(ws.root).baodan_option("portal_dir", "p")

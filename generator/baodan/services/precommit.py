@@ -153,7 +153,9 @@ def _text(data: bytes) -> str | None:
         return None
 
 
-def personal_numbers(path: str, text: str, allowed=frozenset()) -> list[RecordError]:
+def personal_numbers(
+    path: str, text: str, allowed: frozenset[str] = frozenset()
+) -> list[RecordError]:
     """ID numbers (with a valid check digit) and mobile numbers in a plain file's text."""
     return [
         RecordError(

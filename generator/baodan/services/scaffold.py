@@ -22,7 +22,6 @@ from baodan.store.vault import (
 
 SKELETON = {
     "mkdocs.yml": "mkdocs.yml",
-    "mkdocs.staff.yml": "mkdocs.staff.yml",
     "gitignore": ".gitignore",
     "gitattributes": ".gitattributes",
     "firm.yaml": "records/firm.yaml",

@@ -37,7 +37,9 @@ def diff(
     rng, changes = review.diff_range(ws, rev_range)
     if public:
         out.print(
-            review.render_public(rng, changes, review.key_changes(ws, rng)),
+            review.render_public(
+                rng, changes, review.key_changes(ws, rng), review.watched_changes(ws, rng)
+            ),
             markup=False,
             highlight=False,
         )

@@ -417,12 +417,25 @@ def init(
     ci: Annotated[
         str | None, typer.Option("--ci", help="同时写入 CI 配置：github 或 gitlab")
     ] = None,
+    package: pipl.CiPackage = None,
+    index_url: pipl.CiIndex = None,
 ) -> None:
     """在空目录里新建一家公司：记录密钥、你的成员密钥文件、records/ 骨架、mkdocs.yml。"""
+    from baodan.services.ci import check_host, ci_source
     from baodan.services.scaffold import init_firm
 
+    source = None
+    if ci is not None:
+        check_host(ci)
+        source = ci_source(package, index_url)
     created = init_firm(
-        folder, name=name, member=member, recipient=recipient, identity=identity, ci=ci
+        folder,
+        name=name,
+        member=member,
+        recipient=recipient,
+        identity=identity,
+        ci=ci,
+        source=source,
     )
     for line in created:
         out.print(line)

@@ -122,20 +122,38 @@ def publish_check(
 
 
 CiHost = Annotated[str, typer.Argument(help="github 或 gitlab")]
+CiPackage = Annotated[
+    str | None,
+    typer.Option(
+        "--package",
+        help="CI 从哪里安装 baodan，必须固定版本：baodan==0.1.0、"
+        "git+https://…/baodan.git@v0.1.0（标签或提交号），或仓库里的 vendor/baodan-0.1.0-py3-none-any.whl",
+    ),
+]
+CiIndex = Annotated[
+    str | None,
+    typer.Option(
+        "--index-url", help="pip 用的软件源（默认 https://pypi.org/simple），如公司自己的源"
+    ),
+]
 
 
 def ci(
     host: CiHost,
+    package: CiPackage = None,
+    index_url: CiIndex = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的 CI 文件")] = False,
     root: RootOpt = None,
 ) -> None:
     """为公司仓库写入 CI 配置：合并请求时检查并贴出改动摘要，合并后发布公开站（从不发布员工站）。"""
-    from baodan.services.ci import notes, write_ci
+    from baodan.services.ci import check_host, ci_source, notes, write_ci
 
+    check_host(host)
+    source = ci_source(package, index_url)
     firm_root = find_root(root)
-    path = write_ci(firm_root, host, force=force)
+    path = write_ci(firm_root, host, source, force=force)
     out.print(f"[green]已写入[/] {path.relative_to(firm_root).as_posix()}。接下来：")
-    for n, line in enumerate(notes(host), 1):
+    for n, line in enumerate(notes(host, source), 1):
         out.print(f"  {n}. {line}", markup=False)
 
 

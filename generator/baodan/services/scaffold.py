@@ -9,7 +9,7 @@ from pathlib import Path
 from string import Template
 
 from baodan.core.errors import BaodanError
-from baodan.services.ci import HOSTS, write_ci
+from baodan.services.ci import CiSource, check_host, ci_source, write_ci
 from baodan.services.ci import notes as ci_notes
 from baodan.store import vault
 from baodan.store.vault import (
@@ -89,14 +89,18 @@ def init_firm(
     recipient: str | None,
     identity: Path | None,
     ci: str | None = None,
+    source: CiSource | None = None,
 ) -> list[str]:
+    """A new firm in ``folder``; with ``ci`` (a host) and ``source`` (where CI gets baodan)
+    its CI configuration too."""
     folder.mkdir(parents=True, exist_ok=True)
     if any(p.name != ".git" for p in folder.iterdir()):
         raise BaodanError(
             f"{folder} 不是空目录", "baodan init 只在空目录（或只有 .git 的目录）里新建公司"
         )
-    if ci is not None and ci not in HOSTS:
-        raise BaodanError(f"不支持的 CI：{ci}", "可选：" + "、".join(HOSTS))
+    if ci is not None:
+        check_host(ci)
+        source = source or ci_source(None)  # none given: the error saying how to name one
     notes: list[str] = []
     recipient = recipient or _recipient_for(identity, notes)
     parse_recipient(recipient)  # a bad key stops here, before any file is written
@@ -104,9 +108,9 @@ def init_firm(
     _make_folders(folder)
     init_keys(folder, member, recipient)
     if ci is not None:
-        path = write_ci(folder, ci)
+        path = write_ci(folder, ci, source)
         notes.append(f"已写入 CI 配置 {path.relative_to(folder).as_posix()}。")
-        notes += [f"  {n}. {line}" for n, line in enumerate(ci_notes(ci), 1)]
+        notes += [f"  {n}. {line}" for n, line in enumerate(ci_notes(ci, source), 1)]
     if (folder / ".git").is_dir():
         subprocess.run(
             ["git", "-C", str(folder), "config", "diff.baodan.textconv", "baodan textconv"],

@@ -131,7 +131,7 @@ def test_preview_and_portal_links_read_the_configuration_the_same_way(firm, caps
     _plant_code(firm)
     _configure(firm, lambda t: t + "hooks:\n  - evil.py\n")
     with pytest.raises(BaodanError, match="不允许 hooks"):
-        serve_site(Workspace.open(firm.root, firm.identity_file), staff=True, addr="127.0.0.1:0")
+        serve_site(Workspace.open(firm.root, firm.identity_file), staff=True)
     client = min(p.name for p in (firm.root / "records/clients").iterdir())
     code, _, err = run_cli(capsys, "portal", "link", client)
     assert code == 1 and "不允许 hooks" in err

@@ -29,7 +29,7 @@ from baodan.cli.usage import is_usage_error, os_problem, usage_problem
 from baodan.core.errors import BaodanError, render_errors
 from baodan.core.today import today
 from baodan.services.editing import edit_record
-from baodan.store import vault as vaultlib
+from baodan.store import members
 from baodan.store.portal_crypto import new_access_code, new_portal_id
 from baodan.store.workspace import (
     Workspace,
@@ -120,15 +120,25 @@ def serve(
         bool,
         typer.Option("--staff/--public", help="预览员工站（默认）或公开站", show_default=False),
     ] = True,
+    port: Annotated[
+        int | None, typer.Option("--port", help="端口（默认 8000）", show_default=False)
+    ] = None,
+    listen: Annotated[
+        str | None,
+        typer.Option(
+            "--listen",
+            help="让其他电脑也能打开公开站预览：地址:端口，如 0.0.0.0:8000（员工站不允许）",
+            show_default=False,
+        ),
+    ] = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
-    addr: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1:8000",
 ) -> None:
-    """在本机预览网站（默认员工站），修改记录后自动刷新。"""
+    """在本机预览网站（默认员工站），修改记录后自动刷新；只有本机能打开。"""
     from baodan.services.sitebuild import serve_site
 
     ws = open_workspace(root, identity)
-    serve_site(ws, staff=staff, addr=addr, say=out.print)
+    serve_site(ws, staff=staff, listen=listen, port=port, say=out.print)
 
 
 @app.command()
@@ -182,6 +192,7 @@ def edit(
     """在编辑器里修改一条加密记录；保存时检查，不通过就带着问题说明重新打开。"""
     ws = open_workspace(root, identity)
     path = ws.locate(target)
+    _editor_note()
     if edit_record(ws, path):
         out.print(f"[green]已保存[/] {ws.rel(path)}（已加密）。提交前可运行 baodan check。")
     else:
@@ -243,7 +254,7 @@ def encrypt(
         file.unlink()
         out.print(f"{file.name} 与已加密的 {ws.rel(target)} 内容相同，明文已删除。")
         return
-    vaultlib.write_atomic(target, ws.vault.encrypt(text.encode("utf-8")))
+    ws.write(target, text)
     file.unlink()
     out.print(f"[green]已加密[/] {ws.rel(target)}，明文已删除。")
 
@@ -255,7 +266,16 @@ def _template(name: str, **values) -> str:
     return Template(text).safe_substitute(today=today().isoformat(), **values)
 
 
+def _editor_note() -> None:
+    """Said before the editor takes the terminal: when it may keep a copy of the record."""
+    from baodan.services.editors import editor
+
+    if note := editor().note:
+        err.print(f"[yellow]注意[/]：{note}", highlight=False)
+
+
 def _create(ws: Workspace, path: Path, text: str) -> None:
+    _editor_note()
     if edit_record(ws, path, initial=text):
         out.print(f"[green]已新建[/] {ws.rel(path)}（已加密）。")
     else:
@@ -338,7 +358,7 @@ def member_list(root: RootOpt = None) -> None:
     """列出成员及其公钥。"""
     firm_root = find_root(root)
     table = Table("成员", "公钥")
-    for member, keys in vaultlib.read_members(firm_root).items():
+    for member, keys in members.read_members(firm_root).items():
         first = keys if isinstance(keys, str) else keys[0]
         more = "" if isinstance(keys, str) else f"（共 {len(keys)} 个公钥）"
         table.add_row(member, first[:60] + ("…" if len(first) > 60 else "") + more)
@@ -370,13 +390,13 @@ def member_add(
         )
     keys: str | list[str] = recipient or ""
     if recipient_file is not None:
-        keys, skipped = vaultlib.recipients_in_file(
+        keys, skipped = members.recipients_in_file(
             recipient_file.read_text("utf-8"), str(recipient_file)
         )
         for line in skipped:
             err.print(f"[yellow]跳过[/] age 不支持的公钥：{line[:40]}…", highlight=False)
     ws = open_workspace(root, identity)
-    path = vaultlib.member_add(ws.vault, member, keys)
+    path = members.member_add(ws.vault, member, keys)
     count = "" if isinstance(keys, str) else f"（{len(keys)} 个公钥，任一个都能解密）"
     out.print(
         f"[green]已加入[/] {member}{count}：{ws.rel(path)}。"
@@ -396,7 +416,7 @@ def member_remove(
 
     ws = open_workspace(root, identity)
     with err.status("正在换新密钥并重新加密记录……"):
-        changed = vaultlib.member_remove(ws.vault, member)
+        changed = members.member_remove(ws.vault, member)
     out.print(f"[green]已移除[/] {member}，记录密钥已更换，重新加密 {changed} 份记录。")
     out.print(
         "[yellow]注意[/]：换钥只保护以后的提交。" + "".join(describe_removed(ws.root, member))

@@ -12,9 +12,7 @@ in any text file. Then, for staged records, the full check on the staged records
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,12 +20,13 @@ from pathlib import Path, PurePosixPath
 from baodan.checks import load_firm
 from baodan.checks.privacy import rules
 from baodan.core import yamlio
+from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.core.files import is_age
+from baodan.core.layout import KEYS_DIR, RECORDS
 from baodan.core.personal_numbers import find_numbers, published_numbers
-from baodan.services.editing import private_dir
+from baodan.core.privatefiles import private_folder
 from baodan.store import gitrepo
-from baodan.store.loader import RECORDS
-from baodan.store.vault import KEYS_DIR, is_age, open_vault
 from baodan.store.workspace import Workspace
 
 CLIENTS = f"{RECORDS}/clients/"
@@ -193,8 +192,7 @@ def staged(root: Path) -> tuple[str, list[str]]:
 
 def check_index(ws: Workspace, prefix: str) -> list[RecordError]:
     """`baodan check` on the staged records: the index's records/ in a private temp folder."""
-    tmp = Path(tempfile.mkdtemp(prefix="baodan-precommit-", dir=private_dir()))
-    try:
+    with private_folder("precommit") as tmp:
         top = gitrepo.git(ws.root, "rev-parse", "--show-toplevel").strip()
         listing = gitrepo.git(ws.root, "ls-files", "-z", "--full-name", "--", RECORDS)
         subprocess.run(
@@ -202,14 +200,13 @@ def check_index(ws: Workspace, prefix: str) -> list[RecordError]:
             input=listing.encode("utf-8"),
             check=True,
             capture_output=True,
+            env=child_env(),
         )
         firm_root = tmp / prefix
         if not (firm_root / RECORDS / "firm.yaml").is_file():
             return [RecordError(Source(f"{RECORDS}/firm.yaml"), "", "暂存区里没有公司设置文件", "")]
-        _, errors = load_firm(firm_root, open_vault(firm_root, ws.identity))
+        _, errors = load_firm(firm_root, Workspace.at(firm_root, ws.identity).vault)
         return errors
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def tracked(root: Path) -> tuple[str, list[str]]:

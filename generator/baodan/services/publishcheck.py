@@ -2,7 +2,8 @@
 
 Refuses a site folder holding a staff page (or the staff site's own files), a resident ID or
 mobile number (other than those the firm publishes), or a client portal that is not the
-ciphertext shape baodan writes: one page per client at <portal_dir>/<id>/index.html, the
+ciphertext shape baodan writes: one page per client at <portal_dir>/<id>/index.html (and the folder's own
+empty page), the
 same page around every client's payload, and the payload an AES-GCM nonce and ciphertext.
 `baodan build` runs it before a new public site replaces the old one; CI runs it again right
 before the upload, whatever built the folder.
@@ -20,6 +21,7 @@ from baodan.core.errors import RecordError, Source
 from baodan.core.personal_numbers import find_numbers
 from baodan.services.precommit import PUBLISHED_NUMBERS_IN, allowed_numbers
 from baodan.web.config_guard import checked_config
+from baodan.web.empty_folders import PAGE as EMPTY_FOLDER_PAGE
 
 # Every page of the staff site loads these (web/staff_pages.staff_assets); no public page does.
 STAFF_FILES = ("assets/baodan/staff.css", "assets/baodan/staff.js")
@@ -93,6 +95,8 @@ def _portal(
     read for numbers: a page around a payload once (the payload is ciphertext), a page
     without the shape in full."""
     folder, _, name = rel.removeprefix(f"{portal_dir}/").partition("/")
+    if folder == "index.html" and data == _empty_folder_page(portal_dir):
+        return [], data  # the page that keeps a folder listing from naming every portal
     start = data.find(b">", data.find(PAYLOAD)) + 1
     end = data.find(b"</script>", start)
     shell = data[:start] + data[end:]
@@ -115,6 +119,10 @@ def _portal(
             "公开站只用 baodan build 生成；删掉这个网站文件夹后重新生成",
         )
     ], data
+
+
+def _empty_folder_page(folder: str) -> bytes:
+    return EMPTY_FOLDER_PAGE.format(home="../" * (folder.count("/") + 1)).encode("utf-8")
 
 
 def _sealed(payload: bytes, portal_id: str) -> bool:

@@ -22,15 +22,18 @@ from mkdocs.structure.files import File, Files
 from baodan.checks import load_firm
 from baodan.core.errors import BaodanError, render_errors
 from baodan.core.today import today
+from baodan.store.firm_secret import firm_secret
 from baodan.store.history import PendingHistory
+from baodan.store.identity import IdentitySource, find_identity, identity_file_warning
 from baodan.store.loader import RecordCache
-from baodan.store.vault import IdentitySource, find_identity, open_vault
-from baodan.store.workspace import DEMO_WARNING
+from baodan.store.workspace import DEMO_WARNING, Workspace
+from baodan.web import hostguard
 from baodan.web.build_date import PinnedBuildDate
 from baodan.web.builders import builders_for, slots_for
 from baodan.web.client_shell import ClientShell, ShellFile, ShellPage, shell_file
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env
-from baodan.web.feeds import staff_feeds
+from baodan.web.empty_folders import fill_empty_folders
+from baodan.web.feeds import UID_PURPOSE, staff_feeds
 from baodan.web.fragments import insert as insert_fragments
 from baodan.web.incremental import ServeState, UnchangedFile, watch_with_events
 from baodan.web.incremental import remove as remove_files
@@ -115,7 +118,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         pending_history = PendingHistory(root)
         try:
-            self.firm = self._load(root)
+            self.firm, feed_secret = self._load(root)
         finally:
             history = pending_history.result()
         if self.serve:
@@ -141,7 +144,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.build_date.pin(history, now)
         if history.shallow:
             log.warning(
-                "仓库是浅克隆（shallow clone），记录的修改历史不全：日历订阅的时间戳会变。"
+                "仓库是浅克隆（shallow clone），记录的修改历史不全：网站地图的日期会随每次提交变化，"
+                "员工站的修改历史也不全。"
                 "CI 里请取完整历史（git clone 不加 --depth，或先运行 git fetch --unshallow）。"
             )
         self.ctx = ctx = SiteContext(
@@ -151,6 +155,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self._env(),
             options=dict(self.config),
             history=history,
+            feed_secret=feed_secret,
             directory_urls=config.use_directory_urls,
             parallel=self.cache is None,
             permalink_title=config.mdx_configs.get("toc", {}).get(
@@ -249,6 +254,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         return context
 
     def on_serve(self, server, /, *, config, builder):
+        if not hostguard.install(server):  # fail closed: no preview open to other sites
+            raise PluginError("无法把预览限制为只接受本机地址的访问，预览没有启动")
         if self.serve:
             watch_with_events(server, config.watch)
         return server
@@ -277,6 +284,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if self.client_job is not None:
             self.client_job.finish()
             self.client_job = None
+        fill_empty_folders(config.site_dir)  # last: every other file is written by now
         self.files = self.shell = None  # its pages are garbage now (settle)
         self.build_date.release()
 
@@ -316,20 +324,22 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         return self.serve.env
 
     def _load(self, root: Path):
+        """The firm, and the secret its feeds' event UIDs are made with."""
         try:
             source = _request.identity or find_identity(root)
             if source.is_demo and _request.identity is None:  # the CLI has warned already
                 log.warning(DEMO_WARNING)
-            firm, errors = load_firm(
-                root, open_vault(root, source), self.cache, slots_for(self.staff)
-            )
+            if _request.identity is None and (warning := identity_file_warning(source)):
+                log.warning(warning)
+            vault = Workspace.at(root, source).vault
+            firm, errors = load_firm(root, vault, self.cache, slots_for(self.staff))
         except BaodanError as e:
             raise PluginError(render_errors(e.errors)) from None
         if errors:
             raise PluginError(
                 f"记录有 {len(errors)} 处问题，网站未生成：\n" + render_errors(errors)
             )
-        return firm
+        return firm, firm_secret(vault, UID_PURPOSE)
 
     def _generate(self, ctx: SiteContext) -> list[GeneratedPage]:
         pages = [

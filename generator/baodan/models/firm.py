@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from pydantic import Field, HttpUrl
+from pydantic import Field, HttpUrl, field_validator
 
 from baodan.models.base import Model, Phone, Record
+
+# The record format this baodan reads and writes. A release that changes how records are
+# written raises it and adds a step to services/upgrade.MIGRATIONS; `baodan upgrade` moves a
+# firm up, and an older baodan refuses a firm already moved (newer_format below).
+RECORD_FORMAT = 1
+
+
+def newer_format(version: int) -> str:
+    """Why this baodan must not touch a firm written in a newer format ("message|hint")."""
+    return (
+        f"这家公司的记录是第 {version} 版格式，比这个 baodan 认识的（第 {RECORD_FORMAT} 版）新："
+        "用旧版本修改会弄坏记录"
+        "|请升级 baodan（pip install -U baodan）；CI 里把 BAODAN_PACKAGE 改成同事们用的版本"
+    )
 
 
 class Brand(Model):
@@ -63,3 +77,13 @@ class Settings(Record):
         description="公司有意公开的其他号码（如对外的手机号）：提交检查和发布检查不把它们当作个人信息。"
         "公司电话、员工工作电话和保险公司热线已自动允许",
     )
+    record_format: int = Field(
+        1, ge=1, description="记录格式的版本（由 baodan upgrade 维护，不要手改）"
+    )
+
+    @field_validator("record_format")
+    @classmethod
+    def _known_format(cls, v: int) -> int:
+        if v > RECORD_FORMAT:
+            raise ValueError(newer_format(v))
+        return v

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.files import write_atomic
 from baodan.core.layout import RECORDS
@@ -13,7 +14,9 @@ from baodan.core.parse import parse_record
 from baodan.core.today import today
 from baodan.models import Client
 from baodan.models.client import has_left
+from baodan.models.firm import RECORD_FORMAT, newer_format
 from baodan.store.identity import IdentitySource, find_identity
+from baodan.store.keyguard import refuse_unless_allowed
 from baodan.store.loader import CLIENT_SLOTS
 from baodan.store.retired import read_retired
 from baodan.store.vault import Vault, open_vault
@@ -36,11 +39,23 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
+def record_format(root: Path) -> int:
+    """The record format firm.yaml declares (1 when it says none, or cannot be read: then
+    `baodan check` says what is wrong with it)."""
+    try:
+        settings = yamlio.load((root / RECORDS / "firm.yaml").read_bytes())
+    except (OSError, yamlio.YamlError):
+        return 1
+    version = settings.get("record_format", 1) if isinstance(settings, dict) else 1
+    return version if isinstance(version, int) and not isinstance(version, bool) else 1
+
+
 @dataclass
 class Workspace:
     root: Path
     identity: IdentitySource
     vault: Vault
+    _allowed: bool = field(default=False, repr=False)  # keyguard said yes to this firm's keys
 
     @classmethod
     def open(cls, root: Path | None, identity: Path | None) -> Workspace:
@@ -49,7 +64,13 @@ class Workspace:
 
     @classmethod
     def at(cls, root: Path, source: IdentitySource) -> Workspace:
-        """The firm at ``root`` (no search upwards), opened with an identity already found."""
+        """The firm at ``root`` (no search upwards), opened with an identity already found;
+        refused when its records are in a newer format than this baodan writes."""
+        if (version := record_format(root)) > RECORD_FORMAT:
+            message, _, hint = newer_format(version).partition("|")
+            raise BaodanError(
+                RecordError(Source(f"{RECORDS}/firm.yaml"), "record_format", message, hint)
+            )
         return cls(root, source, open_vault(root, source))
 
     def read(self, path: Path) -> str:
@@ -61,8 +82,17 @@ class Workspace:
             raise BaodanError(f"{self.rel(path)}：{message}", hint) from None
 
     def write(self, path: Path, text: str) -> None:
-        """The one way a record is written: encrypted to the current record key, atomically."""
+        """The one way a record is written: encrypted to the current record key, atomically,
+        and never to a key this firm may not use (the public demo key)."""
+        self.refuse_unless_allowed()
         write_atomic(path, self.vault.encrypt(text.encode("utf-8")))
+
+    def refuse_unless_allowed(self) -> None:
+        """A BaodanError when this firm may not use its keys (store/keyguard.py): asked
+        before every write, and by commands before the user starts typing."""
+        if not self._allowed:
+            refuse_unless_allowed(self.root, self.vault)
+            self._allowed = True
 
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()

@@ -39,8 +39,7 @@ def make_firm(folder: Path, size: demo.FirmSize = SMALL, seed: int = 7) -> FirmD
     # lectures first: the generator records clients attending the ones already held
     shutil.copytree(REPO / "records/lectures", folder / "records/lectures", dirs_exist_ok=True)
     demo.generate(folder, size, firm_vault, seed=seed)
-    for name in ("mkdocs.yml", "mkdocs.staff.yml"):
-        shutil.copy(REPO / name, folder / name)
+    shutil.copy(REPO / "mkdocs.yml", folder / "mkdocs.yml")
     shutil.copytree(REPO / "records/public", folder / "records/public", dirs_exist_ok=True)
     key = folder.parent / f"{folder.name}.identity.txt"
     key.write_text(f"# throwaway test identity\n{ident}\n")

@@ -72,6 +72,11 @@ class Settings(Record):
     feeds: Feeds = Feeds()
     retention_years: int = Field(5, ge=1, description="客户离开后资料保留年数（PIPL）")
     demo: bool = Field(False, description="演示公司（数据全部虚构）")
+    public_numbers: list[str] = Field(
+        [],
+        description="公司有意公开的其他号码（如对外的手机号）：提交检查和发布检查不把它们当作个人信息。"
+        "公司电话、员工工作电话和保险公司热线已自动允许",
+    )
     record_format: int = Field(
         1, ge=1, description="记录格式的版本（由 baodan upgrade 维护，不要手改）"
     )

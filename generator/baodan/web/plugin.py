@@ -7,6 +7,9 @@ written straight into the site folder by web/offload.py, on other cores.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -45,20 +48,36 @@ from baodan.web.staff_pages import staff_client_page
 
 log = get_plugin_logger(__name__)
 
-# Set by the CLI so `baodan build -i FILE` decrypts with the identity the user named.
-_identity_override: IdentitySource | None = None
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What the command line asks of a build: the identity the user named (`-i FILE`), and
+    whether this is the staff site. The staff site is asked for here only, by `baodan build
+    --staff` and `baodan serve`, never by a setting in mkdocs.yml or anywhere else in the
+    repository: a changed file must not be able to put plaintext client data in the public
+    site. A plain `mkdocs build` is the public site."""
+
+    identity: IdentitySource | None = None
+    staff: bool = False
 
 
-def use_identity(source: IdentitySource | None) -> None:
-    global _identity_override
-    _identity_override = source
+_request = BuildRequest()
+
+
+@contextmanager
+def requested(identity: IdentitySource | None, *, staff: bool = False) -> Iterator[None]:
+    """Builds started inside this block decrypt with ``identity`` and are the staff site
+    when ``staff`` is set."""
+    global _request
+    _request = BuildRequest(identity, staff)
+    try:
+        yield
+    finally:
+        _request = BuildRequest()
 
 
 class BaodanConfig(base.Config):
     enabled = opt.Type(bool, default=True)
-    staff = opt.Type(bool, default=False)
-    records = opt.Optional(opt.Type(str))
-    templates = opt.Optional(opt.Type(str))
     kb_dir = opt.Type(str, default="kb")
     portal_dir = opt.Type(str, default="p")
     calendar_dir = opt.Type(str, default="feeds")
@@ -69,6 +88,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
 
     def __init__(self):
         self.firm = None
+        self.staff = False
         self.pages: list[GeneratedPage] = []
         self.page_fragments: dict[str, dict[str, str]] = {}
         self.search_entries: list[dict] = []  # the client pages' (web/client_shell.py)
@@ -96,9 +116,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if not self.config.enabled:
             return config
         _quiet_jieba()
-        config_dir = Path(config.config_file_path or ".").resolve().parent
-        root = Path(self.config.records).resolve() if self.config.records else config_dir
-        templates = Path(self.config.templates).resolve() if self.config.templates else TEMPLATES
+        self.staff = _request.staff
+        root = Path(config.config_file_path or ".").resolve().parent
         pending_history = PendingHistory(root)
         try:
             self.firm, feed_secret = self._load(root)
@@ -115,13 +134,13 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             )
         if settings.site_url and not config.site_url:
             config.site_url = str(settings.site_url)
-        config.theme.dirs.insert(0, str(templates / "overrides"))
+        config.theme.dirs.insert(0, str(TEMPLATES / "overrides"))
         config.theme["font"] = False  # no Google Fonts: nothing may load from a third party
         if settings.brand.logo:
             config.theme["logo"] = settings.brand.logo
             config.theme["favicon"] = settings.brand.logo
         config.extra_css.append("assets/baodan/site.css")
-        if self.config.staff:
+        if self.staff:
             config.extra_css.append("assets/baodan/staff.css")
             config.extra_javascript.append("assets/baodan/staff.js")
         self.build_date.pin(history, now)
@@ -134,8 +153,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.ctx = ctx = SiteContext(
             self.firm,
             now,
-            self.config.staff,
-            self._env(templates),
+            self.staff,
+            self._env(),
             options=dict(self.config),
             history=history,
             feed_secret=feed_secret,
@@ -177,7 +196,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
                 kind.generated(config, page.uri, content=page.content, inclusion=page.inclusion)
             )
         # MkDocs has emptied the site folder by now: portals and feeds can be written into it.
-        builders = builders_for(self.config.staff)
+        builders = builders_for(self.staff)
         if client_portals in builders:
             self.ctx.portal_shell = portal_shell(
                 config, self.firm.settings, main_stylesheet(config)
@@ -297,24 +316,24 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         `baodan serve` makes the staff feeds here, to reuse those whose events did not change."""
         return [b for b in builders if b not in OFF_PAGE or (self.serve and b is staff_feeds)]
 
-    def _env(self, templates: Path):
+    def _env(self):
         """The Jinja environment; `baodan serve` keeps it, with its compiled templates."""
         if self.serve is None:
-            return make_env(templates)
-        if self.serve.env is None or self.serve.env[0] != templates:
-            self.serve.env = (templates, make_env(templates))
-        return self.serve.env[1]
+            return make_env(TEMPLATES)
+        if self.serve.env is None:
+            self.serve.env = make_env(TEMPLATES)
+        return self.serve.env
 
     def _load(self, root: Path):
         """The firm, and the secret its feeds' event UIDs are made with."""
         try:
-            source = _identity_override or find_identity(root)
-            if source.is_demo and _identity_override is None:  # the CLI has warned already
+            source = _request.identity or find_identity(root)
+            if source.is_demo and _request.identity is None:  # the CLI has warned already
                 log.warning(DEMO_WARNING)
-            if _identity_override is None and (warning := identity_file_warning(source)):
+            if _request.identity is None and (warning := identity_file_warning(source)):
                 log.warning(warning)
             vault = Workspace.at(root, source).vault
-            firm, errors = load_firm(root, vault, self.cache, slots_for(self.config.staff))
+            firm, errors = load_firm(root, vault, self.cache, slots_for(self.staff))
         except BaodanError as e:
             raise PluginError(render_errors(e.errors)) from None
         if errors:

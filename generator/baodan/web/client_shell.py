@@ -129,7 +129,8 @@ class ClientShell:
             self.toc_item.replace(f"#{TOC}", f"#{slug}").replace(TOC, title)
             for slug, title in page.toc
         )
-        values = {ID: client_id, TITLE: page.title, CONTENT: page.content, TOC: toc}
+        title = html.escape(page.title)
+        values = {ID: client_id, TITLE: title, CONTENT: page.content, TOC: toc}
         out = [self.parts[0]]
         for slot, part in zip(self.slots, self.parts[1:], strict=True):
             out += (values[slot], part)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.exceptions import PluginError
@@ -26,7 +27,7 @@ from baodan.store.workspace import DEMO_WARNING
 from baodan.web.build_date import PinnedBuildDate
 from baodan.web.builders import builders_for, slots_for
 from baodan.web.client_shell import ClientShell, ShellFile, ShellPage, shell_file
-from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env
+from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env, tel
 from baodan.web.feeds import staff_feeds
 from baodan.web.fragments import insert as insert_fragments
 from baodan.web.incremental import ServeState, UnchangedFile, watch_with_events
@@ -103,9 +104,10 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self.serve.settle()
         now = today()
         settings = self.firm.settings
-        config.site_name = settings.name
+        # Material writes the site's name and copyright into its pages as HTML, unescaped.
+        config.site_name = escape(settings.name)
         if not config.copyright:
-            config.copyright = settings.name + (
+            config.copyright = escape(settings.name) + (
                 "（演示站点，数据均为虚构）" if settings.demo else ""
             )
         if settings.site_url and not config.site_url:
@@ -214,6 +216,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         env.globals["bd_nav"] = NavCache()  # per build: the nav may change
         env.globals["material_css"] = _material_stylesheet(config)
         env.globals["firm_settings"] = self.firm.settings
+        env.globals["firm_tel"] = tel(self.firm.settings.contact.phone)
         return env
 
     # After the search plugin has indexed the page (default priority): the fragments' HTML
@@ -277,9 +280,12 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self.shell.write(changed, self.files, config.site_dir)
         for page in pages:
             url = self.files.get_file_from_path(page.uri).url
-            self.search_entries.append({"location": url, "title": page.title, "text": page.search})
+            # Material's search shows an entry's title and text as HTML.
+            self.search_entries.append(
+                {"location": url, "title": escape(page.title), "text": escape(page.search)}
+            )
             self.search_entries += [
-                {"location": f"{url}#{anchor}", "title": title, "text": text}
+                {"location": f"{url}#{anchor}", "title": escape(title), "text": escape(text)}
                 for anchor, title, text in page.sections
             ]
 
@@ -359,7 +365,8 @@ def _material_stylesheet(config) -> str:
 
 def _nav(pages: list[GeneratedPage]) -> list:
     """A nav tree from the pages' nav paths, in the order the builders produced them.
-    A section's index page (kb/index.md) opens its section."""
+    A section's index page (kb/index.md) opens its section. Titles are HTML (Material writes
+    them as they are), so a lecture's title is escaped."""
     tree: list = []
     for page in pages:
         if page.nav is None:
@@ -379,5 +386,5 @@ def _nav(pages: list[GeneratedPage]) -> list:
                 found = []
                 level.append({section: found})
             level = found
-        level.append(page.uri if is_index else {page.nav[-1]: page.uri})
+        level.append(page.uri if is_index else {escape(page.nav[-1]): page.uri})
     return tree

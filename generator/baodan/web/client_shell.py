@@ -98,9 +98,10 @@ def shell_file(config, uri: str) -> ShellFile:
 
 
 class ClientShell:
-    """Material's page for a client page, rendered once: ``html(page)`` fills it in."""
+    """Material's page for a client page, rendered once: ``html(page)`` fills it in.
+    ``finish(html, name)`` is what the plugin does to every page after rendering it."""
 
-    def __init__(self, config, nav, files, env):
+    def __init__(self, config, nav, files, env, finish=lambda html, name: html):
         stand_in = Page(TITLE, shell_file(config, f"{FOLDER}/{ID}.md"), config)
         stand_in.meta = {"title": TITLE}
         stand_in.content = CONTENT
@@ -116,6 +117,7 @@ class ClientShell:
             page = env.get_template("main.html").render(get_context(nav, files, config, stand_in))
         finally:
             config._current_page = None
+        page = finish(page, FOLDER)  # what the plugin does to every page (its CSP)
         start = page.index(first)
         end = page.index(second, start) + len(second)
         self.toc_separator = page[start + len(first) : end - len(second)]

@@ -28,6 +28,7 @@ from baodan.web.build_date import PinnedBuildDate
 from baodan.web.builders import builders_for, slots_for
 from baodan.web.client_shell import ClientShell, ShellFile, ShellPage, shell_file
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env, tel
+from baodan.web.csp import with_policy
 from baodan.web.feeds import staff_feeds
 from baodan.web.fragments import insert as insert_fragments
 from baodan.web.incremental import ServeState, UnchangedFile, watch_with_events
@@ -78,6 +79,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.unchanged: set[str] = set()  # `baodan serve`: pages the previous build wrote
         self.shell: ClientShell | None = None  # this build's client page shell
         self.client_job: ClientPagesJob | None = None
+        self.csp = True  # whether pages get their Content-Security-Policy (web/csp.py)
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
@@ -86,6 +88,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if self.serve:
             self.serve.close()
         self.cache = RecordCache() if command == "serve" else None
+        # The live-reload server of `mkdocs serve` writes an inline script into every page it
+        # serves, which a Content-Security-Policy would block: previews go without one.
+        self.csp = command != "serve"
         self.serve = ServeState() if command == "serve" and dirty else None
 
     def on_config(self, config):
@@ -192,7 +197,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         # The client page shell needs the nav; with it, the workers can make and write the
         # client pages while MkDocs renders the other pages.
         env = self._theme_globals(config.theme.get_env(), config)
-        self.shell = ClientShell(config, nav, files, env)
+        self.shell = ClientShell(config, nav, files, env, self._with_policy)
         if any(isinstance(p, ShellPage) and p.pending for p in self.pages):
 
             def write(pages: list[ShellPage], shell=self.shell) -> None:
@@ -231,6 +236,25 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if uri in self.page_fragments:
             page.content = insert_fragments(page.content, self.page_fragments[uri])
         return context
+
+    def on_post_page(self, output, /, *, page, config):
+        return self._with_policy(output, page.file.src_uri)
+
+    def on_post_template(self, output_content, /, *, template_name, config):
+        if template_name.endswith(".html"):  # 404.html, not sitemap.xml
+            return self._with_policy(output_content, template_name)
+        return output_content
+
+    def _with_policy(self, html: str, name: str) -> str:
+        if not (self.config.enabled and self.csp):
+            return html
+        try:
+            return with_policy(html)
+        except ValueError:
+            raise PluginError(
+                f'页面 {name} 没有 <meta charset="utf-8">，无法加上内容安全策略（CSP）：'
+                "主题模板被改过的话，请恢复 Material 的 base.html"
+            ) from None
 
     def on_serve(self, server, /, *, config, builder):
         if self.serve:

@@ -10,7 +10,7 @@ import zxingcpp
 from baodan.web.feeds import subscribe_links
 from PIL import Image
 
-from .helpers import require_tool, serve_folder
+from .helpers import serve_folder
 
 
 @pytest.fixture(scope="module")
@@ -18,20 +18,6 @@ def server(public_site):
     """The built site on a local port, as a static host serves it."""
     with serve_folder(public_site.site) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    chromium = require_tool("chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -238,7 +224,8 @@ def _search(page, server, query: str) -> str:
     search = page.locator("input.md-search__input")
     search.click()  # Material starts its search worker on first focus; wait until it is ready
     page.wait_for_function(
-        "document.querySelector('.md-search-result__meta').innerText.includes('键入')"
+        # a function: an expression would be polled with eval(), which the page's CSP refuses
+        "() => document.querySelector('.md-search-result__meta').innerText.includes('键入')"
     )
     search.press_sequentially(query)
     search.press("End")  # typed CJK text sends no key events; Material searches on keyup

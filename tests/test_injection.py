@@ -17,6 +17,8 @@ from baodan.demo import generator as demo
 from baodan.models import Client
 from baodan.services.sitebuild import build_site
 from baodan.store.workspace import Workspace
+from baodan.web import plugin
+from baodan.web.context import make_env
 
 from .conftest import FirmDir, build_public_site, make_firm
 from .helpers import serve_folder
@@ -203,22 +205,40 @@ def test_every_page_of_both_sites_carries_the_policy_before_any_script(hostile):
         assert "script-src 'self'" in page[at : page.index(">", at)], path
 
 
-def test_an_inline_script_that_escaping_missed_is_stopped_by_the_policy(hostile, visit):
-    """As if escaping had failed: a page of the site with a script and a handler put in."""
-    site = hostile.public
-    probe = site / "csp-probe"
-    probe.mkdir()
-    page_html = (site / "contact" / "index.html").read_text("utf-8")
-    injected = '<script>window.__x=1</script><img src="../x" onerror="window.__x=2">'
-    (probe / "index.html").write_text(page_html.replace("</article>", injected + "</article>"))
-    try:
-        with serve_folder(site) as server:
-            visit.page.goto(f"{server}/csp-probe/")
+def _unescaped_env(templates):
+    """The pages' templates with escaping off: values land as they are."""
+    env = make_env(templates)
+    env.autoescape, env.finalize = False, None
+    return env
+
+
+def test_with_escaping_switched_off_the_policy_still_stops_every_payload(
+    hostile, visit, tmp_path, monkeypatch
+):
+    """As if escaping had failed everywhere: the payloads are in the pages as markup, and the
+    Content-Security-Policy (made from Material's templates, not read from the page) stops
+    their scripts, handlers and external image."""
+    root = tmp_path / "firm"
+    shutil.copytree(hostile.firm_dir.root, root, ignore=shutil.ignore_patterns("site*"))
+    firm_dir = FirmDir(root, hostile.firm_dir.identity_file, hostile.firm_dir.identity)
+    monkeypatch.setattr(plugin, "make_env", _unescaped_env)
+    site = build_public_site(firm_dir)
+    portal = hostile.client.portal
+    blocked = []
+    visit.page.on("requestfailed", lambda r: blocked.append((r.url, r.failure)))
+    with serve_folder(site) as server:
+        for path in [*_pages(site), f"p/{portal.id}/#{portal.key}"]:
+            visit.page.goto(f"{server}/{path}")
             visit.page.wait_for_load_state("load")
-            assert visit.page.evaluate("window.__x") is None
-            assert visit.page.locator("img[onerror]").count() == 1  # there, and stopped
-    finally:
-        shutil.rmtree(probe)
+            assert visit.page.evaluate("window.__x") is None, path
+        visit.page.wait_for_selector("#bd-portal:not([hidden])")
+        assert visit.page.locator("#bd-portal img[onerror]").count() > 0  # there, and stopped
+        elsewhere = {u for u in visit.requests if not u.startswith(server + "/")}
+    # The external image was asked for by the page, and refused by the browser, unsent.
+    assert elsewhere == {"https://evil.example/x.png"}
+    assert {failure for url, failure in blocked if url in elsewhere} == {"csp"}
+    assert visit.dialogs == []
     refused = [m for m in visit.console if "Content Security Policy" in m]
     assert any("inline script" in m for m in refused)
-    assert any("event handler" in m for m in refused)
+    assert any("inline event handler" in m for m in refused)
+    assert any("evil.example" in m for m in refused)

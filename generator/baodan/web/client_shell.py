@@ -99,9 +99,10 @@ def shell_file(config, uri: str) -> ShellFile:
 
 class ClientShell:
     """Material's page for a client page, rendered once: ``html(page)`` fills it in.
-    ``finish(html, name)`` is what the plugin does to every page after rendering it."""
+    ``finish(html, name, base_url)`` is what the plugin does to every page after rendering
+    it (its Content-Security-Policy)."""
 
-    def __init__(self, config, nav, files, env, finish=lambda html, name: html):
+    def __init__(self, config, nav, files, env, finish=lambda html, name, base_url: html):
         stand_in = Page(TITLE, shell_file(config, f"{FOLDER}/{ID}.md"), config)
         stand_in.meta = {"title": TITLE}
         stand_in.content = CONTENT
@@ -114,10 +115,11 @@ class ClientShell:
         stand_in.active = True
         config._current_page = stand_in
         try:
-            page = env.get_template("main.html").render(get_context(nav, files, config, stand_in))
+            context = get_context(nav, files, config, stand_in)
+            page = env.get_template("main.html").render(context)
         finally:
             config._current_page = None
-        page = finish(page, FOLDER)  # what the plugin does to every page (its CSP)
+        page = finish(page, FOLDER, context["base_url"])  # as the plugin does to every page
         start = page.index(first)
         end = page.index(second, start) + len(second)
         self.toc_separator = page[start + len(first) : end - len(second)]

@@ -1,10 +1,13 @@
 """The Content-Security-Policy every page carries, as a <meta http-equiv> tag.
 
 Scripts run only from the site's own files, plus the few inline scripts Material writes into
-each page, allowed by their SHA-256 hashes computed from the page as built (they differ with
-the page's depth). So an inline script or event handler (onerror=…) that got into a page by
-any route does not run. Nothing loads from another origin; no <base>, no form submission, no
-plugins. A portal page allows less: no inline script at all, and no requests (it has no search).
+its pages, allowed by their SHA-256 hashes. Those are computed at build time from Material's
+own script templates (``partials/javascripts/``), rendered for the page's depth (the scripts
+name the site's base address), never read from the page: a script that a value smuggled into a
+page past the escaping would otherwise be hashed and allowed along with them. So an inline
+script or event handler (onerror=…) that got into a page by any route does not run. Nothing
+loads from another origin; no <base>, no form submission, no plugins. A portal page allows
+less: no inline script at all, and no requests (it has no search).
 
 What a <meta> tag can't carry (frame-ancestors, X-Frame-Options, Referrer-Policy, nosniff), a
 host adds as response headers: docs/deploy.md.
@@ -18,10 +21,8 @@ import re
 from functools import lru_cache
 
 CHARSET = '<meta charset="utf-8">'
-_SCRIPT = re.compile(r"<script(\s[^>]*)?>(.*?)</script>", re.S | re.I)
-_NOT_RUN_INLINE = re.compile(  # an external script, or data (type="application/json")
-    r"\ssrc\s*=|\stype\s*=\s*[\"']?(?!text/javascript|module)", re.I
-)
+THEME_SCRIPTS = "partials/javascripts/"
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 COMMON = {
     "style-src": "'self'",
     "img-src": "'self' data:",  # data: for the icons in Material's stylesheet
@@ -40,28 +41,32 @@ SITE = {
 PORTAL = {**COMMON, "connect-src": "'none'"}
 
 
-def policy(page: str, *, portal: bool = False) -> str:
-    """The policy for ``page`` (its HTML): its inline scripts allowed by hash."""
-    hashes = [
-        _hash(m.group(2))
-        for m in _SCRIPT.finditer(page)
-        if not _NOT_RUN_INLINE.search(m.group(1) or "")
-    ]
+def theme_scripts(env, config, base_url: str) -> tuple[str, ...]:
+    """The inline scripts Material may write into a page whose base address is ``base_url``:
+    those of its script templates, rendered for that address."""
+    names = [n for n in env.list_templates() if n.startswith(THEME_SCRIPTS)]
+    values = {"config": config, "base_url": base_url, "features": config.theme.get("features") or []}
+    html = "".join(env.get_template(name).render(**values) for name in sorted(names))
+    return tuple(m.group(1) for m in _INLINE_SCRIPT.finditer(html))
+
+
+def policy(scripts: tuple[str, ...] = (), *, portal: bool = False) -> str:
+    """The policy of a page that may run ``scripts`` inline (by their hashes)."""
     directives = {
         "default-src": "'none'",
-        "script-src": " ".join(["'self'", *dict.fromkeys(hashes)]),
+        "script-src": " ".join(["'self'", *dict.fromkeys(map(_hash, scripts))]),
         **(PORTAL if portal else SITE),
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
-def with_policy(page: str, *, portal: bool = False) -> str:
-    """The page with its policy as the first tag after <meta charset>, before any script."""
+def with_policy(page: str, policy_text: str) -> str:
+    """The page with ``policy_text`` as the first tag after <meta charset>, before any script."""
     at = page.find(CHARSET)
     if at < 0:
         raise ValueError("page without <meta charset>: no place for its Content-Security-Policy")
     at += len(CHARSET)
-    tag = f'\n<meta http-equiv="Content-Security-Policy" content="{policy(page, portal=portal)}">'
+    tag = f'\n<meta http-equiv="Content-Security-Policy" content="{policy_text}">'
     return page[:at] + tag + page[at:]
 
 

@@ -28,7 +28,7 @@ from baodan.web.build_date import PinnedBuildDate
 from baodan.web.builders import builders_for, slots_for
 from baodan.web.client_shell import ClientShell, ShellFile, ShellPage, shell_file
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env, tel
-from baodan.web.csp import with_policy
+from baodan.web.csp import policy, theme_scripts, with_policy
 from baodan.web.feeds import staff_feeds
 from baodan.web.fragments import insert as insert_fragments
 from baodan.web.incremental import ServeState, UnchangedFile, watch_with_events
@@ -80,6 +80,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.shell: ClientShell | None = None  # this build's client page shell
         self.client_job: ClientPagesJob | None = None
         self.csp = True  # whether pages get their Content-Security-Policy (web/csp.py)
+        self.policies: dict[str, str] = {}  # this build's, by the pages' base address
+        self.base_urls: dict[str, str] = {}  # of the pages (and templates) being rendered
+        self.theme_env = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
@@ -197,7 +200,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         # The client page shell needs the nav; with it, the workers can make and write the
         # client pages while MkDocs renders the other pages.
         env = self._theme_globals(config.theme.get_env(), config)
-        self.shell = ClientShell(config, nav, files, env, self._with_policy)
+        self.shell = ClientShell(
+            config, nav, files, env, partial(self._with_policy, env=env, config=config)
+        )
         if any(isinstance(p, ShellPage) and p.pending for p in self.pages):
 
             def write(pages: list[ShellPage], shell=self.shell) -> None:
@@ -209,6 +214,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
 
     def on_env(self, env, /, *, config, files):
         self.files = files
+        self.theme_env = env
+        self.policies = {}
         if self.config.enabled:
             # Before Material's search plugin segments the first page, and after the worker
             # processes have started (on_files, on_nav): loading jieba's dictionary takes
@@ -235,21 +242,34 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self.serve.built.add(page.url)
         if uri in self.page_fragments:
             page.content = insert_fragments(page.content, self.page_fragments[uri])
+        self.base_urls[uri] = context["base_url"]
         return context
 
     def on_post_page(self, output, /, *, page, config):
-        return self._with_policy(output, page.file.src_uri)
+        uri = page.file.src_uri
+        return self._with_policy(output, uri, self.base_urls.pop(uri, ""), self.theme_env, config)
+
+    def on_template_context(self, context, /, *, template_name, config):
+        self.base_urls[template_name] = context["base_url"]
+        return context
 
     def on_post_template(self, output_content, /, *, template_name, config):
+        base_url = self.base_urls.pop(template_name, "")
         if template_name.endswith(".html"):  # 404.html, not sitemap.xml
-            return self._with_policy(output_content, template_name)
+            return self._with_policy(
+                output_content, template_name, base_url, self.theme_env, config
+            )
         return output_content
 
-    def _with_policy(self, html: str, name: str) -> str:
+    def _with_policy(self, html: str, name: str, base_url: str, env, config) -> str:
+        """The page ``name`` with its Content-Security-Policy: Material's inline scripts for
+        pages at ``base_url`` allowed, no other (web/csp.py)."""
         if not (self.config.enabled and self.csp):
             return html
+        if base_url not in self.policies:
+            self.policies[base_url] = policy(theme_scripts(env, config, base_url))
         try:
-            return with_policy(html)
+            return with_policy(html, self.policies[base_url])
         except ValueError:
             raise PluginError(
                 f'页面 {name} 没有 <meta charset="utf-8">，无法加上内容安全策略（CSP）：'

@@ -14,7 +14,7 @@ import json
 
 from baodan.store.portal_crypto import encrypt_portal
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, tel
-from baodan.web.csp import with_policy
+from baodan.web.csp import policy, with_policy
 from baodan.web.feeds import DEFAULT_DIR, subscribe_links
 from baodan.web.portal_view import has_portal, portal_view
 
@@ -52,7 +52,7 @@ def portal_shell(config, settings, material_css: str) -> tuple[str, str]:
         },
         portal_payload=PAYLOAD_MARK,
     )
-    html = with_policy(html, portal=True)
+    html = with_policy(html, policy(portal=True))
     before, _, after = html.partition(PAYLOAD_MARK)
     return before, after
 

@@ -45,7 +45,11 @@ def theme_scripts(env, config, base_url: str) -> tuple[str, ...]:
     """The inline scripts Material may write into a page whose base address is ``base_url``:
     those of its script templates, rendered for that address."""
     names = [n for n in env.list_templates() if n.startswith(THEME_SCRIPTS)]
-    values = {"config": config, "base_url": base_url, "features": config.theme.get("features") or []}
+    values = {
+        "config": config,
+        "base_url": base_url,
+        "features": config.theme.get("features") or [],
+    }
     html = "".join(env.get_template(name).render(**values) for name in sorted(names))
     return tuple(m.group(1) for m in _INLINE_SCRIPT.finditer(html))
 

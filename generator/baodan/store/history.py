@@ -1,8 +1,8 @@
-"""The records' git history: when each record file last changed, and in how many commits.
+"""The records' git history: when each record file last changed, and the commits.
 
-Read with one ``git log`` over records/ per build, so feeds can stamp an event with the time
-its record last changed (not the build's clock) and unchanged records give identical files,
-and the staff pages can show who changed a client's records, when, and why (the commits).
+Read with one ``git log`` over records/ per build, so the build can date itself by the records'
+last change (not the build's clock: web/build_date.py) and unchanged records give identical
+files, and the staff pages can show who changed a client's records, when, and why.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from baodan.core.childenv import child_env
+
 
 @dataclass(frozen=True)
 class Change:
     last: datetime  # UTC commit time of the newest commit touching the file
-    commits: int
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,6 @@ class History:
     shallow: bool = False  # a shallow clone knows only part of the history
     commits: tuple[Commit, ...] = ()  # newest first
 
-    def of(self, path: str) -> Change | None:
-        return self.files.get(path)
-
 
 def _git(root: Path, *args: str) -> str | None:
     try:
@@ -46,6 +44,7 @@ def _git(root: Path, *args: str) -> str | None:
             cwd=root,
             capture_output=True,
             check=True,
+            env=child_env(),
         )
     except (OSError, subprocess.CalledProcessError):
         return None  # not a git work tree, or no git: callers fall back to record dates
@@ -63,8 +62,7 @@ def parse_log(text: str) -> tuple[dict[str, Change], tuple[Commit, ...]]:
         names = [n for n in names if n]
         commits.append(Commit(when, author, subject, tuple(names)))
         for name in names:
-            seen = files.get(name)
-            files[name] = Change(seen.last if seen else when, (seen.commits if seen else 0) + 1)
+            files.setdefault(name, Change(when))  # newest first: the first seen is the last
     return files, tuple(commits)
 
 
@@ -84,6 +82,7 @@ class PendingHistory:
                 cwd=self.root,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
+                env=child_env(),
             )
         except OSError:  # no git: callers fall back to record dates
             self._proc = None

@@ -19,6 +19,7 @@ import base64
 import hashlib
 import re
 from functools import lru_cache
+from pathlib import Path
 
 CHARSET = '<meta charset="utf-8">'
 THEME_SCRIPTS = "partials/javascripts/"
@@ -44,7 +45,8 @@ PORTAL = {**COMMON, "connect-src": "'none'"}
 def theme_scripts(env, config, base_url: str) -> tuple[str, ...]:
     """The inline scripts Material may write into a page whose base address is ``base_url``:
     those of its script templates, rendered for that address."""
-    names = [n for n in env.list_templates() if n.startswith(THEME_SCRIPTS)]
+    # Not env.list_templates(): that walks Material's thousands of icons.
+    names = {f"{THEME_SCRIPTS}{p.name}" for d in config.theme.dirs for p in _scripts_in(d)}
     values = {
         "config": config,
         "base_url": base_url,
@@ -72,6 +74,10 @@ def with_policy(page: str, policy_text: str) -> str:
     at += len(CHARSET)
     tag = f'\n<meta http-equiv="Content-Security-Policy" content="{policy_text}">'
     return page[:at] + tag + page[at:]
+
+
+def _scripts_in(folder: str) -> list[Path]:
+    return list(Path(folder, THEME_SCRIPTS).glob("*.html"))
 
 
 @lru_cache(maxsize=64)

@@ -156,3 +156,21 @@ def decrypt(data: bytes, keys: list[X25519Key]) -> bytes | None:
         return ChaCha20Poly1305(payload_key).decrypt(bytes(11) + b"\x01", chunk, None)
     except (ValueError, InvalidTag, binascii.Error):
         return None
+
+
+def stanza_types(data: bytes) -> list[str] | None:
+    """The type of each recipient stanza in an age file's header (X25519, ssh-ed25519 …),
+    without the one random "grease" stanza age implementations add; None when the header
+    can't be read. No key is needed: this is how many people a file is encrypted to."""
+    try:
+        raw = _dearmor(data) if data.lstrip().startswith(b"-----") else data
+        mac_at = raw.find(MAC_LINE)
+        if not raw.startswith(INTRO) or mac_at < 0:
+            return None
+        types = [
+            args[0].decode("ascii") for args, _ in _stanzas(raw[len(INTRO) : mac_at].split(b"\n"))
+        ]
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        return None
+    grease = next((n for n, t in enumerate(types) if t.endswith("-grease")), None)
+    return [t for n, t in enumerate(types) if n != grease]

@@ -7,15 +7,10 @@ removes them) cannot. A secret changes when the record key does, and only then.
 
 from __future__ import annotations
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-from baodan.store.vault import Vault
+from baodan.store.vault import Vault, key_tag
 
 
 def firm_secret(vault: Vault, purpose: str) -> bytes:
     """32 bytes for ``purpose`` (a fixed label, e.g. "feed uid v1"), HKDF-SHA256 from the
     record key the records are encrypted to now."""
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=f"baodan {purpose}".encode()
-    ).derive(str(vault.current).encode("ascii"))
+    return key_tag(vault.current, purpose)

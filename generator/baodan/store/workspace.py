@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from baodan.core.errors import BaodanError, RecordError, Source
@@ -14,6 +14,7 @@ from baodan.core.today import today
 from baodan.models import Client
 from baodan.models.client import has_left
 from baodan.store.identity import IdentitySource, find_identity
+from baodan.store.keyguard import refuse_unless_allowed
 from baodan.store.loader import CLIENT_SLOTS
 from baodan.store.retired import read_retired
 from baodan.store.vault import Vault, open_vault
@@ -41,6 +42,7 @@ class Workspace:
     root: Path
     identity: IdentitySource
     vault: Vault
+    _allowed: bool = field(default=False, repr=False)  # keyguard said yes to this firm's keys
 
     @classmethod
     def open(cls, root: Path | None, identity: Path | None) -> Workspace:
@@ -61,8 +63,17 @@ class Workspace:
             raise BaodanError(f"{self.rel(path)}：{message}", hint) from None
 
     def write(self, path: Path, text: str) -> None:
-        """The one way a record is written: encrypted to the current record key, atomically."""
+        """The one way a record is written: encrypted to the current record key, atomically,
+        and never to a key this firm may not use (the public demo key)."""
+        self.refuse_unless_allowed()
         write_atomic(path, self.vault.encrypt(text.encode("utf-8")))
+
+    def refuse_unless_allowed(self) -> None:
+        """A BaodanError when this firm may not use its keys (store/keyguard.py): asked
+        before every write, and by commands before the user starts typing."""
+        if not self._allowed:
+            refuse_unless_allowed(self.root, self.vault)
+            self._allowed = True
 
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()

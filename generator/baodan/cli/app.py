@@ -12,7 +12,7 @@ import click
 import typer
 
 from baodan.checks import load_firm
-from baodan.cli import feeds, members, pipl, policy, portal, service
+from baodan.cli import feeds, members, pipl, policy, portal, service, team
 from baodan.cli import help as clihelp
 from baodan.cli.common import (
     IdentityOpt,
@@ -80,9 +80,12 @@ def main() -> None:
 def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """检查全部记录：格式、证件号、引用、登记号唯一……有问题则全部列出并以 1 退出。"""
     from baodan.checks.keys import key_warnings
+    from baodan.services.merging import unmerged_problems
 
     ws = open_workspace(root, identity)
     firm, errors = load_firm(ws.root, ws.vault)
+    reported = {e.source.file for e in errors}
+    errors += [e for e in unmerged_problems(ws.root) if e.source.file not in reported]
     for warning in key_warnings(ws.root):
         err.print("[yellow]提醒[/]：", end="")
         err.print(render_errors([warning]), highlight=False, markup=False)
@@ -401,5 +404,5 @@ def demo(
         out.print(line)
 
 
-for module in (feeds, members, pipl, policy, portal, service):
+for module in (feeds, members, pipl, policy, portal, service, team):
     module.register(app)

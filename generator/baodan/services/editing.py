@@ -20,8 +20,10 @@ from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.parse import parse_record
 from baodan.core.privatefiles import private_folder
+from baodan.core.yamlmerge import split_note
 from baodan.models import Client
 from baodan.services import editors
+from baodan.services.merging import conflict_marks, mark_resolved
 from baodan.store.loader import CLIENT_SLOTS
 from baodan.store.workspace import Workspace, model_for
 
@@ -110,11 +112,16 @@ def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
     ]
 
 
-def edit_loop(initial: str, rel: str, run_editor, check=None) -> str | None:
+def edit_loop(
+    initial: str, rel: str, run_editor, check=None, resolving: bool = False
+) -> str | None:
     """Let the user edit until the text is valid. Returns the new text, or None if unchanged;
     closing the editor on the problems shown (giving up) raises them, so the terminal says
     what was wrong after the editor is gone. The text is in a private folder of this run,
-    removed with whatever the editor left beside it, also on a closed terminal or `kill`."""
+    removed with whatever the editor left beside it, also on a closed terminal or `kill`.
+    ``resolving``: ``initial`` is a record with a merge conflict shown as marks, and any
+    change the user saves (deleting the marks is one) settles it, so the text is returned
+    even when the record itself is unchanged."""
     with private_folder("edit") as folder:
         fd, tmp = tempfile.mkstemp(prefix="record-", suffix=".yaml", dir=folder)
         os.close(fd)
@@ -133,7 +140,7 @@ def edit_loop(initial: str, rel: str, run_editor, check=None) -> str | None:
             if not errors and check is not None:
                 errors = check(text)
             if not errors:
-                return None if text == strip_marks(initial) else text
+                return None if text == strip_marks(initial) and not resolving else text
             shown = with_marks(text, errors)
 
 
@@ -153,17 +160,33 @@ def run_editor(path: Path) -> None:
 
 
 def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=None) -> bool:
-    """Edit (or, with ``initial``, create) one record. True when something was saved."""
+    """Edit (or, with ``initial``, create) one record. True when something was saved. A
+    record a merge left with a conflict note opens with the note as marks at the top;
+    saving settles the conflict (in git too); closing it unchanged leaves it."""
     rel = ws.rel(path)
     ws.refuse_unless_allowed()  # before anyone types a word the save would refuse
+    note: list[dict] = []
     if initial is None:
-        initial = ws.read(path)
+        initial, note = split_note(ws.read(path))
+        if note:
+            initial = conflict_marks(note, MARK) + initial
     text = edit_loop(
-        initial, rel, editor or run_editor, lambda text: reference_problems(ws, rel, text)
+        initial,
+        rel,
+        editor or run_editor,
+        lambda text: reference_problems(ws, rel, text),
+        resolving=bool(note),
     )
     if text is None:
+        if note:
+            raise BaodanError(
+                f"{rel} 的合并冲突还没有解决（编辑器关闭时没有改动）",
+                f"再运行 baodan edit {rel}，改好取值、删掉顶部的说明后保存",
+            )
         return False
     ws.write(path, text)
+    if note:
+        mark_resolved(ws.root, rel)
     return True
 
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 from importlib import resources
 from pathlib import Path
 from string import Template
 
-from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError
 from baodan.core.layout import RECORDS
 from baodan.services.ci import HOSTS, write_ci
 from baodan.services.ci import notes as ci_notes
+from baodan.services.gitsetup import setup_clone
 from baodan.store import identity as who
 from baodan.store.identity import (
     new_identity_file,
@@ -113,11 +112,7 @@ def init_firm(
         notes.append(f"已写入 CI 配置 {path.relative_to(folder).as_posix()}。")
         notes += [f"  {n}. {line}" for n, line in enumerate(ci_notes(ci), 1)]
     if (folder / ".git").is_dir():
-        subprocess.run(
-            ["git", "-C", str(folder), "config", "diff.baodan.textconv", "baodan textconv"],
-            check=False,
-            env=child_env(),
-        )
+        notes += setup_clone(folder)
     notes += [
         f"已在 {folder.resolve()} 新建公司“{name}”，成员 {member}"
         + ("，以及应急恢复密钥 recovery（应急包见下）。" if recovery_recipient else "。"),

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.files import write_atomic
 from baodan.core.layout import RECORDS
@@ -13,6 +14,7 @@ from baodan.core.parse import parse_record
 from baodan.core.today import today
 from baodan.models import Client
 from baodan.models.client import has_left
+from baodan.models.firm import RECORD_FORMAT, newer_format
 from baodan.store.identity import IdentitySource, find_identity
 from baodan.store.keyguard import refuse_unless_allowed
 from baodan.store.loader import CLIENT_SLOTS
@@ -37,6 +39,17 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
+def record_format(root: Path) -> int:
+    """The record format firm.yaml declares (1 when it says none, or cannot be read: then
+    `baodan check` says what is wrong with it)."""
+    try:
+        settings = yamlio.load((root / RECORDS / "firm.yaml").read_bytes())
+    except (OSError, yamlio.YamlError):
+        return 1
+    version = settings.get("record_format", 1) if isinstance(settings, dict) else 1
+    return version if isinstance(version, int) and not isinstance(version, bool) else 1
+
+
 @dataclass
 class Workspace:
     root: Path
@@ -51,7 +64,13 @@ class Workspace:
 
     @classmethod
     def at(cls, root: Path, source: IdentitySource) -> Workspace:
-        """The firm at ``root`` (no search upwards), opened with an identity already found."""
+        """The firm at ``root`` (no search upwards), opened with an identity already found;
+        refused when its records are in a newer format than this baodan writes."""
+        if (version := record_format(root)) > RECORD_FORMAT:
+            message, _, hint = newer_format(version).partition("|")
+            raise BaodanError(
+                RecordError(Source(f"{RECORDS}/firm.yaml"), "record_format", message, hint)
+            )
         return cls(root, source, open_vault(root, source))
 
     def read(self, path: Path) -> str:

@@ -24,6 +24,7 @@ from .conftest import FirmDir, build_public_site, make_firm
 from .helpers import serve_folder
 from .hostile import PAYLOAD, poison_firm
 
+pytestmark = pytest.mark.slow  # builds sites and drives a browser
 TINY = demo.FirmSize(clients=3, policies=8, claims=2, interactions=6, insurers=3)
 SEGMENT = re.compile(r"⟦.*?⟧", re.S)
 # Run in the page: what the payload would have made of the DOM, had it been markup.

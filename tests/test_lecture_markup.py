@@ -79,6 +79,7 @@ def test_a_link_written_with_character_references_is_still_refused():
     assert "javascript:alert(1)" in error.message
 
 
+@pytest.mark.slow  # builds a site
 def test_check_names_the_file_and_line_and_the_build_publishes_nothing(firm, capsys):
     lecture = sorted((firm.root / "records/lectures").glob("*.md"))[-1]
     text = lecture.read_text("utf-8")

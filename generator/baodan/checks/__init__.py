@@ -11,6 +11,7 @@ from baodan.checks.keys import key_checks
 from baodan.checks.lectures import check_lecture_markup
 from baodan.checks.lifecycle import check_policy_life
 from baodan.checks.privacy import PRIVACY_CHECKS
+from baodan.checks.rules import check_rule_files
 from baodan.checks.service import SERVICE_CHECKS
 from baodan.core.errors import RecordError
 from baodan.models import Firm
@@ -47,5 +48,7 @@ def load_firm(
     if vault is not None:
         errors.extend(key_checks(root, vault, repo))
     if firm is not None:
-        errors.extend(check_firm(firm))
+        # The checks read the firm's rules: a broken rule file is the one problem reported.
+        rule_errors = check_rule_files(firm.rules)
+        errors.extend(rule_errors or check_firm(firm))
     return firm, errors

@@ -12,8 +12,9 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Pri
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from baodan.models.ids import CROCKFORD
+
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 ACCESS_CODE_CHARS = 20  # 100 bits
 # What a person may type: Crockford's decoding reads O as 0 and I, L as 1.
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})

@@ -35,7 +35,7 @@ def _local_image(value: str | None) -> str | None:
 
 class Brand(Model):
     logo: Annotated[str | None, AfterValidator(_local_image)] = Field(
-        None, description="徽标图片，相对 site_templates/docs 的路径，如 assets/logo.svg"
+        None, description="徽标图片，相对 records/public（网站的文件夹）的路径，如 assets/logo.svg"
     )
     primary_color: str = Field(
         "#1f5fa8", pattern=r"^#[0-9a-fA-F]{6}$", description="主色，如 #1f5fa8"

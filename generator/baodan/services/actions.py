@@ -99,7 +99,7 @@ def receive_materials(s: Session, claim_id: str, items: list[str], day: date) ->
     """Record materials received on ``day``; returns the items still missing after that."""
     cf, claim = s.claim(claim_id)
     _not_future(day, "--on")
-    known = [i.item for i in claims.checklist(claim)]
+    known = [i.item for i in claims.checklist(claim, s.firm.rules)]
     unknown = [i for i in items if i not in known]
     if unknown:
         raise BaodanError(
@@ -118,7 +118,7 @@ def receive_materials(s: Session, claim_id: str, items: list[str], day: date) ->
         return Claim.model_validate(data)
 
     saved = update_record(s.ws, s.record_path(cf, "claims", claim_id), change)
-    return [i.item for i in claims.missing_materials(saved)]
+    return [i.item for i in claims.missing_materials(saved, s.firm.rules)]
 
 
 def add_stage(s: Session, claim_id: str, stage: str, day: date, note: str | None) -> str:
@@ -175,16 +175,17 @@ def log_greeting(
 ) -> tuple[Path, str]:
     """Log a sent greeting; returns the record's path and the message logged."""
     cf = s.client(client_id)
-    code = care.occasion_code(occasion)
+    rules = s.firm.rules
+    code = care.occasion_code(occasion, rules)
     if code is None:
-        choices = "、".join(f"{c}（{o.name}）" for c, o in care.care_rules().occasions.items())
+        choices = "、".join(f"{c}（{o.name}）" for c, o in care.care_rules(rules).occasions.items())
         raise BaodanError(f"--occasion：没有节日“{occasion}”", f"可选：{choices}")
-    when = care.occasion_date(cf.client, code, day) or day
+    when = care.occasion_date(cf.client, code, day, rules) or day
     text = message or care.greeting_message(s.firm, cf.client, code, when)
     if text is None:
         raise BaodanError(
-            f"{care.care_rules().occasions[code].name}没有给企业客户的问候语",
-            "用 --message 写上要发的内容，或在 data/care.yaml 里加 company 问候语",
+            f"{care.care_rules(rules).occasions[code].name}没有给企业客户的问候语",
+            "用 --message 写上要发的内容，或在 records/rules/care.yaml 里加 company 问候语",
         )
     path = _log_interaction(
         s, cf, day=day, kind="greeting", channel=channel, staff=staff, summary=text, occasion=code
@@ -337,7 +338,8 @@ def open_incident(
         raise BaodanError(
             f"这件事已有进行中的应急事件 {same[0]}", f"用 baodan incident step {same[0]} … 记录进展"
         )
-    name = incidents.plans()[plan].name if plan in incidents.plans() else plan
+    known = incidents.plans(s.firm.rules)
+    name = known[plan].name if plan in known else plan
     incident_id = new_incident_id()
     data = incidents.start_incident(
         incident_id,
@@ -347,6 +349,7 @@ def open_incident(
         owner=s.staff(owner, "--owner") or cf.client.manager,
         policy=policy,
         claim=claim,
+        rules=s.firm.rules,
     )
     path = s.record_path(cf, "incidents", incident_id)
     create_record(s.ws, path, data)

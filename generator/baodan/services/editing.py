@@ -22,9 +22,9 @@ from baodan.core.parse import parse_record
 from baodan.core.privatefiles import private_folder
 from baodan.core.yamlmerge import split_note
 from baodan.models import Client
+from baodan.models.kinds import BY_MODEL, CLIENT_SLOTS
 from baodan.services import editors
 from baodan.services.merging import conflict_marks, mark_resolved
-from baodan.store.loader import CLIENT_SLOTS
 from baodan.store.workspace import Workspace, model_for
 
 MARK = "# baodan:"
@@ -56,17 +56,20 @@ def with_marks(text: str, errors: list[RecordError]) -> str:
 def validate_text(text: str, rel: str, expected_name: str | None = None) -> list[RecordError]:
     model = model_for(rel)
     record, errors = parse_record(model, text, rel)
-    if record is not None and expected_name is not None:
-        attr = "id" if model is Client else CLIENT_SLOTS[rel.split("/")[-2]][1]
-        if attr and getattr(record, attr) != expected_name:
-            errors.append(
-                RecordError(
-                    Source(rel, 1),
-                    attr,
-                    f"{attr} 必须是“{expected_name}”（与文件名一致）",
-                    "不要改这个字段",
-                )
+    kind = BY_MODEL[model]
+    if (
+        record is not None
+        and expected_name is not None
+        and kind.file_name_problem(record, expected_name)
+    ):
+        errors.append(
+            RecordError(
+                Source(rel, 1),
+                kind.id_field,
+                f"{kind.id_field} 必须是“{expected_name}”（与文件名一致）",
+                "不要改这个字段",
             )
+        )
     return errors
 
 
@@ -74,7 +77,7 @@ def expected_name(rel: str) -> str | None:
     parts = rel.split("/")
     if parts[-1] == "client.yaml.age":
         return parts[-2]
-    if len(parts) >= 2 and parts[-2] in CLIENT_SLOTS and CLIENT_SLOTS[parts[-2]][1]:
+    if len(parts) >= 2 and parts[-2] in CLIENT_SLOTS and CLIENT_SLOTS[parts[-2]].id_field:
         return parts[-1].removesuffix(".yaml.age")
     return None
 

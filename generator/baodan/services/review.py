@@ -16,9 +16,10 @@ from baodan.core.errors import BaodanError
 from baodan.core.layout import KEYS_DIR
 from baodan.domain.fielddiff import Change, describe, describe_public, diff
 from baodan.domain.labels import label, record_title, show
+from baodan.models.kinds import CLIENT_SLOTS
 from baodan.store import gitrepo
 from baodan.store.keyhistory import keyring, membership_at, open_blob
-from baodan.store.loader import CLIENT_SLOTS, split_front_matter
+from baodan.store.loader import split_front_matter
 from baodan.store.members import MEMBERS_PATH, fingerprint, parse_members
 from baodan.store.workspace import Workspace
 

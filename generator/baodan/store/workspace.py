@@ -15,13 +15,13 @@ from baodan.core.today import today
 from baodan.models import Client
 from baodan.models.client import has_left
 from baodan.models.firm import RECORD_FORMAT, newer_format
+from baodan.models.ids import CROCKFORD, REGISTRY_CODE_LENGTH, REGISTRY_EXAMPLE, registry_no
+from baodan.models.kinds import CLIENT_SLOTS
 from baodan.store.identity import IdentitySource, find_identity
 from baodan.store.keyguard import refuse_unless_allowed
-from baodan.store.loader import CLIENT_SLOTS
 from baodan.store.retired import read_retired
 from baodan.store.vault import Vault, open_vault
 
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 DEMO_WARNING = (
     "正在使用演示密钥（DEMO-IDENTITY.txt）：只能用于演示数据，真实客户资料绝不能用它加密。"
 )
@@ -121,7 +121,7 @@ class Workspace:
             )
         raise BaodanError(
             f"找不到记录“{target}”",
-            "可以写文件路径、客户编号（如 c-1a2b3c4d）、保单登记号（如 BD-2026-7K3QX）、"
+            f"可以写文件路径、客户编号（如 c-1a2b3c4d）、保单登记号（如 {REGISTRY_EXAMPLE}）、"
             "理赔编号、任务编号或事件编号",
         )
 
@@ -156,7 +156,7 @@ def model_for(rel: str):
         return Client
     slot = parts[-2] if len(parts) >= 2 else ""
     if slot in CLIENT_SLOTS:
-        return CLIENT_SLOTS[slot][0]
+        return CLIENT_SLOTS[slot].model
     raise BaodanError(f"{rel} 不在记录的位置上", "客户记录放在 records/clients/<客户编号>/ 下")
 
 
@@ -175,7 +175,9 @@ def allocate_registry_no(root: Path, year: int, rng=secrets) -> str:
     catches the rare collision, and retired numbers are never handed out again."""
     used = used_registry_numbers(root)
     while True:
-        number = f"BD-{year}-" + "".join(rng.choice(CROCKFORD) for _ in range(5))
+        number = registry_no(
+            year, "".join(rng.choice(CROCKFORD) for _ in range(REGISTRY_CODE_LENGTH))
+        )
         if number not in used:
             return number
 

@@ -19,12 +19,13 @@ import re
 from dataclasses import dataclass
 
 from markdown.extensions.toc import slugify, unique
-from mkdocs.commands.build import get_context
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils import get_relative_url
 
 from baodan.web.context import GeneratedPage, page_url
+from baodan.web.material.page_render import render_page
 from baodan.web.offload import write_files
 
 FOLDER = "staff/clients"  # where the shell pages are: all at one depth
@@ -113,13 +114,9 @@ class ClientShell:
         item = env.get_template("partials/toc-item.html")
         first, second = (item.render(toc_item=i) for i in items)
         stand_in.active = True
-        config._current_page = stand_in
-        try:
-            context = get_context(nav, files, config, stand_in)
-            page = env.get_template("main.html").render(context)
-        finally:
-            config._current_page = None
-        page = finish(page, FOLDER, context["base_url"])  # as the plugin does to every page
+        page = render_page(env, "main.html", nav, files, config, stand_in)
+        # As the plugin does to every page (its CSP); base_url as MkDocs' get_context has it.
+        page = finish(page, FOLDER, get_relative_url(".", stand_in.url))
         start = page.index(first)
         end = page.index(second, start) + len(second)
         self.toc_separator = page[start + len(first) : end - len(second)]

@@ -99,6 +99,23 @@ def public_site(firm_template, tmp_path_factory) -> BuiltSite:
     return BuiltSite(firm_dir, site, firm)
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium, driven by Playwright, for a module's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    from .helpers import require_tool
+
+    chromium = require_tool("chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield b
+        b.close()
+
+
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch):
     """Tests see a fixed Shanghai date unless they set their own."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import Field, HttpUrl, field_validator
+from typing import Annotated
 
+from pydantic import AfterValidator, Field, HttpUrl, field_validator
+
+from baodan.core.links import is_local_source
 from baodan.models.base import Model, Phone, Record
 
 # The record format this baodan reads and writes. A release that changes how records are
@@ -21,8 +24,17 @@ def newer_format(version: int) -> str:
     )
 
 
+def _local_image(value: str | None) -> str | None:
+    if value is not None and not is_local_source(value):
+        raise ValueError(
+            "徽标图片要放在本站，不能是网址|把图片放进 records/public/assets/，写相对路径，"
+            "如 assets/logo.svg：外站的图片会让每位访客的浏览器去访问那个网站"
+        )
+    return value
+
+
 class Brand(Model):
-    logo: str | None = Field(
+    logo: Annotated[str | None, AfterValidator(_local_image)] = Field(
         None, description="徽标图片，相对 records/public（网站的文件夹）的路径，如 assets/logo.svg"
     )
     primary_color: str = Field(

@@ -49,7 +49,7 @@ def _demo_identities(root: Path) -> list:
 def _says_demo(root: Path) -> bool:
     try:
         settings = yaml.safe_load((root / RECORDS / "firm.yaml").read_text("utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+    except (OSError, yaml.YAMLError, ValueError):  # ValueError: undecodable, or 2026-02-30
         return False
     return isinstance(settings, dict) and settings.get("demo") is True
 

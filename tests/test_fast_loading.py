@@ -90,21 +90,25 @@ def test_openssl_path_reads_pyrage_and_age_cli_files_alike(tmp_path):
     assert age_x25519.decrypt(theirs, keys) == plain
 
 
-def test_openssl_path_declines_what_it_does_not_handle_and_pyrage_decides(tmp_path):
+def test_openssl_path_refuses_damage_and_reads_every_size(tmp_path):
     ident = x25519.Identity.generate()
     keys = age_x25519.keys_for([ident])
     data = _armored(ident, b"x: 1\n")
-    assert age_x25519.decrypt(data, age_x25519.keys_for([x25519.Identity.generate()])) is None
+    with pytest.raises(age_x25519.AgeError) as e:
+        age_x25519.decrypt(data, age_x25519.keys_for([x25519.Identity.generate()]))
+    assert e.value.kind == "no match"
     big = _armored(ident, b"x" * (70 * 1024))  # two payload chunks
-    assert age_x25519.decrypt(big, keys) is None
-    assert vault.decrypt(big, [ident]) == b"x" * (70 * 1024)
+    assert age_x25519.decrypt(big, keys) == vault.decrypt(big, [ident]) == b"x" * (70 * 1024)
     for i in range(40, len(data) - 40, 7):  # every damaged copy is refused, never misread
         damaged = data[:i] + bytes([data[i] ^ 1]) + data[i + 1 :]
-        assert age_x25519.decrypt(damaged, keys) is None
+        with pytest.raises(age_x25519.AgeError):
+            age_x25519.decrypt(damaged, keys)
     with pytest.raises(ValueError, match="损坏或被截断"):
         vault.decrypt(data[:-60] + data[-40:], [ident])
     empty = b"-----BEGIN AGE ENCRYPTED FILE-----\n-----END AGE ENCRYPTED FILE-----\n"
-    assert age_x25519.decrypt(empty, keys) is None
+    with pytest.raises(ValueError, match="损坏或被截断"):
+        vault.decrypt(empty, [ident])
+    assert age_x25519.decrypt(_armored(ident, b""), keys) == b""
 
 
 def test_records_encrypted_to_an_ssh_key_still_open():

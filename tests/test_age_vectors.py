@@ -56,9 +56,7 @@ class Vector:
         assert hashlib.sha256(plaintext).hexdigest() == self.payload
 
 
-ALL = sorted(
-    (Vector(p) for p in VECTORS.iterdir() if p.name != "LICENSE"), key=lambda v: v.name
-)
+ALL = sorted((Vector(p) for p in VECTORS.iterdir() if p.name != "LICENSE"), key=lambda v: v.name)
 
 
 def test_the_vectors_are_all_here():

@@ -77,7 +77,7 @@ def append_tombstones(root: Path, numbers: list[str], reason: str) -> None:
     """Add numbers to records/retired.yaml, keeping what is there (comments included)."""
     path = root / RETIRED_FILE
     text = path.read_text("utf-8") if path.is_file() else ""
-    data = yamlio.load_roundtrip(text) if text.strip() else None
+    data = yamlio.load_roundtrip(text, RETIRED_FILE) if text.strip() else None
     head = ""
     if data is None:
         data, head = CommentedSeq(), RETIRED_HEADER

@@ -88,7 +88,7 @@ def renumber(ws: Workspace, target: str, today: date) -> RenumberOutcome:
 def _retire(root: Path, old: str, new: str, today: date) -> None:
     path = root / RETIRED_FILE
     text = path.read_text("utf-8") if path.is_file() else RETIRED_HEADER
-    data = yamlio.load_roundtrip(text)
+    data = yamlio.load_roundtrip(text, RETIRED_FILE)
     entry = {"registry_no": old, "retired_on": today, "replaced_by": new, "reason": "换号"}
     if data is None:  # a new file, or one holding only comments
         write_atomic(path, (text + yamlio.dump_roundtrip([entry])).encode("utf-8"))

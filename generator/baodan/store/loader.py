@@ -20,7 +20,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from baodan.core import yamlio
-from baodan.core.errors import RecordError, Source
+from baodan.core.errors import RecordError, Source, shown
 from baodan.core.parse import parse_record, read_text, validate
 from baodan.models import (
     Claim,
@@ -39,7 +39,7 @@ from baodan.models import (
     Task,
     Training,
 )
-from baodan.store.vault import Vault, decrypt
+from baodan.store.vault import MAX_CIPHERTEXT, Vault, decrypt
 
 RECORDS = "records"
 RETIRED_FILE = "records/retired.yaml"
@@ -61,7 +61,7 @@ def _name_matches(record, attr: str, expected: str, rel: str) -> list[RecordErro
             RecordError(
                 Source(rel, 1),
                 attr,
-                f"{attr} 是“{value}”，但文件名是“{expected}”",
+                f"{attr} 是“{shown(value)}”，但文件名是“{shown(expected)}”",
                 "两者必须一致：改文件名或改字段",
             )
         ]
@@ -72,7 +72,7 @@ def _read_plain(root: Path, folder: str, model, name_attr: str | None, errors: l
     out = []
     for path in sorted((root / RECORDS / folder).glob("*.yaml")):
         rel = path.relative_to(root).as_posix()
-        text = read_text(path.read_bytes(), rel, errors)
+        text = read_text(_read_file(path, yamlio.MAX_BYTES), rel, errors)
         if text is None:
             continue
         record, errs = parse_record(model, text, rel)
@@ -98,7 +98,7 @@ def _read_lectures(root: Path, errors: list) -> list[Lecture]:
     lectures = []
     for path in sorted((root / RECORDS / "lectures").glob("*.md")):
         rel = path.relative_to(root).as_posix()
-        text = read_text(path.read_bytes(), rel, errors)
+        text = read_text(_read_file(path, yamlio.MAX_BYTES), rel, errors)
         if text is None:
             continue
         parts = split_front_matter(text)
@@ -245,13 +245,15 @@ def _parse_file(f: EncryptedFile, plain: bytes | RecordError) -> Loaded:
     return record, errors
 
 
-def _read_file(path: str) -> bytes:
-    """A file's bytes, for half what open().read() costs: loading reads 40,000 small files."""
-    fd = os.open(path, os.O_RDONLY)
+def _read_file(path: str | Path, limit: int = MAX_CIPHERTEXT) -> bytes:
+    """A file's bytes, for half what open().read() costs: loading reads 40,000 small files.
+    Of a file larger than ``limit``, only enough to see that it is (callers refuse it)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        parts = []
-        while part := os.read(fd, 1 << 16):
+        parts, size = [], 0
+        while size <= limit and (part := os.read(fd, 1 << 16)):
             parts.append(part)
+            size += len(part)
         return b"".join(parts)
     finally:
         os.close(fd)
@@ -383,7 +385,7 @@ def _read_firm(
             )
         ]
     settings = None
-    text = read_text(firm_path.read_bytes(), "records/firm.yaml", errors)
+    text = read_text(_read_file(firm_path, yamlio.MAX_BYTES), "records/firm.yaml", errors)
     if text is not None:
         settings, errs = parse_record(Settings, text, "records/firm.yaml")
         errors.extend(errs)
@@ -416,11 +418,11 @@ def read_retired(root: Path, errors: list) -> set[str]:
     path = root / RETIRED_FILE
     if not path.is_file():
         return set()
-    text = read_text(path.read_bytes(), RETIRED_FILE, errors)
+    text = read_text(_read_file(path, yamlio.MAX_BYTES), RETIRED_FILE, errors)
     try:
         data = yamlio.load(text) if text is not None else []
     except yamlio.YamlError as e:
-        errors.append(RecordError(Source(RETIRED_FILE, e.line), "", str(e), ""))
+        errors.append(RecordError(Source(RETIRED_FILE, e.line), "", str(e), e.hint))
         return set()
     if data is None:
         return set()

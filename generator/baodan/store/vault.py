@@ -19,6 +19,7 @@ import pyrage
 import yaml
 from pyrage import ssh, x25519
 
+from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.store import age_x25519
 
@@ -262,7 +263,13 @@ def read_members(root: Path) -> dict[str, str | list[str]]:
     path = root / KEYS_DIR / MEMBERS_FILE
     if not path.is_file():
         return {}
-    return dict(yaml.safe_load(path.read_text()) or {})
+    try:  # yamlio: no anchors, no bombs, the size limit of a record
+        data = yamlio.load(path.read_bytes())
+    except yamlio.YamlError as e:
+        raise BaodanError(
+            RecordError(Source(f"{KEYS_DIR}/{MEMBERS_FILE}", e.line), "", str(e), e.hint)
+        ) from None
+    return dict(data or {})
 
 
 def write_members(root: Path, members: dict[str, str | list[str]]) -> None:

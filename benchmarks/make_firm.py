@@ -22,7 +22,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "generator"))
 
 from baodan.demo import generator as demo  # noqa: E402 (after the sys.path line)
-from baodan.store import vault  # noqa: E402
+from baodan.store import identity as who  # noqa: E402
+from baodan.store import members, vault  # noqa: E402
 from pyrage import x25519  # noqa: E402
 
 BENCH_IDENTITY = "AGE-SECRET-KEY-1UQ64NGPYMQK4UAWWV0LJNUM8J6EMLUX8SEN70A3T3KPQ0T2Z2H8S38ZSCL"
@@ -62,10 +63,10 @@ def make_firm(folder: Path, clients: int = demo.BENCHMARK.clients, seed: int = 2
     if any(folder.iterdir()):
         raise SystemExit(f"{folder} is not empty")
     identity = x25519.Identity.from_str(BENCH_IDENTITY)
-    vault.init_keys(folder, "bench", str(identity.to_public()))
-    record_key = vault.open_vault(folder, vault.IdentitySource([identity], "bench")).recipient()
+    members.init_keys(folder, "bench", str(identity.to_public()))
+    firm_vault = vault.open_vault(folder, who.IdentitySource([identity], "bench"))
     size = firm_size(clients)
-    files = demo.generate(folder, size, record_key, seed=seed)
+    files = demo.generate(folder, size, firm_vault, seed=seed)
     for rel in COPIED:
         source, target = REPO / rel, folder / rel
         if source.is_dir():

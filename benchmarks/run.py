@@ -35,7 +35,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "generator")]  # this checkout's baodan
 
+from baodan.core import files  # noqa: E402
 from baodan.demo import generator as demo  # noqa: E402 (after the sys.path line)
+from baodan.store import identity as who  # noqa: E402
 from baodan.store import vault  # noqa: E402
 from make_firm import IDENTITY_FILE, REPO, read_manifest  # noqa: E402
 from make_firm import make_firm as write_firm  # noqa: E402
@@ -182,8 +184,8 @@ def _edit_and_wait(firm: Path, port: int, proc, log, repeat: int) -> list[float]
                 raise SystemExit("baodan serve did not start:\n" + log.read().decode()) from None
             time.sleep(0.5)
     epoch = int(re.search(r"livereload\((\d+),", page).group(1))
-    source = vault.IdentitySource(
-        vault.parse_identities((firm / IDENTITY_FILE).read_text(), IDENTITY_FILE), "bench"
+    source = who.IdentitySource(
+        who.parse_identities((firm / IDENTITY_FILE).read_text(), IDENTITY_FILE), "bench"
     )
     firm_vault = vault.open_vault(firm, source)
     target = min((firm / "records" / "clients").glob("*/client.yaml.age"))
@@ -192,7 +194,7 @@ def _edit_and_wait(firm: Path, port: int, proc, log, repeat: int) -> list[float]
         time.sleep(1.0)  # let the file watcher settle
         plain = firm_vault.decrypt(target.read_bytes())
         started = time.perf_counter()
-        vault.write_atomic(target, firm_vault.encrypt(plain))
+        files.write_atomic(target, firm_vault.encrypt(plain))
         epoch = int(_get(f"http://127.0.0.1:{port}/livereload/{epoch}/1"))
         seconds.append(time.perf_counter() - started)
     return seconds

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from baodan.demo import generator as demo
 from baodan.models import Firm
-from baodan.store import vault
+from baodan.store import identity as who
+from baodan.store import members, vault
 from pyrage import x25519
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,17 +28,17 @@ class FirmDir:
         return [self.identity]
 
     def vault(self) -> vault.Vault:
-        return vault.open_vault(self.root, vault.IdentitySource([self.identity], "test"))
+        return vault.open_vault(self.root, who.IdentitySource([self.identity], "test"))
 
 
 def make_firm(folder: Path, size: demo.FirmSize = SMALL, seed: int = 7) -> FirmDir:
     """A complete firm folder: generated records, the repo's lectures and site config."""
     ident = x25519.Identity.generate()
-    vault.init_keys(folder, "tester", str(ident.to_public()))
-    record_key = vault.open_vault(folder, vault.IdentitySource([ident], "test")).recipient()
+    members.init_keys(folder, "tester", str(ident.to_public()))
+    firm_vault = vault.open_vault(folder, who.IdentitySource([ident], "test"))
     # lectures first: the generator records clients attending the ones already held
     shutil.copytree(REPO / "records/lectures", folder / "records/lectures", dirs_exist_ok=True)
-    demo.generate(folder, size, record_key, seed=seed)
+    demo.generate(folder, size, firm_vault, seed=seed)
     for name in ("mkdocs.yml", "mkdocs.staff.yml"):
         shutil.copy(REPO / name, folder / name)
     shutil.copytree(REPO / "records/public", folder / "records/public", dirs_exist_ok=True)

@@ -15,6 +15,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from baodan.store import identity as who
 from baodan.store import vault
 from pyrage import x25519
 
@@ -65,12 +66,12 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def read_record(root: Path, rel: str, identities: list) -> str:
-    v = vault.open_vault(root, vault.IdentitySource(identities, "test"))
+    v = vault.open_vault(root, who.IdentitySource(identities, "test"))
     return v.decrypt((root / rel).read_bytes()).decode()
 
 
 def write_record(root: Path, rel: str, text: str, identities: list) -> None:
-    v = vault.open_vault(root, vault.IdentitySource(identities, "test"))
+    v = vault.open_vault(root, who.IdentitySource(identities, "test"))
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
     (root / rel).write_bytes(v.encrypt(text.encode()))
 

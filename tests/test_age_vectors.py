@@ -16,7 +16,9 @@ from pathlib import Path
 import pyrage
 import pytest
 from baodan.core.errors import BaodanError
-from baodan.store import age_x25519, vault
+from baodan.core.layout import KEYS_DIR
+from baodan.store import age_x25519, members, vault
+from baodan.store.identity import IdentitySource
 from pyrage import x25519
 
 VECTORS = Path(__file__).parent / "vectors" / "age"
@@ -129,13 +131,13 @@ def test_a_key_file_age_refuses_does_not_open_the_firm(tmp_path):
     """A stanza without its body line: pyrage (rage 0.11) reads past it, age refuses the file.
     Key files are read through the same checked path as records."""
     me = x25519.Identity.generate()
-    vault.init_keys(tmp_path, "me", str(me.to_public()))
-    key_file = tmp_path / vault.KEYS_DIR / "me.age"
+    members.init_keys(tmp_path, "me", str(me.to_public()))
+    key_file = tmp_path / KEYS_DIR / "me.age"
     crafted = _rewrap(age_x25519.binary(key_file.read_bytes()), me, b"-> empty\n")
     assert pyrage.decrypt(crafted, [me])  # the attack works on pyrage alone
     key_file.write_bytes(crafted)
     with pytest.raises(BaodanError, match="不是本公司成员"):
-        vault.open_vault(tmp_path, vault.IdentitySource([me], "test"))
+        vault.open_vault(tmp_path, IdentitySource([me], "test"))
     assert vault.record_keys_in([crafted], [me]) == []
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from baodan.store import identity as who
 
 from .helpers import read_record, run_cli, tree_digest, write_record
 
@@ -225,10 +226,9 @@ def test_encrypting_a_stale_plain_copy_never_replaces_the_record(firm, capsys):
 
 
 def test_no_identity_found(firm, capsys, monkeypatch, tmp_path):
-    from baodan.store import vault
 
     monkeypatch.delenv("BAODAN_IDENTITY")
-    monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "absent.txt")
+    monkeypatch.setattr(who, "default_identity_path", lambda: tmp_path / "absent.txt")
     code, _, err = run_cli(capsys, "check")
     assert code == 1 and "找不到你的密钥" in err and "--identity" in err
 

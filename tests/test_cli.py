@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from baodan.services import editing
-from baodan.store import vault
+from baodan.store import identity as who
 
 from .conftest import REPO
 from .helpers import read_record, run_cli, tree_digest
@@ -59,7 +59,7 @@ def _client_rel(firm) -> str:
 
 
 def test_init_makes_a_firm_that_checks_and_builds(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "cfg" / "identity.txt")
+    monkeypatch.setattr(who, "default_identity_path", lambda: tmp_path / "cfg" / "identity.txt")
     monkeypatch.delenv("BAODAN_IDENTITY", raising=False)
     code, out, _ = run_cli(
         capsys, "init", str(tmp_path / "new"), "--name", "新公司", "--member", "boss"
@@ -86,7 +86,7 @@ def test_a_new_firm_set_up_as_the_readme_says_checks(tmp_path, capsys, monkeypat
     """README's 新建一家公司: init, fill site_url, write the staff and insurer files shown."""
     import re
 
-    monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "cfg" / "identity.txt")
+    monkeypatch.setattr(who, "default_identity_path", lambda: tmp_path / "cfg" / "identity.txt")
     monkeypatch.delenv("BAODAN_IDENTITY", raising=False)
     firm = tmp_path / "new"
     assert run_cli(capsys, "init", str(firm), "--member", "wang-fang")[0] == 0
@@ -370,7 +370,7 @@ def test_demo_in_a_new_folder_is_a_firm_that_checks_and_builds(tmp_path, capsys,
 
     folder = tmp_path / "演示公司"
     monkeypatch.delenv("BAODAN_IDENTITY", raising=False)  # the demo key is found in the folder
-    monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "absent.txt")
+    monkeypatch.setattr(who, "default_identity_path", lambda: tmp_path / "absent.txt")
     monkeypatch.setenv("BAODAN_TODAY", demo.DEMO_TODAY.isoformat())
     code, out, err = run_cli(capsys, "demo", str(folder))
     assert code == 0 and "已生成演示公司" in out, err
@@ -444,7 +444,7 @@ def test_serve_previews_the_staff_site_or_the_public_one(firm, capsys, monkeypat
 
 def test_build_with_the_demo_identity_warns(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("BAODAN_IDENTITY", raising=False)
-    monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "absent.txt")
+    monkeypatch.setattr(who, "default_identity_path", lambda: tmp_path / "absent.txt")
     code, out, err = run_cli(capsys, "check", "-C", str(REPO))
     assert code == 0, err
     assert "演示密钥" in err

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from baodan.store.vault import IdentitySource
+from baodan.store.identity import IdentitySource
 from baodan.web.plugin import use_identity
 from mkdocs.commands.build import build
 from mkdocs.config import load_config

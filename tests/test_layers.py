@@ -109,3 +109,14 @@ def test_no_import_cycle():
         if start not in seen:
             walk(start, [start])
     assert not cycles, "import cycles:\n" + "\n".join(cycles)
+
+
+def test_only_the_store_imports_the_vault():
+    """Keys and ciphertext stay in store/: the rest asks a Workspace to read and write."""
+    outside = [
+        module
+        for module, targets in GRAPH.items()
+        if _layer(module) != "store"
+        and any(t == "baodan.store.vault" or t.startswith("baodan.store.vault.") for t in targets)
+    ]
+    assert not outside, "modules outside store/ that import the vault: " + ", ".join(outside)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyrage
 import yaml
 from baodan.checks import load_firm
+from baodan.core import files
 from baodan.core.errors import RecordError
 from baodan.core.parse import parse_record
 from baodan.models import (
@@ -22,7 +23,8 @@ from baodan.models import (
     Settings,
     Staff,
 )
-from baodan.store import vault
+from baodan.store import identity as who
+from baodan.store import members, vault
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyrage import x25519
@@ -99,9 +101,9 @@ def test_parse_record_survives_bytes_that_are_not_text(model, data):
 
 def _tiny_firm(root: Path):
     me = x25519.Identity.generate()
-    vault.init_keys(root, "me", str(me.to_public()))
+    members.init_keys(root, "me", str(me.to_public()))
     (root / "records/firm.yaml").write_text("name: 测试公司\ncontact:\n  phone: '95500'\n", "utf-8")
-    return vault.open_vault(root, vault.IdentitySource([me], "test"))
+    return vault.open_vault(root, who.IdentitySource([me], "test"))
 
 
 SLOTS = [
@@ -120,8 +122,8 @@ PLAIN = [
 ]
 age_like = st.one_of(
     st.binary(max_size=300),
-    st.binary(max_size=300).map(lambda b: vault.ARMOR_BEGIN + b"\n" + b),
-    st.binary(max_size=300).map(lambda b: vault.BINARY_BEGIN + b"\n" + b),
+    st.binary(max_size=300).map(lambda b: files.ARMOR_BEGIN + b"\n" + b),
+    st.binary(max_size=300).map(lambda b: files.BINARY_BEGIN + b"\n" + b),
 )
 
 

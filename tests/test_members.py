@@ -6,7 +6,8 @@ from __future__ import annotations
 import pyrage
 import pytest
 from baodan.core.errors import BaodanError
-from baodan.store import vault
+from baodan.store import identity as who
+from baodan.store import members, vault
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from pyrage import x25519
 
@@ -24,8 +25,8 @@ def test_member_added_from_a_github_keys_file_opens_with_any_usable_key(firm, ca
     assert code == 0, err
     assert "2 个公钥" in out and "跳过" in err and "ecdsa-sha2-nistp256" in err
     for private in (laptop_private, desktop_private):
-        identity = vault.parse_identities(private, "id")
-        opened = vault.open_vault(firm.root, vault.IdentitySource(identity, "id"))
+        identity = who.parse_identities(private, "id")
+        opened = vault.open_vault(firm.root, who.IdentitySource(identity, "id"))
         assert opened.member == "li-qiang"
 
 
@@ -44,7 +45,7 @@ def test_removed_member_is_told_what_old_history_they_can_read(firm, capsys, mon
     code, _, err = run_cli(capsys, "member", "add", "colleague", "-r", str(colleague.to_public()))
     assert code == 0, err
     githelp.commit(firm.root, "加入同事")
-    old_keys = vault.open_vault(firm.root, vault.IdentitySource([colleague], "t")).identities
+    old_keys = vault.open_vault(firm.root, who.IdentitySource([colleague], "t")).identities
 
     code, out, err = run_cli(capsys, "member", "remove", "colleague")
     assert code == 0, err
@@ -54,14 +55,14 @@ def test_removed_member_is_told_what_old_history_they_can_read(firm, capsys, mon
     assert "撤销此人的仓库权限" in out and "docs/privacy.md" in out
     # The removed member opens nothing now, not even with the record key they used to have.
     with pytest.raises(BaodanError, match="不是本公司成员"):
-        vault.open_vault(firm.root, vault.IdentitySource([colleague], "t"))
-    for path in vault.record_files(firm.root):
+        vault.open_vault(firm.root, who.IdentitySource([colleague], "t"))
+    for path in members.record_files(firm.root):
         with pytest.raises(pyrage.DecryptError):
             pyrage.decrypt(path.read_bytes(), old_keys)
 
     githelp.commit(firm.root, "移除同事")
     code, out, err = run_cli(capsys, "diff", "HEAD~1..HEAD")
     assert code == 0, err
-    assert f"仅重新加密 {len(vault.record_files(firm.root))}" in out
+    assert f"仅重新加密 {len(members.record_files(firm.root))}" in out
     code, out, _ = run_cli(capsys, "diff", "--public", "HEAD~1..HEAD")
     assert "移除 colleague" in out

@@ -13,6 +13,7 @@ import zipfile
 
 import pytest
 from baodan.checks import load_firm
+from baodan.store import identity as who
 from baodan.store import loader as records
 from baodan.store import vault, workspace
 from baodan.web.context import TEMPLATES, SiteContext, make_env
@@ -25,13 +26,13 @@ from .helpers import change_record, read_record, run_cli, write_record
 
 def _keys(firm) -> list:
     """The record key(s) the firm's records are encrypted to now."""
-    return vault.open_vault(firm.root, vault.IdentitySource(firm.identities, "t")).identities
+    return vault.open_vault(firm.root, who.IdentitySource(firm.identities, "t")).identities
 
 
 @pytest.fixture
 def loaded(firm):
     """The small firm's folder and its records, loaded."""
-    v = vault.open_vault(firm.root, vault.IdentitySource(firm.identities, "t"))
+    v = vault.open_vault(firm.root, who.IdentitySource(firm.identities, "t"))
     model, errors = load_firm(firm.root, v)
     assert not errors
     return firm, model

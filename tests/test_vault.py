@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pyrage
 import pytest
+from baodan.core import files, layout
 from baodan.core.errors import BaodanError
-from baodan.store import vault
+from baodan.store import identity as who
+from baodan.store import members, vault
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from pyrage import x25519
 
@@ -17,8 +19,8 @@ from .helpers import require_tool, ssh_key_pair
 
 def _firm(tmp_path: Path, records: int = 5):
     me = x25519.Identity.generate()
-    vault.init_keys(tmp_path, "me", str(me.to_public()))
-    v = vault.open_vault(tmp_path, vault.IdentitySource([me], "test"))
+    members.init_keys(tmp_path, "me", str(me.to_public()))
+    v = vault.open_vault(tmp_path, who.IdentitySource([me], "test"))
     for n in range(records):
         path = tmp_path / f"records/clients/c-{n:08x}/client.yaml.age"
         path.parent.mkdir(parents=True)
@@ -27,23 +29,23 @@ def _firm(tmp_path: Path, records: int = 5):
 
 
 def _can_read_all(root: Path, identity) -> bool:
-    v = vault.open_vault(root, vault.IdentitySource([identity], "test"))
-    return all(v.decrypt(p.read_bytes()) for p in vault.record_files(root))
+    v = vault.open_vault(root, who.IdentitySource([identity], "test"))
+    return all(v.decrypt(p.read_bytes()) for p in members.record_files(root))
 
 
 def test_member_added_can_read_and_removed_member_cannot_read_new_files(tmp_path):
     me, v = _firm(tmp_path)
     colleague = x25519.Identity.generate()
-    vault.member_add(v, "colleague", str(colleague.to_public()))
+    members.member_add(v, "colleague", str(colleague.to_public()))
     assert _can_read_all(tmp_path, colleague)
 
-    assert vault.member_remove(v, "colleague") == 5
+    assert members.member_remove(v, "colleague") == 5
     assert _can_read_all(tmp_path, me)
     assert not (tmp_path / "records/.keys/colleague.age").exists()
     with pytest.raises(BaodanError, match="不是本公司成员"):
-        vault.open_vault(tmp_path, vault.IdentitySource([colleague], "test"))
+        vault.open_vault(tmp_path, who.IdentitySource([colleague], "test"))
     # Even with the old record key (which the removed member had), new files stay closed.
-    for path in vault.record_files(tmp_path):
+    for path in members.record_files(tmp_path):
         with pytest.raises(pyrage.DecryptError):
             pyrage.decrypt(path.read_bytes(), v.identities)
 
@@ -53,10 +55,10 @@ def test_interrupted_rotation_leaves_every_record_readable_and_rerun_finishes(
 ):
     me, v = _firm(tmp_path)
     other = x25519.Identity.generate()
-    vault.member_add(v, "other", str(other.to_public()))
+    members.member_add(v, "other", str(other.to_public()))
     removed = x25519.Identity.generate()
-    vault.member_add(v, "removed", str(removed.to_public()))
-    real_write = vault.write_atomic
+    members.member_add(v, "removed", str(removed.to_public()))
+    real_write = files.write_atomic
     crash_points = 0
     while True:  # crash at the first write, then the second, … until a run completes
         calls = 0
@@ -68,27 +70,27 @@ def test_interrupted_rotation_leaves_every_record_readable_and_rerun_finishes(
                 raise KeyboardInterrupt("killed")
             return real_write(*args, **kwargs)
 
-        monkeypatch.setattr(vault, "write_atomic", crashing_write)
+        monkeypatch.setattr(members, "write_atomic", crashing_write)
         try:
-            vault.member_remove(
-                vault.open_vault(tmp_path, vault.IdentitySource([me], "t")), "removed"
+            members.member_remove(
+                vault.open_vault(tmp_path, who.IdentitySource([me], "t")), "removed"
             )
             finished = True
         except KeyboardInterrupt:
             finished = False
-        monkeypatch.setattr(vault, "write_atomic", real_write)
+        monkeypatch.setattr(members, "write_atomic", real_write)
         assert _can_read_all(tmp_path, me) and _can_read_all(tmp_path, other)
         if finished:
             break
         # Run again as the user would: it must finish the job.
-        vault.member_remove(vault.open_vault(tmp_path, vault.IdentitySource([me], "t")), "removed")
-        assert not (tmp_path / vault.KEYS_DIR / vault.ROTATION_MARKER).exists()
+        members.member_remove(vault.open_vault(tmp_path, who.IdentitySource([me], "t")), "removed")
+        assert not (tmp_path / layout.KEYS_DIR / layout.ROTATION_MARKER).exists()
         assert _can_read_all(tmp_path, me) and _can_read_all(tmp_path, other)
         with pytest.raises(BaodanError):
-            vault.open_vault(tmp_path, vault.IdentitySource([removed], "t"))
+            vault.open_vault(tmp_path, who.IdentitySource([removed], "t"))
         # Put the removed member back for the next crash point.
-        vault.member_add(
-            vault.open_vault(tmp_path, vault.IdentitySource([me], "t")),
+        members.member_add(
+            vault.open_vault(tmp_path, who.IdentitySource([me], "t")),
             "removed",
             str(removed.to_public()),
         )
@@ -99,8 +101,8 @@ def test_interrupted_rotation_leaves_every_record_readable_and_rerun_finishes(
 def test_ssh_ed25519_identity_opens_the_firm(tmp_path):
     private, public = ssh_key_pair(ed25519.Ed25519PrivateKey.generate())
     me, v = _firm(tmp_path)
-    vault.member_add(v, "ssh-user", public + " user@host")
-    ssh_ids = vault.parse_identities(private, "id_ed25519")
+    members.member_add(v, "ssh-user", public + " user@host")
+    ssh_ids = who.parse_identities(private, "id_ed25519")
     assert _can_read_all(tmp_path, ssh_ids[0])
 
 
@@ -145,25 +147,25 @@ def test_identity_lookup_order(tmp_path, monkeypatch):
     file_b.write_text(f"{b}\n")
     monkeypatch.setenv("BAODAN_IDENTITY", str(file_b))
     monkeypatch.setenv("BAODAN_IDENTITY_KEY", str(c))
-    assert str(vault.find_identity(tmp_path, file_a).identities[0]) == str(a)
-    assert str(vault.find_identity(tmp_path).identities[0]) == str(b)
+    assert str(who.find_identity(tmp_path, file_a).identities[0]) == str(a)
+    assert str(who.find_identity(tmp_path).identities[0]) == str(b)
     monkeypatch.delenv("BAODAN_IDENTITY")
-    assert str(vault.find_identity(tmp_path).identities[0]) == str(c)
+    assert str(who.find_identity(tmp_path).identities[0]) == str(c)
     monkeypatch.delenv("BAODAN_IDENTITY_KEY")
-    monkeypatch.setattr(vault, "default_identity_path", lambda: tmp_path / "none.txt")
+    monkeypatch.setattr(who, "default_identity_path", lambda: tmp_path / "none.txt")
     with pytest.raises(BaodanError, match="找不到你的密钥"):
-        vault.find_identity(tmp_path)
-    (tmp_path / vault.DEMO_IDENTITY_FILE).write_text(f"# DEMO\n{a}\n")
-    assert vault.find_identity(tmp_path).is_demo
+        who.find_identity(tmp_path)
+    (tmp_path / layout.DEMO_IDENTITY_FILE).write_text(f"# DEMO\n{a}\n")
+    assert who.find_identity(tmp_path).is_demo
 
 
 def test_reference_age_cli_reads_the_committed_demo_with_the_demo_identity(tmp_path):
     from .conftest import REPO
 
     age = require_tool("age")
-    demo_key = REPO / vault.DEMO_IDENTITY_FILE
+    demo_key = REPO / layout.DEMO_IDENTITY_FILE
     record_key = subprocess.run(
-        [age, "-d", "-i", str(demo_key), str(REPO / vault.KEYS_DIR / "demo.age")],
+        [age, "-d", "-i", str(demo_key), str(REPO / layout.KEYS_DIR / "demo.age")],
         capture_output=True,
         check=True,
     ).stdout

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from baodan.core import yamlio
 from baodan.core.errors import BaodanError
-from baodan.store import age_x25519, vault
+from baodan.core.layout import KEYS_DIR, MEMBERS_FILE
+from baodan.store import age_x25519, members, vault
 
 from . import crafted as c
 from .helpers import read_record, run_cli, tree_digest, write_record
@@ -71,10 +72,10 @@ def test_retired_list_and_members_file_refuse_aliases(firm, capsys):
     (firm.root / "records/retired.yaml").write_text("- &r BD-2026-7K3QX\n- *r\n", "utf-8")
     code, _, err = run_cli(capsys, "check")
     assert code == 1 and "records/retired.yaml:1: YAML 格式错误：不能使用锚点" in err
-    members = firm.root / vault.KEYS_DIR / vault.MEMBERS_FILE
-    members.write_text(members.read_text() + "x: &k [a, b]\ny: *k\n")
+    path = firm.root / KEYS_DIR / MEMBERS_FILE
+    path.write_text(path.read_text() + "x: &k [a, b]\ny: *k\n")
     with pytest.raises(BaodanError, match="members.yaml:.*锚点"):
-        vault.read_members(firm.root)
+        members.read_members(firm.root)
 
 
 def test_an_oversized_record_is_refused_before_it_is_parsed(firm, capsys, monkeypatch):

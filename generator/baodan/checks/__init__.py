@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from baodan.checks.integrity import INTEGRITY_CHECKS
 from baodan.checks.lifecycle import check_policy_life
@@ -12,7 +13,9 @@ from baodan.checks.service import SERVICE_CHECKS
 from baodan.core.errors import RecordError
 from baodan.models import Firm
 from baodan.store.loader import RecordCache, read_firm
-from baodan.store.vault import Vault
+
+if TYPE_CHECKING:
+    from baodan.store.vault import Vault
 
 VALIDATIONS = [*INTEGRITY_CHECKS, *SERVICE_CHECKS, *PRIVACY_CHECKS, check_policy_life]
 

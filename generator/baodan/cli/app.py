@@ -29,7 +29,7 @@ from baodan.cli.usage import is_usage_error, os_problem, usage_problem
 from baodan.core.errors import BaodanError, render_errors
 from baodan.core.today import today
 from baodan.services.editing import edit_record
-from baodan.store import vault as vaultlib
+from baodan.store import members
 from baodan.store.portal_crypto import new_access_code, new_portal_id
 from baodan.store.workspace import (
     Workspace,
@@ -243,7 +243,7 @@ def encrypt(
         file.unlink()
         out.print(f"{file.name} 与已加密的 {ws.rel(target)} 内容相同，明文已删除。")
         return
-    vaultlib.write_atomic(target, ws.vault.encrypt(text.encode("utf-8")))
+    ws.write(target, text)
     file.unlink()
     out.print(f"[green]已加密[/] {ws.rel(target)}，明文已删除。")
 
@@ -338,7 +338,7 @@ def member_list(root: RootOpt = None) -> None:
     """列出成员及其公钥。"""
     firm_root = find_root(root)
     table = Table("成员", "公钥")
-    for member, keys in vaultlib.read_members(firm_root).items():
+    for member, keys in members.read_members(firm_root).items():
         first = keys if isinstance(keys, str) else keys[0]
         more = "" if isinstance(keys, str) else f"（共 {len(keys)} 个公钥）"
         table.add_row(member, first[:60] + ("…" if len(first) > 60 else "") + more)
@@ -370,13 +370,13 @@ def member_add(
         )
     keys: str | list[str] = recipient or ""
     if recipient_file is not None:
-        keys, skipped = vaultlib.recipients_in_file(
+        keys, skipped = members.recipients_in_file(
             recipient_file.read_text("utf-8"), str(recipient_file)
         )
         for line in skipped:
             err.print(f"[yellow]跳过[/] age 不支持的公钥：{line[:40]}…", highlight=False)
     ws = open_workspace(root, identity)
-    path = vaultlib.member_add(ws.vault, member, keys)
+    path = members.member_add(ws.vault, member, keys)
     count = "" if isinstance(keys, str) else f"（{len(keys)} 个公钥，任一个都能解密）"
     out.print(
         f"[green]已加入[/] {member}{count}：{ws.rel(path)}。"
@@ -396,7 +396,7 @@ def member_remove(
 
     ws = open_workspace(root, identity)
     with err.status("正在换新密钥并重新加密记录……"):
-        changed = vaultlib.member_remove(ws.vault, member)
+        changed = members.member_remove(ws.vault, member)
     out.print(f"[green]已移除[/] {member}，记录密钥已更换，重新加密 {changed} 份记录。")
     out.print(
         "[yellow]注意[/]：换钥只保护以后的提交。" + "".join(describe_removed(ws.root, member))

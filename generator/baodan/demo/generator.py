@@ -1,13 +1,13 @@
 """A deterministic synthetic firm: the committed demo firm, and the benchmark firm.
 
-``generate(root, size, recipient)`` writes a complete firm folder under ``root``: the plain
+``generate(root, size, vault)`` writes a complete firm folder under ``root``: the plain
 records (firm, insurers, staff, and synthetic lectures when asked) and every client's records
-encrypted to ``recipient``. It never writes keys: the caller sets up ``records/.keys`` first and
-passes the firm's *record key*, not a member's own key::
+encrypted with ``vault`` (the firm's record key). It never writes keys: the caller sets up
+``records/.keys`` first and opens the firm::
 
-    vault.init_keys(root, "demo", str(identity.to_public()))
-    v = vault.open_vault(root, vault.IdentitySource([identity], "demo"))
-    demo.generate(root, demo.DEMO, v.recipient())
+    members.init_keys(root, "demo", str(identity.to_public()))
+    ws = Workspace.at(root, IdentitySource([identity], "demo"))
+    demo.generate(root, demo.DEMO, ws.vault)
 
 All randomness comes from one ``random.Random(seed)``, never the clock: the same seed and size
 give byte-identical plaintext (``render`` returns it without encrypting). Everything is fictional;
@@ -37,6 +37,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from random import Random
+from typing import TYPE_CHECKING
 
 import yaml
 from stdnum.cn import ric, uscc
@@ -92,8 +93,10 @@ from baodan.demo.tables import (
 from baodan.domain.care import lunar_to_solar
 from baodan.domain.claims import claim_rules
 from baodan.models.taxonomy import taxonomy
-from baodan.store import vault
 from baodan.store.portal_crypto import new_access_code
+
+if TYPE_CHECKING:
+    from baodan.store.vault import Vault
 
 
 @dataclass
@@ -2187,22 +2190,21 @@ def existing_lectures(root: Path) -> tuple[tuple[str, date, str], ...]:
 def generate(
     root: Path,
     size: FirmSize,
-    recipient,
+    vault: Vault,
     *,
     seed: int = 2026,
     today: date = DEMO_TODAY,
     replace: bool = False,
 ) -> dict[str, str]:
-    """Write a synthetic firm under ``root``; client records are encrypted to ``recipient``.
+    """Write a synthetic firm under ``root``; client records are encrypted with ``vault``.
     Returns the plaintext written ({path relative to root: text}), as ``render`` does.
 
-    ``recipient`` is a pyrage recipient (or a list of them). Keys are not written. With
+    Keys are not written. With
     ``replace=True`` the generated folders (records/clients, insurers, staff, training,
     partners) are emptied first; otherwise a folder that already holds clients is refused, so
     stale records never mix in.
     """
     root = Path(root)
-    recipients = list(recipient) if isinstance(recipient, (list, tuple)) else [recipient]
     records = root / "records"
     clients_dir = records / "clients"
     if replace:
@@ -2221,6 +2223,6 @@ def generate(
             made.add(path.parent)
         data = text.encode("utf-8")
         if rel.endswith(".age"):
-            data = vault.encrypt(data, recipients)
+            data = vault.encrypt(data)
         path.write_bytes(data)
     return files

@@ -12,7 +12,6 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from baodan.core import yamlio
 from baodan.core.errors import BaodanError
 from baodan.services.editing import expected_name, validate_text
-from baodan.store.vault import write_atomic
 from baodan.store.workspace import Workspace
 
 
@@ -70,7 +69,7 @@ class Changes:
     def commit(self) -> list[str]:
         """Write every file, then delete; returns the paths changed, relative to the firm."""
         for path, text in self.writes.items():
-            write_atomic(path, self.ws.vault.encrypt(text.encode("utf-8")))
+            self.ws.write(path, text)
         for path in self.deletes:
             path.unlink(missing_ok=True)
         return [self.ws.rel(p) for p in [*self.writes, *self.deletes]]

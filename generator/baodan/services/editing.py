@@ -22,7 +22,6 @@ from baodan.core.interrupts import like_ctrl_c
 from baodan.core.parse import parse_record
 from baodan.models import Client
 from baodan.store.loader import CLIENT_SLOTS
-from baodan.store.vault import write_atomic
 from baodan.store.workspace import Workspace, model_for
 
 MARK = "# baodan:"
@@ -180,7 +179,7 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=No
     )
     if text is None:
         return False
-    write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))
+    ws.write(path, text)
     return True
 
 
@@ -208,4 +207,4 @@ def _save(ws: Workspace, path: Path, text: str) -> None:
     errors = validate_text(text, rel, expected_name(rel))
     if errors:
         raise BaodanError(errors)
-    write_atomic(path, ws.vault.encrypt(text.encode("utf-8")))
+    ws.write(path, text)

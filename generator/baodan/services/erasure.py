@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from pathlib import Path
-
-from ruamel.yaml.comments import CommentedSeq
 
 from baodan.checks import load_firm
-from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.today import today
-from baodan.store.loader import RETIRED_FILE
-from baodan.store.vault import write_atomic
+from baodan.models import Retired
+from baodan.store.retired import retire
 from baodan.store.workspace import Workspace
 
 DEFAULT_REASON = "客户要求删除"
-RETIRED_HEADER = (
-    "# 已注销的保单登记号：永不复用。只记登记号、注销日期和原因，不写姓名等个人信息。\n"
-)
 
 
 @dataclass
@@ -73,24 +66,15 @@ def references_from_others(ws: Workspace, erasure: Erasure) -> list[RecordError]
     return found
 
 
-def append_tombstones(root: Path, numbers: list[str], reason: str) -> None:
-    """Add numbers to records/retired.yaml, keeping what is there (comments included)."""
-    path = root / RETIRED_FILE
-    text = path.read_text("utf-8") if path.is_file() else ""
-    data = yamlio.load_roundtrip(text, RETIRED_FILE) if text.strip() else None
-    head = ""
-    if data is None:
-        data, head = CommentedSeq(), RETIRED_HEADER
-    known = {str(i["registry_no"]) if isinstance(i, dict) else str(i) for i in data}
-    for number in numbers:
-        if number not in known:
-            data.append({"registry_no": number, "retired_on": today(), "reason": reason})
-    write_atomic(path, (head + yamlio.dump_roundtrip(data)).encode("utf-8"))
-
-
 def forget(ws: Workspace, erasure: Erasure, reason: str = DEFAULT_REASON) -> None:
     """Tombstones first, then the folder: a crash in between leaves numbers retired twice
     over at worst (harmless), never a deleted client whose numbers could be reused."""
     if erasure.registry_nos:
-        append_tombstones(ws.root, erasure.registry_nos, reason)
+        retire(
+            ws.root,
+            [
+                Retired(registry_no=n, retired_on=today(), reason=reason)
+                for n in erasure.registry_nos
+            ],
+        )
     shutil.rmtree(ws.root / erasure.folder)

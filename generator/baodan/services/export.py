@@ -18,10 +18,10 @@ import jinja2
 from baodan.checks import load_firm
 from baodan.core import yamlio
 from baodan.core.errors import BaodanError
+from baodan.core.files import write_atomic
 from baodan.core.today import today
 from baodan.domain.labels import label, record_title, show
 from baodan.store import gitrepo
-from baodan.store.vault import write_atomic
 from baodan.store.workspace import Workspace
 from baodan.web.context import TEMPLATES
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from baodan.core.errors import BaodanError
-from baodan.services.review import keyring, read_version
+from baodan.services.review import read_version
 from baodan.store import gitrepo
-from baodan.store.keyhistory import KeyHistory, Membership, key_history, readable_window
-from baodan.store.vault import read_members
+from baodan.store.keyhistory import KeyHistory, Membership, key_history, keyring, readable_window
+from baodan.store.members import read_members
 from baodan.store.workspace import Workspace
 
 UNKNOWABLE = [

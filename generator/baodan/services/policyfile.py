@@ -10,9 +10,10 @@ from ruamel.yaml.comments import CommentedMap
 
 from baodan.checks import load_firm
 from baodan.core.errors import BaodanError
+from baodan.core.layout import RECORDS
 from baodan.models import ClientFile, Firm, Policy
 from baodan.services.changes import Changes
-from baodan.store.loader import RECORDS, load_client
+from baodan.store.loader import load_client
 from baodan.store.workspace import Workspace
 
 

@@ -19,10 +19,10 @@ from stdnum.cn import ric
 from baodan.checks import load_firm
 from baodan.checks.privacy import rules
 from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.core.files import is_age
+from baodan.core.layout import KEYS_DIR, RECORDS
 from baodan.services.editing import private_dir
 from baodan.store import gitrepo
-from baodan.store.loader import RECORDS
-from baodan.store.vault import KEYS_DIR, is_age, open_vault
 from baodan.store.workspace import Workspace
 
 CLIENTS = f"{RECORDS}/clients/"
@@ -120,7 +120,7 @@ def check_index(ws: Workspace, prefix: str) -> list[RecordError]:
         firm_root = tmp / prefix
         if not (firm_root / RECORDS / "firm.yaml").is_file():
             return [RecordError(Source(f"{RECORDS}/firm.yaml"), "", "暂存区里没有公司设置文件", "")]
-        _, errors = load_firm(firm_root, open_vault(firm_root, ws.identity))
+        _, errors = load_firm(firm_root, Workspace.at(firm_root, ws.identity).vault)
         return errors
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

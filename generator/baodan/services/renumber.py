@@ -11,17 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from baodan.core import yamlio
+from baodan.models import Retired
 from baodan.services.changes import Changes
 from baodan.services.policyfile import policy_files, policy_path
-from baodan.store.loader import (
-    CLIENT_SLOTS,
-    RETIRED_FILE,
-    EncryptedFile,
-    load_encrypted,
-    read_retired,
-)
-from baodan.store.vault import write_atomic
+from baodan.store.loader import CLIENT_SLOTS, EncryptedFile, load_encrypted
+from baodan.store.retired import read_retired, retire
 from baodan.store.workspace import Workspace, allocate_registry_no
 
 # Fields that hold a registry number, by the folder the record sits in.
@@ -31,7 +25,6 @@ REFERENCES = {
     "tasks": "policy",
     "policies": "renewal_of",
 }
-RETIRED_HEADER = "# 已注销的登记号，永不再用（baodan renumber 写入）。\n"
 
 
 @dataclass
@@ -80,18 +73,9 @@ def renumber(ws: Workspace, target: str, today: date) -> RenumberOutcome:
         outcome.references.append(f.rel)
     changes.commit()
     if not shared and old not in read_retired(ws.root, []):
-        _retire(ws.root, old, new, today)
+        retire(
+            ws.root,
+            [Retired(registry_no=old, retired_on=today, replaced_by=new, reason="换号")],
+        )
         outcome.retired = True
     return outcome
-
-
-def _retire(root: Path, old: str, new: str, today: date) -> None:
-    path = root / RETIRED_FILE
-    text = path.read_text("utf-8") if path.is_file() else RETIRED_HEADER
-    data = yamlio.load_roundtrip(text, RETIRED_FILE)
-    entry = {"registry_no": old, "retired_on": today, "replaced_by": new, "reason": "换号"}
-    if data is None:  # a new file, or one holding only comments
-        write_atomic(path, (text + yamlio.dump_roundtrip([entry])).encode("utf-8"))
-        return
-    data.append(entry)
-    write_atomic(path, yamlio.dump_roundtrip(data).encode("utf-8"))

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from baodan.core import yamlio
 from baodan.core.errors import BaodanError
+from baodan.core.layout import KEYS_DIR
 from baodan.domain.fielddiff import Change, describe, describe_public, diff
 from baodan.domain.labels import label, record_title, show
 from baodan.store import gitrepo
+from baodan.store.keyhistory import keyring, open_blob
 from baodan.store.loader import CLIENT_SLOTS, split_front_matter
-from baodan.store.vault import KEYS_DIR, decrypt, record_keys_in
 from baodan.store.workspace import Workspace
 
 # What a new or deleted record is summed up by, for a reviewer.
@@ -36,16 +37,6 @@ SUMMARY_FIELDS = (
     "title",
     "summary",
 )
-
-
-def keyring(ws: Workspace, blobs: gitrepo.Blobs) -> list:
-    """The user's record keys now and in every past version of their key file."""
-    listing = gitrepo.git(
-        ws.root, "log", "--all", "--format=", "--raw", "--no-abbrev", "--", KEYS_DIR
-    )
-    ids = {line.split()[3] for line in listing.splitlines() if line.startswith(":")}
-    files = [data for i in sorted(ids) if (data := blobs.object(i)) is not None]
-    return [*ws.vault.identities, *record_keys_in(files, ws.identity.identities)]
 
 
 @dataclass
@@ -86,7 +77,7 @@ def read_versions(
     sealed = [
         i for i, (p, raw) in enumerate(zip(paths, raws)) if raw is not None and p.endswith(".age")
     ]
-    opened = {i: _open(raws[i], keys) for i in sealed}
+    opened = {i: open_blob(raws[i], keys) for i in sealed}
     versions = []
     for i, (path, raw) in enumerate(zip(paths, raws)):
         plain = opened.get(i, raw)
@@ -286,11 +277,3 @@ def render_log(path: str, entries: list[LogEntry], *, full: bool = False) -> str
         out.append(f"{c.date[:16].replace('T', ' ')}  {c.author}  {c.short}  {c.subject}")
         out += [f"  {line}" for line in review_lines(e.change, full=full)]
     return "\n".join(out)
-
-
-def _open(blob: bytes, keys: list) -> bytes | str:
-    """The plaintext, or why it cannot be decrypted (the Chinese reason from vault.decrypt)."""
-    try:
-        return decrypt(blob, keys)
-    except ValueError as e:
-        return str(e)

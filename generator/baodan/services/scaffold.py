@@ -11,14 +11,14 @@ from string import Template
 from baodan.core.errors import BaodanError
 from baodan.services.ci import HOSTS, write_ci
 from baodan.services.ci import notes as ci_notes
-from baodan.store import vault
-from baodan.store.vault import (
-    init_keys,
+from baodan.store import identity as who
+from baodan.store.identity import (
     new_identity_file,
     parse_identities,
     parse_recipient,
     public_key_of,
 )
+from baodan.store.members import init_keys
 
 SKELETON = {
     "mkdocs.yml": "mkdocs.yml",
@@ -51,7 +51,7 @@ def _recipient_for(identity: Path | None, notes: list[str]) -> str:
             f"无法从 {identity} 得到公钥",
             f"SSH 私钥请把公钥放在 {pub}，或用 --recipient 直接给出公钥",
         )
-    default = vault.default_identity_path()  # looked up at call time (tests redirect it)
+    default = who.default_identity_path()  # looked up at call time (tests redirect it)
     if default.is_file():
         return public_key_of_file(default)
     public = new_identity_file(default)
@@ -77,7 +77,7 @@ def _make_folders(folder: Path) -> None:
 
 
 def public_key_of_file(path: Path) -> str | None:
-    from baodan.store.vault import IdentitySource
+    from baodan.store.identity import IdentitySource
 
     return public_key_of(IdentitySource(parse_identities(path.read_text(), str(path)), str(path)))
 
@@ -130,8 +130,10 @@ def make_demo_firm(root: Path) -> list[str]:
     """(Re)generate the committed demo firm: fictional clients encrypted to the demo identity."""
     from pyrage import x25519
 
+    from baodan.core.layout import DEMO_IDENTITY_FILE, KEYS_DIR
     from baodan.demo import generator as demo
-    from baodan.store.vault import DEMO_IDENTITY_FILE, KEYS_DIR, IdentitySource, open_vault
+    from baodan.store.identity import IdentitySource
+    from baodan.store.workspace import Workspace
 
     root.mkdir(parents=True, exist_ok=True)
     # A new folder gets the site configuration `baodan init` writes (records/firm.yaml is
@@ -147,10 +149,10 @@ def make_demo_firm(root: Path) -> list[str]:
         key_file.write_text(f"{DEMO_IDENTITY_HEADER}{identity}\n")
     if not (root / KEYS_DIR / "demo.age").is_file():
         init_keys(root, "demo", str(identity.to_public()))
-    record_key = open_vault(root, IdentitySource([identity], str(key_file), True)).recipient()
+    firm_vault = Workspace.at(root, IdentitySource([identity], str(key_file), True)).vault
     # The repository's demo has lecture articles of its own; a new folder gets synthetic ones,
     # so its knowledge base and lecture calendar are not empty.
     own_lectures = any((root / "records/lectures").glob("*.md"))
     size = demo.DEMO if own_lectures else dataclasses.replace(demo.DEMO, lectures=8)
-    demo.generate(root, size, record_key, replace=True)
+    demo.generate(root, size, firm_vault, replace=True)
     return [f"已生成演示公司（数据全部虚构），用 {DEMO_IDENTITY_FILE} 解密。"]

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from baodan.core.errors import BaodanError
+from baodan.core.layout import KEYS_DIR
 from baodan.store import gitrepo
-from baodan.store.vault import KEYS_DIR
+from baodan.store.vault import decrypt, record_keys_in
+
+if TYPE_CHECKING:
+    from baodan.store.workspace import Workspace
 
 CLIENTS = "records/clients"
 
@@ -117,3 +122,21 @@ def describe_removed(root: Path, member: str) -> list[str]:
         "这些旧版本仍在 git 历史里；他们本机的克隆、备份中的副本无法收回。本次换钥之后提交的内容他们读不到。"
     )
     return lines
+
+
+def keyring(ws: Workspace, blobs: gitrepo.Blobs) -> list:
+    """The user's record keys now and in every past version of their key file."""
+    listing = gitrepo.git(
+        ws.root, "log", "--all", "--format=", "--raw", "--no-abbrev", "--", KEYS_DIR
+    )
+    ids = {line.split()[3] for line in listing.splitlines() if line.startswith(":")}
+    files = [data for i in sorted(ids) if (data := blobs.object(i)) is not None]
+    return [*ws.vault.identities, *record_keys_in(files, ws.identity.identities)]
+
+
+def open_blob(blob: bytes, keys: list) -> bytes | str:
+    """The plaintext, or why it cannot be decrypted (the Chinese reason from vault.decrypt)."""
+    try:
+        return decrypt(blob, keys)
+    except ValueError as e:
+        return str(e)

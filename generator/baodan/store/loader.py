@@ -21,7 +21,8 @@ from pydantic import BaseModel
 
 from baodan.core import yamlio
 from baodan.core.errors import RecordError, Source, shown
-from baodan.core.parse import parse_record, read_text, validate
+from baodan.core.layout import RECORDS
+from baodan.core.parse import parse_record, read_text
 from baodan.models import (
     Claim,
     Client,
@@ -33,16 +34,13 @@ from baodan.models import (
     Lecture,
     Partner,
     Policy,
-    Retired,
     Settings,
     Staff,
     Task,
     Training,
 )
+from baodan.store.retired import read_retired
 from baodan.store.vault import MAX_CIPHERTEXT, Vault, decrypt
-
-RECORDS = "records"
-RETIRED_FILE = "records/retired.yaml"
 
 # Slots under a client folder: folder → (model, what the file name must equal).
 CLIENT_SLOTS: dict[str, tuple[type[BaseModel], str | None]] = {
@@ -411,38 +409,6 @@ def _read_firm(
     # Files that failed to load are reported once; checks must not call them missing too.
     firm.unreadable = {e.source.file for e in errors}
     return firm, errors
-
-
-def read_retired(root: Path, errors: list) -> set[str]:
-    """Registry numbers in the tombstone list (a bare number is accepted as well)."""
-    path = root / RETIRED_FILE
-    if not path.is_file():
-        return set()
-    text = read_text(_read_file(path, yamlio.MAX_BYTES), RETIRED_FILE, errors)
-    try:
-        data = yamlio.load(text) if text is not None else []
-    except yamlio.YamlError as e:
-        errors.append(RecordError(Source(RETIRED_FILE, e.line), "", str(e), e.hint))
-        return set()
-    if data is None:
-        return set()
-    if not isinstance(data, list):
-        errors.append(
-            RecordError(Source(RETIRED_FILE, 1), "", "应为列表", "每个注销的登记号一项，以 - 开头")
-        )
-        return set()
-    numbers = set()
-    for n, item in enumerate(data):
-        if isinstance(item, str):
-            numbers.add(item)
-            continue
-        record, errs = validate(Retired, item, RETIRED_FILE, text, (n,))
-        errors.extend(errs)
-        if record is not None:
-            numbers.add(record.registry_no)
-        elif isinstance(item, dict) and item.get("registry_no"):
-            numbers.add(str(item["registry_no"]))  # a faulty entry still retires its number
-    return numbers
 
 
 def load_client(

@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.core.files import write_atomic
+from baodan.core.layout import RECORDS
 from baodan.core.parse import parse_record
 from baodan.core.today import today
 from baodan.models import Client
 from baodan.models.client import has_left
-from baodan.store.loader import CLIENT_SLOTS, RECORDS, read_retired
-from baodan.store.vault import IdentitySource, Vault, find_identity, open_vault
+from baodan.store.identity import IdentitySource, find_identity
+from baodan.store.loader import CLIENT_SLOTS
+from baodan.store.retired import read_retired
+from baodan.store.vault import Vault, open_vault
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 DEMO_WARNING = (
@@ -41,7 +45,11 @@ class Workspace:
     @classmethod
     def open(cls, root: Path | None, identity: Path | None) -> Workspace:
         root = find_root(root)
-        source = find_identity(root, identity)
+        return cls.at(root, find_identity(root, identity))
+
+    @classmethod
+    def at(cls, root: Path, source: IdentitySource) -> Workspace:
+        """The firm at ``root`` (no search upwards), opened with an identity already found."""
         return cls(root, source, open_vault(root, source))
 
     def read(self, path: Path) -> str:
@@ -51,6 +59,10 @@ class Workspace:
         except ValueError as e:
             message, _, hint = str(e).partition("|")
             raise BaodanError(f"{self.rel(path)}：{message}", hint) from None
+
+    def write(self, path: Path, text: str) -> None:
+        """The one way a record is written: encrypted to the current record key, atomically."""
+        write_atomic(path, self.vault.encrypt(text.encode("utf-8")))
 
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()

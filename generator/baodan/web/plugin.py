@@ -20,9 +20,9 @@ from baodan.checks import load_firm
 from baodan.core.errors import BaodanError, render_errors
 from baodan.core.today import today
 from baodan.store.history import PendingHistory
+from baodan.store.identity import IdentitySource, find_identity
 from baodan.store.loader import RecordCache
-from baodan.store.vault import IdentitySource, find_identity, open_vault
-from baodan.store.workspace import DEMO_WARNING
+from baodan.store.workspace import DEMO_WARNING, Workspace
 from baodan.web.build_date import PinnedBuildDate
 from baodan.web.builders import builders_for, slots_for
 from baodan.web.client_shell import ClientShell, ShellFile, ShellPage, shell_file
@@ -302,7 +302,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             if source.is_demo and _identity_override is None:  # the CLI has warned already
                 log.warning(DEMO_WARNING)
             firm, errors = load_firm(
-                root, open_vault(root, source), self.cache, slots_for(self.config.staff)
+                root, Workspace.at(root, source).vault, self.cache, slots_for(self.config.staff)
             )
         except BaodanError as e:
             raise PluginError(render_errors(e.errors)) from None

@@ -1,0 +1,9 @@
+"""Where things are in a firm's folder: the names every layer agrees on."""
+
+RECORDS = "records"
+CLIENTS_DIR = "records/clients"
+KEYS_DIR = "records/.keys"
+MEMBERS_FILE = "members.yaml"
+ROTATION_MARKER = "rotation-in-progress"
+RETIRED_FILE = "records/retired.yaml"
+DEMO_IDENTITY_FILE = "DEMO-IDENTITY.txt"

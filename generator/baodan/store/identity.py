@@ -1,0 +1,126 @@
+"""Who is running baodan: a member's own identity (age X25519 or SSH), found from the command
+line, the environment, the default file or the demo, and public keys as members give them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+from pyrage import ssh, x25519
+
+from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.core.files import write_atomic
+from baodan.core.layout import DEMO_IDENTITY_FILE
+
+
+def default_identity_path() -> Path:
+    return Path(click.get_app_dir("baodan")) / "identity.txt"
+
+
+def parse_identities(text: str, origin: str) -> list:
+    """Identities from an identity file's text: age X25519 lines (``#`` comments) or one SSH key."""
+    if "PRIVATE KEY-----" in text:
+        if "ENCRYPTED" in text or "bcrypt" in text and "aes256" in text:
+            raise BaodanError(
+                f"{origin} 是有密码保护的 SSH 私钥，baodan 无法直接使用",
+                "请用未加密的 age 身份：运行 age-keygen -o 文件 生成一个，再请同事把你加为成员",
+            )
+        try:
+            return [ssh.Identity.from_buffer(text.encode())]
+        except Exception as e:
+            raise BaodanError(
+                f"{origin} 不是可用的 SSH 私钥（{e}）", "请检查文件内容是否完整"
+            ) from e
+    found = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            found.append(x25519.Identity.from_str(line))
+        except Exception as e:
+            raise BaodanError(
+                RecordError(
+                    Source(origin, n),
+                    "",
+                    "这一行不是 age 私钥（应以 AGE-SECRET-KEY-1 开头）",
+                    "身份文件每行一个私钥，# 开头的是注释",
+                )
+            ) from e
+    if not found:
+        raise BaodanError(
+            f"{origin} 里没有私钥", "身份文件应含一行 AGE-SECRET-KEY-1…，或一个 SSH 私钥"
+        )
+    return found
+
+
+def parse_recipient(text: str):
+    """A public key: ``age1…`` or an SSH ``ssh-ed25519``/``ssh-rsa`` line."""
+    text = text.strip()
+    try:
+        if text.startswith("age1"):
+            return x25519.Recipient.from_str(text)
+        if text.startswith(("ssh-ed25519 ", "ssh-rsa ")):
+            return ssh.Recipient.from_str(text)
+    except Exception as e:
+        raise BaodanError(f"公钥无法解析：{text[:40]}…（{e}）", "请复制完整的一行公钥") from e
+    raise BaodanError(
+        f"不认识的公钥格式：{text[:40]}",
+        "只支持 age 公钥（age1…）或 SSH 公钥（ssh-ed25519 … / ssh-rsa …）",
+    )
+
+
+@dataclass
+class IdentitySource:
+    identities: list
+    origin: str
+    is_demo: bool = False
+
+
+def find_identity(root: Path, explicit: Path | None = None) -> IdentitySource:
+    """The user's identity: --identity, then $BAODAN_IDENTITY, $BAODAN_IDENTITY_KEY, the default
+    file, and last the committed demo identity (which callers must warn about)."""
+    if explicit is not None:
+        text = Path(click.format_filename(explicit)).read_text() if str(explicit) != "-" else None
+        if text is None:
+            text = click.get_text_stream("stdin").read()
+        return IdentitySource(parse_identities(text, str(explicit)), str(explicit))
+    if env_file := os.environ.get("BAODAN_IDENTITY"):
+        path = Path(env_file)
+        if not path.is_file():
+            raise BaodanError(f"环境变量 BAODAN_IDENTITY 指向的文件不存在：{path}", "请检查路径")
+        return IdentitySource(parse_identities(path.read_text(), str(path)), str(path))
+    if env_key := os.environ.get("BAODAN_IDENTITY_KEY"):
+        return IdentitySource(
+            parse_identities(env_key, "$BAODAN_IDENTITY_KEY"), "$BAODAN_IDENTITY_KEY"
+        )
+    default = default_identity_path()
+    if default.is_file():
+        return IdentitySource(parse_identities(default.read_text(), str(default)), str(default))
+    demo = root / DEMO_IDENTITY_FILE
+    if demo.is_file():
+        return IdentitySource(
+            parse_identities(demo.read_text(), str(demo)), DEMO_IDENTITY_FILE, True
+        )
+    raise BaodanError(
+        "找不到你的密钥（age 身份）",
+        f"用 --identity 文件 指定；或设置 BAODAN_IDENTITY（文件路径）/ BAODAN_IDENTITY_KEY（密钥本身）；"
+        f"或把密钥放在 {default}",
+    )
+
+
+def new_identity_file(path: Path) -> str:
+    """Write a fresh age identity (0600) and return its public key."""
+    ident = x25519.Identity.generate()
+    public = str(ident.to_public())
+    text = f"# baodan identity, created by baodan init\n# public key: {public}\n{ident}\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text.encode(), mode=0o600)
+    return public
+
+
+def public_key_of(source: IdentitySource) -> str | None:
+    ident = source.identities[0]
+    return str(ident.to_public()) if isinstance(ident, x25519.Identity) else None

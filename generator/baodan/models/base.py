@@ -15,6 +15,10 @@ from stdnum.exceptions import ValidationError as StdnumError
 from baodan.core.errors import shown
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# An id: of a record (client, claim, task, incident, staff, insurer, partner), of a member, or
+# the file name of a lecture or an interaction. Ids become file and folder names, so they keep
+# to this alphabet: never "/", "\\" or "..", nothing file systems disagree on (capitals, spaces).
+ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 ACCESS_CODE_CHARS = 20  # 100 bits
 # What a person may type: Crockford's decoding reads O as 0 and I, L as 1.
@@ -179,7 +183,7 @@ Slug = Annotated[str, AfterValidator(lambda v: _slug(v))]
 
 
 def _slug(value: str) -> str:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+    if not ID.fullmatch(value):
         raise ValueError("编号只能用小写字母、数字和连字符|例如 zhang-wei 或 c-7f3a9b2e")
     return value
 

@@ -19,6 +19,7 @@ from baodan.models.interaction import CHANNELS
 from baodan.services.editing import create_record, update_record
 from baodan.store.workspace import (
     Workspace,
+    checked_id,
     new_incident_id,
     new_task_id,
     next_interaction_path,
@@ -40,7 +41,7 @@ class Session:
         return cls(ws, firm)
 
     def client(self, client_id: str) -> ClientFile:
-        cf = self.firm.clients.get(client_id)
+        cf = self.firm.clients.get(checked_id(client_id, "客户编号"))
         if cf is None:
             raise BaodanError(
                 f"没有客户“{client_id}”", "写客户编号，如 c-1a2b3c4d（见员工站客户列表）"
@@ -58,7 +59,7 @@ class Session:
         return staff_id
 
     def claim(self, claim_id: str):
-        found = claims.find_claim(self.firm, claim_id)
+        found = claims.find_claim(self.firm, checked_id(claim_id, "理赔编号"))
         if found is None:
             raise BaodanError(
                 f"没有理赔“{claim_id}”", "写理赔编号，如 cl-1a2b3c4d（见员工站理赔队列）"
@@ -227,6 +228,7 @@ def log_survey(
 def log_attendance(
     s: Session, lecture: str, client_ids: list[str], staff: str | None
 ) -> list[Path]:
+    checked_id(lecture, "讲座文件名")
     lec = next((x for x in s.firm.lectures if x.slug == lecture), None)
     if lec is None:
         raise BaodanError(f"没有讲座“{lecture}”", "写 records/lectures/ 下讲座的文件名（不含 .md）")

@@ -31,7 +31,7 @@ class Erasure:
 
 def plan(ws: Workspace, client_id: str) -> Erasure:
     """What forgetting a client would delete, from file names alone."""
-    folder = ws.clients_dir / client_id
+    folder = ws.client_dir(client_id)
     if not (folder / "client.yaml.age").is_file():
         raise BaodanError(f"找不到客户“{client_id}”", "请写客户编号，如 c-1a2b3c4d")
     numbers = sorted(p.name.removesuffix(".yaml.age") for p in folder.glob("policies/*.yaml.age"))

@@ -16,10 +16,12 @@ from baodan.core.errors import BaodanError
 from baodan.core.layout import KEYS_DIR
 from baodan.domain.fielddiff import Change, describe, describe_public, diff
 from baodan.domain.labels import label, record_title, show
+from baodan.models.base import ID
+from baodan.models.policy import REGISTRY_NO
 from baodan.store import gitrepo
 from baodan.store.keyhistory import keyring, open_blob
 from baodan.store.loader import CLIENT_SLOTS, split_front_matter
-from baodan.store.workspace import Workspace
+from baodan.store.workspace import Workspace, checked_id
 
 # What a new or deleted record is summed up by, for a reviewer.
 SUMMARY_FIELDS = (
@@ -236,6 +238,7 @@ def history_path(ws: Workspace, target: str) -> str:
         pass
     if target.startswith("records/"):
         return target
+    checked_id(target, "记录编号", ID, REGISTRY_NO)
     patterns = [f"records/clients/{target}/client.yaml.age"] + [
         f"records/clients/*/{slot}/{target}.yaml.age" for slot in CLIENT_SLOTS
     ]

@@ -70,6 +70,9 @@ def _read_plain(root: Path, folder: str, model, name_attr: str | None, errors: l
     out = []
     for path in sorted((root / RECORDS / folder).glob("*.yaml")):
         rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            errors.append(_linked(rel))
+            continue
         text = read_text(_read_file(path, yamlio.MAX_BYTES), rel, errors)
         if text is None:
             continue
@@ -96,6 +99,9 @@ def _read_lectures(root: Path, errors: list) -> list[Lecture]:
     lectures = []
     for path in sorted((root / RECORDS / "lectures").glob("*.md")):
         rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            errors.append(_linked(rel))
+            continue
         text = read_text(_read_file(path, yamlio.MAX_BYTES), rel, errors)
         if text is None:
             continue
@@ -156,19 +162,27 @@ def _classify(
     base = root / RECORDS / "clients"
     if not base.is_dir():
         return []
+    if not base.resolve().is_relative_to(Path(root).resolve()):
+        errors.append(_linked(f"{RECORDS}/clients"))
+        return []
     found = []
     prefix = f"{RECORDS}/clients"
     for client in sorted(os.scandir(base), key=lambda e: e.name):
         if only is not None and client.name != only:
             continue
         rel = f"{prefix}/{client.name}"
+        if client.is_symlink():
+            errors.append(_linked(rel))
+            continue
         if not client.is_dir():
             if client.name != ".gitkeep":
                 errors.append(_stray(rel))
             continue
         for entry in sorted(os.scandir(client.path), key=lambda e: e.name):
             name, here = entry.name, f"{rel}/{entry.name}"
-            if entry.is_dir() and name in CLIENT_SLOTS:
+            if entry.is_symlink():
+                errors.append(_linked(here))
+            elif entry.is_dir() and name in CLIENT_SLOTS:
                 if slots is not None and name not in slots:
                     continue
                 model, attr = CLIENT_SLOTS[name]
@@ -176,7 +190,9 @@ def _classify(
                     path = f"{here}/{item.name}"
                     if item.name == ".gitkeep":
                         continue
-                    if item.is_file() and item.name.endswith(".yaml.age"):
+                    if item.is_symlink():
+                        errors.append(_linked(path))
+                    elif item.is_file() and item.name.endswith(".yaml.age"):
                         found.append(EncryptedFile(path, model, attr, client.name))
                     else:
                         errors.extend(_stray(p) for p in _files_at(root, path))
@@ -185,6 +201,16 @@ def _classify(
             else:
                 errors.extend(_stray(p) for p in _files_at(root, here))
     return found
+
+
+def _linked(rel: str) -> RecordError:
+    """A link could bring a file from outside the firm into its records and its site."""
+    return RecordError(
+        Source(rel),
+        "",
+        "这是一个链接（符号链接），不是文件夹或文件：baodan 不经由链接读写记录",
+        "把真正的记录放在这里，删去链接（链接会把公司目录以外的文件当成记录）",
+    )
 
 
 def _stray(rel: str) -> RecordError:

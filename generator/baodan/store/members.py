@@ -14,11 +14,13 @@ import yaml
 from pyrage import x25519
 
 from baodan.core import yamlio
-from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.files import write_atomic
 from baodan.core.layout import KEYS_DIR, MEMBERS_FILE, ROTATION_MARKER
+from baodan.models.base import ID
 from baodan.store.identity import parse_recipient
 from baodan.store.vault import Vault, decrypt, encrypt
+from baodan.store.workspace import ID_HINT, checked_id
 
 
 def recipients_in_file(text: str, origin: str) -> tuple[list[str], list[str]]:
@@ -56,7 +58,18 @@ def read_members(root: Path) -> dict[str, str | list[str]]:
         raise BaodanError(
             RecordError(Source(f"{KEYS_DIR}/{MEMBERS_FILE}", e.line), "", str(e), e.hint)
         ) from None
-    return dict(data or {})
+    members = dict(data or {})
+    for name in members:  # names become key file names: records/.keys/<member>.age
+        if not isinstance(name, str) or not ID.fullmatch(name):
+            raise BaodanError(
+                RecordError(
+                    Source(f"{KEYS_DIR}/{MEMBERS_FILE}"),
+                    "",
+                    f"“{shown(name)}”不是有效的成员编号",
+                    ID_HINT,
+                )
+            )
+    return members
 
 
 def write_members(root: Path, members: dict[str, str | list[str]]) -> None:
@@ -73,6 +86,7 @@ def key_file_text(identities: list) -> bytes:
 
 def init_keys(root: Path, member: str, recipient: str) -> None:
     """A new record key, given to the first member."""
+    checked_id(member, "成员编号")
     record_key = x25519.Identity.generate()
     write_atomic(
         root / KEYS_DIR / f"{member}.age",
@@ -83,6 +97,7 @@ def init_keys(root: Path, member: str, recipient: str) -> None:
 
 def member_add(vault: Vault, member: str, recipient: str | list[str]) -> Path:
     """Give a new member the record key, encrypted to their public key (or each of their keys)."""
+    checked_id(member, "成员编号")
     members = read_members(vault.root)
     if member in members:
         raise BaodanError(f"成员 {member} 已存在", "换一个编号，或先 baodan member remove")
@@ -105,6 +120,7 @@ def member_remove(vault: Vault, member: str, progress=None) -> int:
     is re-encrypted, so a kill at any point leaves every record readable; the marker file
     names the new key, and running the command again finishes the job.
     """
+    checked_id(member, "成员编号")
     root = vault.root
     members = read_members(root)
     marker = vault.keys_dir / ROTATION_MARKER

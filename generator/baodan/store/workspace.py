@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.files import write_atomic
-from baodan.core.layout import RECORDS
+from baodan.core.layout import CLIENTS_DIR, RECORDS
 from baodan.core.parse import parse_record
 from baodan.core.today import today
 from baodan.models import Client
+from baodan.models.base import ID
 from baodan.models.client import has_left
+from baodan.models.policy import REGISTRY_NO
 from baodan.store.identity import IdentitySource, find_identity
 from baodan.store.loader import CLIENT_SLOTS
 from baodan.store.retired import read_retired
@@ -73,27 +76,40 @@ class Workspace:
 
     def locate(self, target: str) -> Path:
         """A record file from a path, a client id, a registry number or a claim id."""
-        as_path = Path(target)
-        if as_path.suffix == ".age" and (as_path.is_file() or (self.root / as_path).is_file()):
-            return as_path.resolve() if as_path.is_file() else (self.root / as_path).resolve()
-        client = self.clients_dir / target / "client.yaml.age"
-        if client.is_file():
-            return client
-        for slot in CLIENT_SLOTS:
-            hits = sorted(self.clients_dir.glob(f"*/{slot}/{target}.yaml.age"))
-            if hits:
-                return hits[0]
-        if as_path.is_file() or (self.root / as_path).is_file():
-            raise BaodanError(
-                f"{target} 不是加密记录（.yaml.age），baodan 只打开加密的客户记录",
-                "公开记录（records/firm.yaml、staff、insurers 等）直接用编辑器修改；"
-                f"误放的明文客户资料请用 baodan encrypt {target} 加密",
-            )
+        if looks_like_path(target):
+            path = given_path(self.root, target)
+            if (
+                path.is_file()
+                and path.suffix != ".age"
+                and path.is_relative_to(self.root.resolve())
+            ):
+                raise BaodanError(
+                    f"{shown(target)} 不是加密记录（.yaml.age），baodan 只打开加密的客户记录",
+                    "公开记录（records/firm.yaml、staff、insurers 等）直接用编辑器修改；"
+                    f"误放的明文客户资料请用 baodan encrypt {shown(target)} 加密",
+                )
+            path = inside_clients(self.root, path, target)
+            if path.is_file():
+                return path
+        else:
+            checked_id(target, "记录编号", ID, REGISTRY_NO)
+            client = self.clients_dir / target / "client.yaml.age"
+            if client.is_file():
+                return inside_clients(self.root, client, target)
+            for slot in CLIENT_SLOTS:
+                hits = sorted(self.clients_dir.glob(f"*/{slot}/{target}.yaml.age"))
+                if hits:
+                    return inside_clients(self.root, hits[0], target)
         raise BaodanError(
-            f"找不到记录“{target}”",
+            f"找不到记录“{shown(target)}”",
             "可以写文件路径、客户编号（如 c-1a2b3c4d）、保单登记号（如 BD-2026-7K3QX）、"
             "理赔编号、任务编号或事件编号",
         )
+
+    def client_dir(self, client_id: str) -> Path:
+        """records/clients/<id>/ of a client id a person gave (command line, form)."""
+        checked_id(client_id, "客户编号")
+        return inside_clients(self.root, self.clients_dir / client_id, client_id)
 
 
 def current_client(ws: Workspace, target: str, service: str, command: str) -> tuple[Path, Client]:
@@ -175,3 +191,47 @@ def next_interaction_path(client_dir: Path, day) -> Path:
     folder = client_dir / "interactions"
     n = 1 + len(list(folder.glob(f"{day.isoformat()}-*.yaml.age")))
     return folder / f"{day.isoformat()}-{n}.yaml.age"
+
+
+# ---- Ids and paths a person gives: checked here, before any file is touched --------------------
+
+ID_HINT = "编号只用小写字母、数字和连字符，如 c-1a2b3c4d、wang-fang；保单登记号如 BD-2026-7K3QX"
+
+
+def checked_id(value: str, what: str, *patterns: re.Pattern) -> str:
+    """``value`` when it is an id (models.base.ID, or one of ``patterns``), else a BaodanError
+    naming ``what``. Ids become file names: "../x" or "a/b" must never reach a path."""
+    if not any(p.fullmatch(value) for p in patterns or (ID,)):
+        raise BaodanError(f"“{shown(value)}”不是有效的{what}", ID_HINT + "；不要写文件路径")
+    return value
+
+
+def looks_like_path(target: str) -> bool:
+    """A command's record argument is a path when it has a folder part or a file suffix."""
+    return any(c in target for c in "/\\") or target.endswith((".age", ".yaml", ".yml"))
+
+
+def given_path(root: Path, target: str) -> Path:
+    """The file ``target`` names, from the current folder, else from the firm folder; with
+    links followed."""
+    given = Path(target)
+    here = given if given.is_absolute() else Path.cwd() / given
+    return (here if here.exists() else root / given).resolve()
+
+
+def record_path(root: Path, target: str) -> Path:
+    """The file ``target`` names, when it lies under the firm's records/clients/ (links
+    followed); else a BaodanError."""
+    return inside_clients(root, given_path(root, target), target)
+
+
+def inside_clients(root: Path, path: Path, target: str) -> Path:
+    """``path`` if, with every link followed, it lies under the firm's records/clients/ (a
+    linked folder or file must not lead a write or a delete out of the firm)."""
+    if not path.resolve().is_relative_to((root / CLIENTS_DIR).resolve()):
+        raise BaodanError(
+            f"“{shown(target)}”不在本公司的客户记录目录（{CLIENTS_DIR}/）里，没有读写",
+            "baodan 只处理本公司 records/clients/ 下的记录：请写客户编号、保单登记号，"
+            "或这个目录里的文件路径（不能经由链接指到别处）",
+        )
+    return path

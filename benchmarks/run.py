@@ -204,7 +204,7 @@ def serve_latency(firm: Path, env: dict, repeat: int) -> dict:
     """Seconds from re-encrypting one record to `baodan serve` having rebuilt the site: the
     time MkDocs' live-reload long poll (/livereload/<epoch>/…) takes to answer."""
     port = free_port()
-    cmd = [sys.executable, "-m", "baodan", "serve", "-C", str(firm), "--addr", f"127.0.0.1:{port}"]
+    cmd = [sys.executable, "-m", "baodan", "serve", "-C", str(firm), "--port", str(port)]
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(cmd, env=env, cwd=firm, stdout=log, stderr=subprocess.STDOUT)
         try:

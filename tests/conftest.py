@@ -44,6 +44,7 @@ def make_firm(folder: Path, size: demo.FirmSize = SMALL, seed: int = 7) -> FirmD
     shutil.copytree(REPO / "records/public", folder / "records/public", dirs_exist_ok=True)
     key = folder.parent / f"{folder.name}.identity.txt"
     key.write_text(f"# throwaway test identity\n{ident}\n")
+    key.chmod(0o600)  # as a person keeps a key: baodan warns about one others can read
     return FirmDir(folder, key, ident)
 
 

@@ -36,6 +36,7 @@ def new_identity_file(folder: Path, name: str = "me") -> tuple[Path, x25519.Iden
     ident = x25519.Identity.generate()
     path = folder / f"{name}.key"
     path.write_text(f"# test identity\n{ident}\n")
+    path.chmod(0o600)
     return path, ident
 
 

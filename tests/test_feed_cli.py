@@ -25,7 +25,7 @@ def test_link_prints_webcal_and_https(firm, capsys, tmp_path):
     assert code == 0
     path = f"demo.baodan.example/feeds/{client.feed.token}.ics"
     assert f"webcal://{path}" in out and f"https://{path}" in out
-    assert qr.read_text().startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in qr.read_text()
 
 
 def test_rotate_issues_a_new_token_and_keeps_the_rest_of_the_record(firm, capsys):
@@ -84,3 +84,15 @@ def test_link_without_site_url_says_what_to_fill_in(firm, capsys):
     code, _, err = run_cli(capsys, "feed", "link", current_client(firm).id)
     assert code == 1
     assert "records/firm.yaml" in err and "site_url" in err
+
+
+def test_link_qr_format_follows_the_extension_and_a_link_is_refused(firm, capsys, tmp_path):
+    client = current_client(firm)
+    png = tmp_path / "feed.png"
+    code, _, err = run_cli(capsys, "feed", "link", client.id, "--qr", str(png))
+    assert code == 0, err
+    assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_mode & 0o077 == 0
+    link = tmp_path / "link.svg"
+    link.symlink_to(tmp_path / "elsewhere.svg")
+    code, _, err = run_cli(capsys, "feed", "link", client.id, "--qr", str(link))
+    assert code == 1 and "符号链接" in err and not (tmp_path / "elsewhere.svg").exists()

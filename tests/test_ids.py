@@ -126,3 +126,16 @@ def test_a_members_file_naming_a_path_is_refused(around, capsys):
     members = firm.root / KEYS_DIR / "members.yaml"
     members.write_text(members.read_text() + f"../../../victim/x: {RECIPIENT}\n")
     _refused(capsys, parent, "member", "list", says="“../../../victim/x”不是有效的成员编号")
+
+
+def test_forget_deletes_no_site_copy_named_by_a_path_in_the_record(around, capsys):
+    """forget also removes the client's portal from the built site, a folder named by the
+    record's portal id: an id that is a path must not name a folder outside the site."""
+    firm, parent = around
+    (firm.root / "site/p").mkdir(parents=True)
+    client = c.person(portal={"id": "../../../victim", "key": "7K3QX-M2P9D-4HT8W-ZC6NR"})
+    c.write_client(firm, client)
+    code, _, err = run_cli(capsys, "forget", "c-00000001", "--yes")
+    assert code == 0, err
+    assert (parent / "victim" / "client.yaml.age").is_file()
+    assert not (firm.root / "records/clients/c-00000001").exists()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import stat
 
+import pytest
 from baodan.core.parse import parse_record
 from baodan.models import Client
 
 from .conftest import build_public_site
-from .helpers import read_record, run_cli, write_record
+from .helpers import read_record, run_cli, tree_digest, write_record
 
 
 def _client(firm, rel: str) -> Client:
@@ -72,3 +73,87 @@ def test_rotate_gives_a_new_link_keeps_the_record_and_the_old_page_goes(firm, ca
     site = build_public_site(firm)
     assert not (site / "p" / old.id).exists()
     assert (site / "p" / new.id / "index.html").is_file()
+
+
+def test_link_shows_the_qr_code_in_the_terminal_and_writes_no_file(
+    firm, capsys, monkeypatch, tmp_path
+):
+    """By default nothing is saved anywhere (a QR file carries the access code)."""
+    import io
+
+    from baodan.cli import common
+    from rich.console import Console
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    before = tree_digest(firm.root)
+    client = _client(firm, _current_client_rel(firm))
+    code, out, _ = run_cli(capsys, "portal", "link", client.id)  # not a terminal: no blocks
+    assert code == 0 and "\u2580" not in out and "--qr 文件名.png" in out
+    terminal = Console(file=io.StringIO(), force_terminal=True, width=120)
+    monkeypatch.setattr(common, "out", terminal)
+    code, _, err = run_cli(capsys, "portal", "link", client.id)
+    shown = terminal.file.getvalue()
+    assert code == 0, err
+    assert "二维码（用手机扫描）" in shown and "\u2580" in shown and "\u2584" in shown
+    assert tree_digest(firm.root) == before and list(temp.iterdir()) == []
+
+
+def test_qr_code_on_windows_goes_through_the_console_api(monkeypatch):
+    """Half blocks are drawn double width by Chinese Windows consoles: no phone reads that.
+    There segno colours the console's cells instead (two spaces a module)."""
+    import io
+    import sys
+
+    import segno.writers
+    from baodan.services.qr import print_qr
+
+    drawn = []
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(segno.writers, "write_terminal_win", lambda *a, **kw: drawn.append(a))
+    text = io.StringIO()
+    print_qr("https://demo.baodan.example/p/x/#code", text)
+    assert drawn and text.getvalue() == ""
+
+
+@pytest.mark.parametrize("name", ["qr.svg", "QR.SVG"])
+def test_qr_file_format_follows_its_extension(firm, capsys, tmp_path, name):
+    client = _client(firm, _current_client_rel(firm))
+    code, _, err = run_cli(capsys, "portal", "link", client.id, "--qr", str(tmp_path / name))
+    assert code == 0, err
+    assert "<svg" in (tmp_path / name).read_text()
+    assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("name", ["qr.jpg", "qr", "qr.png.txt"])
+def test_qr_file_with_another_extension_is_refused_with_a_hint(firm, capsys, tmp_path, name):
+    client = _client(firm, _current_client_rel(firm))
+    code, _, err = run_cli(capsys, "portal", "link", client.id, "--qr", str(tmp_path / name))
+    assert code == 1 and "二维码文件名要以 .png 或 .svg 结尾" in err and "--qr 二维码.png" in err
+    assert list(tmp_path.glob("qr*")) == []
+
+
+def test_qr_path_that_is_a_symlink_is_refused(firm, capsys, tmp_path):
+    """A link planted where the QR goes (to a file of the user's) is not written through,
+    with or without --overwrite."""
+    victim = tmp_path / "notes.txt"
+    victim.write_text("我的笔记\n", "utf-8")
+    link = tmp_path / "qr.png"
+    link.symlink_to(victim)
+    client = _client(firm, _current_client_rel(firm))
+    for extra in ([], ["--overwrite"]):
+        code, _, err = run_cli(capsys, "portal", "link", client.id, "--qr", str(link), *extra)
+        assert code == 1 and "是一个符号链接" in err
+    assert victim.read_text("utf-8") == "我的笔记\n" and link.is_symlink()
+
+
+def test_qr_file_that_exists_needs_overwrite(firm, capsys, tmp_path):
+    qr = tmp_path / "qr.png"
+    qr.write_bytes(b"earlier")
+    client = _client(firm, _current_client_rel(firm))
+    code, _, err = run_cli(capsys, "portal", "link", client.id, "--qr", str(qr))
+    assert code == 1 and "已经存在，没有覆盖" in err and "--overwrite" in err
+    assert qr.read_bytes() == b"earlier"
+    code, _, err = run_cli(capsys, "portal", "link", client.id, "--qr", str(qr), "--overwrite")
+    assert code == 0 and qr.read_bytes().startswith(b"\x89PNG")

@@ -63,11 +63,16 @@ def test_id_and_mobile_numbers_in_a_plain_record_are_refused(repo, capsys):
     assert f"records/staff/{staff.name}:{len(text.splitlines()) + 1}" in err
 
 
-def test_commit_failing_the_check_is_refused(repo, capsys):
+def test_commit_failing_the_check_is_refused(repo, capsys, monkeypatch, tmp_path):
+    """The index is checked out into a private folder of the run, gone afterwards."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
     rel = _a_policy(repo)
     change_record(repo.root, rel, repo.identities, lambda d: d.update(insurer="no-such-insurer"))
     githelp.git(repo.root, "add", "-A")
     _refused(capsys, rel, "没有保险公司“no-such-insurer”")
+    assert list(temp.iterdir()) == []
 
 
 def test_only_what_is_staged_counts(repo, capsys):

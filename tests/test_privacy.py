@@ -21,7 +21,7 @@ from baodan.web.privacy_pages import privacy_queue
 from pyrage import x25519
 
 from . import githelp
-from .helpers import change_record, read_record, run_cli, write_record
+from .helpers import change_record, read_record, run_cli, tree_digest, write_record
 
 
 def _keys(firm) -> list:
@@ -108,6 +108,87 @@ def test_export_holds_every_record_of_the_client_and_nothing_of_another(loaded, 
     assert code == 0, err
     with zipfile.ZipFile(firm.root / "export" / f"{cf.client.id}.zip") as archive:
         assert {n.split("/", 1)[1] for n in archive.namelist()} == exported
+
+
+def test_an_interrupted_export_leaves_nothing_behind(loaded, capsys, monkeypatch):
+    """A failure (or Ctrl-C) half-way through writing: no half export, no temp folder."""
+    from baodan.services import export
+
+    firm, _ = loaded
+    cf = _client_with_portal_and_policies(loaded)
+    real, written = export.open_new, []
+
+    def stopped(path, **kw):
+        if len(written) == 2:
+            raise KeyboardInterrupt
+        written.append(path)
+        return real(path, **kw)
+
+    monkeypatch.setattr(export, "open_new", stopped)
+    code, _, err = run_cli(capsys, "export", cf.client.id)
+    assert code == 130 and len(written) == 2
+    assert not (firm.root / "export").exists() or list((firm.root / "export").iterdir()) == []
+
+
+def test_export_is_not_written_through_a_link(loaded, capsys, tmp_path):
+    firm, _ = loaded
+    cf = _client_with_portal_and_policies(loaded)
+    link = tmp_path / "client.zip"
+    link.symlink_to(tmp_path / "elsewhere.zip")
+    code, _, err = run_cli(capsys, "export", cf.client.id, "--zip", "--out", str(link))
+    assert code == 1 and "已存在" in err and not (tmp_path / "elsewhere.zip").exists()
+
+
+def test_forget_names_the_client_and_removes_every_local_copy_baodan_made(
+    loaded, capsys, monkeypatch
+):
+    """Exports, the staff site (the client's page, queues, staff calendars) and the client's
+    portal and calendar in the built public site; the question names the client first, and
+    answering no deletes nothing."""
+    import io
+    import sys
+
+    firm, model = loaded
+    cf = _client_with_portal_and_policies(loaded)
+    client = cf.client
+    other = next(c.client for c in model.clients.values() if c.client.portal and c is not cf)
+    for args in (
+        ["build"],
+        ["build", "--staff"],
+        ["export", client.id],
+        ["export", client.id, "--zip"],
+    ):
+        code, _, err = run_cli(capsys, *args)
+        assert code == 0, err
+    copies = [
+        firm.root / "export" / client.id,
+        firm.root / "export" / f"{client.id}.zip",
+        firm.root / "site-staff",
+        firm.root / "site/p" / client.portal.id,
+        firm.root / "site/feeds" / f"{client.feed.token}.ics",
+    ]
+    assert all(path.exists() for path in copies)
+    before = tree_digest(firm.root)
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"n\n")))
+    code, out, err = run_cli(capsys, "forget", client.id)
+    assert code == 1 and "已取消，没有删除任何文件" in err
+    assert out.index(f"将删除客户 {client.id}（{client.name}）") < out.index("确定永久删除吗")
+    for shown in (
+        f"export/{client.id}/",
+        f"export/{client.id}.zip",
+        "site-staff/",
+        f"site/p/{client.portal.id}/",
+        f"site/feeds/{client.feed.token}.ics",
+    ):
+        assert shown in out
+    assert tree_digest(firm.root) == before
+
+    code, out, err = run_cli(capsys, "forget", client.id, "--yes")
+    assert code == 0, err
+    assert not any(path.exists() for path in copies)
+    assert (firm.root / "site/p" / other.portal.id / "index.html").is_file()  # others stay
+    assert "baodan build --staff" in out and "保存过的二维码图片" in out
 
 
 def test_forget_leaves_no_trace_in_the_tree_or_the_next_build(loaded, capsys):

@@ -121,15 +121,25 @@ def serve(
         bool,
         typer.Option("--staff/--public", help="预览员工站（默认）或公开站", show_default=False),
     ] = True,
+    port: Annotated[
+        int | None, typer.Option("--port", help="端口（默认 8000）", show_default=False)
+    ] = None,
+    listen: Annotated[
+        str | None,
+        typer.Option(
+            "--listen",
+            help="让其他电脑也能打开公开站预览：地址:端口，如 0.0.0.0:8000（员工站不允许）",
+            show_default=False,
+        ),
+    ] = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
-    addr: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1:8000",
 ) -> None:
-    """在本机预览网站（默认员工站），修改记录后自动刷新。"""
+    """在本机预览网站（默认员工站），修改记录后自动刷新；只有本机能打开。"""
     from baodan.services.sitebuild import serve_site
 
     ws = open_workspace(root, identity)
-    serve_site(ws, staff=staff, addr=addr, say=out.print)
+    serve_site(ws, staff=staff, listen=listen, port=port, say=out.print)
 
 
 @app.command()
@@ -183,6 +193,7 @@ def edit(
     """在编辑器里修改一条加密记录；保存时检查，不通过就带着问题说明重新打开。"""
     ws = open_workspace(root, identity)
     path = ws.locate(target)
+    _editor_note()
     if edit_record(ws, path):
         out.print(f"[green]已保存[/] {ws.rel(path)}（已加密）。提交前可运行 baodan check。")
     else:
@@ -257,7 +268,16 @@ def _template(name: str, **values) -> str:
     return Template(text).safe_substitute(today=today().isoformat(), **values)
 
 
+def _editor_note() -> None:
+    """Said before the editor takes the terminal: when it may keep a copy of the record."""
+    from baodan.services.editors import editor
+
+    if note := editor().note:
+        err.print(f"[yellow]注意[/]：{note}", highlight=False)
+
+
 def _create(ws: Workspace, path: Path, text: str) -> None:
+    _editor_note()
     if edit_record(ws, path, initial=text):
         out.print(f"[green]已新建[/] {ws.rel(path)}（已加密）。")
     else:

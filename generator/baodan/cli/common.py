@@ -10,8 +10,10 @@ from typing import Annotated
 import typer
 from rich import table as rich_table
 from rich.console import Console
+from rich.markup import escape
 
 from baodan.core.errors import BaodanError, render_errors
+from baodan.store.identity import identity_file_warning
 from baodan.store.workspace import (
     DEMO_WARNING,
     Workspace,
@@ -56,10 +58,38 @@ StaffOpt = Annotated[
 ]
 
 
+QrOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--qr",
+        help="二维码另存为图片：文件名以 .png 或 .svg 结尾（不写则只显示在终端里）",
+        show_default=False,
+    ),
+]
+OverwriteOpt = Annotated[
+    bool, typer.Option("--overwrite", help="--qr 的文件已存在时覆盖它（默认不覆盖）")
+]
+
+
+def show_qr(text: str, path: Path | None, overwrite: bool) -> None:
+    """A link's QR code: saved where the user asked, or else drawn in the terminal."""
+    from baodan.services.qr import print_qr, write_qr  # segno: start-up time
+
+    if path is not None:
+        out.print(f"  二维码已保存：{write_qr(text, path, overwrite=overwrite)}", highlight=False)
+    elif out.is_terminal:
+        out.print("  二维码（用手机扫描）：")
+        print_qr(text, out.file)
+    else:
+        out.print("  （不在终端里，不显示二维码；要图片请加 --qr 文件名.png）")
+
+
 def open_workspace(root: Path | None, identity: Path | None) -> Workspace:
     ws = Workspace.open(root, identity)
     if ws.identity.is_demo:
         err.print(f"[yellow]警告：{DEMO_WARNING}[/]")
+    if warning := identity_file_warning(ws.identity):
+        err.print(f"[yellow]警告：{escape(warning)}[/]", highlight=False)
     return ws
 
 

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from baodan.cli.common import IdentityOpt, RootOpt, open_workspace, out
+from baodan.cli.common import (
+    IdentityOpt,
+    OverwriteOpt,
+    QrOpt,
+    RootOpt,
+    open_workspace,
+    out,
+    show_qr,
+)
 
 if TYPE_CHECKING:
     from baodan.web.feeds import SubscribeLinks
@@ -15,34 +23,39 @@ if TYPE_CHECKING:
 feed_app = typer.Typer(help="客户的日历订阅（保单到期、续保、缴费日）", no_args_is_help=True)
 
 ClientArg = Annotated[str, typer.Argument(help="客户编号，如 c-1a2b3c4d")]
-QrOpt = Annotated[
-    Path | None,
-    typer.Option("--qr", help="另存订阅二维码（SVG），手机扫码即可订阅", show_default=False),
-]
 
 
-def _print_links(links: SubscribeLinks, qr: Path | None) -> None:
+def _print_links(links: SubscribeLinks, qr: Path | None, overwrite: bool) -> None:
     out.print(f"苹果手机、Outlook（点开即订阅）：{links.webcal}", highlight=False)
     out.print(f"谷歌日历等（“通过网址添加日历”）：{links.https}", highlight=False)
     if qr is not None:
-        from baodan.services.qr import qr_svg
-
-        qr.write_text(qr_svg(links.webcal, title="扫码订阅保单日历"), "utf-8")
-        out.print(f"二维码已写入 {qr}")
+        show_qr(links.webcal, qr, overwrite)
 
 
 @feed_app.command("link")
-def link(client: ClientArg, qr: QrOpt = None, root: RootOpt = None, identity: IdentityOpt = None):
-    """显示客户的日历订阅链接（webcal:// 与 https:// 两种）。"""
+def link(
+    client: ClientArg,
+    qr: QrOpt = None,
+    overwrite: OverwriteOpt = False,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+):
+    """显示客户的日历订阅链接（webcal:// 与 https:// 两种），--qr 另存扫码订阅的二维码。"""
     from baodan.services.feeds import (
         feed_links,  # icalendar, jinja2: loaded when a command needs them
     )
 
-    _print_links(feed_links(open_workspace(root, identity), client), qr)
+    _print_links(feed_links(open_workspace(root, identity), client), qr, overwrite)
 
 
 @feed_app.command("rotate")
-def rotate(client: ClientArg, qr: QrOpt = None, root: RootOpt = None, identity: IdentityOpt = None):
+def rotate(
+    client: ClientArg,
+    qr: QrOpt = None,
+    overwrite: OverwriteOpt = False,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+):
     """换新订阅令牌：旧链接在下次发布网站后失效（链接外泄或客户要求时使用）。"""
     from baodan.services.feeds import rotate_feed
 
@@ -50,7 +63,7 @@ def rotate(client: ClientArg, qr: QrOpt = None, root: RootOpt = None, identity: 
     out.print(
         "[green]已换新订阅令牌[/]。提交记录并发布网站后旧链接失效，请把新链接发给客户：",
     )
-    _print_links(links, qr)
+    _print_links(links, qr, overwrite)
 
 
 def register(app: typer.Typer) -> None:

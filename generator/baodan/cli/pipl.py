@@ -155,13 +155,23 @@ def forget(
         raise BaodanError(blocking)
     numbers = "、".join(plan.registry_nos) or "无"
     out.print(
-        f"将删除客户 {client} 的全部 {plan.files} 个文件（{plan.folder}/），保单登记号：{numbers}。",
+        f"将删除客户 {client}（{plan.name}）的全部 {plan.files} 个文件（{plan.folder}/），"
+        f"保单登记号：{numbers}。",
         highlight=False,
     )
+    if plan.copies:
+        out.print("以及本机上 baodan 生成的这些副本：", highlight=False)
+        for path, what in plan.copies:
+            out.print(f"  {_shown(ws, path)}（{what}）", highlight=False)
     if not yes and not YesNo.ask("确定永久删除吗？", default=False, console=out):
         raise BaodanError("已取消，没有删除任何文件", "")
     erasure.forget(ws, plan, reason)
     out.print(f"[green]已删除[/] {plan.folder}/；登记号已记入 records/retired.yaml，永不复用。")
+    out.print(
+        "baodan 不知道的副本请自行删除：用 --out 导出到别处的资料、保存过的二维码图片"
+        "（--qr）、发给客户或同事的文件、下载和打印件。",
+        highlight=False,
+    )
     out.print(
         "下一次发布后，客户门户和日历订阅即消失（用对象存储发布时，同步命令必须带 --delete）。\n"
         f"请提交：git add -A records && git commit -m '删除客户 {client}（{reason}）'",
@@ -169,6 +179,14 @@ def forget(
     )
     for line in erase_paths([plan.folder]):
         out.print(line, markup=False, highlight=False)
+
+
+def _shown(ws, path: Path) -> str:
+    """A path relative to the firm folder when it is inside it."""
+    try:
+        return path.relative_to(ws.root).as_posix() + ("/" if path.is_dir() else "")
+    except ValueError:
+        return str(path)
 
 
 def exposure(

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from baodan.cli.common import IdentityOpt, RootOpt, open_workspace, out
+from baodan.cli.common import (
+    IdentityOpt,
+    OverwriteOpt,
+    QrOpt,
+    RootOpt,
+    open_workspace,
+    out,
+    show_qr,
+)
 
 portal_app = typer.Typer(
     help="客户专属页面（门户）：链接、二维码、更换访问码", no_args_is_help=True
@@ -19,26 +26,23 @@ ClientArg = Annotated[str, typer.Argument(help="客户编号，如 c-1a2b3c4d")]
 @portal_app.command("link")
 def link(
     client: ClientArg,
-    qr: Annotated[
-        Path | None,
-        typer.Option("--qr", help="二维码保存到哪里（.png 或 .svg）；默认放在内存盘/临时目录"),
-    ] = None,
+    qr: QrOpt = None,
+    overwrite: OverwriteOpt = False,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
-    """显示客户专属页面的链接和访问码，并生成二维码图片。"""
-    from baodan.services.portal import portal_access, save_link_qr  # segno: start-up time
+    """显示客户专属页面的链接、访问码和二维码（二维码默认只显示在终端里）。"""
+    from baodan.services.portal import portal_access  # segno: start-up time
 
     ws = open_workspace(root, identity)
     access = portal_access(ws, client)
-    path = save_link_qr(access, qr)
     out.print(f"客户 {access.client_id}（{access.name}）的专属页面：", highlight=False)
     out.print(f"  链接：{access.link}", highlight=False, soft_wrap=True)
     out.print(f"  访问码：{access.code}", highlight=False)
-    out.print(f"  二维码：{path}", highlight=False)
+    show_qr(access.link, qr, overwrite)
     out.print(
         "把链接或二维码发给客户本人即可打开；只有页面地址、没有访问码时，客户可在页面上输入访问码。\n"
-        "[yellow]二维码和链接里含有访问码，发送后请删除二维码文件，不要转发给他人。[/]"
+        "[yellow]二维码和链接里含有访问码，不要转发给他人；保存过的二维码图片发送后请删除。[/]"
     )
 
 

@@ -1,44 +1,32 @@
 """Edit an encrypted record in the user's editor without leaving plaintext behind.
 
-As ``kubectl edit`` does: decrypt to a private temp file, open $VISUAL/$EDITOR, validate on
-save, reopen with the problems as comments at the top while invalid, re-encrypt only when
-changed, and remove the temp file in every case (Ctrl-C included).
+As ``kubectl edit`` does: decrypt to a file in a private folder of this run, open
+$VISUAL/$EDITOR (told to keep no copies: editors.py), validate on save, reopen with the
+problems as comments at the top while invalid, re-encrypt only when changed, and remove the
+folder in every case (Ctrl-C, `kill` and a closed terminal included).
 """
 
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from baodan.core import yamlio
+from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
-from baodan.core.interrupts import like_ctrl_c
 from baodan.core.parse import parse_record
+from baodan.core.privatefiles import private_folder
 from baodan.models import Client
+from baodan.services import editors
 from baodan.store.loader import CLIENT_SLOTS
 from baodan.store.workspace import Workspace, model_for
 
 MARK = "# baodan:"
 T = TypeVar("T")
-
-
-def private_dir() -> str | None:
-    """A RAM-backed folder when the system has one, so plaintext never reaches a disk."""
-    shm = Path("/dev/shm")
-    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
-
-
-def editor_command() -> list[str]:
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not editor:
-        editor = "notepad" if sys.platform == "win32" else "vi"
-    return shlex.split(editor, posix=sys.platform != "win32")
 
 
 def strip_marks(text: str) -> str:
@@ -125,17 +113,12 @@ def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
 def edit_loop(initial: str, rel: str, run_editor, check=None) -> str | None:
     """Let the user edit until the text is valid. Returns the new text, or None if unchanged;
     closing the editor on the problems shown (giving up) raises them, so the terminal says
-    what was wrong after the editor is gone."""
-    with like_ctrl_c():  # a closed terminal or `kill` must not leave the plaintext behind
-        return _edit_in(initial, rel, run_editor, check)
-
-
-def _edit_in(initial: str, rel: str, run_editor, check) -> str | None:
-    fd, tmp = tempfile.mkstemp(prefix="baodan-", suffix=".yaml", dir=private_dir())
-    path = Path(tmp)
-    try:
+    what was wrong after the editor is gone. The text is in a private folder of this run,
+    removed with whatever the editor left beside it, also on a closed terminal or `kill`."""
+    with private_folder("edit") as folder:
+        fd, tmp = tempfile.mkstemp(prefix="record-", suffix=".yaml", dir=folder)
         os.close(fd)
-        os.chmod(path, 0o600)
+        path = Path(tmp)
         shown, errors = initial, []
         while True:
             path.write_text(shown, encoding="utf-8")
@@ -152,14 +135,14 @@ def _edit_in(initial: str, rel: str, run_editor, check) -> str | None:
             if not errors:
                 return None if text == strip_marks(initial) else text
             shown = with_marks(text, errors)
-    finally:
-        path.unlink(missing_ok=True)
 
 
 def run_editor(path: Path) -> None:
-    cmd = editor_command() + [str(path)]
+    """The user's editor on ``path``, with no copy kept (editors.py) and no secret passed on;
+    its own temp files go in the same private folder."""
+    cmd = editors.editor().command + [str(path)]
     try:
-        subprocess.run(cmd, check=True)
+        subprocess.run(cmd, check=True, env=child_env(TMPDIR=str(path.parent)))
     except FileNotFoundError:
         raise BaodanError(
             f"找不到编辑器“{cmd[0]}”",

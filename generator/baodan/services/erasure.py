@@ -1,20 +1,26 @@
 """`baodan forget CLIENT`: erase one client (PIPL right to deletion, or retention expired).
 
 Deletes the client's folder, which retires their portal and feed (the next build has no
-page for them), and appends a tombstone per registry number to records/retired.yaml (number,
-date, reason; no names) so the numbers are never handed out again. Git history still holds
+page for them), and the local copies baodan made (exports, the staff site, the client's
+portal and feed in the built site), and appends a tombstone per registry number to
+records/retired.yaml (number, date, reason; no names) so the numbers are never handed out
+again. Git history still holds
 the old ciphertext: the caller prints the history-rewrite procedure.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 from baodan.checks import load_firm
+from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.today import today
 from baodan.models import Retired
+from baodan.models.client import TOKEN
 from baodan.store.retired import retire
 from baodan.store.workspace import Workspace
 
@@ -24,19 +30,72 @@ DEFAULT_REASON = "客户要求删除"
 @dataclass
 class Erasure:
     client_id: str
+    name: str  # shown before the user confirms, so the right client goes
     folder: str  # relative to the firm root
     registry_nos: list[str]
     files: int
+    copies: list[tuple[Path, str]]  # local copies baodan made, with what each is (Chinese)
 
 
 def plan(ws: Workspace, client_id: str) -> Erasure:
-    """What forgetting a client would delete, from file names alone."""
+    """What forgetting a client would delete: their folder and the local copies baodan made
+    of their data that exist now (read from the client record, which may be invalid)."""
     folder = ws.client_dir(client_id)
     if not (folder / "client.yaml.age").is_file():
         raise BaodanError(f"找不到客户“{client_id}”", "请写客户编号，如 c-1a2b3c4d")
+    try:
+        client = yamlio.load(ws.read(folder / "client.yaml.age"))
+    except yamlio.YamlError:
+        client = None
+    client = client if isinstance(client, dict) else {}
     numbers = sorted(p.name.removesuffix(".yaml.age") for p in folder.glob("policies/*.yaml.age"))
     files = sum(1 for p in folder.rglob("*") if p.is_file())
-    return Erasure(client_id, ws.rel(folder), numbers, files)
+    copies = [(path, what) for path, what in local_copies(ws, client_id, client) if path.exists()]
+    name = str(client.get("name") or "（客户记录里没有姓名）")
+    return Erasure(client_id, name, ws.rel(folder), numbers, files, copies)
+
+
+def local_copies(ws: Workspace, client_id: str, client: dict) -> list[tuple[Path, str]]:
+    """Where baodan itself writes a client's data outside the records: exports to their
+    default place, the staff site (the client's page, queues, search index, staff
+    calendars: rebuilt whole), and the client's portal and calendar in the built public site.
+    Copies written where the user chose (export --out, QR codes) are the user's to find."""
+    export = ws.root / "export"
+    copies = [
+        (export / client_id, "导出的资料"),
+        (export / f"{client_id}.zip", "导出的资料（zip）"),
+    ]
+    for site, plugin, staff in _sites(ws):
+        if staff:
+            copies.append(
+                (
+                    site,
+                    "员工站：含该客户的页面、工作队列和员工日历；之后用 baodan build --staff 重新生成",
+                )
+            )
+            continue
+        portal, feed = client.get("portal"), client.get("feed")
+        # The record may be invalid: only a real token may name a path ("../.." must not).
+        if isinstance(portal, dict) and re.fullmatch(TOKEN, str(portal.get("id"))):
+            copies.append((site / plugin.portal_dir / str(portal["id"]), "公开站里该客户的门户"))
+        if isinstance(feed, dict) and re.fullmatch(TOKEN, str(feed.get("token"))):
+            path = site / plugin.calendar_dir / f"{feed['token']}.ics"
+            copies.append((path, "公开站里该客户的日历订阅"))
+    return copies
+
+
+def _sites(ws: Workspace) -> list[tuple[Path, object, bool]]:
+    """(site folder, baodan plugin settings, staff?) of the firm's two MkDocs configurations."""
+    from mkdocs.config import load_config
+
+    found = []
+    for name, staff in (("mkdocs.yml", False), ("mkdocs.staff.yml", True)):
+        if (ws.root / name).is_file():
+            config = load_config(str(ws.root / name))
+            plugin = config.plugins.get("baodan")
+            if plugin is not None:
+                found.append((Path(config.site_dir), plugin.config, staff))
+    return found
 
 
 def references_from_others(ws: Workspace, erasure: Erasure) -> list[RecordError]:
@@ -78,3 +137,8 @@ def forget(ws: Workspace, erasure: Erasure, reason: str = DEFAULT_REASON) -> Non
             ],
         )
     shutil.rmtree(ws.root / erasure.folder)
+    for path, _ in erasure.copies:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)

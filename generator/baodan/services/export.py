@@ -1,14 +1,17 @@
 """`baodan export CLIENT`: everything the firm holds on one client (PIPL right of access and
 portability): each record as the YAML it is stored as, plus one printable Chinese HTML page.
 
-Built in memory; written only where the user asks (a folder or one zip), files 0600.
+Built in memory; written only where the user asks (a folder or one zip), files 0600,
+all or nothing.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +20,11 @@ import jinja2
 
 from baodan.checks import load_firm
 from baodan.core import yamlio
+from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError
 from baodan.core.files import write_atomic
+from baodan.core.interrupts import like_ctrl_c
+from baodan.core.privatefiles import open_new
 from baodan.core.today import today
 from baodan.domain.labels import label, record_title, show
 from baodan.store import gitrepo
@@ -138,29 +144,47 @@ def render_page(ws: Workspace, client_id: str, records: list[Record], client: di
 def export_client(
     ws: Workspace, client_id: str, dest: Path | None = None, *, as_zip: bool = False
 ) -> Path:
-    """Write the export; return where it went. Refuses to overwrite an earlier export."""
+    """Write the export; return where it went. Refuses to overwrite an earlier export (or to
+    write through a link). All or nothing: it is written beside ``dest`` under a temporary
+    name, readable by the user only, and renamed when complete; a failure, Ctrl-C, `kill`
+    or a closed terminal leaves nothing behind."""
     files, records, client = collect(ws, client_id)
     files["index.html"] = render_page(ws, client_id, records, client).encode("utf-8")
-    dest = dest or ws.root / "export" / (client_id + (".zip" if as_zip else ""))
-    if dest.exists():
+    dest = (dest or default_destination(ws, client_id, as_zip)).absolute()
+    if os.path.lexists(dest):
         raise BaodanError(f"{dest} 已存在", "先删除上一次的导出（交付后本就应删除），或换一个路径")
-    if as_zip:
-        buffer = io.BytesIO()
-        stamp = (*today().timetuple()[:3], 0, 0, 0)
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for rel, data in sorted(files.items()):
-                info = zipfile.ZipInfo(f"{client_id}/{rel}", stamp)
-                info.external_attr = 0o600 << 16
-                archive.writestr(info, data)
-        write_atomic(dest, buffer.getvalue(), mode=0o600)
-        return dest
-    dest.mkdir(parents=True, mode=0o700)
-    for rel, data in files.items():
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_atomic(target, data, mode=0o600)
-    os.chmod(dest, 0o700)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with like_ctrl_c():
+        if as_zip:
+            write_atomic(dest, _zipped(client_id, files), mode=0o600)
+            return dest
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))  # 0700
+        try:
+            for rel, data in files.items():
+                (tmp / rel).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                with open_new(tmp / rel) as f:
+                    f.write(data)
+            tmp.rename(dest)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     return dest
+
+
+def default_destination(ws: Workspace, client_id: str, as_zip: bool) -> Path:
+    """export/<client id>/ (or .zip) in the firm folder, which git ignores."""
+    return ws.root / "export" / (client_id + (".zip" if as_zip else ""))
+
+
+def _zipped(client_id: str, files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    stamp = (*today().timetuple()[:3], 0, 0, 0)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for rel, data in sorted(files.items()):
+            info = zipfile.ZipInfo(f"{client_id}/{rel}", stamp)
+            info.external_attr = 0o600 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
 
 
 def unignored(ws: Workspace, path: Path) -> bool:
@@ -175,5 +199,6 @@ def unignored(ws: Workspace, path: Path) -> bool:
         ["git", "-C", str(ws.root), "check-ignore", "-q", rel.as_posix()],
         check=False,
         capture_output=True,
+        env=child_env(),
     )
     return done.returncode == 1

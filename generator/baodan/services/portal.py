@@ -7,15 +7,12 @@ from the site at the next deploy, so an old link (forwarded, lost phone) stops w
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from baodan.checks import load_firm
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.models import Client
-from baodan.services.editing import private_dir, update_record
-from baodan.services.qr import write_qr
+from baodan.services.editing import update_record
 from baodan.store.portal_crypto import new_access_code, new_portal_id, portal_link
 from baodan.store.workspace import Workspace, current_client
 
@@ -37,15 +34,6 @@ def portal_access(ws: Workspace, target: str) -> PortalAccess:
             f"运行 baodan portal rotate {client.id} 生成页面地址和访问码",
         )
     return _access(ws, client, client.portal.id, client.portal.key)
-
-
-def save_link_qr(access: PortalAccess, out: Path | None) -> Path:
-    """The link as a QR code (PNG, or SVG when ``out`` ends in .svg), readable by its owner
-    only. Without ``out`` it goes to a RAM-backed folder where the system has one: the code
-    carries the access code."""
-    if out is None:
-        out = Path(private_dir() or tempfile.gettempdir()) / f"baodan-portal-{access.client_id}.png"
-    return write_qr(access.link, out)
 
 
 def rotate_portal(ws: Workspace, target: str) -> PortalAccess:

@@ -9,19 +9,18 @@ checked out (ciphertext and public files only) into a private temp folder.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from stdnum.cn import ric
 
 from baodan.checks import load_firm
 from baodan.checks.privacy import rules
+from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.files import is_age
 from baodan.core.layout import KEYS_DIR, RECORDS
-from baodan.services.editing import private_dir
+from baodan.core.privatefiles import private_folder
 from baodan.store import gitrepo
 from baodan.store.workspace import Workspace
 
@@ -107,8 +106,7 @@ def staged(root: Path) -> tuple[str, list[str]]:
 
 def check_index(ws: Workspace, prefix: str) -> list[RecordError]:
     """`baodan check` on the staged records: the index's records/ in a private temp folder."""
-    tmp = Path(tempfile.mkdtemp(prefix="baodan-precommit-", dir=private_dir()))
-    try:
+    with private_folder("precommit") as tmp:
         top = gitrepo.git(ws.root, "rev-parse", "--show-toplevel").strip()
         listing = gitrepo.git(ws.root, "ls-files", "-z", "--full-name", "--", RECORDS)
         subprocess.run(
@@ -116,14 +114,13 @@ def check_index(ws: Workspace, prefix: str) -> list[RecordError]:
             input=listing.encode("utf-8"),
             check=True,
             capture_output=True,
+            env=child_env(),
         )
         firm_root = tmp / prefix
         if not (firm_root / RECORDS / "firm.yaml").is_file():
             return [RecordError(Source(f"{RECORDS}/firm.yaml"), "", "暂存区里没有公司设置文件", "")]
         _, errors = load_firm(firm_root, Workspace.at(firm_root, ws.identity).vault)
         return errors
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def precommit(ws: Workspace) -> tuple[int, list[RecordError]]:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
-import os
+import sys
 from pathlib import Path
+from typing import TextIO
 
 import segno
+
+from baodan.core.errors import BaodanError
+from baodan.core.privatefiles import open_new
 
 
 def _make(text: str) -> segno.QRCode:
@@ -26,14 +30,36 @@ def qr_svg(text: str, *, scale: int = 4, title: str | None = None) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
-def write_qr(text: str, path: Path) -> Path:
-    """Save the QR code for ``text`` as PNG (or SVG when ``path`` ends in .svg), readable by
-    its owner only: codes of private links carry their secret."""
-    path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    kind = "svg" if path.suffix.lower() == ".svg" else "png"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # also when the file was there before
-    with os.fdopen(fd, "wb") as f:
-        _make(text).save(f, kind=kind, scale=8, border=4)
+KINDS = {".png": "png", ".svg": "svg"}
+
+
+def write_qr(text: str, path: Path, *, overwrite: bool = False) -> Path:
+    """Save the QR code for ``text`` where the user asked, as the file's extension names
+    (.png or .svg), readable by its owner only: codes of private links carry their secret.
+    Never through a symbolic link, never over a file unless ``overwrite``; a failed write
+    leaves no file."""
+    kind = KINDS.get(path.suffix.lower())
+    if kind is None:
+        raise BaodanError(
+            f"二维码文件名要以 .png 或 .svg 结尾：{path}",
+            "例如 --qr 二维码.png（图片，微信可直接发送）或 --qr 二维码.svg（打印更清晰）",
+        )
+    path = path.absolute()  # not resolve(): that would follow a link
+    with open_new(path, overwrite=overwrite) as f:
+        try:
+            _make(text).save(f, kind=kind, scale=8, border=4)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
     return path
+
+
+def print_qr(text: str, out: TextIO) -> None:
+    """The QR code in the terminal. Unicode half blocks make it half as tall, but a Chinese
+    Windows console draws them twice as wide (CJK fonts), which no phone reads: there segno
+    colours the console's cells through the Windows API instead, two spaces a module."""
+    if sys.platform == "win32":
+        out.flush()
+        _make(text).terminal()  # to the console itself (sys.stdout)
+    else:
+        _make(text).terminal(out=out, compact=True)

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
+from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError
 from baodan.services.ci import HOSTS, write_ci
 from baodan.services.ci import notes as ci_notes
@@ -112,6 +113,7 @@ def init_firm(
         subprocess.run(
             ["git", "-C", str(folder), "config", "diff.baodan.textconv", "baodan textconv"],
             check=False,
+            env=child_env(),
         )
     notes += [
         f"已在 {folder.resolve()} 新建公司“{name}”，成员 {member}。",

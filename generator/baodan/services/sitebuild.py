@@ -6,19 +6,26 @@ so a failed build leaves the previous site exactly as it was.
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import logging
 import os
 import shutil
+import socket
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from baodan.core.childenv import secrets_hidden
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.interrupts import like_ctrl_c
+from baodan.core.privatefiles import private_folder, run_folder
 from baodan.store.workspace import Workspace
 from baodan.web.plugin import use_identity
 
@@ -55,28 +62,31 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
     use_identity(ws.identity)
     started = time.perf_counter()
     try:
-        target = Path(_load_config(cfg_path, collected).site_dir)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
-        # A plain `kill` or a closed terminal stops a build as Ctrl-C does: the half-built
-        # folder (plaintext, for the staff site) is removed, not left beside the site.
-        try:
-            with like_ctrl_c():
-                config = load_config(str(cfg_path), site_dir=str(tmp))
-                if status:
-                    with status("正在生成网站……"):
+        # MkDocs hooks and plugins run in this process: the identity is read already.
+        with secrets_hidden():
+            target = Path(_load_config(cfg_path, collected).site_dir)
+            building = f".{target.name}-building"  # a killed build's folder goes next time
+            tmp = run_folder(target.parent, building, f"{building}-")
+            # A plain `kill` or a closed terminal stops a build as Ctrl-C does: the half-built
+            # folder (plaintext, for the staff site) is removed, not left beside the site.
+            try:
+                with like_ctrl_c():
+                    config = load_config(str(cfg_path), site_dir=str(tmp))
+                    if status:
+                        with status("正在生成网站……"):
+                            build(config)
+                    else:
                         build(config)
-                else:
-                    build(config)
-                _swap(tmp, target)
-        except MkDocsException as e:
-            shutil.rmtree(tmp, ignore_errors=True)
-            details = "\n".join(collected.messages) or str(e)
-            raise BaodanError(
-                f"网站生成失败，原来的 {target.name}/ 没有改动：\n{details}"
-            ) from None
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+                    _swap(tmp, target)
+            except MkDocsException as e:
+                shutil.rmtree(tmp, ignore_errors=True)
+                details = "\n".join(collected.messages) or str(e)
+                raise BaodanError(
+                    f"网站生成失败，原来的 {target.name}/ 没有改动：\n{details}"
+                ) from None
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
     finally:
         use_identity(None)
         logger.removeHandler(collected)
@@ -117,29 +127,99 @@ def _swap(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def serve_site(ws: Workspace, *, staff: bool, addr: str, say=print) -> None:
+DEFAULT_PORT = 8000
+
+
+def serve_site(
+    ws: Workspace, *, staff: bool, listen: str | None = None, port: int | None = None, say=print
+) -> None:
+    """Preview a site on this machine (``--listen``: another address, never for the staff
+    site), rebuilt as records change. Its pages are in a private folder of this run."""
     from mkdocs.commands.serve import serve
 
+    host, port = preview_address(listen, port, staff=staff)
+    check_port_free(host, port, listen is not None)
+    where = f"[{host}]" if ":" in host else host
+    if ipaddress.ip_address(host).is_loopback:
+        url = f"http://{where}:{port}/"
+    else:
+        url = f"http://本机的地址:{port}/"
+        say(
+            f"[yellow]注意[/]：预览在 {host} 上监听，同一网络里的其他电脑也能打开公开站预览"
+            "（含客户门户和日历订阅文件）；只在可信的网络里这样做，用完按 Ctrl-C 结束。"
+        )
+    say(f"正在预览{'员工站' if staff else '公开站'}：{url} （修改记录后自动刷新；Ctrl-C 结束）")
     use_identity(ws.identity)
-    say(
-        f"正在预览{'员工站' if staff else '公开站'}：http://{addr}/ （修改记录后自动刷新；Ctrl-C 结束）"
-    )
-    # mkdocs serve builds into a temp folder; keep it in RAM where the system allows.
-    if Path("/dev/shm").is_dir():
-        os.environ["TMPDIR"] = "/dev/shm"
-        tempfile.tempdir = None
     # Dirty rebuilds: only the pages whose content changed are written (web/incremental.py).
     logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
-    # A plain `kill` or a closed terminal must remove the preview folder (plaintext for the
-    # staff site) too, as Ctrl-C does.
-    with like_ctrl_c():
-        serve(
-            config_file=str(config_file(ws, staff)),
-            dev_addr=addr,
-            livereload=True,
-            build_type="dirty",
-            watch=[str(ws.root / "records")],
+    # MkDocs builds the preview into tempfile.mkdtemp(): inside this run's private folder
+    # (in RAM where the system allows), removed on Ctrl-C, `kill` and a closed terminal too.
+    with private_folder("serve") as folder, _temp_files_in(folder), secrets_hidden():
+        try:
+            serve(
+                config_file=str(config_file(ws, staff)),
+                dev_addr=f"{where}:{port}",
+                livereload=True,
+                build_type="dirty",
+                watch=[str(ws.root / "records")],
+            )
+        except MkDocsException as e:
+            raise BaodanError(f"预览没有启动：{e}") from None
+
+
+def preview_address(listen: str | None, port: int | None, *, staff: bool) -> tuple[str, int]:
+    """(IP address, port) to preview on: 127.0.0.1 unless ``listen`` ("address:port") names
+    another; the staff site, every client decrypted, only ever on this machine."""
+    if listen is None:
+        return "127.0.0.1", port or DEFAULT_PORT
+    if port is not None:
+        raise BaodanError("--listen 里已经写了端口，不要再加 --port", "例如 --listen 0.0.0.0:8001")
+    name, _, number = listen.rpartition(":")
+    name = "127.0.0.1" if name == "localhost" else name.removeprefix("[").removesuffix("]")
+    try:
+        host, port = ipaddress.ip_address(name), int(number)
+    except ValueError:
+        raise BaodanError(
+            f"--listen 的写法不对：{listen}",
+            "写成 地址:端口，例如 --listen 0.0.0.0:8000（本机所有网卡）或 --listen 192.168.1.5:8000",
+        ) from None
+    if staff and not host.is_loopback:
+        raise BaodanError(
+            f"员工站含全部客户的明文资料，只能在本机预览，不能在 {listen} 上开放给其他电脑",
+            "去掉 --listen；要给同事看公开站，用 baodan serve --public --listen 0.0.0.0:8000",
         )
+    return str(host), port
+
+
+def check_port_free(host: str, port: int, listening: bool) -> None:
+    """A busy port said plainly before the build starts, with the option to take another."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        if os.name != "nt":  # as the server binds: a port just freed is free (on Windows
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # it shares one)
+        try:
+            probe.bind((host, port))
+        except OSError as e:
+            if e.errno not in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", None)):
+                raise BaodanError(
+                    f"无法在 {host}:{port} 上预览（{e.strerror}）",
+                    "这个地址不属于本机？去掉 --listen 只在本机预览",
+                ) from None
+            option = f"--listen {host}:{port + 1}" if listening else f"--port {port + 1}"
+            raise BaodanError(
+                f"端口 {port} 已被占用（也许另一个 baodan serve 还开着）",
+                f"关掉那个预览，或换一个端口：baodan serve {option}",
+            ) from None
+
+
+@contextmanager
+def _temp_files_in(folder: Path) -> Iterator[None]:
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
 
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
+from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError
 
 WORKTREE = None  # the "revision" of files as they are on disk now
@@ -28,6 +29,7 @@ def git(root: Path, *args: str, check: bool = True) -> str:
         text=True,
         encoding="utf-8",
         check=False,
+        env=child_env(),
     )
     if check and done.returncode != 0:
         message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "未知错误"
@@ -47,7 +49,10 @@ def is_repo(root: Path) -> bool:
     return (
         shutil.which("git") is not None
         and subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--git-dir"], capture_output=True, check=False
+            ["git", "-C", str(root), "rev-parse", "--git-dir"],
+            capture_output=True,
+            check=False,
+            env=child_env(),
         ).returncode
         == 0
     )
@@ -140,6 +145,7 @@ class Blobs:
                 ["git", "-C", str(self.root), "cat-file", "--batch"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
+                env=child_env(),
             )
 
     def _request(self, names: list[str]) -> None:

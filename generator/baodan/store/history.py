@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from baodan.core.childenv import child_env
+
 
 @dataclass(frozen=True)
 class Change:
@@ -46,6 +48,7 @@ def _git(root: Path, *args: str) -> str | None:
             cwd=root,
             capture_output=True,
             check=True,
+            env=child_env(),
         )
     except (OSError, subprocess.CalledProcessError):
         return None  # not a git work tree, or no git: callers fall back to record dates
@@ -84,6 +87,7 @@ class PendingHistory:
                 cwd=self.root,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
+                env=child_env(),
             )
         except OSError:  # no git: callers fall back to record dates
             self._proc = None

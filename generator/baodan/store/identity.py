@@ -3,7 +3,9 @@ line, the environment, the default file or the demo, and public keys as members 
 
 from __future__ import annotations
 
+import base64
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,11 +24,8 @@ def default_identity_path() -> Path:
 def parse_identities(text: str, origin: str) -> list:
     """Identities from an identity file's text: age X25519 lines (``#`` comments) or one SSH key."""
     if "PRIVATE KEY-----" in text:
-        if "ENCRYPTED" in text or "bcrypt" in text and "aes256" in text:
-            raise BaodanError(
-                f"{origin} 是有密码保护的 SSH 私钥，baodan 无法直接使用",
-                "请用未加密的 age 身份：运行 age-keygen -o 文件 生成一个，再请同事把你加为成员",
-            )
+        if ssh_key_has_passphrase(text):
+            raise BaodanError(passphrase_problem(origin))
         try:
             return [ssh.Identity.from_buffer(text.encode())]
         except Exception as e:
@@ -54,6 +53,60 @@ def parse_identities(text: str, origin: str) -> list:
             f"{origin} 里没有私钥", "身份文件应含一行 AGE-SECRET-KEY-1…，或一个 SSH 私钥"
         )
     return found
+
+
+def ssh_key_has_passphrase(text: str) -> bool:
+    """Whether an SSH private key is locked with a passphrase: an old PEM key says so in its
+    headers; an OpenSSH key ("openssh-key-v1") names its cipher, "none" when not locked."""
+    if "ENCRYPTED" in text:  # Proc-Type: 4,ENCRYPTED; BEGIN ENCRYPTED PRIVATE KEY
+        return True
+    body = "".join(line for line in text.splitlines() if line and "-----" not in line)
+    try:
+        data = base64.b64decode(body)
+    except ValueError:
+        return False
+    magic = b"openssh-key-v1\0"
+    if not data.startswith(magic) or len(data) < len(magic) + 4:
+        return False
+    size = int.from_bytes(data[len(magic) : len(magic) + 4], "big")
+    return data[len(magic) + 4 : len(magic) + 4 + size] != b"none"
+
+
+def passphrase_problem(origin: str) -> RecordError:
+    """What to do with a passphrase-locked SSH key, in plain words: baodan asks for no
+    passphrase (it runs in CI and hooks, where nobody could type one)."""
+    return RecordError(
+        Source(origin),
+        "",
+        "这是设了密码（口令）的 SSH 私钥：baodan 不会询问密码，所以用不了它",
+        "两个办法任选其一：\n"
+        "      ① 复制一份，只去掉副本的密码，专给 baodan 用（原私钥和它的密码不变）：\n"
+        "         先复制为另一个文件（如 baodan-ssh-key），再运行 ssh-keygen -p -f baodan-ssh-key："
+        "输入原密码，新密码留空（直接按两次回车）；这个副本没有密码保护，只能放在自己的电脑上、"
+        "只让自己能读（chmod 600 baodan-ssh-key），"
+        "用 --identity baodan-ssh-key 或环境变量 BAODAN_IDENTITY 指定它\n"
+        f"      ② 另建一个 age 身份：age-keygen -o {default_identity_path()}（baodan 默认就读这个文件），"
+        "把屏幕上显示的公钥（age1 开头）发给已有成员，请他运行 baodan member add 你的编号 --recipient 公钥",
+    )
+
+
+def identity_file_warning(source: IdentitySource) -> str | None:
+    """A warning (Chinese) when the identity came from a file that other users of this
+    computer can read or change, as ssh refuses such keys. None on Windows, where file
+    modes mean nothing (the folder's access rules decide)."""
+    if os.name == "nt" or source.is_demo or source.origin == "-":
+        return None
+    path = Path(source.origin)
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # not a file: the key came from $BAODAN_IDENTITY_KEY
+        return None
+    if not stat.S_ISREG(mode) or not mode & 0o077:
+        return None
+    return (
+        f"你的私钥文件 {path} 本机其他用户也能读取（权限 {stat.S_IMODE(mode):o}）："
+        f"运行 chmod 600 {path}，只让自己能读写"
+    )
 
 
 def parse_recipient(text: str):

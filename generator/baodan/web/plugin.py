@@ -20,9 +20,10 @@ from baodan.checks import load_firm
 from baodan.core.errors import BaodanError, render_errors
 from baodan.core.today import today
 from baodan.store.history import PendingHistory
-from baodan.store.identity import IdentitySource, find_identity
+from baodan.store.identity import IdentitySource, find_identity, identity_file_warning
 from baodan.store.loader import RecordCache
 from baodan.store.workspace import DEMO_WARNING, Workspace
+from baodan.web import hostguard
 from baodan.web.build_date import PinnedBuildDate
 from baodan.web.builders import builders_for, slots_for
 from baodan.web.client_shell import ClientShell, ShellFile, ShellPage, shell_file
@@ -230,6 +231,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         return context
 
     def on_serve(self, server, /, *, config, builder):
+        if not hostguard.install(server):  # fail closed: no preview open to other sites
+            raise PluginError("无法把预览限制为只接受本机地址的访问，预览没有启动")
         if self.serve:
             watch_with_events(server, config.watch)
         return server
@@ -301,6 +304,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             source = _identity_override or find_identity(root)
             if source.is_demo and _identity_override is None:  # the CLI has warned already
                 log.warning(DEMO_WARNING)
+            if _identity_override is None and (warning := identity_file_warning(source)):
+                log.warning(warning)
             firm, errors = load_firm(
                 root, Workspace.at(root, source).vault, self.cache, slots_for(self.config.staff)
             )

@@ -28,6 +28,10 @@ CLIENT = "records/clients/c-00000001/client.yaml.age"
         ("name: 张伟\nfamily:\n  - &p {name: 李娜}\n  - *p\n", 3),
         ("base: &b {x: 1}\nmerged:\n  <<: *b\n", 1),
         ("notes: |\n  A&B\nx: !!str &y z\n", 3),  # "&" in a value first: the scan reads on
+        ("a: [1,&x 2]\nb: [*x]\n", 1),  # after a flow indicator
+        ('{"a":&x 1, b: *x}\n', 1),
+        ("a:\t&x 1\nb: *x\n", 1),  # after a tab
+        ("\ufeff&k a: 1\n", 1),  # at the start, after a byte-order mark
         (LAUGHS, 1),
     ],
 )

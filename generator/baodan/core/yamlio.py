@@ -171,7 +171,7 @@ def _build(loader: _Loader, node: yaml.Node):
 def _load_plain(text: str | bytes):
     """A document without anchors (so without aliases), built from its nodes; raises _Unusual
     for anything the general constructor must handle, errors included."""
-    if (b"&" if isinstance(text, bytes) else "&") in text:
+    if _may_anchor(text):
         raise _Unusual
     loader = _Loader(text)
     try:
@@ -230,12 +230,25 @@ ANCHOR_HINT = (
 )
 
 
+# An anchor is a token of its own: its "&" follows a space, a line break, a flow indicator
+# or the start, never a letter or digit ("A&B", "张&李", "?a=1&b=2" hold none). Without an
+# anchor an alias is an error, so only these documents need the scan (and the general loader).
+_ANCHOR_AT = re.compile(r"(?<!\w)&")
+_ANCHOR_AT_BYTES = re.compile(rb"(?<!\w)&")
+
+
+def _may_anchor(text: str | bytes) -> bool:
+    if isinstance(text, bytes):
+        return b"&" in text and _ANCHOR_AT_BYTES.search(text) is not None
+    return "&" in text and _ANCHOR_AT.search(text) is not None
+
+
 def _refuse_anchors(text: str | bytes) -> None:
     """Anchors (&a) and aliases (*a) let a few lines stand for billions of values (the
-    "billion laughs"); records never need them. Only a document with an "&" can hold an
-    anchor, so the others are not scanned; the scan is libyaml's event stream, which
-    builds nothing. A document that does not parse is left to the parser to word."""
-    if (b"&" if isinstance(text, bytes) else "&") not in text:
+    "billion laughs"); records never need them. Only a document ``_may_anchor`` can hold one,
+    so the others are not scanned; the scan is libyaml's event stream, which builds nothing.
+    A document that does not parse is left to the parser to word."""
+    if not _may_anchor(text):
         return
     loader = _Loader(text)
     try:

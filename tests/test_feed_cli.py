@@ -5,8 +5,10 @@ from __future__ import annotations
 from baodan.checks import load_firm
 from baodan.core.parse import parse_record
 from baodan.models import Client
+from baodan.store.portal_crypto import decrypt_portal
 
 from .helpers import read_record, run_cli
+from .test_public_site import portal_payload
 
 
 def clients(firm) -> dict[str, Client]:
@@ -28,8 +30,9 @@ def test_link_prints_webcal_and_https(firm, capsys, tmp_path):
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in qr.read_text()
 
 
-def test_rotate_issues_a_new_token_and_keeps_the_rest_of_the_record(firm, capsys):
+def test_rotate_renews_the_feed_and_the_portal_that_shows_it_and_keeps_the_rest(firm, capsys):
     client = current_client(firm)
+    assert client.portal  # the portal shows the feed's address
     rel = f"records/clients/{client.id}/client.yaml.age"
     before = read_record(firm.root, rel, firm.identities)
     code, out, err = run_cli(capsys, "feed", "rotate", client.id)
@@ -37,16 +40,30 @@ def test_rotate_issues_a_new_token_and_keeps_the_rest_of_the_record(firm, capsys
     after = read_record(firm.root, rel, firm.identities)
     rotated, errors = parse_record(Client, after, rel)
     assert not errors and rotated.feed.token != client.feed.token
+    assert rotated.portal.id != client.portal.id and rotated.portal.key != client.portal.key
+    # It says, in Chinese, what changed and what stops working.
+    assert f"已更换 客户 {client.id}（{client.name}）的专属页面地址、访问码和日历订阅地址" in out
     assert f"https://demo.baodan.example/feeds/{rotated.feed.token}.ics" in out
+    assert f"https://demo.baodan.example/p/{rotated.portal.id}/#{rotated.portal.key}" in out
+    assert "发布后旧页面链接和旧订阅地址失效" in out
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
-    assert changed == [(f"  token: {client.feed.token}", f"  token: {rotated.feed.token}")]
+    assert changed == [
+        (f"  id: {client.portal.id}", f"  id: {rotated.portal.id}"),
+        (f"  key: {client.portal.key}", f"  key: {rotated.portal.key}"),
+        (f"  token: {client.feed.token}", f"  token: {rotated.feed.token}"),
+    ]
     assert len(before.splitlines()) == len(after.splitlines())
 
     code, _, err = run_cli(capsys, "build")
     assert code == 0, err
-    feeds = firm.root / "site/feeds"
-    assert not (feeds / f"{client.feed.token}.ics").exists()  # the old address is gone
-    assert (feeds / f"{rotated.feed.token}.ics").is_file()
+    site = firm.root / "site"
+    assert not (site / f"feeds/{client.feed.token}.ics").exists()  # the old addresses are gone
+    assert not (site / f"p/{client.portal.id}").exists()
+    assert (site / f"feeds/{rotated.feed.token}.ics").is_file()
+    page = (site / f"p/{rotated.portal.id}/index.html").read_text("utf-8")
+    shown = decrypt_portal(rotated.portal.key, portal_payload(page))
+    assert f"feeds/{rotated.feed.token}.ics" in shown  # the new portal shows the new feed
+    assert client.feed.token not in shown
 
 
 def test_rotate_gives_a_first_token_beside_the_portal_keys(firm, capsys):
@@ -60,11 +77,15 @@ def test_rotate_gives_a_first_token_beside_the_portal_keys(firm, capsys):
     write_record(firm.root, rel, without, firm.identities)
     code, _, err = run_cli(capsys, "feed", "link", client.id)
     assert code == 1 and f"baodan feed rotate {client.id}" in err
-    code, _, err = run_cli(capsys, "feed", "rotate", client.id)
+    code, out, err = run_cli(capsys, "feed", "rotate", client.id)
     assert code == 0, err
+    assert f"已生成 客户 {client.id}（{client.name}）的日历订阅地址" in out
     after = read_record(firm.root, rel, firm.identities)
     keys = [line.split(":")[0] for line in after.splitlines() if line and line[0] != " "]
     assert keys[keys.index("portal") + 1] == "feed"
+    # A first token replaces nothing that leaked: the portal link the client has still works.
+    assert parse_record(Client, after, rel)[0].portal == client.portal
+    assert "专属页面" not in out
 
 
 def test_no_feed_for_a_former_client(firm, capsys):

@@ -1,10 +1,12 @@
 """Calendar feeds as a subscriber sees them: every feed of a built firm parses, holds exactly the
-expected events (month ends, 29 February), no personal data, and stays stable across builds."""
+expected events (month ends, 29 February), no personal data or internal ids, and stays stable
+across builds."""
 
 from __future__ import annotations
 
 import copy
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -21,15 +23,24 @@ from baodan.domain.schedule import Window
 from baodan.models import Firm, Policy
 from baodan.models.claim import Stage
 from baodan.services.sitebuild import build_site
+from baodan.store.firm_secret import firm_secret
 from baodan.store.workspace import Workspace
 from baodan.web.context import TEMPLATES, SiteContext, make_env, yuan
-from baodan.web.feeds import client_feeds, staff_feeds, subscribe_links
+from baodan.web.feeds import UID_PURPOSE, client_feeds, event_uid, staff_feeds, subscribe_links
 
 from .helpers import read_record, require_tool, tree_digest, write_record
 
 TODAY = date(2026, 11, 27)
 STAFF_WINDOW = Window(date(2026, 11, 1), date(2027, 1, 31))
 SHANGHAI = todaylib.SHANGHAI
+HOST = "demo.baodan.example"
+SECRET = b"a test firm's feed secret"  # for feeds built here from a SiteContext
+# What an event of a policy can be (the part of its UID's key after the registry number).
+POLICY_EVENTS = (
+    ["end", "renewal"]
+    + [f"premium.{y}-{m:02d}" for y in range(2024, 2031) for m in range(1, 13)]
+    + [f"contact-{days}" for days in range(366)]
+)
 
 
 @dataclass
@@ -37,6 +48,10 @@ class Built:
     root: Path
     firm: Firm
     ws: Workspace
+
+    @property
+    def secret(self) -> bytes:
+        return firm_secret(self.ws.vault, UID_PURPOSE)
 
     def feed(self, token: str) -> bytes:
         return (self.root / "site/feeds" / f"{token}.ics").read_bytes()
@@ -76,14 +91,16 @@ def events(data: bytes) -> list[icalendar.Event]:
     return list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
 
 
-def of_policy(data: bytes, registry_no: str) -> dict[str, icalendar.Event]:
-    """The policy's events by UID kind: end, renewal, premium.2026-11 …"""
-    found = {}
-    for event in events(data):
-        uid = str(event["UID"])
-        if uid.startswith(registry_no + "."):
-            found[uid.split("@")[0].removeprefix(registry_no + ".")] = event
-    return found
+def by_key(data: bytes, secret: bytes, keys) -> dict[str, icalendar.Event]:
+    """The feed's events whose UID stands for one of ``keys`` (web/feeds.event_uid)."""
+    wanted = {event_uid(secret, key, HOST): key for key in keys}
+    return {wanted[str(e["UID"])]: e for e in events(data) if str(e["UID"]) in wanted}
+
+
+def of_policy(data: bytes, registry_no: str, secret: bytes) -> dict[str, icalendar.Event]:
+    """The policy's events by kind: end, renewal, premium.2026-11 …"""
+    found = by_key(data, secret, [f"{registry_no}.{kind}" for kind in POLICY_EVENTS])
+    return {key.removeprefix(registry_no + "."): e for key, e in found.items()}
 
 
 def all_feeds(built: Built) -> list[Path]:
@@ -122,7 +139,7 @@ def test_monthly_policy_from_the_31st(built):
     """The first person client's medical policy, 2026-01-31 to 2027-01-30, paid monthly."""
     p = built.policy(date(2026, 1, 31), "monthly")
     feed = built.feed(built.client_of(p).feed.token)
-    found = of_policy(feed, p.registry_no)
+    found = of_policy(feed, p.registry_no, built.secret)
     assert {kind: e.decoded("DTSTART") for kind, e in found.items()} == {
         "renewal": date(2026, 11, 1),  # 90 days before the end, the firm's first call
         "premium.2026-11": date(2026, 11, 30),
@@ -141,7 +158,7 @@ def test_monthly_policy_from_the_31st(built):
 def test_policy_ending_on_29_february(built):
     p = next(pol for _, pol in built.firm.policies() if pol.terminates == date(2028, 2, 29))
     assert p.effective == date(2024, 3, 1) and p.payment.frequency == "annual"
-    found = of_policy(built.feed(built.client_of(p).feed.token), p.registry_no)
+    found = of_policy(built.feed(built.client_of(p).feed.token), p.registry_no, built.secret)
     # The end date shows however far off; premiums only within the 13 months.
     assert {kind: e.decoded("DTSTART") for kind, e in found.items()} == {
         "premium.2027-03": date(2027, 3, 1),
@@ -155,14 +172,14 @@ def test_policy_ending_on_29_february(built):
 def test_subscribing_shows_what_is_due_and_rings_at_nine(built):
     """Read the feed as a calendar app does: what a month shows, and when reminders ring."""
     p = built.policy(date(2026, 1, 31), "monthly")
-    cal = icalendar.Calendar.from_ical(built.feed(built.client_of(p).feed.token))
+    data = built.feed(built.client_of(p).feed.token)
+    cal = icalendar.Calendar.from_ical(data)
     mine = recurring_ical_events.of(cal)
+    uids = {str(e["UID"]): kind for kind, e in of_policy(data, p.registry_no, built.secret).items()}
 
     def shown(start, stop) -> list[tuple[date, str]]:
         return sorted(
-            (e.start, str(e["SUMMARY"]))
-            for e in mine.between(start, stop)
-            if str(e["UID"]).startswith(p.registry_no)
+            (e.start, str(e["SUMMARY"])) for e in mine.between(start, stop) if str(e["UID"]) in uids
         )
 
     december = shown((2026, 12, 1), (2027, 1, 1))
@@ -171,7 +188,7 @@ def test_subscribing_shows_what_is_due_and_rings_at_nine(built):
     assert shown((2027, 1, 31), (2027, 2, 1)) == []  # the all-day end does not spill over
 
     def rings(kind: str) -> list[datetime]:
-        event = next(e for e in cal.events if str(e["UID"]).startswith(f"{p.registry_no}.{kind}"))
+        event = next(e for e in cal.events if uids.get(str(e["UID"])) == kind)
         alarms = event.alarms
         alarms.set_local_timezone(SHANGHAI)
         return sorted(a.trigger for a in alarms.times)
@@ -210,7 +227,7 @@ def test_a_clients_feed_holds_no_personal_data(built):
 
 
 def context(firm: Firm, today: date = TODAY, staff: bool = False) -> SiteContext:
-    return SiteContext(firm, today, staff, make_env(TEMPLATES), options={})
+    return SiteContext(firm, today, staff, make_env(TEMPLATES), options={}, feed_secret=SECRET)
 
 
 def test_former_clients_and_ended_policies_have_no_events(built):
@@ -223,12 +240,12 @@ def test_former_clients_and_ended_policies_have_no_events(built):
     def feed() -> bytes | None:
         return next((g.content for g in client_feeds(context(firm)) if g.uri == uri), None)
 
-    assert of_policy(feed(), p.registry_no)
+    assert of_policy(feed(), p.registry_no, SECRET)
     for status in ("lapsed", "cancelled", "terminated", "renewed"):
         mine.status = status
-        assert of_policy(feed(), p.registry_no) == {}, status
+        assert of_policy(feed(), p.registry_no, SECRET) == {}, status
     mine.status = "on_hold"
-    assert of_policy(feed(), p.registry_no)
+    assert of_policy(feed(), p.registry_no, SECRET)
     client.client.left_on = TODAY
     assert feed() is None
 
@@ -240,7 +257,7 @@ def test_staff_feeds_are_in_the_staff_build_only(built):
     p = built.policy(date(2026, 1, 31), "monthly")
     client = built.client_of(p)
     feed = (staff_dir / f"{client.manager}.ics").read_bytes()
-    found = of_policy(feed, p.registry_no)
+    found = of_policy(feed, p.registry_no, built.secret)
     assert {kind: e.decoded("DTSTART") for kind, e in found.items()} == {
         "contact-90": date(2026, 11, 1),
         "contact-60": date(2026, 12, 1),
@@ -257,10 +274,10 @@ def test_staff_feeds_are_in_the_staff_build_only(built):
         for year in (2026, 2027)
         if STAFF_WINDOW.start <= day.replace(year=year) <= STAFF_WINDOW.end
     }
+    birthdays = [f"{cid}.birthday.{year}" for cid in born for year in (2026, 2027)]
     shown = {
-        (str(e["UID"]).split(".birthday")[0], e.decoded("DTSTART"))
-        for e in events(feed)
-        if ".birthday." in str(e["UID"])
+        (key.split(".birthday")[0], e.decoded("DTSTART"))
+        for key, e in by_key(feed, built.secret, birthdays).items()
     }
     assert shown == expected and expected
 
@@ -268,14 +285,17 @@ def test_staff_feeds_are_in_the_staff_build_only(built):
 def test_follow_ups_go_to_whoever_logged_the_interaction(built):
     staff_dir = built.root / "site-staff/staff/feeds"
     expected: dict[str, set] = {s: set() for s in built.firm.staff}
+    keys = []
     for cf in built.firm.clients.values():
         for i in cf.interactions:
+            stem = i.path.rsplit("/", 1)[-1].removesuffix(".yaml.age")
+            keys.append(f"{cf.client.id}.{stem}.follow-up")
             if i.follow_up and STAFF_WINDOW.start <= i.follow_up <= STAFF_WINDOW.end:
                 expected[i.staff].add(i.follow_up)
     assert any(expected.values())
     for member, days in expected.items():
         feed = (staff_dir / f"{member}.ics").read_bytes()
-        shown = {e.decoded("DTSTART") for e in events(feed) if "follow-up@" in str(e["UID"])}
+        shown = {e.decoded("DTSTART") for e in by_key(feed, built.secret, keys).values()}
         assert shown == days, member
 
 
@@ -287,8 +307,7 @@ def test_claim_decision_deadline_for_the_handler(built):
     def deadline() -> icalendar.Event | None:
         pages = {g.uri: g.content for g in staff_feeds(context(firm, staff=True))}
         feed = pages[f"staff/feeds/{claim.handler}.ics"]
-        uid = f"{claim.id}.decision@"
-        return next((e for e in events(feed) if str(e["UID"]).startswith(uid)), None)
+        return by_key(feed, SECRET, [f"{claim.id}.decision"]).get(f"{claim.id}.decision")
 
     claim.stages = [
         Stage(stage="reported", date=date(2026, 10, 30)),
@@ -366,41 +385,105 @@ def git(root: Path, *args: str, when: str | None = None) -> None:
     )
 
 
-def test_stamps_come_from_git_and_a_moved_end_date_keeps_its_uid(firm):
+def test_an_edit_moves_its_event_keeps_its_uid_and_tells_nothing_of_the_edits(firm):
+    """DTSTAMP and SEQUENCE used to be the record's last commit and commit count."""
     p_rel, policy = next(
         (p.path, p)
         for p in _policies(firm)
         if p.effective == date(2026, 1, 31) and p.payment.frequency == "monthly"
     )
+    secret = firm_secret(firm.vault(), UID_PURPOSE)
     git(firm.root, "init", "-q")
     git(firm.root, "add", "-A")
     git(firm.root, "commit", "-qm", "records", when="2026-11-01T10:00:00+08:00")
     build(firm.root, firm.identity_file)
-    token = _token_of(firm, policy)
-    before = of_policy((firm.root / f"site/feeds/{token}.ics").read_bytes(), policy.registry_no)
-    assert before["end"].decoded("DTSTAMP") == datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
-    assert before["end"]["SEQUENCE"] == 1
+    feed = firm.root / f"site/feeds/{_token_of(firm, policy)}.ics"
+    before_bytes = feed.read_bytes()
+    before = of_policy(before_bytes, policy.registry_no, secret)
 
     text = read_record(firm.root, p_rel, firm.identities)
-    write_record(
-        firm.root,
-        p_rel,
-        text.replace("terminates: 2027-01-30", "terminates: 2027-02-27"),
-        firm.identities,
-    )
-    git(firm.root, "commit", "-qam", "end date corrected", when="2026-11-20T09:30:00+08:00")
+    for n, day in enumerate(("2027-02-27", "2027-02-26", "2027-02-25")):  # three edits
+        write_record(
+            firm.root,
+            p_rel,
+            text.replace("terminates: 2027-01-30", f"terminates: {day}"),
+            firm.identities,
+        )
+        git(firm.root, "commit", "-qam", "end date", when=f"2026-11-2{n}T09:30:00+08:00")
     build(firm.root, firm.identity_file)
     feeds = firm.root / "site/feeds"
     first = tree_digest(feeds)
-    after = of_policy((feeds / f"{token}.ics").read_bytes(), policy.registry_no)
-    assert after["end"]["UID"] == before["end"]["UID"]
-    assert after["end"].decoded("DTSTART") == date(2027, 2, 27)
-    assert after["end"]["SEQUENCE"] == 2
-    assert after["end"].decoded("DTSTAMP") == datetime(2026, 11, 20, 1, 30, tzinfo=UTC)
+    after_bytes = feed.read_bytes()
+    after = of_policy(after_bytes, policy.registry_no, secret)
+    assert after["end"]["UID"] == before["end"]["UID"]  # an update, not a second event
+    assert after["end"].decoded("DTSTART") == date(2027, 2, 25)
     assert sum(kind == "end" for kind in after) == 1
+    # Every event is stamped with the first of the month the feed shows (00:00 Shanghai), and
+    # none counts revisions: no commit time, no commit count.
+    stamps = {e.decoded("DTSTAMP") for e in events(after_bytes)}
+    assert stamps == {datetime(2026, 11, 1, tzinfo=SHANGHAI)}
+    assert b"SEQUENCE" not in after_bytes and b"SEQUENCE" not in before_bytes
+    assert {e.decoded("DTSTAMP") for e in events(before_bytes)} == stamps
+    # Only the moved end date and its renewal reminder changed.
+    changed = {
+        k for k in before if before[k].to_ical() != after.get(k, icalendar.Event()).to_ical()
+    }
+    assert changed == {"end", "renewal"}
 
     build(firm.root, firm.identity_file)
     assert tree_digest(feeds) == first  # unchanged records: not one byte differs
+
+
+def test_client_feeds_name_no_registry_number_client_claim_portal_or_token(built):
+    secret = built.secret
+    feeds = [cf for cf in built.firm.clients.values() if cf.client.feed and not cf.client.left_on]
+    assert feeds
+    for cf in feeds:
+        data = built.feed(cf.client.feed.token)
+        text = data.decode("utf-8").replace("\r\n ", "")
+        uids = [str(e["UID"]) for e in events(data)]
+        assert uids and all(re.fullmatch(r"[a-z2-7]{32}@demo\.baodan\.example", u) for u in uids)
+        ids = ["BD-", cf.client.id, cf.client.feed.token] + [c.id for c in cf.claims]
+        ids += [cf.client.portal.id, cf.client.portal.key] if cf.client.portal else []
+        assert [i for i in ids if i in text] == [], cf.client.id
+        # The UIDs are the policies' events, made with the firm's secret, and with no other.
+        mine = {u for p in cf.policies for u in map(str, _uids(data, p.registry_no, secret))}
+        assert set(uids) == mine
+        # …and not with a secret anyone could guess.
+        assert not any(_uids(data, p.registry_no, b"") for p in cf.policies)
+
+
+def _uids(data: bytes, registry_no: str, secret: bytes) -> list:
+    return [e["UID"] for e in of_policy(data, registry_no, secret).values()]
+
+
+def test_event_uids_are_the_same_in_every_build(built, firm_template, tmp_path):
+    root = tmp_path / "firm"
+    shutil.copytree(built.root, root, ignore=shutil.ignore_patterns("site", "site-staff"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BAODAN_TODAY", TODAY.isoformat())
+        build(root, firm_template.identity_file)
+    for path in sorted((built.root / "site/feeds").glob("*.ics")):
+        again = (root / "site/feeds" / path.name).read_bytes()
+        assert [e["UID"] for e in events(again)] == [e["UID"] for e in events(path.read_bytes())]
+        assert again == path.read_bytes()
+
+
+def test_a_firm_can_keep_product_names_out_of_client_feeds(built):
+    firm = copy.deepcopy(built.firm)
+    products = {p.product for cf in firm.clients.values() for p in cf.policies}
+
+    def shown() -> set[str]:
+        text = "".join(
+            g.content.decode("utf-8").replace("\r\n ", "") for g in client_feeds(context(firm))
+        )
+        return {name for name in products if name in text}
+
+    assert shown()  # by default, a feed names the product (README)
+    firm.settings.feeds.show_product = False
+    assert shown() == set()
+    feed = next(g.content.decode("utf-8") for g in client_feeds(context(firm)))
+    assert "险种：" in feed and "保险公司：" in feed  # what the event is about still shows
 
 
 def test_today_is_shanghais_date(firm, monkeypatch):
@@ -421,7 +504,7 @@ def test_today_is_shanghais_date(firm, monkeypatch):
         if p.effective == date(2026, 1, 31) and p.payment.frequency == "monthly"
     )
     feed = (firm.root / f"site/feeds/{_token_of(firm, policy)}.ics").read_bytes()
-    found = of_policy(feed, policy.registry_no)
+    found = of_policy(feed, policy.registry_no, firm_secret(firm.vault(), UID_PURPOSE))
     assert {kind: e.decoded("DTSTART") for kind, e in found.items()} == {
         "premium.2026-12": date(2026, 12, 31),
         "end": date(2027, 1, 30),

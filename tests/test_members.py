@@ -47,7 +47,7 @@ def test_removed_member_is_told_what_old_history_they_can_read(firm, capsys, mon
     githelp.commit(firm.root, "加入同事")
     old_keys = vault.open_vault(firm.root, who.IdentitySource([colleague], "t")).identities
 
-    code, out, err = run_cli(capsys, "member", "remove", "colleague")
+    code, out, err = run_cli(capsys, "member", "remove", "colleague", "--yes")
     assert code == 0, err
     clients = len(list(firm.root.glob("records/clients/*/client.yaml.age")))
     assert "colleague" in out and "加入（提交" in out and "王芳" in out

@@ -26,7 +26,9 @@ def test_workers_write_the_same_files_as_one_process(firm, tmp_path):
     for staff in (False, True):
         trees = []
         for parallel in (False, True):
-            ctx = SiteContext(loaded, date(2026, 11, 27), staff, make_env(TEMPLATES), options={})
+            ctx = SiteContext(
+                loaded, date(2026, 11, 27), staff, make_env(TEMPLATES), feed_secret=b"test"
+            )
             ctx.portal_shell = ("<html>", "</html>")
             out = tmp_path / f"{staff}-{parallel}"
             job = FileJob(ctx, builders_for(staff), str(out), parallel=parallel)

@@ -21,17 +21,36 @@ def server(public_site):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def chromium():
+    """Launches Chromium; ``chromium(ignore_default_args=[…])`` changes Playwright's flags."""
     from playwright.sync_api import sync_playwright
 
-    chromium = require_tool("chromium")
+    executable = require_tool("chromium")
+    launched = []
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield b
-        b.close()
+
+        def launch(**options):
+            launched.append(
+                p.chromium.launch(
+                    executable_path=executable,
+                    args=[
+                        "--no-sandbox",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                    ],
+                    **options,
+                )
+            )
+            return launched[-1]
+
+        yield launch
+        for b in launched:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    return chromium()
 
 
 @pytest.fixture
@@ -72,15 +91,114 @@ def test_link_opens_the_portal_and_leaves_no_code_in_the_address_bar(
     for policy in cf.policies:
         assert policy.policy_no in text
     assert "#" not in page.url
-    page.click(".bd-jump a[href='#bd-policies']")
-    page.reload()  # same tab, code out of the address bar: the page still opens
-    page.wait_for_selector("#bd-portal:not([hidden])")
-    assert cf.policies[0].policy_no in page.inner_text("#bd-portal")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
     shot = tmp_path / "portal-375.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     assert any(u.endswith(".js") or "portal.js" in u for u in requests)
+
+
+# Everything a page can keep on this origin, as the page itself sees it.
+_STORED = """async () => ({
+  local: Object.keys(localStorage),
+  session: Object.keys(sessionStorage),
+  cookies: document.cookie,
+  indexedDB: (await indexedDB.databases()).map((db) => db.name),
+  caches: await caches.keys(),
+})"""
+_NOTHING_STORED = {"local": [], "session": [], "cookies": "", "indexedDB": [], "caches": []}
+
+
+def _history_urls(page) -> list[str]:
+    """The tab's back/forward list, as Chromium keeps it."""
+    cdp = page.context.new_cdp_session(page)
+    return [entry["url"] for entry in cdp.send("Page.getNavigationHistory")["entries"]]
+
+
+def _code_forms(key: str) -> list[str]:
+    bare = key.replace("-", "")
+    return [key, bare, bare.lower()]
+
+
+def _assert_locked(page, cf) -> None:
+    """The locked form, and nothing of the client's in the page."""
+    page.wait_for_selector("#bd-unlock", state="visible")
+    assert page.is_hidden("#bd-portal")
+    assert page.input_value("#bd-code") == ""
+    dom = page.content()
+    assert cf.client.name not in dom
+    assert all(p.policy_no not in dom for p in cf.policies)
+    assert all(code not in dom for code in _code_forms(cf.client.portal.key))
+
+
+def test_an_opened_portal_keeps_nothing_in_storage_or_history_and_a_reload_locks_it(
+    public_site, server, visit
+):
+    page, _, _ = visit
+    cf = _client_with_policies(public_site)
+    portal = cf.client.portal
+    page.goto(f"{server}/p/{portal.id}/#{portal.key}")
+    page.wait_for_selector("#bd-portal:not([hidden])")
+    page.click(".bd-jump a[href='#bd-policies']")  # an in-page jump adds a history entry
+    page.click("[data-bd-action=lock]")
+    page.fill("#bd-code", portal.key)  # …and the code typed in, too
+    page.click("#bd-unlock button")
+    page.wait_for_selector("#bd-portal:not([hidden])")
+
+    assert page.evaluate(_STORED) == _NOTHING_STORED
+    state = page.context.storage_state(indexed_db=True)
+    assert state["cookies"] == [] and state["origins"] == []
+    entries = _history_urls(page)
+    assert len(entries) >= 2
+    assert [u for u in entries if any(code in u for code in _code_forms(portal.key))] == []
+    assert all(u.split("#")[1].startswith("bd-") for u in entries if "#" in u)
+
+    page.reload()  # nothing kept anywhere: the page comes back locked
+    _assert_locked(page, cf)
+
+
+def test_leaving_the_portal_and_coming_back_shows_it_locked(public_site, server, visit):
+    page, _, _ = visit
+    cf = _client_with_policies(public_site)
+    portal = cf.client.portal
+    page.goto(f"{server}/p/{portal.id}/#{portal.key}")
+    page.wait_for_selector("#bd-portal:not([hidden])")
+    page.click("header a.md-logo")  # back to the firm's site by its own link (on a computer)
+    page.wait_for_url(f"{server}/")
+    page.go_back()
+    assert page.url == f"{server}/p/{portal.id}/"
+    _assert_locked(page, cf)
+    page.go_forward()
+    page.go_back()
+    _assert_locked(page, cf)
+
+
+@pytest.fixture(scope="module")
+def bfcache_browser(chromium):
+    """Chromium with its back/forward cache on, as browsers have it (Playwright turns it off)."""
+    return chromium(ignore_default_args=["--disable-back-forward-cache"])
+
+
+def test_a_portal_restored_from_the_back_forward_cache_is_locked(
+    public_site, server, bfcache_browser
+):
+    cf = _client_with_policies(public_site)
+    portal = cf.client.portal
+    context = bfcache_browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.add_init_script(
+        "addEventListener('pageshow', (e) => { window.bdRestored = e.persisted; })"
+    )
+    page.goto(f"{server}/p/{portal.id}/#{portal.key}")
+    page.wait_for_selector("#bd-portal:not([hidden])")
+    page.click("header a.md-logo")
+    page.wait_for_url(f"{server}/")
+    page.go_back(wait_until="commit")  # a restored page fires no load event
+    page.wait_for_function("window.bdRestored === true")  # the cache did restore it
+    _assert_locked(page, cf)
+    assert "离开本页" in page.inner_text("#bd-status")
+    assert page.evaluate(_STORED) == _NOTHING_STORED
+    context.close()
 
 
 def test_wrong_code_shows_an_error_and_nothing_else_right_code_opens(public_site, server, visit):

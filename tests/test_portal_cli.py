@@ -60,19 +60,27 @@ def test_rotate_gives_a_new_link_keeps_the_record_and_the_old_page_goes(firm, ca
     site = build_public_site(firm)
     assert (site / "p" / old.id / "index.html").is_file()
 
+    old_feed = _client(firm, rel).feed
+    assert old_feed  # the portal shows this feed's address
+
     code, out, _ = run_cli(capsys, "portal", "rotate", _client(firm, rel).id)
     assert code == 0
     new_text = read_record(firm.root, rel, firm.identities)
-    new = _client(firm, rel).portal
+    new, new_feed = _client(firm, rel).portal, _client(firm, rel).feed
     assert new.id != old.id and new.key != old.key
+    assert new_feed.token != old_feed.token  # whoever had the old page read the old feed
     assert f"/p/{new.id}/#{new.key}" in out
+    assert f"/feeds/{new_feed.token}.ics" in out
+    assert "发布后旧页面链接和旧订阅地址失效" in out
     assert "# 门户链接已于 2026-11 发给客户\nportal:" in new_text  # comments and order kept
-    unchanged = re.sub(r"(?m)^  (id|key): .*$", "", new_text)
-    assert unchanged == re.sub(r"(?m)^  (id|key): .*$", "", text)
+    unchanged = re.sub(r"(?m)^  (id|key|token): .*$", "", new_text)
+    assert unchanged == re.sub(r"(?m)^  (id|key|token): .*$", "", text)
 
     site = build_public_site(firm)
     assert not (site / "p" / old.id).exists()
     assert (site / "p" / new.id / "index.html").is_file()
+    assert not (site / "feeds" / f"{old_feed.token}.ics").exists()
+    assert (site / "feeds" / f"{new_feed.token}.ics").is_file()
 
 
 def test_link_shows_the_qr_code_in_the_terminal_and_writes_no_file(
@@ -157,3 +165,19 @@ def test_qr_file_that_exists_needs_overwrite(firm, capsys, tmp_path):
     assert qr.read_bytes() == b"earlier"
     code, _, err = run_cli(capsys, "portal", "link", client.id, "--qr", str(qr), "--overwrite")
     assert code == 0 and qr.read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_first_portal_leaves_the_feed_as_it_is(firm, capsys):
+    rel = _current_client_rel(firm)
+    client = _client(firm, rel)
+    text = read_record(firm.root, rel, firm.identities)
+    portal = f"portal:\n  id: {client.portal.id}\n  key: {client.portal.key}\n"
+    assert portal in text
+    write_record(firm.root, rel, text.replace(portal, ""), firm.identities)
+
+    code, out, err = run_cli(capsys, "portal", "rotate", client.id)
+    assert code == 0, err
+    assert f"已生成 客户 {client.id}（{client.name}）的专属页面地址和访问码" in out
+    assert "订阅" not in out
+    after = _client(firm, rel)
+    assert after.portal and after.feed == client.feed

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
 from baodan.core.parse import parse_record
 from baodan.models import Client
 from baodan.store.portal_crypto import (
+    SMALLEST_PAGE,
     decrypt_portal,
     encrypt_portal,
     new_access_code,
     portal_link,
+    unpad,
 )
 from cryptography.exceptions import InvalidTag
 
@@ -54,6 +57,36 @@ def test_same_content_same_bytes_changed_content_fresh_nonce():
     changed = encrypt_portal(code, PORTAL_ID, "<p>保单 B</p>")
     assert changed["n"] != first["n"]
     assert "保单" not in str(first)
+
+
+def sealed_size(payload: dict) -> int:
+    """The ciphertext's length without GCM's 16-byte tag: the padded plaintext's."""
+    return len(base64.b64decode(payload["c"])) - 16
+
+
+def test_pages_of_different_lengths_are_padded_to_the_same_few_sizes():
+    code = "7K3QX-M2P9D-4HT8W-ZC6NR"
+    sizes = {}
+    for length in (0, 1, 5_000, SMALLEST_PAGE - 1, SMALLEST_PAGE, 40_000, 100_000):
+        html = "保" * (length // 3) + "x" * (length % 3)  # ``length`` UTF-8 bytes
+        payload = encrypt_portal(code, PORTAL_ID, html)
+        sizes[length] = sealed_size(payload)
+        assert decrypt_portal(code, payload) == html  # the padding comes off again
+    assert sizes == {
+        0: 16384,
+        1: 16384,
+        5_000: 16384,
+        SMALLEST_PAGE - 1: 16384,
+        SMALLEST_PAGE: 32768,  # no room left for the padding mark: the next size
+        40_000: 65536,
+        100_000: 131072,
+    }
+
+
+def test_padding_comes_off_exactly_and_a_page_without_it_is_refused():
+    assert unpad(b"<p>\x00</p>\x00\x80" + bytes(100)) == b"<p>\x00</p>\x00"
+    with pytest.raises(ValueError):
+        unpad(b"<p>no padding</p>")
 
 
 def test_link_carries_the_code_after_the_hash():

@@ -272,7 +272,7 @@ def test_exposure_says_who_could_read_and_which_deploys_carried_the_portal(
 
     def member(name: str, action: str, date: str) -> None:
         ident = x25519.Identity.generate()
-        args = ["-r", str(ident.to_public())] if action == "add" else []
+        args = ["-r", str(ident.to_public())] if action == "add" else ["--yes"]
         code, _, err = run_cli(capsys, "member", action, name, *args)
         assert code == 0, err
         githelp.commit(firm.root, f"{action} {name}", date=date)

@@ -2,16 +2,27 @@
  *
  * The access code comes from the link (after #, never sent to a server) or is typed in.
  * The AES-256-GCM key is HKDF-SHA256(code, salt = portal id, info = "baodan portal v1"),
- * exactly as generator/baodan/portal_crypto.py derives it. Whether a code is right is decided
- * by AES-GCM's authentication alone: nothing secret is compared here.
+ * exactly as generator/baodan/store/portal_crypto.py derives it; the padding that hides the
+ * page's size (0x80, then zeros) is stripped after decryption. Whether a code is right is
+ * decided by AES-GCM's authentication alone: nothing secret is compared here.
+ *
+ * The code, the key and what they open live only in this page's memory: nothing goes to
+ * sessionStorage, localStorage, cookies or IndexedDB, the link's code is taken out of the
+ * address bar (and so out of the back/forward list) before anything else runs, and leaving
+ * the page locks it (a reload, Back or Forward shows the locked form again).
  */
 (function () {
   "use strict";
 
+  // First of all, take the code out of the address bar and the tab's history entry.
+  var fromLink = location.hash.slice(1);
+  try { fromLink = decodeURIComponent(fromLink); } catch (e) { /* keep it as it is */ }
+  if (/^bd-/.test(fromLink)) fromLink = "";  // a section of this page (#bd-policies …)
+  if (fromLink) history.replaceState(null, "", location.pathname + location.search);
+
   var INFO = "baodan portal v1";
   var ALPHABET = /^[0-9A-HJKMNP-TV-Z]{20}$/;
   var LOOKALIKES = { O: "0", I: "1", L: "1" };
-  var STORE = "baodan-portal:";
 
   var payloadNode = document.getElementById("bd-payload");
   var locked = document.getElementById("bd-locked");
@@ -48,7 +59,15 @@
     var plain = await subtle.decrypt(
       { name: "AES-GCM", iv: bytes(payload.n), additionalData: encoder.encode(INFO + ":" + payload.id) },
       key, bytes(payload.c));
-    return new TextDecoder().decode(plain);
+    return new TextDecoder().decode(unpad(new Uint8Array(plain)));
+  }
+
+  // The page as built, without the 0x80 and zeros that fill it up to its size bucket.
+  function unpad(data) {
+    var end = data.length;
+    while (end > 0 && data[end - 1] === 0) end--;
+    if (end === 0 || data[end - 1] !== 0x80) throw new Error("padding");
+    return data.subarray(0, end - 1);
   }
 
   function showError(message) {
@@ -85,11 +104,23 @@
     window.scrollTo(0, 0);
   }
 
-  function forget() {
-    try { sessionStorage.removeItem(STORE + payload.id); } catch (e) { /* storage off */ }
+  // Each lock starts a new opening: a decryption still running when the page was locked
+  // (left, or 退出 pressed) shows nothing.
+  var opening = 0;
+
+  function lock(message) {
+    opening++;
+    portal.replaceChildren();
+    portal.hidden = true;
+    locked.hidden = false;
+    errorBox.hidden = true;
+    input.value = "";
+    input.removeAttribute("aria-invalid");
+    status.textContent = message;
   }
 
   async function unlock(text, fromLink) {
+    var mine = ++opening;
     var code = canonical(text);
     if (!ALPHABET.test(code) && fromLink) {
       showError("链接中的访问码不完整或有误，可能复制时漏了字符。请输入访问码，或联系您的客户经理。");
@@ -107,10 +138,12 @@
     }
     status.textContent = "正在打开……";
     try {
-      show(await decrypt(code));
-      try { sessionStorage.setItem(STORE + payload.id, code); } catch (e) { /* storage off */ }
+      var html = await decrypt(code);
+      if (mine !== opening) return;
+      show(html);
+      input.value = "";
     } catch (e) {
-      forget();
+      if (mine !== opening) return;
       status.textContent = "";
       if (e && e.message === "insecure") {
         showError("无法在此连接下解密，请用 https:// 开头的地址打开本页。");
@@ -137,13 +170,7 @@
     if (!target) return;
     var action = target.getAttribute("data-bd-action");
     if (action === "lock") {
-      forget();
-      portal.replaceChildren();
-      portal.hidden = true;
-      locked.hidden = false;
-      errorBox.hidden = true;
-      input.value = "";
-      status.textContent = "已退出。再次查看请输入访问码或重新打开链接。";
+      lock("已退出。再次查看请输入访问码或重新打开链接。");
     } else if (action === "copy") {
       var text = target.getAttribute("data-bd-copy");
       var copied = navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject();
@@ -160,17 +187,12 @@
     }
   });
 
-  // Read the code from the link, then take it out of the address bar (and so out of
-  // bookmarks, screenshots and the history list). A reload in the same tab still works.
-  var fromLink = location.hash.slice(1);
-  try { fromLink = decodeURIComponent(fromLink); } catch (e) { /* keep it as it is */ }
-  if (/^bd-/.test(fromLink)) fromLink = "";  // a section of this page (#bd-policies …)
-  if (fromLink) {
-    history.replaceState(null, "", location.pathname + location.search);
-    unlock(fromLink, true);
-  } else {
-    var kept = null;
-    try { kept = sessionStorage.getItem(STORE + payload.id); } catch (e) { /* storage off */ }
-    if (kept) unlock(kept, false);
-  }
+  // Leaving the page (a link, Back, closing the tab) locks it before the browser keeps it in
+  // its back/forward cache; a page restored from that cache is locked again all the same.
+  var LEFT = "为保护您的信息，离开本页后需要重新打开链接或输入访问码。";
+  window.addEventListener("pagehide", function () { lock(LEFT); });
+  window.addEventListener("pageshow", function (event) { if (event.persisted) lock(LEFT); });
+
+  if (fromLink) unlock(fromLink, true);
+  fromLink = "";
 })();

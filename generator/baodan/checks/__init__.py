@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from baodan.checks.integrity import INTEGRITY_CHECKS
+from baodan.checks.keys import key_checks
 from baodan.checks.lifecycle import check_policy_life
 from baodan.checks.privacy import PRIVACY_CHECKS
 from baodan.checks.service import SERVICE_CHECKS
@@ -30,9 +31,13 @@ def load_firm(
     vault: Vault | None,
     cache: RecordCache | None = None,
     slots: Collection[str] | None = None,
+    repo: Path | None = None,
 ) -> tuple[Firm | None, list[RecordError]]:
-    """Read the firm (``store.loader.read_firm``) and run every whole-firm check on it."""
+    """Read the firm (``store.loader.read_firm``) and run every whole-firm check on it; with a
+    vault, also the checks of its keys (``checks.keys``; ``repo``: see there)."""
     firm, errors = read_firm(root, vault, cache, slots)
+    if vault is not None:
+        errors.extend(key_checks(root, vault, repo))
     if firm is not None:
         errors.extend(check_firm(firm))
     return firm, errors

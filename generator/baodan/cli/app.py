@@ -12,29 +12,27 @@ import click
 import typer
 
 from baodan.checks import load_firm
-from baodan.cli import feeds, pipl, policy, portal, service
+from baodan.cli import feeds, members, pipl, policy, portal, service
 from baodan.cli import help as clihelp
 from baodan.cli.common import (
     IdentityOpt,
     RootOpt,
     StaffOpt,
-    Table,
     TargetArg,
     err,
     fail,
     open_workspace,
     out,
 )
+from baodan.cli.members import KitOpt, show_kit
 from baodan.cli.usage import is_usage_error, os_problem, usage_problem
 from baodan.core.errors import BaodanError, render_errors
 from baodan.core.today import today
 from baodan.services.editing import edit_record
-from baodan.store import members
 from baodan.store.portal_crypto import new_access_code, new_portal_id
 from baodan.store.workspace import (
     Workspace,
     allocate_registry_no,
-    find_root,
     new_claim_id,
     new_client_id,
     new_token,
@@ -50,9 +48,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-member_app = typer.Typer(help="公司成员（能解密记录的人和 CI）", no_args_is_help=True)
 new_app = typer.Typer(help="从模板新建记录", no_args_is_help=True)
-app.add_typer(member_app, name="member")
 app.add_typer(new_app, name="new")
 
 
@@ -62,7 +58,7 @@ def main() -> None:
         code = app(standalone_mode=False)
     except BaodanError as e:
         fail(e)
-    except (click.exceptions.Abort, typer.Abort, KeyboardInterrupt):
+    except (click.exceptions.Abort, typer.Abort, KeyboardInterrupt, EOFError):
         err.print("已取消，记录没有改动。")
         sys.exit(130)
     except Exception as e:
@@ -84,8 +80,13 @@ def main() -> None:
 @app.command()
 def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """检查全部记录：格式、证件号、引用、登记号唯一……有问题则全部列出并以 1 退出。"""
+    from baodan.checks.keys import key_warnings
+
     ws = open_workspace(root, identity)
     firm, errors = load_firm(ws.root, ws.vault)
+    for warning in key_warnings(ws.root):
+        err.print("[yellow]提醒[/]：", end="")
+        err.print(render_errors([warning]), highlight=False, markup=False)
     if errors:
         err.print(render_errors(errors), highlight=False, markup=False)
         err.print(f"[red]共 {len(errors)} 处问题[/]，请逐条修改后再运行 baodan check。")
@@ -355,78 +356,6 @@ def _client_name(ws: Workspace, client_file: Path) -> str:
     return (load(ws.read(client_file)) or {}).get("name", "")
 
 
-@member_app.command("list")
-def member_list(root: RootOpt = None) -> None:
-    """列出成员及其公钥。"""
-    firm_root = find_root(root)
-    table = Table("成员", "公钥")
-    for member, keys in members.read_members(firm_root).items():
-        first = keys if isinstance(keys, str) else keys[0]
-        more = "" if isinstance(keys, str) else f"（共 {len(keys)} 个公钥）"
-        table.add_row(member, first[:60] + ("…" if len(first) > 60 else "") + more)
-    out.print(table)
-
-
-@member_app.command("add")
-def member_add(
-    member: Annotated[str, typer.Argument(help="成员编号，如员工编号或 ci")],
-    recipient: Annotated[
-        str | None, typer.Option("--recipient", "-r", help="对方的公钥：age1… 或 ssh-ed25519 …")
-    ] = None,
-    recipient_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--recipient-file",
-            "-R",
-            help="公钥文件，每行一个（如从 https://github.com/用户名.keys 下载的文件）",
-        ),
-    ] = None,
-    root: RootOpt = None,
-    identity: IdentityOpt = None,
-) -> None:
-    """加入成员：把记录密钥加密给对方的公钥（新增一个文件，提交即可）。"""
-    if (recipient is None) == (recipient_file is None):
-        raise BaodanError(
-            "请给出对方的公钥：--recipient 公钥 或 --recipient-file 文件（二选一）",
-            "GitHub 用户的公钥可在 https://github.com/用户名.keys 下载",
-        )
-    keys: str | list[str] = recipient or ""
-    if recipient_file is not None:
-        keys, skipped = members.recipients_in_file(
-            recipient_file.read_text("utf-8"), str(recipient_file)
-        )
-        for line in skipped:
-            err.print(f"[yellow]跳过[/] age 不支持的公钥：{line[:40]}…", highlight=False)
-    ws = open_workspace(root, identity)
-    path = members.member_add(ws.vault, member, keys)
-    count = "" if isinstance(keys, str) else f"（{len(keys)} 个公钥，任一个都能解密）"
-    out.print(
-        f"[green]已加入[/] {member}{count}：{ws.rel(path)}。"
-        "请提交这个文件和 records/.keys/members.yaml。"
-    )
-
-
-@member_app.command("remove")
-def member_remove(
-    member: Annotated[str, typer.Argument(help="要移除的成员编号")],
-    root: RootOpt = None,
-    identity: IdentityOpt = None,
-) -> None:
-    """移除成员：换新记录密钥并重新加密全部记录（中断后再运行一次即可继续）。"""
-    from baodan.services.rewrite import after_member_removed
-    from baodan.store.keyhistory import describe_removed
-
-    ws = open_workspace(root, identity)
-    with err.status("正在换新密钥并重新加密记录……"):
-        changed = members.member_remove(ws.vault, member)
-    out.print(f"[green]已移除[/] {member}，记录密钥已更换，重新加密 {changed} 份记录。")
-    out.print(
-        "[yellow]注意[/]：换钥只保护以后的提交。" + "".join(describe_removed(ws.root, member))
-    )
-    for line in after_member_removed():
-        out.print(line, markup=False, highlight=False)
-
-
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="新公司目录（应为空）")] = Path("."),
@@ -439,25 +368,40 @@ def init(
     ci: Annotated[
         str | None, typer.Option("--ci", help="同时写入 CI 配置：github 或 gitlab")
     ] = None,
+    kit: KitOpt = None,
 ) -> None:
-    """在空目录里新建一家公司：记录密钥、你的成员密钥文件、records/ 骨架、mkdocs.yml。"""
+    """在空目录里新建一家公司：记录密钥、你的成员密钥文件、应急包、records/ 骨架、mkdocs.yml。"""
+    from baodan.services.emergency_kit import check_kit_path, kit_page
     from baodan.services.scaffold import init_firm
+    from baodan.store.recovery import new_identity
 
+    if kit is not None:
+        check_kit_path(kit, folder)
+    rescue = new_identity()
     created = init_firm(
-        folder, name=name, member=member, recipient=recipient, identity=identity, ci=ci
+        folder,
+        name=name,
+        member=member,
+        recipient=recipient,
+        identity=identity,
+        ci=ci,
+        recovery_recipient=str(rescue.to_public()),
     )
     for line in created:
         out.print(line)
+    show_kit(kit_page(name, rescue), kit, str(rescue))
 
 
 @app.command()
-def demo(folder: Annotated[Path, typer.Argument(help="目录")] = Path(".")) -> None:
-    """生成（或重新生成）演示公司：虚构客户，用 DEMO-IDENTITY.txt 加密。"""
+def demo(
+    folder: Annotated[Path, typer.Argument(help="目录：新的空目录，或已有的演示公司")],
+) -> None:
+    """生成（或重新生成）演示公司：虚构客户，用 DEMO-IDENTITY.txt 加密。真实公司的目录不会被改动。"""
     from baodan.services.scaffold import make_demo_firm
 
     for line in make_demo_firm(folder.resolve()):
         out.print(line)
 
 
-for module in (feeds, pipl, policy, portal, service):
+for module in (feeds, members, pipl, policy, portal, service):
     module.register(app)

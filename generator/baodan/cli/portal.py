@@ -48,18 +48,11 @@ def link(
 
 @portal_app.command("rotate")
 def rotate(client: ClientArg, root: RootOpt = None, identity: IdentityOpt = None) -> None:
-    """更换客户专属页面的地址和访问码：旧链接在下次发布网站后失效。"""
-    from baodan.services.portal import rotate_portal
+    """更换客户专属页面的地址和访问码（客户有日历订阅时一并更换订阅地址）：旧链接在下次发布网站后失效。"""
+    from baodan.cli.feeds import print_rotation
+    from baodan.services.rotation import rotate_portal
 
-    ws = open_workspace(root, identity)
-    access = rotate_portal(ws, client)
-    out.print(f"[green]已更换[/] 客户 {access.client_id}（{access.name}）的专属页面地址和访问码。")
-    out.print(f"  新链接：{access.link}", highlight=False, soft_wrap=True)
-    out.print(f"  新访问码：{access.code}", highlight=False)
-    out.print(
-        "下一步：提交这份记录，重新生成并发布网站（baodan build）后，旧链接失效、新链接生效；"
-        f"再用 baodan portal link {access.client_id} 生成二维码发给客户。"
-    )
+    print_rotation(rotate_portal(open_workspace(root, identity), client))
 
 
 def register(app: typer.Typer) -> None:

@@ -35,6 +35,14 @@ class Reminders(Model):
     alarm_days: list[int] = Field([30, 7], description="日历订阅中提前多少天提醒")
 
 
+class Feeds(Model):
+    show_product: bool = Field(
+        True,
+        description="客户日历订阅里写不写产品名（false：只写险种和保险公司；"
+        "健康险的产品名可能透露病情，如“糖尿病专属医疗险”）",
+    )
+
+
 class Settings(Record):
     name: str = Field(description="公司全称")
     short_name: str | None = Field(None, description="简称")
@@ -47,5 +55,6 @@ class Settings(Record):
     contact: Contact
     services: list[Service] = []
     reminders: Reminders = Reminders()
+    feeds: Feeds = Feeds()
     retention_years: int = Field(5, ge=1, description="客户离开后资料保留年数（PIPL）")
     demo: bool = Field(False, description="演示公司（数据全部虚构）")

@@ -14,12 +14,12 @@ from baodan.core.errors import BaodanError
 from baodan.core.today import today
 from baodan.domain import care, claims, incidents, tasks
 from baodan.models import Claim, ClientFile, Firm
+from baodan.models.base import checked_id
 from baodan.models.claim import STAGES
 from baodan.models.interaction import CHANNELS
 from baodan.services.editing import create_record, update_record
 from baodan.store.workspace import (
     Workspace,
-    checked_id,
     new_incident_id,
     new_task_id,
     next_interaction_path,

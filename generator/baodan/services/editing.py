@@ -155,6 +155,7 @@ def run_editor(path: Path) -> None:
 def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=None) -> bool:
     """Edit (or, with ``initial``, create) one record. True when something was saved."""
     rel = ws.rel(path)
+    ws.refuse_unless_allowed()  # before anyone types a word the save would refuse
     if initial is None:
         initial = ws.read(path)
     text = edit_loop(

@@ -75,8 +75,7 @@ def main_branch(ws: Workspace, requested: str | None) -> str:
     return "HEAD"
 
 
-def _key_kind(value) -> str:
-    keys = [value] if isinstance(value, str) else value
+def _key_kind(keys: tuple[str, ...]) -> str:
     kinds = {"age" if k.startswith("age1") else k.split()[0] for k in keys}
     return "、".join(sorted(kinds))
 
@@ -93,7 +92,7 @@ def _readers(ws: Workspace, history: KeyHistory, exp: Exposure) -> list[Reader]:
         closed = _when(stint.removed) if stint.removed else None
         if (closed is None or closed >= start) and (end is None or opened is None or opened <= end):
             since = exp.first if opened is None or opened <= start else window.start
-            kind = _key_kind(members[stint.member]) if stint.member in members else "已移除"
+            kind = _key_kind(members[stint.member].keys) if stint.member in members else "已移除"
             readers.append(Reader(stint, kind, since))
     return readers
 

@@ -1,11 +1,11 @@
-"""A client's calendar subscription from the command line: its links, and a new token."""
+"""A client's calendar subscription from the command line: its links (new tokens:
+services/rotation.py)."""
 
 from __future__ import annotations
 
 from baodan.checks import load_firm
 from baodan.core.errors import BaodanError, RecordError, Source
-from baodan.services.editing import update_record
-from baodan.store.workspace import Workspace, current_client, new_token
+from baodan.store.workspace import Workspace, current_client
 from baodan.web.feeds import SubscribeLinks, subscribe_links
 
 
@@ -16,29 +16,11 @@ def feed_links(ws: Workspace, target: str) -> SubscribeLinks:
         raise BaodanError(
             f"客户 {client.id} 还没有日历订阅令牌", f"运行 baodan feed rotate {client.id} 生成一个"
         )
-    return _links(ws, client.feed.token)
+    return feed_addresses(ws, client.feed.token)
 
 
-def rotate_feed(ws: Workspace, target: str) -> SubscribeLinks:
-    """Give a client a new feed token (or a first one); the old address stops working once
-    the site is rebuilt and deployed. Returns the new addresses."""
-    path, _ = current_client(ws, target, "日历订阅", "baodan feed rotate")
-    token = new_token(16)
-
-    def set_token(data) -> None:
-        if data.get("feed"):
-            data["feed"]["token"] = token
-        else:  # a first token goes beside the portal keys, where the template has it
-            keys = list(data)
-            at = keys.index("portal") + 1 if "portal" in keys else len(keys)
-            data.insert(at, "feed", {"token": token})
-
-    links = _links(ws, token)  # fails before the record changes when site_url is missing
-    update_record(ws, path, set_token)
-    return links
-
-
-def _links(ws: Workspace, token: str) -> SubscribeLinks:
+def feed_addresses(ws: Workspace, token: str) -> SubscribeLinks:
+    """The addresses of the feed with this token; an error when firm.yaml has no site_url."""
     firm, errors = load_firm(ws.root, None)  # public records only: firm.yaml for site_url
     if firm is None:
         raise BaodanError(errors)

@@ -12,11 +12,11 @@ from baodan.checks import load_firm
 from baodan.core.errors import BaodanError
 from baodan.core.layout import RECORDS
 from baodan.models import ClientFile, Firm, Policy
-from baodan.models.base import ID
+from baodan.models.base import ID, checked_id
 from baodan.models.policy import REGISTRY_NO
 from baodan.services.changes import Changes
 from baodan.store.loader import load_client
-from baodan.store.workspace import Workspace, checked_id, looks_like_path, record_path
+from baodan.store.workspace import Workspace, looks_like_path, record_path
 
 
 def policy_files(ws: Workspace, registry_no: str) -> list[Path]:

@@ -1,8 +1,9 @@
 """The staff side of client portals: the link and QR code to give a client, and new keys.
 
 A portal page is at <site_url><portal dir>/<portal id>/ and opens with the access code in
-the link after ``#``. Rotating gives the client a new id and code: the old page disappears
-from the site at the next deploy, so an old link (forwarded, lost phone) stops working.
+the link after ``#``. Rotating (services/rotation.py) gives the client a new id and code: the
+old page disappears from the site at the next deploy, so an old link (forwarded, lost phone)
+stops working.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from dataclasses import dataclass
 from baodan.checks import load_firm
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.models import Client
-from baodan.services.editing import update_record
-from baodan.store.portal_crypto import new_access_code, new_portal_id, portal_link
+from baodan.store.portal_crypto import portal_link
 from baodan.store.workspace import Workspace, current_client
 
 
@@ -33,31 +33,11 @@ def portal_access(ws: Workspace, target: str) -> PortalAccess:
             f"客户 {client.id} 还没有专属页面（{ws.rel(path)} 里没有 portal）",
             f"运行 baodan portal rotate {client.id} 生成页面地址和访问码",
         )
-    return _access(ws, client, client.portal.id, client.portal.key)
+    return access_for(ws, client, client.portal.id, client.portal.key)
 
 
-def rotate_portal(ws: Workspace, target: str) -> PortalAccess:
-    """Give a client a new portal id and access code (or a first one), editing the encrypted
-    record in place: comments, key order and layout stay."""
-    path, client = current_client(ws, target, "专属页面", "baodan portal rotate")
-    # 128 random bits: no need to compare with other clients (baodan check would catch it).
-    portal_id, code = new_portal_id(), new_access_code()
-    access = _access(ws, client, portal_id, code)  # fails before the record changes
-
-    def set_portal(data) -> None:
-        if data.get("portal"):
-            data["portal"]["id"] = portal_id
-            data["portal"]["key"] = code
-        else:  # a first portal goes before the feed token, where the template has it
-            keys = list(data)
-            at = keys.index("feed") if "feed" in keys else len(keys)
-            data.insert(at, "portal", {"id": portal_id, "key": code})
-
-    update_record(ws, path, set_portal)
-    return access
-
-
-def _access(ws: Workspace, client: Client, portal_id: str, code: str) -> PortalAccess:
+def access_for(ws: Workspace, client: Client, portal_id: str, code: str) -> PortalAccess:
+    """The link to a portal with this id and code; an error when firm.yaml has no site_url."""
     firm, errors = load_firm(ws.root, None)  # public records only: firm.yaml for site_url
     if firm is None:
         raise BaodanError(errors)

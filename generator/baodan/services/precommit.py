@@ -19,7 +19,7 @@ from baodan.checks.privacy import rules
 from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.files import is_age
-from baodan.core.layout import KEYS_DIR, RECORDS
+from baodan.core.layout import DEMO_IDENTITY_FILE, KEYS_DIR, RECORDS
 from baodan.core.privatefiles import private_folder
 from baodan.store import gitrepo
 from baodan.store.workspace import Workspace
@@ -108,7 +108,10 @@ def check_index(ws: Workspace, prefix: str) -> list[RecordError]:
     """`baodan check` on the staged records: the index's records/ in a private temp folder."""
     with private_folder("precommit") as tmp:
         top = gitrepo.git(ws.root, "rev-parse", "--show-toplevel").strip()
-        listing = gitrepo.git(ws.root, "ls-files", "-z", "--full-name", "--", RECORDS)
+        # The demo identity too: a real firm that commits it is refused (store/keyguard.py).
+        listing = gitrepo.git(
+            ws.root, "ls-files", "-z", "--full-name", "--", RECORDS, DEMO_IDENTITY_FILE
+        )
         subprocess.run(
             ["git", "-C", top, "checkout-index", "-z", "--stdin", f"--prefix={tmp}/"],
             input=listing.encode("utf-8"),
@@ -119,7 +122,8 @@ def check_index(ws: Workspace, prefix: str) -> list[RecordError]:
         firm_root = tmp / prefix
         if not (firm_root / RECORDS / "firm.yaml").is_file():
             return [RecordError(Source(f"{RECORDS}/firm.yaml"), "", "暂存区里没有公司设置文件", "")]
-        _, errors = load_firm(firm_root, Workspace.at(firm_root, ws.identity).vault)
+        staged_vault = Workspace.at(firm_root, ws.identity).vault
+        _, errors = load_firm(firm_root, staged_vault, repo=ws.root)
         return errors
 
 
@@ -132,7 +136,7 @@ def precommit(ws: Workspace) -> tuple[int, list[RecordError]]:
             data = blobs.object(f":{prefix}{path}")
             if data is not None:
                 errors += scan_staged(path, data)
-    if any(p.startswith(f"{RECORDS}/") for p in paths):
+    if any(p.startswith(f"{RECORDS}/") or p == DEMO_IDENTITY_FILE for p in paths):
         flagged = {e.source.file for e in errors}  # said once is enough
         errors += [e for e in check_index(ws, prefix) if e.source.file not in flagged]
     return len(paths), errors

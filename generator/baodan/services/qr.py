@@ -63,3 +63,9 @@ def print_qr(text: str, out: TextIO) -> None:
         _make(text).terminal()  # to the console itself (sys.stdout)
     else:
         _make(text).terminal(out=out, compact=True)
+
+
+def qr_png_data_uri(text: str) -> str:
+    """A PNG data: URI of the QR code for ``text``, for a page that must stand alone (the
+    emergency kit); error correction Q (25 %) so a printed, folded sheet still scans."""
+    return segno.make(text, error="q", micro=False).png_data_uri(scale=8, border=4)

@@ -16,12 +16,13 @@ from baodan.core.errors import BaodanError
 from baodan.core.layout import KEYS_DIR
 from baodan.domain.fielddiff import Change, describe, describe_public, diff
 from baodan.domain.labels import label, record_title, show
-from baodan.models.base import ID
+from baodan.models.base import ID, checked_id
 from baodan.models.policy import REGISTRY_NO
 from baodan.store import gitrepo
-from baodan.store.keyhistory import keyring, open_blob
+from baodan.store.keyhistory import keyring, membership_at, open_blob
 from baodan.store.loader import CLIENT_SLOTS, split_front_matter
-from baodan.store.workspace import Workspace, checked_id
+from baodan.store.members import MEMBERS_PATH, fingerprint, parse_members
+from baodan.store.workspace import Workspace
 
 # What a new or deleted record is summed up by, for a reviewer.
 SUMMARY_FIELDS = (
@@ -150,17 +151,51 @@ def _reading_order(path: str) -> tuple:
 
 
 def key_changes(ws: Workspace, rng: gitrepo.Range) -> list[str]:
-    """Member key files the range adds, removes or rewrites (a rotation rewrites them all)."""
+    """Changes to records/.keys/ a reviewer must see: member key files added, removed or
+    rewritten (a rotation rewrites them all), public keys added to or taken from the member
+    list, and, when anything there changed, what the membership check finds afterwards
+    (a key no member added, a key file to more people than the list says)."""
+    paths = gitrepo.changed_files(ws.root, rng, KEYS_DIR)
+    if not paths:
+        return []
     found = []
     with gitrepo.Blobs(ws.root) as blobs:
-        for path in gitrepo.changed_files(ws.root, rng, KEYS_DIR):
+        for path in paths:
             if not path.endswith(".age"):
                 continue
             before = blobs.read(rng.old, path) is not None
             after = blobs.read(rng.new, path) is not None
             verb = "更新" if before and after else "新增" if after else "移除"
             found.append(f"{verb} {Path(path).stem}")
+        found += _member_list_changes(blobs, rng)
+        found += [f"⚠ {e.message}" for e in membership_at(ws, blobs, rng.new)]
     return found
+
+
+def _member_list_changes(blobs: gitrepo.Blobs, rng: gitrepo.Range) -> list[str]:
+    """Each member whose public keys the range changes, with the keys' fingerprints."""
+    try:
+        old, new = (
+            parse_members(text) if (text := blobs.read(rev, MEMBERS_PATH)) else {}
+            for rev in (rng.old, rng.new)
+        )
+    except BaodanError:
+        return []  # membership_at reports the file
+    lines = []
+    for name in sorted(old.keys() | new.keys()):
+        before = set(old[name].keys) if name in old else set()
+        after = set(new[name].keys) if name in new else set()
+        if name in old and name in new and before == after:
+            continue
+        added = "、".join(fingerprint(k) for k in sorted(after - before))
+        taken = "、".join(fingerprint(k) for k in sorted(before - after))
+        change = "；".join(
+            part
+            for part in (f"加入公钥 {added}" if added else "", f"去掉公钥 {taken}" if taken else "")
+            if part
+        )
+        lines.append(f"成员名单 {name}：{change}")
+    return lines
 
 
 def _summary(version: Version, *, full: bool) -> str:
@@ -226,7 +261,8 @@ def render_public(rng: gitrepo.Range, changes: list[RecordChange], keys: list[st
         detail = describe_public(rc.changes) if rc.status == "修改" else ""
         out.append(f"- {rc.title}：{rc.status}" + (f" {detail}" if detail else ""))
     if keys:
-        out += ["", "成员密钥文件：" + "、".join(keys) + "。请确认成员的增减是有意的。"]
+        out += ["", "### 密钥改动（请确认成员的增减是有意的）", ""]
+        out += [f"- {line}" for line in keys]
     return "\n".join(out) + "\n"
 
 

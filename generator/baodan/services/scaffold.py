@@ -10,6 +10,7 @@ from string import Template
 
 from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError
+from baodan.core.layout import RECORDS
 from baodan.services.ci import HOSTS, write_ci
 from baodan.services.ci import notes as ci_notes
 from baodan.store import identity as who
@@ -19,6 +20,7 @@ from baodan.store.identity import (
     parse_recipient,
     public_key_of,
 )
+from baodan.store.keyguard import is_demo_firm
 from baodan.store.members import init_keys
 
 SKELETON = {
@@ -91,6 +93,7 @@ def init_firm(
     recipient: str | None,
     identity: Path | None,
     ci: str | None = None,
+    recovery_recipient: str | None = None,
 ) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     if any(p.name != ".git" for p in folder.iterdir()):
@@ -104,7 +107,7 @@ def init_firm(
     parse_recipient(recipient)  # a bad key stops here, before any file is written
     _write_skeleton(folder, SKELETON, name)
     _make_folders(folder)
-    init_keys(folder, member, recipient)
+    init_keys(folder, member, recipient, recovery_recipient)
     if ci is not None:
         path = write_ci(folder, ci)
         notes.append(f"已写入 CI 配置 {path.relative_to(folder).as_posix()}。")
@@ -116,7 +119,8 @@ def init_firm(
             env=child_env(),
         )
     notes += [
-        f"已在 {folder.resolve()} 新建公司“{name}”，成员 {member}。",
+        f"已在 {folder.resolve()} 新建公司“{name}”，成员 {member}"
+        + ("，以及应急恢复密钥 recovery（应急包见下）。" if recovery_recipient else "。"),
         "下一步：编辑 records/firm.yaml，运行 baodan check，然后 git add -A && git commit。",
     ]
     return notes
@@ -128,8 +132,27 @@ DEMO_IDENTITY_HEADER = """\
 """
 
 
+def _refuse_unless_demo_target(root: Path) -> None:
+    """`baodan demo` writes only into an empty folder or a demo firm, and never inside a real
+    firm's folder: demo data written over a real firm's records would replace them."""
+    for folder in (root, *root.parents):
+        if (folder / RECORDS / "firm.yaml").is_file() and not is_demo_firm(folder):
+            where = "" if folder == root else f"（{root} 在它的目录里）"
+            raise BaodanError(
+                f"{folder} 是一家真实公司{where}：firm.yaml 没有 demo: true，或成员不只有 demo。"
+                "演示数据会覆盖真实记录，所以什么都没有改动",
+                "演示公司请放在新的空目录里：baodan demo 新目录名（在公司目录以外）",
+            )
+    if root.is_dir() and any(p.name != ".git" for p in root.iterdir()) and not is_demo_firm(root):
+        raise BaodanError(
+            f"{root} 不是空目录，也不是演示公司：什么都没有改动",
+            "演示公司请放在新的空目录里：baodan demo 新目录名",
+        )
+
+
 def make_demo_firm(root: Path) -> list[str]:
-    """(Re)generate the committed demo firm: fictional clients encrypted to the demo identity."""
+    """(Re)generate a demo firm (``demo: true``): fictional clients encrypted to the demo
+    identity, in an empty folder or over a demo firm, never anywhere else."""
     from pyrage import x25519
 
     from baodan.core.layout import DEMO_IDENTITY_FILE, KEYS_DIR
@@ -137,6 +160,7 @@ def make_demo_firm(root: Path) -> list[str]:
     from baodan.store.identity import IdentitySource
     from baodan.store.workspace import Workspace
 
+    _refuse_unless_demo_target(root)
     root.mkdir(parents=True, exist_ok=True)
     # A new folder gets the site configuration `baodan init` writes (records/firm.yaml is
     # the demo's own); a folder that has it (this repository) keeps its own.

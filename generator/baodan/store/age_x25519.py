@@ -218,3 +218,16 @@ def decrypt(data: bytes, keys: list[X25519Key]) -> bytes:
     if not hmac.compare_digest(header.mac, expected):
         raise AgeError("hmac", "header MAC does not match")
     return _payload(file_key, header.payload)
+
+
+def stanza_types(data: bytes) -> list[str] | None:
+    """The type of each recipient stanza in an age file's header (X25519, ssh-ed25519 …),
+    without the one random "grease" stanza age implementations add; None when the header
+    can't be read. No key is needed: this is how many people a file is encrypted to."""
+    try:
+        stanzas = parse(data).stanzas
+    except AgeError:
+        return None
+    types = [args[0].decode("ascii") for args, _ in stanzas]  # visible ASCII: the grammar
+    grease = next((n for n, t in enumerate(types) if t.endswith("-grease")), None)
+    return [t for n, t in enumerate(types) if n != grease]

@@ -1,8 +1,8 @@
-"""The records' git history: when each record file last changed, and in how many commits.
+"""The records' git history: when each record file last changed, and the commits.
 
-Read with one ``git log`` over records/ per build, so feeds can stamp an event with the time
-its record last changed (not the build's clock) and unchanged records give identical files,
-and the staff pages can show who changed a client's records, when, and why (the commits).
+Read with one ``git log`` over records/ per build, so the build can date itself by the records'
+last change (not the build's clock: web/build_date.py) and unchanged records give identical
+files, and the staff pages can show who changed a client's records, when, and why.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from baodan.core.childenv import child_env
 @dataclass(frozen=True)
 class Change:
     last: datetime  # UTC commit time of the newest commit touching the file
-    commits: int
 
 
 @dataclass(frozen=True)
@@ -36,9 +35,6 @@ class History:
     files: dict[str, Change]
     shallow: bool = False  # a shallow clone knows only part of the history
     commits: tuple[Commit, ...] = ()  # newest first
-
-    def of(self, path: str) -> Change | None:
-        return self.files.get(path)
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -66,8 +62,7 @@ def parse_log(text: str) -> tuple[dict[str, Change], tuple[Commit, ...]]:
         names = [n for n in names if n]
         commits.append(Commit(when, author, subject, tuple(names)))
         for name in names:
-            seen = files.get(name)
-            files[name] = Change(seen.last if seen else when, (seen.commits if seen else 0) + 1)
+            files.setdefault(name, Change(when))  # newest first: the first seen is the last
     return files, tuple(commits)
 
 

@@ -16,6 +16,10 @@ from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.files import write_atomic
 from baodan.core.layout import DEMO_IDENTITY_FILE
 
+# The public key of the demo identity committed with baodan (DEMO-IDENTITY.txt): its secret is
+# public, so it must never guard real data (store/keyguard.py).
+DEMO_PUBLIC_KEY = "age1xwcv7wetg3escpx25qmha3vd98hq9elfu5wv3ecw3e5fp28sff4q4u9mc9"
+
 
 def default_identity_path() -> Path:
     return Path(click.get_app_dir("baodan")) / "identity.txt"
@@ -123,6 +127,10 @@ def parse_recipient(text: str):
         f"不认识的公钥格式：{text[:40]}",
         "只支持 age 公钥（age1…）或 SSH 公钥（ssh-ed25519 … / ssh-rsa …）",
     )
+
+
+def is_demo_recipient(key: str) -> bool:
+    return key.strip() == DEMO_PUBLIC_KEY
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from baodan.core.errors import BaodanError
 from baodan.core.layout import KEYS_DIR
 from baodan.store import gitrepo
+from baodan.store.members import MEMBERS_PATH, audit_members, parse_members
 from baodan.store.vault import decrypt, record_keys_in
 
 if TYPE_CHECKING:
@@ -140,3 +141,22 @@ def open_blob(blob: bytes, keys: list) -> bytes | str:
         return decrypt(blob, keys)
     except ValueError as e:
         return str(e)
+
+
+def membership_at(ws: Workspace, blobs: gitrepo.Blobs, rev: str | None) -> list:
+    """The membership check (``members.audit_members``) on records/.keys/ as it is at ``rev``
+    (WORKTREE: on disk), with the record keys the user's identity opens there."""
+    if rev is gitrepo.WORKTREE:
+        names = [p.stem for p in (ws.root / KEYS_DIR).glob("*.age")]
+    else:
+        listing = gitrepo.git(ws.root, "ls-tree", "--name-only", "-z", rev, f"{KEYS_DIR}/")
+        names = [Path(p).stem for p in listing.split("\0") if p.endswith(".age")]
+    files = {n: data for n in names if (data := blobs.read(rev, f"{KEYS_DIR}/{n}.age"))}
+    listed = blobs.read(rev, MEMBERS_PATH)
+    try:
+        members = parse_members(listed) if listed is not None else {}
+    except BaodanError as e:
+        return list(e.errors)
+    return audit_members(
+        members, files, record_keys_in(list(files.values()), ws.identity.identities)
+    )

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyrage
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pyrage import x25519
 
 from baodan.core.errors import BaodanError
@@ -24,6 +26,20 @@ from baodan.store.identity import IdentitySource, parse_identities
 
 def encrypt(plaintext: bytes, recipients: list) -> bytes:
     return pyrage.encrypt(plaintext, recipients, armored=True)
+
+
+def key_tag(identity, purpose: str) -> bytes:
+    """32 bytes derived from a record key's secret for ``purpose``, a fixed label with its
+    version such as "members.yaml authenticator v1" (HKDF-SHA256): only those who hold the
+    key can make or check them, and they say nothing about the key itself (not even its
+    public half, to which anyone could encrypt forged records)."""
+    info = f"baodan {purpose}".encode()
+    return HKDF(algorithm=SHA256(), length=32, salt=None, info=info).derive(str(identity).encode())
+
+
+def marker_text(identity) -> str:
+    """What the rotation marker holds: which record key the rotation moves to, as a tag."""
+    return key_tag(identity, "rotation marker v1").hex()
 
 
 @lru_cache(maxsize=8)
@@ -62,7 +78,8 @@ def decrypt(ciphertext: bytes, identities: list) -> bytes:
 DAMAGED = "文件已损坏或被截断，无法解密|请从 git 恢复上一次提交的版本：git checkout -- 这个文件"
 _REFUSALS = {
     "no match": "文件加密给了另一把密钥，本公司的记录密钥打不开|"
-    "请用 baodan edit 重新保存它，或向加密它的同事确认",
+    "若它是在移除成员（换钥）之前开的分支上保存的：rebase 到最新的 main 后运行 "
+    "baodan reencrypt 这个文件；否则向加密它的同事确认，来历不明的不要合并",
     "unsupported": "文件是用口令加密的，baodan 只用密钥，不用口令|"
     "这个位置只能放加密记录；请用 baodan edit/new 生成",
 }
@@ -89,6 +106,7 @@ class Vault:
     identities: list  # record key(s); during a rotation both the new and the old
     member: str
     current: object = field(default=None)  # the identity records are encrypted to now
+    rotating: bool = False  # a rotation to ``current`` was started and not finished
 
     @property
     def keys_dir(self) -> Path:
@@ -102,6 +120,14 @@ class Vault:
 
     def decrypt(self, ciphertext: bytes) -> bytes:
         return decrypt(ciphertext, self.identities)
+
+    def opens_now(self, ciphertext: bytes) -> bool:
+        """Whether the current record key alone opens this file."""
+        try:
+            decrypt(ciphertext, [self.current])
+        except ValueError:
+            return False
+        return True
 
 
 def open_vault(root: Path, source: IdentitySource) -> Vault:
@@ -118,22 +144,23 @@ def open_vault(root: Path, source: IdentitySource) -> Vault:
         except ValueError:
             continue
         record_ids = parse_identities(text, str(path))
-        current = _current_identity(root, record_ids)
-        return Vault(root, record_ids, path.stem, current)
+        pending = _pending_identity(root, record_ids)
+        return Vault(root, record_ids, path.stem, pending or record_ids[0], pending is not None)
     raise BaodanError(
         f"你的密钥（{source.origin}）不是本公司成员的密钥，打不开 {KEYS_DIR}/ 中任何一个文件",
         "请把你的公钥（age1… 或 ssh-…）发给已有成员，由他运行 baodan member add 把你加入",
     )
 
 
-def _current_identity(root: Path, record_ids: list):
+def _pending_identity(root: Path, record_ids: list):
+    """The record key an unfinished rotation moves to, when this key file already holds it."""
     marker = root / KEYS_DIR / ROTATION_MARKER
     if marker.is_file():
         wanted = marker.read_text().strip()
         for ident in record_ids:
-            if str(ident.to_public()) == wanted:
+            if marker_text(ident) == wanted:
                 return ident
-    return record_ids[0]
+    return None
 
 
 def record_keys_in(key_files: list[bytes], identities: list) -> list:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from baodan.core.errors import BaodanError, RecordError, Source, shown
@@ -13,10 +12,11 @@ from baodan.core.layout import CLIENTS_DIR, RECORDS
 from baodan.core.parse import parse_record
 from baodan.core.today import today
 from baodan.models import Client
-from baodan.models.base import ID
+from baodan.models.base import ID, checked_id
 from baodan.models.client import has_left
 from baodan.models.policy import REGISTRY_NO
 from baodan.store.identity import IdentitySource, find_identity
+from baodan.store.keyguard import refuse_unless_allowed
 from baodan.store.loader import CLIENT_SLOTS
 from baodan.store.retired import read_retired
 from baodan.store.vault import Vault, open_vault
@@ -44,6 +44,7 @@ class Workspace:
     root: Path
     identity: IdentitySource
     vault: Vault
+    _allowed: bool = field(default=False, repr=False)  # keyguard said yes to this firm's keys
 
     @classmethod
     def open(cls, root: Path | None, identity: Path | None) -> Workspace:
@@ -64,8 +65,17 @@ class Workspace:
             raise BaodanError(f"{self.rel(path)}：{message}", hint) from None
 
     def write(self, path: Path, text: str) -> None:
-        """The one way a record is written: encrypted to the current record key, atomically."""
+        """The one way a record is written: encrypted to the current record key, atomically,
+        and never to a key this firm may not use (the public demo key)."""
+        self.refuse_unless_allowed()
         write_atomic(path, self.vault.encrypt(text.encode("utf-8")))
+
+    def refuse_unless_allowed(self) -> None:
+        """A BaodanError when this firm may not use its keys (store/keyguard.py): asked
+        before every write, and by commands before the user starts typing."""
+        if not self._allowed:
+            refuse_unless_allowed(self.root, self.vault)
+            self._allowed = True
 
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.root).as_posix()
@@ -193,17 +203,8 @@ def next_interaction_path(client_dir: Path, day) -> Path:
     return folder / f"{day.isoformat()}-{n}.yaml.age"
 
 
-# ---- Ids and paths a person gives: checked here, before any file is touched --------------------
-
-ID_HINT = "编号只用小写字母、数字和连字符，如 c-1a2b3c4d、wang-fang；保单登记号如 BD-2026-7K3QX"
-
-
-def checked_id(value: str, what: str, *patterns: re.Pattern) -> str:
-    """``value`` when it is an id (models.base.ID, or one of ``patterns``), else a BaodanError
-    naming ``what``. Ids become file names: "../x" or "a/b" must never reach a path."""
-    if not any(p.fullmatch(value) for p in patterns or (ID,)):
-        raise BaodanError(f"“{shown(value)}”不是有效的{what}", ID_HINT + "；不要写文件路径")
-    return value
+# ---- Paths a person gives: checked here, before any file is touched ---------------------------
+# (Ids are checked by models.base.checked_id; here they and paths become paths.)
 
 
 def looks_like_path(target: str) -> bool:

@@ -148,6 +148,9 @@ class SiteContext:
     env: jinja2.Environment
     options: dict = field(default_factory=dict)
     history: History = field(default_factory=lambda: History({}))  # records' git history
+    # The secret feed event UIDs are made with (web/feeds.event_uid): derived from the
+    # record key (store/firm_secret.py) by the build; feeds refuse to be made without it.
+    feed_secret: bytes | None = None
     directory_urls: bool = True  # MkDocs' use_directory_urls, for links written as HTML
     parallel: bool = False  # whether builders may fork workers (not in `baodan serve`)
     # The toc extension's heading-link tooltip, for headings made outside Markdown.

@@ -1,10 +1,19 @@
 """iCalendar feeds: each client's policy dates, the public lectures, each staff member's work.
 
 Built with icalendar from the loaded Firm, never by templating text, and written by
-``ics.Writer`` (icalendar's own text, faster). An event's UID names what it describes (registry
-number + kind + period, e.g. ``BD-2026-7K3QX.premium.2027-01@host``), so a changed date moves
-the event instead of adding a second one. DTSTAMP and SEQUENCE come from the
-record's git history (``history.py``), not from the build's clock, so unchanged records give
+``ics.Writer`` (icalendar's own text, faster). An event's UID stands for what it describes
+(registry number + kind + period, e.g. ``BD-2026-7K3QX.premium.2027-01``), so a changed date
+moves the event instead of adding a second one; but it is an HMAC of that with a secret
+derived from the firm's record key (``event_uid``), so a feed names no registry number, client
+or claim id, and nobody without the key can tell which policy an event belongs to.
+
+DTSTAMP and SEQUENCE say nothing about a record's edits. A feed is published (METHOD:PUBLISH)
+for subscription: calendar apps read the whole feed at every refresh and replace events by
+UID, so a changed event shows because its content changed. SEQUENCE (RFC 5545: the
+organizer's count of revisions, for scheduling) is left out, i.e. 0; DTSTAMP (with a METHOD,
+when the calendar object was made) is the first day of the month the feed shows, the same for
+every event. Both used to be the record file's commit count and last commit time, which told
+a subscriber how often and when the firm edited each policy. Unchanged records still give
 byte-identical feeds.
 
 What a feed holds (``schedule.month_window``): a client's feed, events from the first of this
@@ -17,6 +26,9 @@ app loads quickly.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, partial
@@ -36,13 +48,11 @@ from baodan.domain.schedule import (
     premium_due_dates,
     renewal_contacts,
 )
-from baodan.models import Claim, Client, Interaction, Lecture, Policy, Settings
-from baodan.models.base import Record
+from baodan.models import Policy, Settings
 from baodan.models.claim import CLAIM_TYPES
 from baodan.models.client import has_left
 from baodan.models.interaction import KINDS
 from baodan.models.taxonomy import category_name, subcategory_name
-from baodan.store.history import History
 from baodan.web.context import GeneratedPage, SiteContext
 from baodan.web.ics import Writer
 
@@ -53,34 +63,34 @@ ALARM_TIME = timedelta(hours=9)  # an all-day event's reminder rings at 09:00 on
 # A lecture's reminders: the day before at the same hour, and two hours before it starts.
 LECTURE_ALARMS = (timedelta(days=1), timedelta(hours=2))
 DEFAULT_DIR = "feeds"
-# When a record is not in git: a fixed stamp from the record itself, at 00:00 Shanghai.
-FALLBACK_DAY = {
-    Policy: lambda p: p.intake.received_on,
-    Client: lambda c: c.since,
-    Claim: lambda c: c.reported_on,
-    Interaction: lambda i: i.date,
-    Lecture: lambda lec: lec.date,
-}
+# What the build derives the event UIDs' secret for (store.firm_secret).
+UID_PURPOSE = "feed uid v1"
 
 
 @dataclass(frozen=True)
 class Entry:
     """One event before it becomes iCalendar: all-day when ``start`` is a date."""
 
-    key: str  # the UID without "@host"
+    key: str  # what the event is (its UID is an HMAC of this: event_uid)
     start: date | datetime
     end: date | datetime
     summary: str
     description: str
-    record: Record  # whose history stamps the event
     alarms: tuple[timedelta, ...] = ()  # when reminders ring, relative to the start
     location: str | None = None
     url: str | None = None
 
 
-def all_day(key: str, day: date, summary: str, description: str, record: Record, **kw) -> Entry:
+def all_day(key: str, day: date, summary: str, description: str, **kw) -> Entry:
     """An all-day event: DTEND is the next day (exclusive), as RFC 5545 wants."""
-    return Entry(key, day, day + timedelta(days=1), summary, description, record, **kw)
+    return Entry(key, day, day + timedelta(days=1), summary, description, **kw)
+
+
+def event_uid(secret: bytes, key: str, host: str) -> str:
+    """An event's UID: the HMAC-SHA256 of its ``key`` with the firm's feed secret, 160 bits in
+    base32, at the site's host. Stable while the key and the record key stay the same."""
+    digest = hmac.new(secret, key.encode("utf-8"), hashlib.sha256).digest()[:20]
+    return f"{base64.b32encode(digest).decode('ascii').lower()}@{host}"
 
 
 def at_nine(days) -> tuple[timedelta, ...]:
@@ -157,7 +167,6 @@ def lecture_feed(ctx: SiteContext) -> list[GeneratedPage]:
                 _at(lec.date, lec.end_time),
                 lec.title,
                 "\n".join(filter(None, lines)),
-                lec,
                 location=lec.venue,
                 url=url,
                 alarms=tuple(-before for before in LECTURE_ALARMS),
@@ -209,8 +218,9 @@ def _policy_entries(ctx: SiteContext, policy: Policy, window: Window) -> list[En
     """A client's events for one policy: end date, renewal reminder, premiums in the window."""
     settings = ctx.firm.settings
     reminders = settings.reminders
-    label = _policy_label(ctx, policy)
-    facts = _policy_facts(ctx, policy)
+    product = settings.feeds.show_product
+    label = _policy_label(ctx, policy, product)
+    facts = _policy_facts(ctx, policy, product)
     call = f"如有疑问请致电{_short_name(settings)} {settings.contact.phone}。"
     reg = policy.registry_no
     entries = []
@@ -221,7 +231,6 @@ def _policy_entries(ctx: SiteContext, policy: Policy, window: Window) -> list[En
                 policy.terminates,
                 f"保单到期：{label}",
                 f"{facts}\n保险期间至 {_cn(policy.terminates)} 24 时止。{call}",
-                policy,
                 alarms=at_nine(reminders.alarm_days),
             )
         )
@@ -233,7 +242,6 @@ def _policy_entries(ctx: SiteContext, policy: Policy, window: Window) -> list[En
                 contacts[0][1],
                 f"续保提醒：{label}将于 {_cn(policy.terminates)} 到期",
                 f"{facts}\n我们会在到期前与您联系，确认是否续保。{call}",
-                policy,
                 alarms=at_nine((0,)),
             )
         )
@@ -246,7 +254,6 @@ def _policy_entries(ctx: SiteContext, policy: Policy, window: Window) -> list[En
                 instalment.due,
                 f"缴费日：{label}（第 {instalment.number} 期）",
                 f"{facts}\n第 {instalment.number} 期保费在这一天缴纳；自动扣款的请留足余额。{call}",
-                policy,
                 alarms=shorter,
             )
         )
@@ -272,7 +279,6 @@ def _client_work(ctx: SiteContext, cf, window: Window):
                             day,
                             f"续保联系：{client.name} · {_policy_label(ctx, policy)}（{days} 天后到期）",
                             f"{facts}\n到期日：{_cn(policy.terminates)}。联系客户，记录续保意向。",
-                            policy,
                         ),
                     )
         if client.kind == "person" and client.birthday:
@@ -284,7 +290,6 @@ def _client_work(ctx: SiteContext, cf, window: Window):
                         day,
                         f"生日问候：{client.name}",
                         f"{client.name} {day.year - client.birthday.year} 岁生日。\n{see}",
-                        client,
                     ),
                 )
         for item in cf.interactions:
@@ -297,7 +302,6 @@ def _client_work(ctx: SiteContext, cf, window: Window):
                         item.follow_up,
                         f"跟进：{client.name}（{KINDS[item.kind]}）",
                         f"{_cn(item.date)} {KINDS[item.kind]}：{item.summary}\n{see}",
-                        item,
                     ),
                 )
     for claim in cf.claims:
@@ -311,14 +315,16 @@ def _client_work(ctx: SiteContext, cf, window: Window):
                     f"理赔核定期限：{client.name} · {CLAIM_TYPES[claim.type]}（{claim.id}）",
                     f"保险公司应在收到完整材料后 {CLAIM_DECISION_DAYS} 日内作出核定（保险法第二十三条）。"
                     f"今天仍未核定请向保险公司催问，并告知客户进度。\n保单登记号：{claim.policy}\n{see}",
-                    claim,
                 ),
             )
 
 
-def _policy_label(ctx: SiteContext, policy: Policy) -> str:
-    """The insurer's short name and the product, once: 人保财险 家庭财产综合险."""
+def _policy_label(ctx: SiteContext, policy: Policy, product: bool = True) -> str:
+    """The insurer's short name and the product, once: 人保财险 家庭财产综合险; without the
+    product (firm.yaml feeds.show_product: false), the kind of cover: 平安产险 医疗保险."""
     insurer = _insurer_name(ctx, policy)
+    if not product:
+        return f"{insurer} {_subcategory(policy)}"
     return policy.product if insurer in policy.product else f"{insurer} {policy.product}"
 
 
@@ -331,13 +337,14 @@ def _insurer_name(ctx: SiteContext, policy: Policy) -> str:
     return insurer.short_name if insurer else policy.insurer
 
 
-def _policy_facts(ctx: SiteContext, policy: Policy) -> str:
-    """The least a calendar needs: category, insurer, product, the policy number's last four."""
+def _policy_facts(ctx: SiteContext, policy: Policy, product: bool = True) -> str:
+    """The least a calendar needs: category, insurer, product (unless the firm hides it), the
+    policy number's last four."""
     return "\n".join(
         [
             f"险种：{category_name(policy.category)} · {_subcategory(policy)}",
             f"保险公司：{_insurer_name(ctx, policy)}",
-            f"产品：{policy.product}",
+            *([f"产品：{policy.product}"] if product else []),
             f"保单号：尾号 {policy.policy_no[-4:]}",
         ]
     )
@@ -351,9 +358,14 @@ class _Ics:
     stamps, summaries and reminders many events share, are made and written once (ics.Writer)."""
 
     def __init__(self, ctx: SiteContext):
+        if ctx.feed_secret is None:
+            raise ValueError("feeds need the firm's feed secret (store.firm_secret)")
         self.writer = Writer()
         self.host = _host(ctx.firm.settings)
-        self.history = ctx.history
+        self.secret = ctx.feed_secret
+        # The first day of the month every feed of this build starts at (module docstring).
+        first = datetime.combine(ctx.today.replace(day=1), time(), SHANGHAI)
+        self.stamp = first.astimezone(UTC)
         self._headers: dict[tuple[str, str], Calendar] = {}
         self._alarms: dict[tuple[vText, timedelta], Alarm] = {}
 
@@ -383,13 +395,11 @@ class _Ics:
         return self._headers[name, description]
 
     def _event(self, entry: Entry) -> Event:
-        stamp, sequence = _stamp(entry.record, self.history)
         timed = isinstance(entry.start, datetime)
         shared = self.writer.add
         event = Event()
-        event.add("UID", vText(f"{entry.key}@{self.host}"))
-        shared(event, "DTSTAMP", stamp)
-        shared(event, "SEQUENCE", sequence)
+        event.add("UID", vText(event_uid(self.secret, entry.key, self.host)))
+        shared(event, "DTSTAMP", self.stamp)
         shared(event, "DTSTART", entry.start)
         shared(event, "DTEND", entry.end)
         shared(event, "SUMMARY", entry.summary)
@@ -414,16 +424,6 @@ class _Ics:
             self.writer.add(alarm, "TRIGGER", trigger)
             self._alarms[summary, trigger] = self.writer.share(alarm)
         return self._alarms[summary, trigger]
-
-
-def _stamp(record: Record, history: History) -> tuple[datetime, int]:
-    """(DTSTAMP, SEQUENCE): the record file's last commit and commit count; outside git, a
-    fixed day the record carries (00:00 Shanghai) and 0."""
-    change = history.of(record.path)
-    if change is not None:
-        return change.last, change.commits
-    day = FALLBACK_DAY[type(record)](record)
-    return datetime.combine(day, time(), SHANGHAI).astimezone(UTC), 0
 
 
 def _site(settings: Settings) -> str | None:

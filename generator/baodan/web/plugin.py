@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 from baodan.checks import load_firm
 from baodan.core.errors import BaodanError, render_errors
 from baodan.core.today import today
+from baodan.store.firm_secret import firm_secret
 from baodan.store.history import PendingHistory
 from baodan.store.identity import IdentitySource, find_identity, identity_file_warning
 from baodan.store.loader import RecordCache
@@ -28,7 +29,8 @@ from baodan.web.build_date import PinnedBuildDate
 from baodan.web.builders import builders_for, slots_for
 from baodan.web.client_shell import ClientShell, ShellFile, ShellPage, shell_file
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env
-from baodan.web.feeds import staff_feeds
+from baodan.web.empty_folders import fill_empty_folders
+from baodan.web.feeds import UID_PURPOSE, staff_feeds
 from baodan.web.fragments import insert as insert_fragments
 from baodan.web.incremental import ServeState, UnchangedFile, watch_with_events
 from baodan.web.incremental import remove as remove_files
@@ -97,7 +99,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         templates = Path(self.config.templates).resolve() if self.config.templates else TEMPLATES
         pending_history = PendingHistory(root)
         try:
-            self.firm = self._load(root)
+            self.firm, feed_secret = self._load(root)
         finally:
             history = pending_history.result()
         if self.serve:
@@ -123,7 +125,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.build_date.pin(history, now)
         if history.shallow:
             log.warning(
-                "仓库是浅克隆（shallow clone），记录的修改历史不全：日历订阅的时间戳会变。"
+                "仓库是浅克隆（shallow clone），记录的修改历史不全：网站地图的日期会随每次提交变化，"
+                "员工站的修改历史也不全。"
                 "CI 里请取完整历史（git clone 不加 --depth，或先运行 git fetch --unshallow）。"
             )
         self.ctx = ctx = SiteContext(
@@ -133,6 +136,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self._env(templates),
             options=dict(self.config),
             history=history,
+            feed_secret=feed_secret,
             directory_urls=config.use_directory_urls,
             parallel=self.cache is None,
             permalink_title=config.mdx_configs.get("toc", {}).get(
@@ -261,6 +265,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if self.client_job is not None:
             self.client_job.finish()
             self.client_job = None
+        fill_empty_folders(config.site_dir)  # last: every other file is written by now
         self.files = self.shell = None  # its pages are garbage now (settle)
         self.build_date.release()
 
@@ -300,22 +305,22 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         return self.serve.env[1]
 
     def _load(self, root: Path):
+        """The firm, and the secret its feeds' event UIDs are made with."""
         try:
             source = _identity_override or find_identity(root)
             if source.is_demo and _identity_override is None:  # the CLI has warned already
                 log.warning(DEMO_WARNING)
             if _identity_override is None and (warning := identity_file_warning(source)):
                 log.warning(warning)
-            firm, errors = load_firm(
-                root, Workspace.at(root, source).vault, self.cache, slots_for(self.config.staff)
-            )
+            vault = Workspace.at(root, source).vault
+            firm, errors = load_firm(root, vault, self.cache, slots_for(self.config.staff))
         except BaodanError as e:
             raise PluginError(render_errors(e.errors)) from None
         if errors:
             raise PluginError(
                 f"记录有 {len(errors)} 处问题，网站未生成：\n" + render_errors(errors)
             )
-        return firm
+        return firm, firm_secret(vault, UID_PURPOSE)
 
     def _generate(self, ctx: SiteContext) -> list[GeneratedPage]:
         pages = [

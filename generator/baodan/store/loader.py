@@ -269,10 +269,13 @@ def _parse_file(f: EncryptedFile, plain: bytes | RecordError) -> Loaded:
     return record, errors
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+
+
 def _read_file(path: str | Path, limit: int = MAX_CIPHERTEXT) -> bytes:
     """A file's bytes, for half what open().read() costs: loading reads 40,000 small files.
     Of a file larger than ``limit``, only enough to see that it is (callers refuse it)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _READ_FLAGS)
     try:
         parts, size = [], 0
         while size <= limit and (part := os.read(fd, 1 << 16)):

@@ -63,11 +63,11 @@ def decrypt(ciphertext: bytes, identities: list) -> bytes:
         )
     if not is_age(ciphertext):
         raise ValueError("文件不是 age 加密文件|这个位置只能放加密记录；请用 baodan edit/new 生成")
-    others = [i for i in identities if not isinstance(i, x25519.Identity)]
     try:
         try:
             return age_x25519.decrypt(ciphertext, _fast_keys(tuple(map(str, identities))))
         except age_x25519.AgeError as e:
+            others = [i for i in identities if not isinstance(i, x25519.Identity)]
             if e.kind != "no match" or not others:
                 raise
         return decrypt_with_pyrage(ciphertext, others)

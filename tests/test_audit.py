@@ -11,7 +11,7 @@ import pytest
 import yaml
 from baodan.services.pdfsignature import check_pdf
 
-from . import crafted as c
+from . import factories as c
 from .helpers import read_record, run_cli, tree_digest
 
 REGNO = "BD-2026-AVDT1"

@@ -7,7 +7,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import REPO
+
+pytestmark = pytest.mark.slow  # builds a site or drives a browser
 
 
 def test_make_firm_writes_a_firm_that_passes_check(tmp_path):

@@ -7,16 +7,17 @@ from datetime import date
 
 import lunardate
 import pytest
+from baodan.core.rules import Rules
 from baodan.core.today import today
 from baodan.domain import care
 from baodan.models import ClientFile
 
-from . import service_factories as f
+from . import factories as f
 from .helpers import read_record, run_cli
 
 
 def _festivals(year: int) -> dict[str, date]:
-    return {code: day for day, code in care.holidays(year)}
+    return {code: day for day, code in care.holidays(year, Rules())}
 
 
 def test_lunar_festivals_fall_on_the_right_gregorian_dates():

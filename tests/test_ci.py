@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from . import githelp
@@ -81,6 +82,7 @@ def test_no_template_builds_or_uploads_the_staff_site():
         assert "--delete" in text  # object storage variants remove retired portals
 
 
+@pytest.mark.slow
 def test_github_pull_request_job_checks_builds_and_summarises(firm, monkeypatch, tmp_path):
     number = _pull_request(firm, monkeypatch)
     # actions/checkout with fetch-depth 0 leaves the target branch as origin/main.

@@ -8,11 +8,12 @@ from importlib import resources
 
 import pytest
 import yaml
+from baodan.core.rules import Rules
 from baodan.core.today import today
 from baodan.domain import claims
 from baodan.models import ClientFile
 
-from . import service_factories as f
+from . import factories as f
 from .helpers import read_record, run_cli, write_record
 
 DATA = yaml.safe_load(
@@ -23,11 +24,11 @@ DATA = yaml.safe_load(
 @pytest.mark.parametrize("kind", ["medical", "accident", "death", "property", "auto"])
 def test_checklist_is_the_data_files_list_for_the_claim_type(kind):
     claim = f.claim("cl-1", "BD-2026-AAAAA", [("reported", date(2026, 11, 20))], type=kind)
-    items = claims.checklist(claim)
+    items = claims.checklist(claim, Rules())
     expected = [(m["item"], m.get("required", True)) for m in DATA["types"][kind]]
     assert [(i.item, i.required) for i in items] == expected
     assert all(i.received_on is None for i in items)
-    assert [i.item for i in claims.missing_materials(claim)] == [
+    assert [i.item for i in claims.missing_materials(claim, Rules())] == [
         item for item, required in expected if required
     ]
 
@@ -52,11 +53,11 @@ def test_claim_record_overrides_and_extends_the_standard_list():
             {"item": "门诊记录复印件"},  # the insurer asked for it
         ],
     )
-    items = {i.item: i for i in claims.checklist(claim)}
+    items = {i.item: i for i in claims.checklist(claim, Rules())}
     assert items["理赔申请书"].received_on == date(2026, 11, 3)
     assert not items["出院小结"].missing
     assert items["门诊记录复印件"].missing and not items["门诊记录复印件"].standard
-    missing = [i.item for i in claims.missing_materials(claim)]
+    missing = [i.item for i in claims.missing_materials(claim, Rules())]
     assert "理赔申请书" not in missing and "出院小结" not in missing
     assert missing[-1] == "门诊记录复印件"
 
@@ -68,7 +69,7 @@ def _received_all(kind: str, day: date) -> list[dict]:
 def test_queues_and_ages_for_a_fixed_today(monkeypatch):
     monkeypatch.setenv("BAODAN_TODAY", "2026-11-27")
     d = date
-    cf = ClientFile(f.client("c-1"), policies=[f.policy("BD-2026-AAAAA")])
+    cf = ClientFile(f.client("c-1"), policies=[f.policy_model("BD-2026-AAAAA")])
     cf.claims = [
         f.claim("cl-new", "BD-2026-AAAAA", [("reported", d(2026, 11, 25))]),
         f.claim(
@@ -125,7 +126,7 @@ def test_queues_and_ages_for_a_fixed_today(monkeypatch):
 
 def test_age_follows_the_shanghai_date(monkeypatch):
     monkeypatch.setenv("BAODAN_TODAY", "2026-12-01")
-    cf = ClientFile(f.client("c-1"), policies=[f.policy("BD-2026-AAAAA")])
+    cf = ClientFile(f.client("c-1"), policies=[f.policy_model("BD-2026-AAAAA")])
     cf.claims = [f.claim("cl-new", "BD-2026-AAAAA", [("reported", date(2026, 11, 25))])]
     [item] = claims.claim_queues(f.firm(cf), today())["us"]
     assert item.age_days == 6

@@ -342,6 +342,7 @@ def test_git_diff_shows_decrypted_yaml_to_members(firm):
     assert "BEGIN AGE" not in diff
 
 
+@pytest.mark.slow
 def test_build_failure_leaves_the_previous_site_unchanged(firm, capsys):
     code, out, err = run_cli(capsys, "build")
     assert code == 0, err
@@ -355,6 +356,7 @@ def test_build_failure_leaves_the_previous_site_unchanged(firm, capsys):
     assert not [p for p in firm.root.iterdir() if p.name.startswith(".site")]
 
 
+@pytest.mark.slow
 def test_a_mistake_in_the_site_settings_is_named_and_the_site_kept(firm, capsys):
     code, _, err = run_cli(capsys, "build")
     assert code == 0, err
@@ -367,6 +369,7 @@ def test_a_mistake_in_the_site_settings_is_named_and_the_site_kept(firm, capsys)
     assert tree_digest(firm.root / "site") == site_before
 
 
+@pytest.mark.slow
 def test_demo_in_a_new_folder_is_a_firm_that_checks_and_builds(tmp_path, capsys, monkeypatch):
     from baodan.demo import generator as demo
 
@@ -383,6 +386,7 @@ def test_demo_in_a_new_folder_is_a_firm_that_checks_and_builds(tmp_path, capsys,
     assert "site-staff" in (folder / ".gitignore").read_text()
 
 
+@pytest.mark.slow
 def test_a_killed_staff_build_leaves_no_half_built_folder(firm):
     """`kill` (SIGTERM, as a CI job's cancel sends) stops a build as Ctrl-C does: the folder
     it was writing, plaintext for the staff site, is removed."""

@@ -6,10 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from baodan.store.identity import IdentitySource
 from baodan.web.plugin import use_identity
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+
+pytestmark = pytest.mark.slow  # builds a site or drives a browser
+
 
 HOOK = Path(__file__).parent / "hooks" / "client_twin.py"
 

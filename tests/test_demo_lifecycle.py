@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from baodan.checks import load_firm
+from baodan.core.rules import Rules
 from baodan.demo import generator as demo
 from baodan.domain.renewals import STAGES, renewal_book
 from baodan.domain.risk import assess, risk_rules
@@ -66,4 +67,4 @@ def test_renewals_in_every_stage(loaded):
 def test_every_risk_rule_finds_something(loaded):
     book = assess(loaded, TODAY)
     fired = {f.rule.id for found in book.by_client.values() for f in found}
-    assert fired == {r.id for r in risk_rules()}
+    assert fired == {r.id for r in risk_rules(Rules())}

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import urllib.request
 
+import pytest
+
 from .helpers import serve_folder
+
+pytestmark = pytest.mark.slow  # builds a site
+
 
 EMPTY = "这里没有可浏览的内容"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from baodan.checks import load_firm
 from baodan.core.parse import parse_record
 from baodan.models import Client
@@ -30,6 +31,7 @@ def test_link_prints_webcal_and_https(firm, capsys, tmp_path):
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in qr.read_text()
 
 
+@pytest.mark.slow
 def test_rotate_renews_the_feed_and_the_portal_that_shows_it_and_keeps_the_rest(firm, capsys):
     client = current_client(firm)
     assert client.portal  # the portal shows the feed's address

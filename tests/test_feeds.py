@@ -30,6 +30,9 @@ from baodan.web.feeds import UID_PURPOSE, client_feeds, event_uid, staff_feeds, 
 
 from .helpers import read_record, require_tool, tree_digest, write_record
 
+pytestmark = pytest.mark.slow  # builds a site or drives a browser
+
+
 TODAY = date(2026, 11, 27)
 STAFF_WINDOW = Window(date(2026, 11, 1), date(2027, 1, 31))
 SHANGHAI = todaylib.SHANGHAI
@@ -202,6 +205,7 @@ def test_subscribing_shows_what_is_due_and_rings_at_nine(built):
 
 
 def test_a_clients_feed_holds_no_personal_data(built):
+    scanned = secrets = 0
     for cf in built.firm.clients.values():
         if cf.client.feed is None:
             continue
@@ -224,6 +228,9 @@ def test_a_clients_feed_holds_no_personal_data(built):
             secret += [f"{s}" for s in sums] + [yuan(s) for s in sums]
         leaked = [s for s in secret if s and s in text]
         assert leaked == [], f"{client.id}: {leaked}"
+        scanned += 1
+        secrets += len([s for s in secret if s])
+    assert scanned >= 5 and secrets > 50
 
 
 def context(firm: Firm, today: date = TODAY, staff: bool = False) -> SiteContext:
@@ -329,7 +336,9 @@ def test_staff_feeds_hold_no_id_numbers(built):
         for p in cf.policies:
             numbers |= {x.id_number for x in [p.policyholder, *p.insured, *p.beneficiaries]}
     numbers.discard(None)
-    for path in (built.root / "site-staff/staff/feeds").glob("*.ics"):
+    feeds = sorted((built.root / "site-staff/staff/feeds").glob("*.ics"))
+    assert len(numbers) >= 10 and len(feeds) == len(built.firm.staff) > 0
+    for path in feeds:
         text = path.read_text("utf-8").replace("\r\n ", "")
         assert [n for n in numbers if n in text] == [], path.name
 

@@ -75,6 +75,7 @@ def test_git_and_its_hooks_never_see_the_identity_key(firm, monkeypatch, tmp_pat
     assert "PATH" in seen and "BAODAN_IDENTITY_KEY" not in seen
 
 
+@pytest.mark.slow
 def test_mkdocs_hooks_never_see_the_identity_key(firm, capsys, monkeypatch, tmp_path):
     """A hook file in the firm's mkdocs.yml runs inside baodan's build: the key is out of
     the environment by then (read already)."""

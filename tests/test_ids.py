@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from baodan.core.layout import KEYS_DIR
 
-from . import crafted as c
+from . import factories as c
 from .helpers import read_record, run_cli, tree_digest
 from .test_intake import GOOD
 

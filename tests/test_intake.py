@@ -10,7 +10,7 @@ import sys
 
 from baodan.services.intake import blank_form
 
-from . import crafted as c
+from . import factories as c
 from .helpers import read_record, run_cli, tree_digest
 
 GOOD = f"""\

@@ -10,7 +10,7 @@ from baodan.core.today import today
 from baodan.domain import kpis
 from baodan.models import ClientFile
 
-from . import service_factories as f
+from . import factories as f
 
 D = date
 
@@ -18,7 +18,7 @@ D = date
 def _renewal(no: str, of: str, effective: date, received: date):
     """A one-year policy renewing ``of``, registered on ``received``."""
     intake = {"received_on": received, "received_by": "wang-fang", "from_whom": "客户本人"}
-    return f.policy(
+    return f.policy_model(
         no,
         effective=effective,
         terminates=effective.replace(year=effective.year + 1) - timedelta(days=1),
@@ -30,11 +30,11 @@ def _renewal(no: str, of: str, effective: date, received: date):
 def _firm():
     one = ClientFile(f.client("c-1", "张伟"))
     one.policies = [
-        f.policy("BD-2025-AAAAA", terminates=D(2026, 10, 15), status="renewed"),
+        f.policy_model("BD-2025-AAAAA", terminates=D(2026, 10, 15), status="renewed"),
         _renewal("BD-2026-BBBBB", "BD-2025-AAAAA", D(2026, 10, 16), received=D(2026, 10, 10)),
-        f.policy("BD-2025-CCCCC", terminates=D(2026, 10, 31), status="lapsed"),
-        f.policy("BD-2025-DDDDD", terminates=D(2026, 10, 20), status="cancelled"),
-        f.policy("BD-2025-EEEEE", terminates=D(2026, 9, 30), status="renewed"),
+        f.policy_model("BD-2025-CCCCC", terminates=D(2026, 10, 31), status="lapsed"),
+        f.policy_model("BD-2025-DDDDD", terminates=D(2026, 10, 20), status="cancelled"),
+        f.policy_model("BD-2025-EEEEE", terminates=D(2026, 9, 30), status="renewed"),
         _renewal("BD-2026-FFFFF", "BD-2025-EEEEE", D(2026, 10, 1), received=D(2026, 9, 25)),
     ]
     p = "BD-2026-BBBBB"
@@ -63,7 +63,7 @@ def _firm():
     ]
     two = ClientFile(f.client("c-2", "李娜", sex="女", since=D(2026, 10, 5), earner=True))
     two.policies = [
-        f.policy("BD-2026-GGGGG", category="health", sub="medical", terminates=D(2027, 10, 4))
+        f.policy_model("BD-2026-GGGGG", category="health", sub="medical", terminates=D(2027, 10, 4))
     ]
     return f.firm(one, two)
 

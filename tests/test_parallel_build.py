@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from baodan.checks import load_firm
 from baodan.web.builders import builders_for
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env
 from baodan.web.offload import ClientPagesJob, FileJob, write_files
 from baodan.web.staff_pages import staff_book, staff_client_page
+
+pytestmark = pytest.mark.slow  # builds a site or drives a browser
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

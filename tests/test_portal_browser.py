@@ -12,6 +12,8 @@ from PIL import Image
 
 from .helpers import require_tool, serve_folder
 
+pytestmark = pytest.mark.slow  # builds a site or drives a browser
+
 
 @pytest.fixture(scope="module")
 def server(public_site):

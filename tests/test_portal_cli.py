@@ -51,6 +51,7 @@ def test_link_for_a_client_who_left_says_so(firm, capsys):
         assert f"客户 {left.id} 已终止服务" in err and "不提供专属页面" in err
 
 
+@pytest.mark.slow
 def test_rotate_gives_a_new_link_keeps_the_record_and_the_old_page_goes(firm, capsys):
     rel = _current_client_rel(firm)
     text = read_record(firm.root, rel, firm.identities)

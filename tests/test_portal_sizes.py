@@ -5,11 +5,15 @@ from __future__ import annotations
 import base64
 from collections import defaultdict
 
+import pytest
 from baodan.store.portal_crypto import SMALLEST_PAGE, decrypt_portal
 
-from . import crafted as c
+from . import factories as c
 from .conftest import build_public_site
 from .test_public_site import portal_payload
+
+pytestmark = pytest.mark.slow  # builds a site
+
 
 BUCKETS = {SMALLEST_PAGE << k for k in range(10)}  # 16 KiB, 32 KiB, 64 KiB …
 
@@ -32,7 +36,7 @@ def test_every_portal_of_a_built_firm_is_one_of_a_few_sizes(public_site):
 
 
 def _client(cid: str, birth: str, name: str, portal_id: str, key: str) -> dict:
-    me = c.ric_for(birth, 11)
+    me = c.resident_id(birth, 11)
     return c.person(
         cid,
         name=name,

@@ -139,6 +139,7 @@ def test_export_is_not_written_through_a_link(loaded, capsys, tmp_path):
     assert code == 1 and "已存在" in err and not (tmp_path / "elsewhere.zip").exists()
 
 
+@pytest.mark.slow
 def test_forget_names_the_client_and_removes_every_local_copy_baodan_made(
     loaded, capsys, monkeypatch
 ):
@@ -191,6 +192,7 @@ def test_forget_names_the_client_and_removes_every_local_copy_baodan_made(
     assert "baodan build --staff" in out and "保存过的二维码图片" in out
 
 
+@pytest.mark.slow
 def test_forget_leaves_no_trace_in_the_tree_or_the_next_build(loaded, capsys):
     firm, model = loaded
     cf = _client_with_portal_and_policies(loaded)
@@ -206,13 +208,17 @@ def test_forget_leaves_no_trace_in_the_tree_or_the_next_build(loaded, capsys):
 
     code, _, err = run_cli(capsys, "build")
     assert code == 0, err
+    scanned = 0
     for path in firm.root.rglob("*"):
         if not path.is_file() or path.suffix == ".age" or ".git" in path.parts:
             continue
+        scanned += 1
         assert client.id not in path.as_posix()
         text = path.read_bytes().decode("utf-8", "replace")
         for trace in traces:
             assert trace not in text, f"{trace} left in {path}"
+    assert scanned > 50 and (firm.root / "site/search/search_index.json").exists()
+    assert all(traces)
 
     # Its registry numbers are never handed out again, and reusing one fails the check.
     rigged = random.Random()

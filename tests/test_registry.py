@@ -15,7 +15,7 @@ from baodan.store.workspace import allocate_registry_no
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from . import crafted as c
+from . import factories as c
 from .helpers import read_record, run_cli, write_record
 
 

@@ -9,7 +9,7 @@ import pytest
 from baodan.checks import load_firm
 from baodan.domain.renewals import display_status, renewal_book
 
-from . import crafted as c
+from . import factories as c
 from .helpers import run_cli
 
 REGNO = "BD-2026-RRRR1"  # 2026-01-01 to 2026-12-31: contact days 10-02, 11-01, 12-01, 12-24

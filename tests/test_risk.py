@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from baodan.core.rules import Rules
 from baodan.domain.risk import RiskRule, assess, client_advice, risk_rules
 from pydantic import ValidationError
 
-from . import crafted as c
+from . import factories as c
 
 TODAY = date(2026, 11, 27)
 
@@ -30,7 +31,7 @@ def test_every_rule_in_the_data_file_is_exercised_here():
     tested = {
         name.removeprefix("test_").split("__")[0] for name in globals() if name.startswith("test_")
     }
-    assert {r.id for r in risk_rules()} <= tested
+    assert {r.id for r in risk_rules(Rules())} <= tested
 
 
 def test_insurer_below_requirement():
@@ -98,7 +99,9 @@ def test_beneficiary_statutory():
 def test_parties_inconsistent():
     stranger = c.policy(
         "BD-2026-AAAA5",
-        insured=[{"name": "王小红", "relation": "子女", "id_number": c.ric_for("20120505", 44)}],
+        insured=[
+            {"name": "王小红", "relation": "子女", "id_number": c.resident_id("20120505", 44)}
+        ],
     )
     found = rule_ids(one(policies=[stranger]))["parties_inconsistent"][0]
     assert "被保险人" in found.reason

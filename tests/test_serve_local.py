@@ -131,6 +131,7 @@ def test_a_mistyped_listen_address_is_explained(firm, capsys):
     assert code == 1 and "--listen 的写法不对：myhost" in err and "地址:端口" in err
 
 
+@pytest.mark.slow
 def test_the_preview_refuses_foreign_hosts_and_a_closed_terminal_removes_its_pages(firm, tmp_path):
     """The real `baodan serve` of the staff site: localhost gets the page, a rebinding page's
     host name a 403 without it. Then the terminal window is closed (SIGHUP): the preview's

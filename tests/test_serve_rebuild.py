@@ -12,6 +12,9 @@ from mkdocs.config import load_config
 
 from .helpers import change_record, tree_digest
 
+pytestmark = pytest.mark.slow  # builds a site or drives a browser
+
+
 TODAY = "2026-11-27"
 
 

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 from baodan.checks import load_firm
+from baodan.core.rules import Rules
 from baodan.domain import care, claims, incidents, kpis, tasks
 from baodan.models.claim import CLAIM_TYPES
 from baodan.models.interaction import CHANNELS, KINDS
@@ -21,6 +22,9 @@ from baodan.store.workspace import Workspace
 
 from .conftest import make_firm
 from .helpers import TOO_WIDE, require_tool
+
+pytestmark = pytest.mark.slow  # builds a site or drives a browser
+
 
 TODAY = date(2026, 11, 27)
 PAGES = [
@@ -58,9 +62,9 @@ def test_partner_contacts_and_notes_stay_out_of_the_public_site(built):
     secrets += [i.partner_notes for i in firm.insurers.values() if i.partner_notes]
     secrets += [p.name for p in firm.partners.values()]
     assert secrets
-    public = "".join(
-        p.read_text("utf-8", "replace") for p in (root / "site").rglob("*") if p.is_file()
-    )
+    files = [p for p in (root / "site").rglob("*") if p.is_file()]
+    assert len(files) > 50
+    public = "".join(p.read_text("utf-8", "replace") for p in files)
     assert not [s for s in secrets if s in public]
     staff = _html(root, "staff/partners")
     assert all(s in staff for s in secrets)
@@ -507,7 +511,7 @@ def test_greeting_tables_list_each_client_with_the_message_and_whether_it_was_se
         )
         for (when, _), group in groups.items()
     ]
-    occasions = care.care_rules().occasions
+    occasions = care.care_rules(Rules()).occasions
     sent = care.greeting_log(firm, day - timedelta(days=30))
     assert sent and re.search(
         r"^## 已发送的问候.*\n+<div data-bd-fragment=\"sent\">", log.content, re.M

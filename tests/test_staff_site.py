@@ -14,9 +14,12 @@ import pytest
 from baodan.services.sitebuild import build_site
 from baodan.store.workspace import Workspace
 
-from . import crafted as c
+from . import factories as c
 from .conftest import FirmDir
 from .helpers import TOO_WIDE, require_tool, serve_folder
+
+pytestmark = pytest.mark.slow  # builds a site or drives a browser
+
 
 TODAY = "2026-11-27"
 
@@ -55,7 +58,7 @@ def _discrepancies() -> dict:
                 **base,
                 "field": "insured[0].id_number",
                 "subject": "被保险人 张伟 的身份证号",
-                "on_policy": c.ric_for("19800101", 13),
+                "on_policy": c.resident_id("19800101", 13),
                 "on_record": c.ME,
                 "status": "confirmed",
                 "confirmed_on": date(2026, 10, 5),

@@ -11,7 +11,7 @@ from baodan.core.today import today
 from baodan.domain import tasks
 from baodan.models import ClientFile, Task
 
-from . import service_factories as f
+from . import factories as f
 from .helpers import read_record, run_cli, write_record
 
 

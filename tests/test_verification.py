@@ -9,7 +9,7 @@ from datetime import date
 from baodan.domain.verification import differences
 from baodan.models import Insurer, Policy
 
-from . import crafted as c
+from . import factories as c
 from .helpers import read_record, run_cli
 
 PINGAN = Insurer.model_validate(c.INSURERS["pingan"])
@@ -41,13 +41,17 @@ def test_a_policy_that_matches_the_record_has_no_differences():
 def test_names_and_id_numbers_of_every_party():
     p = c.policy(
         "BD-2026-VVVV1",
-        policyholder={"name": "张伟", "relation": "本人", "id_number": c.ric_for("19800101", 13)},
+        policyholder={
+            "name": "张伟",
+            "relation": "本人",
+            "id_number": c.resident_id("19800101", 13),
+        },
         insured=[
             {"name": "李丽娜", "relation": "配偶", "id_number": c.SPOUSE},
-            {"name": "张小红", "relation": "子女", "id_number": c.ric_for("20150101", 44)},
+            {"name": "张小红", "relation": "子女", "id_number": c.resident_id("20150101", 44)},
         ],
         beneficiaries=[
-            {"name": "张小明", "relation": "子女", "id_number": c.ric_for("20100303", 55)}
+            {"name": "张小明", "relation": "子女", "id_number": c.resident_id("20100303", 55)}
         ],
     )
     d = found(p)

@@ -10,7 +10,7 @@ from baodan.core.errors import BaodanError
 from baodan.core.layout import KEYS_DIR, MEMBERS_FILE
 from baodan.store import age_x25519, members, vault
 
-from . import crafted as c
+from . import factories as c
 from .helpers import read_record, run_cli, tree_digest, write_record
 from .test_intake import GOOD
 

@@ -10,6 +10,7 @@ from baodan.checks.integrity import INTEGRITY_CHECKS
 from baodan.checks.keys import key_checks
 from baodan.checks.lifecycle import check_policy_life
 from baodan.checks.privacy import PRIVACY_CHECKS
+from baodan.checks.rules import check_rule_files
 from baodan.checks.service import SERVICE_CHECKS
 from baodan.core.errors import RecordError
 from baodan.models import Firm
@@ -39,5 +40,7 @@ def load_firm(
     if vault is not None:
         errors.extend(key_checks(root, vault, repo))
     if firm is not None:
-        errors.extend(check_firm(firm))
+        # The checks read the firm's rules: a broken rule file is the one problem reported.
+        rule_errors = check_rule_files(firm.rules)
+        errors.extend(rule_errors or check_firm(firm))
     return firm, errors

@@ -7,6 +7,7 @@ from collections import defaultdict
 from baodan.core.errors import RecordError, Source
 from baodan.core.today import today
 from baodan.models import Firm
+from baodan.models.staff import STAFF_HINT
 from baodan.models.taxonomy import category_choices, taxonomy
 
 
@@ -15,7 +16,7 @@ def _err(record, field: str, message: str, hint: str) -> RecordError:
 
 
 def check_staff_refs(firm: Firm) -> list[RecordError]:
-    hint = "填 records/staff/ 下已有的员工编号（文件名去掉 .yaml）"
+    hint = STAFF_HINT
     errors = []
     for cf in firm.clients.values():
         if firm.lacks_staff(cf.client.manager):

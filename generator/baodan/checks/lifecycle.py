@@ -6,8 +6,7 @@ from __future__ import annotations
 from baodan.core.errors import RecordError, Source
 from baodan.domain.audit import checklist
 from baodan.models import Firm
-
-STAFF_HINT = "填 records/staff/ 下已有的员工编号（文件名去掉 .yaml）"
+from baodan.models.staff import STAFF_HINT
 
 
 def check_policy_life(firm: Firm) -> list[RecordError]:
@@ -23,7 +22,7 @@ def check_policy_life(firm: Firm) -> list[RecordError]:
                     err("audit.staff", f"没有员工“{p.audit.staff}”", STAFF_HINT)
                 medium = p.intake.medium
                 if medium not in codes_of:
-                    codes_of[medium] = {i.code for i in checklist(medium)}
+                    codes_of[medium] = {i.code for i in checklist(medium, firm.rules)}
                 codes = codes_of[medium]
                 for n, item in enumerate(p.audit.items):
                     if item.item not in codes:

@@ -3,13 +3,10 @@ sensitive (health) information. The sensitive kinds are data: data/privacy.yaml.
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
-
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from baodan.core.errors import RecordError, Source
+from baodan.core.rules import Rules
 from baodan.core.today import today
 from baodan.models import ClientFile, Firm
 
@@ -26,15 +23,13 @@ class PrivacyRules(BaseModel):
     public_phone_fields: list[str]
 
 
-@cache
-def rules() -> PrivacyRules:
-    text = resources.files("baodan").joinpath("data/privacy.yaml").read_text("utf-8")
-    return PrivacyRules.model_validate(yaml.safe_load(text))
+def privacy_rules(rules: Rules) -> PrivacyRules:
+    return rules.get("privacy", PrivacyRules)
 
 
-def sensitive_records(cf: ClientFile) -> list[str]:
+def sensitive_records(cf: ClientFile, rules: Rules) -> list[str]:
     """Registry numbers and claim ids of a client's records that hold sensitive information."""
-    wanted = rules().sensitive
+    wanted = privacy_rules(rules).sensitive
     return [p.registry_no for p in cf.policies if p.category in wanted.categories] + [
         c.id for c in cf.claims if c.type in wanted.claim_types
     ]
@@ -95,7 +90,7 @@ def check_sensitive_consent(firm: Firm) -> list[RecordError]:
         consent = cf.client.consent
         if consent is None or consent.sensitive or consent.withdrawn_on is not None:
             continue  # no consent and withdrawn consent have their own checks
-        held = sensitive_records(cf)
+        held = sensitive_records(cf, firm.rules)
         if held:
             errors.append(
                 _err(

@@ -8,8 +8,7 @@ from baodan.core.today import today
 from baodan.domain.care import care_rules
 from baodan.domain.incidents import plan_choices, plans
 from baodan.models import Firm
-
-STAFF_HINT = "填 records/staff/ 下已有的员工编号（文件名去掉 .yaml）"
+from baodan.models.staff import STAFF_HINT
 
 
 def _err(record, field: str, message: str, hint: str) -> RecordError:
@@ -38,7 +37,7 @@ def check_survey_about(firm: Firm) -> list[RecordError]:
 
 
 def check_occasions(firm: Firm) -> list[RecordError]:
-    occasions = care_rules().occasions
+    occasions = care_rules(firm.rules).occasions
     choices = "、".join(f"{code}（{o.name}）" for code, o in occasions.items())
     return [
         _err(i, "occasion", f"不认识的问候节日“{i.occasion}”", f"可选：{choices}")
@@ -117,7 +116,7 @@ def check_task_refs(firm: Firm) -> list[RecordError]:
 
 
 def check_incidents(firm: Firm) -> list[RecordError]:
-    known = plans()
+    known = plans(firm.rules)
     errors = []
     unreadable = firm.unreadable_policies()
     for cf in firm.clients.values():
@@ -125,7 +124,12 @@ def check_incidents(firm: Firm) -> list[RecordError]:
             plan = known.get(inc.plan)
             if plan is None:
                 errors.append(
-                    _err(inc, "plan", f"没有应急预案“{inc.plan}”", f"可选：{plan_choices()}")
+                    _err(
+                        inc,
+                        "plan",
+                        f"没有应急预案“{inc.plan}”",
+                        f"可选：{plan_choices(firm.rules)}",
+                    )
                 )
             elif plan.about == "policy" and not inc.policy:
                 errors.append(_err(inc, "policy", f"“{plan.name}”事件要写明保单", "填保单登记号"))

@@ -12,7 +12,7 @@ import click
 import typer
 
 from baodan.checks import load_firm
-from baodan.cli import feeds, members, pipl, policy, portal, service
+from baodan.cli import feeds, members, pipl, policy, portal, service, team
 from baodan.cli import help as clihelp
 from baodan.cli.common import (
     IdentityOpt,
@@ -28,11 +28,13 @@ from baodan.cli.members import KitOpt, show_kit
 from baodan.cli.usage import is_usage_error, os_problem, usage_problem
 from baodan.core.errors import BaodanError, render_errors
 from baodan.core.today import today
+from baodan.models.kinds import BY_NAME
 from baodan.services.editing import edit_record
 from baodan.store.portal_crypto import new_access_code, new_portal_id
 from baodan.store.workspace import (
     Workspace,
     allocate_registry_no,
+    find_root,
     new_claim_id,
     new_client_id,
     new_token,
@@ -81,9 +83,12 @@ def main() -> None:
 def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """检查全部记录：格式、证件号、引用、登记号唯一……有问题则全部列出并以 1 退出。"""
     from baodan.checks.keys import key_warnings
+    from baodan.services.merging import unmerged_problems
 
     ws = open_workspace(root, identity)
     firm, errors = load_firm(ws.root, ws.vault)
+    reported = {e.source.file for e in errors}
+    errors += [e for e in unmerged_problems(ws.root) if e.source.file not in reported]
     for warning in key_warnings(ws.root):
         err.print("[yellow]提醒[/]：", end="")
         err.print(render_errors([warning]), highlight=False, markup=False)
@@ -147,38 +152,15 @@ def serve(
 def schema(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="输出目录")] = Path("schema"),
 ) -> None:
-    """导出 JSON Schema，供编辑器（VS Code 的 YAML 插件）补全和检查字段。"""
-    from baodan.models import (
-        Claim,
-        Client,
-        Incident,
-        Insurer,
-        Interaction,
-        Lecture,
-        Partner,
-        Policy,
-        Settings,
-        Staff,
-        Task,
-        Training,
-    )
+    """导出 JSON Schema，供编辑器（VS Code 的 YAML 插件）补全和检查字段（记录和 records/rules/ 下的规则文件）。"""
+    from baodan.checks.rules import RULE_FILES
+    from baodan.models.kinds import KINDS
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, model in {
-        "firm": Settings,
-        "insurer": Insurer,
-        "staff": Staff,
-        "client": Client,
-        "policy": Policy,
-        "claim": Claim,
-        "interaction": Interaction,
-        "lecture": Lecture,
-        "task": Task,
-        "incident": Incident,
-        "training": Training,
-        "partner": Partner,
-    }.items():
-        path = out_dir / f"{name}.schema.json"
+    schemas = {f"{k.schema}.schema.json": k.model for k in KINDS if k.schema}
+    schemas |= {f"rules/{name}.schema.json": model for name, (model, _) in RULE_FILES.items()}
+    for name, model in schemas.items():
+        path = out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
             json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n", "utf-8"
         )
@@ -262,9 +244,10 @@ def encrypt(
     out.print(f"[green]已加密[/] {ws.rel(target)}，明文已删除。")
 
 
-def _template(name: str, **values) -> str:
+def _template(kind: str, **values) -> str:
     from importlib import resources
 
+    name = BY_NAME[kind].template
     text = resources.files("baodan").joinpath(f"data/templates/{name}.yaml").read_text("utf-8")
     return Template(text).safe_substitute(today=today().isoformat(), **values)
 
@@ -314,7 +297,7 @@ def new_policy(
     name = _client_name(ws, client_file)
     number = allocate_registry_no(ws.root, today().year)
     text = _template("policy", registry_no=number, client_name=name, staff=staff or "")
-    _create(ws, client_file.parent / "policies" / f"{number}.yaml.age", text)
+    _create(ws, client_file.parent / BY_NAME["policy"].folder / f"{number}.yaml.age", text)
 
 
 @new_app.command("claim")
@@ -330,7 +313,7 @@ def new_claim(
     cid = new_claim_id()
     _create(
         ws,
-        client_file.parent / "claims" / f"{cid}.yaml.age",
+        client_file.parent / BY_NAME["claim"].folder / f"{cid}.yaml.age",
         _template("claim", claim_id=cid, staff=staff or ""),
     )
 
@@ -393,6 +376,27 @@ def init(
 
 
 @app.command()
+def rules(
+    name: Annotated[str | None, typer.Argument(help="规则名称，如 care")] = None,
+    root: RootOpt = None,
+) -> None:
+    """列出可调整的规则；写上名称则把自带的规则复制到 records/rules/，供公司修改。"""
+    from baodan.checks.rules import RULE_FILES
+    from baodan.core.rules import Rules
+    from baodan.services.scaffold import copy_rules
+
+    firm_root = find_root(root)
+    if name is not None:
+        path = copy_rules(firm_root, name.removesuffix(".yaml"))
+        out.print(f"已复制到 {path.relative_to(firm_root).as_posix()}：修改后运行 baodan check。")
+        return
+    own = set(Rules(firm_root).overrides())
+    for rule, (_, about) in RULE_FILES.items():
+        mark = "公司自己的" if rule in own else "自带"
+        out.print(f"{rule}：{about}（{mark}）")
+
+
+@app.command()
 def demo(
     folder: Annotated[Path, typer.Argument(help="目录：新的空目录，或已有的演示公司")],
 ) -> None:
@@ -403,5 +407,5 @@ def demo(
         out.print(line)
 
 
-for module in (feeds, members, pipl, policy, portal, service):
+for module in (feeds, members, pipl, policy, portal, service, team):
     module.register(app)

@@ -58,7 +58,7 @@ def claim_materials(
     table = Table(
         "材料", "是否必需", "收到日期", "说明", title=f"{claim}（{CLAIM_TYPES[c.type]}）材料清单"
     )
-    for item in claims.checklist(c):
+    for item in claims.checklist(c, s.firm.rules):
         received = (
             str(item.received_on)
             if item.received_on
@@ -70,7 +70,7 @@ def claim_materials(
         table.add_row(item.item, "必需" if item.required else "视情况", received, note)
     out.print(f"客户：{cf.client.name}（{cf.client.id}），当前进度：{STAGES[c.stage]}")
     out.print(table)
-    missing = [i.item for i in claims.checklist(c) if i.missing]
+    missing = [i.item for i in claims.checklist(c, s.firm.rules) if i.missing]
     if missing:
         out.print(f"[yellow]还缺 {len(missing)} 项[/]：{'、'.join(missing)}")
         out.print(f"收到后运行：baodan claim receive {claim} 材料名…")
@@ -171,7 +171,9 @@ def greetings(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     s = _session(root, identity)
     queue = care.greeting_queue(s.firm, today())
     if not queue:
-        out.print(f"未来 {care.care_rules().greeting_days} 天没有节日，也没有客户过生日。")
+        out.print(
+            f"未来 {care.care_rules(s.firm.rules).greeting_days} 天没有节日，也没有客户过生日。"
+        )
         return
     for g in queue:
         client = f"{g.cf.client.name}（{g.cf.client.id}）"
@@ -340,7 +342,7 @@ def incident_new(
         s, client, plan, title=title, owner=owner, policy=policy, claim=claim
     )
     out.print(
-        f"[green]已启动[/]“{incidents.plans()[data['plan']].name}”预案：{data['id']}（{s.ws.rel(path)}，已加密）。步骤："
+        f"[green]已启动[/]“{incidents.plans(s.firm.rules)[data['plan']].name}”预案：{data['id']}（{s.ws.rel(path)}，已加密）。步骤："
     )
     for n, step in enumerate(data["steps"], 1):
         due = f"（{step['due']} 前）" if step.get("due") else ""

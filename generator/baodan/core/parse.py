@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from baodan.core import yamlio
 from baodan.core.errors import RecordError, Source, shown
+from baodan.core.yamlmerge import CONFLICTS_KEY, noted_fields
 
 # Pydantic error types in plain Chinese: (message, hint).
 MESSAGES = {
@@ -108,6 +109,10 @@ def validate(model: type[BaseModel], data, rel: str, text: str, at: tuple = ()):
                 "参考 baodan new 生成的模板",
             )
         ]
+    if not at and CONFLICTS_KEY in data:  # the rest is validated: nothing else cascades
+        rest = {k: v for k, v in data.items() if k != CONFLICTS_KEY}
+        record, errors = validate(model, rest, rel, text)
+        return record, [unresolved_merge(data[CONFLICTS_KEY], rel, text), *errors]
     try:
         record = model.model_validate(data)
     except ValidationError as e:
@@ -121,6 +126,18 @@ def validate(model: type[BaseModel], data, rel: str, text: str, at: tuple = ()):
         return None, errors
     record._path = rel
     return record, []
+
+
+def unresolved_merge(note, rel: str, text: str) -> RecordError:
+    """A record a merge left with a conflict note (its values are one side's until someone
+    decides): an error naming the fields, never their values (check output reaches CI logs)."""
+    fields = "、".join(noted_fields(note)) or "（未注明）"
+    return RecordError(
+        Source(rel, yamlio.line_of(text, (CONFLICTS_KEY,)) or 1),
+        CONFLICTS_KEY,
+        f"未解决的合并冲突：两边对这些字段改得不一样：{fields}",
+        f"运行 baodan edit {rel}，在编辑器里选定取值后保存",
+    )
 
 
 def read_text(data: bytes, rel: str, errors: list) -> str | None:

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 import yaml
 from stdnum.cn import ric, uscc
 
+from baodan.core.rules import Rules
 from baodan.demo import service as demo_service
 from baodan.demo.common import (
     _Client,
@@ -64,7 +65,6 @@ from baodan.demo.tables import (
     CARS,
     CITIES,
     COMPANY_BRANDS,
-    CROCKFORD,
     FICTIONAL_WORDS,
     GIVEN,
     HOLD_NOTES,
@@ -92,6 +92,7 @@ from baodan.demo.tables import (
 )
 from baodan.domain.care import lunar_to_solar
 from baodan.domain.claims import claim_rules
+from baodan.models.ids import CROCKFORD, REGISTRY_CODE_LENGTH, registry_no
 from baodan.models.taxonomy import taxonomy
 from baodan.store.portal_crypto import new_access_code
 
@@ -881,9 +882,11 @@ class _Generator:
         return self.rng.choices(pool, [i["weight"] for i in pool])[0]
 
     def registry_no(self, received: date) -> str:
-        return self.unique(
-            lambda: f"BD-{received.year}-" + "".join(self.rng.choice(CROCKFORD) for _ in range(5))
-        )
+        def draw() -> str:
+            code = "".join(self.rng.choice(CROCKFORD) for _ in range(REGISTRY_CODE_LENGTH))
+            return registry_no(received.year, code)
+
+        return self.unique(draw)
 
     def policy_no(self, insurer: dict, cat: str, sub: str, effective: date, city: str) -> str:
         area = next(r for r in CITIES if r[0] == city)[4][0][0][:4] + "00"
@@ -1803,7 +1806,7 @@ class _Generator:
                 ]
             )
             claimed = _money(rng.randint(2000, 40000) * 100)
-        items = [(m.item, m.required) for m in claim_rules().types[t]]
+        items = [(m.item, m.required) for m in claim_rules(Rules()).types[t]]
         return desc, items, claimed
 
     def stage_note(self, stage: str, t: str, claimed, p: dict) -> str | None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from stdnum.cn import ric
 
+from baodan.core.rules import Rules
 from baodan.demo.common import renewable
 from baodan.domain.audit import checklist, checklists
 
@@ -62,6 +63,7 @@ class Lifecycle:
         self.rng = Random(seed + 1)
         self.hotline = {i["code"]: i["hotline"] for i in gen.insurer_list}
         self.insurer_name = {i["code"]: i["short"] for i in gen.insurer_list}
+        self.rules = Rules()  # a demo firm works by the package's rules
 
     def run(self) -> None:
         clients = self.gen.client_list
@@ -90,7 +92,7 @@ class Lifecycle:
         received = p["intake"]["received_on"]
         day = day or min(self.today, received + timedelta(days=self.rng.randint(0, 2)))
         items = []
-        for item in checklist(p["intake"]["medium"]):
+        for item in checklist(p["intake"]["medium"], self.rules):
             entry = {"item": item.code, "ok": item.code not in (failed or {})}
             if not entry["ok"]:
                 entry["note"] = failed[item.code]
@@ -105,7 +107,7 @@ class Lifecycle:
 
     def hold(self, c: _Client, p: dict, day: date | None = None, failed=None) -> None:
         note = p.get("notes", "")
-        items = {i.code: i.label for i in checklist(p["intake"]["medium"])}
+        items = {i.code: i.label for i in checklist(p["intake"]["medium"], self.rules)}
         code, seen = failed or next(
             (v for k, v in HOLD_ITEMS.items() if k in note), ("format_complete", "保单缺页")
         )
@@ -115,7 +117,7 @@ class Lifecycle:
         label = items[code]
         reason = f"初审异常：{label}——{seen}"
         _insert_after(p, "status", "hold_reason", reason)
-        rules = checklists()
+        rules = checklists(self.rules)
         staff = p["intake"]["received_by"]
         c.tasks.append(
             {

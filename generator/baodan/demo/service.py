@@ -15,6 +15,7 @@ from random import Random
 
 import yaml
 
+from baodan.core.rules import Rules
 from baodan.demo.common import add_note, claim_type, interaction_names
 from baodan.domain.care import care_rules, compose_greeting, holidays
 from baodan.domain.incidents import finish_step, start_incident
@@ -136,6 +137,7 @@ class _Service:
         self.active = [c for c in g.client_list if not c.left_on]
         firm = yaml.safe_load(g.files["records/firm.yaml"])
         self.firm_name = firm.get("short_name") or firm["name"]
+        self.rules = Rules()  # a demo firm works by the package's rules
         self.staff_names = {
             s["id"]: s["name"]
             for s in (
@@ -223,7 +225,7 @@ class _Service:
 
     def greeting_occasions(self) -> None:
         """Name the occasion of the greetings the generator logged ("春节问候，…")."""
-        codes = {occ.name: code for code, occ in care_rules().occasions.items()}
+        codes = {occ.name: code for code, occ in care_rules(self.rules).occasions.items()}
         for c in self.g.client_list:
             for i in c.interactions:
                 if i["kind"] == "greeting":
@@ -237,7 +239,7 @@ class _Service:
         past = [
             (d, code)
             for year in (self.today.year - 1, self.today.year)
-            for d, code in holidays(year)
+            for d, code in holidays(year, self.rules)
             if self.today - timedelta(days=365) <= d < self.today
         ][-2:]
         share = {"A": 1.0, "B": 0.6, "C": 0.2}
@@ -252,6 +254,7 @@ class _Service:
                     day,
                     firm=self.firm_name,
                     manager=self.staff_names.get(client.manager, ""),
+                    rules=self.rules,
                 )
                 if text is None:
                     continue
@@ -268,7 +271,7 @@ class _Service:
 
     def visits(self) -> None:
         """A last visit for most clients, timed so that some are due soon and some overdue."""
-        intervals = care_rules().visit_interval_days
+        intervals = care_rules(self.rules).visit_interval_days
         for c in self.active:
             if self.rng.random() > 0.75:
                 continue
@@ -465,6 +468,7 @@ class _Service:
             opened=opened,
             owner=cl["handler"],
             claim=cl["id"],
+            rules=self.rules,
         )
         notes = {
             "review_refusal": "拒赔依据为条款责任免除第五条；客户有维修记录可证明并非长期渗漏，异议有依据。",
@@ -496,6 +500,7 @@ class _Service:
             opened=opened,
             owner=c1.data["manager"],
             policy=p1["registry_no"],
+            rules=self.rules,
         )
         finish_step(
             data,
@@ -520,6 +525,7 @@ class _Service:
             opened=opened,
             owner=c2.data["manager"],
             policy=p2["registry_no"],
+            rules=self.rules,
         )
         new_place = f"档案柜{self.rng.choice('ABCD')}-{self.rng.randint(1, 24):02d}"
         for step in data["steps"]:

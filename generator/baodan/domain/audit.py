@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from baodan.core import rules as datafiles
+from baodan.core.rules import Rules
 from baodan.models.base import Model
 from baodan.models.staff import DEPARTMENTS
 
@@ -27,13 +27,13 @@ class Checklists(Model):
     electronic: list[ChecklistItem] = Field(min_length=1)
 
 
-def checklists() -> Checklists:
-    return datafiles.rules("audit_checklists", Checklists)
+def checklists(rules: Rules) -> Checklists:
+    return rules.get("audit_checklists", Checklists)
 
 
-def checklist(medium: str) -> list[ChecklistItem]:
-    return getattr(checklists(), medium)
+def checklist(medium: str, rules: Rules) -> list[ChecklistItem]:
+    return getattr(checklists(rules), medium)
 
 
-def item_label(medium: str, code: str) -> str:
-    return next((i.label for i in checklist(medium) if i.code == code), code)
+def item_label(medium: str, code: str, rules: Rules) -> str:
+    return next((i.label for i in checklist(medium, rules) if i.code == code), code)

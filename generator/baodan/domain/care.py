@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from baodan.core.rules import rules
+from baodan.core.rules import Rules
 from baodan.domain.schedule import Window, birthdays
 from baodan.models import Client, ClientFile, Firm, Interaction
 from baodan.models.base import Model
@@ -59,8 +59,8 @@ class CareRules(Model):
     occasions: dict[str, Occasion]
 
 
-def care_rules() -> CareRules:
-    return rules("care", CareRules)
+def care_rules(rules: Rules) -> CareRules:
+    return rules.get("care", CareRules)
 
 
 def lunar_to_solar(year: int, month: int, day: int) -> date:
@@ -73,10 +73,10 @@ def lunar_to_solar(year: int, month: int, day: int) -> date:
 
 
 @cache
-def holidays(year: int) -> tuple[tuple[date, str], ...]:
+def holidays(year: int, rules: Rules) -> tuple[tuple[date, str], ...]:
     """The firm's festival occasions in a Gregorian year: (date, occasion code), by date."""
     days = []
-    for code, occ in care_rules().occasions.items():
+    for code, occ in care_rules(rules).occasions.items():
         if occ.lunar:
             days.append((lunar_to_solar(year, *occ.lunar), code))
         elif occ.solar:
@@ -93,33 +93,33 @@ def birthday_in(client: Client, year: int) -> date | None:
     return days[0] if days else None
 
 
-def occasion_date(client: Client, code: str, near: date) -> date | None:
+def occasion_date(client: Client, code: str, near: date, rules: Rules) -> date | None:
     """The occasion's date that a greeting sent on ``near`` is for: the first one from three
     days before ``near`` on (a New Year greeting sent on 30 December is for next year's)."""
     start = near - timedelta(days=3)
     for year in (start.year, start.year + 1):
-        if care_rules().occasions[code].birthday:
+        if care_rules(rules).occasions[code].birthday:
             day = birthday_in(client, year)
         else:
-            day = next((d for d, c in holidays(year) if c == code), None)
+            day = next((d for d, c in holidays(year, rules) if c == code), None)
         if day and day >= start:
             return day
     return None
 
 
-def occasion_code(text: str) -> str | None:
+def occasion_code(text: str, rules: Rules) -> str | None:
     """An occasion's code from its code or its Chinese name (春节 → spring_festival)."""
-    occasions = care_rules().occasions
+    occasions = care_rules(rules).occasions
     if text in occasions:
         return text
     return next((code for code, occ in occasions.items() if occ.name == text), None)
 
 
-def salutation(client: Client) -> str:
+def salutation(client: Client, rules: Rules) -> str:
     if client.kind == "company":
         return client.name
     name = client.name
-    surname = name[:2] if name[:2] in care_rules().compound_surnames else name[:1]
+    surname = name[:2] if name[:2] in care_rules(rules).compound_surnames else name[:1]
     if client.sex is None or len(name) <= len(surname):
         return name
     return surname + ("先生" if client.sex == "男" else "女士")
@@ -134,18 +134,19 @@ def greeting_message(firm: Firm, client: Client, code: str, day: date) -> str | 
         day,
         firm=firm.settings.short_name or firm.settings.name,
         manager=manager.name if manager else "",
+        rules=firm.rules,
     )
 
 
 def compose_greeting(
-    client: Client, code: str, day: date, *, firm: str, manager: str
+    client: Client, code: str, day: date, *, firm: str, manager: str, rules: Rules
 ) -> str | None:
-    occ = care_rules().occasions[code]
+    occ = care_rules(rules).occasions[code]
     template = occ.person if client.kind == "person" else occ.company
     if template is None:
         return None
     return template.format(
-        salutation=salutation(client),
+        salutation=salutation(client, rules),
         firm=firm,
         manager=manager,
         year=day.year,
@@ -162,22 +163,19 @@ def is_cared_for(client: Client, today: date) -> bool:
 class Greeting:
     cf: ClientFile
     occasion: str
+    occasion_name: str
     day: date
     message: str
     sent: Interaction | None = None
-
-    @property
-    def occasion_name(self) -> str:
-        return care_rules().occasions[self.occasion].name
 
     @property
     def key(self) -> tuple[date, str]:
         return self.day, self.occasion
 
 
-def sent_greeting(cf: ClientFile, code: str, day: date) -> Interaction | None:
+def sent_greeting(cf: ClientFile, code: str, day: date, rules: Rules) -> Interaction | None:
     """The greeting logged for this occasion (within the window before it, or 3 days after)."""
-    window = care_rules().greeting_sent_window
+    window = care_rules(rules).greeting_sent_window
     return next(
         (
             i
@@ -190,12 +188,12 @@ def sent_greeting(cf: ClientFile, code: str, day: date) -> Interaction | None:
     )
 
 
-def occasions_between(start: date, end: date) -> list[tuple[date, str]]:
+def occasions_between(start: date, end: date, rules: Rules) -> list[tuple[date, str]]:
     """Festival occasions from start to end, both included."""
     return [
         (d, code)
         for year in range(start.year, end.year + 1)
-        for d, code in holidays(year)
+        for d, code in holidays(year, rules)
         if start <= d <= end
     ]
 
@@ -203,10 +201,11 @@ def occasions_between(start: date, end: date) -> list[tuple[date, str]]:
 def greeting_queue(firm: Firm, today: date, days: int | None = None) -> list[Greeting]:
     """Greetings due from today for ``days`` days (data/care.yaml greeting_days): every
     cared-for client on each festival, and each person on their birthday; by date."""
-    days = days or care_rules().greeting_days
+    r = care_rules(firm.rules)
+    days = days or r.greeting_days
     end = today + timedelta(days=days - 1)
-    festivals = occasions_between(today, end)
-    birthdays = [code for code, occ in care_rules().occasions.items() if occ.birthday]
+    festivals = occasions_between(today, end, firm.rules)
+    birthdays = [code for code, occ in r.occasions.items() if occ.birthday]
     queue = []
     for cf in firm.clients.values():
         client = cf.client
@@ -220,7 +219,8 @@ def greeting_queue(firm: Firm, today: date, days: int | None = None) -> list[Gre
         for day, code in due:
             message = greeting_message(firm, client, code, day)
             if message is not None:
-                queue.append(Greeting(cf, code, day, message, sent_greeting(cf, code, day)))
+                sent = sent_greeting(cf, code, day, firm.rules)
+                queue.append(Greeting(cf, code, r.occasions[code].name, day, message, sent))
     queue.sort(key=lambda g: (g.day, g.occasion, g.cf.client.id))
     return queue
 
@@ -251,7 +251,7 @@ def visit_plan(firm: Firm, today: date) -> list[VisitDue]:
     """Follow-up visits due within visit_horizon_days, overdue, or never made: the last visit
     (or the day the client joined) plus the tier's interval. A client never visited whose
     first visit is already due is due today. Soonest first."""
-    r = care_rules()
+    r = care_rules(firm.rules)
     horizon = today + timedelta(days=r.visit_horizon_days)
     plan = []
     for cf in firm.clients.values():

@@ -1,6 +1,6 @@
 """Claims assistance: the materials checklist of a claim, and who each open claim waits on.
 
-The portal and the staff pages call ``missing_materials(claim)`` for what the client still
+The staff pages and commands call ``missing_materials(claim, rules)`` for what the client still
 has to hand in; ``claim_queues(firm, today)`` sorts the open claims into work queues.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from baodan.core.rules import rules
+from baodan.core.rules import Rules
 from baodan.domain.schedule import claim_decision_due
 from baodan.models import Claim, ClientFile, Firm
 from baodan.models.base import Model
@@ -27,8 +27,8 @@ class ClaimRules(Model):
     types: dict[Literal[tuple(CLAIM_TYPES)], list[MaterialSpec]]
 
 
-def claim_rules() -> ClaimRules:
-    return rules("claim_materials", ClaimRules)
+def claim_rules(rules: Rules) -> ClaimRules:
+    return rules.get("claim_materials", ClaimRules)
 
 
 @dataclass(frozen=True)
@@ -46,12 +46,12 @@ class ChecklistItem:
         return self.required and self.received_on is None
 
 
-def checklist(claim: Claim) -> list[ChecklistItem]:
+def checklist(claim: Claim, rules: Rules) -> list[ChecklistItem]:
     """The standard materials of the claim's type, in the data file's order, with what the
     claim record says about each (received, not required); then items only the record has."""
     recorded = {m.item: m for m in claim.materials}
     items = []
-    for spec in claim_rules().types.get(claim.type, []):
+    for spec in claim_rules(rules).types.get(claim.type, []):
         m = recorded.pop(spec.item, None)
         items.append(
             ChecklistItem(
@@ -66,11 +66,11 @@ def checklist(claim: Claim) -> list[ChecklistItem]:
     return items
 
 
-def missing_materials(claim: Claim) -> list[ChecklistItem]:
+def missing_materials(claim: Claim, rules: Rules) -> list[ChecklistItem]:
     """Required materials not yet received: what the client still has to hand in."""
     if claim.stage not in ("reported", "collecting"):
         return []
-    return [i for i in checklist(claim) if i.missing]
+    return [i for i in checklist(claim, rules) if i.missing]
 
 
 QUEUES = {
@@ -119,9 +119,9 @@ def _triage(claim: Claim, missing: list) -> tuple[str, str] | None:
     return None  # closed
 
 
-def open_claim(cf: ClientFile, claim: Claim, today: date) -> OpenClaim | None:
+def open_claim(cf: ClientFile, claim: Claim, today: date, rules: Rules) -> OpenClaim | None:
     """Where an open claim stands today; None once it is closed."""
-    missing = missing_materials(claim)
+    missing = missing_materials(claim, rules)
     triage = _triage(claim, missing)
     if triage is None:
         return None
@@ -156,7 +156,7 @@ def claim_queues(firm: Firm, today: date) -> dict[str, list[OpenClaim]]:
     queues: dict[str, list[OpenClaim]] = {q: [] for q in QUEUES}
     for cf in firm.clients.values():
         for claim in cf.claims:
-            item = open_claim(cf, claim, today)
+            item = open_claim(cf, claim, today, firm.rules)
             if item is not None:
                 queues[item.queue].append(item)
     for items in queues.values():

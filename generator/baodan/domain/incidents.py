@@ -15,7 +15,7 @@ from pydantic import Field, RootModel
 
 from baodan.core.choices import pick
 from baodan.core.errors import BaodanError
-from baodan.core.rules import rules
+from baodan.core.rules import Rules
 from baodan.models import ClientFile, Firm, Incident
 from baodan.models.base import Model
 from baodan.models.incident import IncidentStep
@@ -40,17 +40,17 @@ class Plans(RootModel[dict[str, Plan]]):
     pass
 
 
-def plans() -> dict[str, Plan]:
-    return rules("emergency_plans", Plans).root
+def plans(rules: Rules) -> dict[str, Plan]:
+    return rules.get("emergency_plans", Plans).root
 
 
-def plan_choices() -> str:
-    return "、".join(f"{code}（{p.name}）" for code, p in plans().items())
+def plan_choices(rules: Rules) -> str:
+    return "、".join(f"{code}（{p.name}）" for code, p in plans(rules).items())
 
 
-def step_hint(incident: Incident, step: IncidentStep) -> str | None:
+def step_hint(incident: Incident, step: IncidentStep, rules: Rules) -> str | None:
     """What the plan says about a step (the record keeps only the title)."""
-    plan = plans().get(incident.plan)
+    plan = plans(rules).get(incident.plan)
     spec = next((s for s in plan.steps if s.step == step.step), None) if plan else None
     return spec.hint if spec else None
 
@@ -64,10 +64,12 @@ def start_incident(
     owner: str,
     policy: str | None = None,
     claim: str | None = None,
+    rules: Rules,
 ) -> dict:
     """The data of a new incident record following a plan."""
-    plan_code = pick(plan_code, {code: p.name for code, p in plans().items()}, "--plan")
-    plan = plans()[plan_code]
+    known = plans(rules)
+    plan_code = pick(plan_code, {code: p.name for code, p in known.items()}, "--plan")
+    plan = known[plan_code]
     if plan.about == "policy" and not policy:
         raise BaodanError(f"“{plan.name}”预案要写明保单", "加上 --policy 登记号，如 BD-2026-7K3QX")
     if plan.about == "claim" and not claim:
@@ -138,22 +140,26 @@ class IncidentStatus:
     done: int
     total: int
     overdue: list[IncidentStep]
-
-    @property
-    def plan_name(self) -> str:
-        plan = plans().get(self.incident.plan)
-        return plan.name if plan else self.incident.plan
+    plan_name: str
 
 
-def incident_status(cf: ClientFile, incident: Incident, today: date) -> IncidentStatus:
+def incident_status(
+    cf: ClientFile, incident: Incident, today: date, rules: Rules
+) -> IncidentStatus:
     steps = incident.steps
     overdue = [s for s in steps if not s.finished and s.due and s.due < today]
-    return IncidentStatus(cf, incident, sum(s.finished for s in steps), len(steps), overdue)
+    plan = plans(rules).get(incident.plan)
+    name = plan.name if plan else incident.plan
+    return IncidentStatus(cf, incident, sum(s.finished for s in steps), len(steps), overdue, name)
 
 
 def incidents(firm: Firm, today: date) -> tuple[list[IncidentStatus], list[IncidentStatus]]:
     """(open incidents, oldest first; closed ones, latest first)."""
-    all_ = [incident_status(cf, i, today) for cf in firm.clients.values() for i in cf.incidents]
+    all_ = [
+        incident_status(cf, i, today, firm.rules)
+        for cf in firm.clients.values()
+        for i in cf.incidents
+    ]
     open_ = sorted(
         (s for s in all_ if s.incident.is_open), key=lambda s: (s.incident.opened, s.incident.id)
     )

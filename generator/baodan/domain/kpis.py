@@ -21,7 +21,6 @@ from statistics import median
 
 from pydantic import Field, field_validator
 
-from baodan.core.rules import rules
 from baodan.domain.schedule import in_force
 from baodan.models import ClientFile, Firm, Policy
 from baodan.models.base import Model
@@ -184,7 +183,7 @@ def _holds(codes: set[str], wanted: list[str]) -> bool:
 
 def cross_sell(firm: Firm, today: date) -> list[tuple[ClientFile, list[CrossSellRule]]]:
     """Active clients with the suggestions whose conditions hold, in client order."""
-    table = rules("cross_sell", CrossSellRules).rules
+    table = firm.rules.get("cross_sell", CrossSellRules).rules
     out = []
     for cf in firm.clients.values():
         c = cf.client

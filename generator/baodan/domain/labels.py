@@ -14,9 +14,11 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from baodan.core.layout import RETIRED_FILE
 from baodan.models.base import mask_id, mask_mobile, yuan
 from baodan.models.claim import CLAIM_TYPES, STAGES
 from baodan.models.interaction import CHANNELS, KINDS
+from baodan.models.kinds import BY_NAME, CLIENT_SLOTS, PLAIN_FOLDERS
 from baodan.models.policy import FREQUENCIES, STATUSES
 from baodan.models.task import TASK_STATUSES
 from baodan.models.taxonomy import taxonomy
@@ -88,13 +90,8 @@ def show(path: tuple, value, *, full: bool = False) -> str:
     return _value_names().get(field, {}).get(text, text)
 
 
-SLOT_NAMES = {
-    "policies": "保单",
-    "claims": "理赔",
-    "interactions": "互动记录",
-    "tasks": "任务",
-}
-PLAIN_NAMES = {"insurers": "保险公司", "staff": "员工", "lectures": "讲座"}
+SLOT_NAMES = {folder: kind.label for folder, kind in CLIENT_SLOTS.items()}
+PLAIN_NAMES = {folder: kind.label for folder, kind in PLAIN_FOLDERS.items()}
 
 
 def record_title(path: str) -> str:
@@ -105,13 +102,13 @@ def record_title(path: str) -> str:
     if parts[:2] == ["records", "clients"] and len(parts) >= 4:
         client = parts[2]
         if len(parts) == 4 and parts[3] == "client.yaml.age":
-            return f"客户 {client}"
+            return f"{BY_NAME['client'].label} {client}"
         if len(parts) == 5 and parts[3] in SLOT_NAMES:
             return f"{SLOT_NAMES[parts[3]]} {stem}（客户 {client}）"
     if path == "records/firm.yaml":
-        return "公司设置"
-    if path == "records/retired.yaml":
-        return "注销登记号清单"
+        return BY_NAME["firm"].label
+    if path == RETIRED_FILE:
+        return BY_NAME["retired"].label
     if len(parts) == 3 and parts[1] in PLAIN_NAMES:
         return f"{PLAIN_NAMES[parts[1]]} {stem}"
     if len(parts) >= 2 and parts[1] == ".keys":

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from pydantic import Field
 
-from baodan.core import rules as datafiles
+from baodan.core.rules import Rules
 from baodan.domain.schedule import renewal_contacts
 from baodan.models import ClientFile, Firm, Interaction, Policy
 from baodan.models.base import Model
@@ -38,13 +38,12 @@ class RenewalRules(Model):
     recent_lapse_days: int = Field(30, ge=0)
 
 
-def renewal_rules() -> RenewalRules:
-    return datafiles.rules("renewals", RenewalRules)
+def renewal_rules(rules: Rules) -> RenewalRules:
+    return rules.get("renewals", RenewalRules)
 
 
-def is_renewable(policy: Policy, rules: RenewalRules | None = None) -> bool:
+def is_renewable(policy: Policy, rules: RenewalRules) -> bool:
     """A one-year policy that the firm reminds the client to renew."""
-    rules = rules or renewal_rules()
     if policy.terminates is None or policy.status in ("terminated", "cancelled"):
         return False
     if f"{policy.category}/{policy.subcategory}" in rules.not_renewed:
@@ -120,7 +119,7 @@ def next_due(policy: Policy, contacts: list[Interaction], offsets: list[int]) ->
 def renewal_book(firm: Firm, today: date) -> dict[str, Renewal]:
     """Every renewable policy that has reached its first contact day, or is stored as renewed or
     lapsed, by registry number. One pass over the firm."""
-    rules = renewal_rules()
+    rules = renewal_rules(firm.rules)
     offsets = firm.settings.reminders.renewal_days
     window = timedelta(days=max(offsets, default=0))
     successors = {p.renewal_of: p for _, p in firm.policies() if p.renewal_of}

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from baodan.core import rules as datafiles
+from baodan.core.rules import Rules
 from baodan.domain import schedule
 from baodan.domain.renewals import Renewal, renewal_book
 from baodan.domain.verification import party_differences, unresolved
@@ -218,8 +218,8 @@ class RiskRules(Model):
     rules: list[RiskRule] = Field(min_length=1)
 
 
-def risk_rules() -> list[RiskRule]:
-    return [r for r in datafiles.rules("risk_rules", RiskRules).rules if r.enabled]
+def risk_rules(rules: Rules) -> list[RiskRule]:
+    return [r for r in rules.get("risk_rules", RiskRules).rules if r.enabled]
 
 
 @dataclass(frozen=True)
@@ -293,7 +293,7 @@ def assess(
 ) -> RiskBook:
     """Every rule over every current client, once."""
     env = Env(firm, today, renewals if renewals is not None else renewal_book(firm, today))
-    rules = risk_rules() if rules is None else rules
+    rules = risk_rules(firm.rules) if rules is None else rules
     book = RiskBook()
     for cf in firm.clients.values():
         if has_left(cf.client, today):

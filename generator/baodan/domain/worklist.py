@@ -67,7 +67,7 @@ def queues(firm: Firm, today: date, renewals: dict[str, Renewal], risk: RiskBook
     """What needs doing today, for current clients, oldest first."""
     q = Queues(days_off_after(today), renewals={stage: [] for stage in OPEN_STAGES})
     until = q.days_off.last or today
-    lapse_window = timedelta(days=renewal_rules().recent_lapse_days)
+    lapse_window = timedelta(days=renewal_rules(firm.rules).recent_lapse_days)
     for cf in firm.clients.values():
         if has_left(cf.client, today):
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from baodan.core.rules import Rules
 from baodan.models.claim import Claim
 from baodan.models.client import Client
 from baodan.models.firm import Settings
@@ -44,6 +45,7 @@ class Firm:
     partners: dict[str, Partner] = field(default_factory=dict)
     retired_registry_nos: set[str] = field(default_factory=set)
     unreadable: set[str] = field(default_factory=set)  # record files that failed to load
+    rules: Rules = field(default_factory=Rules)  # the firm's (the loader's), else the defaults
 
     def policies(self):
         """(client file, policy) pairs in registry order."""

@@ -12,26 +12,10 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Pri
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
-from baodan.core.errors import BaodanError, shown
+from baodan.core.errors import shown
+from baodan.models.ids import CROCKFORD
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
-# An id: of a record (client, claim, task, incident, staff, insurer, partner), of a member, or
-# the file name of a lecture or an interaction. Ids become file and folder names, so they keep
-# to this alphabet: never "/", "\\" or "..", nothing file systems disagree on (capitals, spaces).
-ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
-ID_HINT = "编号只用小写字母、数字和连字符，如 c-1a2b3c4d、wang-fang；保单登记号如 BD-2026-7K3QX"
-
-
-def checked_id(value: str, what: str, *patterns: re.Pattern) -> str:
-    """``value`` when it is an id (``ID``, or one of ``patterns``), else a BaodanError naming
-    ``what``: what a person types as an id must never reach a path as "../x" or "a/b". Called
-    before any file is touched (store.workspace, store.members, the commands' lookups)."""
-    if not any(p.fullmatch(value) for p in patterns or (ID,)):
-        raise BaodanError(f"“{shown(value)}”不是有效的{what}", ID_HINT + "；不要写文件路径")
-    return value
-
-
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 ACCESS_CODE_CHARS = 20  # 100 bits
 # What a person may type: Crockford's decoding reads O as 0 and I, L as 1.
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -195,7 +179,7 @@ Slug = Annotated[str, AfterValidator(lambda v: _slug(v))]
 
 
 def _slug(value: str) -> str:
-    if not ID.fullmatch(value):
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
         raise ValueError("编号只能用小写字母、数字和连字符|例如 zhang-wei 或 c-7f3a9b2e")
     return value
 

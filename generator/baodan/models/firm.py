@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from pydantic import Field, HttpUrl
+from pydantic import Field, HttpUrl, field_validator
 
 from baodan.models.base import Model, Phone, Record
+
+# The record format this baodan reads and writes. A release that changes how records are
+# written raises it and adds a step to services/upgrade.MIGRATIONS; `baodan upgrade` moves a
+# firm up, and an older baodan refuses a firm already moved (newer_format below).
+RECORD_FORMAT = 1
+
+
+def newer_format(version: int) -> str:
+    """Why this baodan must not touch a firm written in a newer format ("message|hint")."""
+    return (
+        f"这家公司的记录是第 {version} 版格式，比这个 baodan 认识的（第 {RECORD_FORMAT} 版）新："
+        "用旧版本修改会弄坏记录"
+        "|请升级 baodan（pip install -U baodan）；CI 里把 BAODAN_PACKAGE 改成同事们用的版本"
+    )
 
 
 class Brand(Model):
     logo: str | None = Field(
-        None, description="徽标图片，相对 site_templates/docs 的路径，如 assets/logo.svg"
+        None, description="徽标图片，相对 records/public（网站的文件夹）的路径，如 assets/logo.svg"
     )
     primary_color: str = Field(
         "#1f5fa8", pattern=r"^#[0-9a-fA-F]{6}$", description="主色，如 #1f5fa8"
@@ -58,3 +72,13 @@ class Settings(Record):
     feeds: Feeds = Feeds()
     retention_years: int = Field(5, ge=1, description="客户离开后资料保留年数（PIPL）")
     demo: bool = Field(False, description="演示公司（数据全部虚构）")
+    record_format: int = Field(
+        1, ge=1, description="记录格式的版本（由 baodan upgrade 维护，不要手改）"
+    )
+
+    @field_validator("record_format")
+    @classmethod
+    def _known_format(cls, v: int) -> int:
+        if v > RECORD_FORMAT:
+            raise ValueError(newer_format(v))
+        return v

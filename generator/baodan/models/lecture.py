@@ -19,7 +19,9 @@ def _time_range(v: str) -> str:
 
 class Attachment(Model):
     title: str
-    path: str = Field(description="相对 site_templates/docs 的文件路径")
+    path: str = Field(
+        description="相对 records/public（网站的文件夹）的文件路径，如 assets/讲义.pdf"
+    )
 
 
 class Lecture(Record):

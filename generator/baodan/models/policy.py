@@ -22,9 +22,9 @@ from baodan.models.base import (
     ResidentId,
 )
 from baodan.models.client import RELATIONS
+from baodan.models.ids import REGISTRY_EXAMPLE, REGISTRY_FORMAT_PROBLEM, REGISTRY_NO
 from baodan.models.taxonomy import category_choices, taxonomy
 
-REGISTRY_NO = re.compile(r"^BD-\d{4}-[0-9A-HJKMNP-TV-Z]{5}$")
 FREQUENCIES = {
     "single": "趸交",
     "annual": "年缴",
@@ -168,7 +168,9 @@ class Discrepancy(Model):
 
 
 class Policy(Record):
-    registry_no: str = Field(description="登记号，与文件名相同，如 BD-2026-7K3QX；唯一且永不复用")
+    registry_no: str = Field(
+        description=f"登记号，与文件名相同，如 {REGISTRY_EXAMPLE}；唯一且永不复用"
+    )
     category: str = Field(description="险种大类编号，见 data/taxonomy.yaml")
     subcategory: str = Field(description="险种小类编号")
     insurer: str = Field(description="保险公司编号（records/insurers/ 下的文件名）")
@@ -208,7 +210,7 @@ class Policy(Record):
     def _registry_no(cls, v: str) -> str:
         if not REGISTRY_NO.match(v):
             raise ValueError(
-                "登记号格式应为 BD-年份-5位编码，如 BD-2026-7K3QX|请用 baodan intake 或 baodan new policy 生成登记号"
+                f"{REGISTRY_FORMAT_PROBLEM}|请用 baodan intake 或 baodan new policy 生成登记号"
             )
         return v
 

@@ -10,7 +10,7 @@ from datetime import date
 from pydantic import Field
 
 from baodan.models.base import Model
-from baodan.models.policy import REGISTRY_NO
+from baodan.models.ids import REGISTRY_NO
 
 
 class Retired(Model):

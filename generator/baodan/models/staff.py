@@ -11,6 +11,10 @@ from baodan.models.base import Mobile, Phone, Record
 DEPARTMENTS = ("客户服务部", "会计部", "财务部", "理赔部", "管理层")
 
 
+# What to write where a record names a staff member the firm does not have.
+STAFF_HINT = "填 records/staff/ 下已有的员工编号（文件名去掉 .yaml）"
+
+
 class Staff(Record):
     id: str = Field(description="编号，与文件名相同，如 wang-fang")
     name: str

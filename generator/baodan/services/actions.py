@@ -14,9 +14,10 @@ from baodan.core.errors import BaodanError
 from baodan.core.today import today
 from baodan.domain import care, claims, incidents, tasks
 from baodan.models import Claim, ClientFile, Firm
-from baodan.models.base import checked_id
 from baodan.models.claim import STAGES
+from baodan.models.ids import checked_id
 from baodan.models.interaction import CHANNELS
+from baodan.models.kinds import BY_NAME
 from baodan.services.editing import create_record, update_record
 from baodan.store.workspace import (
     Workspace,
@@ -41,7 +42,7 @@ class Session:
         return cls(ws, firm)
 
     def client(self, client_id: str) -> ClientFile:
-        cf = self.firm.clients.get(checked_id(client_id, "客户编号"))
+        cf = self.firm.clients.get(checked_id(client_id, "客户编号", BY_NAME["client"].id_pattern))
         if cf is None:
             raise BaodanError(
                 f"没有客户“{client_id}”", "写客户编号，如 c-1a2b3c4d（见员工站客户列表）"
@@ -59,7 +60,9 @@ class Session:
         return staff_id
 
     def claim(self, claim_id: str):
-        found = claims.find_claim(self.firm, checked_id(claim_id, "理赔编号"))
+        found = claims.find_claim(
+            self.firm, checked_id(claim_id, "理赔编号", BY_NAME["claim"].id_pattern)
+        )
         if found is None:
             raise BaodanError(
                 f"没有理赔“{claim_id}”", "写理赔编号，如 cl-1a2b3c4d（见员工站理赔队列）"
@@ -100,7 +103,7 @@ def receive_materials(s: Session, claim_id: str, items: list[str], day: date) ->
     """Record materials received on ``day``; returns the items still missing after that."""
     cf, claim = s.claim(claim_id)
     _not_future(day, "--on")
-    known = [i.item for i in claims.checklist(claim)]
+    known = [i.item for i in claims.checklist(claim, s.firm.rules)]
     unknown = [i for i in items if i not in known]
     if unknown:
         raise BaodanError(
@@ -119,7 +122,7 @@ def receive_materials(s: Session, claim_id: str, items: list[str], day: date) ->
         return Claim.model_validate(data)
 
     saved = update_record(s.ws, s.record_path(cf, "claims", claim_id), change)
-    return [i.item for i in claims.missing_materials(saved)]
+    return [i.item for i in claims.missing_materials(saved, s.firm.rules)]
 
 
 def add_stage(s: Session, claim_id: str, stage: str, day: date, note: str | None) -> str:
@@ -176,16 +179,17 @@ def log_greeting(
 ) -> tuple[Path, str]:
     """Log a sent greeting; returns the record's path and the message logged."""
     cf = s.client(client_id)
-    code = care.occasion_code(occasion)
+    rules = s.firm.rules
+    code = care.occasion_code(occasion, rules)
     if code is None:
-        choices = "、".join(f"{c}（{o.name}）" for c, o in care.care_rules().occasions.items())
+        choices = "、".join(f"{c}（{o.name}）" for c, o in care.care_rules(rules).occasions.items())
         raise BaodanError(f"--occasion：没有节日“{occasion}”", f"可选：{choices}")
-    when = care.occasion_date(cf.client, code, day) or day
+    when = care.occasion_date(cf.client, code, day, rules) or day
     text = message or care.greeting_message(s.firm, cf.client, code, when)
     if text is None:
         raise BaodanError(
-            f"{care.care_rules().occasions[code].name}没有给企业客户的问候语",
-            "用 --message 写上要发的内容，或在 data/care.yaml 里加 company 问候语",
+            f"{care.care_rules(rules).occasions[code].name}没有给企业客户的问候语",
+            "用 --message 写上要发的内容，或在 records/rules/care.yaml 里加 company 问候语",
         )
     path = _log_interaction(
         s, cf, day=day, kind="greeting", channel=channel, staff=staff, summary=text, occasion=code
@@ -339,7 +343,8 @@ def open_incident(
         raise BaodanError(
             f"这件事已有进行中的应急事件 {same[0]}", f"用 baodan incident step {same[0]} … 记录进展"
         )
-    name = incidents.plans()[plan].name if plan in incidents.plans() else plan
+    known = incidents.plans(s.firm.rules)
+    name = known[plan].name if plan in known else plan
     incident_id = new_incident_id()
     data = incidents.start_incident(
         incident_id,
@@ -349,6 +354,7 @@ def open_incident(
         owner=s.staff(owner, "--owner") or cf.client.manager,
         policy=policy,
         claim=claim,
+        rules=s.firm.rules,
     )
     path = s.record_path(cf, "incidents", incident_id)
     create_record(s.ws, path, data)

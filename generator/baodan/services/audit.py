@@ -79,7 +79,7 @@ def run_audit(
     """Record the audit on the policy; hold it and open a task, or release it."""
     require_staff(op.firm, staff)
     medium = op.policy.intake.medium
-    items = checklist(medium)
+    items = checklist(medium, op.firm.rules)
     results = _results(items, anomalies, all_ok, pdf, ask)
     doc = op.doc
     set_field(
@@ -97,7 +97,8 @@ def run_audit(
     outcome = AuditOutcome(list(zip(items, results)), on_hold=bool(bad))
     if bad:
         reason = "初审异常：" + "；".join(
-            item_label(medium, r.item) + (f"——{r.note}" if r.note else "未通过") for r in bad
+            item_label(medium, r.item, op.firm.rules) + (f"——{r.note}" if r.note else "未通过")
+            for r in bad
         )
         set_field(doc, "status", "on_hold", after=("policy_no",))
         set_field(doc, "hold_reason", reason, after=("status",))
@@ -132,7 +133,7 @@ def _open_audit_tasks(op: OpenPolicy) -> list[Task]:
 
 
 def _task(op: OpenPolicy, task_id: str, staff: str, day: date, reason: str) -> dict:
-    rules = checklists()
+    rules = checklists(op.firm.rules)
     regno = op.policy.registry_no
     return {
         "id": task_id,

@@ -20,9 +20,11 @@ from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.parse import parse_record
 from baodan.core.privatefiles import private_folder
+from baodan.core.yamlmerge import split_note
 from baodan.models import Client
+from baodan.models.kinds import BY_MODEL, CLIENT_SLOTS
 from baodan.services import editors
-from baodan.store.loader import CLIENT_SLOTS
+from baodan.services.merging import conflict_marks, mark_resolved
 from baodan.store.workspace import Workspace, model_for
 
 MARK = "# baodan:"
@@ -54,17 +56,20 @@ def with_marks(text: str, errors: list[RecordError]) -> str:
 def validate_text(text: str, rel: str, expected_name: str | None = None) -> list[RecordError]:
     model = model_for(rel)
     record, errors = parse_record(model, text, rel)
-    if record is not None and expected_name is not None:
-        attr = "id" if model is Client else CLIENT_SLOTS[rel.split("/")[-2]][1]
-        if attr and getattr(record, attr) != expected_name:
-            errors.append(
-                RecordError(
-                    Source(rel, 1),
-                    attr,
-                    f"{attr} 必须是“{expected_name}”（与文件名一致）",
-                    "不要改这个字段",
-                )
+    kind = BY_MODEL[model]
+    if (
+        record is not None
+        and expected_name is not None
+        and kind.file_name_problem(record, expected_name)
+    ):
+        errors.append(
+            RecordError(
+                Source(rel, 1),
+                kind.id_field,
+                f"{kind.id_field} 必须是“{expected_name}”（与文件名一致）",
+                "不要改这个字段",
             )
+        )
     return errors
 
 
@@ -72,7 +77,7 @@ def expected_name(rel: str) -> str | None:
     parts = rel.split("/")
     if parts[-1] == "client.yaml.age":
         return parts[-2]
-    if len(parts) >= 2 and parts[-2] in CLIENT_SLOTS and CLIENT_SLOTS[parts[-2]][1]:
+    if len(parts) >= 2 and parts[-2] in CLIENT_SLOTS and CLIENT_SLOTS[parts[-2]].id_field:
         return parts[-1].removesuffix(".yaml.age")
     return None
 
@@ -110,11 +115,16 @@ def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
     ]
 
 
-def edit_loop(initial: str, rel: str, run_editor, check=None) -> str | None:
+def edit_loop(
+    initial: str, rel: str, run_editor, check=None, resolving: bool = False
+) -> str | None:
     """Let the user edit until the text is valid. Returns the new text, or None if unchanged;
     closing the editor on the problems shown (giving up) raises them, so the terminal says
     what was wrong after the editor is gone. The text is in a private folder of this run,
-    removed with whatever the editor left beside it, also on a closed terminal or `kill`."""
+    removed with whatever the editor left beside it, also on a closed terminal or `kill`.
+    ``resolving``: ``initial`` is a record with a merge conflict shown as marks, and any
+    change the user saves (deleting the marks is one) settles it, so the text is returned
+    even when the record itself is unchanged."""
     with private_folder("edit") as folder:
         fd, tmp = tempfile.mkstemp(prefix="record-", suffix=".yaml", dir=folder)
         os.close(fd)
@@ -133,7 +143,7 @@ def edit_loop(initial: str, rel: str, run_editor, check=None) -> str | None:
             if not errors and check is not None:
                 errors = check(text)
             if not errors:
-                return None if text == strip_marks(initial) else text
+                return None if text == strip_marks(initial) and not resolving else text
             shown = with_marks(text, errors)
 
 
@@ -153,17 +163,33 @@ def run_editor(path: Path) -> None:
 
 
 def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=None) -> bool:
-    """Edit (or, with ``initial``, create) one record. True when something was saved."""
+    """Edit (or, with ``initial``, create) one record. True when something was saved. A
+    record a merge left with a conflict note opens with the note as marks at the top;
+    saving settles the conflict (in git too); closing it unchanged leaves it."""
     rel = ws.rel(path)
     ws.refuse_unless_allowed()  # before anyone types a word the save would refuse
+    note: list[dict] = []
     if initial is None:
-        initial = ws.read(path)
+        initial, note = split_note(ws.read(path))
+        if note:
+            initial = conflict_marks(note, MARK) + initial
     text = edit_loop(
-        initial, rel, editor or run_editor, lambda text: reference_problems(ws, rel, text)
+        initial,
+        rel,
+        editor or run_editor,
+        lambda text: reference_problems(ws, rel, text),
+        resolving=bool(note),
     )
     if text is None:
+        if note:
+            raise BaodanError(
+                f"{rel} 的合并冲突还没有解决（编辑器关闭时没有改动）",
+                f"再运行 baodan edit {rel}，改好取值、删掉顶部的说明后保存",
+            )
         return False
     ws.write(path, text)
+    if note:
+        mark_resolved(ws.root, rel)
     return True
 
 

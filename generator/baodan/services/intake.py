@@ -18,7 +18,7 @@ from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.parse import load_yaml, validate
 from baodan.models import Firm, Policy
-from baodan.models.base import ID
+from baodan.models.kinds import BY_NAME
 from baodan.services.changes import Changes
 from baodan.store.workspace import Workspace, allocate_registry_no
 
@@ -69,7 +69,7 @@ def check_form(ws: Workspace, firm: Firm, data: dict, text: str, rel: str) -> Fo
     client = str(data.pop("client", "") or "")
     if not client:
         problem("client", "缺少客户编号", "填客户编号，如 c-1a2b3c4d（员工站客户列表里有）")
-    elif not ID.fullmatch(client):
+    elif not BY_NAME["client"].id_pattern.fullmatch(client):
         problem(
             "client",
             f"“{shown(client)}”不是客户编号",

@@ -12,8 +12,8 @@ from baodan.checks import load_firm
 from baodan.core.errors import BaodanError
 from baodan.core.layout import RECORDS
 from baodan.models import ClientFile, Firm, Policy
-from baodan.models.base import ID, checked_id
-from baodan.models.policy import REGISTRY_NO
+from baodan.models.ids import REGISTRY_NO, checked_id
+from baodan.models.kinds import BY_NAME
 from baodan.services.changes import Changes
 from baodan.store.loader import load_client
 from baodan.store.workspace import Workspace, looks_like_path, record_path
@@ -106,7 +106,10 @@ def open_policy(ws: Workspace, target: str) -> OpenPolicy:
 
 def open_client(ws: Workspace, target: str) -> tuple[Firm, ClientFile, str | None]:
     """A client by id, or the client of a policy by registry number: (firm, client, number)."""
-    if ID.fullmatch(target) and (ws.client_dir(target) / "client.yaml.age").is_file():
+    if (
+        BY_NAME["client"].id_pattern.fullmatch(target)
+        and (ws.client_dir(target) / "client.yaml.age").is_file()
+    ):
         return (*_firm_with_client(ws, target), None)
     path = policy_path(ws, target)
     return (*_firm_with_client(ws, ws.rel(path).split("/")[2]), path.name.removesuffix(".yaml.age"))

@@ -15,12 +15,13 @@ from pathlib import Path
 from stdnum.cn import ric
 
 from baodan.checks import load_firm
-from baodan.checks.privacy import rules
+from baodan.checks.privacy import privacy_rules
 from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.files import is_age
 from baodan.core.layout import DEMO_IDENTITY_FILE, KEYS_DIR, RECORDS
 from baodan.core.privatefiles import private_folder
+from baodan.core.rules import Rules
 from baodan.store import gitrepo
 from baodan.store.workspace import Workspace
 
@@ -43,7 +44,7 @@ def _looks_like_id(text: str) -> bool:
 def personal_numbers(path: str, text: str) -> list[RecordError]:
     """ID numbers (with a valid check digit) and mobile numbers in a plain record's text."""
     exempt = path == PUBLIC_CONTACT_FILES[0] or path.startswith(PUBLIC_CONTACT_FILES[1:])
-    public_fields = set(rules().public_phone_fields)
+    public_fields = set(privacy_rules(Rules()).public_phone_fields)  # the package's
     found = []
     for n, line in enumerate(text.splitlines(), 1):
         key = KEY.match(line)

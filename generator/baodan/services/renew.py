@@ -18,6 +18,7 @@ from baodan.domain.renewals import (
     is_renewable,
     next_due,
     renewal_book,
+    renewal_rules,
     stage_of,
 )
 from baodan.models import Interaction
@@ -43,7 +44,7 @@ def record_contact(
 ) -> RenewOutcome:
     require_staff(op.firm, staff)
     p = op.policy
-    if not is_renewable(p):
+    if not is_renewable(p, renewal_rules(op.firm.rules)):
         raise BaodanError(
             f"保单 {p.registry_no} 不在续保跟进范围（不是一年期保单，或已终止、已退保）",
             "一般咨询请用 baodan new interaction 客户编号 记录",

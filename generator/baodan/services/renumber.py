@@ -12,9 +12,11 @@ from datetime import date
 from pathlib import Path
 
 from baodan.models import Retired
+from baodan.models.ids import registry_year
+from baodan.models.kinds import CLIENT_SLOTS
 from baodan.services.changes import Changes
 from baodan.services.policyfile import policy_files, policy_path
-from baodan.store.loader import CLIENT_SLOTS, EncryptedFile, load_encrypted
+from baodan.store.loader import EncryptedFile, load_encrypted
 from baodan.store.retired import read_retired, retire
 from baodan.store.workspace import Workspace, allocate_registry_no
 
@@ -43,8 +45,7 @@ def _candidates(ws: Workspace, client_dir: Path, whole_firm: bool) -> list[Encry
     for folder in folders:
         for slot in REFERENCES:
             for path in sorted(folder.glob(f"{slot}/*.yaml.age")):
-                model, attr = CLIENT_SLOTS[slot]
-                found.append(EncryptedFile(ws.rel(path), model, attr, folder.name))
+                found.append(EncryptedFile(ws.rel(path), CLIENT_SLOTS[slot], folder.name))
     return found
 
 
@@ -53,7 +54,7 @@ def renumber(ws: Workspace, target: str, today: date) -> RenumberOutcome:
     old = path.name.removesuffix(".yaml.age")
     client_dir = path.parent.parent
     shared = len(policy_files(ws, old)) > 1  # the other holder keeps the number
-    new = allocate_registry_no(ws.root, int(old[3:7]))
+    new = allocate_registry_no(ws.root, registry_year(old))
     changes = Changes(ws)
     doc = changes.edit(path)
     doc["registry_no"] = new

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 from importlib import resources
 from pathlib import Path
 from string import Template
 
-from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError
 from baodan.core.layout import RECORDS
 from baodan.services.ci import HOSTS, write_ci
 from baodan.services.ci import notes as ci_notes
+from baodan.services.gitsetup import setup_clone
 from baodan.store import identity as who
 from baodan.store.identity import (
     new_identity_file,
@@ -39,6 +38,15 @@ FOLDERS = (
     "records/clients",
     "records/public",
 )
+RULES_README = """# 公司自己的规则
+
+这里的文件替换 baodan 自带的同名规则（整份替换）。先复制一份自带的，再按需修改：
+
+    baodan rules 名称        # 例如 baodan rules care：把自带的 care.yaml 复制到这里
+
+改完运行 baodan check：写错了会指出文件、行号和改法。可以放在这里的文件：
+
+"""
 
 
 def _recipient_for(identity: Path | None, notes: list[str]) -> str:
@@ -71,6 +79,32 @@ def _write_skeleton(folder: Path, files: dict[str, str], name: str) -> None:
             Template(skeleton.joinpath(source).read_text("utf-8")).safe_substitute(name=name),
             "utf-8",
         )
+
+
+def rules_readme() -> str:
+    from baodan.checks.rules import RULE_FILES
+
+    lines = [f"- {name}.yaml：{about}" for name, (_, about) in RULE_FILES.items()]
+    return RULES_README + "\n".join(lines) + "\n"
+
+
+def copy_rules(root: Path, name: str) -> Path:
+    """The package's rule file ``name`` copied into the firm's records/rules/, to edit."""
+    from baodan.checks.rules import RULE_FILES
+    from baodan.core.rules import RULES_DIR, default_text
+
+    if name not in RULE_FILES:
+        raise BaodanError(
+            f"没有名为“{name}”的规则", "可选：" + "、".join(RULE_FILES) + "（不带 .yaml）"
+        )
+    path = root / RULES_DIR / f"{name}.yaml"
+    if path.exists():
+        raise BaodanError(
+            f"{RULES_DIR}/{name}.yaml 已经存在，没有覆盖", "直接编辑它；要从头来，先删掉它"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(default_text(name), "utf-8")
+    return path
 
 
 def _make_folders(folder: Path) -> None:
@@ -107,21 +141,21 @@ def init_firm(
     parse_recipient(recipient)  # a bad key stops here, before any file is written
     _write_skeleton(folder, SKELETON, name)
     _make_folders(folder)
+    (folder / "records/rules").mkdir()
+    (folder / "records/rules/README.md").write_text(rules_readme(), "utf-8")
     init_keys(folder, member, recipient, recovery_recipient)
     if ci is not None:
         path = write_ci(folder, ci)
         notes.append(f"已写入 CI 配置 {path.relative_to(folder).as_posix()}。")
         notes += [f"  {n}. {line}" for n, line in enumerate(ci_notes(ci), 1)]
     if (folder / ".git").is_dir():
-        subprocess.run(
-            ["git", "-C", str(folder), "config", "diff.baodan.textconv", "baodan textconv"],
-            check=False,
-            env=child_env(),
-        )
+        notes += setup_clone(folder)
     notes += [
         f"已在 {folder.resolve()} 新建公司“{name}”，成员 {member}"
         + ("，以及应急恢复密钥 recovery（应急包见下）。" if recovery_recipient else "。"),
         "下一步：编辑 records/firm.yaml，运行 baodan check，然后 git add -A && git commit。",
+        "问候语、风险规则、理赔材料、检查清单等可按公司情况调整：见 records/rules/README.md"
+        "（baodan rules 列出全部规则）。",
     ]
     return notes
 

@@ -19,18 +19,24 @@ from baodan.core.errors import BaodanError
 WORKTREE = None  # the "revision" of files as they are on disk now
 
 
-def git(root: Path, *args: str, check: bool = True) -> str:
-    """Run git in the firm folder and return its output as text."""
+def run(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run git in the firm folder; the caller reads its exit code and what it said."""
     if shutil.which("git") is None:
         raise BaodanError("找不到 git 命令", "请先安装 git（https://git-scm.com/）")
-    done = subprocess.run(
+    return subprocess.run(
         ["git", "-C", str(root), *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
+        errors="replace",
         check=False,
-        env=child_env(),
+        env=child_env(**(env or {})),
     )
+
+
+def git(root: Path, *args: str, check: bool = True) -> str:
+    """Run git in the firm folder and return its output as text."""
+    done = run(root, *args)
     if check and done.returncode != 0:
         message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "未知错误"
         raise BaodanError(f"git {' '.join(args[:2])} 失败：{message}", _hint(message))

@@ -125,10 +125,11 @@ def describe_removed(root: Path, member: str) -> list[str]:
     return lines
 
 
-def keyring(ws: Workspace, blobs: gitrepo.Blobs) -> list:
-    """The user's record keys now and in every past version of their key file."""
+def keyring(ws: Workspace, blobs: gitrepo.Blobs, revs: tuple[str, ...] = ()) -> list:
+    """The user's record keys now and in every past version of their key file (in every
+    branch, and in ``revs``: commits no branch names, such as a merge's MERGE_HEAD)."""
     listing = gitrepo.git(
-        ws.root, "log", "--all", "--format=", "--raw", "--no-abbrev", "--", KEYS_DIR
+        ws.root, "log", "--all", *revs, "--format=", "--raw", "--no-abbrev", "--", KEYS_DIR
     )
     ids = {line.split()[3] for line in listing.splitlines() if line.startswith(":")}
     files = [data for i in sorted(ids) if (data := blobs.object(i)) is not None]

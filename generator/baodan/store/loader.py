@@ -20,55 +20,35 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from baodan.core import yamlio
-from baodan.core.errors import RecordError, Source, shown
+from baodan.core.errors import RecordError, Source
 from baodan.core.layout import RECORDS
 from baodan.core.parse import parse_record, read_text
+from baodan.core.rules import Rules
 from baodan.models import (
     Claim,
     Client,
     ClientFile,
     Firm,
-    Incident,
-    Insurer,
     Interaction,
     Lecture,
-    Partner,
     Policy,
     Settings,
-    Staff,
-    Task,
-    Training,
 )
+from baodan.models.kinds import BY_NAME, CLIENT_SLOTS, Kind
 from baodan.store.retired import read_retired
 from baodan.store.vault import MAX_CIPHERTEXT, Vault, decrypt
 
-# Slots under a client folder: folder → (model, what the file name must equal).
-CLIENT_SLOTS: dict[str, tuple[type[BaseModel], str | None]] = {
-    "policies": (Policy, "registry_no"),
-    "claims": (Claim, "id"),
-    "interactions": (Interaction, None),
-    "tasks": (Task, "id"),
-    "incidents": (Incident, "id"),
-}
+
+def _name_matches(record, kind: Kind, expected: str, rel: str) -> list[RecordError]:
+    problem = kind.file_name_problem(record, expected)
+    if problem is None:
+        return []
+    return [RecordError(Source(rel, 1), kind.id_field, problem, "两者必须一致：改文件名或改字段")]
 
 
-def _name_matches(record, attr: str, expected: str, rel: str) -> list[RecordError]:
-    value = getattr(record, attr)
-    if value != expected:
-        return [
-            RecordError(
-                Source(rel, 1),
-                attr,
-                f"{attr} 是“{shown(value)}”，但文件名是“{shown(expected)}”",
-                "两者必须一致：改文件名或改字段",
-            )
-        ]
-    return []
-
-
-def _read_plain(root: Path, folder: str, model, name_attr: str | None, errors: list) -> list:
+def _read_plain(root: Path, kind: Kind, errors: list) -> list:
     out = []
-    for path in sorted((root / RECORDS / folder).glob("*.yaml")):
+    for path in sorted((root / RECORDS / kind.folder).glob("*.yaml")):
         rel = path.relative_to(root).as_posix()
         if path.is_symlink():
             errors.append(_linked(rel))
@@ -76,12 +56,10 @@ def _read_plain(root: Path, folder: str, model, name_attr: str | None, errors: l
         text = read_text(_read_file(path, yamlio.MAX_BYTES), rel, errors)
         if text is None:
             continue
-        record, errs = parse_record(model, text, rel)
+        record, errs = parse_record(kind.model, text, rel)
         errors.extend(errs)
         if record is not None:
-            if name_attr:
-                errs = _name_matches(record, name_attr, path.stem, rel)
-                errors.extend(errs)
+            errors.extend(_name_matches(record, kind, path.stem, rel))
             out.append(record)
     return out
 
@@ -128,8 +106,7 @@ def _read_lectures(root: Path, errors: list) -> list[Lecture]:
 @dataclass
 class EncryptedFile:
     rel: str
-    model: type[BaseModel]
-    name_attr: str | None
+    kind: Kind
     client_id: str
 
 
@@ -185,7 +162,7 @@ def _classify(
             elif entry.is_dir() and name in CLIENT_SLOTS:
                 if slots is not None and name not in slots:
                     continue
-                model, attr = CLIENT_SLOTS[name]
+                kind = CLIENT_SLOTS[name]
                 for item in sorted(os.scandir(entry.path), key=lambda e: e.name):
                     path = f"{here}/{item.name}"
                     if item.name == ".gitkeep":
@@ -193,11 +170,11 @@ def _classify(
                     if item.is_symlink():
                         errors.append(_linked(path))
                     elif item.is_file() and item.name.endswith(".yaml.age"):
-                        found.append(EncryptedFile(path, model, attr, client.name))
+                        found.append(EncryptedFile(path, kind, client.name))
                     else:
                         errors.extend(_stray(p) for p in _files_at(root, path))
             elif name == "client.yaml.age":
-                found.append(EncryptedFile(here, Client, "id", client.name))
+                found.append(EncryptedFile(here, BY_NAME["client"], client.name))
             else:
                 errors.extend(_stray(p) for p in _files_at(root, here))
     return found
@@ -256,15 +233,16 @@ def _parse_file(f: EncryptedFile, plain: bytes | RecordError) -> Loaded:
     text = read_text(plain, f.rel, errors)
     if text is None:
         return None, errors
-    record, errors = parse_record(f.model, text, f.rel)
+    kind = f.kind
+    record, errors = parse_record(kind.model, text, f.rel)
     if record is not None:
-        if f.name_attr:
+        if kind.id_field:
             expected = (
                 f.client_id
-                if f.model is Client
+                if not kind.client_slot
                 else f.rel.rpartition("/")[2].removesuffix(".yaml.age")
             )
-            errors.extend(_name_matches(record, f.name_attr, expected, f.rel))
+            errors.extend(_name_matches(record, kind, expected, f.rel))
         record._client_id = f.client_id
     return record, errors
 
@@ -316,7 +294,7 @@ def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> 
     # A record a worker loads comes back pickled, which for a policy or claim (many nested
     # models) costs half as much again as parsing it; an interaction is flat and cheap to
     # send. So the queue, which workers take from the front, goes from cheap to dear to send.
-    order = sorted(range(len(files)), key=lambda i: SEND_COST.get(files[i].model, 1))
+    order = sorted(range(len(files)), key=lambda i: SEND_COST.get(files[i].kind.model, 1))
     queue = [files[i] for i in order]
     chunks = [queue[i : i + CHUNK] for i in range(0, len(queue), CHUNK)]
     done: dict[int, list] = {}
@@ -417,11 +395,11 @@ def _read_firm(
         settings, errs = parse_record(Settings, text, "records/firm.yaml")
         errors.extend(errs)
     firm = Firm(settings=settings) if settings else None
-    insurers = _read_plain(root, "insurers", Insurer, "code", errors)
-    staff = _read_plain(root, "staff", Staff, "id", errors)
+    insurers = _read_plain(root, BY_NAME["insurer"], errors)
+    staff = _read_plain(root, BY_NAME["staff"], errors)
     lectures = _read_lectures(root, errors)
-    training = _read_plain(root, "training", Training, None, errors)
-    partners = _read_plain(root, "partners", Partner, "code", errors)
+    training = _read_plain(root, BY_NAME["training"], errors)
+    partners = _read_plain(root, BY_NAME["partner"], errors)
     retired = read_retired(root, errors)
     clients: dict[str, ClientFile] = {}
     if vault is not None:
@@ -435,6 +413,7 @@ def _read_firm(
     firm.partners = {p.code: p for p in partners}
     firm.clients = clients
     firm.retired_registry_nos = retired
+    firm.rules = Rules(root)
     # Files that failed to load are reported once; checks must not call them missing too.
     firm.unreadable = {e.source.file for e in errors}
     return firm, errors
@@ -469,7 +448,7 @@ def _read_clients(
             clients[f.client_id] = ClientFile(record)
         else:
             pending.append((f, record))
-    slot_of = {model: slot for slot, (model, _) in CLIENT_SLOTS.items()}
+    slot_of = {kind.model: slot for slot, kind in CLIENT_SLOTS.items()}
     for f, record in pending:
         cf = clients.get(f.client_id)
         if cf is None:

@@ -33,7 +33,7 @@ from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.files import write_atomic
 from baodan.core.layout import KEYS_DIR, MEMBERS_FILE, RETIRED_KEYS_FILE, ROTATION_MARKER
 from baodan.core.today import today
-from baodan.models.base import ID, ID_HINT, checked_id
+from baodan.models.ids import GIVEN_NAME, ID_HINT, checked_id
 from baodan.store import gitrepo
 from baodan.store.age_x25519 import stanza_types
 from baodan.store.identity import is_demo_recipient, parse_recipient
@@ -120,7 +120,7 @@ def parse_members(text: bytes) -> dict[str, Member]:
     if not isinstance(data, dict):
         raise _bad_file("应是“成员编号: 公钥”的列表")
     for name in data:  # names become key files: records/.keys/<member>.age
-        if not isinstance(name, str) or not ID.fullmatch(name):
+        if not isinstance(name, str) or not GIVEN_NAME.fullmatch(name):
             raise _bad_file(f"里的“{shown(name)}”不是有效的成员编号（{ID_HINT}）")
     return {name: _entry(name, value) for name, value in data.items()}
 

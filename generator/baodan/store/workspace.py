@@ -6,22 +6,29 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.files import write_atomic
 from baodan.core.layout import CLIENTS_DIR, RECORDS
 from baodan.core.parse import parse_record
 from baodan.core.today import today
 from baodan.models import Client
-from baodan.models.base import ID, checked_id
 from baodan.models.client import has_left
-from baodan.models.policy import REGISTRY_NO
+from baodan.models.firm import RECORD_FORMAT, newer_format
+from baodan.models.ids import (
+    ANY_RECORD,
+    CROCKFORD,
+    REGISTRY_CODE_LENGTH,
+    REGISTRY_EXAMPLE,
+    checked_id,
+    registry_no,
+)
+from baodan.models.kinds import BY_NAME, CLIENT_SLOTS
 from baodan.store.identity import IdentitySource, find_identity
 from baodan.store.keyguard import refuse_unless_allowed
-from baodan.store.loader import CLIENT_SLOTS
 from baodan.store.retired import read_retired
 from baodan.store.vault import Vault, open_vault
 
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 DEMO_WARNING = (
     "正在使用演示密钥（DEMO-IDENTITY.txt）：只能用于演示数据，真实客户资料绝不能用它加密。"
 )
@@ -39,6 +46,17 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
+def record_format(root: Path) -> int:
+    """The record format firm.yaml declares (1 when it says none, or cannot be read: then
+    `baodan check` says what is wrong with it)."""
+    try:
+        settings = yamlio.load((root / RECORDS / "firm.yaml").read_bytes())
+    except (OSError, yamlio.YamlError):
+        return 1
+    version = settings.get("record_format", 1) if isinstance(settings, dict) else 1
+    return version if isinstance(version, int) and not isinstance(version, bool) else 1
+
+
 @dataclass
 class Workspace:
     root: Path
@@ -53,7 +71,13 @@ class Workspace:
 
     @classmethod
     def at(cls, root: Path, source: IdentitySource) -> Workspace:
-        """The firm at ``root`` (no search upwards), opened with an identity already found."""
+        """The firm at ``root`` (no search upwards), opened with an identity already found;
+        refused when its records are in a newer format than this baodan writes."""
+        if (version := record_format(root)) > RECORD_FORMAT:
+            message, _, hint = newer_format(version).partition("|")
+            raise BaodanError(
+                RecordError(Source(f"{RECORDS}/firm.yaml"), "record_format", message, hint)
+            )
         return cls(root, source, open_vault(root, source))
 
     def read(self, path: Path) -> str:
@@ -102,7 +126,7 @@ class Workspace:
             if path.is_file():
                 return path
         else:
-            checked_id(target, "记录编号", ID, REGISTRY_NO)
+            checked_id(target, "记录编号", *ANY_RECORD)
             client = self.clients_dir / target / "client.yaml.age"
             if client.is_file():
                 return inside_clients(self.root, client, target)
@@ -112,13 +136,13 @@ class Workspace:
                     return inside_clients(self.root, hits[0], target)
         raise BaodanError(
             f"找不到记录“{shown(target)}”",
-            "可以写文件路径、客户编号（如 c-1a2b3c4d）、保单登记号（如 BD-2026-7K3QX）、"
+            f"可以写文件路径、客户编号（如 c-1a2b3c4d）、保单登记号（如 {REGISTRY_EXAMPLE}）、"
             "理赔编号、任务编号或事件编号",
         )
 
     def client_dir(self, client_id: str) -> Path:
         """records/clients/<id>/ of a client id a person gave (command line, form)."""
-        checked_id(client_id, "客户编号")
+        checked_id(client_id, "客户编号", BY_NAME["client"].id_pattern)
         return inside_clients(self.root, self.clients_dir / client_id, client_id)
 
 
@@ -152,7 +176,7 @@ def model_for(rel: str):
         return Client
     slot = parts[-2] if len(parts) >= 2 else ""
     if slot in CLIENT_SLOTS:
-        return CLIENT_SLOTS[slot][0]
+        return CLIENT_SLOTS[slot].model
     raise BaodanError(f"{rel} 不在记录的位置上", "客户记录放在 records/clients/<客户编号>/ 下")
 
 
@@ -171,7 +195,9 @@ def allocate_registry_no(root: Path, year: int, rng=secrets) -> str:
     catches the rare collision, and retired numbers are never handed out again."""
     used = used_registry_numbers(root)
     while True:
-        number = f"BD-{year}-" + "".join(rng.choice(CROCKFORD) for _ in range(5))
+        number = registry_no(
+            year, "".join(rng.choice(CROCKFORD) for _ in range(REGISTRY_CODE_LENGTH))
+        )
         if number not in used:
             return number
 
@@ -204,7 +230,7 @@ def next_interaction_path(client_dir: Path, day) -> Path:
 
 
 # ---- Paths a person gives: checked here, before any file is touched ---------------------------
-# (Ids are checked by models.base.checked_id; here they and paths become paths.)
+# (Ids are checked by models.ids.checked_id, with the patterns of models.ids and models.kinds.)
 
 
 def looks_like_path(target: str) -> bool:

@@ -19,12 +19,12 @@ import re
 from dataclasses import dataclass
 
 from markdown.extensions.toc import slugify, unique
-from mkdocs.commands.build import get_context
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from baodan.web.context import GeneratedPage, page_url
+from baodan.web.material.page_render import render_page
 from baodan.web.offload import write_files
 
 FOLDER = "staff/clients"  # where the shell pages are: all at one depth
@@ -111,11 +111,7 @@ class ClientShell:
         item = env.get_template("partials/toc-item.html")
         first, second = (item.render(toc_item=i) for i in items)
         stand_in.active = True
-        config._current_page = stand_in
-        try:
-            page = env.get_template("main.html").render(get_context(nav, files, config, stand_in))
-        finally:
-            config._current_page = None
+        page = render_page(env, "main.html", nav, files, config, stand_in)
         start = page.index(first)
         end = page.index(second, start) + len(second)
         self.toc_separator = page[start + len(first) : end - len(second)]

@@ -32,13 +32,15 @@ from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env
 from baodan.web.empty_folders import fill_empty_folders
 from baodan.web.feeds import UID_PURPOSE, staff_feeds
 from baodan.web.fragments import insert as insert_fragments
-from baodan.web.incremental import ServeState, UnchangedFile, watch_with_events
+from baodan.web.incremental import ServeState, UnchangedFile
 from baodan.web.incremental import remove as remove_files
-from baodan.web.nav_cache import NavCache
+from baodan.web.material.live_reload import watch_with_events
+from baodan.web.material.nav_cache import NavCache
+from baodan.web.material.search_index import forget_previous_index, main_stylesheet, search_plugin
+from baodan.web.material.search_worker import mend_search_worker
 from baodan.web.offload import OFF_PAGE, ClientPagesJob, FileJob
 from baodan.web.portal_pages import client_portals, portal_shell
 from baodan.web.search_words import learn_words, refine_search_index
-from baodan.web.search_worker import mend_search_worker
 from baodan.web.staff_pages import staff_client_page
 
 log = get_plugin_logger(__name__)
@@ -155,11 +157,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         return config
 
     def on_pre_build(self, *, config):
-        search = _search_plugin(config)
-        if self.serve and search is not None:
-            # Material merges a dirty rebuild's entries into its previous index assuming one
-            # page changed; this plugin completes the index itself (on_post_build).
-            search.search_index_prev = None
+        # this plugin completes a dirty rebuild's search index itself (on_post_build)
+        if self.serve and not forget_previous_index(config):
+            _unpatched("Material 搜索插件的 search_index_prev")
 
     def on_files(self, files: Files, /, *, config) -> Files:
         if not self.config.enabled:
@@ -180,7 +180,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         builders = builders_for(self.config.staff)
         if client_portals in builders:
             self.ctx.portal_shell = portal_shell(
-                config, self.firm.settings, _material_stylesheet(config)
+                config, self.firm.settings, main_stylesheet(config)
             )
         off_page = [b for b in builders if b not in self._on_page(builders)]
         self.job = FileJob(self.ctx, off_page, config.site_dir, parallel=self.ctx.parallel)
@@ -211,13 +211,13 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             # Before Material's search plugin segments the first page, and after the worker
             # processes have started (on_files, on_nav): loading jieba's dictionary takes
             # half a second and 50 MB, which they need not wait for nor copy.
-            learn_words()
+            learn_words(self.firm.rules)
             self._theme_globals(env, config)
         return env
 
     def _theme_globals(self, env, config):
         env.globals["bd_nav"] = NavCache()  # per build: the nav may change
-        env.globals["material_css"] = _material_stylesheet(config)
+        env.globals["material_css"] = main_stylesheet(config)
         env.globals["firm_settings"] = self.firm.settings
         return env
 
@@ -237,8 +237,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def on_serve(self, server, /, *, config, builder):
         if not hostguard.install(server):  # fail closed: no preview open to other sites
             raise PluginError("无法把预览限制为只接受本机地址的访问，预览没有启动")
-        if self.serve:
-            watch_with_events(server, config.watch)
+        if self.serve and not watch_with_events(server, config.watch):
+            _unpatched("MkDocs 预览服务器的 _watched_paths")
         return server
 
     # After Material's search plugin has written search_index.json (its on_post_build runs at
@@ -261,7 +261,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             complete = partial(self.serve.complete_search, urls=urls)
         index = Path(config.site_dir) / "search" / "search_index.json"
         refine_search_index(index, self.search_entries, complete)
-        mend_search_worker(Path(config.site_dir))
+        if search_plugin(config) and not mend_search_worker(Path(config.site_dir)):
+            _unpatched("Material 搜索脚本（search worker）")
         if self.client_job is not None:
             self.client_job.finish()
             self.client_job = None
@@ -335,10 +336,12 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         return pages
 
 
-def _search_plugin(config):
-    """Material's search plugin (named material/search in a Material site), if enabled."""
-    found = config.plugins.get("material/search") or config.plugins.get("search")
-    return found if found is not None and found.config.get("enabled", True) else None
+def _unpatched(what: str) -> None:
+    """A patch of MkDocs/Material internals (web/material/) did not apply."""
+    log.warning(
+        f"{what} 与 baodan 预期的不同（MkDocs 或 Material 的版本变了），相应的修补没有生效。"
+        "请安装 baodan 要求的版本：pip install -e .（或重新安装 baodan）"
+    )
 
 
 def _setup(config) -> tuple:
@@ -356,15 +359,6 @@ def _quiet_jieba() -> None:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-
-
-def _material_stylesheet(config) -> str:
-    """Material's main stylesheet (its name carries a hash), for pages with their own template."""
-    for folder in config.theme.dirs:
-        found = sorted(Path(folder).glob("assets/stylesheets/main.*.min.css"))
-        if found:
-            return found[0].relative_to(folder).as_posix()
-    raise PluginError("找不到 Material 主题的样式表 assets/stylesheets/main.*.min.css")
 
 
 def _nav(pages: list[GeneratedPage]) -> list:

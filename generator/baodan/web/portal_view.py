@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
-from baodan.core.rules import rules
 from baodan.domain.schedule import Window, in_force, month_window, premium_due_dates
 from baodan.models import ClientFile, Firm, Insurer, Policy, Staff
-from baodan.models.base import Model, mask_id
+from baodan.models.base import mask_id
 from baodan.models.claim import CLAIM_TYPES, STAGES, Claim
 from baodan.models.client import has_left
 from baodan.models.policy import FREQUENCIES
 from baodan.models.taxonomy import category_name, subcategory_name
+from baodan.models.texts import PortalTexts
 from baodan.web.context import cn_date, yuan
 from baodan.web.feeds import SubscribeLinks
 
@@ -28,35 +27,6 @@ from baodan.web.feeds import SubscribeLinks
 CLAIM_DONE = ("paid", "closed")
 # How far ahead "近期事项" looks, in whole months (month-aligned: the list changes monthly).
 UPCOMING_MONTHS = 3
-
-
-class Checklist(Model):
-    title: str
-    intro: str
-    steps: list[str]
-
-
-class DisputeTexts(Checklist):
-    # The line on a claim's card at a stage where the client may object, instead of materials.
-    notes: dict[Literal["refused", "partly_paid", "dispute"], str]
-
-
-class CalendarTexts(Model):
-    title: str
-    intro: str
-    iphone: str
-    android: str
-    qr: str
-    wechat: str
-
-
-class PortalTexts(Model):
-    """data/portal.yaml: the fixed texts of a portal page, which a firm may reword."""
-
-    lost_policy: Checklist
-    claim_dispute: DisputeTexts
-    calendar: CalendarTexts
-    privacy: str
 
 
 def next_premium(policy: Policy, today: date) -> date | None:
@@ -157,7 +127,7 @@ def portal_view(firm: Firm, cf: ClientFile, today: date, feed: SubscribeLinks | 
         past_claims=sorted((c for c in claims if c.done), key=lambda c: c.stage_date, reverse=True),
         upcoming=_upcoming(current, today),
         feed=FeedLinks(feed.https, feed.webcal) if feed else None,
-        texts=rules("portal", PortalTexts),
+        texts=firm.rules.get("portal", PortalTexts),
     )
 
 

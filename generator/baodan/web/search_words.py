@@ -21,8 +21,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from baodan.core.rules import rules
-from baodan.models.base import Model
+from baodan.core.rules import Rules
+from baodan.models.texts import SearchWords
 
 SEPARATOR = "\u200b"
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]{3,}")
@@ -32,17 +32,12 @@ HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 WORD_FREQ = 1000
 
 
-class SearchWords(Model):
-    """data/search_words.yaml: words jieba must know for the search index."""
-
-    words: list[str]
-
-
-def learn_words() -> None:
-    """Add data/search_words.yaml to jieba's dictionary (once a process)."""
+def learn_words(rules: Rules) -> None:
+    """Add the firm's search words (data/search_words.yaml) to jieba's dictionary (once a
+    process)."""
     import jieba
 
-    words = rules("search_words", SearchWords).words
+    words = rules.get("search_words", SearchWords).words
     if all(jieba.dt.FREQ.get(w) == WORD_FREQ for w in words):
         return
     for word in words:

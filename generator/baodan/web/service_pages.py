@@ -7,6 +7,7 @@ Each builder works once per build over the loaded firm; none writes a page per r
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from baodan.domain import care, claims, incidents, kpis, tasks
 from baodan.domain.schedule import CLAIM_DECISION_DAYS
@@ -51,8 +52,8 @@ def claims_page(ctx: SiteContext) -> list[GeneratedPage]:
 
 def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
     firm, today = ctx.firm, ctx.today
-    rules = care.care_rules()
-    ahead = care.occasions_between(today, today + timedelta(days=400))
+    rules = care.care_rules(firm.rules)
+    ahead = care.occasions_between(today, today + timedelta(days=400), firm.rules)
     names = labels_for(ctx)
     index = ctx.page(
         "staff/care/index.md",
@@ -73,7 +74,12 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
         (
             code,
             occ,
-            [d for y in (today.year, today.year + 1) for d, c in care.holidays(y) if c == code],
+            [
+                d
+                for y in (today.year, today.year + 1)
+                for d, c in care.holidays(y, firm.rules)
+                if c == code
+            ],
         )
         for code, occ in rules.occasions.items()
         if not occ.birthday
@@ -86,7 +92,7 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
         calendar=calendar,
         years=(today.year, today.year + 1),
         log=[x for x in year_log if x[1].date >= today - timedelta(days=GREETING_DAYS)],
-        counts=_greeting_counts(year_log, list(rules.occasions)),
+        counts=_greeting_counts(year_log, list(rules.occasions), firm.rules),
         cared_for=sum(care.is_cared_for(cf.client, today) for cf in firm.clients.values()),
         list_days=GREETING_DAYS,
         occasions=rules.occasions,
@@ -102,13 +108,17 @@ def care_pages(ctx: SiteContext) -> list[GeneratedPage]:
     return [index, log, surveys]
 
 
-def _greeting_counts(log: list, order: list[str]) -> list[tuple[int, str | None, int]]:
+def _greeting_counts(log: list, order: list[str], rules) -> list[tuple[int, str | None, int]]:
     """(year, occasion, clients greeted) by year, then in the data file's order of occasions.
     The year is the occasion's: a New Year greeting sent on 31 December counts for the New
     Year it wishes well, with those sent on 1 January."""
     greeted: dict[tuple[int, str | None], set[str]] = {}
     for cf, i in log:
-        day = care.occasion_date(cf.client, i.occasion, i.date) if i.occasion in order else None
+        day = (
+            care.occasion_date(cf.client, i.occasion, i.date, rules)
+            if i.occasion in order
+            else None
+        )
         greeted.setdefault(((day or i.date).year, i.occasion), set()).add(cf.client.id)
     rank = {code: n for n, code in enumerate(order)}
     return sorted(
@@ -170,8 +180,8 @@ def incidents_page(ctx: SiteContext) -> list[GeneratedPage]:
         "staff_incidents.md.j2",
         open_incidents=open_,
         closed=closed,
-        plans=incidents.plans(),
-        step_hint=incidents.step_hint,
+        plans=incidents.plans(ctx.firm.rules),
+        step_hint=partial(incidents.step_hint, rules=ctx.firm.rules),
         **labels_for(ctx),
     )
     return [

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import groupby
 
 from baodan.core.today import SHANGHAI
@@ -145,14 +145,18 @@ TEMPLATE_VALUES = {
     "DISCREPANCY_STATUSES": DISCREPANCY_STATUSES,
     "shown_value": shown_value,
     "differing_positions": differing_positions,
-    "audit_label": item_label,
     "has_left": has_left,
     "weekday": lambda day: "星期" + WEEKDAYS[day.weekday()],
 }
 
 
+def _firm_values(ctx: SiteContext) -> dict:
+    """What the staff templates read of the firm's rules."""
+    return {"audit_label": partial(item_label, rules=ctx.firm.rules)}
+
+
 def render(ctx: SiteContext, template: str, **values) -> str:
-    return ctx.render(template, **TEMPLATE_VALUES, **values)
+    return ctx.render(template, **TEMPLATE_VALUES, **_firm_values(ctx), **values)
 
 
 def staff_page(ctx: SiteContext, uri: str, template: str, inputs: tuple, **values) -> GeneratedPage:
@@ -162,7 +166,7 @@ def staff_page(ctx: SiteContext, uri: str, template: str, inputs: tuple, **value
     `baodan serve` renders the page again only when they changed."""
 
     def make() -> GeneratedPage:
-        return ctx.page(uri, template, **TEMPLATE_VALUES, **values)
+        return ctx.page(uri, template, **TEMPLATE_VALUES, **_firm_values(ctx), **values)
 
     return ctx.reuse(uri, inputs, make)
 
@@ -189,7 +193,7 @@ def staff_today(ctx: SiteContext) -> list[GeneratedPage]:
             book=book,
             q=book.queues,
             owners=owners,
-            lapse_days=renewal_rules().recent_lapse_days,
+            lapse_days=renewal_rules(ctx.firm.rules).recent_lapse_days,
             inputs=(book.queues, owners),
             nav=(SECTION,),
             title="今日工作台",

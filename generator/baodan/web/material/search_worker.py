@@ -21,15 +21,28 @@ WORKERS = "assets/javascripts/workers/search.*.min.js"
 EDGE_KEY = re.compile(
     r"(TokenSet\.prototype\.toString=function\(\)\{[^}]*?(\w+)=\2\+(\w+)\+(\w+)\.id)\}"
 )
+# The same function once mended (a dirty rebuild keeps the worker it mended before).
+MENDED = re.compile(r'TokenSet\.prototype\.toString=function\(\)\{[^}]*?\.id\+" "\}')
 
 
-def mend_search_worker(site_dir: Path) -> int:
-    """Mend the built site's search worker in place; the number of files mended."""
-    mended = 0
-    for path in site_dir.glob(WORKERS):
+def mend_search_worker(site_dir: Path) -> bool:
+    """Mend the built site's search worker in place. False when there is a worker this could
+    not mend (Material's minified code changed: searches for numbers may find nothing)."""
+    workers = list(site_dir.glob(WORKERS))
+    for path in workers:
         text = path.read_text("utf-8")
+        if MENDED.search(text):
+            continue
         fixed = EDGE_KEY.sub(r'\1+" "}', text, count=1)
-        if fixed != text:
-            path.write_text(fixed, "utf-8")
-            mended += 1
-    return mended
+        if fixed == text:
+            return False
+        path.write_text(fixed, "utf-8")
+    return bool(workers)
+
+
+def installed_worker_mends() -> bool:
+    """Whether the installed Material's search worker is one this mends."""
+    import material
+
+    theme = Path(material.__file__).parent / "templates"
+    return any(EDGE_KEY.search(p.read_text("utf-8")) for p in theme.glob(WORKERS))

@@ -1,5 +1,6 @@
-"""Hand-made records for tests that must know exactly what a firm holds: dicts shaped like
-the YAML records, models built from them, and a firm folder that holds only them."""
+"""Hand-made records for tests that must know exactly what a firm holds (instead of finding
+cases the demo generator plants): dicts shaped like the YAML records, models built from the real
+models (so every record is valid), small in-memory firms, and a firm folder that holds only them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import yaml
 from baodan.models import (
+    Claim,
     Client,
     ClientFile,
     Firm,
@@ -25,15 +27,16 @@ from stdnum.cn import ric
 from .helpers import write_record
 
 
-def ric_for(birth: str, seq: int, area: str = "110105") -> str:
-    """A valid resident ID: area, birth date YYYYMMDD, sequence (odd male, even female)."""
+def resident_id(birth: str, seq: int = 1, area: str = "110105") -> str:
+    """A valid resident ID (GB 11643 check digit): area, birth date YYYYMMDD, sequence (odd
+    male, even female)."""
     body = f"{area}{birth}{seq:03d}"
     return body + ric.calc_check_digit(body + "0")
 
 
-ME = ric_for("19800101", 11)  # male
-SPOUSE = ric_for("19820202", 22)  # female
-CHILD = ric_for("20100303", 33)  # male
+ME = resident_id("19800101", 11)  # male
+SPOUSE = resident_id("19820202", 22)  # female
+CHILD = resident_id("20100303", 33)  # male
 
 
 def person(cid: str = "c-00000001", **over) -> dict:
@@ -178,7 +181,11 @@ INSURERS = {
         ],
     },
 }
-SETTINGS = {"name": "测试代账公司", "contact": {"phone": "0571-0000 0000"}}
+SETTINGS = {
+    "name": "测试代账公司",
+    "short_name": "测试公司",
+    "contact": {"phone": "0571-0000 0000"},
+}
 STAFF = {
     "wang-fang": {
         "id": "wang-fang",
@@ -187,7 +194,83 @@ STAFF = {
         "role": "客户经理",
     },
     "chen-jing": {"id": "chen-jing", "name": "陈静", "department": "会计部", "role": "会计主管"},
+    "li-qiang": {"id": "li-qiang", "name": "李强", "department": "理赔部", "role": "理赔专员"},
 }
+
+
+# Minimal models for the client-service tests, whose figures are worked out by hand.
+
+
+def client(cid: str, name: str = "张伟", **fields) -> Client:
+    data = {
+        "id": cid,
+        "kind": "person",
+        "name": name,
+        "id_number": resident_id("19800315"),
+        "sex": "男",
+        "city": "杭州",
+        "since": date(2020, 1, 1),
+        "manager": "wang-fang",
+    } | fields
+    if data["kind"] == "company":
+        data.pop("id_number")
+        data.pop("sex")
+        data.setdefault("uscc", "91350100M000100Y43")
+    c = Client.model_validate(data)
+    c._client_id = cid
+    return c
+
+
+def policy_model(no: str, *, category="liability", sub="public", **fields) -> Policy:
+    data = {
+        "registry_no": no,
+        "category": category,
+        "subcategory": sub,
+        "insurer": "picc",
+        "product": "测试产品",
+        "policy_no": "P" + no[-5:],
+        "policyholder": {"name": "张伟"},
+        "insured": [{"name": "张伟"}],
+        "sum_insured": 100000,
+        "premium": 1000,
+        "payment": {"frequency": "annual"},
+        "effective": date(2025, 1, 1),
+        "terminates": date(2025, 12, 31),
+        "intake": {
+            "received_on": date(2025, 1, 1),
+            "received_by": "wang-fang",
+            "from_whom": "客户本人",
+            "medium": "electronic",
+        },
+    } | fields
+    if category == "auto":
+        data.setdefault("vehicle", {"plate": "浙A12345", "vin": "LSVAB2BM0KN123456"})
+    return Policy.model_validate(data)
+
+
+def claim(cid: str, policy_no: str, stages: list[tuple[str, date]], **fields) -> Claim:
+    data = {
+        "id": cid,
+        "policy": policy_no,
+        "type": "medical",
+        "incident_date": stages[0][1],
+        "reported_on": stages[0][1],
+        "handler": "li-qiang",
+        "stages": [{"stage": s, "date": d} for s, d in stages],
+    } | fields
+    return Claim.model_validate(data)
+
+
+def interaction(day: date, kind: str = "consultation", name: str = "", **fields) -> Interaction:
+    data = {"date": day, "kind": kind, "staff": "wang-fang", "channel": "phone", "summary": "测试"}
+    i = Interaction.model_validate(data | fields)
+    i._path = f"records/clients/x/interactions/{name or day.isoformat() + '-1'}.yaml.age"
+    return i
+
+
+def survey(day: date, score=None, nps=None, about=None) -> Interaction:
+    s = {k: v for k, v in {"score": score, "nps": nps, "about": about}.items() if v is not None}
+    return interaction(day, "survey", survey=s)
 
 
 def client_file(client: dict, policies=(), interactions=(), tasks=(), claims=()) -> ClientFile:

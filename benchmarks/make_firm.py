@@ -29,7 +29,7 @@ from pyrage import x25519  # noqa: E402
 BENCH_IDENTITY = "AGE-SECRET-KEY-1UQ64NGPYMQK4UAWWV0LJNUM8J6EMLUX8SEN70A3T3KPQ0T2Z2H8S38ZSCL"
 IDENTITY_FILE = "BENCH-IDENTITY.txt"
 MANIFEST = "bench.json"
-COPIED = ("mkdocs.yml", "mkdocs.staff.yml", "records/public")
+COPIED = ("mkdocs.yml", "records/public")
 
 
 def firm_size(clients: int) -> demo.FirmSize:

@@ -327,7 +327,7 @@ def test_privacy_queue_lists_erasures_due_and_missing_consent(loaded):
     due = page.content.split("## 保留期满，待删除")[1].split("## 90 天内到期")[0]
     assert f"| {leaver.name} | 2020-06-30 | **2025-06-30** |" in due
     assert f"[{leaver.id}](../clients/{leaver.id}.md)" in due
-    assert f"`baodan forget {leaver.id} --reason 保留期满`" in due
+    assert f"<code>baodan forget {leaver.id} --reason 保留期满</code>" in due
     missing = page.content.split("## 没有同意记录")[1].split("## 已撤回同意")[0]
     assert other.client.id in missing and "已终止服务 2018-01-01" in missing
     assert leaver.id_number not in page.content and (leaver.mobile or "-") not in page.content

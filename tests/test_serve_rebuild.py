@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from baodan.web.plugin import requested
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -19,22 +20,24 @@ TODAY = "2026-11-27"
 
 
 def _config(root: Path, site: Path):
-    return load_config(str(root / "mkdocs.staff.yml"), site_dir=str(site))
+    return load_config(str(root / "mkdocs.yml"), site_dir=str(site))
 
 
 @pytest.fixture
 def served(firm, tmp_path, monkeypatch):
-    """A staff preview built the way `baodan serve` builds it; yields (config loader, site)."""
+    """A staff preview built the way `baodan serve` builds it; yields its site folder. The
+    test's own builds are staff builds too."""
     monkeypatch.setenv("BAODAN_TODAY", TODAY)
     site = tmp_path / "preview"
-    config = _config(firm.root, site)
-    config.plugins.on_startup(command="serve", dirty=True)
-    try:
-        build(config, dirty=True)
-        yield site
-    finally:
-        # Plugin objects outlive a config (MkDocs caches them): leave them as a build wants.
-        config.plugins.on_startup(command="build", dirty=False)
+    with requested(None, staff=True):
+        config = _config(firm.root, site)
+        config.plugins.on_startup(command="serve", dirty=True)
+        try:
+            build(config, dirty=True)
+            yield site
+        finally:
+            # Plugin objects outlive a config (MkDocs caches them): leave them as a build wants.
+            config.plugins.on_startup(command="build", dirty=False)
 
 
 def _search(site: Path) -> list:

@@ -351,13 +351,20 @@ def init(
     ci: Annotated[
         str | None, typer.Option("--ci", help="同时写入 CI 配置：github 或 gitlab")
     ] = None,
+    package: pipl.CiPackage = None,
+    index_url: pipl.CiIndex = None,
     kit: KitOpt = None,
 ) -> None:
     """在空目录里新建一家公司：记录密钥、你的成员密钥文件、应急包、records/ 骨架、mkdocs.yml。"""
+    from baodan.services.ci import check_host, ci_source
     from baodan.services.emergency_kit import check_kit_path, kit_page
     from baodan.services.scaffold import init_firm
     from baodan.store.recovery import new_identity
 
+    source = None
+    if ci is not None:
+        check_host(ci)
+        source = ci_source(package, index_url)
     if kit is not None:
         check_kit_path(kit, folder)
     rescue = new_identity()
@@ -368,6 +375,7 @@ def init(
         recipient=recipient,
         identity=identity,
         ci=ci,
+        source=source,
         recovery_recipient=str(rescue.to_public()),
     )
     for line in created:

@@ -99,6 +99,7 @@ def _read_lectures(root: Path, errors: list) -> list[Lecture]:
             errors.append(e._replace(source=Source(rel, e.source.line + 1 if e.source.line else 0)))
         if record is not None:
             record._body = parts[1]
+            record._body_line = parts[0].count("\n") + 3  # after the closing ---
             lectures.append(record)
     return sorted(lectures, key=lambda lec: (lec.date, lec.start_time))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from baodan.core.errors import shown
 from baodan.models.claim import Claim
 from baodan.models.client import Client
 from baodan.models.firm import Settings
@@ -57,7 +58,7 @@ class Kind:
         value = getattr(record, self.id_field)
         if value == stem:
             return None
-        return f"{self.id_field} 是“{value}”，但文件名是“{stem}”"
+        return f"{self.id_field} 是“{shown(value)}”，但文件名是“{shown(stem)}”"
 
 
 KINDS: tuple[Kind, ...] = (

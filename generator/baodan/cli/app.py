@@ -36,6 +36,7 @@ from baodan.store.workspace import (
     new_client_id,
     new_token,
     next_interaction_path,
+    record_path,
 )
 
 clihelp.install()
@@ -222,6 +223,7 @@ def encrypt(
     from baodan.services.editing import validate_text
 
     ws = open_workspace(root, identity)
+    file = record_path(ws.root, str(file))  # never a file outside the firm's client records
     target = file.with_name(file.name + ".age")
     text = file.read_text("utf-8")
     errors = validate_text(text, ws.rel(target))

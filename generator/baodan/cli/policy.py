@@ -69,7 +69,10 @@ def intake(
 def _client_kind(ws, client_id: str) -> str:
     from baodan.core.yamlio import load
 
-    path = ws.clients_dir / client_id / "client.yaml.age"
+    try:
+        path = ws.client_dir(client_id) / "client.yaml.age"
+    except BaodanError as e:  # the interview asks again
+        raise ValueError(e.errors[0].message) from None
     if not path.is_file():
         raise ValueError(f"没有客户“{client_id}”（客户编号形如 c-1a2b3c4d）")
     doc = load(ws.read(path)) or {}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import import_module
 
+from baodan.core.errors import shown
 from baodan.models.ids import GIVEN_NAME, INTERACTION_NAME, REGISTRY_NO, made_id
 
 
@@ -50,7 +51,7 @@ class Kind:
         value = getattr(record, self.id_field)
         if value == stem:
             return None
-        return f"{self.id_field} 是“{value}”，但文件名是“{stem}”"
+        return f"{self.id_field} 是“{shown(value)}”，但文件名是“{shown(stem)}”"
 
 
 KINDS: tuple[Kind, ...] = (

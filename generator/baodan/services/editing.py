@@ -201,7 +201,7 @@ def update_record(ws: Workspace, path: Path, change: Callable[[Any], T]) -> T:
     edits the ruamel round-trip data in place, so comments, key order and quoting stay; the
     result is validated before it is encrypted and written. Returns what ``change`` returned."""
     original = ws.read(path)
-    data = yamlio.load_roundtrip(original)
+    data = yamlio.load_roundtrip(original, ws.rel(path))
     result = change(data)
     _save(ws, path, yamlio.dump_roundtrip(data, like=original))
     return result

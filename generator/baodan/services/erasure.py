@@ -10,6 +10,7 @@ the old ciphertext: the caller prints the history-rewrite procedure.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.today import today
 from baodan.models import Retired
+from baodan.models.client import TOKEN
 from baodan.store.retired import retire
 from baodan.store.workspace import Workspace
 from baodan.web.config_guard import CONFIG_FILE, SITE_DIR, STAFF_SITE_DIR, checked_config
@@ -39,7 +41,7 @@ class Erasure:
 def plan(ws: Workspace, client_id: str) -> Erasure:
     """What forgetting a client would delete: their folder and the local copies baodan made
     of their data that exist now (read from the client record, which may be invalid)."""
-    folder = ws.clients_dir / client_id
+    folder = ws.client_dir(client_id)
     if not (folder / "client.yaml.age").is_file():
         raise BaodanError(f"找不到客户“{client_id}”", "请写客户编号，如 c-1a2b3c4d")
     try:
@@ -74,9 +76,10 @@ def local_copies(ws: Workspace, client_id: str, client: dict) -> list[tuple[Path
             )
             continue
         portal, feed = client.get("portal"), client.get("feed")
-        if isinstance(portal, dict) and portal.get("id"):
+        # The record may be invalid: only a real token may name a path ("../.." must not).
+        if isinstance(portal, dict) and re.fullmatch(TOKEN, str(portal.get("id"))):
             copies.append((site / portal_dir / str(portal["id"]), "公开站里该客户的门户"))
-        if isinstance(feed, dict) and feed.get("token"):
+        if isinstance(feed, dict) and re.fullmatch(TOKEN, str(feed.get("token"))):
             path = site / calendar_dir / f"{feed['token']}.ics"
             copies.append((path, "公开站里该客户的日历订阅"))
     return copies

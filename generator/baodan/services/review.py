@@ -18,6 +18,7 @@ from baodan.core.errors import BaodanError
 from baodan.core.layout import KEYS_DIR
 from baodan.domain.fielddiff import Change, describe, describe_public, diff
 from baodan.domain.labels import label, record_title, show
+from baodan.models.ids import ANY_RECORD, checked_id
 from baodan.models.kinds import CLIENT_SLOTS
 from baodan.store import gitrepo
 from baodan.store.keyhistory import keyring, membership_at, open_blob
@@ -308,6 +309,7 @@ def history_path(ws: Workspace, target: str) -> str:
         pass
     if target.startswith("records/"):
         return target
+    checked_id(target, "记录编号", *ANY_RECORD)
     patterns = [f"records/clients/{target}/client.yaml.age"] + [
         f"records/clients/*/{slot}/{target}.yaml.age" for slot in CLIENT_SLOTS
     ]

@@ -313,6 +313,12 @@ def test_exposure_says_who_could_read_and_which_deploys_carried_the_portal(
     code, out, _ = run_cli(capsys, "exposure", next(iter(model.clients)))
     assert "early（已移除）：2024-03-01 加入，2024-05-01 移除" in out
 
+    # A shallow clone lacks the commits that say who joined when: no answer, and why.
+    shallow = tmp_path / "shallow"
+    githelp.git(tmp_path, "clone", "-q", "--depth", "1", firm.root.as_uri(), str(shallow))
+    code, out, err = run_cli(capsys, "exposure", cf.client.id, "-C", str(shallow))
+    assert code != 0 and "浅克隆" in err and "git fetch --unshallow" in err and "late" not in out
+
 
 def test_privacy_queue_lists_erasures_due_and_missing_consent(loaded):
     firm, model = loaded

@@ -11,7 +11,6 @@ from typing import Annotated
 import click
 import typer
 
-from baodan.checks import load_firm
 from baodan.cli import feeds, members, pipl, policy, portal, service, team
 from baodan.cli import help as clihelp
 from baodan.cli.common import (
@@ -29,8 +28,6 @@ from baodan.cli.usage import is_usage_error, os_problem, usage_problem
 from baodan.core.errors import BaodanError, render_errors
 from baodan.core.today import today
 from baodan.models.kinds import BY_NAME
-from baodan.services.editing import edit_record
-from baodan.store.portal_crypto import new_access_code, new_portal_id
 from baodan.store.workspace import (
     Workspace,
     allocate_registry_no,
@@ -82,6 +79,7 @@ def main() -> None:
 @app.command()
 def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """检查全部记录：格式、证件号、引用、登记号唯一……有问题则全部列出并以 1 退出。"""
+    from baodan.checks import load_firm
     from baodan.checks.keys import key_warnings
     from baodan.services.merging import unmerged_problems
 
@@ -174,6 +172,8 @@ def edit(
     identity: IdentityOpt = None,
 ) -> None:
     """在编辑器里修改一条加密记录；保存时检查，不通过就带着问题说明重新打开。"""
+    from baodan.services.editing import edit_record
+
     ws = open_workspace(root, identity)
     path = ws.locate(target)
     _editor_note()
@@ -261,6 +261,8 @@ def _editor_note() -> None:
 
 
 def _create(ws: Workspace, path: Path, text: str) -> None:
+    from baodan.services.editing import edit_record
+
     _editor_note()
     if edit_record(ws, path, initial=text):
         out.print(f"[green]已新建[/] {ws.rel(path)}（已加密）。")
@@ -271,6 +273,8 @@ def _create(ws: Workspace, path: Path, text: str) -> None:
 @new_app.command("client")
 def new_client(staff: StaffOpt = None, root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """新建客户（自动分配不含个人信息的客户编号和门户、订阅密钥）。"""
+    from baodan.store.portal_crypto import new_access_code, new_portal_id
+
     ws = open_workspace(root, identity)
     cid = new_client_id()
     text = _template(

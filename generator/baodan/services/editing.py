@@ -18,11 +18,9 @@ from typing import Any, TypeVar
 from baodan.core import yamlio
 from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
-from baodan.core.parse import parse_record
 from baodan.core.privatefiles import private_folder
 from baodan.core.yamlmerge import split_note
-from baodan.models import Client
-from baodan.models.kinds import BY_MODEL, CLIENT_SLOTS
+from baodan.models.kinds import CLIENT_SLOTS
 from baodan.services import editors
 from baodan.services.merging import conflict_marks, mark_resolved
 from baodan.store.workspace import Workspace, model_for
@@ -54,6 +52,10 @@ def with_marks(text: str, errors: list[RecordError]) -> str:
 
 
 def validate_text(text: str, rel: str, expected_name: str | None = None) -> list[RecordError]:
+    # Validation imports the models: after the editor has opened, not before (start-up time).
+    from baodan.core.parse import parse_record
+    from baodan.models.kinds import BY_MODEL
+
     model = model_for(rel)
     record, errors = parse_record(model, text, rel)
     kind = BY_MODEL[model]
@@ -89,7 +91,8 @@ def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
 
     from baodan.checks import load_firm
     from baodan.checks.integrity import check_insurer_refs, check_staff_refs
-    from baodan.models import ClientFile
+    from baodan.core.parse import parse_record
+    from baodan.models import Client, ClientFile
 
     record, errors = parse_record(model_for(rel), text, rel)
     public, public_errors = load_firm(ws.root, None)

@@ -5,16 +5,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.files import write_atomic
 from baodan.core.layout import CLIENTS_DIR, RECORDS
-from baodan.core.parse import parse_record
 from baodan.core.today import today
-from baodan.models import Client
-from baodan.models.client import has_left
-from baodan.models.firm import RECORD_FORMAT, newer_format
 from baodan.models.ids import (
     ANY_RECORD,
     CROCKFORD,
@@ -24,10 +21,13 @@ from baodan.models.ids import (
     registry_no,
 )
 from baodan.models.kinds import BY_NAME, CLIENT_SLOTS
+from baodan.models.recordformat import RECORD_FORMAT, newer_format
 from baodan.store.identity import IdentitySource, find_identity
 from baodan.store.keyguard import refuse_unless_allowed
-from baodan.store.retired import read_retired
 from baodan.store.vault import Vault, open_vault
+
+if TYPE_CHECKING:
+    from baodan.models import Client
 
 DEMO_WARNING = (
     "正在使用演示密钥（DEMO-IDENTITY.txt）：只能用于演示数据，真实客户资料绝不能用它加密。"
@@ -150,6 +150,9 @@ def current_client(ws: Workspace, target: str, service: str, command: str) -> tu
     """The record of a client who is still a client, for a command that gives them ``service``
     (专属页面, 日历订阅); an error when ``target`` is not a client, or the client has left or
     withdrawn consent. ``command`` is what to run once they are back."""
+    from baodan.core.parse import parse_record  # pydantic: not for every command
+    from baodan.models.client import Client, has_left
+
     path = ws.locate(target)
     rel = ws.rel(path)
     if path.name != "client.yaml.age":
@@ -173,7 +176,7 @@ def model_for(rel: str):
     """The model a record file holds, from where it sits."""
     parts = rel.split("/")
     if parts[-1] == "client.yaml.age":
-        return Client
+        return BY_NAME["client"].model
     slot = parts[-2] if len(parts) >= 2 else ""
     if slot in CLIENT_SLOTS:
         return CLIENT_SLOTS[slot].model
@@ -186,6 +189,8 @@ def used_registry_numbers(root: Path) -> set[str]:
         p.name.removesuffix(".yaml.age")
         for p in (root / RECORDS / "clients").glob("*/policies/*.yaml.age")
     }
+    from baodan.store.retired import read_retired  # validates: pydantic, not for every command
+
     return used | read_retired(root, [])
 
 

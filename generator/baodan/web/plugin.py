@@ -49,6 +49,12 @@ from baodan.web.search_words import learn_words, refine_search_index
 from baodan.web.staff_pages import staff_client_page
 
 log = get_plugin_logger(__name__)
+SHALLOW_WARNING = (
+    "仓库是浅克隆（shallow clone，只取了最近的提交），记录的修改历史不全：网站地图的日期会随每次"
+    "提交变化（即使记录没改），员工站客户页的“修改历史”也缺了更早的部分。请取完整历史：本机运行 "
+    "git fetch --unshallow；GitHub Actions 里给 actions/checkout 加 fetch-depth: 0，"
+    "GitLab CI 里设变量 GIT_DEPTH: 0。"
+)
 
 
 @dataclass(frozen=True)
@@ -127,7 +133,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         _quiet_jieba()
         self.staff = _request.staff
         root = Path(config.config_file_path or ".").resolve().parent
-        pending_history = PendingHistory(root)
+        serving = self.ctx.history if self.cache is not None and self.ctx else None
+        pending_history = PendingHistory(root, commits=self.staff, previous=serving)
         try:
             self.firm, feed_secret = self._load(root)
         finally:
@@ -155,11 +162,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             config.extra_javascript.append("assets/baodan/staff.js")
         self.build_date.pin(history, now)
         if history.shallow:
-            log.warning(
-                "仓库是浅克隆（shallow clone），记录的修改历史不全：网站地图的日期会随每次提交变化，"
-                "员工站的修改历史也不全。"
-                "CI 里请取完整历史（git clone 不加 --depth，或先运行 git fetch --unshallow）。"
-            )
+            log.warning(SHALLOW_WARNING)
         self.ctx = ctx = SiteContext(
             self.firm,
             now,

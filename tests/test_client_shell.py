@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from baodan.store.identity import IdentitySource
-from baodan.web.plugin import use_identity
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -22,12 +21,9 @@ def test_client_page_is_the_page_mkdocs_makes_of_its_content(firm):
     (firm.root / "mkdocs.twin.yml").write_text(
         f"INHERIT: mkdocs.staff.yml\nsite_dir: site-twin\nhooks:\n  - {HOOK}\n"
     )
-    use_identity(IdentitySource([firm.identity], "test"))
-    try:
-        config = load_config(str(firm.root / "mkdocs.twin.yml"))
-        build(config)
-    finally:
-        use_identity(None)
+    config = load_config(str(firm.root / "mkdocs.twin.yml"))
+    config.plugins["baodan"].config.identity = IdentitySource([firm.identity], "test")
+    build(config)
     site = firm.root / "site-twin"
     client_id = config.extra["bd_twin_of"].removeprefix("staff/clients/").removesuffix(".md")
     made = (site / "staff/clients" / client_id / "index.html").read_text("utf-8")

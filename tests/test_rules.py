@@ -8,6 +8,7 @@ from datetime import date
 from baodan.checks import load_firm
 from baodan.checks.rules import RULE_FILES
 from baodan.core.rules import Rules, default_text
+from baodan.core.today import today
 from baodan.domain import care
 
 from .helpers import run_cli
@@ -16,7 +17,7 @@ OURS = "{salutation}，过年好！这是{firm}自己的问候。——{manager}
 
 
 def _greetings_on(firm_dir, day: date) -> dict[str, str]:
-    firm, errors = load_firm(firm_dir.root, firm_dir.vault())
+    firm, errors = load_firm(firm_dir.root, firm_dir.vault(), today())
     assert errors == []
     return {g.cf.client.id: g.message for g in care.greeting_queue(firm, day, days=1)}
 

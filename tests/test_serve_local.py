@@ -112,10 +112,10 @@ def test_the_staff_site_is_never_opened_to_other_computers(firm, capsys, listen)
 
 
 def test_the_public_site_on_another_address_needs_the_flag_and_warns(firm, capsys, monkeypatch):
-    import mkdocs.commands.serve
+    from baodan.web.material import serve
 
     started = []
-    monkeypatch.setattr(mkdocs.commands.serve, "serve", lambda **kw: started.append(kw))
+    monkeypatch.setattr(serve, "serve", lambda *args, **kw: started.append(kw))
     port = _free_port()
     code, out, err = run_cli(capsys, "serve", "--public", "--port", str(port))
     assert code == 0 and started[-1]["dev_addr"] == f"127.0.0.1:{port}"

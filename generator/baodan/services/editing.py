@@ -20,8 +20,10 @@ from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.parse import parse_record
 from baodan.core.privatefiles import private_folder
+from baodan.core.today import today
 from baodan.core.yamlmerge import split_note
 from baodan.models import Client
+from baodan.models.context import record_context
 from baodan.models.kinds import BY_MODEL, CLIENT_SLOTS
 from baodan.services import editors
 from baodan.services.merging import conflict_marks, mark_resolved
@@ -53,9 +55,17 @@ def with_marks(text: str, errors: list[RecordError]) -> str:
     return "".join(head) + strip_marks(text)
 
 
-def validate_text(text: str, rel: str, expected_name: str | None = None) -> list[RecordError]:
+def write_context(ws: Workspace) -> dict:
+    """What a record this command writes in ``ws`` is validated with (models/context.py):
+    today's date."""
+    return record_context(today())
+
+
+def validate_text(
+    text: str, rel: str, context: dict, expected_name: str | None = None
+) -> list[RecordError]:
     model = model_for(rel)
-    record, errors = parse_record(model, text, rel)
+    record, errors = parse_record(model, text, rel, context)
     kind = BY_MODEL[model]
     if (
         record is not None
@@ -91,8 +101,9 @@ def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
     from baodan.checks.integrity import check_insurer_refs, check_staff_refs
     from baodan.models import ClientFile
 
-    record, errors = parse_record(model_for(rel), text, rel)
-    public, public_errors = load_firm(ws.root, None)
+    context = write_context(ws)
+    record, errors = parse_record(model_for(rel), text, rel, context)
+    public, public_errors = load_firm(ws.root, None, context["today"])
     if record is None or errors or public is None:
         return []  # the record's own problems come first; a broken staff file is check's
     if isinstance(record, Client):
@@ -100,7 +111,7 @@ def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
     else:
         client_rel = rel.rsplit("/", 2)[0] + "/client.yaml.age"
         try:
-            client, _ = parse_record(Client, ws.read(ws.root / client_rel), client_rel)
+            client, _ = parse_record(Client, ws.read(ws.root / client_rel), client_rel, context)
         except BaodanError:
             return []
         if client is None:
@@ -110,15 +121,15 @@ def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
     return [
         e._replace(source=Source(rel, yamlio.line_of(text, tuple(e.field.split(".")))))
         for check in (check_staff_refs, check_insurer_refs)
-        for e in check(probe)
+        for e in check(probe, context["today"])
         if e.source.file == rel
     ]
 
 
 def edit_loop(
-    initial: str, rel: str, run_editor, check=None, resolving: bool = False
+    initial: str, rel: str, run_editor, context: dict, check=None, resolving: bool = False
 ) -> str | None:
-    """Let the user edit until the text is valid. Returns the new text, or None if unchanged;
+    """Let the user edit until the text is valid (``context``: validate_text's). Returns the new text, or None if unchanged;
     closing the editor on the problems shown (giving up) raises them, so the terminal says
     what was wrong after the editor is gone. The text is in a private folder of this run,
     removed with whatever the editor left beside it, also on a closed terminal or `kill`.
@@ -139,7 +150,7 @@ def edit_loop(
                 raise BaodanError([GAVE_UP._replace(source=Source(rel)), *errors])
             if saved == shown:
                 return None  # closed without changes
-            errors = validate_text(text, rel, expected_name(rel))
+            errors = validate_text(text, rel, context, expected_name(rel))
             if not errors and check is not None:
                 errors = check(text)
             if not errors:
@@ -177,6 +188,7 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=No
         initial,
         rel,
         editor or run_editor,
+        write_context(ws),
         lambda text: reference_problems(ws, rel, text),
         resolving=bool(note),
     )
@@ -214,7 +226,7 @@ def create_record(ws: Workspace, path: Path, data: dict) -> None:
 
 def _save(ws: Workspace, path: Path, text: str) -> None:
     rel = ws.rel(path)
-    errors = validate_text(text, rel, expected_name(rel))
+    errors = validate_text(text, rel, write_context(ws), expected_name(rel))
     if errors:
         raise BaodanError(errors)
     ws.write(path, text)

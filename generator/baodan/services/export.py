@@ -96,7 +96,7 @@ def _client_dir(ws: Workspace, client_id: str) -> Path:
 def collect(ws: Workspace, client_id: str) -> tuple[dict[str, bytes], list[Record], dict]:
     """The client's records decrypted in memory: (export files, page sections, client data)."""
     folder = _client_dir(ws, client_id)
-    firm, _ = load_firm(ws.root, None)  # public records only: insurer and staff names
+    firm, _ = load_firm(ws.root, None, today())  # public records only: insurer and staff names
     names = {
         "insurers": {c: i.short_name for c, i in firm.insurers.items()} if firm else {},
         "staff": {c: s.name for c, s in firm.staff.items()} if firm else {},
@@ -126,7 +126,7 @@ def render_page(ws: Workspace, client_id: str, records: list[Record], client: di
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    firm, _ = load_firm(ws.root, None)
+    firm, _ = load_firm(ws.root, None, today())
     sections = [
         (heading, [r for r in records if r.rel == prefix or r.rel.startswith(prefix)])
         for prefix, heading in SECTIONS

@@ -19,6 +19,7 @@ from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.parse import load_yaml, validate
 from baodan.models import Firm, Policy
 from baodan.services.changes import Changes
+from baodan.services.editing import write_context
 from baodan.store.workspace import Workspace, allocate_registry_no
 
 # Fields the system fills in, and who fills them.
@@ -71,7 +72,9 @@ def check_form(ws: Workspace, firm: Firm, data: dict, text: str, rel: str) -> Fo
     elif not (ws.clients_dir / client / "client.yaml.age").is_file():
         problem("client", f"没有客户“{client}”", "先建客户：baodan new client；或检查编号是否抄错")
     fields = {k: v for k, v in data.items() if k not in NOT_ON_FORM}
-    policy, errs = validate(Policy, {"registry_no": PLACEHOLDER, **fields}, rel, text)
+    policy, errs = validate(
+        Policy, {"registry_no": PLACEHOLDER, **fields}, rel, text, context=write_context(ws)
+    )
     errors.extend(errs)
     if policy is not None:
         errors.extend(_references(ws, firm, policy, rel, text))

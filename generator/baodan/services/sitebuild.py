@@ -27,7 +27,14 @@ from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.interrupts import like_ctrl_c
 from baodan.core.privatefiles import private_folder, run_folder
 from baodan.store.workspace import Workspace
-from baodan.web.plugin import use_identity
+
+
+def hand_identity(config, ws: Workspace) -> None:
+    """The plugin decrypts with the identity this command has (the one -i named, or found):
+    set in memory on the loaded configuration, never written anywhere."""
+    plugin = config.plugins.get("baodan")
+    if plugin is not None:
+        plugin.config.identity = ws.identity
 
 
 def config_file(ws: Workspace, staff: bool) -> Path:
@@ -59,7 +66,6 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collected)
     logger.setLevel(logging.WARNING)
-    use_identity(ws.identity)
     started = time.perf_counter()
     try:
         # MkDocs hooks and plugins run in this process: the identity is read already.
@@ -72,6 +78,7 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
             try:
                 with like_ctrl_c():
                     config = load_config(str(cfg_path), site_dir=str(tmp))
+                    hand_identity(config, ws)
                     if status:
                         with status("正在生成网站……"):
                             build(config)
@@ -88,7 +95,6 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
     finally:
-        use_identity(None)
         logger.removeHandler(collected)
     stats = config.plugins["baodan"].stats
     seconds = time.perf_counter() - started
@@ -135,7 +141,7 @@ def serve_site(
 ) -> None:
     """Preview a site on this machine (``--listen``: another address, never for the staff
     site), rebuilt as records change. Its pages are in a private folder of this run."""
-    from mkdocs.commands.serve import serve
+    from baodan.web.material.serve import serve
 
     host, port = preview_address(listen, port, staff=staff)
     check_port_free(host, port, listen is not None)
@@ -149,7 +155,6 @@ def serve_site(
             "（含客户门户和日历订阅文件）；只在可信的网络里这样做，用完按 Ctrl-C 结束。"
         )
     say(f"正在预览{'员工站' if staff else '公开站'}：{url} （修改记录后自动刷新；Ctrl-C 结束）")
-    use_identity(ws.identity)
     # Dirty rebuilds: only the pages whose content changed are written (web/incremental.py).
     logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
     # MkDocs builds the preview into tempfile.mkdtemp(): inside this run's private folder
@@ -157,10 +162,9 @@ def serve_site(
     with private_folder("serve") as folder, _temp_files_in(folder), secrets_hidden():
         try:
             serve(
-                config_file=str(config_file(ws, staff)),
+                str(config_file(ws, staff)),
+                lambda config: hand_identity(config, ws),
                 dev_addr=f"{where}:{port}",
-                livereload=True,
-                build_type="dirty",
                 watch=[str(ws.root / "records")],
             )
         except MkDocsException as e:

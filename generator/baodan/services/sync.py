@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 from baodan.checks import load_firm
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.layout import RECORDS
+from baodan.core.today import today
 from baodan.domain.fielddiff import describe_public
 from baodan.services.merging import unmerged, unmerged_problems
 from baodan.services.review import RecordChange, diff_range
@@ -40,7 +41,7 @@ class SyncState:
 
 def check_problems(ws: Workspace) -> list[RecordError]:
     """`baodan check`'s problems, unmerged files included."""
-    _, errors = load_firm(ws.root, ws.vault)
+    _, errors = load_firm(ws.root, ws.vault, today())
     reported = {e.source.file for e in errors}
     return errors + [e for e in unmerged_problems(ws.root) if e.source.file not in reported]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from baodan.core import yamlio
@@ -11,9 +12,9 @@ from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.files import write_atomic
 from baodan.core.layout import RECORDS
 from baodan.core.parse import parse_record
-from baodan.core.today import today
 from baodan.models import Client
 from baodan.models.client import has_left
+from baodan.models.context import record_context
 from baodan.models.firm import RECORD_FORMAT, newer_format
 from baodan.models.ids import CROCKFORD, REGISTRY_CODE_LENGTH, REGISTRY_EXAMPLE, registry_no
 from baodan.models.kinds import CLIENT_SLOTS
@@ -126,18 +127,20 @@ class Workspace:
         )
 
 
-def current_client(ws: Workspace, target: str, service: str, command: str) -> tuple[Path, Client]:
-    """The record of a client who is still a client, for a command that gives them ``service``
-    (专属页面, 日历订阅); an error when ``target`` is not a client, or the client has left or
-    withdrawn consent. ``command`` is what to run once they are back."""
+def current_client(
+    ws: Workspace, target: str, service: str, command: str, today: date
+) -> tuple[Path, Client]:
+    """The record of a client who is still a client ``today``, for a command that gives them
+    ``service`` (专属页面, 日历订阅); an error when ``target`` is not a client, or the client has
+    left or withdrawn consent. ``command`` is what to run once they are back."""
     path = ws.locate(target)
     rel = ws.rel(path)
     if path.name != "client.yaml.age":
         raise BaodanError(f"{rel} 不是客户记录", "请写客户编号，如 c-1a2b3c4d")
-    client, errors = parse_record(Client, ws.read(path), rel)
+    client, errors = parse_record(Client, ws.read(path), rel, record_context(today))
     if errors:
         raise BaodanError(errors)
-    if has_left(client, today()):
+    if has_left(client, today):
         raise BaodanError(
             RecordError(
                 Source(rel),

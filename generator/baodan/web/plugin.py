@@ -7,6 +7,7 @@ written straight into the site folder by web/offload.py, on other cores.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -45,14 +46,6 @@ from baodan.web.staff_pages import staff_client_page
 
 log = get_plugin_logger(__name__)
 
-# Set by the CLI so `baodan build -i FILE` decrypts with the identity the user named.
-_identity_override: IdentitySource | None = None
-
-
-def use_identity(source: IdentitySource | None) -> None:
-    global _identity_override
-    _identity_override = source
-
 
 class BaodanConfig(base.Config):
     enabled = opt.Type(bool, default=True)
@@ -62,6 +55,14 @@ class BaodanConfig(base.Config):
     kb_dir = opt.Type(str, default="kb")
     portal_dir = opt.Type(str, default="p")
     calendar_dir = opt.Type(str, default="feeds")
+    # The identity `baodan build` / `serve` decrypt with (the one -i named, or found): set in
+    # memory on the loaded configuration (services/sitebuild.py), never written in mkdocs.yml.
+    # Without it (plain `mkdocs build`) the plugin finds one as the CLI would.
+    identity = opt.Optional(opt.Type(IdentitySource))
+
+    def options(self) -> dict:
+        """The options as the pages may read them: all but the identity."""
+        return {k: v for k, v in self.items() if k != "identity"}
 
 
 class BaodanPlugin(BasePlugin[BaodanConfig]):
@@ -99,14 +100,14 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         config_dir = Path(config.config_file_path or ".").resolve().parent
         root = Path(self.config.records).resolve() if self.config.records else config_dir
         templates = Path(self.config.templates).resolve() if self.config.templates else TEMPLATES
+        now = today()
         pending_history = PendingHistory(root)
         try:
-            self.firm, feed_secret = self._load(root)
+            self.firm, feed_secret = self._load(root, now)
         finally:
             history = pending_history.result()
         if self.serve:
             self.serve.settle()
-        now = today()
         settings = self.firm.settings
         config.site_name = settings.name
         if not config.copyright:
@@ -136,7 +137,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             now,
             self.config.staff,
             self._env(templates),
-            options=dict(self.config),
+            options=self.config.options(),
             history=history,
             feed_secret=feed_secret,
             directory_urls=config.use_directory_urls,
@@ -305,16 +306,18 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self.serve.env = (templates, make_env(templates))
         return self.serve.env[1]
 
-    def _load(self, root: Path):
-        """The firm, and the secret its feeds' event UIDs are made with."""
+    def _load(self, root: Path, today: date):
+        """The firm as of ``today``, and the secret its feeds' event UIDs are made with."""
         try:
-            source = _identity_override or find_identity(root)
-            if source.is_demo and _identity_override is None:  # the CLI has warned already
-                log.warning(DEMO_WARNING)
-            if _identity_override is None and (warning := identity_file_warning(source)):
-                log.warning(warning)
+            source = self.config.identity
+            if source is None:  # plain `mkdocs build`: the CLI, which warns itself, did not run
+                source = find_identity(root)
+                if source.is_demo:
+                    log.warning(DEMO_WARNING)
+                if warning := identity_file_warning(source):
+                    log.warning(warning)
             vault = Workspace.at(root, source).vault
-            firm, errors = load_firm(root, vault, self.cache, slots_for(self.config.staff))
+            firm, errors = load_firm(root, vault, today, self.cache, slots_for(self.config.staff))
         except BaodanError as e:
             raise PluginError(render_errors(e.errors)) from None
         if errors:

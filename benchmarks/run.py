@@ -42,7 +42,7 @@ from baodan.store import vault  # noqa: E402
 from make_firm import IDENTITY_FILE, REPO, read_manifest  # noqa: E402
 from make_firm import make_firm as write_firm  # noqa: E402
 
-SIZES = (500, 1000, 2000, 4000)
+SIZES = (500, 1000, 2000, 4000, 10000)
 PORTAL_DIR = "p"
 TASKS = ("public", "baseline", "check", "staff")
 LABELS = {

@@ -40,8 +40,7 @@ def make_firm(folder: Path, size: demo.FirmSize = SMALL, seed: int = 7) -> FirmD
     # lectures first: the generator records clients attending the ones already held
     shutil.copytree(REPO / "records/lectures", folder / "records/lectures", dirs_exist_ok=True)
     demo.generate(folder, size, firm_vault, seed=seed)
-    for name in ("mkdocs.yml", "mkdocs.staff.yml"):
-        shutil.copy(REPO / name, folder / name)
+    shutil.copy(REPO / "mkdocs.yml", folder / "mkdocs.yml")
     shutil.copytree(REPO / "records/public", folder / "records/public", dirs_exist_ok=True)
     key = folder.parent / f"{folder.name}.identity.txt"
     key.write_text(f"# throwaway test identity\n{ident}\n")
@@ -99,6 +98,23 @@ def public_site(firm_template, tmp_path_factory) -> BuiltSite:
         firm, errors = load_firm(root, firm_dir.vault(), today())
     assert errors == []
     return BuiltSite(firm_dir, site, firm)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium, driven by Playwright, for a module's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    from .helpers import require_tool
+
+    chromium = require_tool("chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield b
+        b.close()
 
 
 @pytest.fixture(autouse=True)

@@ -295,8 +295,16 @@ def firm(*client_files: ClientFile) -> Firm:
 # ---- on disk -----------------------------------------------------------------------------------
 
 
+class _Dumper(yaml.SafeDumper):
+    """Records are written out in full, as baodan writes them: a value used twice (one date
+    for two fields) is not an &anchor and *alias, which records refuse."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def dump(data: dict) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
 
 
 def reset_clients(firm_dir) -> None:

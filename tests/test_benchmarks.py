@@ -6,8 +6,11 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 
 import pytest
+from baodan.core.workdays import is_workday
+from baodan.demo.tables import STAFF
 
 from .conftest import REPO
 
@@ -30,6 +33,48 @@ def test_make_firm_writes_a_firm_that_passes_check(tmp_path):
     )
     assert check.returncode == 0, check.stderr
     assert "检查通过：客户 5" in check.stdout
+
+
+def _baodan(*args, identity) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "generator"), "BAODAN_TODAY": "2026-11-27"}
+    return subprocess.run(
+        [sys.executable, "-m", "baodan", *args, "-i", identity],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+
+
+def test_make_firm_writes_years_of_history_and_a_shallow_clone_of_it_warns(tmp_path):
+    folder = tmp_path / "firm"
+    subprocess.run(
+        [sys.executable, REPO / "benchmarks/make_firm.py", folder, "--clients", "5"]
+        + ["--history", "400"],
+        check=True,
+    )
+    made = json.loads((folder / "bench.json").read_text())
+    assert made["history"] == 400
+
+    def git(*args: str, cwd=folder) -> str:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True).stdout
+
+    log = [line.split("|") for line in git("log", "--format=%an|%ad", "--date=short").split("\n")]
+    log = [entry for entry in log if len(entry) == 2]
+    assert len(log) == 400 and {author for author, _ in log} <= {s["name"] for s in STAFF}
+    days = sorted(date.fromisoformat(day) for _, day in log)
+    assert days[0] < date(2022, 1, 1) and date(2026, 6, 1) < days[-1] < date(2026, 11, 27)
+    assert all(is_workday(day) for day in days)
+    assert git("status", "--porcelain") == ""  # the last version of each file is on disk
+    check = _baodan("check", "-C", folder, identity=made["identity_file"])
+    assert check.returncode == 0, check.stderr
+
+    clone = tmp_path / "clone"
+    git("clone", "-q", "--depth", "1", folder.as_uri(), clone, cwd=tmp_path)
+    build = _baodan("build", "-C", clone, identity=made["identity_file"])
+    assert build.returncode == 0, build.stderr
+    assert "已生成公开站" in build.stdout and "浅克隆" in build.stdout
+    assert "git fetch --unshallow" in build.stdout and "fetch-depth: 0" in build.stdout
 
 
 def test_run_times_every_task_and_writes_json(tmp_path):

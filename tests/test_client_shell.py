@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from baodan.store.identity import IdentitySource
+from baodan.web.plugin import request
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -19,10 +20,10 @@ HOOK = Path(__file__).parent / "hooks" / "client_twin.py"
 
 def test_client_page_is_the_page_mkdocs_makes_of_its_content(firm):
     (firm.root / "mkdocs.twin.yml").write_text(
-        f"INHERIT: mkdocs.staff.yml\nsite_dir: site-twin\nhooks:\n  - {HOOK}\n"
+        f"INHERIT: mkdocs.yml\nsite_dir: site-twin\nhooks:\n  - {HOOK}\n"
     )
     config = load_config(str(firm.root / "mkdocs.twin.yml"))
-    config.plugins["baodan"].config.identity = IdentitySource([firm.identity], "test")
+    request(config, IdentitySource([firm.identity], "test"), staff=True)
     build(config)
     site = firm.root / "site-twin"
     client_id = config.extra["bd_twin_of"].removeprefix("staff/clients/").removesuffix(".md")

@@ -76,23 +76,28 @@ def test_git_and_its_hooks_never_see_the_identity_key(firm, monkeypatch, tmp_pat
 
 
 @pytest.mark.slow
-def test_mkdocs_hooks_never_see_the_identity_key(firm, capsys, monkeypatch, tmp_path):
-    """A hook file in the firm's mkdocs.yml runs inside baodan's build: the key is out of
-    the environment by then (read already)."""
+def test_site_templates_never_see_the_identity_key(firm, capsys, monkeypatch):
+    """Templates in the firm's theme folder (overrides/, the one place mkdocs.yml may name
+    for them) run inside baodan's build with Python in reach: the key is out of the
+    environment by then (read already). Hooks, the other way in, are refused outright
+    (tests/test_site_config.py)."""
     monkeypatch.delenv("BAODAN_IDENTITY")
     monkeypatch.setenv("BAODAN_IDENTITY_KEY", str(firm.identity))
-    seen = tmp_path / "seen.txt"
-    (firm.root / "spy.py").write_text(
-        "import os\n"
-        f"open({str(seen)!r}, 'a').write(repr(sorted(os.environ)))\n"
-        "def on_config(config):\n"
-        f"    open({str(seen)!r}, 'a').write(repr(sorted(os.environ)))\n"
+    (firm.root / "overrides/partials").mkdir(parents=True)
+    (firm.root / "overrides/partials/copyright.html").write_text(
+        '<div class="spy">{{ lipsum.__globals__.os.environ.get("BAODAN_IDENTITY_KEY", "no key") }}|'
+        '{{ lipsum.__globals__.os.environ.get("PATH", "")[:1] }}</div>',
+        "utf-8",
     )
     config = firm.root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8") + "hooks:\n  - spy.py\n", "utf-8")
+    text = config.read_text("utf-8")
+    config.write_text(
+        text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    )
     code, _, err = run_cli(capsys, "build")
     assert code == 0, err
-    assert "PATH" in seen.read_text() and "BAODAN_IDENTITY_KEY" not in seen.read_text()
+    page = (firm.root / "site/index.html").read_text("utf-8")
+    assert '<div class="spy">no key|/</div>' in page
     assert os.environ["BAODAN_IDENTITY_KEY"] == str(firm.identity)  # back for the next command
 
 

@@ -16,7 +16,7 @@ from .conftest import REPO
 pytestmark = pytest.mark.slow  # builds a wheel and a site
 
 SOURCES = ("pyproject.toml", "README.md", "LICENSE", "generator", "site_templates")
-DEMO = ("mkdocs.yml", "mkdocs.staff.yml", "DEMO-IDENTITY.txt", "records")
+DEMO = ("mkdocs.yml", "DEMO-IDENTITY.txt", "records")
 
 
 def _copy(names, target):

@@ -196,7 +196,7 @@ def test_a_portal_restored_from_the_back_forward_cache_is_locked(
     page.click("header a.md-logo")
     page.wait_for_url(f"{server}/")
     page.go_back(wait_until="commit")  # a restored page fires no load event
-    page.wait_for_function("window.bdRestored === true")  # the cache did restore it
+    page.wait_for_function("() => window.bdRestored === true")  # the cache restored it
     _assert_locked(page, cf)
     assert "离开本页" in page.inner_text("#bd-status")
     assert page.evaluate(_STORED) == _NOTHING_STORED
@@ -358,7 +358,8 @@ def _search(page, server, query: str) -> str:
     search = page.locator("input.md-search__input")
     search.click()  # Material starts its search worker on first focus; wait until it is ready
     page.wait_for_function(
-        "document.querySelector('.md-search-result__meta').innerText.includes('键入')"
+        # a function: an expression would be polled with eval(), which the page's CSP refuses
+        "() => document.querySelector('.md-search-result__meta').innerText.includes('键入')"
     )
     search.press_sequentially(query)
     search.press("End")  # typed CJK text sends no key events; Material searches on keyup

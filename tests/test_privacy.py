@@ -314,6 +314,12 @@ def test_exposure_says_who_could_read_and_which_deploys_carried_the_portal(
     code, out, _ = run_cli(capsys, "exposure", next(iter(model.clients)))
     assert "early（已移除）：2024-03-01 加入，2024-05-01 移除" in out
 
+    # A shallow clone lacks the commits that say who joined when: no answer, and why.
+    shallow = tmp_path / "shallow"
+    githelp.git(tmp_path, "clone", "-q", "--depth", "1", firm.root.as_uri(), str(shallow))
+    code, out, err = run_cli(capsys, "exposure", cf.client.id, "-C", str(shallow))
+    assert code != 0 and "浅克隆" in err and "git fetch --unshallow" in err and "late" not in out
+
 
 def test_privacy_queue_lists_erasures_due_and_missing_consent(loaded):
     firm, model = loaded
@@ -328,7 +334,7 @@ def test_privacy_queue_lists_erasures_due_and_missing_consent(loaded):
     due = page.content.split("## 保留期满，待删除")[1].split("## 90 天内到期")[0]
     assert f"| {leaver.name} | 2020-06-30 | **2025-06-30** |" in due
     assert f"[{leaver.id}](../clients/{leaver.id}.md)" in due
-    assert f"`baodan forget {leaver.id} --reason 保留期满`" in due
+    assert f"<code>baodan forget {leaver.id} --reason 保留期满</code>" in due
     missing = page.content.split("## 没有同意记录")[1].split("## 已撤回同意")[0]
     assert other.client.id in missing and "已终止服务 2018-01-01" in missing
     assert leaver.id_number not in page.content and (leaver.mobile or "-") not in page.content

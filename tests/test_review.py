@@ -96,3 +96,31 @@ def test_log_of_a_deleted_record_comes_from_history(history, capsys):
     assert "3 次提交" in out
     last = out.split("删除保单")[1]
     assert "删除：" in last and "险种大类" in last
+
+
+def test_public_diff_points_out_configuration_ci_and_key_files(history, capsys):
+    """Changes that are not records but decide what runs and who decrypts: each named on a
+    line of its own at the top, for the reviewer."""
+    firm = history[0]
+    (firm.root / "mkdocs.yml").write_text(
+        (firm.root / "mkdocs.yml").read_text("utf-8") + "hooks:\n  - evil.py\n", "utf-8"
+    )
+    (firm.root / ".github/workflows").mkdir(parents=True)
+    (firm.root / ".github/workflows/baodan.yml").write_text("on: push\n", "utf-8")
+    (firm.root / ".gitlab-ci.yml").write_text("job: {script: [env]}\n", "utf-8")
+    (firm.root / "overrides").mkdir()
+    (firm.root / "overrides/main.html").write_text("{{ config }}", "utf-8")
+    key_file = min((firm.root / "records/.keys").glob("*.age"))
+    (firm.root / "records/.keys/mallory.age").write_bytes(key_file.read_bytes())
+    githelp.commit(firm.root, "顺手改了些设置")
+    code, out, err = run_cli(capsys, "diff", "--public", "HEAD~1..HEAD")
+    assert code == 0, err
+    for line in (
+        "⚠ 网站配置改动：mkdocs.yml",
+        "⚠ CI 配置改动：.github/workflows/baodan.yml",
+        "⚠ CI 配置改动：.gitlab-ci.yml",
+        "⚠ 网站模板改动：overrides/main.html",
+        "⚠ 密钥文件改动：records/.keys/mallory.age",
+    ):
+        assert f"- {line}\n" in out, line
+    assert out.index("请仔细审查") < out.index("记录内容没有改动")

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from baodan.web.plugin import request
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -19,12 +20,16 @@ TODAY = "2026-11-27"
 
 
 def _config(root: Path, site: Path):
-    return load_config(str(root / "mkdocs.staff.yml"), site_dir=str(site))
+    """A staff build's configuration, as `baodan serve` asks for it."""
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+    request(config, None, staff=True)
+    return config
 
 
 @pytest.fixture
 def served(firm, tmp_path, monkeypatch):
-    """A staff preview built the way `baodan serve` builds it; yields (config loader, site)."""
+    """A staff preview built the way `baodan serve` builds it; yields its site folder. The
+    test's own builds are staff builds too."""
     monkeypatch.setenv("BAODAN_TODAY", TODAY)
     site = tmp_path / "preview"
     config = _config(firm.root, site)

@@ -12,6 +12,7 @@ from baodan.checks import load_firm
 from baodan.core import yamlio
 from baodan.core.today import today
 from baodan.models import firm as firm_model
+from baodan.models import recordformat
 from baodan.services import upgrade as upgrades
 from baodan.store import workspace
 
@@ -50,12 +51,12 @@ def test_the_firm_kept_in_format_1_loads_with_this_release(kept, capsys):
 
 
 def test_an_older_baodan_refuses_a_firm_in_a_newer_format(kept, capsys):
-    set_format(kept, firm_model.RECORD_FORMAT + 1)
+    set_format(kept, recordformat.RECORD_FORMAT + 1)
     before = tree_digest(kept)
     for command in (["check"], ["edit", "records/clients/c-509bbd4d/client.yaml.age"], ["sync"]):
         code, _, err = run_cli(capsys, *command)
         assert code == 1
-        assert f"第 {firm_model.RECORD_FORMAT + 1} 版格式" in err and "请升级 baodan" in err
+        assert f"第 {recordformat.RECORD_FORMAT + 1} 版格式" in err and "请升级 baodan" in err
     assert tree_digest(kept) == before
     # The build reads firm.yaml through the model: the same words there.
     _, errors = load_firm(kept, None, today())
@@ -76,7 +77,7 @@ def _to_format_2(monkeypatch) -> None:
         if rel.endswith("/client.yaml.age"):
             doc["notes"] = "【第2版】" + (doc.get("notes") or "")
 
-    for module in (firm_model, workspace, upgrades):
+    for module in (recordformat, firm_model, workspace, upgrades):
         monkeypatch.setattr(module, "RECORD_FORMAT", 2)
     monkeypatch.setattr(upgrades, "MIGRATIONS", [upgrades.Migration(2, "客户备注加前缀", change)])
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from baodan.checks.integrity import INTEGRITY_CHECKS
 from baodan.checks.keys import key_checks
+from baodan.checks.lectures import check_lecture_markup
 from baodan.checks.lifecycle import check_policy_life
 from baodan.checks.privacy import PRIVACY_CHECKS
 from baodan.checks.rules import check_rule_files
@@ -20,12 +21,18 @@ from baodan.store.loader import RecordCache, read_firm
 if TYPE_CHECKING:
     from baodan.store.vault import Vault
 
-VALIDATIONS = [*INTEGRITY_CHECKS, *SERVICE_CHECKS, *PRIVACY_CHECKS, check_policy_life]
+VALIDATIONS = [
+    *INTEGRITY_CHECKS,
+    *SERVICE_CHECKS,
+    *PRIVACY_CHECKS,
+    check_policy_life,
+    check_lecture_markup,
+]
 
 
 def check_firm(firm: Firm, today: date) -> list[RecordError]:
     """Every whole-firm check as of ``today``: references, uniqueness, privacy, service, a
-    policy's life."""
+    policy's life, what a lecture article may publish."""
     return [e for validate in VALIDATIONS for e in validate(firm, today)]
 
 

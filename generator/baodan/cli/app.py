@@ -11,7 +11,6 @@ from typing import Annotated
 import click
 import typer
 
-from baodan.checks import load_firm
 from baodan.cli import feeds, members, pipl, policy, portal, service, team
 from baodan.cli import help as clihelp
 from baodan.cli.common import (
@@ -29,8 +28,6 @@ from baodan.cli.usage import is_usage_error, os_problem, usage_problem
 from baodan.core.errors import BaodanError, render_errors
 from baodan.core.today import today
 from baodan.models.kinds import BY_NAME
-from baodan.services.editing import edit_record
-from baodan.store.portal_crypto import new_access_code, new_portal_id
 from baodan.store.workspace import (
     Workspace,
     allocate_registry_no,
@@ -39,6 +36,7 @@ from baodan.store.workspace import (
     new_client_id,
     new_token,
     next_interaction_path,
+    record_path,
 )
 
 clihelp.install()
@@ -81,6 +79,7 @@ def main() -> None:
 @app.command()
 def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """检查全部记录：格式、证件号、引用、登记号唯一……有问题则全部列出并以 1 退出。"""
+    from baodan.checks import load_firm
     from baodan.checks.keys import key_warnings
     from baodan.services.merging import unmerged_problems
 
@@ -173,6 +172,8 @@ def edit(
     identity: IdentityOpt = None,
 ) -> None:
     """在编辑器里修改一条加密记录；保存时检查，不通过就带着问题说明重新打开。"""
+    from baodan.services.editing import edit_record
+
     ws = open_workspace(root, identity)
     path = ws.locate(target)
     _editor_note()
@@ -222,6 +223,7 @@ def encrypt(
     from baodan.services.editing import validate_text, write_context
 
     ws = open_workspace(root, identity)
+    file = record_path(ws.root, str(file))  # never a file outside the firm's client records
     target = file.with_name(file.name + ".age")
     text = file.read_text("utf-8")
     errors = validate_text(text, ws.rel(target), write_context(ws))
@@ -259,6 +261,8 @@ def _editor_note() -> None:
 
 
 def _create(ws: Workspace, path: Path, text: str) -> None:
+    from baodan.services.editing import edit_record
+
     _editor_note()
     if edit_record(ws, path, initial=text):
         out.print(f"[green]已新建[/] {ws.rel(path)}（已加密）。")
@@ -269,6 +273,8 @@ def _create(ws: Workspace, path: Path, text: str) -> None:
 @new_app.command("client")
 def new_client(staff: StaffOpt = None, root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """新建客户（自动分配不含个人信息的客户编号和门户、订阅密钥）。"""
+    from baodan.store.portal_crypto import new_access_code, new_portal_id
+
     ws = open_workspace(root, identity)
     cid = new_client_id()
     text = _template(
@@ -349,13 +355,20 @@ def init(
     ci: Annotated[
         str | None, typer.Option("--ci", help="同时写入 CI 配置：github 或 gitlab")
     ] = None,
+    package: pipl.CiPackage = None,
+    index_url: pipl.CiIndex = None,
     kit: KitOpt = None,
 ) -> None:
     """在空目录里新建一家公司：记录密钥、你的成员密钥文件、应急包、records/ 骨架、mkdocs.yml。"""
+    from baodan.services.ci import check_host, ci_source
     from baodan.services.emergency_kit import check_kit_path, kit_page
     from baodan.services.scaffold import init_firm
     from baodan.store.recovery import new_identity
 
+    source = None
+    if ci is not None:
+        check_host(ci)
+        source = ci_source(package, index_url)
     if kit is not None:
         check_kit_path(kit, folder)
     rescue = new_identity()
@@ -366,6 +379,7 @@ def init(
         recipient=recipient,
         identity=identity,
         ci=ci,
+        source=source,
         recovery_recipient=str(rescue.to_public()),
     )
     for line in created:

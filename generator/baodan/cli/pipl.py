@@ -37,7 +37,9 @@ def diff(
     rng, changes = review.diff_range(ws, rev_range)
     if public:
         out.print(
-            review.render_public(rng, changes, review.key_changes(ws, rng)),
+            review.render_public(
+                rng, changes, review.key_changes(ws, rng), review.watched_changes(ws, rng)
+            ),
             markup=False,
             highlight=False,
         )
@@ -63,44 +65,95 @@ def precommit(
     install: Annotated[
         bool, typer.Option("--install", help="在本仓库装上 git 钩子（不用 pre-commit 框架时）")
     ] = False,
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="检查仓库里的全部文件，而不只是暂存的（CI 用：git commit --no-verify 会跳过钩子）；"
+            "不解密，记录本身由 baodan check 检查",
+        ),
+    ] = False,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
-    """提交前检查（pre-commit 钩子调用）：拒绝明文客户资料、非 age 的加密文件和检查不通过的提交。"""
-    from baodan.services.precommit import install_hook
+    """提交前检查（pre-commit 钩子调用）：拒绝明文客户资料、身份证号和手机号、生成的网站、导出、图片和二维码，以及检查不通过的记录。"""
+    from baodan.services.precommit import install_hook, scan_repository
     from baodan.services.precommit import precommit as check_staged
 
     if install:
         hook = install_hook(find_root(root))
         out.print(f"[green]已安装[/] {hook}：以后每次 git commit 前都会先检查。")
         return
-    ws = open_workspace(root, identity)
-    count, errors = check_staged(ws)
+    if everything:
+        count, errors = scan_repository(find_root(root))
+        refused, passed = "仓库里有不该提交的文件", f"仓库文件检查通过（文件 {count} 个）。"
+    else:
+        count, errors = check_staged(open_workspace(root, identity))
+        refused, passed = "提交被拒绝", f"提交前检查通过（暂存文件 {count} 个）。"
     if errors:
         err.print(render_errors(errors), highlight=False, markup=False)
         err.print(
-            f"[red]提交被拒绝[/]：共 {len(errors)} 处问题，改好后重新 git add 再提交。"
+            f"[red]{refused}[/]：共 {len(errors)} 处问题，改好后重新 git add 再提交。"
             "（个人信息一旦进入 git 历史就很难彻底清除）"
         )
         raise typer.Exit(1)
-    out.print(f"[green]提交前检查通过[/]（暂存文件 {count} 个）。")
+    out.print(f"[green]{passed}[/]")
+
+
+def publish_check(
+    site: Annotated[
+        Path | None, typer.Argument(help="要检查的网站文件夹（默认公司目录下的 site/）")
+    ] = None,
+    root: RootOpt = None,
+) -> None:
+    """发布前检查：网站文件夹里有员工站页面、身份证号、手机号或未加密的客户页面时拒绝发布（CI 在上传前运行）。"""
+    from baodan.services.publishcheck import check_site
+
+    firm_root = find_root(root)
+    folder = site if site is not None else firm_root / "site"
+    if not folder.is_dir():
+        raise BaodanError(f"找不到网站文件夹 {folder}", "先运行 baodan build 生成公开站")
+    errors = check_site(firm_root, folder, shown=folder.name)
+    if errors:
+        err.print(render_errors(errors), highlight=False, markup=False)
+        err.print(f"[red]不能发布[/]：{folder} 里有 {len(errors)} 处不该公开的内容。")
+        raise typer.Exit(1)
+    out.print(f"[green]发布前检查通过[/]：{folder} 可以发布。", highlight=False)
 
 
 CiHost = Annotated[str, typer.Argument(help="github 或 gitlab")]
+CiPackage = Annotated[
+    str | None,
+    typer.Option(
+        "--package",
+        help="CI 从哪里安装 baodan，必须固定版本：baodan==0.1.0、"
+        "git+https://…/baodan.git@v0.1.0（标签或提交号），或仓库里的 vendor/baodan-0.1.0-py3-none-any.whl",
+    ),
+]
+CiIndex = Annotated[
+    str | None,
+    typer.Option(
+        "--index-url", help="pip 用的软件源（默认 https://pypi.org/simple），如公司自己的源"
+    ),
+]
 
 
 def ci(
     host: CiHost,
+    package: CiPackage = None,
+    index_url: CiIndex = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的 CI 文件")] = False,
     root: RootOpt = None,
 ) -> None:
     """为公司仓库写入 CI 配置：合并请求时检查并贴出改动摘要，合并后发布公开站（从不发布员工站）。"""
-    from baodan.services.ci import notes, write_ci
+    from baodan.services.ci import check_host, ci_source, notes, write_ci
 
+    check_host(host)
+    source = ci_source(package, index_url)
     firm_root = find_root(root)
-    path = write_ci(firm_root, host, force=force)
+    path = write_ci(firm_root, host, source, force=force)
     out.print(f"[green]已写入[/] {path.relative_to(firm_root).as_posix()}。接下来：")
-    for n, line in enumerate(notes(host), 1):
+    for n, line in enumerate(notes(host, source), 1):
         out.print(f"  {n}. {line}", markup=False)
 
 
@@ -210,6 +263,7 @@ def register(app: typer.Typer) -> None:
     app.command()(diff)
     app.command()(log)
     app.command()(precommit)
+    app.command("publish-check")(publish_check)
     app.command()(ci)
     app.command()(export)
     app.command()(forget)

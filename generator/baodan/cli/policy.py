@@ -19,9 +19,7 @@ from baodan.cli.common import (
 from baodan.core.choices import pick
 from baodan.core.errors import BaodanError
 from baodan.core.today import today
-from baodan.domain.renewals import STAGES
-from baodan.models.interaction import CHANNELS, INTENTIONS
-from baodan.models.policy import DISCREPANCY_STATUSES
+from baodan.models.vocab import CHANNELS, INTENTIONS
 
 RegnoArg = Annotated[str, typer.Argument(help="保单登记号，如 BD-2026-7K3QX（或保单文件路径）")]
 
@@ -71,7 +69,10 @@ def intake(
 def _client_kind(ws, client_id: str) -> str:
     from baodan.core.yamlio import load
 
-    path = ws.clients_dir / client_id / "client.yaml.age"
+    try:
+        path = ws.client_dir(client_id) / "client.yaml.age"
+    except BaodanError as e:  # the interview asks again
+        raise ValueError(e.errors[0].message) from None
     if not path.is_file():
         raise ValueError(f"没有客户“{client_id}”（客户编号形如 c-1a2b3c4d）")
     doc = load(ws.read(path)) or {}
@@ -153,6 +154,7 @@ def verify(
 ) -> None:
     """核对信息：保单上的当事人、证件、日期、保险公司电话与客户资料逐项比对，记录差异。"""
     from baodan.domain.verification import differing_positions
+    from baodan.models.policy import DISCREPANCY_STATUSES
     from baodan.services.policyfile import open_policy
     from baodan.services.verify import move_discrepancy, run_verify
 
@@ -220,6 +222,7 @@ def renew(
 ) -> None:
     """续保提醒：记录一次续保联系和客户意向。"""
     from baodan.cli.intake_interview import DATE
+    from baodan.domain.renewals import STAGES
     from baodan.services.policyfile import open_policy
     from baodan.services.renew import record_contact
 

@@ -6,7 +6,7 @@ claims/care/tasks/incidents) and prints the result in Chinese.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,11 +18,13 @@ from baodan.cli.common import (
     open_workspace,
     out,
 )
+from baodan.core.errors import BaodanError
 from baodan.core.today import today
-from baodan.domain import care, claims, incidents, tasks
-from baodan.models.claim import CLAIM_TYPES, STAGES
-from baodan.models.staff import DEPARTMENTS
-from baodan.services import actions
+from baodan.models.vocab import CLAIM_STAGES as STAGES
+from baodan.models.vocab import CLAIM_TYPES, DEPARTMENTS
+
+if TYPE_CHECKING:  # the commands import what they use: start-up time
+    from baodan.services import actions
 
 claim_app = typer.Typer(help="理赔协助：材料清单、收到材料、进度、队列", no_args_is_help=True)
 task_app = typer.Typer(help="部门交接任务", no_args_is_help=True)
@@ -40,6 +42,8 @@ ClientArg = Annotated[str, typer.Argument(help="客户编号，如 c-1a2b3c4d")]
 
 
 def _session(root, identity) -> actions.Session:
+    from baodan.services import actions
+
     return actions.Session.open(open_workspace(root, identity))
 
 
@@ -53,6 +57,8 @@ def claim_materials(
     identity: IdentityOpt = None,
 ) -> None:
     """理赔材料清单：哪些已收到，哪些还缺。"""
+    from baodan.domain import claims
+
     s = _session(root, identity)
     cf, c = s.claim(claim)
     table = Table(
@@ -87,6 +93,8 @@ def claim_receive(
     identity: IdentityOpt = None,
 ) -> None:
     """记录收到理赔材料。"""
+    from baodan.services import actions
+
     s = _session(root, identity)
     missing = actions.receive_materials(s, claim, items, actions.parse_day(on, "--on"))
     out.print(f"[green]已记录[/] {claim} 收到：{'、'.join(items)}。")
@@ -108,6 +116,8 @@ def claim_stage(
     identity: IdentityOpt = None,
 ) -> None:
     """记录理赔进度（报案、收集材料、已提交、审核中、赔付、拒赔、纠纷、结案）。"""
+    from baodan.services import actions
+
     s = _session(root, identity)
     stage = actions.add_stage(s, claim, stage, actions.parse_day(on, "--on"), note)
     out.print(f"[green]已记录[/] {claim} 进度：{STAGES[stage]}。")
@@ -121,6 +131,8 @@ def claim_stage(
 @claim_app.command("queue")
 def claim_queue(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """进行中的理赔，按等谁处理分组，附已报案天数。"""
+    from baodan.domain import claims
+
     s = _session(root, identity)
     for q, items in claims.claim_queues(s.firm, today()).items():
         table = Table(
@@ -153,6 +165,8 @@ def greet(
     identity: IdentityOpt = None,
 ) -> None:
     """记录已发送的节日或生日问候（记为一条“节日问候”互动）。"""
+    from baodan.services import actions
+
     s = _session(root, identity)
     path, text = actions.log_greeting(
         s,
@@ -168,6 +182,8 @@ def greet(
 
 def greetings(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """未来一周要发的节日和生日问候，附建议问候语。"""
+    from baodan.domain import care
+
     s = _session(root, identity)
     queue = care.greeting_queue(s.firm, today())
     if not queue:
@@ -202,8 +218,10 @@ def survey(
     identity: IdentityOpt = None,
 ) -> None:
     """记录一次满意度调查（满意度 1–5 和/或推荐意愿 0–10）。"""
+    from baodan.services import actions
+
     if score is None and nps is None:
-        raise actions.BaodanError("至少写 --score 或 --nps 其中一个", "例如 --score 5 --nps 9")
+        raise BaodanError("至少写 --score 或 --nps 其中一个", "例如 --score 5 --nps 9")
     s = _session(root, identity)
     path = actions.log_survey(
         s,
@@ -229,6 +247,8 @@ def attend(
     identity: IdentityOpt = None,
 ) -> None:
     """记录客户参加了讲座（每位客户记一条互动，加密保存）。"""
+    from baodan.services import actions
+
     s = _session(root, identity)
     paths = actions.log_attendance(s, lecture, clients, staff)
     skipped = len(clients) - len(paths)
@@ -260,6 +280,8 @@ def task_new(
     identity: IdentityOpt = None,
 ) -> None:
     """新建交接任务，交给另一个部门。"""
+    from baodan.services import actions
+
     s = _session(root, identity)
     path = actions.create_task(
         s,
@@ -290,6 +312,8 @@ def task_done(
     identity: IdentityOpt = None,
 ) -> None:
     """把任务标为已完成（或用 --cancel 取消）。"""
+    from baodan.services import actions
+
     s = _session(root, identity)
     title, client_id = actions.finish_task(s, task, note=note, cancel=cancel)
     out.print(
@@ -306,6 +330,8 @@ def task_list(
     identity: IdentityOpt = None,
 ) -> None:
     """各部门待处理的任务，逾期的标红。"""
+    from baodan.domain import tasks
+
     s = _session(root, identity)
     wanted = tasks.department(department, "--department") if department else None
     for dept, items in tasks.department_queues(s.firm, today()).items():
@@ -337,6 +363,9 @@ def incident_new(
     identity: IdentityOpt = None,
 ) -> None:
     """启动应急预案：按预案的步骤建一个应急事件。"""
+    from baodan.domain import incidents
+    from baodan.services import actions
+
     s = _session(root, identity)
     path, data = actions.open_incident(
         s, client, plan, title=title, owner=owner, policy=policy, claim=claim
@@ -362,6 +391,8 @@ def incident_step(
     identity: IdentityOpt = None,
 ) -> None:
     """记录应急事件的一个步骤已完成（或不需要）。"""
+    from baodan.services import actions
+
     s = _session(root, identity)
     closed, nxt = actions.incident_step(
         s, incident, step, day=actions.parse_day(on, "--on"), by=staff, note=note, skip=skip
@@ -381,6 +412,8 @@ def incident_close(
     identity: IdentityOpt = None,
 ) -> None:
     """提前结束应急事件（如复核后已赔付）：未做的步骤记为不需要。"""
+    from baodan.services import actions
+
     s = _session(root, identity)
     skipped = actions.close_incident(s, incident, outcome)
     out.print(f"[green]事件 {incident} 已结束[/]，{skipped} 个未做的步骤记为不需要。")
@@ -389,6 +422,8 @@ def incident_close(
 @incident_app.command("list")
 def incident_list(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """进行中的应急事件和各自的下一步。"""
+    from baodan.domain import incidents
+
     s = _session(root, identity)
     open_, _ = incidents.incidents(s.firm, today())
     table = Table(

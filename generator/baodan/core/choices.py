@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from baodan.core.errors import BaodanError
+from baodan.core.errors import BaodanError, shown
 
 
 def pick(value: str, choices: Mapping[str, str], option: str) -> str:
@@ -16,6 +16,6 @@ def pick(value: str, choices: Mapping[str, str], option: str) -> str:
     if code is None:
         listing = "、".join(f"{c}（{name}）" if name else c for c, name in choices.items())
         raise BaodanError(
-            f"{option}：“{value}”不在可选项里", f"可选（写编号或中文都可以）：{listing}"
+            f"{option}：“{shown(value)}”不在可选项里", f"可选（写编号或中文都可以）：{listing}"
         )
     return code

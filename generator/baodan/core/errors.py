@@ -2,7 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
+
+# Characters a terminal or an editor may obey rather than show: C0 and C1 controls, DEL,
+# zero-width and direction marks, line and paragraph separators, the byte-order mark.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match[0]
+    return _ESCAPES.get(char) or (
+        f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+    )
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A value from a record, a form or the command line as a message shows it: cut to
+    ``limit`` characters and with control characters escaped (never ``repr()``, which
+    neither bounds nor reads well in Chinese)."""
+    text = str(value)
+    cut = len(text) > limit
+    text = _CONTROL.sub(_escape, text[:limit] if cut else text)
+    return text + "…" if cut else text
+
+
+def _bounded(text: str, limit: int) -> str:
+    """A whole message, once more: a value some message forgot to pass through ``shown``
+    still cannot flood the screen or steer the terminal. Line breaks stay."""
+    lines = text[:limit].split("\n")
+    return "\n".join(_CONTROL.sub(_escape, line) for line in lines) + (
+        "…" if len(text) > limit else ""
+    )
 
 
 class Source(NamedTuple):
@@ -21,11 +53,12 @@ class RecordError(NamedTuple):
     hint: str = ""
 
     def render(self) -> str:
-        where = f"{self.source.file}:{self.source.line}" if self.source.line else self.source.file
+        file = shown(self.source.file, 300)
+        where = f"{file}:{self.source.line}" if self.source.line else file
         where = "" if where.startswith("<") else f"{where}: "
-        field = f"字段 {self.field}: " if self.field else ""
-        hint = f"\n    处理办法：{self.hint}" if self.hint else ""
-        return f"{where}{field}{self.message}{hint}"
+        field = f"字段 {shown(self.field, 120)}: " if self.field else ""
+        hint = f"\n    处理办法：{_bounded(self.hint, 2000)}" if self.hint else ""
+        return f"{where}{field}{_bounded(self.message, 1000)}{hint}"
 
 
 class BaodanError(Exception):

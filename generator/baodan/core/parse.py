@@ -8,7 +8,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ValidationError
 
 from baodan.core import yamlio
-from baodan.core.errors import RecordError, Source
+from baodan.core.errors import RecordError, Source, shown
 from baodan.core.yamlmerge import CONFLICTS_KEY, noted_fields
 
 # Pydantic error types in plain Chinese: (message, hint).
@@ -51,7 +51,7 @@ def translate_error(err: dict) -> tuple[str, str]:
         message, _, hint = text.partition("|")
         return message, hint
     if kind == "literal_error":
-        return f"不是可选值（现在是 {err['input']!r}）", f"只能是：{err['ctx']['expected']}"
+        return f"不是可选值（现在是“{shown(err['input'])}”）", f"只能是：{err['ctx']['expected']}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         limit = next(iter(err["ctx"].values()))
         sign = {
@@ -60,7 +60,7 @@ def translate_error(err: dict) -> tuple[str, str]:
             "less_than_equal": "≤",
             "less_than": "<",
         }[kind]
-        return f"数值应 {sign} {limit}（现在是 {err['input']}）", ""
+        return f"数值应 {sign} {limit}（现在是 {shown(err['input'])}）", ""
     message, hint = MESSAGES.get(kind, (err["msg"], ""))
     if kind == "too_short":
         message = f"至少需要 {err['ctx'].get('min_length', 1)} 项"
@@ -68,7 +68,11 @@ def translate_error(err: dict) -> tuple[str, str]:
 
 
 def _field(loc: tuple) -> str:
-    return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+    """A field's path as messages name it; a name from the file (an unknown field) is shown
+    shortened."""
+    return ".".join(shown(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(
+        ".[", "["
+    )
 
 
 def parse_record(model: type[BaseModel], text: str, rel: str, context: dict | None = None):
@@ -90,7 +94,7 @@ def load_yaml(text: str, rel: str) -> tuple[object, list[RecordError]]:
                 Source(rel, e.line),
                 "",
                 str(e),
-                "检查缩进（用空格，不用 Tab）、冒号后的空格和引号是否成对",
+                e.hint or "检查缩进（用空格，不用 Tab）、冒号后的空格和引号是否成对",
             )
         ]
 
@@ -142,7 +146,13 @@ def unresolved_merge(note, rel: str, text: str) -> RecordError:
 
 
 def read_text(data: bytes, rel: str, errors: list) -> str | None:
-    """A record's bytes as text; a file saved in another encoding is an error, not a crash."""
+    """A record's bytes as text; a file saved in another encoding, or too big to be a record,
+    is an error, not a crash."""
+    try:
+        yamlio.check_size(data)
+    except yamlio.YamlError as e:
+        errors.append(RecordError(Source(rel), "", str(e), e.hint))
+        return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:

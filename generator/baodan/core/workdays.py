@@ -29,6 +29,10 @@ class DaysOff:
         return self.days[-1] if self.days else None
 
 
+def is_workday(day: date) -> bool:
+    return _is_workday(day)[0]
+
+
 def _is_workday(day: date) -> tuple[bool, bool]:
     """(a working day?, from the official schedule?)"""
     try:

@@ -21,6 +21,11 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedBase
 
+from baodan.core.errors import BaodanError, RecordError, Source, shown
+
+# No record is near this; a larger file is refused before it is parsed.
+MAX_BYTES = 256 * 1024
+
 
 class _Loader(yaml.CSafeLoader):
     """Safe loader: decimals stay exact (money is never a float), duplicate keys are errors."""
@@ -81,7 +86,7 @@ def _mapping(loader: yaml.Loader, node: yaml.MappingNode, deep: bool = False):
             )
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"重复的字段名 {key!r}", key_node.start_mark
+                None, None, f"重复的字段名“{shown(key)}”", key_node.start_mark
             )
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
@@ -92,7 +97,7 @@ def _timestamp(loader: yaml.Loader, node: yaml.ScalarNode):
         return loader.construct_yaml_timestamp(node)
     except ValueError:  # 2026-02-30: looks like a date, is none
         raise yaml.constructor.ConstructorError(
-            None, None, f"“{node.value}”不是有效日期", node.start_mark
+            None, None, f"“{shown(node.value)}”不是有效日期", node.start_mark
         ) from None
 
 
@@ -102,9 +107,10 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
 
 
 class YamlError(ValueError):
-    def __init__(self, message: str, line: int):
+    def __init__(self, message: str, line: int, hint: str = ""):
         super().__init__(message)
         self.line = line
+        self.hint = hint
 
 
 _SCALARS = {
@@ -165,7 +171,7 @@ def _build(loader: _Loader, node: yaml.Node):
 def _load_plain(text: str | bytes):
     """A document without anchors (so without aliases), built from its nodes; raises _Unusual
     for anything the general constructor must handle, errors included."""
-    if (b"&" if isinstance(text, bytes) else "&") in text:
+    if _may_anchor(text):
         raise _Unusual
     loader = _Loader(text)
     try:
@@ -179,10 +185,12 @@ def _load_plain(text: str | bytes):
 
 def load(text: str | bytes):
     """Parse one YAML document; raise YamlError with a Chinese message and 1-based line."""
+    check_size(text)
     try:
         return _load_plain(text)
     except _Unusual:
         pass
+    _refuse_anchors(text)
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
@@ -192,10 +200,69 @@ def load(text: str | bytes):
         unclosed = any(t in problem for t in ("end of stream", "expected ':'", "expected ','"))
         mark = e.context_mark if unclosed and e.context_mark else (e.problem_mark or e.context_mark)
         return _raise(f"YAML 格式错误：{_in_chinese(problem)}", mark.line + 1 if mark else 0)
+    except yaml.reader.ReaderError as e:  # a control character, or bytes that are not UTF-8
+        chars = text if isinstance(text, str) else text.decode("utf-8", "replace")
+        line = chars[: e.position].count("\n") + 1
+        return _raise("YAML 格式错误：这一行有不能出现在文件里的控制字符或无法识别的字节", line)
     except yaml.YAMLError as e:
-        return _raise(f"YAML 格式错误：{e}", 0)
+        return _raise(f"YAML 格式错误：{shown(e, 200)}", 0)
     except RecursionError:
         return _raise("YAML 格式错误：嵌套层数太多", 0)
+
+
+def check_size(text: str | bytes) -> None:
+    """Refuse a record larger than MAX_BYTES (UTF-8), before anything parses it."""
+    if len(text) * (1 if isinstance(text, bytes) else 4) <= MAX_BYTES:
+        return  # the common case, without encoding anything
+    size = len(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        raise YamlError(
+            f"文件太大（{size // 1024} KB），一份记录最多 {MAX_BYTES // 1024} KB，没有读取",
+            0,
+            "记录里只写字段和简短说明；长文、扫描件和附件不要放进记录。"
+            "若不是你改的，请从 git 恢复上一次提交的版本",
+        )
+
+
+ANCHOR_HINT = (
+    "记录里每个值都直接写出来，不能用 &名字 定义、用 *名字 引用（那样一行可以展开成几十亿行）；"
+    "值本身以 & 或 * 开头时请加引号，如 name: '&公司'"
+)
+
+
+# An anchor is a token of its own: its "&" follows a space, a line break, a flow indicator
+# or the start, never a letter or digit ("A&B", "张&李", "?a=1&b=2" hold none). Without an
+# anchor an alias is an error, so only these documents need the scan (and the general loader).
+_ANCHOR_AT = re.compile(r"(?<!\w)&")
+_ANCHOR_AT_BYTES = re.compile(rb"(?<!\w)&")
+
+
+def _may_anchor(text: str | bytes) -> bool:
+    if isinstance(text, bytes):
+        return b"&" in text and _ANCHOR_AT_BYTES.search(text) is not None
+    return "&" in text and _ANCHOR_AT.search(text) is not None
+
+
+def _refuse_anchors(text: str | bytes) -> None:
+    """Anchors (&a) and aliases (*a) let a few lines stand for billions of values (the
+    "billion laughs"); records never need them. Only a document ``_may_anchor`` can hold one,
+    so the others are not scanned; the scan is libyaml's event stream, which builds nothing.
+    A document that does not parse is left to the parser to word."""
+    if not _may_anchor(text):
+        return
+    loader = _Loader(text)
+    try:
+        while (event := loader.get_event()) is not None:
+            if getattr(event, "anchor", None) is not None:
+                raise YamlError(
+                    "YAML 格式错误：不能使用锚点（&）和别名（*）",
+                    event.start_mark.line + 1,
+                    ANCHOR_HINT,
+                )
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
 
 
 # What PyYAML's complaints mean to a person who just edited a record.
@@ -219,7 +286,7 @@ PROBLEMS = {
 
 
 def _in_chinese(problem: str) -> str:
-    return next((zh for en, zh in PROBLEMS.items() if en in problem), problem)
+    return next((zh for en, zh in PROBLEMS.items() if en in problem), shown(problem, 200))
 
 
 def _raise(message: str, line: int):
@@ -244,7 +311,14 @@ def _represent_decimal(representer, value: Decimal):
     return representer.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
 
 
-def load_roundtrip(text: str):
+def load_roundtrip(text: str, rel: str = "<baodan>"):
+    """Round-trip data of a record's text (the file ``rel``). The same limits as ``load``: a
+    record with aliases would be written back expanded."""
+    try:
+        check_size(text)
+        _refuse_anchors(text)
+    except YamlError as e:
+        raise BaodanError(RecordError(Source(rel, e.line), "", str(e), e.hint)) from None
     return roundtrip().load(text)
 
 

@@ -38,6 +38,15 @@ def _wan(value) -> str:
     return f"{value:,.2f} 元"
 
 
+def chinese_number(n: int) -> str:
+    """1–99 in Chinese numerals (二十一), larger numbers in digits, as a branch is numbered."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    digits = "零一二三四五六七八九"
+    return (digits[tens] if tens > 1 else "") + ("十" if tens else "") + (digits[ones] * bool(ones))
+
+
 _VIN_VALUES = {
     **{str(d): d for d in range(10)},
     **dict(zip("ABCDEFGH", range(1, 9))),

@@ -35,6 +35,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import count
 from pathlib import Path
 from random import Random
 from typing import TYPE_CHECKING
@@ -54,6 +55,7 @@ from baodan.demo.common import (
     _yuan,
     add_note,
     add_years,
+    chinese_number,
     claim_type,
     hash_cat,
     interaction_names,
@@ -115,6 +117,10 @@ BENCHMARK = FirmSize(
     clients=2000, policies=10000, claims=2000, interactions=20000, insurers=20, lectures=50
 )
 DEMO_TODAY = date(2026, 11, 27)
+# Draws of a common name before a composed one (see person_name and company_name). The demo
+# needs at most 3; a larger firm runs out of common names, and each further draw is wasted.
+NAME_TRIES = 20
+COMPOSED_NAME_TRIES = 30
 
 # --------------------------------------------------------------------------------------------
 # YAML out: block style, key order kept, Chinese as is, numbers-as-text quoted by PyYAML itself.
@@ -264,19 +270,40 @@ class _Generator:
     def person_name(
         self, sex: str, birth: date, surname: str | None = None, avoid: str = ""
     ) -> str:
-        """A name not used yet; ``avoid``: characters a child's given name must not repeat."""
+        """A name not used yet; ``avoid``: characters a child's given name must not repeat.
 
-        def make():
+        The common given names come first; once they are taken (a firm of thousands of
+        clients), a given name composed of two of their characters; a name shared with someone
+        else only when both are exhausted, as happens in life."""
+
+        def common():
             return (surname or self.surname()) + self.given(sex, birth)
 
-        for _ in range(50):
-            name = make()
-            if set(name[1:]) & set(avoid):
+        def composed():
+            first, last = self.given(sex, birth)[0], self.given(sex, birth)[-1]
+            return (surname or self.surname()) + first + last if first != last else ""
+
+        for attempt in range(NAME_TRIES + COMPOSED_NAME_TRIES):
+            name = common() if attempt < NAME_TRIES else composed()
+            if not name or set(name[1:]) & set(avoid):
                 continue
             if name not in STAFF_NAMES and name not in self.used:
                 self.used.add(name)
                 return name
-        return make()
+        return common()
+
+    def company_name(self, city: str, trade: str) -> str:
+        """A company name not used yet: a brand of the city and trade, or, once the brands are
+        taken (a firm of thousands of clients), a numbered branch of one (…有限公司第二分公司)."""
+        for _ in range(NAME_TRIES):
+            name = f"{city}{self.rng.choice(COMPANY_BRANDS)}{trade}有限公司"
+            if name not in self.used:
+                break
+        else:
+            branches = (f"{name}第{chinese_number(n)}分公司" for n in count(2))
+            name = next(b for b in branches if b not in self.used)
+        self.used.add(name)
+        return name
 
     def birth(self, lo: int, hi: int) -> date:
         lo = max(lo, 1925)
@@ -711,7 +738,7 @@ class _Generator:
         city = row[0]
         industry = rng.choice(INDUSTRIES)
         trade = rng.choice(industry[1])
-        name = self.unique(lambda: f"{city}{rng.choice(COMPANY_BRANDS)}{trade}有限公司")
+        name = self.company_name(city, trade)
         address, area = self.address(row, "office" if industry[0] not in ("制造业",) else "plant")
         founded = self.day_between(date(2003, 1, 1), date(2023, 6, 30))
         since = max(founded + timedelta(days=60), self.since())

@@ -1,23 +1,61 @@
-"""The records as pydantic models, and the one in-memory Firm that a build reads."""
+"""The records as pydantic models, and the one in-memory Firm that a build reads.
+
+The models are imported when first asked for (``from baodan.models import Policy``), not with
+the package: building their validators is most of a command's start-up, and `baodan --help`,
+`show` and the tables of words in ``baodan.models.vocab`` need none of them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from baodan.core.rules import Rules
-from baodan.models.claim import Claim
-from baodan.models.client import Client
-from baodan.models.firm import Settings
-from baodan.models.incident import Incident
-from baodan.models.insurer import Insurer
-from baodan.models.interaction import Interaction
-from baodan.models.lecture import Lecture
-from baodan.models.partner import Partner
-from baodan.models.policy import Policy
-from baodan.models.retired import Retired
-from baodan.models.staff import Staff
-from baodan.models.task import Task
-from baodan.models.training import Training
+if TYPE_CHECKING:
+    from baodan.core.rules import Rules
+    from baodan.models.claim import Claim
+    from baodan.models.client import Client
+    from baodan.models.firm import Settings
+    from baodan.models.incident import Incident
+    from baodan.models.insurer import Insurer
+    from baodan.models.interaction import Interaction
+    from baodan.models.lecture import Lecture
+    from baodan.models.partner import Partner
+    from baodan.models.policy import Policy
+    from baodan.models.retired import Retired
+    from baodan.models.staff import Staff
+    from baodan.models.task import Task
+    from baodan.models.training import Training
+
+_MODULES = {
+    "Claim": "claim",
+    "Client": "client",
+    "Settings": "firm",
+    "Incident": "incident",
+    "Insurer": "insurer",
+    "Interaction": "interaction",
+    "Lecture": "lecture",
+    "Partner": "partner",
+    "Policy": "policy",
+    "Retired": "retired",
+    "Staff": "staff",
+    "Task": "task",
+    "Training": "training",
+}
+
+
+def __getattr__(name: str):
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    model = getattr(import_module(f"{__name__}.{_MODULES[name]}"), name)
+    globals()[name] = model
+    return model
+
+
+def _default_rules() -> Rules:
+    from baodan.core.rules import Rules
+
+    return Rules()
 
 
 @dataclass
@@ -45,7 +83,9 @@ class Firm:
     partners: dict[str, Partner] = field(default_factory=dict)
     retired_registry_nos: set[str] = field(default_factory=set)
     unreadable: set[str] = field(default_factory=set)  # record files that failed to load
-    rules: Rules = field(default_factory=Rules)  # the firm's (the loader's), else the defaults
+    rules: Rules = field(
+        default_factory=_default_rules
+    )  # the firm's (the loader's), else the defaults
 
     def policies(self):
         """(client file, policy) pairs in registry order."""

@@ -19,6 +19,7 @@ from pydantic import (
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from baodan.core.errors import shown
 from baodan.models.context import today_of
 from baodan.models.ids import CROCKFORD
 
@@ -70,14 +71,14 @@ def _money(value: Any) -> Decimal:
         value = value.replace(",", "").replace("，", "").strip()
         if not re.fullmatch(r"-?\d+(\.\d{1,2})?", value):
             raise ValueError(
-                f"金额“{value}”格式不对|写成数字，最多两位小数，例如 500000 或 1234.50"
+                f"金额“{shown(value)}”格式不对|写成数字，最多两位小数，例如 500000 或 1234.50"
             )
         return Decimal(value)
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
         if not isinstance(exponent, int) or exponent > 0 or exponent < -2:
             raise ValueError(
-                f"金额 {value} 不是以元为单位、最多两位小数的数|写成 500000 或 1234.50，不要用 1e5 这类写法"
+                f"金额 {shown(value)} 不是以元为单位、最多两位小数的数|写成 500000 或 1234.50，不要用 1e5 这类写法"
             )
         return value
     raise ValueError("金额应为数字|例如 500000 或 1234.50")

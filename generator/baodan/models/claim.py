@@ -8,25 +8,8 @@ from typing import Literal
 from pydantic import Field
 
 from baodan.models.base import Model, Money, Record
-
-STAGES = {
-    "reported": "已报案",
-    "collecting": "收集材料",
-    "submitted": "已提交",
-    "under_review": "审核中",
-    "paid": "已赔付",
-    "partly_paid": "部分赔付",
-    "refused": "拒赔",
-    "dispute": "纠纷处理",
-    "closed": "已结案",
-}
-CLAIM_TYPES = {
-    "medical": "医疗",
-    "accident": "意外",
-    "death": "身故",
-    "property": "财产",
-    "auto": "车险",
-}
+from baodan.models.vocab import CLAIM_STAGES as STAGES
+from baodan.models.vocab import CLAIM_TYPES
 
 
 class Stage(Model):

@@ -47,10 +47,12 @@ class Consent(Model):
     withdrawn_on: date | None = Field(None, description="撤回同意的日期")
 
 
+# A portal id or a feed token: random, URL-safe; each names a folder or file of the built site.
+TOKEN = r"^[A-Za-z0-9_-]{16,}$"
+
+
 class Portal(Model):
-    id: str = Field(
-        description="门户页地址中的随机编号（不含个人信息）", pattern=r"^[A-Za-z0-9_-]{16,}$"
-    )
+    id: str = Field(description="门户页地址中的随机编号（不含个人信息）", pattern=TOKEN)
     key: AccessCode = Field(
         description=(
             "访问码：20 位数字和字母（100 位随机数，不含 I、L、O、U），分四组写，"
@@ -61,7 +63,7 @@ class Portal(Model):
 
 
 class Feed(Model):
-    token: str = Field(description="日历订阅地址中的随机令牌", pattern=r"^[A-Za-z0-9_-]{16,}$")
+    token: str = Field(description="日历订阅地址中的随机令牌", pattern=TOKEN)
 
 
 class Client(Record):

@@ -11,8 +11,10 @@ need it: validators never read the clock themselves.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationInfo
+if TYPE_CHECKING:
+    from pydantic import ValidationInfo
 
 
 def record_context(today: date) -> dict:

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from pydantic import Field, HttpUrl, field_validator
+from typing import Annotated
 
+from pydantic import AfterValidator, Field, HttpUrl, field_validator
+
+from baodan.core.links import is_local_source
 from baodan.models.base import Model, Phone, Record
-
-# The record format this baodan reads and writes. A release that changes how records are
-# written raises it and adds a step to services/upgrade.MIGRATIONS; `baodan upgrade` moves a
-# firm up, and an older baodan refuses a firm already moved (newer_format below).
-RECORD_FORMAT = 1
+from baodan.models.recordformat import RECORD_FORMAT, newer_format
 
 
-def newer_format(version: int) -> str:
-    """Why this baodan must not touch a firm written in a newer format ("message|hint")."""
-    return (
-        f"这家公司的记录是第 {version} 版格式，比这个 baodan 认识的（第 {RECORD_FORMAT} 版）新："
-        "用旧版本修改会弄坏记录"
-        "|请升级 baodan（pip install -U baodan）；CI 里把 BAODAN_PACKAGE 改成同事们用的版本"
-    )
+def _local_image(value: str | None) -> str | None:
+    if value is not None and not is_local_source(value):
+        raise ValueError(
+            "徽标图片要放在本站，不能是网址|把图片放进 records/public/assets/，写相对路径，"
+            "如 assets/logo.svg：外站的图片会让每位访客的浏览器去访问那个网站"
+        )
+    return value
 
 
 class Brand(Model):
-    logo: str | None = Field(
+    logo: Annotated[str | None, AfterValidator(_local_image)] = Field(
         None, description="徽标图片，相对 records/public（网站的文件夹）的路径，如 assets/logo.svg"
     )
     primary_color: str = Field(
@@ -72,6 +71,11 @@ class Settings(Record):
     feeds: Feeds = Feeds()
     retention_years: int = Field(5, ge=1, description="客户离开后资料保留年数（PIPL）")
     demo: bool = Field(False, description="演示公司（数据全部虚构）")
+    public_numbers: list[str] = Field(
+        [],
+        description="公司有意公开的其他号码（如对外的手机号）：提交检查和发布检查不把它们当作个人信息。"
+        "公司电话、员工工作电话和保险公司热线已自动允许",
+    )
     record_format: int = Field(
         1, ge=1, description="记录格式的版本（由 baodan upgrade 维护，不要手改）"
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from baodan.core.errors import BaodanError, shown
+
 # Crockford base32: no I, L, O or U, so a code read out or typed is not mistaken.
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -42,3 +44,18 @@ def made_id(prefix: str) -> re.Pattern:
 GIVEN_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # An interaction's file name: <date>-<n>.
 INTERACTION_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-\d{1,4}$")
+# Any record a command can be given by id: every id above is a GIVEN_NAME, or a registry number.
+ANY_RECORD = (GIVEN_NAME, REGISTRY_NO)
+
+ID_HINT = (
+    f"编号只用小写字母、数字和连字符，如 c-1a2b3c4d、wang-fang；保单登记号如 {REGISTRY_EXAMPLE}"
+)
+
+
+def checked_id(value: str, what: str, *patterns: re.Pattern) -> str:
+    """``value`` when it matches one of ``patterns`` (by default GIVEN_NAME), else a
+    BaodanError naming ``what``. What a person types as an id (command line, form) is checked
+    with this before any file is touched: "../x" or "a/b" never reaches a path."""
+    if not any(p.fullmatch(value) for p in patterns or (GIVEN_NAME,)):
+        raise BaodanError(f"“{shown(value)}”不是有效的{what}", ID_HINT + "；不要写文件路径")
+    return value

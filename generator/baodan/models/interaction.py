@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from baodan.models.base import FieldProblem, Model, Record
+from baodan.models.vocab import CHANNELS, INTENTIONS
 
 KINDS = {
     "consultation": "保险咨询",
@@ -18,16 +19,6 @@ KINDS = {
     "survey": "满意度调查",
     "lecture": "参加讲座",
     "renewal": "续保联系",
-}
-# What the client said when contacted about renewing (kind: renewal).
-INTENTIONS = {"renew": "愿意续保", "decline": "不再续保", "undecided": "尚未决定"}
-CHANNELS = {
-    "phone": "电话",
-    "wechat": "微信",
-    "visit": "上门",
-    "office": "来访",
-    "email": "邮件",
-    "sms": "短信",
 }
 
 

@@ -11,21 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
+from importlib import import_module
 
-from baodan.models.claim import Claim
-from baodan.models.client import Client
-from baodan.models.firm import Settings
+from baodan.core.errors import shown
 from baodan.models.ids import GIVEN_NAME, INTERACTION_NAME, REGISTRY_NO, made_id
-from baodan.models.incident import Incident
-from baodan.models.insurer import Insurer
-from baodan.models.interaction import Interaction
-from baodan.models.lecture import Lecture
-from baodan.models.partner import Partner
-from baodan.models.policy import Policy
-from baodan.models.retired import Retired
-from baodan.models.staff import Staff
-from baodan.models.task import Task
-from baodan.models.training import Training
 
 
 @dataclass(frozen=True)
@@ -40,7 +30,7 @@ class Kind:
     """
 
     name: str
-    model: type
+    model_name: str  # its class in baodan.models (imported when first used: start-up time)
     label: str
     folder: str | None
     id_field: str | None
@@ -50,6 +40,10 @@ class Kind:
     client_slot: bool = False
     encrypted: bool = False
 
+    @cached_property
+    def model(self) -> type:
+        return getattr(import_module("baodan.models"), self.model_name)
+
     def file_name_problem(self, record, stem: str) -> str | None:
         """The "id equals file name" rule: what is wrong, or None."""
         if self.id_field is None:
@@ -57,20 +51,20 @@ class Kind:
         value = getattr(record, self.id_field)
         if value == stem:
             return None
-        return f"{self.id_field} 是“{value}”，但文件名是“{stem}”"
+        return f"{self.id_field} 是“{shown(value)}”，但文件名是“{shown(stem)}”"
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("firm", Settings, "公司设置", None, None, None, schema="firm"),
-    Kind("insurer", Insurer, "保险公司", "insurers", "code", GIVEN_NAME, "insurer"),
-    Kind("staff", Staff, "员工", "staff", "id", GIVEN_NAME, "staff"),
-    Kind("partner", Partner, "合作机构", "partners", "code", GIVEN_NAME, "partner"),
-    Kind("training", Training, "培训记录", "training", None, None, "training"),
-    Kind("lecture", Lecture, "讲座", "lectures", None, None, "lecture"),
-    Kind("retired", Retired, "注销登记号清单", None, None, None),
+    Kind("firm", "Settings", "公司设置", None, None, None, schema="firm"),
+    Kind("insurer", "Insurer", "保险公司", "insurers", "code", GIVEN_NAME, "insurer"),
+    Kind("staff", "Staff", "员工", "staff", "id", GIVEN_NAME, "staff"),
+    Kind("partner", "Partner", "合作机构", "partners", "code", GIVEN_NAME, "partner"),
+    Kind("training", "Training", "培训记录", "training", None, None, "training"),
+    Kind("lecture", "Lecture", "讲座", "lectures", None, None, "lecture"),
+    Kind("retired", "Retired", "注销登记号清单", None, None, None),
     Kind(
         "client",
-        Client,
+        "Client",
         "客户",
         None,
         "id",
@@ -81,7 +75,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "policy",
-        Policy,
+        "Policy",
         "保单",
         "policies",
         "registry_no",
@@ -93,7 +87,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "claim",
-        Claim,
+        "Claim",
         "理赔",
         "claims",
         "id",
@@ -105,7 +99,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "interaction",
-        Interaction,
+        "Interaction",
         "互动记录",
         "interactions",
         None,
@@ -117,7 +111,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "task",
-        Task,
+        "Task",
         "任务",
         "tasks",
         "id",
@@ -128,7 +122,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "incident",
-        Incident,
+        "Incident",
         "应急事件",
         "incidents",
         "id",
@@ -140,7 +134,14 @@ KINDS: tuple[Kind, ...] = (
 )
 
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
-BY_MODEL: dict[type, Kind] = {k.model: k for k in KINDS}
+
+
+def __getattr__(name: str):
+    if name == "BY_MODEL":  # Kind by model class: imports every model, so only when asked
+        return {k.model: k for k in KINDS}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # The folders inside a client's folder (records/clients/<id>/<slot>/), by folder name.
 CLIENT_SLOTS: dict[str, Kind] = {k.folder: k for k in KINDS if k.client_slot}
 # The firm's public folders of one record a file (records/<folder>/<name>.yaml).

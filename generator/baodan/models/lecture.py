@@ -36,10 +36,15 @@ class Lecture(Record):
     attachments: list[Attachment] = []
 
     _body: str = PrivateAttr(default="")
+    _body_line: int = PrivateAttr(default=1)  # the line of the file the body starts on
 
     @property
     def body(self) -> str:
         return self._body
+
+    @property
+    def body_line(self) -> int:
+        return self._body_line
 
     @property
     def slug(self) -> str:

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from baodan.core.errors import shown
 from baodan.models.base import (
     USCC,
     FieldProblem,
@@ -218,14 +219,14 @@ class Policy(Record):
         categories = taxonomy()["categories"]
         if self.category not in categories:
             raise FieldProblem(
-                "category", f"不认识的险种大类“{self.category}”|可选：{category_choices()}"
+                "category", f"不认识的险种大类“{shown(self.category)}”|可选：{category_choices()}"
             )
         subs = categories[self.category]["subcategories"]
         if self.subcategory not in subs:
             choices = "、".join(f"{k}（{v}）" for k, v in subs.items())
             raise FieldProblem(
                 "subcategory",
-                f"险种“{self.category}”下没有小类“{self.subcategory}”|可选：{choices}",
+                f"险种“{shown(self.category)}”下没有小类“{shown(self.subcategory)}”|可选：{choices}",
             )
         if self.terminates and self.terminates < self.effective:
             raise FieldProblem(

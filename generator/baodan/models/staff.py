@@ -7,9 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from baodan.models.base import Mobile, Phone, Record
-
-DEPARTMENTS = ("客户服务部", "会计部", "财务部", "理赔部", "管理层")
-
+from baodan.models.vocab import DEPARTMENTS
 
 # What to write where a record names a staff member the firm does not have.
 STAFF_HINT = "填 records/staff/ 下已有的员工编号（文件名去掉 .yaml）"

@@ -15,7 +15,9 @@ from baodan.core.today import today
 from baodan.domain import care, claims, incidents, tasks
 from baodan.models import Claim, ClientFile, Firm
 from baodan.models.claim import STAGES
+from baodan.models.ids import checked_id
 from baodan.models.interaction import CHANNELS
+from baodan.models.kinds import BY_NAME
 from baodan.services.editing import create_record, update_record
 from baodan.store.workspace import (
     Workspace,
@@ -40,7 +42,7 @@ class Session:
         return cls(ws, firm)
 
     def client(self, client_id: str) -> ClientFile:
-        cf = self.firm.clients.get(client_id)
+        cf = self.firm.clients.get(checked_id(client_id, "客户编号", BY_NAME["client"].id_pattern))
         if cf is None:
             raise BaodanError(
                 f"没有客户“{client_id}”", "写客户编号，如 c-1a2b3c4d（见员工站客户列表）"
@@ -58,7 +60,9 @@ class Session:
         return staff_id
 
     def claim(self, claim_id: str):
-        found = claims.find_claim(self.firm, claim_id)
+        found = claims.find_claim(
+            self.firm, checked_id(claim_id, "理赔编号", BY_NAME["claim"].id_pattern)
+        )
         if found is None:
             raise BaodanError(
                 f"没有理赔“{claim_id}”", "写理赔编号，如 cl-1a2b3c4d（见员工站理赔队列）"
@@ -228,6 +232,7 @@ def log_survey(
 def log_attendance(
     s: Session, lecture: str, client_ids: list[str], staff: str | None
 ) -> list[Path]:
+    checked_id(lecture, "讲座文件名")
     lec = next((x for x in s.firm.lectures if x.slug == lecture), None)
     if lec is None:
         raise BaodanError(f"没有讲座“{lecture}”", "写 records/lectures/ 下讲座的文件名（不含 .md）")

@@ -49,7 +49,7 @@ class Changes:
     def edit(self, path: Path) -> CommentedMap:
         """A record as an ordered, comment-keeping mapping, to change and ``put`` back."""
         self.originals[path] = self.ws.read(path)
-        return yamlio.load_roundtrip(self.originals[path])
+        return yamlio.load_roundtrip(self.originals[path], self.ws.rel(path))
 
     def put(self, path: Path, doc, like: Path | None = None) -> None:
         """Validate a record's new text now; raise BaodanError naming its file and field.

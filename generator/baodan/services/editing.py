@@ -18,13 +18,10 @@ from typing import Any, TypeVar
 from baodan.core import yamlio
 from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
-from baodan.core.parse import parse_record
 from baodan.core.privatefiles import private_folder
 from baodan.core.today import today
 from baodan.core.yamlmerge import split_note
-from baodan.models import Client
-from baodan.models.context import record_context
-from baodan.models.kinds import BY_MODEL, CLIENT_SLOTS
+from baodan.models.kinds import CLIENT_SLOTS
 from baodan.services import editors
 from baodan.services.merging import conflict_marks, mark_resolved
 from baodan.store.workspace import Workspace, model_for
@@ -58,12 +55,18 @@ def with_marks(text: str, errors: list[RecordError]) -> str:
 def write_context(ws: Workspace) -> dict:
     """What a record this command writes in ``ws`` is validated with (models/context.py):
     today's date."""
+    from baodan.models.context import record_context
+
     return record_context(today())
 
 
 def validate_text(
     text: str, rel: str, context: dict, expected_name: str | None = None
 ) -> list[RecordError]:
+    # Validation imports the models: after the editor has opened, not before (start-up time).
+    from baodan.core.parse import parse_record
+    from baodan.models.kinds import BY_MODEL
+
     model = model_for(rel)
     record, errors = parse_record(model, text, rel, context)
     kind = BY_MODEL[model]
@@ -99,7 +102,8 @@ def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
 
     from baodan.checks import load_firm
     from baodan.checks.integrity import check_insurer_refs, check_staff_refs
-    from baodan.models import ClientFile
+    from baodan.core.parse import parse_record
+    from baodan.models import Client, ClientFile
 
     context = write_context(ws)
     record, errors = parse_record(model_for(rel), text, rel, context)
@@ -210,7 +214,7 @@ def update_record(ws: Workspace, path: Path, change: Callable[[Any], T]) -> T:
     edits the ruamel round-trip data in place, so comments, key order and quoting stay; the
     result is validated before it is encrypted and written. Returns what ``change`` returned."""
     original = ws.read(path)
-    data = yamlio.load_roundtrip(original)
+    data = yamlio.load_roundtrip(original, ws.rel(path))
     result = change(data)
     _save(ws, path, yamlio.dump_roundtrip(data, like=original))
     return result

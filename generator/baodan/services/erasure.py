@@ -10,6 +10,7 @@ the old ciphertext: the caller prints the history-rewrite procedure.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +20,10 @@ from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.today import today
 from baodan.models import Retired
+from baodan.models.client import TOKEN
 from baodan.store.retired import retire
 from baodan.store.workspace import Workspace
+from baodan.web.config_guard import CONFIG_FILE, SITE_DIR, STAFF_SITE_DIR, checked_config
 
 DEFAULT_REASON = "客户要求删除"
 
@@ -38,7 +41,7 @@ class Erasure:
 def plan(ws: Workspace, client_id: str) -> Erasure:
     """What forgetting a client would delete: their folder and the local copies baodan made
     of their data that exist now (read from the client record, which may be invalid)."""
-    folder = ws.clients_dir / client_id
+    folder = ws.client_dir(client_id)
     if not (folder / "client.yaml.age").is_file():
         raise BaodanError(f"找不到客户“{client_id}”", "请写客户编号，如 c-1a2b3c4d")
     try:
@@ -63,7 +66,7 @@ def local_copies(ws: Workspace, client_id: str, client: dict) -> list[tuple[Path
         (export / client_id, "导出的资料"),
         (export / f"{client_id}.zip", "导出的资料（zip）"),
     ]
-    for site, plugin, staff in _sites(ws):
+    for site, portal_dir, calendar_dir, staff in _sites(ws):
         if staff:
             copies.append(
                 (
@@ -73,26 +76,26 @@ def local_copies(ws: Workspace, client_id: str, client: dict) -> list[tuple[Path
             )
             continue
         portal, feed = client.get("portal"), client.get("feed")
-        if isinstance(portal, dict) and portal.get("id"):
-            copies.append((site / plugin.portal_dir / str(portal["id"]), "公开站里该客户的门户"))
-        if isinstance(feed, dict) and feed.get("token"):
-            path = site / plugin.calendar_dir / f"{feed['token']}.ics"
+        # The record may be invalid: only a real token may name a path ("../.." must not).
+        if isinstance(portal, dict) and re.fullmatch(TOKEN, str(portal.get("id"))):
+            copies.append((site / portal_dir / str(portal["id"]), "公开站里该客户的门户"))
+        if isinstance(feed, dict) and re.fullmatch(TOKEN, str(feed.get("token"))):
+            path = site / calendar_dir / f"{feed['token']}.ics"
             copies.append((path, "公开站里该客户的日历订阅"))
     return copies
 
 
-def _sites(ws: Workspace) -> list[tuple[Path, object, bool]]:
-    """(site folder, baodan plugin settings, staff?) of the firm's two MkDocs configurations."""
-    from mkdocs.config import load_config
-
-    found = []
-    for name, staff in (("mkdocs.yml", False), ("mkdocs.staff.yml", True)):
-        if (ws.root / name).is_file():
-            config = load_config(str(ws.root / name))
-            plugin = config.plugins.get("baodan")
-            if plugin is not None:
-                found.append((Path(config.site_dir), plugin.config, staff))
-    return found
+def _sites(ws: Workspace) -> list[tuple[Path, str, str, bool]]:
+    """(site folder, portal folder, calendar folder, staff?) of the firm's two builds, from
+    mkdocs.yml read as `baodan build` reads it (checked, nothing in it run)."""
+    if not (ws.root / CONFIG_FILE).is_file():
+        return []
+    config = checked_config(ws.root)
+    folders = (
+        config.baodan_option("portal_dir", "p"),
+        config.baodan_option("calendar_dir", "feeds"),
+    )
+    return [(ws.root / SITE_DIR, *folders, False), (ws.root / STAFF_SITE_DIR, *folders, True)]
 
 
 def references_from_others(ws: Workspace, erasure: Erasure) -> list[RecordError]:

@@ -84,7 +84,7 @@ class Record:
 
 
 def _client_dir(ws: Workspace, client_id: str) -> Path:
-    folder = ws.clients_dir / client_id
+    folder = ws.client_dir(client_id)
     if not (folder / "client.yaml.age").is_file():
         raise BaodanError(
             f"找不到客户“{client_id}”",

@@ -134,6 +134,11 @@ def _published(ws: Workspace, exp: Exposure) -> list[Published]:
 def exposure(ws: Workspace, client_id: str, branch: str | None = None) -> Exposure:
     if not gitrepo.is_repo(ws.root):
         raise BaodanError("这里不是 git 仓库：没有历史可查", "在公司仓库的克隆里运行")
+    if gitrepo.is_shallow(ws.root):
+        raise BaodanError(
+            "这是浅克隆（git clone --depth），缺了较早的提交：谁能读到这位客户的资料无从判断",
+            gitrepo.SHALLOW_HINT,
+        )
     folder = f"records/clients/{client_id}"
     exp = Exposure(client_id, main_branch(ws, branch))
     found = gitrepo.commits_with_files(ws.root, "--all", "--", folder)

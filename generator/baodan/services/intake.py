@@ -15,9 +15,10 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap
 
 from baodan.core import yamlio
-from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.parse import load_yaml, validate
 from baodan.models import Firm, Policy
+from baodan.models.kinds import BY_NAME
 from baodan.services.changes import Changes
 from baodan.services.editing import write_context
 from baodan.store.workspace import Workspace, allocate_registry_no
@@ -69,8 +70,18 @@ def check_form(ws: Workspace, firm: Firm, data: dict, text: str, rel: str) -> Fo
     client = str(data.pop("client", "") or "")
     if not client:
         problem("client", "缺少客户编号", "填客户编号，如 c-1a2b3c4d（员工站客户列表里有）")
-    elif not (ws.clients_dir / client / "client.yaml.age").is_file():
-        problem("client", f"没有客户“{client}”", "先建客户：baodan new client；或检查编号是否抄错")
+    elif not BY_NAME["client"].id_pattern.fullmatch(client):
+        problem(
+            "client",
+            f"“{shown(client)}”不是客户编号",
+            "客户编号形如 c-1a2b3c4d（员工站客户列表里有）",
+        )
+    elif not (ws.client_dir(client) / "client.yaml.age").is_file():
+        problem(
+            "client",
+            f"没有客户“{shown(client)}”",
+            "先建客户：baodan new client；或检查编号是否抄错",
+        )
     fields = {k: v for k, v in data.items() if k not in NOT_ON_FORM}
     policy, errs = validate(
         Policy, {"registry_no": PLACEHOLDER, **fields}, rel, text, context=write_context(ws)
@@ -91,18 +102,22 @@ def _references(ws: Workspace, firm: Firm, p: Policy, rel: str, text: str) -> li
     found = []
     if p.insurer not in firm.insurers:
         known = "、".join(f"{c}（{i.short_name}）" for c, i in sorted(firm.insurers.items()))
-        found.append(err(("insurer",), f"没有保险公司“{p.insurer}”", f"可选：{known}"))
+        found.append(err(("insurer",), f"没有保险公司“{shown(p.insurer)}”", f"可选：{known}"))
     if p.intake.received_by not in firm.staff:
         found.append(
             err(
                 ("intake", "received_by"),
-                f"没有员工“{p.intake.received_by}”",
+                f"没有员工“{shown(p.intake.received_by)}”",
                 "可选：" + "、".join(sorted(firm.staff)),
             )
         )
     if p.renewal_of and not list(ws.clients_dir.glob(f"*/policies/{p.renewal_of}.yaml.age")):
         found.append(
-            err(("renewal_of",), f"没有登记号为 {p.renewal_of} 的保单", "填被续保的原保单登记号")
+            err(
+                ("renewal_of",),
+                f"没有登记号为 {shown(p.renewal_of)} 的保单",
+                "填被续保的原保单登记号",
+            )
         )
     return found
 

@@ -13,7 +13,6 @@ from baodan.core import yamlio
 from baodan.core.errors import RecordError, Source
 from baodan.core.layout import KEYS_DIR, RECORDS
 from baodan.core.yamlmerge import WHOLE_RECORD
-from baodan.domain.labels import label
 from baodan.store import gitrepo
 
 SIDES = (("base", "原来（两边分开前）"), ("ours", "当前版本"), ("theirs", "合并进来的版本"))
@@ -58,6 +57,8 @@ def _commented(value):
 
 def field_label(field: str) -> str:
     """family[1].mobile → 家庭成员 › 第 2 项 › 手机号"""
+    from baodan.domain.labels import label  # the models: not before `baodan edit` opens
+
     if field == WHOLE_RECORD:
         return "两个版本无法逐字段合并"
     parts = re.findall(r"[^.\[\]]+|\[\d+\]", field)

@@ -13,9 +13,11 @@ from baodan.core.errors import BaodanError
 from baodan.core.layout import RECORDS
 from baodan.core.today import today
 from baodan.models import ClientFile, Firm, Policy
+from baodan.models.ids import REGISTRY_NO, checked_id
+from baodan.models.kinds import BY_NAME
 from baodan.services.changes import Changes
 from baodan.store.loader import load_client
-from baodan.store.workspace import Workspace
+from baodan.store.workspace import Workspace, looks_like_path, record_path
 
 
 def policy_files(ws: Workspace, registry_no: str) -> list[Path]:
@@ -25,10 +27,12 @@ def policy_files(ws: Workspace, registry_no: str) -> list[Path]:
 
 def policy_path(ws: Workspace, target: str) -> Path:
     """A policy file from a registry number or a path; a duplicated number needs the path."""
-    as_path = Path(target)
-    for candidate in (as_path, ws.root / as_path):
-        if candidate.suffix == ".age" and candidate.is_file():
-            return candidate.resolve()
+    if looks_like_path(target):
+        path = record_path(ws.root, target)
+        if path.suffix == ".age" and path.is_file():
+            return path
+    else:
+        checked_id(target, "保单登记号", REGISTRY_NO)
     hits = policy_files(ws, target)
     if not hits:
         raise BaodanError(
@@ -103,7 +107,10 @@ def open_policy(ws: Workspace, target: str) -> OpenPolicy:
 
 def open_client(ws: Workspace, target: str) -> tuple[Firm, ClientFile, str | None]:
     """A client by id, or the client of a policy by registry number: (firm, client, number)."""
-    if (ws.clients_dir / target / "client.yaml.age").is_file():
+    if (
+        BY_NAME["client"].id_pattern.fullmatch(target)
+        and (ws.client_dir(target) / "client.yaml.age").is_file()
+    ):
         return (*_firm_with_client(ws, target), None)
     path = policy_path(ws, target)
     return (*_firm_with_client(ws, ws.rel(path).split("/")[2]), path.name.removesuffix(".yaml.age"))

@@ -16,6 +16,7 @@ from baodan.core.today import today
 from baodan.models import Client
 from baodan.store.portal_crypto import portal_link
 from baodan.store.workspace import Workspace, current_client
+from baodan.web.config_guard import CONFIG_FILE, checked_config
 
 
 @dataclass
@@ -56,11 +57,8 @@ def access_for(ws: Workspace, client: Client, portal_id: str, code: str) -> Port
 
 
 def _portal_dir(ws: Workspace) -> str:
-    """The portal folder the site uses (mkdocs.yml, plugin option portal_dir)."""
-    from mkdocs.config import load_config
-
-    config_path = ws.root / "mkdocs.yml"
-    if not config_path.is_file():
+    """The portal folder the site uses (mkdocs.yml, plugin option portal_dir), read as
+    `baodan build` reads it: checked, without running anything it names."""
+    if not (ws.root / CONFIG_FILE).is_file():
         return "p"
-    plugin = load_config(str(config_path)).plugins.get("baodan")
-    return plugin.config.portal_dir if plugin is not None else "p"
+    return checked_config(ws.root).baodan_option("portal_dir", "p")

@@ -1,25 +1,30 @@
 """`baodan precommit`: refuse a commit that would put personal data in git unencrypted.
 
-Looks only at what is staged (``git diff --cached``; contents as ``git show :path`` would
-give them): a plaintext file among client records, a non-age file where ciphertext belongs,
-an ID or mobile number in a plain record; then runs the full check on the staged records,
-checked out (ciphertext and public files only) into a private temp folder.
+Looks at what is staged (``git diff --cached``; contents as ``git show :path`` would give
+them), or with ``--all`` (for CI, since ``git commit --no-verify`` skips the hook) at every
+file of the repository. Every file goes through FILE_CHECKS: a plaintext file among client
+records, a non-age file where ciphertext belongs, a file that never belongs in git (a built
+site, an export, an image or QR code, a binary file nobody can check), an ID or mobile number
+in any text file. Then, for staged records, the full check on the staged records, checked out
+(ciphertext and public files only) into a private temp folder.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
-from pathlib import Path
-
-from stdnum.cn import ric
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from baodan.checks import load_firm
 from baodan.checks.privacy import privacy_rules
+from baodan.core import yamlio
 from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.files import is_age
 from baodan.core.layout import DEMO_IDENTITY_FILE, KEYS_DIR, RECORDS
+from baodan.core.personal_numbers import find_numbers, published_numbers
 from baodan.core.privatefiles import private_folder
 from baodan.core.rules import Rules
 from baodan.core.today import today
@@ -27,75 +32,156 @@ from baodan.store import gitrepo
 from baodan.store.workspace import Workspace
 
 CLIENTS = f"{RECORDS}/clients/"
-PUBLIC_ASSETS = f"{RECORDS}/public/"
-PUBLIC_CONTACT_FILES = (f"{RECORDS}/firm.yaml", f"{RECORDS}/staff/", f"{RECORDS}/insurers/")
-ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-MOBILE_LIKE = re.compile(r"(?<![\d])1[3-9]\d{9}(?![\d])")
-KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_]+)\s*:")
+# Where the firm's public records name numbers published on purpose (firm.yaml's contact
+# and public_numbers, staff work phones, insurers' hotlines): allowed in any file.
+PUBLISHED_NUMBERS_IN = (f"{RECORDS}/firm.yaml", f"{RECORDS}/staff", f"{RECORDS}/insurers")
+EXPLICIT_NUMBERS_FIELD = "public_numbers"
+# The site's own pictures and fonts live here (the published docs folder and the firm's
+# declared Material theme folder); images anywhere else are refused.
+THEME_FOLDERS = (f"{RECORDS}/public/", "overrides/")
+ASSET_SUFFIXES = {
+    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".ico",
+    ".woff", ".woff2", ".ttf", ".otf",
+}  # fmt: skip
+IMAGE_SUFFIXES = ASSET_SUFFIXES - {".woff", ".woff2", ".ttf", ".otf"}
+# What baodan writes that must never be committed: built sites (site/, site-staff/, the
+# .site-building-*/ folders of an interrupted build) and exports, at the firm's top.
+BUILT = re.compile(r"^\.?site(-[^/]*)?/")
+EXPORTS = "export/"
+QR_NAME = re.compile(r"(^|/)baodan-portal-[^/]*$|二维码")
+# A wheel of baodan itself, for CI to install from the repository (`baodan ci --package`).
+BAODAN_WHEEL = re.compile(r"(^|/)baodan-[^/]+\.whl$")
 
 
-def _looks_like_id(text: str) -> bool:
-    value = text.upper()
+@dataclass(frozen=True)
+class ScanContext:
+    """What a file check may use besides the file itself."""
+
+    allowed_numbers: frozenset[str] = frozenset()
+
+
+FileCheck = Callable[[str, bytes, ScanContext], list[RecordError]]
+
+
+def _refuse(path: str, message: str, hint: str) -> list[RecordError]:
+    return [RecordError(Source(path), "", message, hint)]
+
+
+def plaintext_among_clients(path: str, data: bytes, ctx: ScanContext) -> list[RecordError]:
+    name = PurePosixPath(path).name
+    if path.startswith(CLIENTS) and not name.endswith(".age") and name != ".gitkeep":
+        return _refuse(
+            path,
+            "客户资料以明文暂存，不能提交",
+            f"运行 git restore --staged {path}，再用 baodan encrypt {path} 加密",
+        )
+    return []
+
+
+def not_age_in_sealed_slot(path: str, data: bytes, ctx: ScanContext) -> list[RecordError]:
+    if path.endswith(".age") and path.startswith((CLIENTS, KEYS_DIR + "/")) and not is_age(data):
+        return _refuse(
+            path,
+            "这个位置只能放 age 加密文件，但暂存的内容不是",
+            "用 baodan edit / baodan new 保存记录；"
+            f"误改的文件可用 git checkout HEAD -- {path} 恢复",
+        )
+    return []
+
+
+def never_committed(path: str, data: bytes, ctx: ScanContext) -> list[RecordError]:
+    """Built sites, exports, QR codes, images outside the theme folders, binary files."""
+    undo = f"运行 git rm --cached {path}（文件留在本机），确认 .gitignore 忽略了它"
+    suffix = PurePosixPath(path).suffix.lower()
+    if BUILT.match(path):
+        return _refuse(path, "生成的网站不能提交：员工站是明文，公开站由 CI 生成", undo)
+    if path.startswith(EXPORTS):
+        return _refuse(path, "导出的客户资料（明文）不能提交", undo + "；交给客户后请删除")
+    if QR_NAME.search(path):
+        return _refuse(path, "二维码不能提交：客户页面和订阅的二维码里带着访问密钥", undo)
+    if path.endswith(".age") and is_age(data):
+        return []
+    if suffix in IMAGE_SUFFIXES and not path.startswith(THEME_FOLDERS):
+        return _refuse(
+            path,
+            "图片不能放在这里：截图、扫描件和二维码常带个人信息",
+            f"网站用的图片放到 {'、'.join(THEME_FOLDERS)}；其他图片不要提交。" + undo,
+        )
+    if _text(data) is None and not (
+        (path.startswith(THEME_FOLDERS) and suffix in ASSET_SUFFIXES) or BAODAN_WHEEL.search(path)
+    ):
+        return _refuse(
+            path,
+            "二进制文件（表格、文档、压缩包等）不能提交：其中的个人信息无法检查",
+            "客户资料请录入加密记录（baodan new / baodan intake）。文本文件请存为 UTF-8。" + undo,
+        )
+    return []
+
+
+def numbers_in_text(path: str, data: bytes, ctx: ScanContext) -> list[RecordError]:
+    text = _text(data)
+    if text is None or (path.endswith(".age") and is_age(data)):
+        return []
+    return personal_numbers(path, text, ctx.allowed_numbers)
+
+
+# Each file goes through these in turn, and the first that refuses it speaks for it.
+# A new rule about files is a function of this shape, added here.
+FILE_CHECKS: list[FileCheck] = [
+    plaintext_among_clients,
+    not_age_in_sealed_slot,
+    never_committed,
+    numbers_in_text,
+]
+
+
+def scan_file(path: str, data: bytes, ctx: ScanContext) -> list[RecordError]:
+    """Problems with one file, from its path and contents alone."""
+    for check in FILE_CHECKS:
+        found = check(path, data, ctx)
+        if found:
+            return found
+    return []
+
+
+def _text(data: bytes) -> str | None:
+    """The file as text, or None for a binary file (a NUL byte, or not UTF-8)."""
+    if b"\0" in data[:8192]:
+        return None
     try:
-        return ric.calc_check_digit(value) == value[-1]
-    except Exception:
-        return False
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
-def personal_numbers(path: str, text: str) -> list[RecordError]:
-    """ID numbers (with a valid check digit) and mobile numbers in a plain record's text."""
-    exempt = path == PUBLIC_CONTACT_FILES[0] or path.startswith(PUBLIC_CONTACT_FILES[1:])
-    public_fields = set(privacy_rules(Rules()).public_phone_fields)  # the package's
-    found = []
-    for n, line in enumerate(text.splitlines(), 1):
-        key = KEY.match(line)
-        if exempt and key and key[1] in public_fields:
-            continue
-        if any(_looks_like_id(m[0]) for m in ID_LIKE.finditer(line)):
-            found.append(("身份证号", n))
-        elif MOBILE_LIKE.search(line):
-            found.append(("手机号", n))
+def personal_numbers(
+    path: str, text: str, allowed: frozenset[str] = frozenset()
+) -> list[RecordError]:
+    """ID numbers (with a valid check digit) and mobile numbers in a plain file's text."""
     return [
         RecordError(
-            Source(path, n),
+            Source(path, found.line),
             "",
-            f"这一行像是{what}：个人信息不能以明文提交",
+            f"这一行像是{found.kind}：个人信息不能以明文提交",
             "客户资料只能放在加密记录里（baodan new / baodan edit）；"
-            "先 git restore --staged 该文件，删掉这一行后再提交",
+            "先 git restore --staged 该文件，删掉这一行后再提交。"
+            f"公司公开的号码可写进 records/firm.yaml 的 {EXPLICIT_NUMBERS_FIELD}",
         )
-        for what, n in found
+        for found in find_numbers(text, allowed)
     ]
 
 
-def scan_staged(path: str, data: bytes) -> list[RecordError]:
-    """Problems with one staged file, from its path and staged contents alone."""
-    name = Path(path).name
-    if path.startswith(CLIENTS) and not name.endswith(".age") and name != ".gitkeep":
-        return [
-            RecordError(
-                Source(path),
-                "",
-                "客户资料以明文暂存，不能提交",
-                f"运行 git restore --staged {path}，再用 baodan encrypt {path} 加密",
-            )
-        ]
-    if path.endswith(".age") and path.startswith((CLIENTS, KEYS_DIR + "/")) and not is_age(data):
-        return [
-            RecordError(
-                Source(path),
-                "",
-                "这个位置只能放 age 加密文件，但暂存的内容不是",
-                "用 baodan edit / baodan new 保存记录；"
-                f"误改的文件可用 git checkout HEAD -- {path} 恢复",
-            )
-        ]
-    if (
-        path.startswith(f"{RECORDS}/")
-        and not path.startswith((PUBLIC_ASSETS, CLIENTS))
-        and path.endswith((".yaml", ".yml"))
-    ):
-        return personal_numbers(path, data.decode("utf-8", "replace"))
-    return []
+def allowed_numbers(texts: list[bytes]) -> frozenset[str]:
+    """The numbers the firm publishes, from the texts of its public records (firm.yaml, staff,
+    insurers): their phone fields (data/privacy.yaml) and firm.yaml's public_numbers."""
+    documents = []
+    for text in texts:
+        try:
+            documents.append(yamlio.load(text))
+        except Exception:  # a broken record is `baodan check`'s to report, not this scan's
+            continue
+    fields = [*privacy_rules(Rules()).public_phone_fields, EXPLICIT_NUMBERS_FIELD]
+    return frozenset(published_numbers(documents, fields))
 
 
 def staged(root: Path) -> tuple[str, list[str]]:
@@ -129,19 +215,44 @@ def check_index(ws: Workspace, prefix: str) -> list[RecordError]:
         return errors
 
 
+def tracked(root: Path) -> tuple[str, list[str]]:
+    """The firm folder's prefix within the repository, and every file in the index."""
+    prefix = gitrepo.git(root, "rev-parse", "--show-prefix").strip()
+    out = gitrepo.git(root, "ls-files", "-z", "--full-name")
+    paths = [p.removeprefix(prefix) for p in out.split("\0") if p.startswith(prefix) and p]
+    return prefix, paths
+
+
+def scan_files(root: Path, prefix: str, paths: list[str]) -> list[RecordError]:
+    """FILE_CHECKS over files as they are in the index (staged, or committed when clean)."""
+    _, everything = tracked(root)
+    published = [p for p in everything if p.startswith(PUBLISHED_NUMBERS_IN)]
+    with gitrepo.Blobs(root) as blobs:
+        texts = [t for t in blobs.read_many("", [prefix + p for p in published]) if t]
+        ctx = ScanContext(allowed_numbers(texts))
+        contents = blobs.read_many("", [prefix + p for p in paths])
+    errors: list[RecordError] = []
+    for path, data in zip(paths, contents):
+        if data is not None:
+            errors += scan_file(path, data, ctx)
+    return errors
+
+
 def precommit(ws: Workspace) -> tuple[int, list[RecordError]]:
     """(number of staged files looked at, problems). No problems: the commit may go ahead."""
     prefix, paths = staged(ws.root)
-    errors: list[RecordError] = []
-    with gitrepo.Blobs(ws.root) as blobs:
-        for path in paths:
-            data = blobs.object(f":{prefix}{path}")
-            if data is not None:
-                errors += scan_staged(path, data)
+    errors = scan_files(ws.root, prefix, paths)
     if any(p.startswith(f"{RECORDS}/") or p == DEMO_IDENTITY_FILE for p in paths):
         flagged = {e.source.file for e in errors}  # said once is enough
         errors += [e for e in check_index(ws, prefix) if e.source.file not in flagged]
     return len(paths), errors
+
+
+def scan_repository(root: Path) -> tuple[int, list[RecordError]]:
+    """(number of files, problems) for every file of the repository, as CI checks it: the
+    same rules as the hook, which `git commit --no-verify` skips. Nothing is decrypted."""
+    prefix, paths = tracked(root)
+    return len(paths), scan_files(root, prefix, paths)
 
 
 HOOK = """#!/bin/sh

@@ -7,6 +7,8 @@ reads both sides. Nothing is written to disk.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,6 +18,7 @@ from baodan.core.errors import BaodanError
 from baodan.core.layout import KEYS_DIR
 from baodan.domain.fielddiff import Change, describe, describe_public, diff
 from baodan.domain.labels import label, record_title, show
+from baodan.models.ids import ANY_RECORD, checked_id
 from baodan.models.kinds import CLIENT_SLOTS
 from baodan.store import gitrepo
 from baodan.store.keyhistory import keyring, membership_at, open_blob
@@ -197,6 +200,30 @@ def _member_list_changes(blobs: gitrepo.Blobs, rng: gitrepo.Range) -> list[str]:
     return lines
 
 
+# Files that are not records but decide what a build runs and publishes, what CI does with
+# its secret, and who can decrypt: `baodan diff --public` puts a line for each at the top.
+WATCHED = (
+    (re.compile(r"^mkdocs[^/]*\.ya?ml$"), "网站配置改动"),
+    (re.compile(r"^overrides/"), "网站模板改动"),
+    (re.compile(r"^\.github/workflows/|^\.gitlab-ci\.yml$"), "CI 配置改动"),
+    (re.compile(r"^\.pre-commit-(config|hooks)\.yaml$|^\.gitignore$"), "提交检查配置改动"),
+    (re.compile(rf"^{re.escape(KEYS_DIR)}/"), "密钥文件改动"),
+)
+
+
+def watched_changes(ws: Workspace, rng: gitrepo.Range) -> list[str]:
+    """A line for each changed file of WATCHED (paths in the firm folder, or at the top of
+    the repository for CI files)."""
+    prefix = gitrepo.git(ws.root, "rev-parse", "--show-prefix").strip()
+    found = []
+    for path in gitrepo.changed_files(ws.root, rng, ":/"):
+        rel = path.removeprefix(prefix)
+        what = next((what for pattern, what in WATCHED if pattern.search(rel)), None)
+        if what:
+            found.append(f"⚠ {what}：{rel}")
+    return found
+
+
 def _summary(version: Version, *, full: bool) -> str:
     data = version.data if isinstance(version.data, dict) else {}
     return "；".join(
@@ -249,9 +276,18 @@ def _counts(changes: list[RecordChange]) -> str:
     return f"共 {len(changes)} 份记录（" + "，".join(f"{k} {v}" for k, v in counts.items()) + "）"
 
 
-def render_public(rng: gitrepo.Range, changes: list[RecordChange], keys: list[str]) -> str:
-    """Markdown for a pull request: record ids, field names and counts, never a value."""
+def render_public(
+    rng: gitrepo.Range,
+    changes: list[RecordChange],
+    keys: list[str],
+    watched: Sequence[str] = (),
+) -> str:
+    """Markdown for a pull request: record ids, field names and counts, never a value; first
+    the changed files that are not records but need a careful look (WATCHED)."""
     out = ["## baodan：本次改动摘要（不含个人信息）", ""]
+    if watched:
+        out.append("**请仔细审查**：这些文件决定网站生成时运行什么、CI 的密钥交给谁、谁能解密。")
+        out += ["", *(f"- {line}" for line in watched), ""]
     out.append(_counts(changes) + "。" if changes else "记录内容没有改动。")
     listed = [rc for rc in changes if rc.status != "仅重新加密"]
     if listed:
@@ -273,6 +309,7 @@ def history_path(ws: Workspace, target: str) -> str:
         pass
     if target.startswith("records/"):
         return target
+    checked_id(target, "记录编号", *ANY_RECORD)
     patterns = [f"records/clients/{target}/client.yaml.age"] + [
         f"records/clients/*/{slot}/{target}.yaml.age" for slot in CLIENT_SLOTS
     ]

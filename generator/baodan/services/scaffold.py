@@ -9,7 +9,7 @@ from string import Template
 
 from baodan.core.errors import BaodanError
 from baodan.core.layout import RECORDS
-from baodan.services.ci import HOSTS, write_ci
+from baodan.services.ci import CiSource, check_host, ci_source, write_ci
 from baodan.services.ci import notes as ci_notes
 from baodan.services.gitsetup import setup_clone
 from baodan.store import identity as who
@@ -24,7 +24,6 @@ from baodan.store.members import init_keys
 
 SKELETON = {
     "mkdocs.yml": "mkdocs.yml",
-    "mkdocs.staff.yml": "mkdocs.staff.yml",
     "gitignore": ".gitignore",
     "gitattributes": ".gitattributes",
     "firm.yaml": "records/firm.yaml",
@@ -127,15 +126,19 @@ def init_firm(
     recipient: str | None,
     identity: Path | None,
     ci: str | None = None,
+    source: CiSource | None = None,
     recovery_recipient: str | None = None,
 ) -> list[str]:
+    """A new firm in ``folder``; with ``ci`` (a host) and ``source`` (where CI gets baodan)
+    its CI configuration too."""
     folder.mkdir(parents=True, exist_ok=True)
     if any(p.name != ".git" for p in folder.iterdir()):
         raise BaodanError(
             f"{folder} 不是空目录", "baodan init 只在空目录（或只有 .git 的目录）里新建公司"
         )
-    if ci is not None and ci not in HOSTS:
-        raise BaodanError(f"不支持的 CI：{ci}", "可选：" + "、".join(HOSTS))
+    if ci is not None:
+        check_host(ci)
+        source = source or ci_source(None)  # none given: the error saying how to name one
     notes: list[str] = []
     recipient = recipient or _recipient_for(identity, notes)
     parse_recipient(recipient)  # a bad key stops here, before any file is written
@@ -145,9 +148,9 @@ def init_firm(
     (folder / "records/rules/README.md").write_text(rules_readme(), "utf-8")
     init_keys(folder, member, recipient, recovery_recipient)
     if ci is not None:
-        path = write_ci(folder, ci)
+        path = write_ci(folder, ci, source)
         notes.append(f"已写入 CI 配置 {path.relative_to(folder).as_posix()}。")
-        notes += [f"  {n}. {line}" for n, line in enumerate(ci_notes(ci), 1)]
+        notes += [f"  {n}. {line}" for n, line in enumerate(ci_notes(ci, source), 1)]
     if (folder / ".git").is_dir():
         notes += setup_clone(folder)
     notes += [

@@ -7,6 +7,7 @@ so a failed build leaves the previous site exactly as it was.
 from __future__ import annotations
 
 import errno
+import io
 import ipaddress
 import logging
 import os
@@ -26,25 +27,14 @@ from baodan.core.childenv import secrets_hidden
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.interrupts import like_ctrl_c
 from baodan.core.privatefiles import private_folder, run_folder
+from baodan.services.publishcheck import check_site
 from baodan.store.workspace import Workspace
+from baodan.web.config_guard import SITE_DIR, STAFF_SITE_DIR, CheckedConfig, checked_config
+from baodan.web.plugin import request
 
-
-def hand_identity(config, ws: Workspace) -> None:
-    """The plugin decrypts with the identity this command has (the one -i named, or found):
-    set in memory on the loaded configuration, never written anywhere."""
-    plugin = config.plugins.get("baodan")
-    if plugin is not None:
-        plugin.config.identity = ws.identity
-
-
-def config_file(ws: Workspace, staff: bool) -> Path:
-    path = ws.root / ("mkdocs.staff.yml" if staff else "mkdocs.yml")
-    if not path.is_file():
-        raise BaodanError(
-            f"找不到 {path.name}",
-            "公司目录里应有 mkdocs.yml 和 mkdocs.staff.yml（baodan init 会生成）",
-        )
-    return path
+# Before baodan 0.2 the staff site had a configuration file of its own, which turned the
+# staff build on; `baodan build --staff` alone does that now.
+RETIRED_STAFF_CONFIG = "mkdocs.staff.yml"
 
 
 class _Collect(logging.Handler):
@@ -60,8 +50,10 @@ class _Collect(logging.Handler):
 
 
 def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
-    """Build the public (or staff) site; return a one-line summary in Chinese."""
-    cfg_path = config_file(ws, staff)
+    """Build the public (or staff) site; return a one-line summary in Chinese. The public
+    site is checked before it replaces the previous one (services/publishcheck.py)."""
+    checked = checked_config(ws.root)
+    target = ws.root / (STAFF_SITE_DIR if staff else SITE_DIR)
     collected = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collected)
@@ -70,20 +62,23 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
     try:
         # MkDocs hooks and plugins run in this process: the identity is read already.
         with secrets_hidden():
-            target = Path(_load_config(cfg_path, collected).site_dir)
             building = f".{target.name}-building"  # a killed build's folder goes next time
             tmp = run_folder(target.parent, building, f"{building}-")
             # A plain `kill` or a closed terminal stops a build as Ctrl-C does: the half-built
             # folder (plaintext, for the staff site) is removed, not left beside the site.
             try:
                 with like_ctrl_c():
-                    config = load_config(str(cfg_path), site_dir=str(tmp))
-                    hand_identity(config, ws)
+                    config = _load_config(checked, collected, site_dir=str(tmp))
+                    request(config, ws.identity, staff=staff)
                     if status:
                         with status("正在生成网站……"):
                             build(config)
                     else:
                         build(config)
+                    if not staff:
+                        refused = check_site(ws.root, tmp)
+                        if refused:
+                            raise BaodanError(refused)
                     _swap(tmp, target)
             except MkDocsException as e:
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -100,19 +95,36 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
     seconds = time.perf_counter() - started
     where = "员工站（仅限本机，切勿发布）" if staff else "公开站"
     parts = "，".join(f"{label} {stats[key]}" for key, label in STAT_LABELS if stats.get(key))
-    warnings = "".join(f"\n  注意：{m}" for m in collected.messages)
+    warnings = "".join(f"\n  注意：{m}" for m in [*collected.messages, *_retired(ws)])
     return f"已生成{where} {target}：{parts}，用时 {seconds:.1f} 秒。{warnings}"
 
 
-def _load_config(path: Path, collected: _Collect):
-    """The site's MkDocs configuration; a mistake in it is a Chinese problem naming the file."""
+def _retired(ws: Workspace) -> list[str]:
+    if (ws.root / RETIRED_STAFF_CONFIG).is_file():
+        return [
+            f"{RETIRED_STAFF_CONFIG} 已不再使用（员工站只由 baodan build --staff 生成），可以删除"
+        ]
+    return []
+
+
+class _Checked(io.BytesIO):
+    """The checked configuration as MkDocs' config file. `mkdocs serve` reads it again at
+    every rebuild and closes it after each read: closing only rewinds it."""
+
+    def close(self) -> None:
+        self.seek(0)
+
+
+def _load_config(checked: CheckedConfig, collected: _Collect, **overrides):
+    """MkDocs' configuration from the checked bytes; a mistake in it is a Chinese problem
+    naming the file."""
     try:
-        return load_config(str(path))
+        return load_config(_Checked(checked.text), config_file_path=str(checked.path), **overrides)
     except MkDocsException as e:
         details = "\n".join(collected.messages) or str(e)
         raise BaodanError(
             RecordError(
-                Source(path.name),
+                Source(checked.path.name),
                 "",
                 f"网站设置有误，网站没有生成：\n{details}",
                 "按上面说的改正这个文件（可对照 baodan init 新建的公司里的同名文件）",
@@ -143,6 +155,7 @@ def serve_site(
     site), rebuilt as records change. Its pages are in a private folder of this run."""
     from baodan.web.material.serve import serve
 
+    checked = checked_config(ws.root)
     host, port = preview_address(listen, port, staff=staff)
     check_port_free(host, port, listen is not None)
     where = f"[{host}]" if ":" in host else host
@@ -157,16 +170,24 @@ def serve_site(
     say(f"正在预览{'员工站' if staff else '公开站'}：{url} （修改记录后自动刷新；Ctrl-C 结束）")
     # Dirty rebuilds: only the pages whose content changed are written (web/incremental.py).
     logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
+
     # MkDocs builds the preview into tempfile.mkdtemp(): inside this run's private folder
     # (in RAM where the system allows), removed on Ctrl-C, `kill` and a closed terminal too.
+    # MkDocs reloads the configuration when mkdocs.yml changes, from the bytes checked here:
+    # a changed mkdocs.yml takes effect when `baodan serve` starts again (and is checked).
+    def load(site_dir: str):
+        config = load_config(
+            _Checked(checked.text),
+            config_file_path=str(checked.path),
+            site_dir=site_dir,
+            dev_addr=f"{where}:{port}",
+        )
+        request(config, ws.identity, staff=staff)
+        return config
+
     with private_folder("serve") as folder, _temp_files_in(folder), secrets_hidden():
         try:
-            serve(
-                str(config_file(ws, staff)),
-                lambda config: hand_identity(config, ws),
-                dev_addr=f"{where}:{port}",
-                watch=[str(ws.root / "records")],
-            )
+            serve(load, watch=[str(ws.root / "records")])
         except MkDocsException as e:
             raise BaodanError(f"预览没有启动：{e}") from None
 

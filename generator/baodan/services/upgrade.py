@@ -17,7 +17,7 @@ from baodan.core import yamlio
 from baodan.core.errors import BaodanError
 from baodan.core.files import write_atomic
 from baodan.core.layout import RECORDS
-from baodan.models.firm import RECORD_FORMAT
+from baodan.models.recordformat import RECORD_FORMAT
 from baodan.services.changes import Changes
 from baodan.store import gitrepo
 from baodan.store.members import record_files

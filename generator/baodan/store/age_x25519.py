@@ -1,11 +1,16 @@
-"""Bulk decryption of age files to X25519 identities, with `cryptography` (OpenSSL).
+"""age v1 files read to the letter, and decrypted to X25519 identities with OpenSSL.
 
 A build decrypts tens of thousands of small records; pyrage takes about 100 µs a file, most of
-it its X25519, while OpenSSL's takes 30 µs. This module decrypts the one shape baodan writes,
-an age v1 file (armored or binary) with X25519 recipient stanzas and a payload of one chunk,
-following the age specification (age-encryption.org/v1): unwrap the file key, verify the
-header MAC, decrypt and authenticate the payload. Anything else, and any failure, returns
-None, and the caller decrypts with pyrage, which then also words the error.
+it its X25519, while OpenSSL's (through `cryptography`) takes 30 µs. This module follows the
+age specification (age-encryption.org/v1) and its reference implementation: the strict ASCII
+armor, the header grammar (stanzas, canonical base64, the MAC line), X25519 stanzas, the header
+MAC and the STREAM payload. It passes the C2SP CCTV age test vectors (tests/vectors/age); a
+file either decrypts to its whole plaintext or raises AgeError, and nothing is released
+before the last chunk is authenticated.
+
+``binary`` checks a file's armor and header without decrypting it: a file for identities this
+module does not handle (SSH keys) goes to pyrage only after that check, because pyrage accepts
+some malformed headers that age refuses.
 """
 
 from __future__ import annotations
@@ -13,20 +18,59 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import re
 from hashlib import sha256
+from typing import NamedTuple
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
-ARMOR_BEGIN = b"-----BEGIN AGE ENCRYPTED FILE-----\n"
+ARMOR_BEGIN = b"-----BEGIN AGE ENCRYPTED FILE-----"
 ARMOR_END = b"-----END AGE ENCRYPTED FILE-----"
+MAX_WHITESPACE = 1024  # around an armored file, as the reference implementation allows
 INTRO = b"age-encryption.org/v1\n"
-STANZA = b"-> "
-MAC_LINE = b"\n--- "
 CHUNK = 64 * 1024
+TAG = 16
 X25519_INFO = b"age-encryption.org/v1/X25519"
 BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+# Canonical base64: the bits a short last group does not use are zero, so only these
+# characters may end it (a multiple of 16, or of 4, in the alphabet).
+_B64_2, _B64_3 = rb"[A-Za-z0-9+/][AQgw]", rb"[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]"
+_B64 = re.compile(rb"(?:[A-Za-z0-9+/]{4})*(?:%b|%b)?" % (_B64_2, _B64_3))  # unpadded
+# Armor, once CRLF line ends are LF: full lines of 64 base64 characters, then at most one
+# shorter or padded line, then the end line; only whitespace after it.
+_ARMOR = re.compile(
+    rb"-----BEGIN AGE ENCRYPTED FILE-----\n"
+    rb"((?:[A-Za-z0-9+/]{64}\n)*"
+    rb"(?:(?:[A-Za-z0-9+/]{4}){0,15}(?:[A-Za-z0-9+/]{4}|%b==|%b=)\n)?)"
+    rb"-----END AGE ENCRYPTED FILE-----(?:\n([ \t\n\r\x0b\x0c]*))?" % (_B64_2, _B64_3)
+)
+# The header: the version line, recipient stanzas ("-> " and arguments of visible ASCII,
+# then base64 lines of 64 characters ending with a shorter one, maybe empty), the MAC line.
+_BODY = rb"(?:[A-Za-z0-9+/]{64}\n)*(?:[A-Za-z0-9+/]{4}){0,15}(?:%b|%b)?\n" % (_B64_2, _B64_3)
+_STANZA = re.compile(rb"-> ([\x21-\x7e]+(?: [\x21-\x7e]+)*)\n(%b)" % _BODY)
+_HEADER = re.compile(
+    rb"age-encryption\.org/v1\n(?:-> [\x21-\x7e]+(?: [\x21-\x7e]+)*\n%b)*"
+    rb"--- (?P<mac>(?:[A-Za-z0-9+/]{4}){10}%b)\n" % (_BODY, _B64_3)
+)
+
+
+class AgeError(ValueError):
+    """A file age refuses. ``kind`` is the CCTV vectors' word for it: armor, header, hmac,
+    no match, payload; or unsupported (a passphrase file: baodan has no passphrases)."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+class Header(NamedTuple):
+    stanzas: list[tuple[list[bytes], bytes]]  # (type and arguments, base64 body lines)
+    signed: bytes  # the bytes the MAC covers: up to and including "---"
+    mac: bytes
+    payload: bytes  # nonce and STREAM chunks
 
 
 def _bech32_bytes(text: str) -> bytes:
@@ -70,92 +114,110 @@ def _hkdf(ikm: bytes, salt: bytes, info: bytes) -> bytes:
 
 def _b64(text: bytes) -> bytes:
     """age's base64: standard alphabet, no padding, canonical."""
-    raw = base64.b64decode(text + b"=" * (-len(text) % 4), validate=True)
-    if base64.b64encode(raw).rstrip(b"=") != text:
-        raise ValueError("not canonical base64")
-    return raw
+    if not _B64.fullmatch(text):
+        raise AgeError("header", "not canonical base64")
+    return binascii.a2b_base64(text + b"=" * (-len(text) % 4))
 
 
 def _dearmor(data: bytes) -> bytes:
-    """Strict PEM-style armor: full lines of 64 base64 characters, then a shorter one."""
-    body = data.strip()
-    if not body.startswith(ARMOR_BEGIN) or not body.endswith(ARMOR_END):
-        raise ValueError("not armored")
-    lines = body[len(ARMOR_BEGIN) : -len(ARMOR_END)].split(b"\n")
-    if lines.pop() != b"" or any(len(line) != 64 for line in lines[:-1]):
-        raise ValueError("bad armor lines")
-    if not lines or not 0 < len(lines[-1]) <= 64:
-        raise ValueError("bad armor lines")
-    return base64.b64decode(b"".join(lines), validate=True)
+    """The binary file inside the armor: whitespace-only lines before it and whitespace after
+    it are allowed, CRLF line ends too; anything else in the armor is an error."""
+    body = data.lstrip()
+    leading = len(data) - len(body)
+    if leading > MAX_WHITESPACE or (leading and data[leading - 1 : leading] != b"\n"):
+        raise AgeError("armor", "text before the armor")
+    if b"\r" in body:
+        body = body.replace(b"\r\n", b"\n")
+    match = _ARMOR.fullmatch(body)
+    if match is None:
+        raise AgeError("armor", "malformed armor")
+    if match[2] is not None and len(match[2]) >= MAX_WHITESPACE:
+        raise AgeError("armor", "too much trailing whitespace")
+    return base64.b64decode(match[1].replace(b"\n", b""))
 
 
-def _stanzas(lines: list[bytes]) -> list[tuple[list[bytes], bytes]]:
-    """(arguments, body) of each recipient stanza: a "-> " line, then base64 lines of 64
-    characters ending with a shorter one."""
-    stanzas = []
-    rest = iter(lines)
-    for line in rest:
-        if not line.startswith(STANZA):
-            raise ValueError("not a stanza")
-        body = []
-        for part in rest:
-            body.append(part)
-            if len(part) < 64:
-                break
-        else:
-            raise ValueError("stanza body not closed")
-        stanzas.append((line[len(STANZA) :].split(b" "), b"".join(body)))
-    return stanzas
+def _unarmored(data: bytes) -> bytes:
+    """A binary file; an armored one (as the age command tells them: by its first line after
+    any whitespace) once its armor is checked and removed."""
+    return _dearmor(data) if data.lstrip().startswith(ARMOR_BEGIN) else data
 
 
-def _file_key(stanzas: list[tuple[list[bytes], bytes]], keys: list[X25519Key]) -> bytes | None:
-    for args, body in stanzas:
-        if args[0] != b"X25519":
-            continue  # other recipients, and the random "grease" stanzas age adds
-        if len(args) != 2:
-            raise ValueError("bad X25519 stanza")
-        share = _b64(args[1])
-        wrapped = _b64(body)
-        if len(share) != 32 or len(wrapped) != 32:
-            raise ValueError("bad X25519 stanza")
-        for key in keys:
-            shared = key.private.exchange(X25519PublicKey.from_public_bytes(share))
+def parse(data: bytes) -> Header:
+    """The header of an age file (armored or binary), parsed as strictly as age does."""
+    raw = _unarmored(data)
+    header = _HEADER.match(raw)
+    if header is None:
+        raise AgeError("header", "malformed header")
+    mac_at = header.start("mac") - 4
+    stanzas = [(m[1].split(b" "), m[2]) for m in _STANZA.finditer(raw, len(INTRO), mac_at)]
+    mac = binascii.a2b_base64(header["mac"] + b"=")  # canonical: the pattern says so
+    return Header(stanzas, raw[: mac_at + 3], mac, raw[header.end() :])
+
+
+def binary(data: bytes) -> bytes:
+    """The file in binary form, once its armor and header are checked (raises AgeError)."""
+    raw = _unarmored(data)
+    parse(raw)
+    return raw
+
+
+def _file_key(stanzas: list[tuple[list[bytes], bytes]], keys: list[X25519Key]) -> bytes:
+    if any(args[0] == b"scrypt" for args, _ in stanzas):
+        raise AgeError("unsupported", "passphrase-encrypted file")
+    for key in keys:
+        for args, body in stanzas:
+            if args[0] != b"X25519":
+                continue  # other recipients, and the random "grease" stanzas age adds
+            if len(args) != 2:
+                raise AgeError("header", "malformed X25519 stanza")
+            share, body = _b64(args[1]), _b64(body.replace(b"\n", b""))
+            if len(share) != 32 or len(body) != 32:
+                raise AgeError("header", "malformed X25519 stanza")
+            try:
+                shared = key.private.exchange(X25519PublicKey.from_public_bytes(share))
+            except ValueError:  # OpenSSL refuses the all-zero shared secret of a low-order share
+                raise AgeError("header", "X25519 share of low order") from None
+            if not any(shared):
+                raise AgeError("header", "X25519 share of low order")
             wrap_key = _hkdf(shared, share + key.public, X25519_INFO)
             try:
-                return ChaCha20Poly1305(wrap_key).decrypt(bytes(12), wrapped, None)
+                return ChaCha20Poly1305(wrap_key).decrypt(bytes(12), body, None)
             except InvalidTag:
                 continue
-    return None
+    raise AgeError("no match", "no identity matched")
 
 
-def decrypt(data: bytes, keys: list[X25519Key]) -> bytes | None:
-    """The plaintext, or None when this file is not one this module handles or fails any check."""
-    if not keys:
-        return None
-    try:
-        raw = _dearmor(data) if data.lstrip().startswith(b"-----") else data
-        if not raw.startswith(INTRO):
-            return None
-        mac_at = raw.find(MAC_LINE)
-        end = raw.find(b"\n", mac_at + 1)
-        if mac_at < 0 or end < 0:
-            return None
-        header = raw[: mac_at + 4]  # up to and including "---"
-        file_key = _file_key(_stanzas(raw[len(INTRO) : mac_at].split(b"\n")), keys)
-        if file_key is None or len(file_key) != 16:
-            return None
-        mac = _b64(raw[mac_at + 5 : end])
-        expected = hmac.digest(_hkdf(file_key, b"", b"header"), header, sha256)
-        if not hmac.compare_digest(mac, expected):
-            return None
-        payload = raw[end + 1 :]
-        nonce, chunk = payload[:16], payload[16:]
-        if len(nonce) != 16 or not 16 < len(chunk) <= CHUNK + 16:
-            return None
-        payload_key = _hkdf(file_key, nonce, b"payload")
-        return ChaCha20Poly1305(payload_key).decrypt(bytes(11) + b"\x01", chunk, None)
-    except (ValueError, InvalidTag, binascii.Error):
-        return None
+def _payload(file_key: bytes, payload: bytes) -> bytes:
+    """The STREAM payload: 64 KiB chunks, the last one marked; nothing after it."""
+    if len(payload) < 16:
+        raise AgeError("header", "payload nonce missing")
+    aead = ChaCha20Poly1305(_hkdf(file_key, payload[:16], b"payload"))
+    at, end, counter = 16, len(payload), 0
+    out = []
+    while True:
+        chunk = payload[at : at + CHUNK + TAG]
+        at += len(chunk)
+        last = at >= end
+        if last and len(chunk) == TAG and counter:
+            raise AgeError("payload", "empty last chunk")
+        nonce = counter.to_bytes(11, "big")
+        try:
+            out.append(aead.decrypt(nonce + (b"\x01" if last else b"\x00"), chunk, None))
+        except InvalidTag:  # damaged, truncated, or a chunk marked last with more after it
+            raise AgeError("payload", "payload chunk does not authenticate") from None
+        if last:
+            return b"".join(out)
+        counter += 1
+
+
+def decrypt(data: bytes, keys: list[X25519Key]) -> bytes:
+    """The whole plaintext of an age file for one of ``keys``, or AgeError."""
+    header = parse(data)
+    file_key = _file_key(header.stanzas, keys)
+    expected = hmac.digest(_hkdf(file_key, b"", b"header"), header.signed, sha256)
+    if not hmac.compare_digest(header.mac, expected):
+        raise AgeError("hmac", "header MAC does not match")
+    return _payload(file_key, header.payload)
 
 
 def stanza_types(data: bytes) -> list[str] | None:
@@ -163,14 +225,9 @@ def stanza_types(data: bytes) -> list[str] | None:
     without the one random "grease" stanza age implementations add; None when the header
     can't be read. No key is needed: this is how many people a file is encrypted to."""
     try:
-        raw = _dearmor(data) if data.lstrip().startswith(b"-----") else data
-        mac_at = raw.find(MAC_LINE)
-        if not raw.startswith(INTRO) or mac_at < 0:
-            return None
-        types = [
-            args[0].decode("ascii") for args, _ in _stanzas(raw[len(INTRO) : mac_at].split(b"\n"))
-        ]
-    except (ValueError, UnicodeDecodeError, binascii.Error):
+        stanzas = parse(data).stanzas
+    except AgeError:
         return None
+    types = [args[0].decode("ascii") for args, _ in stanzas]  # visible ASCII: the grammar
     grease = next((n for n, t in enumerate(types) if t.endswith("-grease")), None)
     return [t for n, t in enumerate(types) if n != grease]

@@ -64,6 +64,14 @@ def is_repo(root: Path) -> bool:
     )
 
 
+def is_shallow(root: Path) -> bool:
+    """A shallow clone (git clone --depth) lacks the older commits."""
+    return git(root, "rev-parse", "--is-shallow-repository", check=False).strip() == "true"
+
+
+SHALLOW_HINT = "运行 git fetch --unshallow 取回完整历史后再试"
+
+
 def resolve(root: Path, rev: str) -> str:
     """A full commit id for a revision name."""
     found = git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyrage
-import yaml
-
+from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.layout import DEMO_IDENTITY_FILE, KEYS_DIR, RECORDS
 from baodan.store.identity import DEMO_PUBLIC_KEY, parse_identities
 from baodan.store.members import MEMBERS_PATH, read_members
-from baodan.store.vault import Vault, key_tag
+from baodan.store.vault import Vault, decrypt, key_tag
 
 DEMO_MEMBER = "demo"
 # key_tag(record key, "record key id v1") of the committed demo firm's record key (not its public
@@ -48,8 +46,8 @@ def _demo_identities(root: Path) -> list:
 
 def _says_demo(root: Path) -> bool:
     try:
-        settings = yaml.safe_load((root / RECORDS / "firm.yaml").read_text("utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        settings = yamlio.load((root / RECORDS / "firm.yaml").read_bytes())
+    except (OSError, yamlio.YamlError):
         return False
     return isinstance(settings, dict) and settings.get("demo") is True
 
@@ -80,8 +78,8 @@ def key_problems(root: Path, vault: Vault) -> list[RecordError]:
     keys_dir = root / KEYS_DIR
     for path in sorted(keys_dir.glob("*.age")) if demo_ids and keys_dir.is_dir() else []:
         try:
-            pyrage.decrypt(path.read_bytes(), demo_ids)
-        except (pyrage.DecryptError, OSError):
+            decrypt(path.read_bytes(), demo_ids)
+        except (ValueError, OSError):
             continue
         problems.append(_problem(f"{KEYS_DIR}/{path.name}", "这个密钥文件用演示密钥就能打开"))
     if any(record_key_id(i) == DEMO_RECORD_KEY_ID for i in vault.identities):

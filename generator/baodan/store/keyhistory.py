@@ -102,6 +102,10 @@ def describe_removed(root: Path, member: str) -> list[str]:
     """For `baodan member remove`: what the member can still read in old history, plainly."""
     if not gitrepo.is_repo(root):
         return [f"这里不是 git 仓库，无法从历史判断 {member} 读过哪些版本。"]
+    if gitrepo.is_shallow(root):
+        return [
+            f"这是浅克隆，缺了较早的提交，无法判断 {member} 读过哪些版本：{gitrepo.SHALLOW_HINT}。"
+        ]
     try:
         history = key_history(root)
     except BaodanError as e:

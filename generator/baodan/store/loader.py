@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from baodan.core import yamlio
 from baodan.core.errors import RecordError, Source
 from baodan.core.layout import RECORDS
 from baodan.core.parse import parse_record, read_text
@@ -37,7 +38,7 @@ from baodan.models import (
 from baodan.models.context import record_context
 from baodan.models.kinds import BY_NAME, CLIENT_SLOTS, Kind
 from baodan.store.retired import read_retired
-from baodan.store.vault import Vault, decrypt
+from baodan.store.vault import MAX_CIPHERTEXT, Vault, decrypt
 
 
 def _name_matches(record, kind: Kind, expected: str, rel: str) -> list[RecordError]:
@@ -51,7 +52,10 @@ def _read_plain(root: Path, kind: Kind, errors: list, context: dict) -> list:
     out = []
     for path in sorted((root / RECORDS / kind.folder).glob("*.yaml")):
         rel = path.relative_to(root).as_posix()
-        text = read_text(path.read_bytes(), rel, errors)
+        if path.is_symlink():
+            errors.append(_linked(rel))
+            continue
+        text = read_text(_read_file(path, yamlio.MAX_BYTES), rel, errors)
         if text is None:
             continue
         record, errs = parse_record(kind.model, text, rel, context)
@@ -75,7 +79,10 @@ def _read_lectures(root: Path, errors: list, context: dict) -> list[Lecture]:
     lectures = []
     for path in sorted((root / RECORDS / "lectures").glob("*.md")):
         rel = path.relative_to(root).as_posix()
-        text = read_text(path.read_bytes(), rel, errors)
+        if path.is_symlink():
+            errors.append(_linked(rel))
+            continue
+        text = read_text(_read_file(path, yamlio.MAX_BYTES), rel, errors)
         if text is None:
             continue
         parts = split_front_matter(text)
@@ -94,6 +101,7 @@ def _read_lectures(root: Path, errors: list, context: dict) -> list[Lecture]:
             errors.append(e._replace(source=Source(rel, e.source.line + 1 if e.source.line else 0)))
         if record is not None:
             record._body = parts[1]
+            record._body_line = parts[0].count("\n") + 3  # after the closing ---
             lectures.append(record)
     return sorted(lectures, key=lambda lec: (lec.date, lec.start_time))
 
@@ -134,19 +142,27 @@ def _classify(
     base = root / RECORDS / "clients"
     if not base.is_dir():
         return []
+    if not base.resolve().is_relative_to(Path(root).resolve()):
+        errors.append(_linked(f"{RECORDS}/clients"))
+        return []
     found = []
     prefix = f"{RECORDS}/clients"
     for client in sorted(os.scandir(base), key=lambda e: e.name):
         if only is not None and client.name != only:
             continue
         rel = f"{prefix}/{client.name}"
+        if client.is_symlink():
+            errors.append(_linked(rel))
+            continue
         if not client.is_dir():
             if client.name != ".gitkeep":
                 errors.append(_stray(rel))
             continue
         for entry in sorted(os.scandir(client.path), key=lambda e: e.name):
             name, here = entry.name, f"{rel}/{entry.name}"
-            if entry.is_dir() and name in CLIENT_SLOTS:
+            if entry.is_symlink():
+                errors.append(_linked(here))
+            elif entry.is_dir() and name in CLIENT_SLOTS:
                 if slots is not None and name not in slots:
                     continue
                 kind = CLIENT_SLOTS[name]
@@ -154,7 +170,9 @@ def _classify(
                     path = f"{here}/{item.name}"
                     if item.name == ".gitkeep":
                         continue
-                    if item.is_file() and item.name.endswith(".yaml.age"):
+                    if item.is_symlink():
+                        errors.append(_linked(path))
+                    elif item.is_file() and item.name.endswith(".yaml.age"):
                         found.append(EncryptedFile(path, kind, client.name))
                     else:
                         errors.extend(_stray(p) for p in _files_at(root, path))
@@ -163,6 +181,16 @@ def _classify(
             else:
                 errors.extend(_stray(p) for p in _files_at(root, here))
     return found
+
+
+def _linked(rel: str) -> RecordError:
+    """A link could bring a file from outside the firm into its records and its site."""
+    return RecordError(
+        Source(rel),
+        "",
+        "这是一个链接（符号链接），不是文件夹或文件：baodan 不经由链接读写记录",
+        "把真正的记录放在这里，删去链接（链接会把公司目录以外的文件当成记录）",
+    )
 
 
 def _stray(rel: str) -> RecordError:
@@ -225,13 +253,18 @@ def _parse_file(f: EncryptedFile, plain: bytes | RecordError, context: dict) -> 
     return record, errors
 
 
-def _read_file(path: str) -> bytes:
-    """A file's bytes, for half what open().read() costs: loading reads 40,000 small files."""
-    fd = os.open(path, os.O_RDONLY)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+
+
+def _read_file(path: str | Path, limit: int = MAX_CIPHERTEXT) -> bytes:
+    """A file's bytes, for half what open().read() costs: loading reads 40,000 small files.
+    Of a file larger than ``limit``, only enough to see that it is (callers refuse it)."""
+    fd = os.open(path, _READ_FLAGS)
     try:
-        parts = []
-        while part := os.read(fd, 1 << 16):
+        parts, size = [], 0
+        while size <= limit and (part := os.read(fd, 1 << 16)):
             parts.append(part)
+            size += len(part)
         return b"".join(parts)
     finally:
         os.close(fd)
@@ -380,7 +413,7 @@ def _read_firm(
             )
         ]
     settings = None
-    text = read_text(firm_path.read_bytes(), "records/firm.yaml", errors)
+    text = read_text(_read_file(firm_path, yamlio.MAX_BYTES), "records/firm.yaml", errors)
     if text is not None:
         settings, errs = parse_record(Settings, text, "records/firm.yaml", context)
         errors.extend(errs)

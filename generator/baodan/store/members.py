@@ -28,10 +28,12 @@ from pathlib import Path
 import yaml
 from pyrage import x25519
 
-from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.core import yamlio
+from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.files import write_atomic
 from baodan.core.layout import KEYS_DIR, MEMBERS_FILE, RETIRED_KEYS_FILE, ROTATION_MARKER
 from baodan.core.today import today
+from baodan.models.ids import GIVEN_NAME, ID_HINT, checked_id
 from baodan.store import gitrepo
 from baodan.store.age_x25519 import stanza_types
 from baodan.store.identity import is_demo_recipient, parse_recipient
@@ -109,13 +111,18 @@ def read_members(root: Path) -> dict[str, Member]:
 
 def parse_members(text: bytes) -> dict[str, Member]:
     """members.yaml's entries (from disk, or from a version in git)."""
-    try:
-        data = yaml.safe_load(text.decode("utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise _bad_file(f"无法解析（{type(e).__name__}）") from None
+    try:  # yamlio: no anchors (no bombs), no more than a record's size
+        data = yamlio.load(text) or {}
+    except yamlio.YamlError as e:
+        raise BaodanError(
+            RecordError(Source(MEMBERS_PATH, e.line), "", f"成员名单{e}", e.hint)
+        ) from None
     if not isinstance(data, dict):
         raise _bad_file("应是“成员编号: 公钥”的列表")
-    return {str(name): _entry(str(name), value) for name, value in data.items()}
+    for name in data:  # names become key files: records/.keys/<member>.age
+        if not isinstance(name, str) or not GIVEN_NAME.fullmatch(name):
+            raise _bad_file(f"里的“{shown(name)}”不是有效的成员编号（{ID_HINT}）")
+    return {name: _entry(name, value) for name, value in data.items()}
 
 
 def _entry(name: str, value) -> Member:
@@ -176,6 +183,7 @@ def init_keys(
     root: Path, member: str, recipient: str, recovery_recipient: str | None = None
 ) -> None:
     """A new record key, given to the first member (and the recovery kit, when there is one)."""
+    checked_id(member, "成员编号")
     record_key = x25519.Identity.generate()
     founders = {member: Member((recipient.strip(),))}
     if recovery_recipient is not None:
@@ -197,6 +205,7 @@ def member_add(
     vault: Vault, member: str, recipient: str | list[str], *, recovery: bool = False
 ) -> Path:
     """Give a new member the record key, encrypted to their public key (or each of their keys)."""
+    checked_id(member, "成员编号")
     members = read_members(vault.root)
     if member in members:
         raise BaodanError(f"成员 {member} 已存在", "换一个编号，或先 baodan member remove")
@@ -341,6 +350,7 @@ def audit_members(
 def removal_plan(vault: Vault, member: str) -> dict[str, Member]:
     """The members who keep the record key after ``member`` leaves; refused when that would
     leave no one, or no recovery kit, or give the new key to an entry no member wrote."""
+    checked_id(member, "成员编号")
     members = read_members(vault.root)
     if member not in members:
         raise BaodanError(f"没有成员 {member}", "运行 baodan member list 查看成员")
@@ -363,6 +373,7 @@ def removal_plan(vault: Vault, member: str) -> dict[str, Member]:
 def member_remove(vault: Vault, member: str, progress=None) -> int:
     """Remove a member and rotate the record key; returns how many records were re-encrypted.
     Run again after an interruption, it finishes the rotation it started."""
+    checked_id(member, "成员编号")
     if vault.rotating:
         return finish_rotation(vault, progress)
     members = read_members(vault.root)

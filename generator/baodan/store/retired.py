@@ -29,7 +29,7 @@ def read_retired(root: Path, errors: list) -> set[str]:
     try:
         data = yamlio.load(text) if text is not None else []
     except yamlio.YamlError as e:
-        errors.append(RecordError(Source(RETIRED_FILE, e.line), "", str(e), ""))
+        errors.append(RecordError(Source(RETIRED_FILE, e.line), "", str(e), e.hint))
         return set()
     if data is None:
         return set()
@@ -56,7 +56,7 @@ def retire(root: Path, entries: list[Retired]) -> None:
     """Add tombstones to records/retired.yaml, skipping numbers already there."""
     path = root / RETIRED_FILE
     text = path.read_text("utf-8") if path.is_file() else ""
-    data = yamlio.load_roundtrip(text) if text.strip() else None
+    data = yamlio.load_roundtrip(text, RETIRED_FILE) if text.strip() else None
     head = "" if data is not None else (text or HEADER)
     if data is None:
         data = CommentedSeq()

@@ -50,29 +50,52 @@ def _fast_keys(identities: tuple[str, ...]) -> list[age_x25519.X25519Key]:
 
 
 def decrypt(ciphertext: bytes, identities: list) -> bytes:
-    """Decrypt or raise ValueError with a Chinese reason (truncated, not age, wrong key).
+    """Decrypt or raise ValueError with a Chinese reason (too big, not age, wrong key, damaged).
 
-    Records to X25519 keys go through age_x25519 (OpenSSL's X25519, about 3x faster than
-    pyrage's, which is most of loading a firm); any other file, and any file it does not
-    open, through pyrage, which also words the error."""
+    age_x25519 checks every file's armor and header as strictly as age does and decrypts to
+    X25519 identities (record keys, most members' keys) with OpenSSL's X25519, about 3x
+    faster than pyrage's, which is most of loading a firm. pyrage decrypts only to SSH
+    identities, and only files age_x25519 has checked: it lets some malformed headers pass."""
+    if len(ciphertext) > MAX_CIPHERTEXT:
+        raise ValueError(
+            f"加密文件太大（{len(ciphertext) // 1024} KB，上限 {MAX_CIPHERTEXT // 1024} KB），"
+            "不像一份记录，没有解密|请从 git 恢复上一次提交的版本：git checkout -- 这个文件"
+        )
     if not is_age(ciphertext):
         raise ValueError("文件不是 age 加密文件|这个位置只能放加密记录；请用 baodan edit/new 生成")
-    plain = age_x25519.decrypt(ciphertext, _fast_keys(tuple(map(str, identities))))
-    if plain is not None:
-        return plain
     try:
-        return pyrage.decrypt(ciphertext, identities)
+        try:
+            return age_x25519.decrypt(ciphertext, _fast_keys(tuple(map(str, identities))))
+        except age_x25519.AgeError as e:
+            others = [i for i in identities if not isinstance(i, x25519.Identity)]
+            if e.kind != "no match" or not others:
+                raise
+        return decrypt_with_pyrage(ciphertext, others)
+    except age_x25519.AgeError as e:
+        raise ValueError(_REFUSALS.get(e.kind, DAMAGED)) from e
+
+
+DAMAGED = "文件已损坏或被截断，无法解密|请从 git 恢复上一次提交的版本：git checkout -- 这个文件"
+_REFUSALS = {
+    "no match": "文件加密给了另一把密钥，本公司的记录密钥打不开|"
+    "若它是在移除成员（换钥）之前开的分支上保存的：rebase 到最新的 main 后运行 "
+    "baodan reencrypt 这个文件；否则向加密它的同事确认，来历不明的不要合并",
+    "unsupported": "文件是用口令加密的，baodan 只用密钥，不用口令|"
+    "这个位置只能放加密记录；请用 baodan edit/new 生成",
+}
+# The largest armored age file a record may be (a record is at most 256 KB; armor adds a third).
+MAX_CIPHERTEXT = 512 * 1024
+
+
+def decrypt_with_pyrage(ciphertext: bytes, identities: list) -> bytes:
+    """pyrage's decryption of a file whose armor and header age_x25519 has checked."""
+    try:
+        return pyrage.decrypt(age_x25519.binary(ciphertext), identities)
     except pyrage.DecryptError as e:
         text = str(e).lower()
         if "no matching keys" in text or "no identity matched" in text:
-            raise ValueError(
-                "文件加密给了另一把密钥，本公司的记录密钥打不开|"
-                "若它是在移除成员（换钥）之前开的分支上保存的：rebase 到最新的 main 后运行 "
-                "baodan reencrypt 这个文件；否则向加密它的同事确认，来历不明的不要合并"
-            ) from e
-        raise ValueError(  # pyrage's reason is English and says nothing more to a person
-            "文件已损坏或被截断，无法解密|请从 git 恢复上一次提交的版本：git checkout -- 这个文件"
-        ) from e
+            raise age_x25519.AgeError("no match", text) from e
+        raise age_x25519.AgeError("payload", text) from e  # pyrage's words say no more
 
 
 @dataclass
@@ -117,8 +140,8 @@ def open_vault(root: Path, source: IdentitySource) -> Vault:
         )
     for path in files:
         try:
-            text = pyrage.decrypt(path.read_bytes(), source.identities).decode()
-        except Exception:
+            text = decrypt(path.read_bytes(), source.identities).decode()
+        except ValueError:
             continue
         record_ids = parse_identities(text, str(path))
         pending = _pending_identity(root, record_ids)
@@ -145,8 +168,8 @@ def record_keys_in(key_files: list[bytes], identities: list) -> list:
     found = {}
     for data in key_files:
         try:
-            text = pyrage.decrypt(data, identities).decode()
-        except (pyrage.DecryptError, UnicodeDecodeError):
+            text = decrypt(data, identities).decode()
+        except ValueError:  # not theirs, damaged, or not text (UnicodeDecodeError)
             continue
         for ident in parse_identities(text, KEYS_DIR):
             found.setdefault(str(ident.to_public()), ident)

@@ -6,22 +6,28 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from baodan.core import yamlio
-from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.files import write_atomic
-from baodan.core.layout import RECORDS
-from baodan.core.parse import parse_record
-from baodan.models import Client
-from baodan.models.client import has_left
-from baodan.models.context import record_context
-from baodan.models.firm import RECORD_FORMAT, newer_format
-from baodan.models.ids import CROCKFORD, REGISTRY_CODE_LENGTH, REGISTRY_EXAMPLE, registry_no
-from baodan.models.kinds import CLIENT_SLOTS
+from baodan.core.layout import CLIENTS_DIR, RECORDS
+from baodan.models.ids import (
+    ANY_RECORD,
+    CROCKFORD,
+    REGISTRY_CODE_LENGTH,
+    REGISTRY_EXAMPLE,
+    checked_id,
+    registry_no,
+)
+from baodan.models.kinds import BY_NAME, CLIENT_SLOTS
+from baodan.models.recordformat import RECORD_FORMAT, newer_format
 from baodan.store.identity import IdentitySource, find_identity
 from baodan.store.keyguard import refuse_unless_allowed
-from baodan.store.retired import read_retired
 from baodan.store.vault import Vault, open_vault
+
+if TYPE_CHECKING:
+    from baodan.models import Client
 
 DEMO_WARNING = (
     "正在使用演示密钥（DEMO-IDENTITY.txt）：只能用于演示数据，真实客户资料绝不能用它加密。"
@@ -104,27 +110,40 @@ class Workspace:
 
     def locate(self, target: str) -> Path:
         """A record file from a path, a client id, a registry number or a claim id."""
-        as_path = Path(target)
-        if as_path.suffix == ".age" and (as_path.is_file() or (self.root / as_path).is_file()):
-            return as_path.resolve() if as_path.is_file() else (self.root / as_path).resolve()
-        client = self.clients_dir / target / "client.yaml.age"
-        if client.is_file():
-            return client
-        for slot in CLIENT_SLOTS:
-            hits = sorted(self.clients_dir.glob(f"*/{slot}/{target}.yaml.age"))
-            if hits:
-                return hits[0]
-        if as_path.is_file() or (self.root / as_path).is_file():
-            raise BaodanError(
-                f"{target} 不是加密记录（.yaml.age），baodan 只打开加密的客户记录",
-                "公开记录（records/firm.yaml、staff、insurers 等）直接用编辑器修改；"
-                f"误放的明文客户资料请用 baodan encrypt {target} 加密",
-            )
+        if looks_like_path(target):
+            path = given_path(self.root, target)
+            if (
+                path.is_file()
+                and path.suffix != ".age"
+                and path.is_relative_to(self.root.resolve())
+            ):
+                raise BaodanError(
+                    f"{shown(target)} 不是加密记录（.yaml.age），baodan 只打开加密的客户记录",
+                    "公开记录（records/firm.yaml、staff、insurers 等）直接用编辑器修改；"
+                    f"误放的明文客户资料请用 baodan encrypt {shown(target)} 加密",
+                )
+            path = inside_clients(self.root, path, target)
+            if path.is_file():
+                return path
+        else:
+            checked_id(target, "记录编号", *ANY_RECORD)
+            client = self.clients_dir / target / "client.yaml.age"
+            if client.is_file():
+                return inside_clients(self.root, client, target)
+            for slot in CLIENT_SLOTS:
+                hits = sorted(self.clients_dir.glob(f"*/{slot}/{target}.yaml.age"))
+                if hits:
+                    return inside_clients(self.root, hits[0], target)
         raise BaodanError(
-            f"找不到记录“{target}”",
+            f"找不到记录“{shown(target)}”",
             f"可以写文件路径、客户编号（如 c-1a2b3c4d）、保单登记号（如 {REGISTRY_EXAMPLE}）、"
             "理赔编号、任务编号或事件编号",
         )
+
+    def client_dir(self, client_id: str) -> Path:
+        """records/clients/<id>/ of a client id a person gave (command line, form)."""
+        checked_id(client_id, "客户编号", BY_NAME["client"].id_pattern)
+        return inside_clients(self.root, self.clients_dir / client_id, client_id)
 
 
 def current_client(
@@ -133,6 +152,10 @@ def current_client(
     """The record of a client who is still a client ``today``, for a command that gives them
     ``service`` (专属页面, 日历订阅); an error when ``target`` is not a client, or the client has
     left or withdrawn consent. ``command`` is what to run once they are back."""
+    from baodan.core.parse import parse_record  # pydantic: not for every command
+    from baodan.models.client import Client, has_left
+    from baodan.models.context import record_context
+
     path = ws.locate(target)
     rel = ws.rel(path)
     if path.name != "client.yaml.age":
@@ -156,7 +179,7 @@ def model_for(rel: str):
     """The model a record file holds, from where it sits."""
     parts = rel.split("/")
     if parts[-1] == "client.yaml.age":
-        return Client
+        return BY_NAME["client"].model
     slot = parts[-2] if len(parts) >= 2 else ""
     if slot in CLIENT_SLOTS:
         return CLIENT_SLOTS[slot].model
@@ -169,6 +192,8 @@ def used_registry_numbers(root: Path) -> set[str]:
         p.name.removesuffix(".yaml.age")
         for p in (root / RECORDS / "clients").glob("*/policies/*.yaml.age")
     }
+    from baodan.store.retired import read_retired  # validates: pydantic, not for every command
+
     return used | read_retired(root, [])
 
 
@@ -210,3 +235,38 @@ def next_interaction_path(client_dir: Path, day) -> Path:
     folder = client_dir / "interactions"
     n = 1 + len(list(folder.glob(f"{day.isoformat()}-*.yaml.age")))
     return folder / f"{day.isoformat()}-{n}.yaml.age"
+
+
+# ---- Paths a person gives: checked here, before any file is touched ---------------------------
+# (Ids are checked by models.ids.checked_id, with the patterns of models.ids and models.kinds.)
+
+
+def looks_like_path(target: str) -> bool:
+    """A command's record argument is a path when it has a folder part or a file suffix."""
+    return any(c in target for c in "/\\") or target.endswith((".age", ".yaml", ".yml"))
+
+
+def given_path(root: Path, target: str) -> Path:
+    """The file ``target`` names, from the current folder, else from the firm folder; with
+    links followed."""
+    given = Path(target)
+    here = given if given.is_absolute() else Path.cwd() / given
+    return (here if here.exists() else root / given).resolve()
+
+
+def record_path(root: Path, target: str) -> Path:
+    """The file ``target`` names, when it lies under the firm's records/clients/ (links
+    followed); else a BaodanError."""
+    return inside_clients(root, given_path(root, target), target)
+
+
+def inside_clients(root: Path, path: Path, target: str) -> Path:
+    """``path`` if, with every link followed, it lies under the firm's records/clients/ (a
+    linked folder or file must not lead a write or a delete out of the firm)."""
+    if not path.resolve().is_relative_to((root / CLIENTS_DIR).resolve()):
+        raise BaodanError(
+            f"“{shown(target)}”不在本公司的客户记录目录（{CLIENTS_DIR}/）里，没有读写",
+            "baodan 只处理本公司 records/clients/ 下的记录：请写客户编号、保单登记号，"
+            "或这个目录里的文件路径（不能经由链接指到别处）",
+        )
+    return path

@@ -18,8 +18,8 @@ VARIABLE = "SOURCE_DATE_EPOCH"
 def records_epoch(history: History, today: date) -> int:
     """When the records last changed: their newest git commit; outside git (a fresh test
     folder), the start of today in Shanghai."""
-    if history.files:
-        return int(max(change.last for change in history.files.values()).timestamp())
+    if history.last:
+        return int(history.last.timestamp())
     return int(datetime.combine(today, time(), ZoneInfo("Asia/Shanghai")).timestamp())
 
 

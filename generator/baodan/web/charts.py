@@ -14,6 +14,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
+from markupsafe import Markup
+
 Number = int | float | Decimal
 W, H = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 28, 34
@@ -93,8 +95,9 @@ def _x_center(i: int, n: int) -> float:
     return LEFT + slot * (i + 0.5)
 
 
-def _to_svg(svg: ET.Element) -> str:
-    return ET.tostring(svg, encoding="unicode", short_empty_elements=True)
+def _to_svg(svg: ET.Element) -> Markup:
+    # ElementTree escapes every text and attribute: the chart is markup a template writes as is.
+    return Markup(ET.tostring(svg, encoding="unicode", short_empty_elements=True))
 
 
 def bar_chart(
@@ -104,7 +107,7 @@ def bar_chart(
     title: str,
     unit: str = "",
     tooltip: Callable[[str, Number], str] | None = None,
-) -> str:
+) -> Markup:
     """One bar per label; None draws no bar. Returns an <svg> element as text."""
     present = [float(v) for v in values if v is not None]
     hi, step = _nice_ceiling(max(present, default=0))
@@ -140,7 +143,7 @@ def line_chart(
     title: str,
     unit: str = "",
     y_range: tuple[float, float] | None = None,
-) -> str:
+) -> Markup:
     """One line per series, a point per value; None breaks the line. Returns <svg> text."""
     present = [float(v) for _, values in series for v in values if v is not None]
     if y_range:

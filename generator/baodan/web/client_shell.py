@@ -22,6 +22,7 @@ from markdown.extensions.toc import slugify, unique
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils import get_relative_url
 
 from baodan.web.context import GeneratedPage, page_url
 from baodan.web.material.page_render import render_page
@@ -98,9 +99,11 @@ def shell_file(config, uri: str) -> ShellFile:
 
 
 class ClientShell:
-    """Material's page for a client page, rendered once: ``html(page)`` fills it in."""
+    """Material's page for a client page, rendered once: ``html(page)`` fills it in.
+    ``finish(html, name, base_url)`` is what the plugin does to every page after rendering
+    it (its Content-Security-Policy)."""
 
-    def __init__(self, config, nav, files, env):
+    def __init__(self, config, nav, files, env, finish=lambda html, name, base_url: html):
         stand_in = Page(TITLE, shell_file(config, f"{FOLDER}/{ID}.md"), config)
         stand_in.meta = {"title": TITLE}
         stand_in.content = CONTENT
@@ -112,6 +115,8 @@ class ClientShell:
         first, second = (item.render(toc_item=i) for i in items)
         stand_in.active = True
         page = render_page(env, "main.html", nav, files, config, stand_in)
+        # As the plugin does to every page (its CSP); base_url as MkDocs' get_context has it.
+        page = finish(page, FOLDER, get_relative_url(".", stand_in.url))
         start = page.index(first)
         end = page.index(second, start) + len(second)
         self.toc_separator = page[start + len(first) : end - len(second)]
@@ -125,7 +130,8 @@ class ClientShell:
             self.toc_item.replace(f"#{TOC}", f"#{slug}").replace(TOC, title)
             for slug, title in page.toc
         )
-        values = {ID: client_id, TITLE: page.title, CONTENT: page.content, TOC: toc}
+        title = html.escape(page.title)
+        values = {ID: client_id, TITLE: title, CONTENT: page.content, TOC: toc}
         out = [self.parts[0]]
         for slot, part in zip(self.slots, self.parts[1:], strict=True):
             out += (values[slot], part)

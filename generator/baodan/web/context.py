@@ -17,6 +17,8 @@ from baodan.models import Firm
 from baodan.models.base import mask_id, mask_mobile, mask_policy_no, yuan
 from baodan.models.taxonomy import category_name, subcategory_name
 from baodan.store.history import History
+from baodan.web import escape
+from baodan.web.escape import md_text
 from baodan.web.fragments import Fragments
 
 # site_templates/ at the top of a checkout; inside the package when installed from a wheel.
@@ -73,22 +75,9 @@ def tel(number: str) -> str:
     return re.sub(r"[^\d+]", "", str(number))
 
 
-def tel_link(number: str) -> str:
+def tel_link(number: str) -> Markup:
     """A phone number as a Markdown link a phone dials: [0571-8888 6666](tel:057188886666)."""
-    return f"[{number}](tel:{tel(number)})"
-
-
-def cell(value) -> str:
-    """Text safe inside a Markdown table cell: one line, no column breaks, no raw HTML."""
-    if value is None:
-        return ""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
-
-
-def nowrap(value) -> str:
-    """A date or number kept on one line in a table cell."""
-    return f'<span class="bd-nw">{cell(value)}</span>'
+    return Markup(f"[{md_text(number)}](tel:{tel(number)})")
 
 
 def percent(value) -> str:
@@ -108,8 +97,9 @@ def make_env(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        # *.html.j2 is HTML: escaped. Markdown templates escape with |e where they build HTML.
-        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+        # Every value is escaped for where it lands: HTML or Markdown (web/escape.py).
+        autoescape=lambda name: bool(name) and name.endswith((".html.j2", ".md.j2")),
+        finalize=escape.finalize,
     )
     env.filters.update(
         cn_date=cn_date,
@@ -122,8 +112,10 @@ def make_env(templates: Path) -> jinja2.Environment:
         mask_mobile=mask_mobile,
         mask_policy_no=mask_policy_no,
         category_name=category_name,
-        cell=cell,
-        nw=nowrap,
+        link=escape.link,
+        fm=escape.front_matter,
+        code=escape.code,
+        anchor=escape.anchor,
         pct=percent,
     )
     env.globals.update(subcategory_name=subcategory_name)

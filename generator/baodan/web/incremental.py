@@ -34,7 +34,7 @@ class ServeState:
         self.shared: object = None  # what all reused renders read (today, insurers, staff …)
         self.search: dict[str, list[dict]] = {}  # search entries by page URL
         self.built: set[str] = set()  # URLs of the pages this build rendered
-        self.env: tuple | None = None  # (templates folder, Jinja environment)
+        self.env = None  # the Jinja environment, with its compiled templates
         self.builds = 0
 
     def settle(self) -> None:

@@ -7,10 +7,12 @@ written straight into the site folder by web/offload.py, on other cores.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.exceptions import PluginError
@@ -29,7 +31,8 @@ from baodan.web import hostguard
 from baodan.web.build_date import PinnedBuildDate
 from baodan.web.builders import builders_for, slots_for
 from baodan.web.client_shell import ClientShell, ShellFile, ShellPage, shell_file
-from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env
+from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env, tel
+from baodan.web.csp import policy, theme_scripts, with_policy
 from baodan.web.empty_folders import fill_empty_folders
 from baodan.web.feeds import UID_PURPOSE, staff_feeds
 from baodan.web.fragments import insert as insert_fragments
@@ -45,24 +48,46 @@ from baodan.web.search_words import learn_words, refine_search_index
 from baodan.web.staff_pages import staff_client_page
 
 log = get_plugin_logger(__name__)
+SHALLOW_WARNING = (
+    "仓库是浅克隆（shallow clone，只取了最近的提交），记录的修改历史不全：网站地图的日期会随每次"
+    "提交变化（即使记录没改），员工站客户页的“修改历史”也缺了更早的部分。请取完整历史：本机运行 "
+    "git fetch --unshallow；GitHub Actions 里给 actions/checkout 加 fetch-depth: 0，"
+    "GitLab CI 里设变量 GIT_DEPTH: 0。"
+)
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What the command line asks of a build: the identity the user named (`-i FILE`), and
+    whether this is the staff site. The staff site is asked for here only, by `baodan build
+    --staff` and `baodan serve`, never by a setting in mkdocs.yml or anywhere else in the
+    repository: a changed file must not be able to put plaintext client data in the public
+    site. A plain `mkdocs build` is the public site (and finds an identity as the CLI would).
+    It reaches the plugin on the loaded configuration (``request``), in memory only."""
+
+    identity: IdentitySource | None = None
+    staff: bool = False
+
+
+def request(config, identity: IdentitySource | None, *, staff: bool = False) -> None:
+    """Ask the build of a loaded MkDocs configuration to decrypt with ``identity`` and to be
+    the staff site when ``staff`` is set."""
+    plugin = config.plugins.get("baodan")
+    if plugin is not None:
+        plugin.config.request = BuildRequest(identity, staff)
 
 
 class BaodanConfig(base.Config):
     enabled = opt.Type(bool, default=True)
-    staff = opt.Type(bool, default=False)
-    records = opt.Optional(opt.Type(str))
-    templates = opt.Optional(opt.Type(str))
     kb_dir = opt.Type(str, default="kb")
     portal_dir = opt.Type(str, default="p")
     calendar_dir = opt.Type(str, default="feeds")
-    # The identity `baodan build` / `serve` decrypt with (the one -i named, or found): set in
-    # memory on the loaded configuration (services/sitebuild.py), never written in mkdocs.yml.
-    # Without it (plain `mkdocs build`) the plugin finds one as the CLI would.
-    identity = opt.Optional(opt.Type(IdentitySource))
+    # Set by request() on the loaded configuration; mkdocs.yml cannot write a BuildRequest.
+    request = opt.Type(BuildRequest, default=BuildRequest())
 
     def options(self) -> dict:
-        """The options as the pages may read them: all but the identity."""
-        return {k: v for k, v in self.items() if k != "identity"}
+        """The options as the pages may read them: all but the request (the identity)."""
+        return {k: v for k, v in self.items() if k != "request"}
 
 
 class BaodanPlugin(BasePlugin[BaodanConfig]):
@@ -70,6 +95,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
 
     def __init__(self):
         self.firm = None
+        self.staff = False
         self.pages: list[GeneratedPage] = []
         self.page_fragments: dict[str, dict[str, str]] = {}
         self.search_entries: list[dict] = []  # the client pages' (web/client_shell.py)
@@ -83,6 +109,10 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.unchanged: set[str] = set()  # `baodan serve`: pages the previous build wrote
         self.shell: ClientShell | None = None  # this build's client page shell
         self.client_job: ClientPagesJob | None = None
+        self.csp = True  # whether pages get their Content-Security-Policy (web/csp.py)
+        self.policies: dict[str, str] = {}  # this build's, by the pages' base address
+        self.base_urls: dict[str, str] = {}  # of the pages (and templates) being rendered
+        self.theme_env = None
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
@@ -91,17 +121,20 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if self.serve:
             self.serve.close()
         self.cache = RecordCache() if command == "serve" else None
+        # The live-reload server of `mkdocs serve` writes an inline script into every page it
+        # serves, which a Content-Security-Policy would block: previews go without one.
+        self.csp = command != "serve"
         self.serve = ServeState() if command == "serve" and dirty else None
 
     def on_config(self, config):
         if not self.config.enabled:
             return config
         _quiet_jieba()
-        config_dir = Path(config.config_file_path or ".").resolve().parent
-        root = Path(self.config.records).resolve() if self.config.records else config_dir
-        templates = Path(self.config.templates).resolve() if self.config.templates else TEMPLATES
+        self.staff = self.config.request.staff
+        root = Path(config.config_file_path or ".").resolve().parent
+        serving = self.ctx.history if self.cache is not None and self.ctx else None
         now = today()
-        pending_history = PendingHistory(root)
+        pending_history = PendingHistory(root, commits=self.staff, previous=serving)
         try:
             self.firm, feed_secret = self._load(root, now)
         finally:
@@ -109,34 +142,31 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if self.serve:
             self.serve.settle()
         settings = self.firm.settings
-        config.site_name = settings.name
+        # Material writes the site's name and copyright into its pages as HTML, unescaped.
+        config.site_name = escape(settings.name)
         if not config.copyright:
-            config.copyright = settings.name + (
+            config.copyright = escape(settings.name) + (
                 "（演示站点，数据均为虚构）" if settings.demo else ""
             )
         if settings.site_url and not config.site_url:
             config.site_url = str(settings.site_url)
-        config.theme.dirs.insert(0, str(templates / "overrides"))
+        config.theme.dirs.insert(0, str(TEMPLATES / "overrides"))
         config.theme["font"] = False  # no Google Fonts: nothing may load from a third party
         if settings.brand.logo:
             config.theme["logo"] = settings.brand.logo
             config.theme["favicon"] = settings.brand.logo
         config.extra_css.append("assets/baodan/site.css")
-        if self.config.staff:
+        if self.staff:
             config.extra_css.append("assets/baodan/staff.css")
             config.extra_javascript.append("assets/baodan/staff.js")
         self.build_date.pin(history, now)
         if history.shallow:
-            log.warning(
-                "仓库是浅克隆（shallow clone），记录的修改历史不全：网站地图的日期会随每次提交变化，"
-                "员工站的修改历史也不全。"
-                "CI 里请取完整历史（git clone 不加 --depth，或先运行 git fetch --unshallow）。"
-            )
+            log.warning(SHALLOW_WARNING)
         self.ctx = ctx = SiteContext(
             self.firm,
             now,
-            self.config.staff,
-            self._env(templates),
+            self.staff,
+            self._env(),
             options=self.config.options(),
             history=history,
             feed_secret=feed_secret,
@@ -178,7 +208,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
                 kind.generated(config, page.uri, content=page.content, inclusion=page.inclusion)
             )
         # MkDocs has emptied the site folder by now: portals and feeds can be written into it.
-        builders = builders_for(self.config.staff)
+        builders = builders_for(self.staff)
         if client_portals in builders:
             self.ctx.portal_shell = portal_shell(
                 config, self.firm.settings, main_stylesheet(config)
@@ -196,7 +226,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         # The client page shell needs the nav; with it, the workers can make and write the
         # client pages while MkDocs renders the other pages.
         env = self._theme_globals(config.theme.get_env(), config)
-        self.shell = ClientShell(config, nav, files, env)
+        self.shell = ClientShell(
+            config, nav, files, env, partial(self._with_policy, env=env, config=config)
+        )
         if any(isinstance(p, ShellPage) and p.pending for p in self.pages):
 
             def write(pages: list[ShellPage], shell=self.shell) -> None:
@@ -208,6 +240,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
 
     def on_env(self, env, /, *, config, files):
         self.files = files
+        self.theme_env = env
+        self.policies = {}
         if self.config.enabled:
             # Before Material's search plugin segments the first page, and after the worker
             # processes have started (on_files, on_nav): loading jieba's dictionary takes
@@ -220,6 +254,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         env.globals["bd_nav"] = NavCache()  # per build: the nav may change
         env.globals["material_css"] = main_stylesheet(config)
         env.globals["firm_settings"] = self.firm.settings
+        env.globals["firm_tel"] = tel(self.firm.settings.contact.phone)
         return env
 
     # After the search plugin has indexed the page (default priority): the fragments' HTML
@@ -233,7 +268,39 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self.serve.built.add(page.url)
         if uri in self.page_fragments:
             page.content = insert_fragments(page.content, self.page_fragments[uri])
+        self.base_urls[uri] = context["base_url"]
         return context
+
+    def on_post_page(self, output, /, *, page, config):
+        uri = page.file.src_uri
+        return self._with_policy(output, uri, self.base_urls.pop(uri, ""), self.theme_env, config)
+
+    def on_template_context(self, context, /, *, template_name, config):
+        self.base_urls[template_name] = context["base_url"]
+        return context
+
+    def on_post_template(self, output_content, /, *, template_name, config):
+        base_url = self.base_urls.pop(template_name, "")
+        if template_name.endswith(".html"):  # 404.html, not sitemap.xml
+            return self._with_policy(
+                output_content, template_name, base_url, self.theme_env, config
+            )
+        return output_content
+
+    def _with_policy(self, html: str, name: str, base_url: str, env, config) -> str:
+        """The page ``name`` with its Content-Security-Policy: Material's inline scripts for
+        pages at ``base_url`` allowed, no other (web/csp.py)."""
+        if not (self.config.enabled and self.csp):
+            return html
+        if base_url not in self.policies:
+            self.policies[base_url] = policy(theme_scripts(env, config, base_url))
+        try:
+            return with_policy(html, self.policies[base_url])
+        except ValueError:
+            raise PluginError(
+                f'页面 {name} 没有 <meta charset="utf-8">，无法加上内容安全策略（CSP）：'
+                "主题模板被改过的话，请恢复 Material 的 base.html"
+            ) from None
 
     def on_serve(self, server, /, *, config, builder):
         if not hostguard.install(server):  # fail closed: no preview open to other sites
@@ -287,9 +354,12 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self.shell.write(changed, self.files, config.site_dir)
         for page in pages:
             url = self.files.get_file_from_path(page.uri).url
-            self.search_entries.append({"location": url, "title": page.title, "text": page.search})
+            # Material's search shows an entry's title and text as HTML.
+            self.search_entries.append(
+                {"location": url, "title": escape(page.title), "text": escape(page.search)}
+            )
             self.search_entries += [
-                {"location": f"{url}#{anchor}", "title": title, "text": text}
+                {"location": f"{url}#{anchor}", "title": escape(title), "text": escape(text)}
                 for anchor, title, text in page.sections
             ]
 
@@ -298,18 +368,18 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         `baodan serve` makes the staff feeds here, to reuse those whose events did not change."""
         return [b for b in builders if b not in OFF_PAGE or (self.serve and b is staff_feeds)]
 
-    def _env(self, templates: Path):
+    def _env(self):
         """The Jinja environment; `baodan serve` keeps it, with its compiled templates."""
         if self.serve is None:
-            return make_env(templates)
-        if self.serve.env is None or self.serve.env[0] != templates:
-            self.serve.env = (templates, make_env(templates))
-        return self.serve.env[1]
+            return make_env(TEMPLATES)
+        if self.serve.env is None:
+            self.serve.env = make_env(TEMPLATES)
+        return self.serve.env
 
     def _load(self, root: Path, today: date):
         """The firm as of ``today``, and the secret its feeds' event UIDs are made with."""
         try:
-            source = self.config.identity
+            source = self.config.request.identity
             if source is None:  # plain `mkdocs build`: the CLI, which warns itself, did not run
                 source = find_identity(root)
                 if source.is_demo:
@@ -317,7 +387,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
                 if warning := identity_file_warning(source):
                     log.warning(warning)
             vault = Workspace.at(root, source).vault
-            firm, errors = load_firm(root, vault, today, self.cache, slots_for(self.config.staff))
+            firm, errors = load_firm(root, vault, today, self.cache, slots_for(self.staff))
         except BaodanError as e:
             raise PluginError(render_errors(e.errors)) from None
         if errors:
@@ -366,7 +436,8 @@ def _quiet_jieba() -> None:
 
 def _nav(pages: list[GeneratedPage]) -> list:
     """A nav tree from the pages' nav paths, in the order the builders produced them.
-    A section's index page (kb/index.md) opens its section."""
+    A section's index page (kb/index.md) opens its section. Titles are HTML (Material writes
+    them as they are), so a lecture's title is escaped."""
     tree: list = []
     for page in pages:
         if page.nav is None:
@@ -386,5 +457,5 @@ def _nav(pages: list[GeneratedPage]) -> list:
                 found = []
                 level.append({section: found})
             level = found
-        level.append(page.uri if is_index else {page.nav[-1]: page.uri})
+        level.append(page.uri if is_index else {escape(page.nav[-1]): page.uri})
     return tree

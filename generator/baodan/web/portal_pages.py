@@ -14,6 +14,7 @@ import json
 
 from baodan.store.portal_crypto import encrypt_portal
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, tel
+from baodan.web.csp import policy, with_policy
 from baodan.web.feeds import DEFAULT_DIR, subscribe_links
 from baodan.web.portal_view import has_portal, portal_view
 
@@ -32,7 +33,8 @@ def portal_assets(ctx: SiteContext) -> list[GeneratedPage]:
 def portal_shell(config, settings, material_css: str) -> tuple[str, str]:
     """The portal page before and after its ciphertext. Every portal sits at the same depth
     (p/<id>/), so the page around the ciphertext is the same bytes for all: it is rendered
-    once with the theme's templates, not once per client by MkDocs."""
+    once with the theme's templates, not once per client by MkDocs. Its Content-Security-Policy
+    (web/csp.py) allows no inline script: the decrypted content can never run code."""
     env = config.theme.get_env()
     portal_dir = config.plugins["baodan"].config.portal_dir
     html = env.get_template("portal.html").render(
@@ -50,6 +52,7 @@ def portal_shell(config, settings, material_css: str) -> tuple[str, str]:
         },
         portal_payload=PAYLOAD_MARK,
     )
+    html = with_policy(html, policy(portal=True))
     before, _, after = html.partition(PAYLOAD_MARK)
     return before, after
 

@@ -1,7 +1,7 @@
 """MkDocs' `serve` command (``mkdocs.commands.serve.serve``, 1.6) with one change: every
-configuration it loads, the first and each rebuild's, goes to ``prepare`` before it is built.
-That is how `baodan serve` hands the plugin what is not in mkdocs.yml (the identity, in
-memory); MkDocs' own function loads the configuration inside, out of reach. It drives the
+configuration it builds, the first and each rebuild's, is the caller's ``load(site_dir)``.
+That is how `baodan serve` hands the plugin what is not in mkdocs.yml (the build request with
+the identity, in memory); MkDocs' own function loads the configuration inside, out of reach. It drives the
 live-reload server, which is not plugin API (so it is here, with the other internals).
 """
 
@@ -15,23 +15,20 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
 log = logging.getLogger("mkdocs.commands.serve")
 
 
-def serve(
-    config_file: str, prepare: Callable[[MkDocsConfig], None], *, dev_addr: str, watch: list[str]
-) -> None:
-    """`mkdocs serve --dirty` of ``config_file`` on ``dev_addr``, also watching ``watch``."""
+def serve(load: Callable[[str], MkDocsConfig], *, watch: list[str]) -> None:
+    """`mkdocs serve --dirty` of the configuration ``load(site_dir)`` gives, also watching
+    ``watch``."""
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
 
     def get_config() -> MkDocsConfig:
-        config = load_config(config_file=config_file, site_dir=site_dir, dev_addr=dev_addr)
+        config = load(site_dir)
         config.watch.extend(watch)
-        prepare(config)
         return config
 
     config = get_config()

@@ -1,0 +1,74 @@
+"""Resident ID numbers and mainland mobile numbers in plain text: what must never be committed
+unencrypted or published, wherever it turns up (records, notes, forms, built pages).
+
+An ID number counts only with a valid GB 11643 check digit (python-stdnum's ``cn.ric``), so
+policy numbers and dates that happen to be 18 digits long are not flagged. Numbers the firm
+publishes on purpose (its hotline, staff work phones) are allowed by value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from stdnum.cn import ric
+
+ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+MOBILE_LIKE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+ELEVEN_DIGITS = re.compile(r"\d{11}")  # both have as many in a row; much faster to look for
+ID = "身份证号"
+MOBILE = "手机号"
+
+
+class Found(NamedTuple):
+    kind: str  # ID or MOBILE
+    line: int  # 1-based
+    number: str
+
+
+def is_resident_id(text: str) -> bool:
+    value = text.upper()
+    try:
+        return ric.calc_check_digit(value) == value[-1]
+    except Exception:  # stdnum raises its own errors for dates that do not exist and the like
+        return False
+
+
+def digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def find_numbers(text: str, allowed: frozenset[str] = frozenset()) -> list[Found]:
+    """ID and mobile numbers in ``text`` in the order of their lines, except those whose
+    digits are in ``allowed`` (as published_numbers gives them)."""
+    found: list[Found] = []
+    if not ELEVEN_DIGITS.search(text):
+        return found
+    for pattern, kind in ((ID_LIKE, ID), (MOBILE_LIKE, MOBILE)):
+        for m in pattern.finditer(text):
+            if (kind is MOBILE or is_resident_id(m[0])) and digits(m[0]) not in allowed:
+                found.append(Found(kind, text.count("\n", 0, m.start()) + 1, m[0]))
+    return sorted(found, key=lambda f: f.line)
+
+
+def published_numbers(documents: Iterable[object], fields: Iterable[str]) -> set[str]:
+    """The digits of every value (or list of values) of ``fields`` in parsed YAML documents
+    (firm.yaml, staff and insurer records): the numbers a firm publishes on purpose."""
+    wanted = set(fields)
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in wanted:
+                    items = item if isinstance(item, list) else [item]
+                    found.update(digits(str(i)) for i in items if isinstance(i, str | int))
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for document in documents:
+        walk(document)
+    return {d for d in found if d}

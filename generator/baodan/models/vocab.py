@@ -1,0 +1,34 @@
+"""Codes records use and their Chinese words, importable without pydantic: command help
+lists them (`baodan claim stage --help`), and the models build their allowed values from them.
+"""
+
+CLAIM_STAGES = {
+    "reported": "已报案",
+    "collecting": "收集材料",
+    "submitted": "已提交",
+    "under_review": "审核中",
+    "paid": "已赔付",
+    "partly_paid": "部分赔付",
+    "refused": "拒赔",
+    "dispute": "纠纷处理",
+    "closed": "已结案",
+}
+CLAIM_TYPES = {
+    "medical": "医疗",
+    "accident": "意外",
+    "death": "身故",
+    "property": "财产",
+    "auto": "车险",
+}
+
+# What the client said when contacted about renewing (kind: renewal).
+INTENTIONS = {"renew": "愿意续保", "decline": "不再续保", "undecided": "尚未决定"}
+CHANNELS = {
+    "phone": "电话",
+    "wechat": "微信",
+    "visit": "上门",
+    "office": "来访",
+    "email": "邮件",
+    "sms": "短信",
+}
+DEPARTMENTS = ("客户服务部", "会计部", "财务部", "理赔部", "管理层")

@@ -8,7 +8,7 @@ from datetime import date
 from baodan.core.errors import RecordError, Source
 from baodan.models import Firm
 from baodan.models.staff import STAFF_HINT
-from baodan.models.taxonomy import category_choices, taxonomy
+from baodan.models.taxonomy import taxonomy
 
 
 def _err(record, field: str, message: str, hint: str) -> RecordError:
@@ -179,9 +179,10 @@ def check_dates(firm: Firm, today: date) -> list[RecordError]:
 
 
 def check_lecture_tags(firm: Firm, today: date) -> list[RecordError]:
-    known = taxonomy()["categories"]
+    tax = taxonomy(firm.rules)
+    known = tax.categories
     return [
-        _err(lec, "tags", f"不认识的主题标签“{tag}”", f"可选：{category_choices()}")
+        _err(lec, "tags", f"不认识的主题标签“{tag}”", f"可选：{tax.category_choices()}")
         for lec in firm.lectures
         for tag in lec.tags
         if tag not in known

@@ -54,10 +54,11 @@ def with_marks(text: str, errors: list[RecordError]) -> str:
 
 def write_context(ws: Workspace) -> dict:
     """What a record this command writes in ``ws`` is validated with (models/context.py):
-    today's date."""
-    from baodan.models.context import record_context
+    today's date and the firm's taxonomy."""
+    from baodan.core.rules import Rules
+    from baodan.models.context import firm_context
 
-    return record_context(today())
+    return firm_context(today(), Rules(ws.root))
 
 
 def validate_text(
@@ -131,9 +132,15 @@ def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
 
 
 def edit_loop(
-    initial: str, rel: str, run_editor, context: dict, check=None, resolving: bool = False
+    initial: str,
+    rel: str,
+    run_editor,
+    context: Callable[[], dict],
+    check=None,
+    resolving: bool = False,
 ) -> str | None:
-    """Let the user edit until the text is valid (``context``: validate_text's). Returns the new text, or None if unchanged;
+    """Let the user edit until the text is valid (``context()``: validate_text's, made once
+    there is something to validate). Returns the new text, or None if unchanged;
     closing the editor on the problems shown (giving up) raises them, so the terminal says
     what was wrong after the editor is gone. The text is in a private folder of this run,
     removed with whatever the editor left beside it, also on a closed terminal or `kill`.
@@ -154,7 +161,7 @@ def edit_loop(
                 raise BaodanError([GAVE_UP._replace(source=Source(rel)), *errors])
             if saved == shown:
                 return None  # closed without changes
-            errors = validate_text(text, rel, context, expected_name(rel))
+            errors = validate_text(text, rel, context(), expected_name(rel))
             if not errors and check is not None:
                 errors = check(text)
             if not errors:
@@ -187,12 +194,12 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=No
     if initial is None:
         initial, note = split_note(ws.read(path))
         if note:
-            initial = conflict_marks(note, MARK) + initial
+            initial = conflict_marks(note, MARK, _names(ws)) + initial
     text = edit_loop(
         initial,
         rel,
         editor or run_editor,
-        write_context(ws),
+        lambda: write_context(ws),
         lambda text: reference_problems(ws, rel, text),
         resolving=bool(note),
     )
@@ -207,6 +214,12 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=No
     if note:
         mark_resolved(ws.root, rel)
     return True
+
+
+def _names(ws: Workspace):
+    from baodan.services.review import names_of  # the models: not before the editor opens
+
+    return names_of(ws)
 
 
 def update_record(ws: Workspace, path: Path, change: Callable[[Any], T]) -> T:

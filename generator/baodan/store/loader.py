@@ -35,7 +35,7 @@ from baodan.models import (
     Policy,
     Settings,
 )
-from baodan.models.context import record_context
+from baodan.models.context import firm_context
 from baodan.models.kinds import BY_NAME, CLIENT_SLOTS, Kind
 from baodan.store.retired import read_retired
 from baodan.store.vault import MAX_CIPHERTEXT, Vault, decrypt
@@ -389,13 +389,15 @@ def read_firm(
     """Read every record and validate each with its model, as of ``today`` (whole-firm checks
     are ``checks.load_firm``'s). Without a vault only the public records are read; with
     ``slots``, of each client's folder only client.yaml.age and those slots."""
+    rules = Rules(Path(root))
     with _no_cycle_collection():
-        return _read_firm(root, vault, record_context(today), cache, slots)
+        return _read_firm(root, vault, rules, firm_context(today, rules), cache, slots)
 
 
 def _read_firm(
     root: Path,
     vault: Vault | None,
+    rules: Rules,
     context: dict,
     cache: RecordCache | None,
     slots: Collection[str] | None,
@@ -436,7 +438,7 @@ def _read_firm(
     firm.partners = {p.code: p for p in partners}
     firm.clients = clients
     firm.retired_registry_nos = retired
-    firm.rules = Rules(root)
+    firm.rules = rules
     # Files that failed to load are reported once; checks must not call them missing too.
     firm.unreadable = {e.source.file for e in errors}
     return firm, errors
@@ -447,7 +449,7 @@ def load_client(
 ) -> tuple[ClientFile | None, list[RecordError]]:
     """One client's folder, for a command that changes that client's records."""
     errors: list[RecordError] = []
-    context = record_context(today)
+    context = firm_context(today, Rules(Path(root)))
     clients = _read_clients(Path(root), vault, context, errors, None, only=client_id)
     return clients.get(client_id), errors
 

@@ -24,8 +24,9 @@ from baodan.core import yamlio
 from baodan.core.errors import BaodanError
 from baodan.core.files import write_atomic
 from baodan.core.parse import parse_record
+from baodan.core.rules import Rules
 from baodan.core.yamlmerge import MISSING, WHOLE_RECORD, Conflict, add_note, merge
-from baodan.models.context import record_context
+from baodan.models.context import firm_context
 from baodan.models.listkeys import list_keys
 from baodan.store import gitrepo
 from baodan.store.keyhistory import keyring
@@ -126,7 +127,7 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str, today: date) ->
             f"{rel}：当前版本无法解密（{o.problem}），没有合并；请找能解密它的同事处理"
         )
         return outcome
-    text = _merged_text(rel, b, o, t, outcome, record_context(today))
+    text = _merged_text(rel, b, o, t, outcome, firm_context(today, Rules(ws.root)))
     key = _result_key(b, o, t)
     if text != o.text or _public(key) != _public(o.key):
         write_atomic(ours, encrypt(text.encode("utf-8"), [key.to_public()]))

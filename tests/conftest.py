@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from baodan.core.today import today
 from baodan.demo import generator as demo
 from baodan.models import Firm
 from baodan.store import identity as who
@@ -94,7 +95,7 @@ def public_site(firm_template, tmp_path_factory) -> BuiltSite:
     site = build_public_site(firm_dir)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BAODAN_TODAY", "2026-11-27")
-        firm, errors = load_firm(root, firm_dir.vault())
+        firm, errors = load_firm(root, firm_dir.vault(), today())
     assert errors == []
     return BuiltSite(firm_dir, site, firm)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from baodan.store.identity import IdentitySource
-from baodan.web.plugin import requested
+from baodan.web.plugin import request
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -22,9 +22,9 @@ def test_client_page_is_the_page_mkdocs_makes_of_its_content(firm):
     (firm.root / "mkdocs.twin.yml").write_text(
         f"INHERIT: mkdocs.yml\nsite_dir: site-twin\nhooks:\n  - {HOOK}\n"
     )
-    with requested(IdentitySource([firm.identity], "test"), staff=True):
-        config = load_config(str(firm.root / "mkdocs.twin.yml"))
-        build(config)
+    config = load_config(str(firm.root / "mkdocs.twin.yml"))
+    request(config, IdentitySource([firm.identity], "test"), staff=True)
+    build(config)
     site = firm.root / "site-twin"
     client_id = config.extra["bd_twin_of"].removeprefix("staff/clients/").removesuffix(".md")
     made = (site / "staff/clients" / client_id / "index.html").read_text("utf-8")

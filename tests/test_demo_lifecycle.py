@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from baodan.checks import load_firm
 from baodan.core.rules import Rules
+from baodan.core.today import today
 from baodan.demo import generator as demo
 from baodan.domain.renewals import STAGES, renewal_book
 from baodan.domain.risk import assess, risk_rules
@@ -25,7 +26,7 @@ def loaded(tmp_path_factory):
     firm_dir = make_firm(tmp_path_factory.mktemp("demo") / "firm", demo.DEMO, seed=2026)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BAODAN_TODAY", TODAY.isoformat())
-        firm, errors = load_firm(firm_dir.root, firm_dir.vault())
+        firm, errors = load_firm(firm_dir.root, firm_dir.vault(), today())
     assert not errors, errors
     return firm
 

@@ -13,6 +13,7 @@ import yaml
 from baodan.checks import load_firm
 from baodan.core import yamlio
 from baodan.core.parse import parse_record
+from baodan.core.today import today
 from baodan.models import Interaction
 from baodan.store import age_x25519, vault
 from baodan.store import loader as records
@@ -126,10 +127,10 @@ def test_records_encrypted_to_an_ssh_key_still_open():
 def test_loading_in_worker_processes_gives_the_same_firm_and_errors(firm, monkeypatch, capsys):
     victim = min(firm.root.glob("records/clients/*/interactions/*.yaml.age"))
     victim.write_bytes(victim.read_bytes()[:-50])
-    serial, serial_errors = load_firm(firm.root, firm.vault())
+    serial, serial_errors = load_firm(firm.root, firm.vault(), today())
     monkeypatch.setattr(records, "PARALLEL_FROM", 1)
     monkeypatch.setattr(records, "CHUNK", 7)
-    parallel, parallel_errors = load_firm(firm.root, firm.vault())
+    parallel, parallel_errors = load_firm(firm.root, firm.vault(), today())
     assert parallel_errors == serial_errors and len(serial_errors) == 1
     assert parallel.clients.keys() == serial.clients.keys()
     for cid, cf in serial.clients.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from baodan.checks import load_firm
 from baodan.core.parse import parse_record
+from baodan.core.today import today
 from baodan.models import Client
 from baodan.store.portal_crypto import decrypt_portal
 
@@ -13,7 +14,7 @@ from .test_public_site import portal_payload
 
 
 def clients(firm) -> dict[str, Client]:
-    loaded, _ = load_firm(firm.root, firm.vault())
+    loaded, _ = load_firm(firm.root, firm.vault(), today())
     return {cid: cf.client for cid, cf in loaded.clients.items()}
 
 

@@ -19,6 +19,7 @@ import recurring_ical_events
 import vobject
 from baodan.checks import load_firm
 from baodan.core import today as todaylib
+from baodan.core.today import today
 from baodan.domain.schedule import Window
 from baodan.models import Firm, Policy
 from baodan.models.claim import Stage
@@ -85,7 +86,7 @@ def built(firm_template, tmp_path_factory) -> Built:
         mp.setenv("BAODAN_TODAY", TODAY.isoformat())
         build(root, firm_template.identity_file)
         ws = build(root, firm_template.identity_file, staff=True)
-        firm, errors = load_firm(root, ws.vault)
+        firm, errors = load_firm(root, ws.vault, today())
     assert not errors
     return Built(root, firm, ws)
 
@@ -521,10 +522,10 @@ def test_today_is_shanghais_date(firm, monkeypatch):
 
 
 def _policies(firm) -> list[Policy]:
-    loaded, _ = load_firm(firm.root, firm.vault())
+    loaded, _ = load_firm(firm.root, firm.vault(), today())
     return [p for _, p in loaded.policies()]
 
 
 def _token_of(firm, policy: Policy) -> str:
-    loaded, _ = load_firm(firm.root, firm.vault())
+    loaded, _ = load_firm(firm.root, firm.vault(), today())
     return loaded.clients[policy.client_id].client.feed.token

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from baodan.checks import load_firm
+from baodan.core.today import today
 from baodan.demo import generator as demo
 from baodan.models import Client
 from baodan.services.sitebuild import build_site
@@ -61,14 +62,14 @@ def hostile(tmp_path_factory) -> Hostile:
     firm_dir = make_firm(root, TINY)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BAODAN_TODAY", "2026-11-27")
-        firm, errors = load_firm(root, firm_dir.vault())
+        firm, errors = load_firm(root, firm_dir.vault(), today())
         assert errors == []
         target = max(
             (cf for cf in firm.clients.values() if cf.client.portal and not cf.client.left_on),
             key=lambda cf: (bool(cf.tasks), len(cf.claims), len(cf.policies)),
         )
         poison_firm(firm_dir, target.client.id)
-        firm, errors = load_firm(root, firm_dir.vault())
+        firm, errors = load_firm(root, firm_dir.vault(), today())
         assert errors == []  # every payload is a value the records accept
         client = firm.clients[target.client.id].client
         assert client.name == PAYLOAD

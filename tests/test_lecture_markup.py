@@ -4,11 +4,15 @@ naming file and line in Chinese; plain Markdown passes."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from baodan.checks.lectures import check_lecture_markup
 from baodan.models import Firm, Lecture, Settings
 
 from .helpers import run_cli, tree_digest
+
+TODAY = date(2026, 11, 27)
 
 FRONT = {
     "title": "讲座",
@@ -63,19 +67,19 @@ def _firm(body: str) -> Firm:
 
 
 def test_plain_markdown_with_links_tables_and_the_sites_images_passes():
-    assert check_lecture_markup(_firm(GOOD)) == []
+    assert check_lecture_markup(_firm(GOOD), TODAY) == []
 
 
 @pytest.mark.parametrize(("line", "body", "message"), BAD)
 def test_what_could_run_or_load_from_elsewhere_is_refused_with_its_line(line, body, message):
-    [error] = check_lecture_markup(_firm(body))
+    [error] = check_lecture_markup(_firm(body), TODAY)
     assert message in error.message
     assert error.source == ("records/lectures/2026-03-01-x.md", 11 + line)
     assert error.hint  # what to do instead, in Chinese
 
 
 def test_a_link_written_with_character_references_is_still_refused():
-    [error] = check_lecture_markup(_firm("[x](javascript&#58;alert(1))"))
+    [error] = check_lecture_markup(_firm("[x](javascript&#58;alert(1))"), TODAY)
     assert "javascript:alert(1)" in error.message
 
 

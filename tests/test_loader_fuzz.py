@@ -13,6 +13,7 @@ from baodan.checks import load_firm
 from baodan.core import files
 from baodan.core.errors import RecordError
 from baodan.core.parse import parse_record
+from baodan.core.today import today
 from baodan.models import (
     Claim,
     Client,
@@ -154,7 +155,7 @@ def test_load_firm_only_returns_error_values(encrypted, plain):
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, "utf-8")
-        firm, errors = load_firm(root, v)
+        firm, errors = load_firm(root, v, today())
         assert all(isinstance(e, RecordError) for e in errors)
         assert firm is not None or errors
     finally:
@@ -168,7 +169,7 @@ def test_impossible_date_and_foreign_encoding_are_reported_not_raised(tmp_path):
     (tmp_path / "records/staff").mkdir(parents=True)
     (tmp_path / "records/staff/wang-fang.yaml").write_bytes("name: 王芳\n".encode("gbk"))
     (tmp_path / "records/retired.yaml").write_text("- retired_on: 2026-01-01\n", "utf-8")
-    _, errors = load_firm(tmp_path, v)
+    _, errors = load_firm(tmp_path, v, today())
     rendered = "\n".join(e.render() for e in errors)
     assert "records/staff/wang-fang.yaml: 文件不是 UTF-8 编码的文字" in rendered
     assert "records/retired.yaml:1: 字段 [0].registry_no: 缺少必填字段" in rendered

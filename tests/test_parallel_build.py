@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from baodan.checks import load_firm
+from baodan.core.today import today
 from baodan.web.builders import builders_for
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env
 from baodan.web.offload import ClientPagesJob, FileJob, write_files
@@ -24,7 +25,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_workers_write_the_same_files_as_one_process(firm, tmp_path):
-    loaded, errors = load_firm(firm.root, firm.vault())
+    loaded, errors = load_firm(firm.root, firm.vault(), today())
     assert not errors
     for staff in (False, True):
         trees = []
@@ -46,7 +47,7 @@ def test_workers_write_the_same_files_as_one_process(firm, tmp_path):
 
 
 def test_workers_make_the_same_staff_client_pages_as_one_process(firm, tmp_path):
-    loaded, errors = load_firm(firm.root, firm.vault())
+    loaded, errors = load_firm(firm.root, firm.vault(), today())
     assert not errors
     trees = []
     for parallel in (False, True):

@@ -13,6 +13,7 @@ import zipfile
 
 import pytest
 from baodan.checks import load_firm
+from baodan.core.today import today
 from baodan.store import identity as who
 from baodan.store import loader as records
 from baodan.store import vault, workspace
@@ -33,7 +34,7 @@ def _keys(firm) -> list:
 def loaded(firm):
     """The small firm's folder and its records, loaded."""
     v = vault.open_vault(firm.root, who.IdentitySource(firm.identities, "t"))
-    model, errors = load_firm(firm.root, v)
+    model, errors = load_firm(firm.root, v, today())
     assert not errors
     return firm, model
 

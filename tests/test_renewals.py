@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from baodan.checks import load_firm
+from baodan.core.today import today
 from baodan.domain.renewals import display_status, renewal_book
 
 from . import factories as c
@@ -19,7 +20,7 @@ def book(firm, day: str):
     """The pipeline as it stands on ``day`` (the loader checks dates against that day too)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BAODAN_TODAY", day)
-        loaded, errors = load_firm(firm.root, firm.vault())
+        loaded, errors = load_firm(firm.root, firm.vault(), today())
         assert not errors, errors
         return renewal_book(loaded, date.fromisoformat(day)), loaded
 

@@ -3,11 +3,13 @@ data/<name>.yaml, is validated like a record, and a mistake in it names the file
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from baodan.checks import load_firm
 from baodan.checks.rules import RULE_FILES
 from baodan.core.rules import Rules, default_text
+from baodan.core.today import today
 from baodan.domain import care
 
 from .helpers import run_cli
@@ -16,7 +18,7 @@ OURS = "{salutation}，过年好！这是{firm}自己的问候。——{manager}
 
 
 def _greetings_on(firm_dir, day: date) -> dict[str, str]:
-    firm, errors = load_firm(firm_dir.root, firm_dir.vault())
+    firm, errors = load_firm(firm_dir.root, firm_dir.vault(), today())
     assert errors == []
     return {g.cf.client.id: g.message for g in care.greeting_queue(firm, day, days=1)}
 
@@ -85,3 +87,57 @@ def test_init_explains_the_rules_in_chinese(tmp_path, capsys, monkeypatch):
     assert "records/rules/README.md" in out
     readme = (tmp_path / "new/records/rules/README.md").read_text("utf-8")
     assert "baodan rules" in readme and all(f"{name}.yaml" in readme for name in RULE_FILES)
+
+
+PET = """  pet:
+    name: 宠物保险
+    line: property
+    needs: []
+    subcategories: {medical: 宠物医疗险}
+"""
+PET_RULE = """  - code: pet_cover
+    kind: person
+    lacks: [pet/medical]
+    suggest: 宠物医疗险
+    reason: 养宠物但没有宠物保险
+"""
+
+
+def _rule_file(firm_dir, name: str, text: str) -> None:
+    path = firm_dir.root / "records/rules" / f"{name}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+
+
+def test_the_firms_own_taxonomy_is_what_policies_and_rules_are_checked_against(firm, capsys):
+    loaded, errors = load_firm(firm.root, firm.vault(), today())
+    assert errors == []
+    used = {p.category for _, p in loaded.policies()}
+    # A category the firm's policies use, and that no default cross-sell rule names.
+    gone = next(c for c in sorted(used) if not re.search(rf"\b{c}\b", default_text("cross_sell")))
+    # A cross-sell rule on a category the package does not have: refused with its defaults.
+    _rule_file(firm, "cross_sell", default_text("cross_sell") + PET_RULE)
+    code, _, err = run_cli(capsys, "check")
+    assert (
+        code == 1 and "records/rules/cross_sell.yaml" in err and "不认识的险种“pet/medical”" in err
+    )
+    # The firm's taxonomy adds pet and drops a category its policies use.
+    text = default_text("taxonomy")
+    start = text.index(f"  {gone}:\n")
+    end = text.index("\n  ", text.index("subcategories:", start)) + 1
+    _rule_file(firm, "taxonomy", text[:start] + text[end:] + PET)
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and "cross_sell.yaml" not in err
+    assert f"不认识的险种大类“{gone}”" in err and "pet（宠物保险）" in err
+    assert "records/clients/" in err and "policies/" in err
+
+
+def test_the_firms_own_labels_name_the_fields(firm):
+    from baodan.domain.labels import Names
+
+    text = default_text("labels").replace("premium: ", "premium: 本公司叫法·", 1)
+    assert text != default_text("labels")
+    _rule_file(firm, "labels", text)
+    names = Names.of(Rules(firm.root))
+    assert names.label("premium").startswith("本公司叫法·")
+    assert Names.of(Rules()).label("premium") != names.label("premium")

@@ -111,18 +111,23 @@ def test_the_staff_site_is_never_opened_to_other_computers(firm, capsys, listen)
     assert "--public --listen" in err
 
 
-def test_the_public_site_on_another_address_needs_the_flag_and_warns(firm, capsys, monkeypatch):
-    import mkdocs.commands.serve
+def test_the_public_site_on_another_address_needs_the_flag_and_warns(
+    firm, capsys, monkeypatch, tmp_path
+):
+    from baodan.web.material import serve
 
-    started = []
-    monkeypatch.setattr(mkdocs.commands.serve, "serve", lambda **kw: started.append(kw))
+    started = []  # the preview's configurations, as `baodan serve` loads them
+    monkeypatch.setattr(
+        serve, "serve", lambda load, **kw: started.append(load(str(tmp_path / "preview")))
+    )
     port = _free_port()
     code, out, err = run_cli(capsys, "serve", "--public", "--port", str(port))
-    assert code == 0 and started[-1]["dev_addr"] == f"127.0.0.1:{port}"
+    assert code == 0 and str(started[-1].dev_addr) == f"127.0.0.1:{port}"
+    assert started[-1].plugins["baodan"].config.request.staff is False
     assert "其他电脑" not in out and f"http://127.0.0.1:{port}/" in out
     code, out, err = run_cli(capsys, "serve", "--public", "--listen", f"0.0.0.0:{port}")
     assert code == 0, err
-    assert started[-1]["dev_addr"] == f"0.0.0.0:{port}"
+    assert str(started[-1].dev_addr) == f"0.0.0.0:{port}"
     assert "同一网络里的其他电脑也能打开公开站预览" in out
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from baodan.web.plugin import requested
+from baodan.web.plugin import request
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -20,7 +20,10 @@ TODAY = "2026-11-27"
 
 
 def _config(root: Path, site: Path):
-    return load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+    """A staff build's configuration, as `baodan serve` asks for it."""
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+    request(config, None, staff=True)
+    return config
 
 
 @pytest.fixture
@@ -29,15 +32,14 @@ def served(firm, tmp_path, monkeypatch):
     test's own builds are staff builds too."""
     monkeypatch.setenv("BAODAN_TODAY", TODAY)
     site = tmp_path / "preview"
-    with requested(None, staff=True):
-        config = _config(firm.root, site)
-        config.plugins.on_startup(command="serve", dirty=True)
-        try:
-            build(config, dirty=True)
-            yield site
-        finally:
-            # Plugin objects outlive a config (MkDocs caches them): leave them as a build wants.
-            config.plugins.on_startup(command="build", dirty=False)
+    config = _config(firm.root, site)
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        build(config, dirty=True)
+        yield site
+    finally:
+        # Plugin objects outlive a config (MkDocs caches them): leave them as a build wants.
+        config.plugins.on_startup(command="build", dirty=False)
 
 
 def _search(site: Path) -> list:

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 from baodan.checks import load_firm
 from baodan.core.rules import Rules
+from baodan.core.today import today
 from baodan.domain import care, claims, incidents, kpis, tasks
 from baodan.models.claim import CLAIM_TYPES
 from baodan.models.interaction import CHANNELS, KINDS
@@ -51,7 +52,7 @@ def built(tmp_path_factory):
         ws = Workspace.open(fd.root, None)
         build_site(ws, staff=True)
         build_site(ws, staff=False)
-        firm, errors = load_firm(fd.root, ws.vault)
+        firm, errors = load_firm(fd.root, ws.vault, today())
         assert errors == []
         yield fd.root, firm
 

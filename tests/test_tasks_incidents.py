@@ -109,7 +109,7 @@ def test_task_list_shows_a_long_title_whole(firm, capsys):
 
 def _quiet_policy(firm) -> tuple[str, str]:
     """(client, policy) with no incident under way: the demo has lost-policy incidents."""
-    loaded, _ = load_firm(firm.root, firm.vault())
+    loaded, _ = load_firm(firm.root, firm.vault(), today())
     for cf in loaded.clients.values():
         busy = {i.policy for i in cf.incidents}
         for p in cf.policies:

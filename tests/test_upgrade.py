@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from baodan.checks import load_firm
 from baodan.core import yamlio
+from baodan.core.today import today
 from baodan.models import firm as firm_model
 from baodan.models import recordformat
 from baodan.services import upgrade as upgrades
@@ -58,7 +59,7 @@ def test_an_older_baodan_refuses_a_firm_in_a_newer_format(kept, capsys):
         assert f"第 {recordformat.RECORD_FORMAT + 1} 版格式" in err and "请升级 baodan" in err
     assert tree_digest(kept) == before
     # The build reads firm.yaml through the model: the same words there.
-    _, errors = load_firm(kept, None)
+    _, errors = load_firm(kept, None, today())
     assert any("请升级 baodan" in e.hint for e in errors)
 
 

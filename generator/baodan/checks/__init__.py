@@ -1,8 +1,9 @@
-"""Checks over the whole loaded firm. Each is a pure function firm -> list[RecordError]."""
+"""Checks over the whole loaded firm. Each is a pure function (firm, today) -> list[RecordError]."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,26 +30,27 @@ VALIDATIONS = [
 ]
 
 
-def check_firm(firm: Firm) -> list[RecordError]:
-    """Every whole-firm check: references, uniqueness, privacy, service, a policy's life,
-    what a lecture article may publish."""
-    return [e for validate in VALIDATIONS for e in validate(firm)]
+def check_firm(firm: Firm, today: date) -> list[RecordError]:
+    """Every whole-firm check as of ``today``: references, uniqueness, privacy, service, a
+    policy's life, what a lecture article may publish."""
+    return [e for validate in VALIDATIONS for e in validate(firm, today)]
 
 
 def load_firm(
     root: Path,
     vault: Vault | None,
+    today: date,
     cache: RecordCache | None = None,
     slots: Collection[str] | None = None,
     repo: Path | None = None,
 ) -> tuple[Firm | None, list[RecordError]]:
-    """Read the firm (``store.loader.read_firm``) and run every whole-firm check on it; with a
-    vault, also the checks of its keys (``checks.keys``; ``repo``: see there)."""
-    firm, errors = read_firm(root, vault, cache, slots)
+    """Read the firm (``store.loader.read_firm``) and run every whole-firm check on it, as of
+    ``today``; with a vault, also the checks of its keys (``checks.keys``; ``repo``: see there)."""
+    firm, errors = read_firm(root, vault, today, cache, slots)
     if vault is not None:
         errors.extend(key_checks(root, vault, repo))
     if firm is not None:
         # The checks read the firm's rules: a broken rule file is the one problem reported.
         rule_errors = check_rule_files(firm.rules)
-        errors.extend(rule_errors or check_firm(firm))
+        errors.extend(rule_errors or check_firm(firm, today))
     return firm, errors

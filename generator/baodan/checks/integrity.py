@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from baodan.core.errors import RecordError, Source
-from baodan.core.today import today
 from baodan.models import Firm
 from baodan.models.staff import STAFF_HINT
-from baodan.models.taxonomy import category_choices, taxonomy
+from baodan.models.taxonomy import taxonomy
 
 
 def _err(record, field: str, message: str, hint: str) -> RecordError:
     return RecordError(Source(record.path), field, message, hint)
 
 
-def check_staff_refs(firm: Firm) -> list[RecordError]:
+def check_staff_refs(firm: Firm, today: date) -> list[RecordError]:
     hint = STAFF_HINT
     errors = []
     for cf in firm.clients.values():
@@ -38,7 +38,7 @@ def check_staff_refs(firm: Firm) -> list[RecordError]:
     return errors
 
 
-def check_insurer_refs(firm: Firm) -> list[RecordError]:
+def check_insurer_refs(firm: Firm, today: date) -> list[RecordError]:
     known = "、".join(sorted(firm.insurers)) or "（还没有）"
     return [
         _err(
@@ -52,7 +52,7 @@ def check_insurer_refs(firm: Firm) -> list[RecordError]:
     ]
 
 
-def check_policy_refs(firm: Firm) -> list[RecordError]:
+def check_policy_refs(firm: Firm, today: date) -> list[RecordError]:
     index = firm.policy_index()
     skip = firm.unreadable_policies()  # their own errors say what is wrong with them
     errors = []
@@ -99,7 +99,7 @@ def check_policy_refs(firm: Firm) -> list[RecordError]:
     return errors
 
 
-def check_registry_numbers(firm: Firm) -> list[RecordError]:
+def check_registry_numbers(firm: Firm, today: date) -> list[RecordError]:
     seen: dict[str, list] = defaultdict(list)
     for _, p in firm.policies():
         seen[p.registry_no].append(p)
@@ -128,7 +128,7 @@ def check_registry_numbers(firm: Firm) -> list[RecordError]:
     return errors
 
 
-def check_unique_access(firm: Firm) -> list[RecordError]:
+def check_unique_access(firm: Firm, today: date) -> list[RecordError]:
     errors = []
     for attr, label in (("portal", "门户编号"), ("feed", "订阅令牌")):
         seen: dict[str, str] = {}
@@ -150,12 +150,11 @@ def check_unique_access(firm: Firm) -> list[RecordError]:
     return errors
 
 
-def check_dates(firm: Firm) -> list[RecordError]:
-    now = today()
+def check_dates(firm: Firm, today: date) -> list[RecordError]:
     errors = []
     for cf in firm.clients.values():
         for p in cf.policies:
-            if p.intake.received_on > now:
+            if p.intake.received_on > today:
                 errors.append(
                     _err(p, "intake.received_on", "接收日期在未来", "填实际接收保单的日期")
                 )
@@ -169,20 +168,21 @@ def check_dates(firm: Firm) -> list[RecordError]:
                         c, "stages", "进度记录的日期没有按时间顺序", "按发生先后排列，最新的放最后"
                     )
                 )
-            if days and days[-1] > now:
+            if days and days[-1] > today:
                 errors.append(_err(c, "stages", "进度记录的日期在未来", "只记录已经发生的进度"))
             for m in c.materials:
-                if m.received_on and m.received_on > now:
+                if m.received_on and m.received_on > today:
                     errors.append(
                         _err(c, "materials", f"材料“{m.item}”的收到日期在未来", "填实际收到的日期")
                     )
     return errors
 
 
-def check_lecture_tags(firm: Firm) -> list[RecordError]:
-    known = taxonomy()["categories"]
+def check_lecture_tags(firm: Firm, today: date) -> list[RecordError]:
+    tax = taxonomy(firm.rules)
+    known = tax.categories
     return [
-        _err(lec, "tags", f"不认识的主题标签“{tag}”", f"可选：{category_choices()}")
+        _err(lec, "tags", f"不认识的主题标签“{tag}”", f"可选：{tax.category_choices()}")
         for lec in firm.lectures
         for tag in lec.tags
         if tag not in known

@@ -15,6 +15,7 @@ the allowlist, so whatever way the Markdown reaches a tag or an attribute, the t
 from __future__ import annotations
 
 import re
+from datetime import date
 from html.parser import HTMLParser
 
 import markdown
@@ -101,7 +102,7 @@ MARKUP = re.compile(r"[<{\]]")
 LONG = 60
 
 
-def check_lecture_markup(firm: Firm) -> list[RecordError]:
+def check_lecture_markup(firm: Firm, today: date) -> list[RecordError]:
     return [e for lec in firm.lectures if MARKUP.search(lec.body) for e in _problems(lec)]
 
 

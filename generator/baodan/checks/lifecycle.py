@@ -3,13 +3,15 @@ name real staff and real checklist items; a renewal contact is about the client'
 
 from __future__ import annotations
 
+from datetime import date
+
 from baodan.core.errors import RecordError, Source
 from baodan.domain.audit import checklist
 from baodan.models import Firm
 from baodan.models.staff import STAFF_HINT
 
 
-def check_policy_life(firm: Firm) -> list[RecordError]:
+def check_policy_life(firm: Firm, today: date) -> list[RecordError]:
     errors: list[RecordError] = []
     unreadable = firm.unreadable_policies()  # their files have their own errors already
     codes_of: dict[str, set[str]] = {}  # checklist item codes by medium (paper, electronic)

@@ -3,11 +3,12 @@ sensitive (health) information. The sensitive kinds are data: data/privacy.yaml.
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict
 
 from baodan.core.errors import RecordError, Source
 from baodan.core.rules import Rules
-from baodan.core.today import today
 from baodan.models import ClientFile, Firm
 
 
@@ -39,7 +40,7 @@ def _err(cf: ClientFile, field: str, message: str, hint: str) -> RecordError:
     return RecordError(Source(cf.client.path), field, message, hint)
 
 
-def check_consent(firm: Firm) -> list[RecordError]:
+def check_consent(firm: Firm, today: date) -> list[RecordError]:
     return [
         _err(
             cf,
@@ -52,13 +53,12 @@ def check_consent(firm: Firm) -> list[RecordError]:
     ]
 
 
-def check_withdrawn_consent(firm: Firm) -> list[RecordError]:
+def check_withdrawn_consent(firm: Firm, today: date) -> list[RecordError]:
     """Withdrawn consent: processing stops, so the portal and feed must go and the client leave."""
-    now = today()
     errors = []
     for cf in firm.clients.values():
         consent = cf.client.consent
-        if consent is None or consent.withdrawn_on is None or consent.withdrawn_on > now:
+        if consent is None or consent.withdrawn_on is None or consent.withdrawn_on > today:
             continue
         when = consent.withdrawn_on.isoformat()
         if cf.client.portal is not None or cf.client.feed is not None:
@@ -84,7 +84,7 @@ def check_withdrawn_consent(firm: Firm) -> list[RecordError]:
     return errors
 
 
-def check_sensitive_consent(firm: Firm) -> list[RecordError]:
+def check_sensitive_consent(firm: Firm, today: date) -> list[RecordError]:
     errors = []
     for cf in firm.clients.values():
         consent = cf.client.consent

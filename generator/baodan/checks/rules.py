@@ -14,8 +14,10 @@ from baodan.domain.care import CareRules
 from baodan.domain.claims import ClaimRules
 from baodan.domain.incidents import Plans
 from baodan.domain.kpis import CrossSellRules
+from baodan.domain.labels import Labels
 from baodan.domain.renewals import RenewalRules
 from baodan.domain.risk import RiskRules
+from baodan.models.taxonomy import Taxonomy
 from baodan.models.texts import PortalTexts, SearchWords
 
 # name (records/rules/<name>.yaml, data/<name>.yaml) → its schema, with what it holds
@@ -30,6 +32,8 @@ RULE_FILES: dict[str, tuple[type[BaseModel], str]] = {
     "renewals": (RenewalRules, "续保跟进的范围"),
     "emergency_plans": (Plans, "应急预案和步骤"),
     "privacy": (PrivacyRules, "哪些险种、理赔算敏感个人信息"),
+    "taxonomy": (Taxonomy, "险种分类：大类、小类，以及登记时各类必填的内容"),
+    "labels": (Labels, "字段的中文名称（修改对比、导出资料里显示）"),
 }
 
 

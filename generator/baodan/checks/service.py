@@ -3,8 +3,9 @@ staff training. Each is a pure function firm -> list[RecordError]."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from baodan.core.errors import RecordError, Source
-from baodan.core.today import today
 from baodan.domain.care import care_rules
 from baodan.domain.incidents import plan_choices, plans
 from baodan.models import Firm
@@ -15,7 +16,7 @@ def _err(record, field: str, message: str, hint: str) -> RecordError:
     return RecordError(Source(record.path), field, message, hint)
 
 
-def check_survey_about(firm: Firm) -> list[RecordError]:
+def check_survey_about(firm: Firm, today: date) -> list[RecordError]:
     """A survey names the claim or the interaction (of the same client) that prompted it."""
     errors = []
     for cf in firm.clients.values():
@@ -36,7 +37,7 @@ def check_survey_about(firm: Firm) -> list[RecordError]:
     return errors
 
 
-def check_occasions(firm: Firm) -> list[RecordError]:
+def check_occasions(firm: Firm, today: date) -> list[RecordError]:
     occasions = care_rules(firm.rules).occasions
     choices = "、".join(f"{code}（{o.name}）" for code, o in occasions.items())
     return [
@@ -47,7 +48,7 @@ def check_occasions(firm: Firm) -> list[RecordError]:
     ]
 
 
-def check_lecture_attendance(firm: Firm) -> list[RecordError]:
+def check_lecture_attendance(firm: Firm, today: date) -> list[RecordError]:
     lectures = {lec.slug: lec for lec in firm.lectures}
     errors = []
     for cf in firm.clients.values():
@@ -64,7 +65,7 @@ def check_lecture_attendance(firm: Firm) -> list[RecordError]:
                         "填 records/lectures/ 下讲座的文件名（不含 .md）",
                     )
                 )
-            elif lec.date > today():
+            elif lec.date > today:
                 errors.append(
                     _err(
                         i,
@@ -97,7 +98,7 @@ def _client_refs(cf, record, unreadable: set[str]) -> list[RecordError]:
     return errors
 
 
-def check_task_refs(firm: Firm) -> list[RecordError]:
+def check_task_refs(firm: Firm, today: date) -> list[RecordError]:
     errors = []
     unreadable = firm.unreadable_policies()
     for cf in firm.clients.values():
@@ -115,7 +116,7 @@ def check_task_refs(firm: Firm) -> list[RecordError]:
     return errors
 
 
-def check_incidents(firm: Firm) -> list[RecordError]:
+def check_incidents(firm: Firm, today: date) -> list[RecordError]:
     known = plans(firm.rules)
     errors = []
     unreadable = firm.unreadable_policies()
@@ -141,7 +142,7 @@ def check_incidents(firm: Firm) -> list[RecordError]:
             for n, step in enumerate(inc.steps):
                 if step.by and firm.lacks_staff(step.by):
                     errors.append(_err(inc, f"steps[{n}].by", f"没有员工“{step.by}”", STAFF_HINT))
-                if step.done_on and (step.done_on < inc.opened or step.done_on > today()):
+                if step.done_on and (step.done_on < inc.opened or step.done_on > today):
                     errors.append(
                         _err(
                             inc,
@@ -153,7 +154,7 @@ def check_incidents(firm: Firm) -> list[RecordError]:
     return errors
 
 
-def check_training(firm: Firm) -> list[RecordError]:
+def check_training(firm: Firm, today: date) -> list[RecordError]:
     return [
         _err(t, "attendees", f"没有员工“{who}”", STAFF_HINT)
         for t in firm.training

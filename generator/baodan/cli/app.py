@@ -84,7 +84,7 @@ def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     from baodan.services.merging import unmerged_problems
 
     ws = open_workspace(root, identity)
-    firm, errors = load_firm(ws.root, ws.vault)
+    firm, errors = load_firm(ws.root, ws.vault, today())
     reported = {e.source.file for e in errors}
     errors += [e for e in unmerged_problems(ws.root) if e.source.file not in reported]
     for warning in key_warnings(ws.root):
@@ -220,13 +220,13 @@ def encrypt(
     identity: IdentityOpt = None,
 ) -> None:
     """把一份明文记录检查后加密为 .yaml.age，并删除明文。"""
-    from baodan.services.editing import validate_text
+    from baodan.services.editing import validate_text, write_context
 
     ws = open_workspace(root, identity)
     file = record_path(ws.root, str(file))  # never a file outside the firm's client records
     target = file.with_name(file.name + ".age")
     text = file.read_text("utf-8")
-    errors = validate_text(text, ws.rel(target))
+    errors = validate_text(text, ws.rel(target), write_context(ws))
     if errors:
         raise BaodanError(errors)
     if target.exists():  # a stale copy (an export, a backup) must not replace the record

@@ -137,14 +137,14 @@ def _beneficiaries(ui) -> tuple[bool, list[dict]]:
 
 def interview(ui, ws: Workspace, firm: Firm, client_kind, staff: str | None, today) -> dict:
     """Ask the uniform form; ``client_kind(client_id)`` says person/company or raises ValueError."""
-    categories = taxonomy()["categories"]
+    categories = taxonomy(firm.rules).categories
     ui.say("[bold]保单统一登记表[/]：照保单逐项填写，不要从客户资料复制（之后会自动核对）。")
     form: dict = {}
     form["client"] = ui.text("客户编号", check=lambda v: (v, client_kind(v)))
     form["client"], kind = form["client"]
-    form["category"] = ui.choice("险种大类", {c: v["name"] for c, v in categories.items()})
+    form["category"] = ui.choice("险种大类", {c: v.name for c, v in categories.items()})
     spec = categories[form["category"]]
-    form["subcategory"] = ui.choice("险种小类", spec["subcategories"])
+    form["subcategory"] = ui.choice("险种小类", spec.subcategories)
     form["insurer"] = ui.choice(
         "保险公司", {c: i.short_name for c, i in sorted(firm.insurers.items())}
     )
@@ -152,11 +152,11 @@ def interview(ui, ws: Workspace, firm: Firm, client_kind, staff: str | None, tod
     form["policy_no"] = ui.text("保险公司保单号")
     form["insurer_phone"] = ui.text("保单上印的保险公司客服电话", optional=True)
     form["policyholder"] = _policyholder(ui, kind == "company")
-    if "insured" in spec["needs"]:
+    if "insured" in spec.needs:
         form["insured"] = [_person(ui, "被保险人")]
         while ui.confirm("还有其他被保险人吗？", default=False):
             form["insured"].append(_person(ui, "被保险人", relation_default="子女"))
-    if "beneficiaries" in spec["needs"]:
+    if "beneficiaries" in spec.needs:
         form["statutory_beneficiary"], form["beneficiaries"] = _beneficiaries(ui)
     form["sum_insured"] = ui.text("保险金额（元）", check=MONEY)
     form["premium"] = ui.text("每期保费（元）", check=MONEY)
@@ -166,12 +166,12 @@ def interview(ui, ws: Workspace, firm: Firm, client_kind, staff: str | None, tod
     }
     form["effective"] = ui.text("生效日（如 2026-03-01）", check=DATE)
     form["terminates"] = ui.text("满期日（终身保险不填）", optional=True, check=DATE)
-    if "vehicle" in spec["needs"]:
+    if "vehicle" in spec.needs:
         form["vehicle"] = {
             "plate": ui.text("车牌号"),
             "vin": ui.text("车架号（17 位）", check=_vin),
         }
-    if "insured_property" in spec["needs"]:
+    if "insured_property" in spec.needs:
         form["insured_property"] = {
             "address": ui.text("标的地址"),
             "declared_value": ui.text("标的申报价值（元）", check=MONEY),

@@ -38,13 +38,18 @@ def diff(
     if public:
         out.print(
             review.render_public(
-                rng, changes, review.key_changes(ws, rng), review.watched_changes(ws, rng)
+                rng,
+                changes,
+                review.key_changes(ws, rng),
+                review.names_of(ws),
+                review.watched_changes(ws, rng),
             ),
             markup=False,
             highlight=False,
         )
     else:
-        out.print(review.render_review(rng, changes, full=full), markup=False, highlight=False)
+        text = review.render_review(rng, changes, review.names_of(ws), full=full)
+        out.print(text, markup=False, highlight=False)
 
 
 def log(
@@ -58,7 +63,8 @@ def log(
 
     ws = open_workspace(root, identity)
     path, entries = review.record_log(ws, target)
-    out.print(review.render_log(path, entries, full=full), markup=False, highlight=False)
+    text = review.render_log(path, entries, review.names_of(ws), full=full)
+    out.print(text, markup=False, highlight=False)
 
 
 def precommit(

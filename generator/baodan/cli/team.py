@@ -10,6 +10,7 @@ import typer
 
 from baodan.cli.common import IdentityOpt, RootOpt, err, open_workspace, out
 from baodan.core.errors import BaodanError, render_errors
+from baodan.core.today import today
 from baodan.store.workspace import find_root
 
 
@@ -31,7 +32,7 @@ def merge_driver(
     from baodan.store.merge import merge_files
 
     try:
-        outcome = merge_files(base, ours, theirs, name)
+        outcome = merge_files(base, ours, theirs, name, today())
     except BaodanError as e:
         err.print(f"baodan：{name} 没有合并，保留了当前版本：", highlight=False, markup=False)
         err.print(render_errors(e.errors), highlight=False, markup=False)
@@ -54,7 +55,7 @@ def after_merge(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     from baodan.checks import load_firm
 
     ws = open_workspace(root, identity)
-    _, errors = load_firm(ws.root, ws.vault)
+    _, errors = load_firm(ws.root, ws.vault, today())
     if not errors:
         out.print("baodan：合并后检查通过。")
         return

@@ -75,12 +75,13 @@ def _field(loc: tuple) -> str:
     )
 
 
-def parse_record(model: type[BaseModel], text: str, rel: str):
-    """Parse and validate one record's YAML. Returns (record or None, errors)."""
+def parse_record(model: type[BaseModel], text: str, rel: str, context: dict | None = None):
+    """Parse and validate one record's YAML (``context``: see ``validate``). Returns (record or
+    None, errors)."""
     data, errors = load_yaml(text, rel)
     if errors:
         return None, errors
-    return validate(model, data, rel, text)
+    return validate(model, data, rel, text, context=context)
 
 
 def load_yaml(text: str, rel: str) -> tuple[object, list[RecordError]]:
@@ -98,8 +99,12 @@ def load_yaml(text: str, rel: str) -> tuple[object, list[RecordError]]:
         ]
 
 
-def validate(model: type[BaseModel], data, rel: str, text: str, at: tuple = ()):
-    """Validate parsed YAML (found at ``at`` within ``text``). Returns (record or None, errors)."""
+def validate(
+    model: type[BaseModel], data, rel: str, text: str, at: tuple = (), context: dict | None = None
+):
+    """Validate parsed YAML (found at ``at`` within ``text``) with pydantic's validation
+    ``context`` (what the record's checks need from outside it: models/context.py).
+    Returns (record or None, errors)."""
     if not isinstance(data, dict):
         return None, [
             RecordError(
@@ -111,10 +116,10 @@ def validate(model: type[BaseModel], data, rel: str, text: str, at: tuple = ()):
         ]
     if not at and CONFLICTS_KEY in data:  # the rest is validated: nothing else cascades
         rest = {k: v for k, v in data.items() if k != CONFLICTS_KEY}
-        record, errors = validate(model, rest, rel, text)
+        record, errors = validate(model, rest, rel, text, context=context)
         return record, [unresolved_merge(data[CONFLICTS_KEY], rel, text), *errors]
     try:
-        record = model.model_validate(data)
+        record = model.model_validate(data, context=context)
     except ValidationError as e:
         errors = []
         for err in e.errors(include_url=False):

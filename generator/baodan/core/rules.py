@@ -38,10 +38,12 @@ def _default(name: str, model: type[T]) -> T:
     return record
 
 
-def _parse(model, text: str, rel: str):
+def _parse(model, text: str, rel: str, context: dict | None = None):
+    """``context``: the validation context (models/context.py): a firm's rule file is read
+    with the firm's rules (its cross-sell rules name its own categories)."""
     from baodan.core.parse import parse_record
 
-    return parse_record(model, text, rel)
+    return parse_record(model, text, rel, context)
 
 
 class Rules:
@@ -70,7 +72,7 @@ class Rules:
         if path is None:
             return []
         rel = f"{RULES_DIR}/{name}.yaml"
-        record, errors = _parse(model, path.read_text("utf-8"), rel)
+        record, errors = _parse(model, path.read_text("utf-8"), rel, {"rules": self})
         if record is not None:
             self._loaded[name] = record
         return errors

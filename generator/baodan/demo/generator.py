@@ -195,9 +195,9 @@ class _Generator:
         self.files: dict[str, str] = {}
         self.used: set[str] = set()  # every unique token: ids, registry numbers, names …
         self.code_ok: dict[tuple[str, int], bool] = {}
-        self.tax = taxonomy()["categories"]
+        self.tax = taxonomy(Rules()).categories  # the demo firm tunes no rules
         for cat, spec in self.tax.items():
-            for sub in spec["subcategories"]:
+            for sub in spec.subcategories:
                 if (cat, sub) not in SUBS:
                     raise ValueError(
                         f"demo.py 不认识险种 {cat}/{sub}：请在 SUBS 和 PRODUCTS 里补上"
@@ -808,7 +808,7 @@ class _Generator:
         if with_parent and budget >= 1:  # a life policy on a parent: the demo's death claim
             with_parent.special.append("parent_life")
             budget -= 1
-        pairs = [(c, s) for c, spec in self.tax.items() for s in spec["subcategories"]]
+        pairs = [(c, s) for c, spec in self.tax.items() for s in spec.subcategories]
         hooks = {
             "feb29": ("engineering", "construction"),
             "monthly": ("health", "medical"),
@@ -885,9 +885,9 @@ class _Generator:
                 weights["auto"] = 10
         cats = [k for k in weights if k in self.tax]
         cat = rng.choices(cats, [weights[k] for k in cats])[0]
-        subs = [s for s in self.tax[cat]["subcategories"] if SUBS[(cat, s)][0] in ("both", c.kind)]
+        subs = [s for s in self.tax[cat].subcategories if SUBS[(cat, s)][0] in ("both", c.kind)]
         if not subs:
-            subs = list(self.tax[cat]["subcategories"])
+            subs = list(self.tax[cat].subcategories)
         sw = [SUBS[(cat, s)][1] for s in subs]
         if c.kind == "company" and cat == "liability":
             boost = {
@@ -2107,7 +2107,7 @@ class _Generator:
 
     def lecture_body(self, title: str, tags: list[str]) -> str:
         rng = self.rng
-        names = "、".join(self.tax[t]["name"] for t in tags if t in self.tax)
+        names = "、".join(self.tax[t].name for t in tags if t in self.tax)
         paras = [
             (
                 f"本期讲座围绕{names}展开。很多客户手里有保单，却说不清保的是什么、什么情况不赔。"

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from baodan.domain.labels import label, path_label, show
+from baodan.domain.labels import Names
 
 # Keys that name an item in a list of mappings (a beneficiary by name, a stage by stage+date).
 ITEM_KEYS = (("name",), ("item",), ("stage", "date"), ("registry_no",), ("title",))
@@ -101,40 +101,40 @@ def _fields(path: tuple) -> tuple:
     return tuple(p for p in path if isinstance(p, str))
 
 
-def _where(path: tuple, *, names: bool) -> str:
-    """A path for display; list items by name (reviewer) or not at all (public)."""
+def _where(path: tuple, names: Names) -> str:
+    """A path for display, list items by name (for the reviewer)."""
     parts = []
     for p in path:
         if isinstance(p, Item):
-            if names:
-                parts[-1] = f"{parts[-1]} {p}" if parts else str(p)
+            parts[-1] = f"{parts[-1]} {p}" if parts else str(p)
         else:
-            parts.append(label(p))
+            parts.append(names.label(p))
     return " › ".join(parts)
 
 
-def describe(changes: list[Change], *, full: bool = False) -> list[str]:
-    """One line per change, with values (masked ID and mobile numbers unless ``full``)."""
+def describe(changes: list[Change], names: Names, *, full: bool = False) -> list[str]:
+    """One line per change, with values (masked ID and mobile numbers unless ``full``), in
+    the firm's ``names``."""
     lines = []
     for c in changes:
-        where = _where(c.path, names=True)
+        where = _where(c.path, names)
         if c.kind == "item_added":
             lines.append(f"新增{where}")
         elif c.kind == "item_removed":
             lines.append(f"删除{where}")
         else:
             fields = _fields(c.path)
-            old, new = show(fields, c.old, full=full), show(fields, c.new, full=full)
+            old, new = names.show(fields, c.old, full=full), names.show(fields, c.new, full=full)
             lines.append(f"{where}：{old} → {new}")
     return lines
 
 
-def describe_public(changes: list[Change]) -> str:
+def describe_public(changes: list[Change], names: Names) -> str:
     """Which fields changed and how many list items came and went: no value, no name."""
     seen: dict[str, None] = {}
     counts: Counter = Counter()
     for c in changes:
-        where = path_label(_fields(c.path))
+        where = names.path_label(_fields(c.path))
         if c.kind == "changed":
             seen.setdefault(where)
         else:

@@ -19,11 +19,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from baodan.domain.schedule import in_force
 from baodan.models import ClientFile, Firm, Policy
 from baodan.models.base import Model
+from baodan.models.context import taxonomy_of
 from baodan.models.taxonomy import taxonomy
 
 DECISIONS = ("paid", "partly_paid", "refused")
@@ -140,12 +141,12 @@ def cover_by_category(firm: Firm, today: date) -> tuple[int, int, list[CategoryC
     rows = [
         CategoryCover(
             code,
-            spec["name"],
+            spec.name,
             len(holders[code]),
             counts[code],
             rounded(Decimal(100 * len(holders[code])) / n) if n else Decimal(0),
         )
-        for code, spec in taxonomy()["categories"].items()
+        for code, spec in taxonomy(firm.rules).categories.items()
     ]
     return n, sum(counts.values()), rows
 
@@ -162,11 +163,11 @@ class CrossSellRule(Model):
 
     @field_validator("has", "lacks")
     @classmethod
-    def _known(cls, codes: list[str]) -> list[str]:
-        categories = taxonomy()["categories"]
+    def _known(cls, codes: list[str], info: ValidationInfo) -> list[str]:
+        categories = taxonomy_of(info).categories
         for code in codes:
             cat, _, sub = code.partition("/")
-            if cat not in categories or (sub and sub not in categories[cat]["subcategories"]):
+            if cat not in categories or (sub and sub not in categories[cat].subcategories):
                 raise ValueError(
                     f"不认识的险种“{code}”|写大类编号（如 health）或 大类/小类（如 life/term），见 data/taxonomy.yaml"
                 )

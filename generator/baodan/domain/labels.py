@@ -1,20 +1,20 @@
 """How records, fields and values are named for people: Chinese labels, masked identifiers.
 
 Used wherever a record is shown outside the site: `baodan diff` / `log`, pull-request
-summaries and the client data export. Field labels are data (data/labels.yaml).
+summaries and the client data export. Field labels are a rule file (data/labels.yaml, which a
+firm may replace with records/rules/labels.yaml), value names come with the taxonomy's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 
-import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from baodan.core.layout import RETIRED_FILE
+from baodan.core.rules import Rules
 from baodan.models.base import mask_id, mask_mobile, yuan
 from baodan.models.claim import CLAIM_TYPES, STAGES
 from baodan.models.interaction import CHANNELS, KINDS
@@ -25,40 +25,10 @@ from baodan.models.taxonomy import taxonomy
 
 
 class Labels(BaseModel):
+    """data/labels.yaml, or a firm's records/rules/labels.yaml."""
+
     model_config = ConfigDict(extra="forbid")
-    fields: dict[str, str]
-
-
-@cache
-def _labels() -> dict[str, str]:
-    text = resources.files("baodan").joinpath("data/labels.yaml").read_text("utf-8")
-    return Labels.model_validate(yaml.safe_load(text)).fields
-
-
-@cache
-def _value_names() -> dict[str, dict[str, str]]:
-    categories = taxonomy()["categories"]
-    return {
-        "status": {**STATUSES, **TASK_STATUSES},
-        "frequency": FREQUENCIES,
-        "stage": STAGES,
-        "type": CLAIM_TYPES,
-        "kind": {"person": "个人", "company": "企业", **KINDS},
-        "channel": CHANNELS,
-        "medium": {"paper": "纸质", "electronic": "电子保单"},
-        "category": {code: c["name"] for code, c in categories.items()},
-        "subcategory": {k: v for c in categories.values() for k, v in c["subcategories"].items()},
-    }
-
-
-def label(field: str) -> str:
-    """A field's Chinese name (the field name itself when it has none)."""
-    return _labels().get(field, field)
-
-
-def path_label(path: tuple) -> str:
-    """A field path as people read it: ('intake', 'received_on') → 接收登记 › 接收日期."""
-    return " › ".join(label(p) if isinstance(p, str) else str(p) for p in path)
+    fields: dict[str, str] = Field(description="字段名: 中文名称")
 
 
 # Fields whose values are secrets: shown as changed, never printed.
@@ -67,27 +37,61 @@ MASKED = {"id_number": mask_id, "mobile": mask_mobile}
 MONEY = {"sum_insured", "premium", "declared_value", "amount_claimed", "amount_paid"}
 
 
-def show(path: tuple, value, *, full: bool = False) -> str:
-    """A value for display: enums in Chinese, ID and mobile numbers masked unless ``full``."""
-    field = next((p for p in reversed(path) if isinstance(p, str)), "")
-    if value is None or value == "" or value == []:
-        return "（空）"
-    if tuple(p for p in path if isinstance(p, str))[-2:] in SECRET:
-        return "（保密）"
-    if field in MASKED and not full and isinstance(value, str):
-        return MASKED[field](value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if field in MONEY and isinstance(value, (int, Decimal)):
-        return yuan(Decimal(value))
-    if isinstance(value, (dt.date, Decimal, int, float)):
-        return str(value)
-    if isinstance(value, list):
-        return "、".join(show(path, v, full=full) for v in value)
-    if isinstance(value, dict):
-        return "；".join(f"{label(k)} {show((*path, k), v, full=full)}" for k, v in value.items())
-    text = str(value)
-    return _value_names().get(field, {}).get(text, text)
+@dataclass(frozen=True)
+class Names:
+    """The names one firm gives fields and values (its labels and taxonomy rules)."""
+
+    fields: dict[str, str]
+    values: dict[str, dict[str, str]]
+
+    @classmethod
+    def of(cls, rules: Rules) -> Names:
+        categories = taxonomy(rules).categories
+        values = {
+            "status": {**STATUSES, **TASK_STATUSES},
+            "frequency": FREQUENCIES,
+            "stage": STAGES,
+            "type": CLAIM_TYPES,
+            "kind": {"person": "个人", "company": "企业", **KINDS},
+            "channel": CHANNELS,
+            "medium": {"paper": "纸质", "electronic": "电子保单"},
+            "category": {code: c.name for code, c in categories.items()},
+            "subcategory": {k: v for c in categories.values() for k, v in c.subcategories.items()},
+        }
+        return cls(rules.get("labels", Labels).fields, values)
+
+    def label(self, field: str) -> str:
+        """A field's Chinese name (the field name itself when it has none)."""
+        return self.fields.get(field, field)
+
+    def path_label(self, path: tuple) -> str:
+        """A field path as people read it: ('intake', 'received_on') → 接收登记 › 接收日期."""
+        return " › ".join(self.label(p) if isinstance(p, str) else str(p) for p in path)
+
+    def show(self, path: tuple, value, *, full: bool = False) -> str:
+        """A value for display: enums in Chinese, ID and mobile numbers masked unless
+        ``full``."""
+        field = next((p for p in reversed(path) if isinstance(p, str)), "")
+        if value is None or value == "" or value == []:
+            return "（空）"
+        if tuple(p for p in path if isinstance(p, str))[-2:] in SECRET:
+            return "（保密）"
+        if field in MASKED and not full and isinstance(value, str):
+            return MASKED[field](value)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if field in MONEY and isinstance(value, (int, Decimal)):
+            return yuan(Decimal(value))
+        if isinstance(value, (dt.date, Decimal, int, float)):
+            return str(value)
+        if isinstance(value, list):
+            return "、".join(self.show(path, v, full=full) for v in value)
+        if isinstance(value, dict):
+            return "；".join(
+                f"{self.label(k)} {self.show((*path, k), v, full=full)}" for k, v in value.items()
+            )
+        text = str(value)
+        return self.values.get(field, {}).get(text, text)
 
 
 SLOT_NAMES = {folder: kind.label for folder, kind in CLIENT_SLOTS.items()}

@@ -8,11 +8,19 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PrivateAttr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PrivateAttr,
+    ValidationInfo,
+)
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
 from baodan.core.errors import shown
+from baodan.models.context import today_of
 from baodan.models.ids import CROCKFORD
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -85,18 +93,17 @@ def _non_negative(value: Decimal) -> Decimal:
 Money = Annotated[Decimal, BeforeValidator(_money), AfterValidator(_non_negative)]
 
 
-def _resident_id(value: str) -> str:
-    """GB 11643-1999: 18 characters, a real birth date not in the future, the check character."""
-    from baodan.core.today import today
-
+def _resident_id(value: str, info: ValidationInfo) -> str:
+    """GB 11643-1999: 18 characters, a real birth date not after today (the validation
+    context's), the check character."""
     value = str(value).strip().upper()
-    if problem := _resident_id_problem(value, today()):
+    if problem := _resident_id_problem(value, today_of(info)):
         raise ValueError(problem)
     return value
 
 
 @lru_cache(maxsize=65536)  # a client's number recurs in each of their policies
-def _resident_id_problem(value: str, today: date) -> str | None:
+def _resident_id_problem(value: str, today: date | None) -> str | None:
     """What is wrong with a resident ID number, or None. The area code is not checked against
     the year it existed: older real IDs keep codes that were later renamed (stdnum's
     validate() would reject them)."""
@@ -110,7 +117,7 @@ def _resident_id_problem(value: str, today: date) -> str | None:
         birth = ric.get_birth_date(value)
     except StdnumError:
         return "身份证号中的出生日期不是有效日期|请对照证件重新录入第 7–14 位"
-    if birth > today:
+    if today is not None and birth > today:
         return "身份证号中的出生日期在未来|请对照证件重新录入第 7–14 位"
     if ric.calc_check_digit(value) != value[-1]:
         return "身份证号校验位不对（最后一位）|多半是某一位录错了，请对照证件逐位核对"

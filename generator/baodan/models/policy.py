@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from baodan.core.errors import shown
 from baodan.models.base import (
@@ -22,8 +22,8 @@ from baodan.models.base import (
     ResidentId,
 )
 from baodan.models.client import RELATIONS
+from baodan.models.context import taxonomy_of
 from baodan.models.ids import REGISTRY_EXAMPLE, REGISTRY_FORMAT_PROBLEM, REGISTRY_NO
-from baodan.models.taxonomy import category_choices, taxonomy
 
 FREQUENCIES = {
     "single": "趸交",
@@ -215,13 +215,15 @@ class Policy(Record):
         return v
 
     @model_validator(mode="after")
-    def _consistent(self) -> Policy:
-        categories = taxonomy()["categories"]
+    def _consistent(self, info: ValidationInfo) -> Policy:
+        tax = taxonomy_of(info)
+        categories = tax.categories
         if self.category not in categories:
             raise FieldProblem(
-                "category", f"不认识的险种大类“{shown(self.category)}”|可选：{category_choices()}"
+                "category",
+                f"不认识的险种大类“{shown(self.category)}”|可选：{tax.category_choices()}",
             )
-        subs = categories[self.category]["subcategories"]
+        subs = categories[self.category].subcategories
         if self.subcategory not in subs:
             choices = "、".join(f"{k}（{v}）" for k, v in subs.items())
             raise FieldProblem(
@@ -232,18 +234,14 @@ class Policy(Record):
             raise FieldProblem(
                 "terminates", "满期日 terminates 早于生效日 effective|请对照保单核对两个日期"
             )
-        for need in categories[self.category]["needs"]:
+        for need in categories[self.category].needs:
             if need == "beneficiaries" and self.statutory_beneficiary:
                 continue  # 受益人为法定: no named beneficiaries needed
             if not getattr(self, need):
                 raise FieldProblem(
                     need,
-                    f"{categories[self.category]['name']}必须填写 {need}|见 baodan new policy 生成的模板",
+                    f"{categories[self.category].name}必须填写 {need}|见 baodan new policy 生成的模板",
                 )
         if self.beneficiaries and sum(b.share for b in self.beneficiaries) != 100:
             raise FieldProblem("beneficiaries", "受益比例之和应为 100%|请核对每位受益人的 share")
         return self
-
-    @property
-    def line(self) -> str:
-        return taxonomy()["categories"][self.category]["line"]

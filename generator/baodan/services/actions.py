@@ -36,7 +36,7 @@ class Session:
 
     @classmethod
     def open(cls, ws: Workspace) -> Session:
-        firm, errors = load_firm(ws.root, ws.vault)
+        firm, errors = load_firm(ws.root, ws.vault, today())
         if firm is None:
             raise BaodanError(errors)
         return cls(ws, firm)

@@ -11,7 +11,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from baodan.core import yamlio
 from baodan.core.errors import BaodanError
-from baodan.services.editing import expected_name, validate_text
+from baodan.services.editing import expected_name, validate_text, write_context
 from baodan.store.workspace import Workspace
 
 
@@ -58,7 +58,7 @@ class Changes:
         original = self.originals.get(like or path)
         text = yamlio.dump_roundtrip(_blocks(doc), like=original)
         rel = self.ws.rel(path)
-        errors = validate_text(text, rel, expected_name(rel))
+        errors = validate_text(text, rel, write_context(self.ws), expected_name(rel))
         if errors:
             raise BaodanError(errors)
         self.writes[path] = text

@@ -19,6 +19,7 @@ from baodan.core import yamlio
 from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.privatefiles import private_folder
+from baodan.core.today import today
 from baodan.core.yamlmerge import split_note
 from baodan.models.kinds import CLIENT_SLOTS
 from baodan.services import editors
@@ -51,13 +52,24 @@ def with_marks(text: str, errors: list[RecordError]) -> str:
     return "".join(head) + strip_marks(text)
 
 
-def validate_text(text: str, rel: str, expected_name: str | None = None) -> list[RecordError]:
+def write_context(ws: Workspace) -> dict:
+    """What a record this command writes in ``ws`` is validated with (models/context.py):
+    today's date and the firm's taxonomy."""
+    from baodan.core.rules import Rules
+    from baodan.models.context import firm_context
+
+    return firm_context(today(), Rules(ws.root))
+
+
+def validate_text(
+    text: str, rel: str, context: dict, expected_name: str | None = None
+) -> list[RecordError]:
     # Validation imports the models: after the editor has opened, not before (start-up time).
     from baodan.core.parse import parse_record
     from baodan.models.kinds import BY_MODEL
 
     model = model_for(rel)
-    record, errors = parse_record(model, text, rel)
+    record, errors = parse_record(model, text, rel, context)
     kind = BY_MODEL[model]
     if (
         record is not None
@@ -94,8 +106,9 @@ def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
     from baodan.core.parse import parse_record
     from baodan.models import Client, ClientFile
 
-    record, errors = parse_record(model_for(rel), text, rel)
-    public, public_errors = load_firm(ws.root, None)
+    context = write_context(ws)
+    record, errors = parse_record(model_for(rel), text, rel, context)
+    public, public_errors = load_firm(ws.root, None, context["today"])
     if record is None or errors or public is None:
         return []  # the record's own problems come first; a broken staff file is check's
     if isinstance(record, Client):
@@ -103,7 +116,7 @@ def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
     else:
         client_rel = rel.rsplit("/", 2)[0] + "/client.yaml.age"
         try:
-            client, _ = parse_record(Client, ws.read(ws.root / client_rel), client_rel)
+            client, _ = parse_record(Client, ws.read(ws.root / client_rel), client_rel, context)
         except BaodanError:
             return []
         if client is None:
@@ -113,15 +126,21 @@ def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
     return [
         e._replace(source=Source(rel, yamlio.line_of(text, tuple(e.field.split(".")))))
         for check in (check_staff_refs, check_insurer_refs)
-        for e in check(probe)
+        for e in check(probe, context["today"])
         if e.source.file == rel
     ]
 
 
 def edit_loop(
-    initial: str, rel: str, run_editor, check=None, resolving: bool = False
+    initial: str,
+    rel: str,
+    run_editor,
+    context: Callable[[], dict],
+    check=None,
+    resolving: bool = False,
 ) -> str | None:
-    """Let the user edit until the text is valid. Returns the new text, or None if unchanged;
+    """Let the user edit until the text is valid (``context()``: validate_text's, made once
+    there is something to validate). Returns the new text, or None if unchanged;
     closing the editor on the problems shown (giving up) raises them, so the terminal says
     what was wrong after the editor is gone. The text is in a private folder of this run,
     removed with whatever the editor left beside it, also on a closed terminal or `kill`.
@@ -142,7 +161,7 @@ def edit_loop(
                 raise BaodanError([GAVE_UP._replace(source=Source(rel)), *errors])
             if saved == shown:
                 return None  # closed without changes
-            errors = validate_text(text, rel, expected_name(rel))
+            errors = validate_text(text, rel, context(), expected_name(rel))
             if not errors and check is not None:
                 errors = check(text)
             if not errors:
@@ -175,11 +194,12 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=No
     if initial is None:
         initial, note = split_note(ws.read(path))
         if note:
-            initial = conflict_marks(note, MARK) + initial
+            initial = conflict_marks(note, MARK, _names(ws)) + initial
     text = edit_loop(
         initial,
         rel,
         editor or run_editor,
+        lambda: write_context(ws),
         lambda text: reference_problems(ws, rel, text),
         resolving=bool(note),
     )
@@ -194,6 +214,12 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=No
     if note:
         mark_resolved(ws.root, rel)
     return True
+
+
+def _names(ws: Workspace):
+    from baodan.services.review import names_of  # the models: not before the editor opens
+
+    return names_of(ws)
 
 
 def update_record(ws: Workspace, path: Path, change: Callable[[Any], T]) -> T:
@@ -217,7 +243,7 @@ def create_record(ws: Workspace, path: Path, data: dict) -> None:
 
 def _save(ws: Workspace, path: Path, text: str) -> None:
     rel = ws.rel(path)
-    errors = validate_text(text, rel, expected_name(rel))
+    errors = validate_text(text, rel, write_context(ws), expected_name(rel))
     if errors:
         raise BaodanError(errors)
     ws.write(path, text)

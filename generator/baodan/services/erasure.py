@@ -100,7 +100,7 @@ def _sites(ws: Workspace) -> list[tuple[Path, str, str, bool]]:
 
 def references_from_others(ws: Workspace, erasure: Erasure) -> list[RecordError]:
     """Records of other clients that point at the numbers about to go (they would break)."""
-    firm, _ = load_firm(ws.root, ws.vault)
+    firm, _ = load_firm(ws.root, ws.vault, today())
     if firm is None:
         return []
     going = set(erasure.registry_nos)

@@ -25,8 +25,9 @@ from baodan.core.errors import BaodanError
 from baodan.core.files import write_atomic
 from baodan.core.interrupts import like_ctrl_c
 from baodan.core.privatefiles import open_new
+from baodan.core.rules import Rules
 from baodan.core.today import today
-from baodan.domain.labels import label, record_title, show
+from baodan.domain.labels import Names, record_title
 from baodan.store import gitrepo
 from baodan.store.workspace import Workspace
 from baodan.web.context import TEMPLATES
@@ -59,20 +60,24 @@ class Row:
     items: list[list[Row]] | None = None
 
 
-def rows_of(data: dict, names: dict[str, dict[str, str]], path: tuple = ()) -> list[Row]:
+def rows_of(
+    data: dict, refs: dict[str, dict[str, str]], names: Names, path: tuple = ()
+) -> list[Row]:
+    """A record as rows, in the firm's ``names``; insurers and staff by name (``refs``)."""
     rows = []
     for key, value in data.items():
         here = (*path, key)
         if isinstance(value, dict):
-            rows.append(Row(label(key), rows=rows_of(value, names, here)))
+            rows.append(Row(names.label(key), rows=rows_of(value, refs, names, here)))
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            rows.append(Row(label(key), items=[rows_of(v, names, here) for v in value]))
+            items = [rows_of(v, refs, names, here) for v in value]
+            rows.append(Row(names.label(key), items=items))
         else:
-            text = show(here, value, full=True)
+            text = names.show(here, value, full=True)
             if key in REFERENCES and isinstance(value, str):
-                name = names.get(REFERENCES[key], {}).get(value)
+                name = refs.get(REFERENCES[key], {}).get(value)
                 text = f"{name}（{value}）" if name else text
-            rows.append(Row(label(key), text))
+            rows.append(Row(names.label(key), text))
     return rows
 
 
@@ -96,11 +101,12 @@ def _client_dir(ws: Workspace, client_id: str) -> Path:
 def collect(ws: Workspace, client_id: str) -> tuple[dict[str, bytes], list[Record], dict]:
     """The client's records decrypted in memory: (export files, page sections, client data)."""
     folder = _client_dir(ws, client_id)
-    firm, _ = load_firm(ws.root, None)  # public records only: insurer and staff names
-    names = {
+    firm, _ = load_firm(ws.root, None, today())  # public records only: insurer and staff names
+    refs = {
         "insurers": {c: i.short_name for c, i in firm.insurers.items()} if firm else {},
         "staff": {c: s.name for c, s in firm.staff.items()} if firm else {},
     }
+    names = Names.of(firm.rules if firm else Rules(ws.root))
     files: dict[str, bytes] = {}
     records: list[Record] = []
     for path in sorted(folder.rglob("*.yaml.age")):
@@ -112,7 +118,9 @@ def collect(ws: Workspace, client_id: str) -> tuple[dict[str, bytes], list[Recor
         except yamlio.YamlError:
             data = None
         title = record_title(ws.rel(path)).split("（客户")[0]
-        rows = rows_of(data, names) if isinstance(data, dict) else [Row("内容", "（无法解析）")]
+        rows = (
+            rows_of(data, refs, names) if isinstance(data, dict) else [Row("内容", "（无法解析）")]
+        )
         records.append(Record(rel, title, rows))
     client = yamlio.load(files["client.yaml"].decode("utf-8")) or {}
     return files, records, client
@@ -126,7 +134,7 @@ def render_page(ws: Workspace, client_id: str, records: list[Record], client: di
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    firm, _ = load_firm(ws.root, None)
+    firm, _ = load_firm(ws.root, None, today())
     sections = [
         (heading, [r for r in records if r.rel == prefix or r.rel.startswith(prefix)])
         for prefix, heading in SECTIONS

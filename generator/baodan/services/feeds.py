@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from baodan.checks import load_firm
 from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.core.today import today
 from baodan.store.workspace import Workspace, current_client
 from baodan.web.feeds import SubscribeLinks, subscribe_links
 
 
 def feed_links(ws: Workspace, target: str) -> SubscribeLinks:
     """The webcal:// and https:// addresses of a client's feed."""
-    _, client = current_client(ws, target, "日历订阅", "baodan feed rotate")
+    _, client = current_client(ws, target, "日历订阅", "baodan feed rotate", today())
     if client.feed is None:
         raise BaodanError(
             f"客户 {client.id} 还没有日历订阅令牌", f"运行 baodan feed rotate {client.id} 生成一个"
@@ -21,7 +22,7 @@ def feed_links(ws: Workspace, target: str) -> SubscribeLinks:
 
 def feed_addresses(ws: Workspace, token: str) -> SubscribeLinks:
     """The addresses of the feed with this token; an error when firm.yaml has no site_url."""
-    firm, errors = load_firm(ws.root, None)  # public records only: firm.yaml for site_url
+    firm, errors = load_firm(ws.root, None, today())  # public records only: firm.yaml for site_url
     if firm is None:
         raise BaodanError(errors)
     links = subscribe_links(firm.settings, token)

@@ -20,6 +20,7 @@ from baodan.core.parse import load_yaml, validate
 from baodan.models import Firm, Policy
 from baodan.models.kinds import BY_NAME
 from baodan.services.changes import Changes
+from baodan.services.editing import write_context
 from baodan.store.workspace import Workspace, allocate_registry_no
 
 # Fields the system fills in, and who fills them.
@@ -82,7 +83,9 @@ def check_form(ws: Workspace, firm: Firm, data: dict, text: str, rel: str) -> Fo
             "先建客户：baodan new client；或检查编号是否抄错",
         )
     fields = {k: v for k, v in data.items() if k not in NOT_ON_FORM}
-    policy, errs = validate(Policy, {"registry_no": PLACEHOLDER, **fields}, rel, text)
+    policy, errs = validate(
+        Policy, {"registry_no": PLACEHOLDER, **fields}, rel, text, context=write_context(ws)
+    )
     errors.extend(errs)
     if policy is not None:
         errors.extend(_references(ws, firm, policy, rel, text))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ruamel.yaml.comments import CommentedMap
 
@@ -15,19 +16,23 @@ from baodan.core.layout import KEYS_DIR, RECORDS
 from baodan.core.yamlmerge import WHOLE_RECORD
 from baodan.store import gitrepo
 
+if TYPE_CHECKING:
+    from baodan.domain.labels import Names  # the models: not before `baodan edit` opens
+
 SIDES = (("base", "原来（两边分开前）"), ("ours", "当前版本"), ("theirs", "合并进来的版本"))
 
 
-def conflict_marks(entries: list[dict], mark: str) -> str:
+def conflict_marks(entries: list[dict], mark: str, names: Names) -> str:
     """The conflict note as comment lines above the record in the editor (as kubectl edit
-    shows errors): each field with the values of both sides, and what to do."""
+    shows errors): each field (in the firm's ``names``) with the values of both sides, and
+    what to do."""
     lines = [
         "合并冲突：两边对下面的字段改得不一样，记录里暂用“当前版本”的取值。",
         "请把这些字段改成正确的值，删掉这几行说明后保存；不改直接关闭，冲突就还在。",
     ]
     for n, entry in enumerate(entries, 1):
         field = str(entry.get("field") or WHOLE_RECORD)
-        lines += ["", f"{n}. {field}（{field_label(field)}）"]
+        lines += ["", f"{n}. {field}（{field_label(field, names)}）"]
         if entry.get("problem"):
             lines.append(f"   {entry['problem']}")
         for side, name in SIDES:
@@ -55,14 +60,14 @@ def _commented(value):
     return value
 
 
-def field_label(field: str) -> str:
+def field_label(field: str, names: Names) -> str:
     """family[1].mobile → 家庭成员 › 第 2 项 › 手机号"""
-    from baodan.domain.labels import label  # the models: not before `baodan edit` opens
-
     if field == WHOLE_RECORD:
         return "两个版本无法逐字段合并"
     parts = re.findall(r"[^.\[\]]+|\[\d+\]", field)
-    return " › ".join(f"第 {int(p[1:-1]) + 1} 项" if p.startswith("[") else label(p) for p in parts)
+    return " › ".join(
+        f"第 {int(p[1:-1]) + 1} 项" if p.startswith("[") else names.label(p) for p in parts
+    )
 
 
 def unmerged(root: Path) -> dict[str, set[int]]:

@@ -11,6 +11,7 @@ from ruamel.yaml.comments import CommentedMap
 from baodan.checks import load_firm
 from baodan.core.errors import BaodanError
 from baodan.core.layout import RECORDS
+from baodan.core.today import today
 from baodan.models import ClientFile, Firm, Policy
 from baodan.models.ids import REGISTRY_NO, checked_id
 from baodan.models.kinds import BY_NAME
@@ -48,7 +49,7 @@ def policy_path(ws: Workspace, target: str) -> Path:
 
 def public_firm(ws: Workspace) -> Firm:
     """Firm settings, insurers and staff, without decrypting any client."""
-    firm, errors = load_firm(ws.root, None)
+    firm, errors = load_firm(ws.root, None, today())
     if firm is None:
         raise BaodanError(errors)
     return firm
@@ -83,7 +84,7 @@ class OpenPolicy:
 
 def _firm_with_client(ws: Workspace, client_id: str) -> tuple[Firm, ClientFile]:
     firm = public_firm(ws)
-    cf, errors = load_client(ws.root, ws.vault, client_id)
+    cf, errors = load_client(ws.root, ws.vault, client_id, today())
     if errors:
         raise BaodanError(errors)
     if cf is None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from baodan.checks import load_firm
 from baodan.core.errors import BaodanError, RecordError, Source
+from baodan.core.today import today
 from baodan.models import Client
 from baodan.store.portal_crypto import portal_link
 from baodan.store.workspace import Workspace, current_client
@@ -28,7 +29,7 @@ class PortalAccess:
 
 def portal_access(ws: Workspace, target: str) -> PortalAccess:
     """The link and access code of a client's portal, read from the encrypted client record."""
-    path, client = current_client(ws, target, "专属页面", "baodan portal rotate")
+    path, client = current_client(ws, target, "专属页面", "baodan portal rotate", today())
     if client.portal is None:
         raise BaodanError(
             f"客户 {client.id} 还没有专属页面（{ws.rel(path)} 里没有 portal）",
@@ -39,7 +40,7 @@ def portal_access(ws: Workspace, target: str) -> PortalAccess:
 
 def access_for(ws: Workspace, client: Client, portal_id: str, code: str) -> PortalAccess:
     """The link to a portal with this id and code; an error when firm.yaml has no site_url."""
-    firm, errors = load_firm(ws.root, None)  # public records only: firm.yaml for site_url
+    firm, errors = load_firm(ws.root, None, today())  # public records only: firm.yaml for site_url
     if firm is None:
         raise BaodanError(errors)
     if firm.settings.site_url is None:

@@ -27,6 +27,7 @@ from baodan.core.layout import DEMO_IDENTITY_FILE, KEYS_DIR, RECORDS
 from baodan.core.personal_numbers import find_numbers, published_numbers
 from baodan.core.privatefiles import private_folder
 from baodan.core.rules import Rules
+from baodan.core.today import today
 from baodan.store import gitrepo
 from baodan.store.workspace import Workspace
 
@@ -210,7 +211,7 @@ def check_index(ws: Workspace, prefix: str) -> list[RecordError]:
         if not (firm_root / RECORDS / "firm.yaml").is_file():
             return [RecordError(Source(f"{RECORDS}/firm.yaml"), "", "暂存区里没有公司设置文件", "")]
         staged_vault = Workspace.at(firm_root, ws.identity).vault
-        _, errors = load_firm(firm_root, staged_vault, repo=ws.root)
+        _, errors = load_firm(firm_root, staged_vault, today(), repo=ws.root)
         return errors
 
 

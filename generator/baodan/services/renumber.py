@@ -15,6 +15,7 @@ from baodan.models import Retired
 from baodan.models.ids import registry_year
 from baodan.models.kinds import CLIENT_SLOTS
 from baodan.services.changes import Changes
+from baodan.services.editing import write_context
 from baodan.services.policyfile import policy_files, policy_path
 from baodan.store.loader import EncryptedFile, load_encrypted
 from baodan.store.retired import read_retired, retire
@@ -63,7 +64,8 @@ def renumber(ws: Workspace, target: str, today: date) -> RenumberOutcome:
     changes.delete(path)
     outcome = RenumberOutcome(old, new, new_path)
     files = [f for f in _candidates(ws, client_dir, not shared) if f.rel != ws.rel(path)]
-    for f, (record, _errors) in zip(files, load_encrypted(ws.root, files, ws.vault.identities)):
+    loaded = load_encrypted(ws.root, files, ws.vault.identities, write_context(ws))
+    for f, (record, _errors) in zip(files, loaded):
         key = REFERENCES[f.rel.split("/")[-2]]
         if record is None or getattr(record, key) != old:
             continue  # an unreadable record is `baodan check`'s business

@@ -16,8 +16,9 @@ from pathlib import Path
 from baodan.core import yamlio
 from baodan.core.errors import BaodanError
 from baodan.core.layout import KEYS_DIR
+from baodan.core.rules import Rules
 from baodan.domain.fielddiff import Change, describe, describe_public, diff
-from baodan.domain.labels import label, record_title, show
+from baodan.domain.labels import Names, record_title
 from baodan.models.ids import ANY_RECORD, checked_id
 from baodan.models.kinds import CLIENT_SLOTS
 from baodan.store import gitrepo
@@ -224,31 +225,41 @@ def watched_changes(ws: Workspace, rng: gitrepo.Range) -> list[str]:
     return found
 
 
-def _summary(version: Version, *, full: bool) -> str:
+def names_of(ws: Workspace) -> Names:
+    """The names the firm in ``ws`` gives fields and values (its rules)."""
+    return Names.of(Rules(ws.root))
+
+
+def _summary(version: Version, names: Names, *, full: bool) -> str:
     data = version.data if isinstance(version.data, dict) else {}
     return "；".join(
-        f"{label(k)} {show((k,), data[k], full=full)}" for k in SUMMARY_FIELDS if k in data
+        f"{names.label(k)} {names.show((k,), data[k], full=full)}"
+        for k in SUMMARY_FIELDS
+        if k in data
     )
 
 
-def review_lines(rc: RecordChange, *, full: bool = False) -> list[str]:
-    """The reviewer's view of one record: values shown, ID and mobile numbers masked."""
+def review_lines(rc: RecordChange, names: Names, *, full: bool = False) -> list[str]:
+    """The reviewer's view of one record, in the firm's ``names``: values shown, ID and mobile
+    numbers masked."""
     if rc.status == "无法读取":
         return [f"无法读取：{rc.old.problem or rc.new.problem}"]
     if rc.status in ("新建", "删除"):
         side = rc.new if rc.status == "新建" else rc.old
-        detail = _summary(side, full=full)
+        detail = _summary(side, names, full=full)
         return [f"{rc.status}" + (f"：{detail}" if detail else "")]
     if rc.status in ("仅重新加密", "仅格式变动"):
         return [f"{rc.status}（内容不变）"]
-    return [_truncate(line) for line in describe(rc.changes, full=full)]
+    return [_truncate(line) for line in describe(rc.changes, names, full=full)]
 
 
 def _truncate(line: str, limit: int = 160) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def render_review(rng: gitrepo.Range, changes: list[RecordChange], *, full: bool = False) -> str:
+def render_review(
+    rng: gitrepo.Range, changes: list[RecordChange], names: Names, *, full: bool = False
+) -> str:
     if not changes:
         return f"{rng.label}：记录没有改动。"
     out = [f"{rng.label}：{_counts(changes)}", ""]
@@ -256,7 +267,7 @@ def render_review(rng: gitrepo.Range, changes: list[RecordChange], *, full: bool
         if rc.status == "仅重新加密":
             continue
         out.append(_heading(rc))
-        out += [f"  {line}" for line in review_lines(rc, full=full)]
+        out += [f"  {line}" for line in review_lines(rc, names, full=full)]
     return "\n".join(out)
 
 
@@ -280,6 +291,7 @@ def render_public(
     rng: gitrepo.Range,
     changes: list[RecordChange],
     keys: list[str],
+    names: Names,
     watched: Sequence[str] = (),
 ) -> str:
     """Markdown for a pull request: record ids, field names and counts, never a value; first
@@ -293,7 +305,7 @@ def render_public(
     if listed:
         out.append("")
     for rc in listed:
-        detail = describe_public(rc.changes) if rc.status == "修改" else ""
+        detail = describe_public(rc.changes, names) if rc.status == "修改" else ""
         out.append(f"- {rc.title}：{rc.status}" + (f" {detail}" if detail else ""))
     if keys:
         out += ["", "### 密钥改动（请确认成员的增减是有意的）", ""]
@@ -342,12 +354,12 @@ def record_log(ws: Workspace, target: str) -> tuple[str, list[LogEntry]]:
     return path, entries
 
 
-def render_log(path: str, entries: list[LogEntry], *, full: bool = False) -> str:
+def render_log(path: str, entries: list[LogEntry], names: Names, *, full: bool = False) -> str:
     if not entries:
         return f"{record_title(path)}：git 里还没有它的提交记录。"
     out = [f"{record_title(path)} 的修改历史（{len(entries)} 次提交，从早到晚）", ""]
     for e in entries:
         c = e.commit
         out.append(f"{c.date[:16].replace('T', ' ')}  {c.author}  {c.short}  {c.subject}")
-        out += [f"  {line}" for line in review_lines(e.change, full=full)]
+        out += [f"  {line}" for line in review_lines(e.change, names, full=full)]
     return "\n".join(out)

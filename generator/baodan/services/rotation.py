@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from baodan.core.today import today
 from baodan.services.editing import update_record
 from baodan.services.feeds import feed_addresses
 from baodan.services.portal import PortalAccess, access_for
@@ -45,7 +46,9 @@ def rotate_feed(ws: Workspace, target: str) -> Rotation:
 def _rotate(ws: Workspace, target: str, renewed: str) -> Rotation:
     """Edit the encrypted client record in place (comments, key order and layout stay), once
     for both changes; every new link is made first, so a missing site_url changes nothing."""
-    path, client = current_client(ws, target, SERVICES[renewed], f"baodan {renewed} rotate")
+    path, client = current_client(
+        ws, target, SERVICES[renewed], f"baodan {renewed} rotate", today()
+    )
     both = client.portal is not None and client.feed is not None
     access = links = None
     if renewed == "portal" or both:

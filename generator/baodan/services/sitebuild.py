@@ -30,7 +30,7 @@ from baodan.core.privatefiles import private_folder, run_folder
 from baodan.services.publishcheck import check_site
 from baodan.store.workspace import Workspace
 from baodan.web.config_guard import SITE_DIR, STAFF_SITE_DIR, CheckedConfig, checked_config
-from baodan.web.plugin import requested
+from baodan.web.plugin import request
 
 # Before baodan 0.2 the staff site had a configuration file of its own, which turned the
 # staff build on; `baodan build --staff` alone does that now.
@@ -67,8 +67,9 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
             # A plain `kill` or a closed terminal stops a build as Ctrl-C does: the half-built
             # folder (plaintext, for the staff site) is removed, not left beside the site.
             try:
-                with like_ctrl_c(), requested(ws.identity, staff=staff):
+                with like_ctrl_c():
                     config = _load_config(checked, collected, site_dir=str(tmp))
+                    request(config, ws.identity, staff=staff)
                     if status:
                         with status("正在生成网站……"):
                             build(config)
@@ -152,7 +153,7 @@ def serve_site(
 ) -> None:
     """Preview a site on this machine (``--listen``: another address, never for the staff
     site), rebuilt as records change. Its pages are in a private folder of this run."""
-    from mkdocs.commands.serve import serve
+    from baodan.web.material.serve import serve
 
     checked = checked_config(ws.root)
     host, port = preview_address(listen, port, staff=staff)
@@ -169,25 +170,24 @@ def serve_site(
     say(f"正在预览{'员工站' if staff else '公开站'}：{url} （修改记录后自动刷新；Ctrl-C 结束）")
     # Dirty rebuilds: only the pages whose content changed are written (web/incremental.py).
     logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
+
     # MkDocs builds the preview into tempfile.mkdtemp(): inside this run's private folder
     # (in RAM where the system allows), removed on Ctrl-C, `kill` and a closed terminal too.
     # MkDocs reloads the configuration when mkdocs.yml changes, from the bytes checked here:
     # a changed mkdocs.yml takes effect when `baodan serve` starts again (and is checked).
-    with (
-        private_folder("serve") as folder,
-        _temp_files_in(folder),
-        secrets_hidden(),
-        requested(ws.identity, staff=staff),
-    ):
+    def load(site_dir: str):
+        config = load_config(
+            _Checked(checked.text),
+            config_file_path=str(checked.path),
+            site_dir=site_dir,
+            dev_addr=f"{where}:{port}",
+        )
+        request(config, ws.identity, staff=staff)
+        return config
+
+    with private_folder("serve") as folder, _temp_files_in(folder), secrets_hidden():
         try:
-            serve(
-                config_file=_Checked(checked.text),
-                config_file_path=str(checked.path),
-                dev_addr=f"{where}:{port}",
-                livereload=True,
-                build_type="dirty",
-                watch=[str(ws.root / "records")],
-            )
+            serve(load, watch=[str(ws.root / "records")])
         except MkDocsException as e:
             raise BaodanError(f"预览没有启动：{e}") from None
 

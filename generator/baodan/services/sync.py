@@ -19,9 +19,11 @@ from urllib.parse import quote, urlsplit
 from baodan.checks import load_firm
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.layout import RECORDS
+from baodan.core.today import today
 from baodan.domain.fielddiff import describe_public
+from baodan.domain.labels import Names
 from baodan.services.merging import unmerged, unmerged_problems
-from baodan.services.review import RecordChange, diff_range
+from baodan.services.review import RecordChange, diff_range, names_of
 from baodan.store import gitrepo
 from baodan.store.workspace import Workspace
 
@@ -40,7 +42,7 @@ class SyncState:
 
 def check_problems(ws: Workspace) -> list[RecordError]:
     """`baodan check`'s problems, unmerged files included."""
-    _, errors = load_firm(ws.root, ws.vault)
+    _, errors = load_firm(ws.root, ws.vault, today())
     reported = {e.source.file for e in errors}
     return errors + [e for e in unmerged_problems(ws.root) if e.source.file not in reported]
 
@@ -168,11 +170,12 @@ def _commit_message(ws: Workspace) -> list[str] | None:
     listed = [rc for rc in changes if rc.status != "仅重新加密"] or changes
     titles = "、".join(rc.title for rc in listed[:3])
     more = f" 等 {len(listed)} 份记录" if len(listed) > 3 else ""
-    return [f"更新记录：{titles}{more}", "\n".join(change_line(rc) for rc in listed)]
+    names = names_of(ws)
+    return [f"更新记录：{titles}{more}", "\n".join(change_line(rc, names) for rc in listed)]
 
 
-def change_line(rc: RecordChange) -> str:
-    fields = describe_public(rc.changes) if rc.status == "修改" else ""
+def change_line(rc: RecordChange, names: Names) -> str:
+    fields = describe_public(rc.changes, names) if rc.status == "修改" else ""
     return f"- {rc.title}：{rc.status}" + (f" {fields}" if fields else "")
 
 
@@ -346,7 +349,8 @@ def status(ws: Workspace) -> list[str]:
     changes = [rc for rc in changes if rc.status != "仅重新加密"]
     if changes:
         lines.append(f"还没提交的改动（{len(changes)} 份记录）：")
-        lines += [f"  {change_line(rc)}" for rc in changes]
+        names = names_of(ws)
+        lines += [f"  {change_line(rc, names)}" for rc in changes]
     if not gitrepo.git(root, "remote").split():
         return [*lines, "这个仓库没有远程仓库：改动只在本机，无法发送（请管理员设置 git remote）。"]
     if unsent := _unsent(root):

@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -34,6 +35,7 @@ from baodan.models import (
     Policy,
     Settings,
 )
+from baodan.models.context import firm_context
 from baodan.models.kinds import BY_NAME, CLIENT_SLOTS, Kind
 from baodan.store.retired import read_retired
 from baodan.store.vault import MAX_CIPHERTEXT, Vault, decrypt
@@ -46,7 +48,7 @@ def _name_matches(record, kind: Kind, expected: str, rel: str) -> list[RecordErr
     return [RecordError(Source(rel, 1), kind.id_field, problem, "两者必须一致：改文件名或改字段")]
 
 
-def _read_plain(root: Path, kind: Kind, errors: list) -> list:
+def _read_plain(root: Path, kind: Kind, errors: list, context: dict) -> list:
     out = []
     for path in sorted((root / RECORDS / kind.folder).glob("*.yaml")):
         rel = path.relative_to(root).as_posix()
@@ -56,7 +58,7 @@ def _read_plain(root: Path, kind: Kind, errors: list) -> list:
         text = read_text(_read_file(path, yamlio.MAX_BYTES), rel, errors)
         if text is None:
             continue
-        record, errs = parse_record(kind.model, text, rel)
+        record, errs = parse_record(kind.model, text, rel, context)
         errors.extend(errs)
         if record is not None:
             errors.extend(_name_matches(record, kind, path.stem, rel))
@@ -73,7 +75,7 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
     return parts[0].removeprefix("---"), parts[1].partition("\n")[2]
 
 
-def _read_lectures(root: Path, errors: list) -> list[Lecture]:
+def _read_lectures(root: Path, errors: list, context: dict) -> list[Lecture]:
     lectures = []
     for path in sorted((root / RECORDS / "lectures").glob("*.md")):
         rel = path.relative_to(root).as_posix()
@@ -94,7 +96,7 @@ def _read_lectures(root: Path, errors: list) -> list[Lecture]:
                 )
             )
             continue
-        record, errs = parse_record(Lecture, parts[0], rel)
+        record, errs = parse_record(Lecture, parts[0], rel, context)
         for e in errs:  # front matter starts on line 2 of the file
             errors.append(e._replace(source=Source(rel, e.source.line + 1 if e.source.line else 0)))
         if record is not None:
@@ -205,8 +207,11 @@ def _files_at(root: Path, rel: str) -> list[str]:
 Loaded = tuple[BaseModel | None, list[RecordError]]  # a record or None, and its errors
 
 
-def _load_encrypted(root: str, files: list[EncryptedFile], identities: list) -> list[Loaded]:
-    """Read, decrypt, parse and validate each file: (record or None, its errors). Each step
+def _load_encrypted(
+    root: str, files: list[EncryptedFile], identities: list, context: dict
+) -> list[Loaded]:
+    """Read, decrypt, parse and validate each file (with the validation ``context``,
+    models/context.py): (record or None, its errors). Each step
     is done for a batch of files before the next: going from the file system to OpenSSL to
     libyaml and pydantic and back for every file costs a quarter more (measured: the CPU's
     caches)."""
@@ -215,7 +220,7 @@ def _load_encrypted(root: str, files: list[EncryptedFile], identities: list) -> 
         batch = files[start : start + CHUNK]
         data = [_read_file(os.path.join(root, f.rel)) for f in batch]
         plains = [_decrypt_file(f, d, identities) for f, d in zip(batch, data)]
-        out.extend(_parse_file(f, plain) for f, plain in zip(batch, plains))
+        out.extend(_parse_file(f, plain, context) for f, plain in zip(batch, plains))
     return out
 
 
@@ -227,7 +232,7 @@ def _decrypt_file(f: EncryptedFile, data: bytes, identities: list) -> bytes | Re
         return RecordError(Source(f.rel), "", message, hint)
 
 
-def _parse_file(f: EncryptedFile, plain: bytes | RecordError) -> Loaded:
+def _parse_file(f: EncryptedFile, plain: bytes | RecordError, context: dict) -> Loaded:
     if isinstance(plain, RecordError):
         return None, [plain]
     errors: list[RecordError] = []
@@ -235,7 +240,7 @@ def _parse_file(f: EncryptedFile, plain: bytes | RecordError) -> Loaded:
     if text is None:
         return None, errors
     kind = f.kind
-    record, errors = parse_record(kind.model, text, f.rel)
+    record, errors = parse_record(kind.model, text, f.rel, context)
     if record is not None:
         if kind.id_field:
             expected = (
@@ -265,12 +270,12 @@ def _read_file(path: str | Path, limit: int = MAX_CIPHERTEXT) -> bytes:
         os.close(fd)
 
 
-def _load_encrypted_texts(args: tuple[str, list[EncryptedFile], list[str]]):
+def _load_encrypted_texts(args: tuple[str, list[EncryptedFile], list[str], dict]):
     """_load_encrypted in a worker process: identities do not pickle, so they come as text."""
     from pyrage import x25519
 
-    root, files, texts = args
-    return _load_encrypted(root, files, [x25519.Identity.from_str(t) for t in texts])
+    root, files, texts, context = args
+    return _load_encrypted(root, files, [x25519.Identity.from_str(t) for t in texts], context)
 
 
 # How dear a loaded record is to send back from a worker process (pickling: measured order).
@@ -279,7 +284,9 @@ PARALLEL_FROM = 2000  # files; below this a worker process costs more than it sa
 CHUNK = 500
 
 
-def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> list[Loaded]:
+def load_encrypted(
+    root: Path, files: list[EncryptedFile], identities: list, context: dict
+) -> list[Loaded]:
     """_load_encrypted for many files, on every core: decryption (pyrage) and libyaml
     hold the GIL, so the work is shared with worker processes. The files are cut into chunks;
     workers take chunks from the front while this process takes them from the back. Results
@@ -291,7 +298,7 @@ def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> 
         or (cores or 1) < 2
         or not all(t.startswith("AGE-SECRET-KEY-") for t in texts)
     ):
-        return _load_encrypted(str(root), files, identities)
+        return _load_encrypted(str(root), files, identities, context)
     # A record a worker loads comes back pickled, which for a policy or claim (many nested
     # models) costs half as much again as parsing it; an interaction is flat and cheap to
     # send. So the queue, which workers take from the front, goes from cheap to dear to send.
@@ -301,13 +308,15 @@ def load_encrypted(root: Path, files: list[EncryptedFile], identities: list) -> 
     done: dict[int, list] = {}
     try:
         with ProcessPoolExecutor(cores - 1, initializer=default_sigterm) as pool:
-            futures = [pool.submit(_load_encrypted_texts, (str(root), c, texts)) for c in chunks]
+            futures = [
+                pool.submit(_load_encrypted_texts, (str(root), c, texts, context)) for c in chunks
+            ]
             for i in reversed(range(len(chunks))):
                 if futures[i].cancel():  # not started by a worker yet: do it here
-                    done[i] = _load_encrypted(str(root), chunks[i], identities)
+                    done[i] = _load_encrypted(str(root), chunks[i], identities, context)
             loaded = [r for i, f in enumerate(futures) for r in (done.get(i) or f.result())]
     except (OSError, BrokenProcessPool):  # no worker processes here, or one was killed
-        return _load_encrypted(str(root), files, identities)
+        return _load_encrypted(str(root), files, identities, context)
     in_order: list = [None] * len(files)
     for i, result in zip(order, loaded):
         in_order[i] = result
@@ -344,9 +353,15 @@ class RecordCache:
 
     def __init__(self) -> None:
         self._entries: dict[str, tuple[tuple, Loaded]] = {}
+        self._context: dict | None = None
 
-    def load(self, root: Path, files: list[EncryptedFile], identities: list) -> list[Loaded]:
-        """load_encrypted, reusing each file whose (mtime, size, inode) and key are unchanged."""
+    def load(
+        self, root: Path, files: list[EncryptedFile], identities: list, context: dict
+    ) -> list[Loaded]:
+        """load_encrypted, reusing each file whose (mtime, size, inode) and key are unchanged,
+        while the validation context is (a new day validates every record again)."""
+        if context != self._context:
+            self._entries, self._context = {}, context
         keys = [str(i) for i in identities]
         stamps = []
         for f in files:
@@ -354,7 +369,9 @@ class RecordCache:
             stamps.append((st.st_mtime_ns, st.st_size, st.st_ino, *keys))
         entries = self._entries
         stale = [i for i, f in enumerate(files) if entries.get(f.rel, ((),))[0] != stamps[i]]
-        fresh = dict(zip(stale, load_encrypted(root, [files[i] for i in stale], identities)))
+        fresh = dict(
+            zip(stale, load_encrypted(root, [files[i] for i in stale], identities, context))
+        )
         self._entries = {
             f.rel: (stamps[i], fresh[i] if i in fresh else entries[f.rel][1])
             for i, f in enumerate(files)
@@ -365,18 +382,25 @@ class RecordCache:
 def read_firm(
     root: Path,
     vault: Vault | None,
+    today: date,
     cache: RecordCache | None = None,
     slots: Collection[str] | None = None,
 ) -> tuple[Firm | None, list[RecordError]]:
-    """Read every record and validate each with its model (whole-firm checks are
-    ``checks.load_firm``'s). Without a vault only the public records are read; with ``slots``,
-    of each client's folder only client.yaml.age and those slots."""
+    """Read every record and validate each with its model, as of ``today`` (whole-firm checks
+    are ``checks.load_firm``'s). Without a vault only the public records are read; with
+    ``slots``, of each client's folder only client.yaml.age and those slots."""
+    rules = Rules(Path(root))
     with _no_cycle_collection():
-        return _read_firm(root, vault, cache, slots)
+        return _read_firm(root, vault, rules, firm_context(today, rules), cache, slots)
 
 
 def _read_firm(
-    root: Path, vault: Vault | None, cache: RecordCache | None, slots: Collection[str] | None
+    root: Path,
+    vault: Vault | None,
+    rules: Rules,
+    context: dict,
+    cache: RecordCache | None,
+    slots: Collection[str] | None,
 ) -> tuple[Firm | None, list[RecordError]]:
     root = Path(root)
     errors: list[RecordError] = []
@@ -393,18 +417,18 @@ def _read_firm(
     settings = None
     text = read_text(_read_file(firm_path, yamlio.MAX_BYTES), "records/firm.yaml", errors)
     if text is not None:
-        settings, errs = parse_record(Settings, text, "records/firm.yaml")
+        settings, errs = parse_record(Settings, text, "records/firm.yaml", context)
         errors.extend(errs)
     firm = Firm(settings=settings) if settings else None
-    insurers = _read_plain(root, BY_NAME["insurer"], errors)
-    staff = _read_plain(root, BY_NAME["staff"], errors)
-    lectures = _read_lectures(root, errors)
-    training = _read_plain(root, BY_NAME["training"], errors)
-    partners = _read_plain(root, BY_NAME["partner"], errors)
+    insurers = _read_plain(root, BY_NAME["insurer"], errors, context)
+    staff = _read_plain(root, BY_NAME["staff"], errors, context)
+    lectures = _read_lectures(root, errors, context)
+    training = _read_plain(root, BY_NAME["training"], errors, context)
+    partners = _read_plain(root, BY_NAME["partner"], errors, context)
     retired = read_retired(root, errors)
     clients: dict[str, ClientFile] = {}
     if vault is not None:
-        clients = _read_clients(root, vault, errors, cache, slots=slots)
+        clients = _read_clients(root, vault, context, errors, cache, slots=slots)
     if firm is None:
         return None, errors
     firm.insurers = {i.code: i for i in insurers}
@@ -414,24 +438,26 @@ def _read_firm(
     firm.partners = {p.code: p for p in partners}
     firm.clients = clients
     firm.retired_registry_nos = retired
-    firm.rules = Rules(root)
+    firm.rules = rules
     # Files that failed to load are reported once; checks must not call them missing too.
     firm.unreadable = {e.source.file for e in errors}
     return firm, errors
 
 
 def load_client(
-    root: Path, vault: Vault, client_id: str
+    root: Path, vault: Vault, client_id: str, today: date
 ) -> tuple[ClientFile | None, list[RecordError]]:
     """One client's folder, for a command that changes that client's records."""
     errors: list[RecordError] = []
-    clients = _read_clients(Path(root), vault, errors, None, only=client_id)
+    context = firm_context(today, Rules(Path(root)))
+    clients = _read_clients(Path(root), vault, context, errors, None, only=client_id)
     return clients.get(client_id), errors
 
 
 def _read_clients(
     root: Path,
     vault: Vault,
+    context: dict,
     errors: list,
     cache: RecordCache | None,
     only: str | None = None,
@@ -441,7 +467,7 @@ def _read_clients(
     load = cache.load if cache is not None else load_encrypted
     clients: dict[str, ClientFile] = {}
     pending: list[tuple[EncryptedFile, BaseModel]] = []
-    for f, (record, errs) in zip(files, load(root, files, vault.identities)):
+    for f, (record, errs) in zip(files, load(root, files, vault.identities, context)):
         errors.extend(errs)
         if record is None:
             continue

@@ -15,6 +15,7 @@ since the merged key files will be that side's; otherwise the key "ours" is encr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ruamel.yaml.scalarstring import LiteralScalarString
@@ -23,7 +24,9 @@ from baodan.core import yamlio
 from baodan.core.errors import BaodanError
 from baodan.core.files import write_atomic
 from baodan.core.parse import parse_record
+from baodan.core.rules import Rules
 from baodan.core.yamlmerge import MISSING, WHOLE_RECORD, Conflict, add_note, merge
+from baodan.models.context import firm_context
 from baodan.models.listkeys import list_keys
 from baodan.store import gitrepo
 from baodan.store.keyhistory import keyring
@@ -108,8 +111,9 @@ def _public(key) -> str:
     return str(key.to_public())
 
 
-def merge_files(base: Path, ours: Path, theirs: Path, name: str) -> MergeOutcome:
-    """Merge the three versions git gives; the result is written to ``ours``."""
+def merge_files(base: Path, ours: Path, theirs: Path, name: str, today: date) -> MergeOutcome:
+    """Merge the three versions git gives (validated as of ``today``); the result is written
+    to ``ours``."""
     target = Path.cwd() / name  # git runs drivers at the top of the work tree
     ws = Workspace.open(target.parent, None)
     ws.refuse_unless_allowed()  # the merged record is encrypted here, not through ws.write
@@ -123,14 +127,14 @@ def merge_files(base: Path, ours: Path, theirs: Path, name: str) -> MergeOutcome
             f"{rel}：当前版本无法解密（{o.problem}），没有合并；请找能解密它的同事处理"
         )
         return outcome
-    text = _merged_text(rel, b, o, t, outcome)
+    text = _merged_text(rel, b, o, t, outcome, firm_context(today, Rules(ws.root)))
     key = _result_key(b, o, t)
     if text != o.text or _public(key) != _public(o.key):
         write_atomic(ours, encrypt(text.encode("utf-8"), [key.to_public()]))
     return outcome
 
 
-def _merged_text(rel: str, b: Side, o: Side, t: Side, outcome: MergeOutcome) -> str:
+def _merged_text(rel: str, b: Side, o: Side, t: Side, outcome: MergeOutcome, context: dict) -> str:
     if t.text is None:
         outcome.conflicts.append(
             Conflict(WHOLE_RECORD, problem=f"合并进来的版本{t.problem}，无法读取，没有合并")
@@ -165,14 +169,14 @@ def _merged_text(rel: str, b: Side, o: Side, t: Side, outcome: MergeOutcome) -> 
         )
         return yamlio.dump_roundtrip(merged, like=o.text)
     text = yamlio.dump_roundtrip(merged, like=o.text)
-    return _checked(rel, model, text, o.text, outcome)
+    return _checked(rel, model, text, o.text, outcome, context)
 
 
-def _checked(rel: str, model, text: str, ours: str, outcome: MergeOutcome) -> str:
+def _checked(rel: str, model, text: str, ours: str, outcome: MergeOutcome, context: dict) -> str:
     """Both sides' changes together can break a rule neither broke (beneficiaries' shares no
     longer adding up to 100%): such a merge is a conflict for a person to settle."""
-    _, errors = parse_record(model, text, rel)
-    _, before = parse_record(model, ours, rel)
+    _, errors = parse_record(model, text, rel, context)
+    _, before = parse_record(model, ours, rel, context)
     new = [e for e in errors if (e.field, e.message) not in {(x.field, x.message) for x in before}]
     if not new:
         return text

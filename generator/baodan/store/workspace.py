@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,6 @@ from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.files import write_atomic
 from baodan.core.layout import CLIENTS_DIR, RECORDS
-from baodan.core.today import today
 from baodan.models.ids import (
     ANY_RECORD,
     CROCKFORD,
@@ -146,21 +146,24 @@ class Workspace:
         return inside_clients(self.root, self.clients_dir / client_id, client_id)
 
 
-def current_client(ws: Workspace, target: str, service: str, command: str) -> tuple[Path, Client]:
-    """The record of a client who is still a client, for a command that gives them ``service``
-    (专属页面, 日历订阅); an error when ``target`` is not a client, or the client has left or
-    withdrawn consent. ``command`` is what to run once they are back."""
+def current_client(
+    ws: Workspace, target: str, service: str, command: str, today: date
+) -> tuple[Path, Client]:
+    """The record of a client who is still a client ``today``, for a command that gives them
+    ``service`` (专属页面, 日历订阅); an error when ``target`` is not a client, or the client has
+    left or withdrawn consent. ``command`` is what to run once they are back."""
     from baodan.core.parse import parse_record  # pydantic: not for every command
     from baodan.models.client import Client, has_left
+    from baodan.models.context import record_context
 
     path = ws.locate(target)
     rel = ws.rel(path)
     if path.name != "client.yaml.age":
         raise BaodanError(f"{rel} 不是客户记录", "请写客户编号，如 c-1a2b3c4d")
-    client, errors = parse_record(Client, ws.read(path), rel)
+    client, errors = parse_record(Client, ws.read(path), rel, record_context(today))
     if errors:
         raise BaodanError(errors)
-    if has_left(client, today()):
+    if has_left(client, today):
         raise BaodanError(
             RecordError(
                 Source(rel),

@@ -15,7 +15,7 @@ from mkdocs.utils import get_relative_url
 
 from baodan.models import Firm
 from baodan.models.base import mask_id, mask_mobile, mask_policy_no, yuan
-from baodan.models.taxonomy import category_name, subcategory_name
+from baodan.models.taxonomy import taxonomy
 from baodan.store.history import History
 from baodan.web import escape
 from baodan.web.escape import md_text
@@ -111,14 +111,12 @@ def make_env(templates: Path) -> jinja2.Environment:
         mask_id=mask_id,
         mask_mobile=mask_mobile,
         mask_policy_no=mask_policy_no,
-        category_name=category_name,
         link=escape.link,
         fm=escape.front_matter,
         code=escape.code,
         anchor=escape.anchor,
         pct=percent,
     )
-    env.globals.update(subcategory_name=subcategory_name)
     return env
 
 
@@ -153,7 +151,10 @@ class SiteContext:
     _memo: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        tax = taxonomy(self.firm.rules)
+        self.env.filters.update(category_name=tax.category_name)
         self.env.globals.update(
+            subcategory_name=tax.subcategory_name,
             policy_href=self.policy_href,
             policy_anchor=policy_anchor,
             href=self.href,

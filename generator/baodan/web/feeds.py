@@ -52,7 +52,7 @@ from baodan.models import Policy, Settings
 from baodan.models.claim import CLAIM_TYPES
 from baodan.models.client import has_left
 from baodan.models.interaction import KINDS
-from baodan.models.taxonomy import category_name, subcategory_name
+from baodan.models.taxonomy import taxonomy
 from baodan.web.context import GeneratedPage, SiteContext
 from baodan.web.ics import Writer
 
@@ -324,12 +324,12 @@ def _policy_label(ctx: SiteContext, policy: Policy, product: bool = True) -> str
     product (firm.yaml feeds.show_product: false), the kind of cover: 平安产险 医疗保险."""
     insurer = _insurer_name(ctx, policy)
     if not product:
-        return f"{insurer} {_subcategory(policy)}"
+        return f"{insurer} {_subcategory(ctx, policy)}"
     return policy.product if insurer in policy.product else f"{insurer} {policy.product}"
 
 
-def _subcategory(policy: Policy) -> str:
-    return subcategory_name(policy.category, policy.subcategory)
+def _subcategory(ctx: SiteContext, policy: Policy) -> str:
+    return taxonomy(ctx.firm.rules).subcategory_name(policy.category, policy.subcategory)
 
 
 def _insurer_name(ctx: SiteContext, policy: Policy) -> str:
@@ -342,7 +342,8 @@ def _policy_facts(ctx: SiteContext, policy: Policy, product: bool = True) -> str
     policy number's last four."""
     return "\n".join(
         [
-            f"险种：{category_name(policy.category)} · {_subcategory(policy)}",
+            f"险种：{taxonomy(ctx.firm.rules).category_name(policy.category)} · "
+            f"{_subcategory(ctx, policy)}",
             f"保险公司：{_insurer_name(ctx, policy)}",
             *([f"产品：{policy.product}"] if product else []),
             f"保单号：尾号 {policy.policy_no[-4:]}",

@@ -13,8 +13,9 @@ from itertools import groupby
 
 from markupsafe import Markup
 
+from baodan.core.rules import Rules
 from baodan.models import Lecture
-from baodan.models.taxonomy import category_name, taxonomy
+from baodan.models.taxonomy import Taxonomy, taxonomy
 from baodan.web.context import GeneratedPage, SiteContext
 from baodan.web.feeds import DEFAULT_DIR, subscribe_links
 
@@ -34,7 +35,7 @@ def knowledge_base(ctx: SiteContext) -> list[GeneratedPage]:
     values = {
         "upcoming": upcoming,
         "by_year": by_year,
-        "topics": topics(lectures),
+        "topics": topics(lectures, taxonomy(ctx.firm.rules)),
         "weekday": weekday,
         "lecture_feed": subscribe_links(
             ctx.firm.settings, "lectures", ctx.options.get("calendar_dir", DEFAULT_DIR)
@@ -78,19 +79,19 @@ def weekday(lec: Lecture) -> str:
     return "周" + WEEKDAYS[lec.date.weekday()]
 
 
-def topics(lectures: list[Lecture]) -> list[tuple[str, int]]:
-    """(category name, number of lectures) in taxonomy order, for categories with lectures."""
+def topics(lectures: list[Lecture], tax: Taxonomy) -> list[tuple[str, int]]:
+    """(category name, number of lectures) in the order of the firm's taxonomy, for categories
+    with lectures."""
     counts: dict[str, int] = {}
     for lec in lectures:
         for tag in lec.tags:
             counts[tag] = counts.get(tag, 0) + 1
-    return [
-        (category_name(code), counts[code]) for code in taxonomy()["categories"] if code in counts
-    ]
+    return [(tax.category_name(code), counts[code]) for code in tax.categories if code in counts]
 
 
 def topic_order(tag, *_) -> tuple[int, str]:
     """Sort key for Material's tag listings (mkdocs.yml: listings_tags_sort_by): the
-    taxonomy's order, not the characters' code points."""
-    names = [spec["name"] for spec in taxonomy()["categories"].values()]
+    taxonomy's order, not the characters' code points. Material calls it with the tag alone,
+    so it knows the package's taxonomy only: a firm's own categories sort after it, by name."""
+    names = [spec.name for spec in taxonomy(Rules()).categories.values()]
     return (names.index(tag.name), "") if tag.name in names else (len(names), tag.name)

@@ -7,9 +7,8 @@ written straight into the site folder by web/offload.py, on other cores.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -63,25 +62,19 @@ class BuildRequest:
     whether this is the staff site. The staff site is asked for here only, by `baodan build
     --staff` and `baodan serve`, never by a setting in mkdocs.yml or anywhere else in the
     repository: a changed file must not be able to put plaintext client data in the public
-    site. A plain `mkdocs build` is the public site."""
+    site. A plain `mkdocs build` is the public site (and finds an identity as the CLI would).
+    It reaches the plugin on the loaded configuration (``request``), in memory only."""
 
     identity: IdentitySource | None = None
     staff: bool = False
 
 
-_request = BuildRequest()
-
-
-@contextmanager
-def requested(identity: IdentitySource | None, *, staff: bool = False) -> Iterator[None]:
-    """Builds started inside this block decrypt with ``identity`` and are the staff site
-    when ``staff`` is set."""
-    global _request
-    _request = BuildRequest(identity, staff)
-    try:
-        yield
-    finally:
-        _request = BuildRequest()
+def request(config, identity: IdentitySource | None, *, staff: bool = False) -> None:
+    """Ask the build of a loaded MkDocs configuration to decrypt with ``identity`` and to be
+    the staff site when ``staff`` is set."""
+    plugin = config.plugins.get("baodan")
+    if plugin is not None:
+        plugin.config.request = BuildRequest(identity, staff)
 
 
 class BaodanConfig(base.Config):
@@ -89,6 +82,12 @@ class BaodanConfig(base.Config):
     kb_dir = opt.Type(str, default="kb")
     portal_dir = opt.Type(str, default="p")
     calendar_dir = opt.Type(str, default="feeds")
+    # Set by request() on the loaded configuration; mkdocs.yml cannot write a BuildRequest.
+    request = opt.Type(BuildRequest, default=BuildRequest())
+
+    def options(self) -> dict:
+        """The options as the pages may read them: all but the request (the identity)."""
+        return {k: v for k, v in self.items() if k != "request"}
 
 
 class BaodanPlugin(BasePlugin[BaodanConfig]):
@@ -131,17 +130,17 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         if not self.config.enabled:
             return config
         _quiet_jieba()
-        self.staff = _request.staff
+        self.staff = self.config.request.staff
         root = Path(config.config_file_path or ".").resolve().parent
         serving = self.ctx.history if self.cache is not None and self.ctx else None
+        now = today()
         pending_history = PendingHistory(root, commits=self.staff, previous=serving)
         try:
-            self.firm, feed_secret = self._load(root)
+            self.firm, feed_secret = self._load(root, now)
         finally:
             history = pending_history.result()
         if self.serve:
             self.serve.settle()
-        now = today()
         settings = self.firm.settings
         # Material writes the site's name and copyright into its pages as HTML, unescaped.
         config.site_name = escape(settings.name)
@@ -168,7 +167,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             now,
             self.staff,
             self._env(),
-            options=dict(self.config),
+            options=self.config.options(),
             history=history,
             feed_secret=feed_secret,
             directory_urls=config.use_directory_urls,
@@ -377,16 +376,18 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             self.serve.env = make_env(TEMPLATES)
         return self.serve.env
 
-    def _load(self, root: Path):
-        """The firm, and the secret its feeds' event UIDs are made with."""
+    def _load(self, root: Path, today: date):
+        """The firm as of ``today``, and the secret its feeds' event UIDs are made with."""
         try:
-            source = _request.identity or find_identity(root)
-            if source.is_demo and _request.identity is None:  # the CLI has warned already
-                log.warning(DEMO_WARNING)
-            if _request.identity is None and (warning := identity_file_warning(source)):
-                log.warning(warning)
+            source = self.config.request.identity
+            if source is None:  # plain `mkdocs build`: the CLI, which warns itself, did not run
+                source = find_identity(root)
+                if source.is_demo:
+                    log.warning(DEMO_WARNING)
+                if warning := identity_file_warning(source):
+                    log.warning(warning)
             vault = Workspace.at(root, source).vault
-            firm, errors = load_firm(root, vault, self.cache, slots_for(self.staff))
+            firm, errors = load_firm(root, vault, today, self.cache, slots_for(self.staff))
         except BaodanError as e:
             raise PluginError(render_errors(e.errors)) from None
         if errors:

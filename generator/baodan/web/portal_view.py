@@ -18,7 +18,7 @@ from baodan.models.base import mask_id
 from baodan.models.claim import CLAIM_TYPES, STAGES, Claim
 from baodan.models.client import has_left
 from baodan.models.policy import FREQUENCIES
-from baodan.models.taxonomy import category_name, subcategory_name
+from baodan.models.taxonomy import taxonomy
 from baodan.models.texts import PortalTexts
 from baodan.web.context import cn_date, yuan
 from baodan.web.feeds import SubscribeLinks
@@ -144,10 +144,11 @@ def _policy_view(
     next_due = next_premium(p, today) if current else None
     frequency = FREQUENCIES[p.payment.frequency]
     years = f"，缴 {p.payment.years} 年" if p.payment.years else ""
+    tax = taxonomy(firm.rules)
     return PolicyView(
         policy=p,
         insurer=firm.insurers.get(p.insurer),
-        kind=f"{category_name(p.category)} · {subcategory_name(p.category, p.subcategory)}",
+        kind=f"{tax.category_name(p.category)} · {tax.subcategory_name(p.category, p.subcategory)}",
         status=status,
         tone=tone,
         renewal=renewal,

@@ -110,8 +110,8 @@ def report_pages(ctx: SiteContext) -> list[GeneratedPage]:
         n_clients=n_clients,
         n_policies=n_policies,
         cover=cover,
-        lines=taxonomy()["lines"],
-        line_of={code: spec["line"] for code, spec in taxonomy()["categories"].items()},
+        lines=taxonomy(ctx.firm.rules).lines,
+        line_of={code: c.line for code, c in taxonomy(ctx.firm.rules).categories.items()},
         by_rule=[(rule_of[code], cfs) for code, cfs in by_rule.items()],
         suggestions=sorted(
             suggestions, key=lambda x: (x[0].client.tier, -len(x[1]), x[0].client.id)

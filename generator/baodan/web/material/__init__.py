@@ -10,6 +10,8 @@ is kept here, where a move to another engine starts:
 - ``page_render``: a page rendered with the theme outside MkDocs' loop (``_current_page``,
   ``get_context``), for the staff client page shell;
 - ``live_reload``: the live-reload server's ``_watched_paths`` and observer, for file events;
+- ``serve``: MkDocs' serve command, with each configuration it loads completed by the caller
+  (``_serve_url`` and the live-reload server);
 - ``nav_cache``: Material's nav sidebar rendered once per folder (its block copied into
   site_templates/overrides/main.html).
 

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 import yaml
+from baodan.checks.lectures import EXTENSIONS as LECTURE_EXTENSIONS
 from baodan.core.links import is_local_source, is_safe_link
 from baodan.models.firm import Brand
 from baodan.web.csp import policy, with_policy
@@ -19,17 +20,8 @@ from pydantic import ValidationError
 
 from .hostile import PAYLOAD
 
-# The site's Markdown (mkdocs.yml), emoji included.
-EXTENSIONS = [
-    "admonition",
-    "attr_list",
-    "md_in_html",
-    "tables",
-    "toc",
-    "pymdownx.details",
-    "pymdownx.superfences",
-    "pymdownx.emoji",
-]
+# The site's Markdown (mkdocs.yml): the lecture check's extensions, emoji included.
+EXTENSIONS = [*LECTURE_EXTENSIONS, "pymdownx.emoji"]
 VALUES = [
     PAYLOAD,
     "[a](javascript:alert(1))",

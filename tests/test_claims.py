@@ -21,7 +21,7 @@ DATA = yaml.safe_load(
 )
 
 
-@pytest.mark.parametrize("kind", ["medical", "accident", "death", "property", "auto"])
+@pytest.mark.parametrize("kind", sorted(DATA["types"]))
 def test_checklist_is_the_data_files_list_for_the_claim_type(kind):
     claim = f.claim("cl-1", "BD-2026-AAAAA", [("reported", date(2026, 11, 20))], type=kind)
     items = claims.checklist(claim, Rules())
@@ -152,8 +152,9 @@ materials:
 
 
 @pytest.fixture
-def claim_file(firm):
-    """An auto claim in the fixture firm, collecting materials, one item in."""
+def claim_file(firm, monkeypatch):
+    """An auto claim in the fixture firm, collecting materials, one item in; li-qiang at work."""
+    monkeypatch.setenv("BAODAN_STAFF", "li-qiang")
     policy = min(firm.root.glob("records/clients/*/policies/*.yaml.age"))
     rel = policy.parent.parent.relative_to(firm.root) / "claims/cl-0000abcd.yaml.age"
     write_record(
@@ -180,7 +181,7 @@ def test_claim_receive_records_dates_and_keeps_comments(firm, claim_file, capsys
     assert "还缺 3 项" in out
     text = read_record(firm.root, claim_file, firm.identities)
     assert "# the insurer's own list always wins" in text
-    assert "item: 驾驶证\n    received_on: 2026-11-20" in text
+    assert "item: 驾驶证\n    received_on: 2026-11-20\n    received_by: li-qiang" in text
     code, out, err = run_cli(
         capsys, "claim", "receive", "cl-0000abcd", "交通事故认定书", "维修发票", "现场照片"
     )
@@ -198,12 +199,16 @@ def test_claim_receive_refuses_an_unknown_item(firm, claim_file, capsys):
 
 
 def test_claim_stage_dispute_points_to_the_emergency_plan(firm, claim_file, capsys):
+    code, out, err = run_cli(capsys, "claim", "stage", "cl-0000abcd", "refused")
+    assert code == 0, err
     code, out, err = run_cli(
         capsys, "claim", "stage", "cl-0000abcd", "纠纷处理", "--note", "客户不认可"
     )  # a stage by its Chinese name, as the help and the staff site show it
     assert code == 0, err
     assert "--plan claim_dispute --claim cl-0000abcd" in out
-    code, out, err = run_cli(capsys, "claim", "stage", "cl-0000abcd", "paid", "--on", "2026-11-01")
+    code, out, err = run_cli(
+        capsys, "claim", "stage", "cl-0000abcd", "paid", "--amount", "100", "--on", "2026-11-01"
+    )
     assert code == 1 and "早于上一条进度" in err
     code, out, err = run_cli(capsys, "claim", "stage", "cl-0000abcd", "已付款")
     assert code == 1 and "进度：“已付款”不在可选项里" in err and "paid（已赔付）" in err

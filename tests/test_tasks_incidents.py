@@ -70,11 +70,14 @@ def test_task_new_and_done(firm, capsys):
     assert "due: 2026-11-30" in text and "status: open" in text
     code, out, _ = run_cli(capsys, "task", "list", "-d", "财务部")
     assert task_id in out
-    code, out, err = run_cli(capsys, "task", "done", task_id, "--note", "已核对")
+    code, out, err = run_cli(
+        capsys, "task", "done", task_id, "--note", "已核对", "--staff", "chen-jing"
+    )
     assert code == 0 and "已完成" in out
     text = read_record(firm.root, rel, firm.identities)
     assert "status: done" in text and "closed_on: 2026-11-27" in text and "已核对" in text
-    code, out, err = run_cli(capsys, "task", "done", task_id)
+    assert "closed_by: chen-jing" in text
+    code, out, err = run_cli(capsys, "task", "done", task_id, "--staff", "chen-jing")
     assert code == 1 and "已经是“已完成”" in err
 
 

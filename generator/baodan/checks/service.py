@@ -7,6 +7,7 @@ from datetime import date
 
 from baodan.core.errors import RecordError, Source
 from baodan.domain.care import care_rules
+from baodan.domain.claims import stage_problems
 from baodan.domain.incidents import plan_choices, plans
 from baodan.models import Firm
 from baodan.models.staff import STAFF_HINT
@@ -163,7 +164,13 @@ def check_training(firm: Firm, today: date) -> list[RecordError]:
     ]
 
 
+def check_claim_stages(firm: Firm, today: date) -> list[RecordError]:
+    """A claim's stages follow the rules (domain.claims.NEXT), payments carry their amount."""
+    return [e for cf in firm.clients.values() for c in cf.claims for e in stage_problems(c)]
+
+
 SERVICE_CHECKS = [
+    check_claim_stages,
     check_survey_about,
     check_occasions,
     check_lecture_attendance,

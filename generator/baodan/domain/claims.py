@@ -10,11 +10,104 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from baodan.core.errors import RecordError, Source
 from baodan.core.rules import Rules
 from baodan.domain.schedule import claim_decision_due
 from baodan.models import Claim, ClientFile, Firm
 from baodan.models.base import Model
 from baodan.models.claim import CLAIM_TYPES, STAGES
+
+# Where a claim may go from each stage. Skipping ahead is allowed (staff do not always record
+# every step); going back is not, except the insurer asking for more materials (collecting).
+# A claim paid, refused or closed moves on only by being reopened (REOPENED).
+NEXT = {
+    "reported": {
+        "collecting",
+        "submitted",
+        "under_review",
+        "paid",
+        "partly_paid",
+        "refused",
+        "closed",
+    },
+    "collecting": {"submitted", "under_review", "paid", "partly_paid", "refused", "closed"},
+    "submitted": {"collecting", "under_review", "paid", "partly_paid", "refused", "closed"},
+    "under_review": {"collecting", "paid", "partly_paid", "refused", "closed"},
+    "paid": {"closed"},
+    "partly_paid": {"dispute", "closed"},
+    "refused": {"dispute", "closed"},
+    "dispute": {"paid", "partly_paid", "refused", "closed"},
+    "closed": set(),
+}
+# A working stage may be recorded again (a new note, more materials asked for).
+REPEATABLE = {"reported", "collecting", "submitted", "under_review", "dispute"}
+# Reopening (`baodan claim reopen`, an entry with reopen_reason): from a finished stage back to work.
+REOPENABLE = ("paid", "partly_paid", "refused", "closed")
+REOPEN_TO = ("collecting", "submitted", "under_review", "dispute")
+PAID = ("paid", "partly_paid")
+
+
+def may_follow(before: str, after: str) -> bool:
+    """Whether a claim at stage ``before`` may move to ``after`` without being reopened."""
+    return after in NEXT[before] or (after == before and before in REPEATABLE)
+
+
+def stage_problems(claim: Claim) -> list[RecordError]:
+    """What breaks the rules in a claim's stage history: a move the rules forbid, a reopening
+    without its reason, a payment without its amount."""
+    problems = []
+
+    def problem(n: int, field: str, message: str, hint: str) -> None:
+        problems.append(RecordError(Source(claim.path), f"stages[{n}].{field}", message, hint))
+
+    for n, (before, entry) in enumerate(zip(claim.stages, claim.stages[1:]), 1):
+        a, b = before.stage, entry.stage
+        if entry.reopen_reason:
+            if a not in REOPENABLE or b not in REOPEN_TO:
+                problem(
+                    n,
+                    "reopen_reason",
+                    f"从“{STAGES[a]}”到“{STAGES[b]}”不是重新打开",
+                    "只有已赔付、部分赔付、拒赔或已结案的理赔才能重新打开，且回到"
+                    + "、".join(STAGES[s] for s in REOPEN_TO)
+                    + "之一；否则删去 reopen_reason",
+                )
+        elif not may_follow(a, b):
+            reopen = a in REOPENABLE and b in REOPEN_TO
+            problem(
+                n,
+                "stage",
+                f"进度不能从“{STAGES[a]}”改为“{STAGES[b]}”",
+                f"要重新处理请用 baodan claim reopen {claim.id} --reason 原因（会记下原因）"
+                if reopen
+                else "“"
+                + STAGES[a]
+                + "”之后只能是："
+                + (
+                    "、".join(STAGES[s] for s in sorted(NEXT[a], key=list(STAGES).index))
+                    or "（无，已结束）"
+                ),
+            )
+    paid_entries = [(n, e) for n, e in enumerate(claim.stages) if e.stage in PAID]
+    for n, e in paid_entries:
+        if e.amount is None and claim.amount_paid is None:
+            problem(
+                n,
+                "amount",
+                f"“{STAGES[e.stage]}”要写赔付金额",
+                "在这一条进度下加 amount: 赔付金额（元），如 amount: 12000.50",
+            )
+    amounts = [e.amount for _, e in paid_entries if e.amount is not None]
+    if amounts and claim.amount_paid is not None and claim.amount_paid != sum(amounts):
+        problems.append(
+            RecordError(
+                Source(claim.path),
+                "amount_paid",
+                f"已赔付合计 {claim.amount_paid} 元与各次赔付金额之和 {sum(amounts)} 元不一致",
+                "amount_paid 写各次赔付（stages 里的 amount）之和",
+            )
+        )
+    return problems
 
 
 class MaterialSpec(Model):

@@ -93,7 +93,9 @@ def new_task(
     return data
 
 
-def finish_task(data: dict, *, day: date, note: str | None, cancel: bool = False) -> None:
+def finish_task(
+    data: dict, *, day: date, note: str | None, cancel: bool = False, by: str | None = None
+) -> None:
     if data.get("status") in ("done", "cancelled"):
         raise BaodanError(
             f"任务 {data['id']} 已经是“{'已完成' if data['status'] == 'done' else '已取消'}”",
@@ -101,5 +103,7 @@ def finish_task(data: dict, *, day: date, note: str | None, cancel: bool = False
         )
     data["status"] = "cancelled" if cancel else "done"
     data["closed_on"] = day
+    if by:
+        data["closed_by"] = by
     if note:
         data["notes"] = f"{data['notes']}\n{note}" if data.get("notes") else note

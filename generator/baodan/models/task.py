@@ -29,4 +29,5 @@ class Task(Record):
     due: dt.date | None = None
     status: Literal[tuple(TASK_STATUSES)] = "open"
     closed_on: dt.date | None = None
+    closed_by: str | None = Field(None, description="完成或取消任务的员工编号")
     notes: str | None = None

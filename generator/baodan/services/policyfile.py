@@ -67,6 +67,14 @@ def require_staff(firm: Firm, staff: str | None, option: str = "--staff") -> str
     return staff
 
 
+def acting_staff(firm: Firm, staff: str | None, member: str) -> str:
+    """The staff member doing what a command records: --staff (or BAODAN_STAFF), else the
+    firm member whose key opened the records, when that member is on the staff."""
+    if not staff and member in firm.staff:
+        return member
+    return require_staff(firm, staff)
+
+
 @dataclass
 class OpenPolicy:
     ws: Workspace

@@ -209,10 +209,12 @@ def greet(
     message: Annotated[str | None, text("--message", "实际发送的内容（默认用建议问候语）")] = None,
     staff: StaffOpt = None,
     on: OnOpt = None,
+    yes: YesOpt = False,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
-    """记录已发送的节日或生日问候（记为一条“节日问候”互动）。"""
+    """记录已发送的节日或生日问候（记为一条“节日问候”互动）；同一节日已记录过的会先询问。"""
+    from baodan.cli.prompts import confirmer
     from baodan.services import actions
 
     s = _session(root, identity)
@@ -224,6 +226,7 @@ def greet(
         channel=channel,
         staff=staff,
         message=message,
+        confirm=confirmer(yes),
     )
     out.print(f"[green]已记录问候[/] {s.ws.rel(path)}（已加密）：\n{text}")
 

@@ -313,8 +313,10 @@ def log_greeting(
     channel: str,
     staff: str | None,
     message: str | None,
+    confirm: Confirm,
 ) -> tuple[Path, str]:
-    """Log a sent greeting; returns the record's path and the message logged."""
+    """Log a sent greeting; returns the record's path and the message logged. A greeting
+    too early to count for its occasion is refused; a second one for it asks first."""
     cf = s.client(client_id)
     rules = s.firm.rules
     code = care.occasion_code(occasion, rules)
@@ -322,6 +324,21 @@ def log_greeting(
         choices = "、".join(f"{c}（{o.name}）" for c, o in care.care_rules(rules).occasions.items())
         raise BaodanError(f"--occasion：没有节日“{occasion}”", f"可选：{choices}")
     when = care.occasion_date(cf.client, code, day, rules) or day
+    name = care.care_rules(rules).occasions[code].name
+    window = care.care_rules(rules).greeting_sent_window
+    if (when - day).days > window:
+        raise BaodanError(
+            f"--occasion：下一个{name}是 {when}，离 {day} 还有 {(when - day).days} 天，"
+            f"这时记录的问候不算这次{name}的问候",
+            f"问候在{name}前 {window} 天内到节后 3 天内发送和记录；已经过去的{name}不用补记",
+        )
+    sent = care.sent_greeting(cf, code, when, rules)
+    if sent is not None:
+        _confirmed(
+            confirm,
+            f"{cf.client.name}的{name}（{when}）问候已经记录过：{sent.date} 由 {sent.staff} 发送。"
+            "再记一次？",
+        )
     text = message or care.greeting_message(s.firm, cf.client, code, when)
     if text is None:
         raise BaodanError(

@@ -13,6 +13,7 @@ from baodan.cli.common import (
     RootOpt,
     StaffOpt,
     Table,
+    YesOpt,
     open_workspace,
     out,
 )
@@ -249,14 +250,19 @@ def renew(
 
 def renumber(
     registry_no: Annotated[str, typer.Argument(help="要换号的保单：登记号，重号时写文件路径")],
+    yes: YesOpt = False,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
-    """给保单换一个新登记号（重号或用了已注销的号时）：改文件名、更新所有引用、注销旧号。"""
+    """给保单换一个新登记号（重号或用了已注销的号时）：改文件名、更新所有引用、注销旧号。
+
+    没有重号的登记号会先询问（脚本里用 --yes）。
+    """
+    from baodan.cli.prompts import confirmer
     from baodan.services.renumber import renumber as run
 
     ws = open_workspace(root, identity)
-    result = run(ws, registry_no, today())
+    result = run(ws, registry_no, today(), confirmer(yes))
     out.print(f"[green]已换号[/] {result.old} → [bold]{result.new}[/]：{ws.rel(result.path)}")
     for ref in result.references:
         out.print(f"  已更新引用：{ref}")

@@ -141,7 +141,9 @@ def _ask_item(item) -> tuple[bool, str | None]:
 
     if YesNo.ask(f"{item.label}（{item.help}）无异常？", default=True, console=out):
         return True, None
-    return False, Prompt.ask("异常说明", console=out)
+    while not (note := Prompt.ask("异常说明（必填）", console=out).strip()):
+        out.print("[prompt.invalid]异常项要写说明：哪里不对")
+    return False, note
 
 
 def verify(

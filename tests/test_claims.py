@@ -12,6 +12,7 @@ from baodan.core.rules import Rules
 from baodan.core.today import today
 from baodan.domain import claims
 from baodan.models import ClientFile
+from baodan.models.vocab import CLAIM_TYPES
 
 from . import factories as f
 from .helpers import read_record, run_cli, write_record
@@ -40,6 +41,43 @@ def test_domain_lists_are_in_the_data_file():
     assert {"死亡证明", "亲属关系证明"} <= set(names["death"])
     assert {"损失清单", "现场照片", "维修报价单"} <= set(names["property"])
     assert {"驾驶证", "行驶证", "交通事故认定书"} <= set(names["auto"])
+
+
+def test_every_claim_type_has_its_materials_list():
+    """A type without a list would give an empty checklist: nothing to ask the client for."""
+    assert set(DATA["types"]) == set(CLAIM_TYPES)
+    assert all(DATA["types"][kind] for kind in CLAIM_TYPES)
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "items"),
+    [
+        ("critical_illness", "重大疾病", {"诊断证明", "病理检查报告", "检查报告", "病历"}),
+        ("outpatient", "门急诊医疗", {"门急诊病历", "医疗费用发票", "费用清单"}),
+        ("inpatient", "住院医疗", {"住院病历", "出院小结", "住院费用发票", "费用清单"}),
+        ("accident_medical", "意外医疗", {"意外事故证明", "医疗费用发票"}),
+        ("disability", "伤残", {"伤残鉴定报告", "意外事故证明"}),
+        ("long_term_care", "护理", {"护理状态鉴定报告"}),
+        ("liability", "责任", {"第三者索赔材料", "损失证明"}),
+        ("auto_single", "车险单方事故", {"事故经过说明", "定损单", "驾驶证", "行驶证"}),
+        ("auto_multi", "车险双方事故", {"交通事故认定书", "对方车辆信息", "定损单"}),
+        ("death", "身故", {"死亡证明", "户籍注销证明", "亲属关系证明", "受益人银行卡"}),
+    ],
+)
+def test_claims_of_every_common_kind(kind, name, items):
+    assert CLAIM_TYPES[kind] == name
+    listed = {m["item"]: m for m in DATA["types"][kind]}
+    assert items <= set(listed)
+    assert {"理赔申请书", "银行卡"} & set(listed) or kind == "death"  # paid into an account
+    assert all(m.get("note") for m in listed.values() if m.get("required") is False)
+
+
+def test_new_claim_template_lists_every_claim_type():
+    from baodan.cli.app import _claim_types, _template
+
+    text = _template("claim", claim_id="cl-0000abcd", staff="li-qiang", claim_types=_claim_types())
+    assert all(f"{code} {name}" in text for code, name in CLAIM_TYPES.items())
+    assert "$" not in text
 
 
 def test_claim_record_overrides_and_extends_the_standard_list():

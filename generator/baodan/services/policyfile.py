@@ -89,6 +89,10 @@ class OpenPolicy:
     def client_dir(self) -> Path:
         return self.path.parent.parent
 
+    def actor(self, staff: str | None) -> str:
+        """Who is doing this: see acting_staff."""
+        return acting_staff(self.firm, staff, self.ws.vault.member)
+
 
 def _firm_with_client(ws: Workspace, client_id: str) -> tuple[Firm, ClientFile]:
     firm = public_firm(ws)

@@ -121,7 +121,8 @@ def _quiet_policy(firm) -> tuple[str, str]:
     raise AssertionError("every policy has an incident")
 
 
-def test_lost_policy_incident_from_start_to_close(firm, capsys):
+def test_lost_policy_incident_from_start_to_close(firm, capsys, monkeypatch):
+    monkeypatch.setenv("BAODAN_STAFF", "wang-fang")
     cid, policy = _quiet_policy(firm)
     code, out, err = run_cli(
         capsys,
@@ -155,6 +156,7 @@ def test_lost_policy_incident_from_start_to_close(firm, capsys):
     assert code == 0 and "5 个未做的步骤记为不需要" in out
     text = read_record(firm.root, rel, firm.identities)
     assert "closed_on: 2026-11-27" in text and "outcome: 原件找到了" in text
+    assert "closed_by: wang-fang" in text and "    by: wang-fang\n" in text  # who did it
     assert text.count("skipped: true") == 5 and "done_on: 2026-11-27" in text
     code, out, err = run_cli(capsys, "check")
     assert code == 0, err

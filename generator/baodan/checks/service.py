@@ -140,6 +140,8 @@ def check_incidents(firm: Firm, today: date) -> list[RecordError]:
             errors.extend(_client_refs(cf, inc, unreadable))
             if firm.lacks_staff(inc.owner):
                 errors.append(_err(inc, "owner", f"没有员工“{inc.owner}”", STAFF_HINT))
+            if inc.closed_by and firm.lacks_staff(inc.closed_by):
+                errors.append(_err(inc, "closed_by", f"没有员工“{inc.closed_by}”", STAFF_HINT))
             for n, step in enumerate(inc.steps):
                 if step.by and firm.lacks_staff(step.by):
                     errors.append(_err(inc, f"steps[{n}].by", f"没有员工“{step.by}”", STAFF_HINT))

@@ -460,14 +460,15 @@ def incident_step(
 def incident_close(
     incident: Annotated[str, typer.Argument(help="事件编号")],
     outcome: Annotated[str, typer.Option("--outcome", help="处理结果")],
+    staff: StaffOpt = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
-    """提前结束应急事件（如复核后已赔付）：未做的步骤记为不需要。"""
+    """提前结束应急事件（如复核后已赔付）：未做的步骤记为不需要，记下经办员工。"""
     from baodan.services import actions
 
     s = _session(root, identity)
-    skipped = actions.close_incident(s, incident, outcome)
+    skipped = actions.close_incident(s, incident, outcome, staff)
     out.print(f"[green]事件 {incident} 已结束[/]，{skipped} 个未做的步骤记为不需要。")
 
 

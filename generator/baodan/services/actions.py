@@ -530,7 +530,7 @@ def incident_step(
 ) -> tuple[bool, str | None]:
     """Record a step; returns (incident now closed, the next step's title)."""
     path = _incident_path(s, incident_id)
-    s.staff(by, "--staff")
+    by = s.actor(by)
     _not_future(day, "--on")
 
     def change(data: dict):
@@ -543,10 +543,13 @@ def incident_step(
     return update_record(s.ws, path, change)
 
 
-def close_incident(s: Session, incident_id: str, outcome: str) -> int:
+def close_incident(s: Session, incident_id: str, outcome: str, by: str | None) -> int:
     path = _incident_path(s, incident_id)
+    by = s.actor(by)
     return update_record(
-        s.ws, path, lambda data: incidents.close_incident(data, day=today(), outcome=outcome)
+        s.ws,
+        path,
+        lambda data: incidents.close_incident(data, day=today(), outcome=outcome, by=by),
     )
 
 

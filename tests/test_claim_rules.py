@@ -200,9 +200,11 @@ def test_submitting_with_materials_missing_asks_first(firm, put_claim, capsys, m
     assert code == 1 and "已取消，记录没有改动" in err
     assert read_record(firm.root, rel, firm.identities) == before
     _no_input(monkeypatch, "y\n")
-    code, _out, err = run_cli(capsys, "claim", "stage", CLAIM_ID, "submitted")
+    code, _out, err = run_cli(capsys, "claim", "stage", CLAIM_ID, "submitted", "--note", "客户急用")
     assert code == 0, err
-    assert "stage: submitted" in read_record(firm.root, rel, firm.identities)
+    text = read_record(firm.root, rel, firm.identities)
+    assert "  - stage: submitted\n" in text
+    assert "    note: 客户急用；材料未齐即递交（缺：理赔申请书、被保险人身份证" in text
 
 
 def test_submitting_with_yes_or_with_everything_in_asks_nothing(

@@ -226,6 +226,8 @@ def add_stage(
                 f"理赔 {claim_id} 还缺 {len(missing)} 项必需材料：{'、'.join(missing)}。"
                 "仍要记为已提交保险公司？",
             )
+            gap = f"材料未齐即递交（缺：{'、'.join(missing)}）"  # why the queue may hear back
+            note = f"{note}；{gap}" if note else gap
     return _append_stage(s, cf, claim, stage, day, by, note=note, amount=paid)
 
 

@@ -124,7 +124,9 @@ class AuditItem(Model):
     def _anomaly_described(self) -> AuditItem:
         if not self.ok and not self.note:
             raise FieldProblem(
-                "note", "异常项要写说明|写清哪里不对，如 note: 骑缝章不清晰（客户和同事要据此处理）"
+                "note",
+                "异常项要写说明",
+                "写清哪里不对，如 note: 骑缝章不清晰（客户和同事要据此处理）",
             )
         return self
 

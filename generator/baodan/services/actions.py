@@ -14,7 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from baodan.checks import load_firm
 from baodan.core.choices import pick
-from baodan.core.errors import BaodanError
+from baodan.core.errors import BaodanError, Problem
 from baodan.core.today import today
 from baodan.domain import care, claims, incidents, tasks
 from baodan.models import Claim, ClientFile, Firm
@@ -123,8 +123,9 @@ def _money(value: str, option: str) -> int | Decimal:
     try:
         amount = MONEY.validate_python(value)
     except ValidationError as e:
-        message, _, hint = str(e.errors()[0]["msg"]).removeprefix("Value error, ").partition("|")
-        raise BaodanError(f"{option}：{message}", hint) from None
+        first = e.errors()[0]
+        problem = Problem.of(first.get("ctx", {}).get("error") or ValueError(first["msg"]))
+        raise BaodanError(f"{option}：{problem.message}", problem.hint) from None
     return _stored(amount)
 
 

@@ -227,3 +227,14 @@ def test_check_flags_an_anomaly_without_a_description(firm, capsys):
     c.write_client(firm, c.person(), [edited])
     code, _, err = run_cli(capsys, "check")
     assert code == 1 and "audit.items[0].note" in err and "异常项要写说明" in err
+
+
+def test_the_interactive_audit_asks_again_for_an_empty_description(audited, capsys, monkeypatch):
+    monkeypatch.setattr("baodan.cli.policy._interactive", lambda: True)
+    # format_complete: fine; seals: not fine, a blank description, then one; the rest fine
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\nn\n\n骑缝章不清晰\ny\ny\n"))
+    code, out, err = run_cli(capsys, "audit", REGNO, "--staff", "wang-fang")
+    assert code == 0, err
+    assert "异常项要写说明" in out and "保单已暂缓" in out
+    text = read_record(audited.root, POLICY, audited.identities)
+    assert "hold_reason: 初审异常：印章——骑缝章不清晰" in text

@@ -11,7 +11,7 @@ import pytest
 from baodan.core.errors import BaodanError
 from baodan.core.rules import Rules
 from baodan.domain import claims
-from baodan.services.policyfile import acting_staff
+from baodan.services.policyfile import acting_staff, member_on_staff
 
 from . import factories as f
 from .helpers import read_record, run_cli, write_record
@@ -286,3 +286,4 @@ def test_the_acting_staff_member_is_the_option_or_the_members_own_id():
     assert acting_staff(firm, None, "wang-fang") == "wang-fang"  # a member who is on the staff
     with pytest.raises(BaodanError, match="--staff"):
         acting_staff(firm, None, "ci")  # the CI member is nobody at the desk
+    assert (member_on_staff(firm, "wang-fang"), member_on_staff(firm, "ci")) == ("wang-fang", None)

@@ -25,7 +25,7 @@ from baodan.models.interaction import CHANNELS
 from baodan.models.kinds import BY_NAME
 from baodan.services.changes import set_field
 from baodan.services.editing import create_record, update_record
-from baodan.services.policyfile import acting_staff
+from baodan.services.policyfile import acting_staff, member_on_staff
 from baodan.store.workspace import (
     Workspace,
     new_incident_id,
@@ -293,12 +293,15 @@ def _log_interaction(
     summary: str,
     **fields,
 ) -> Path:
-    """Write a new interaction record (staff: the client's manager unless named)."""
+    """Write a new interaction record (staff: as named, else the member at the keyboard when
+    on the staff, else the client's manager)."""
     channel = pick(channel, CHANNELS, "--channel")
     data = {
         "date": _not_future(day, "--on"),
         "kind": kind,
-        "staff": s.staff(staff, "--staff") or cf.client.manager,
+        "staff": s.staff(staff, "--staff")
+        or member_on_staff(s.firm, s.ws.vault.member)
+        or cf.client.manager,
         "channel": channel,
         "summary": summary,
     } | fields

@@ -70,9 +70,12 @@ def require_staff(firm: Firm, staff: str | None, option: str = "--staff") -> str
 def acting_staff(firm: Firm, staff: str | None, member: str) -> str:
     """The staff member doing what a command records: --staff (or BAODAN_STAFF), else the
     firm member whose key opened the records, when that member is on the staff."""
-    if not staff and member in firm.staff:
-        return member
-    return require_staff(firm, staff)
+    return require_staff(firm, staff or member_on_staff(firm, member))
+
+
+def member_on_staff(firm: Firm, member: str) -> str | None:
+    """The member whose key opened the records, when their member id is a staff id."""
+    return member if member in firm.staff else None
 
 
 @dataclass

@@ -250,3 +250,29 @@ def test_claim_stage_dispute_points_to_the_emergency_plan(firm, claim_file, caps
     assert code == 1 and "早于上一条进度" in err
     code, out, err = run_cli(capsys, "claim", "stage", "cl-0000abcd", "已付款")
     assert code == 1 and "进度：“已付款”不在可选项里" in err and "paid（已赔付）" in err
+
+
+def test_check_flags_a_claim_type_that_does_not_fit_its_policy(firm, capsys, monkeypatch):
+    policy = min(firm.root.glob("records/clients/*/policies/*.yaml.age"))
+    text = read_record(firm.root, policy.relative_to(firm.root).as_posix(), firm.identities)
+    category = yaml.safe_load(text)["category"]
+    wrong = "critical_illness" if category == "auto" else "auto_single"  # 重疾 on a car, or so
+    claim = CLAIM.format(policy=policy.name.removesuffix(".yaml.age")).replace(
+        "type: auto", f"type: {wrong}"
+    )
+    rel = policy.parent.parent.relative_to(firm.root) / "claims/cl-0000abcd.yaml.age"
+    write_record(firm.root, rel.as_posix(), claim, firm.identities)
+    code, _out, err = run_cli(capsys, "check")
+    assert code == 1
+    assert "claims/cl-0000abcd.yaml.age" in err and "字段 type" in err
+    assert f"理赔类型“{CLAIM_TYPES[wrong]}”与保单" in err and "不符" in err
+
+
+def test_a_firms_claim_categories_name_real_policy_categories(firm, capsys):
+    rules = firm.root / "records/rules/claim_materials.yaml"
+    rules.parent.mkdir(parents=True, exist_ok=True)
+    text = resources.files("baodan").joinpath("data/claim_materials.yaml").read_text("utf-8")
+    rules.write_text(text.replace("auto_single: [auto]", "auto_single: [autos]"), "utf-8")
+    code, _out, err = run_cli(capsys, "check")
+    assert code == 1
+    assert "records/rules/claim_materials.yaml" in err and "不认识的险种大类“autos”" in err

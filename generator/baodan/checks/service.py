@@ -7,10 +7,12 @@ from datetime import date
 
 from baodan.core.errors import RecordError, Source
 from baodan.domain.care import care_rules
-from baodan.domain.claims import stage_problems
+from baodan.domain.claims import stage_problems, type_fits
 from baodan.domain.incidents import plan_choices, plans
 from baodan.models import Firm
 from baodan.models.staff import STAFF_HINT
+from baodan.models.taxonomy import taxonomy
+from baodan.models.vocab import CLAIM_TYPES
 
 
 def _err(record, field: str, message: str, hint: str) -> RecordError:
@@ -166,6 +168,34 @@ def check_training(firm: Firm, today: date) -> list[RecordError]:
     ]
 
 
+def check_claim_types(firm: Firm, today: date) -> list[RecordError]:
+    """A claim's type belongs to its policy's category (data/claim_materials.yaml categories)."""
+    index = firm.policy_index()
+    names = taxonomy(firm.rules).categories
+    errors = []
+    for cf in firm.clients.values():
+        for c in cf.claims:
+            found = index.get(c.policy)
+            if found is None or type_fits(c.type, found[1].category, firm.rules):
+                continue  # a missing policy has its own error
+            category = found[1].category
+            fitting = [
+                f"{code}（{name}）"
+                for code, name in CLAIM_TYPES.items()
+                if type_fits(code, category, firm.rules)
+            ]
+            errors.append(
+                _err(
+                    c,
+                    "type",
+                    f"理赔类型“{CLAIM_TYPES[c.type]}”与保单 {c.policy} 的险种"
+                    f"“{names[category].name if category in names else category}”不符",
+                    "核对 policy 是否写错了保单；类型可选：" + "、".join(fitting),
+                )
+            )
+    return errors
+
+
 def check_claim_stages(firm: Firm, today: date) -> list[RecordError]:
     """A claim's stages follow the rules (domain.claims.NEXT), payments carry their amount."""
     return [e for cf in firm.clients.values() for c in cf.claims for e in stage_problems(c)]
@@ -173,6 +203,7 @@ def check_claim_stages(firm: Firm, today: date) -> list[RecordError]:
 
 SERVICE_CHECKS = [
     check_claim_stages,
+    check_claim_types,
     check_survey_about,
     check_occasions,
     check_lecture_attendance,

@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from baodan.core.errors import RecordError, Source
+from pydantic import ValidationInfo, field_validator
+
+from baodan.core.errors import Problem, RecordError, Source
 from baodan.core.rules import Rules
 from baodan.domain.schedule import claim_decision_due
 from baodan.models import Claim, ClientFile, Firm
 from baodan.models.base import Model
 from baodan.models.claim import CLAIM_TYPES, STAGES
+from baodan.models.context import taxonomy_of
 
 # Where a claim may go from each stage. Skipping ahead is allowed (staff do not always record
 # every step); going back is not, except the insurer asking for more materials (collecting).
@@ -118,6 +121,28 @@ class MaterialSpec(Model):
 
 class ClaimRules(Model):
     types: dict[Literal[tuple(CLAIM_TYPES)], list[MaterialSpec]]
+    # The policy categories (data/taxonomy.yaml) a claim type belongs to; a type not listed
+    # fits any policy (a rider may cover it).
+    categories: dict[Literal[tuple(CLAIM_TYPES)], list[str]] = {}
+
+    @field_validator("categories")
+    @classmethod
+    def _known(cls, value: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+        known = taxonomy_of(info).categories
+        for codes in value.values():
+            for code in codes:
+                if code not in known:
+                    raise Problem(
+                        f"不认识的险种大类“{code}”",
+                        "可选：" + "、".join(f"{c}（{k.name}）" for c, k in known.items()),
+                    )
+        return value
+
+
+def type_fits(claim_type: str, category: str, rules: Rules) -> bool:
+    """Whether a claim of this type can be made on a policy of this category."""
+    wanted = claim_rules(rules).categories.get(claim_type)
+    return wanted is None or category in wanted
 
 
 def claim_rules(rules: Rules) -> ClaimRules:

@@ -113,6 +113,7 @@ def test_anomaly_holds_the_policy_and_opens_a_task(audited, capsys):
     (task,) = (firm.root / "records/clients/c-00000001/tasks").glob("t-*.yaml.age")
     task_text = read_record(firm.root, task.relative_to(firm.root).as_posix(), firm.identities)
     assert "kind: audit" in task_text and "owner: wang-fang" in task_text
+    assert "created_by: wang-fang" in task_text
     assert f"policy: {REGNO}" in task_text and "due: 2026-11-30" in task_text
     assert run_cli(capsys, "check")[0] == 0
 

@@ -68,6 +68,7 @@ def test_task_new_and_done(firm, capsys):
     text = read_record(firm.root, rel, firm.identities)
     assert "from_department: 客户服务部" in text and "to_department: 财务部" in text
     assert "due: 2026-11-30" in text and "status: open" in text
+    assert "created_by: wang-fang" in text
     code, out, _ = run_cli(capsys, "task", "list", "-d", "财务部")
     assert task_id in out
     code, out, err = run_cli(

@@ -40,7 +40,7 @@ def check_staff_refs(firm: Firm, today: date) -> list[RecordError]:
             if firm.lacks_staff(i.staff):
                 errors.append(_err(i, "staff", f"没有员工“{i.staff}”", hint))
         for t in cf.tasks:
-            for field in ("owner", "closed_by"):
+            for field in ("owner", "created_by", "closed_by"):
                 who = getattr(t, field)
                 if who and firm.lacks_staff(who):
                     errors.append(_err(t, field, f"没有员工“{who}”", hint))

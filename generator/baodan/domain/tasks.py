@@ -73,6 +73,7 @@ def new_task(
     policy: str | None = None,
     claim: str | None = None,
     notes: str | None = None,
+    created_by: str | None = None,
 ) -> dict:
     """The data of a new task record."""
     data: dict = {
@@ -85,6 +86,8 @@ def new_task(
     optional = {"owner": owner, "policy": policy, "claim": claim}
     data |= {k: v for k, v in optional.items() if v}
     data["created"] = created
+    if created_by:
+        data["created_by"] = created_by
     if due:
         data["due"] = due
     data["status"] = "open"

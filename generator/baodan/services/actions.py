@@ -437,13 +437,8 @@ def create_task(
 ) -> Path:
     cf = s.client(client_id)
     to_department = tasks.department(to, "--to")
-    s.staff(by, "--staff")
-    if from_:
-        from_department = tasks.department(from_, "--from")
-    elif by:
-        from_department = s.firm.staff[by].department
-    else:
-        raise BaodanError("要写明哪个部门交出任务", "加上 --from 部门，或 --staff 你的员工编号")
+    by = s.actor(by)
+    from_department = tasks.department(from_, "--from") if from_ else s.firm.staff[by].department
     s.check_refs(cf, policy, claim)
     task_id = new_task_id()
     data = tasks.new_task(
@@ -458,6 +453,7 @@ def create_task(
         policy=policy,
         claim=claim,
         notes=note,
+        created_by=by,
     )
     path = s.record_path(cf, "tasks", task_id)
     create_record(s.ws, path, data)

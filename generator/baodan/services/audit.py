@@ -156,6 +156,7 @@ def _task(op: OpenPolicy, task_id: str, staff: str, day: date, reason: str) -> d
         "owner": op.client.client.manager,
         "policy": regno,
         "created": day,
+        "created_by": staff,
         "due": day + timedelta(days=rules.task_due_days),
         "status": "open",
         "notes": f"{reason}\n请通知客户，收集能证明保单真实、有效的材料（原件、保险公司出具的证明、"

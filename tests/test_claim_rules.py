@@ -177,6 +177,26 @@ def test_paid_and_partly_paid_record_the_amount(firm, put_claim, capsys):
     assert code == 0, err
 
 
+def test_a_payment_on_an_older_record_adds_to_its_total(firm, put_claim, capsys):
+    """Records from before amounts were kept per payment carry only amount_paid."""
+    old = COLLECTING + "  - stage: partly_paid\n    date: 2026-10-20\n"
+    rel = put_claim(old, "amount_paid: 10000\n")
+    assert run_cli(capsys, "claim", "stage", CLAIM_ID, "dispute")[0] == 0
+    code, _out, err = run_cli(capsys, "claim", "stage", CLAIM_ID, "paid", "--amount", "2500")
+    assert code == 0, err
+    assert "amount_paid: 12500\n" in read_record(firm.root, rel, firm.identities)
+    code, _out, err = run_cli(capsys, "check")
+    assert code == 0, err
+
+
+def test_check_flags_a_total_that_is_not_the_sum_of_the_payments(firm, put_claim, capsys):
+    stages = COLLECTING + "  - stage: paid\n    date: 2026-10-20\n    amount: 28000\n"
+    put_claim(stages, "amount_paid: 30000\n")
+    code, _out, err = run_cli(capsys, "check")
+    assert code == 1 and "字段 amount_paid" in err
+    assert "赔付金额合计 3万元 与各次赔付之和 2.8万元 不一致" in err
+
+
 def test_check_flags_a_payment_without_its_amount(firm, put_claim, capsys):
     put_claim(COLLECTING + "  - stage: paid\n    date: 2026-10-20\n")
     code, _out, err = run_cli(capsys, "check")

@@ -1,7 +1,9 @@
-"""Claims assistance: the materials checklist of a claim, and who each open claim waits on.
+"""Claims assistance: the stages a claim may move through, the materials checklist of a
+claim, and who each open claim waits on.
 
-The staff pages and commands call ``missing_materials(claim, rules)`` for what the client still
-has to hand in; ``claim_queues(firm, today)`` sorts the open claims into work queues.
+`baodan claim …` and `check` share ``may_follow`` and ``stage_problems``; the staff pages and
+commands call ``missing_materials(claim, rules)`` for what the client still has to hand in;
+``claim_queues(firm, today)`` sorts the open claims into work queues.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from baodan.core.errors import Problem, RecordError, Source
 from baodan.core.rules import Rules
 from baodan.domain.schedule import claim_decision_due
 from baodan.models import Claim, ClientFile, Firm
-from baodan.models.base import Model
+from baodan.models.base import Model, yuan
 from baodan.models.claim import CLAIM_TYPES, STAGES
 from baodan.models.context import taxonomy_of
 
 # Where a claim may go from each stage. Skipping ahead is allowed (staff do not always record
 # every step); going back is not, except the insurer asking for more materials (collecting).
-# A claim paid, refused or closed moves on only by being reopened (REOPENED).
+# A claim paid, refused or closed goes back to work only by being reopened (REOPENABLE).
 NEXT = {
     "reported": {
         "collecting",
@@ -55,6 +57,12 @@ def may_follow(before: str, after: str) -> bool:
     return after in NEXT[before] or (after == before and before in REPEATABLE)
 
 
+def allowed_after(stage: str) -> str:
+    """The stages that may follow ``stage``, in Chinese, for a message's hint."""
+    words = [name for code, name in STAGES.items() if may_follow(stage, code)]
+    return f"“{STAGES[stage]}”之后可以记：" + ("、".join(words) or "（没有，理赔已结束）")
+
+
 def stage_problems(claim: Claim) -> list[RecordError]:
     """What breaks the rules in a claim's stage history: a move the rules forbid, a reopening
     without its reason, a payment without its amount."""
@@ -83,13 +91,7 @@ def stage_problems(claim: Claim) -> list[RecordError]:
                 f"进度不能从“{STAGES[a]}”改为“{STAGES[b]}”",
                 f"要重新处理请用 baodan claim reopen {claim.id} --reason 原因（会记下原因）"
                 if reopen
-                else "“"
-                + STAGES[a]
-                + "”之后只能是："
-                + (
-                    "、".join(STAGES[s] for s in sorted(NEXT[a], key=list(STAGES).index))
-                    or "（无，已结束）"
-                ),
+                else allowed_after(a),
             )
     paid_entries = [(n, e) for n, e in enumerate(claim.stages) if e.stage in PAID]
     for n, e in paid_entries:
@@ -100,13 +102,14 @@ def stage_problems(claim: Claim) -> list[RecordError]:
                 f"“{STAGES[e.stage]}”要写赔付金额",
                 "在这一条进度下加 amount: 赔付金额（元），如 amount: 12000.50",
             )
-    amounts = [e.amount for _, e in paid_entries if e.amount is not None]
-    if amounts and claim.amount_paid is not None and claim.amount_paid != sum(amounts):
+    amounts = [e.amount for _, e in paid_entries]
+    # Older records kept only the total: compare once every payment has its amount.
+    if amounts and None not in amounts and claim.amount_paid not in (None, sum(amounts)):
         problems.append(
             RecordError(
                 Source(claim.path),
                 "amount_paid",
-                f"已赔付合计 {claim.amount_paid} 元与各次赔付金额之和 {sum(amounts)} 元不一致",
+                f"赔付金额合计 {yuan(claim.amount_paid)} 与各次赔付之和 {yuan(sum(amounts))} 不一致",
                 "amount_paid 写各次赔付（stages 里的 amount）之和",
             )
         )

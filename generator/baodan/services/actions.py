@@ -203,10 +203,9 @@ def add_stage(
                 f"确需重新处理，请运行 baodan claim reopen {claim_id} --to {stage} --reason 原因"
                 "（原因记入理赔进度）",
             )
-        allowed = [STAGES[x] for x in STAGES if claims.may_follow(current, x)]
         raise BaodanError(
             f"理赔 {claim_id} 的进度不能从“{STAGES[current]}”改为“{STAGES[stage]}”",
-            f"“{STAGES[current]}”之后可以记：{'、'.join(allowed) or '（没有，理赔已结束）'}",
+            claims.allowed_after(current),
         )
     paid = None
     if stage in claims.PAID:

@@ -12,13 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 
+from baodan.domain.requests import REQUEST_KINDS
 from baodan.store.portal_crypto import encrypt_portal
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, tel
 from baodan.web.csp import policy, with_policy
 from baodan.web.feeds import DEFAULT_DIR, subscribe_links
+from baodan.web.portal_requests import HOW_IT_GOES, requests_view
 from baodan.web.portal_view import has_portal, portal_view
 
-ASSETS = ("portal.js", "portal.css", "qrcode.js")
+ASSETS = ("portal.js", "portal.css", "qrcode.js", "portal_requests.js")
 # Nothing on a portal page outside its ciphertext names the client: the title is the same on
 # every portal, and search engines are asked to keep out.
 PORTAL_META = {"title": "我的保单", "robots": "noindex,nofollow"}
@@ -51,6 +53,8 @@ def portal_shell(config, settings, material_css: str) -> tuple[str, str]:
             for name in ASSETS
         },
         portal_payload=PAYLOAD_MARK,
+        request_kinds=REQUEST_KINDS,
+        request_sentence=HOW_IT_GOES,
     )
     html = with_policy(html, policy(portal=True))
     before, _, after = html.partition(PAYLOAD_MARK)
@@ -77,6 +81,7 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
             ctx.firm.settings, cf.client.feed.token, calendar_dir
         )
         view = portal_view(ctx.firm, cf, ctx.today, feed)
+        view.extra["requests"] = requests_view(cf.client, view.manager)
         html = body.render(view=view, settings=ctx.firm.settings)
         payload = json.dumps(encrypt_portal(portal.key, portal.id, html), separators=(",", ":"))
         pages.append(

@@ -1,0 +1,34 @@
+"""The client-specific part of the portal's request forms (办理业务): the request key and where
+an SMS goes. The forms themselves are the same for every client, so they are rendered once into
+the portal page around the ciphertext (site_templates/overrides/bd_request_forms.html, from
+domain/requests.REQUEST_KINDS) and copied into the page by portal_requests.js once it is
+decrypted; only this small part is inside each client's ciphertext."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from baodan.models import Client, Staff
+from baodan.store.portal_crypto import request_key
+
+# What the client is told under the forms: the request is theirs to send.
+HOW_IT_GOES = (
+    "提交后会生成一条消息，由您通过自己的微信、短信或邮件发给我们；"
+    "本网站不接收、也不保存您填写的内容。"
+)
+
+
+@dataclass
+class RequestsView:
+    key: str  # hex: the HMAC key of the check code (domain/requests.py)
+    portal_id: str
+    sms: str  # the manager's mobile, where an SMS goes ("" lets the client choose)
+
+
+def requests_view(client: Client, manager: Staff | None) -> RequestsView:
+    portal = client.portal
+    return RequestsView(
+        request_key(portal.key, portal.id).hex(),
+        portal.id,
+        (manager.work_mobile or "") if manager else "",
+    )

@@ -28,7 +28,9 @@
       select.appendChild(options.content.cloneNode(true));
     });
   }
+  // portal.js may have opened the page while this file was still loading.
   new MutationObserver(fill).observe(portal, { childList: true });
+  fill();
 
   function hex(buffer) {
     return Array.prototype.map.call(new Uint8Array(buffer), function (b) {

@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 
+from baodan.domain.cover import cover_map
 from baodan.domain.requests import REQUEST_KINDS
+from baodan.domain.risk import assess
 from baodan.store.portal_crypto import encrypt_portal
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, tel
 from baodan.web.csp import policy, with_policy
@@ -73,6 +75,8 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
     body = ctx.env.get_template("portal_body.html.j2")
     before, after = ctx.portal_shell
     pages = []
+    risk = assess(ctx.firm, ctx.today)  # once: the gaps on every family's cover map
+    soon = max(ctx.firm.settings.reminders.renewal_days, default=90)
     for cf in ctx.firm.clients.values():
         if not has_portal(cf, ctx.today):
             continue
@@ -82,6 +86,7 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
         )
         view = portal_view(ctx.firm, cf, ctx.today, feed)
         view.extra["requests"] = requests_view(cf.client, view.manager)
+        view.extra["cover"] = cover_map(cf, risk, ctx.today, soon)
         html = body.render(view=view, settings=ctx.firm.settings)
         payload = json.dumps(encrypt_portal(portal.key, portal.id, html), separators=(",", ":"))
         pages.append(

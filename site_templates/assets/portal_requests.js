@@ -118,6 +118,16 @@
     out.scrollIntoView({ block: "nearest" });
   });
 
+  // 家庭保障全景 printed alone, on one A4 page (portal.css, @media print).
+  portal.addEventListener("click", function (event) {
+    if (!event.target.closest("[data-bd-print-cover]")) return;
+    document.body.classList.add("bd-print-cover");
+    window.print();
+  });
+  window.addEventListener("afterprint", function () {
+    document.body.classList.remove("bd-print-cover");
+  });
+
   portal.addEventListener("click", function (event) {
     var button = event.target.closest("[data-bd-request-action=share]");
     if (!button) return;

@@ -5,7 +5,7 @@ One row per person (the client, then the family members the client record lists)
 is about to, and cover that overlaps (two indemnity policies on one risk: the second pays
 nothing more), are marked. The gaps are the risk rules' findings in their client wording
 (domain/risk.py: the same RiskBook the staff risk page shows), and the yearly premium is what
-falls due in the coming twelve months (domain/schedule.py).
+a year's premiums of the cover in force (paid-up and single-premium cover cost nothing more).
 """
 
 from __future__ import annotations
@@ -111,8 +111,14 @@ def _state(p: Policy, today: date, soon_days: int, renewed: bool) -> str | None:
 
 
 def _yearly(p: Policy, today: date) -> Decimal:
-    window = schedule.Window(today, today + relativedelta(years=1) - timedelta(days=1))
-    return sum((p.premium for _ in schedule.premium_due_dates(p, window)), Decimal(0))
+    """A year's premiums of cover kept as it is (renewed at the same price): nothing for a
+    single premium or one whose payment years are over."""
+    months = schedule.INSTALMENT_MONTHS.get(p.payment.frequency)
+    if months is None:
+        return Decimal(0)
+    if p.payment.years and p.effective + relativedelta(years=p.payment.years) <= today:
+        return Decimal(0)
+    return p.premium * 12 / months
 
 
 def _rows_insured(p: Policy, client, people: list[CoverRow]) -> list[CoverRow]:

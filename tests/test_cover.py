@@ -151,6 +151,7 @@ def test_the_portal_and_the_staff_page_show_the_same_map(sites):
     risk = staff_page[staff_page.index("风险评估") : staff_page.index('id="bd-cover"')]
     assert "孩子有保障而父母没有" in risk
     assert any("建议先补上大人的保障" in g for g in portal[1])
+    assert "只按实际损失赔一次" in _cover_section(staff_page)  # the two medical policies
 
 
 def test_the_map_prints_on_one_a4_page(sites, tmp_path):
@@ -181,3 +182,46 @@ def test_the_map_prints_on_one_a4_page(sites, tmp_path):
 # The portal's sections a printout shows.
 _SHOWN_IN_PRINT = """() => [...document.querySelectorAll("#bd-portal > section")]
   .filter(s => getComputedStyle(s).display !== "none").map(s => s.id)"""
+
+
+def test_a_policy_card_prints_alone_with_a_qr_code_to_the_portal(sites, tmp_path):
+    """保单卡片: insurer, policy number, period, claims hotline, the firm, and a QR code that
+    opens the portal page but carries no access code (a lost card opens nothing)."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+    from playwright.sync_api import sync_playwright
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    root, client = sites
+    portal = client["portal"]
+    with serve_folder(root / "site") as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=require_tool("chromium"), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 375, "height": 812})
+        page.goto(f"{server}/p/{portal['id']}/#{portal['key']}")
+        card = page.locator("#bd-card-bd-2026-cr1t1")
+        card.locator("svg").wait_for()
+        text = card.inner_text()
+        found = zxingcpp.read_barcodes(
+            Image.open(io.BytesIO(card.locator("[data-bd-card-qr]").screenshot()))
+        )
+        card.screenshot(path=str(tmp_path / "card-375.png"))
+        page.evaluate("window.print = () => {}")  # no print dialog in a test: page.pdf prints
+        card.locator("[data-bd-print-card]").click()
+        page.emulate_media(media="print")
+        shown = page.evaluate(
+            """() => [...document.querySelectorAll("#bd-portal > section, .bd-policy-card")]
+              .filter(s => getComputedStyle(s).display !== "none").map(s => s.id)"""
+        )
+        pdf = tmp_path / "card.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        browser.close()
+    for expected in ("中国平安人寿保险股份有限公司", "PCR1T10000000001", "2026年12月19日", "95511"):
+        assert expected in text
+    assert "0571-8888 6666" in text  # the firm, one tap away
+    (code,) = found
+    assert code.text.endswith(f"/p/{portal['id']}/") and portal["key"] not in code.text
+    assert shown == ["bd-cards", "bd-card-bd-2026-cr1t1"]
+    with pdf.open("rb") as f:
+        assert PdfFileReader(f).root["/Pages"]["/Count"] == 1

@@ -118,14 +118,37 @@
     out.scrollIntoView({ block: "nearest" });
   });
 
-  // 家庭保障全景 printed alone, on one A4 page (portal.css, @media print).
+  // Policy cards: the QR code to the portal page (no access code in it), drawn once opened.
+  function drawCardCodes() {
+    if (typeof qrcode !== "function") return;
+    portal.querySelectorAll("[data-bd-card-qr]:not([data-bd-drawn])").forEach(function (figure) {
+      var qr = qrcode(0, "M");
+      qr.addData(figure.getAttribute("data-bd-card-qr"));
+      qr.make();
+      figure.insertAdjacentHTML("afterbegin",
+        qr.createSvgTag({ cellSize: 4, margin: 8, scalable: true, title: "我的保单页面二维码" }));
+      figure.setAttribute("data-bd-drawn", "");
+    });
+  }
+  new MutationObserver(drawCardCodes).observe(portal, { childList: true });
+  drawCardCodes();
+
+  // 家庭保障全景 or one policy card printed alone (portal.css, @media print).
   portal.addEventListener("click", function (event) {
-    if (!event.target.closest("[data-bd-print-cover]")) return;
-    document.body.classList.add("bd-print-cover");
+    var card = event.target.closest("[data-bd-print-card]");
+    if (card) {
+      card.closest(".bd-policy-card").classList.add("bd-printing");
+      document.body.classList.add("bd-print-card");
+    } else if (event.target.closest("[data-bd-print-cover]")) {
+      document.body.classList.add("bd-print-cover");
+    } else {
+      return;
+    }
     window.print();
   });
   window.addEventListener("afterprint", function () {
-    document.body.classList.remove("bd-print-cover");
+    document.body.classList.remove("bd-print-cover", "bd-print-card");
+    portal.querySelectorAll(".bd-printing").forEach(function (c) { c.classList.remove("bd-printing"); });
   });
 
   portal.addEventListener("click", function (event) {

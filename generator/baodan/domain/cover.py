@@ -62,6 +62,10 @@ class CoverMap:
     people_columns = PEOPLE_COLUMNS
     household_columns = PROPERTY_COLUMNS
 
+    @property
+    def overlaps(self) -> bool:
+        return any(i.overlaps for i in _all(self.people, self.household))
+
 
 def cover_map(cf: ClientFile, risk: RiskBook, today: date, soon_days: int) -> CoverMap:
     """The map of one client's family; ``soon_days``: how close an end date is "about to"."""

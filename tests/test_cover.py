@@ -200,28 +200,28 @@ def test_a_policy_card_prints_alone_with_a_qr_code_to_the_portal(sites, tmp_path
         browser = p.chromium.launch(executable_path=require_tool("chromium"), args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 375, "height": 812})
         page.goto(f"{server}/p/{portal['id']}/#{portal['key']}")
-        card = page.locator("#bd-card-bd-2026-cr1t1")
-        card.locator("svg").wait_for()
+        policy = page.locator("article.bd-policy", has_text="PCR1T10000000001")
+        policy.locator("[data-bd-open-card]").click()
+        card = page.locator("#bd-card-view .bd-policy-card")
         text = card.inner_text()
         found = zxingcpp.read_barcodes(
-            Image.open(io.BytesIO(card.locator("[data-bd-card-qr]").screenshot()))
+            Image.open(io.BytesIO(card.locator(".bd-card-qr").screenshot()))
         )
-        card.screenshot(path=str(tmp_path / "card-375.png"))
-        page.evaluate("window.print = () => {}")  # no print dialog in a test: page.pdf prints
-        card.locator("[data-bd-print-card]").click()
-        page.emulate_media(media="print")
+        page.screenshot(path=str(tmp_path / "card-375.png"), full_page=True)
         shown = page.evaluate(
-            """() => [...document.querySelectorAll("#bd-portal > section, .bd-policy-card")]
+            """() => [...document.querySelectorAll("#bd-portal > *")]
               .filter(s => getComputedStyle(s).display !== "none").map(s => s.id)"""
         )
         pdf = tmp_path / "card.pdf"
         page.pdf(path=str(pdf), format="A4")
+        page.click("[data-bd-close-card]")
+        back = page.is_visible("#bd-policies")
         browser.close()
     for expected in ("中国平安人寿保险股份有限公司", "PCR1T10000000001", "2026年12月19日", "95511"):
         assert expected in text
-    assert "0571-8888 6666" in text  # the firm, one tap away
+    assert "0571-8888 6666" in text and "保险金额" not in text
     (code,) = found
-    assert code.text.endswith(f"/p/{portal['id']}/") and portal["key"] not in code.text
-    assert shown == ["bd-cards", "bd-card-bd-2026-cr1t1"]
+    assert code.text == f"{server}/p/{portal['id']}/"  # the page, without its access code
+    assert shown == ["bd-card-view"] and back
     with pdf.open("rb") as f:
         assert PdfFileReader(f).root["/Pages"]["/Count"] == 1

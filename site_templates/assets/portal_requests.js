@@ -118,37 +118,84 @@
     out.scrollIntoView({ block: "nearest" });
   });
 
-  // Policy cards: the QR code to the portal page (no access code in it), drawn once opened.
-  function drawCardCodes() {
-    if (typeof qrcode !== "function") return;
-    portal.querySelectorAll("[data-bd-card-qr]:not([data-bd-drawn])").forEach(function (figure) {
-      var qr = qrcode(0, "M");
-      qr.addData(figure.getAttribute("data-bd-card-qr"));
-      qr.make();
-      figure.insertAdjacentHTML("afterbegin",
-        qr.createSvgTag({ cellSize: 4, margin: 8, scalable: true, title: "我的保单页面二维码" }));
-      figure.setAttribute("data-bd-drawn", "");
+  // Policy cards (保单卡片): one page per policy, built here from the policy's own card so
+  // the ciphertext carries nothing more: insurer, policy number, period, claims hotline, the
+  // firm's contact, and a QR code to this page's address (never the access code: a lost card
+  // opens nothing). While a card is open it is the whole page, so printing prints the card.
+  var CARD_FIELDS = ["保险公司", "保单号", "被保险人", "车辆", "保险期间", "报案电话"];
+
+  function addCardButtons() {
+    portal.querySelectorAll("article.bd-policy:not([data-bd-card])").forEach(function (article) {
+      article.setAttribute("data-bd-card", "");
+      article.insertAdjacentHTML("beforeend",
+        '<p class="bd-actions"><button type="button" class="md-button" data-bd-open-card>保单卡片</button></p>');
     });
   }
-  new MutationObserver(drawCardCodes).observe(portal, { childList: true });
-  drawCardCodes();
+  new MutationObserver(addCardButtons).observe(portal, { childList: true });
+  addCardButtons();
 
-  // 家庭保障全景 or one policy card printed alone (portal.css, @media print).
-  portal.addEventListener("click", function (event) {
-    var card = event.target.closest("[data-bd-print-card]");
-    if (card) {
-      card.closest(".bd-policy-card").classList.add("bd-printing");
-      document.body.classList.add("bd-print-card");
-    } else if (event.target.closest("[data-bd-print-cover]")) {
-      document.body.classList.add("bd-print-cover");
-    } else {
-      return;
+  function openCard(article) {
+    var card = document.createElement("article");
+    card.className = "bd-card bd-policy-card";
+    card.appendChild(article.querySelector(".bd-card__title").cloneNode(true));
+    var fields = document.createElement("dl");
+    fields.className = "bd-fields";
+    article.querySelectorAll(".bd-fields > dt").forEach(function (dt) {
+      if (CARD_FIELDS.indexOf(dt.textContent) < 0) return;
+      var dd = dt.nextElementSibling.cloneNode(true);
+      dd.querySelectorAll(".bd-muted").forEach(function (note) { note.remove(); });
+      fields.append(dt.cloneNode(true), dd);
+    });
+    card.appendChild(fields);
+    var contact = portal.querySelector("#bd-contact .bd-contact");
+    if (contact) card.appendChild(contact.cloneNode(true));
+    var figure = document.createElement("figure");
+    figure.className = "bd-card-qr";
+    if (typeof qrcode === "function") {
+      var qr = qrcode(0, "M");
+      qr.addData(location.origin + location.pathname);
+      qr.make();
+      figure.innerHTML = qr.createSvgTag({ cellSize: 4, margin: 8, scalable: true, title: "我的保单页面二维码" });
     }
-    window.print();
+    var caption = document.createElement("figcaption");
+    caption.textContent = "扫码打开我的保单页面（需输入访问码）";
+    figure.appendChild(caption);
+    card.appendChild(figure);
+
+    var view = document.createElement("section");
+    view.className = "bd-card-view";
+    view.id = "bd-card-view";
+    view.innerHTML = '<p class="bd-actions"><button type="button" class="md-button" data-bd-close-card>返回</button>' +
+      '<button type="button" class="md-button md-button--primary" data-bd-print-card>打印或存为 PDF</button></p>';
+    view.prepend(card);
+    portal.prepend(view);
+    portal.classList.add("bd-card-open");
+    view.setAttribute("data-bd-from", article.id || "");
+    window.scrollTo(0, 0);
+  }
+
+  function closeCard() {
+    var view = portal.querySelector("#bd-card-view");
+    if (view) view.remove();
+    portal.classList.remove("bd-card-open");
+  }
+
+  // 家庭保障全景 printed alone (portal.css, @media print); policy cards open and print.
+  portal.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target.closest("[data-bd-open-card]")) {
+      openCard(target.closest("article.bd-policy"));
+    } else if (target.closest("[data-bd-close-card]")) {
+      closeCard();
+    } else if (target.closest("[data-bd-print-card]")) {
+      window.print();
+    } else if (target.closest("[data-bd-print-cover]")) {
+      document.body.classList.add("bd-print-cover");
+      window.print();
+    }
   });
   window.addEventListener("afterprint", function () {
-    document.body.classList.remove("bd-print-cover", "bd-print-card");
-    portal.querySelectorAll(".bd-printing").forEach(function (c) { c.classList.remove("bd-printing"); });
+    document.body.classList.remove("bd-print-cover");
   });
 
   portal.addEventListener("click", function (event) {

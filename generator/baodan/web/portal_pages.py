@@ -15,7 +15,7 @@ import json
 from baodan.domain.cover import cover_map
 from baodan.domain.requests import REQUEST_KINDS
 from baodan.domain.risk import assess
-from baodan.store.portal_crypto import encrypt_portal, portal_url
+from baodan.store.portal_crypto import encrypt_portal
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, tel
 from baodan.web.csp import policy, with_policy
 from baodan.web.feeds import DEFAULT_DIR, subscribe_links
@@ -87,8 +87,6 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
         view = portal_view(ctx.firm, cf, ctx.today, feed)
         view.extra["requests"] = requests_view(cf.client, view.manager)
         view.extra["cover"] = cover_map(cf, risk, ctx.today, soon)
-        if site_url := ctx.firm.settings.site_url:  # the policy cards' QR code: no access code
-            view.extra["portal_url"] = portal_url(str(site_url), portal_dir, portal.id)
         html = body.render(view=view, settings=ctx.firm.settings)
         payload = json.dumps(encrypt_portal(portal.key, portal.id, html), separators=(",", ":"))
         pages.append(

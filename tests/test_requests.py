@@ -19,7 +19,7 @@ from .helpers import run_cli, tree_digest
 
 
 def compose(portal_id: str, code: str | None, kind: str, fields: dict, day="2026-11-27") -> str:
-    """A message as portal_requests.js composes it (``code`` None: a key the forger guessed)."""
+    """A message as portal_actions.js composes it (``code`` None: a key the forger guessed)."""
     data = {"p": portal_id, "k": kind, "d": day, "f": fields}
     payload = base64.urlsafe_b64encode(json.dumps(data, ensure_ascii=False).encode()).decode()
     body = "BD1." + payload.rstrip("=")

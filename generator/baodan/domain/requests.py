@@ -3,7 +3,7 @@ and the message token that carries a request to staff through the client's own W
 mail (the portal has no server).
 
 The portal's form (site_templates/pages/_portal_requests.html.j2, drawn from REQUEST_KINDS)
-composes the token in the browser (site_templates/assets/portal_requests.js); staff paste the
+composes the token in the browser (site_templates/assets/portal_actions.js); staff paste the
 whole message into `baodan request`, which reads it back here. The token is
 ``BD1.<payload>.<check>``: the payload is base64url JSON ``{"p": portal id, "k": kind,
 "d": date sent, "f": {field: value}}``; the check is HMAC-SHA256 under the client's request key

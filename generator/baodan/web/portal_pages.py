@@ -22,7 +22,7 @@ from baodan.web.feeds import DEFAULT_DIR, subscribe_links
 from baodan.web.portal_requests import HOW_IT_GOES, requests_view
 from baodan.web.portal_view import has_portal, portal_view
 
-ASSETS = ("portal.js", "portal.css", "qrcode.js", "portal_requests.js")
+ASSETS = ("portal.js", "portal.css", "qrcode.js", "portal_actions.js")
 # Nothing on a portal page outside its ciphertext names the client: the title is the same on
 # every portal, and search engines are asked to keep out.
 PORTAL_META = {"title": "我的保单", "robots": "noindex,nofollow"}

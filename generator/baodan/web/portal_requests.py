@@ -1,7 +1,7 @@
 """The client-specific part of the portal's request forms (办理业务): the request key and where
 an SMS goes. The forms themselves are the same for every client, so they are rendered once into
 the portal page around the ciphertext (site_templates/overrides/bd_request_forms.html, from
-domain/requests.REQUEST_KINDS) and copied into the page by portal_requests.js once it is
+domain/requests.REQUEST_KINDS) and copied into the page by portal_actions.js once it is
 decrypted; only this small part is inside each client's ciphertext."""
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
-/* baodan client portal: the request forms (办理业务). No server: a filled form becomes a
- * message the client sends through their own WeChat, SMS or mail.
+/* baodan client portal, once opened: the request forms (办理业务), the policy cards (保单卡片)
+ * and printing the family's cover map (家庭保障全景) alone.
+ *
+ * Requests: no server. A filled form becomes a message the client sends through their own
+ * WeChat, SMS or mail.
  *
  * The forms (the same for everyone) are in <template id="bd-request-forms"> around the
  * ciphertext; once the page is decrypted they are copied into its [data-bd-request-forms].

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from baodan.domain.renewals import is_renewable, renewal_rules
+
 from .helpers import require_tool, serve_folder
 from .test_requests import KINDS, _client, _kinds, expect_record, paste
 
@@ -60,6 +62,13 @@ def test_every_form_round_trips_to_its_record(
     page.goto(f"{server}/p/{portal.id}/#{portal.key}")
     page.wait_for_selector("#bd-requests form", state="attached")
     assert "通过自己的微信、短信或邮件发给我们" in page.inner_text("#bd-requests")
+    offered = page.eval_on_selector_all(
+        "form[data-bd-request=renewal] select[name=policy] option", "os => os.map(o => o.value)"
+    )
+    rules = renewal_rules(public_site.firm.rules)
+    current = {v for v in offered if v}
+    by_no = {p.registry_no: p for p in cf.policies}
+    assert current and all(is_renewable(by_no[v], rules) for v in current)
 
     # An empty form says what is missing and composes nothing.
     page.click("details[data-bd-request-kind=claim] > summary")

@@ -30,6 +30,11 @@
     box.querySelectorAll("select[data-bd-field=policy]").forEach(function (select) {
       select.appendChild(options.content.cloneNode(true));
     });
+    // 续保意向 offers only the policies the firm follows up for renewal; none, no form.
+    var renewal = box.querySelector("form[data-bd-request=renewal] select[data-bd-field=policy]");
+    renewal.querySelectorAll("option[value]:not([value='']):not([data-bd-renewable])")
+      .forEach(function (option) { option.remove(); });
+    if (renewal.options.length === 1) renewal.closest("details").remove();
   }
   // portal.js may have opened the page while this file was still loading.
   new MutationObserver(fill).observe(portal, { childList: true });

@@ -13,6 +13,7 @@ import hashlib
 import json
 
 from baodan.domain.cover import cover_map
+from baodan.domain.renewals import renewal_rules
 from baodan.domain.requests import REQUEST_KINDS
 from baodan.domain.risk import assess
 from baodan.store.portal_crypto import encrypt_portal
@@ -77,6 +78,7 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
     pages = []
     risk = assess(ctx.firm, ctx.today)  # once: the gaps on every family's cover map
     soon = max(ctx.firm.settings.reminders.renewal_days, default=90)
+    renewable = renewal_rules(ctx.firm.rules)
     for cf in ctx.firm.clients.values():
         if not has_portal(cf, ctx.today):
             continue
@@ -85,8 +87,9 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
             ctx.firm.settings, cf.client.feed.token, calendar_dir
         )
         view = portal_view(ctx.firm, cf, ctx.today, feed)
-        view.extra["requests"] = requests_view(cf.client, view.manager)
-        view.extra["cover"] = cover_map(cf, risk, ctx.today, soon)
+        view.extra["requests"] = requests_view(cf, view.manager, renewable)
+        if cf.client.kind == "person":
+            view.extra["cover"] = cover_map(cf, risk, ctx.today, soon)
         html = body.render(view=view, settings=ctx.firm.settings)
         payload = json.dumps(encrypt_portal(portal.key, portal.id, html), separators=(",", ":"))
         pages.append(

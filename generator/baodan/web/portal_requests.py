@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from baodan.models import Client, Staff
+from baodan.domain.renewals import RenewalRules, is_renewable
+from baodan.models import ClientFile, Staff
 from baodan.store.portal_crypto import request_key
 
 # What the client is told under the forms: the request is theirs to send.
@@ -23,12 +24,14 @@ class RequestsView:
     key: str  # hex: the HMAC key of the check code (domain/requests.py)
     portal_id: str
     sms: str  # the manager's mobile, where an SMS goes ("" lets the client choose)
+    renewable: set[str]  # the policies 续保意向 offers: those the firm follows up for renewal
 
 
-def requests_view(client: Client, manager: Staff | None) -> RequestsView:
-    portal = client.portal
+def requests_view(cf: ClientFile, manager: Staff | None, rules: RenewalRules) -> RequestsView:
+    portal = cf.client.portal
     return RequestsView(
         request_key(portal.key, portal.id).hex(),
         portal.id,
         (manager.work_mobile or "") if manager else "",
+        {p.registry_no for p in cf.policies if is_renewable(p, rules)},
     )

@@ -135,6 +135,16 @@ def test_earner_without_protection():
     assert "earner_without_protection" not in rule_ids(one(c.person(earner=False)))
 
 
+def test_critical_illness_low():
+    low = c.policy("BD-2026-CR1T2", subcategory="critical_illness", sum_insured=100000)
+    found = rule_ids(one(policies=[low]))["critical_illness_low"][0]
+    assert found.registry_no == "BD-2026-CR1T2" and "10万元" in found.client_text
+    enough = c.policy("BD-2026-CR1T3", subcategory="critical_illness", sum_insured=500000)
+    assert "critical_illness_low" not in rule_ids(one(policies=[enough]))
+    medical = c.policy("BD-2026-MED03", sum_insured=100000)  # not critical illness
+    assert "critical_illness_low" not in rule_ids(one(policies=[medical]))
+
+
 def test_children_before_parents():
     child_ci = c.policy(
         "BD-2026-CH1D1",

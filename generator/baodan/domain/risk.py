@@ -106,6 +106,15 @@ def under_insured(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
             )
 
 
+def critical_illness_low(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
+    """A critical-illness sum below the firm's floor (a few years' income; records hold no
+    income, so the floor is a rule parameter the firm sets)."""
+    floor = Decimal(str(params["min_sum"]))
+    for p in in_force(cf, env.today):
+        if _covers(p, ["health/critical_illness"]) and p.sum_insured < floor:
+            yield p, {**_product(p), "sum_insured": yuan(p.sum_insured), "min_sum": yuan(floor)}
+
+
 def ending_without_intention(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
     for p in cf.policies:
         r = env.renewals.get(p.registry_no)
@@ -196,6 +205,7 @@ CHECKS: dict[str, tuple[Callable[[ClientFile, dict, Env], Iterator[Hit]], set[st
     ),
     "insurer_figures_stale": (insurer_figures_stale, {"insurer", "quarter"}),
     "under_insured": (under_insured, {"sum_insured", "declared_value", "percent"}),
+    "critical_illness_low": (critical_illness_low, {"sum_insured", "min_sum"}),
     "ending_without_intention": (ending_without_intention, {"days", "terminates"}),
     "beneficiary_unspecified": (beneficiary_unspecified, {"insured"}),
     "parties_inconsistent": (parties_inconsistent, {"details"}),

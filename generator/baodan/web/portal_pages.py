@@ -76,7 +76,7 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
     body = ctx.env.get_template("portal_body.html.j2")
     before, after = ctx.portal_shell
     pages = []
-    risk = assess(ctx.firm, ctx.today)  # once: the gaps on every family's cover map
+    risk = ctx.memo("risk", lambda: assess(ctx.firm, ctx.today))  # the cover maps' gaps
     soon = max(ctx.firm.settings.reminders.renewal_days, default=90)
     renewable = renewal_rules(ctx.firm.rules)
     for cf in ctx.firm.clients.values():

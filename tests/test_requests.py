@@ -245,6 +245,20 @@ def test_a_health_claim_waits_for_separate_consent(firm, monkeypatch, capsys):
     assert tree_digest(firm.root) == before
 
 
+def test_a_client_who_left_gets_no_new_records(firm, monkeypatch, capsys):
+    from .helpers import change_record
+
+    cf = _client(firm)
+    message = compose(cf.client.portal.id, cf.client.portal.key, "consult", {"topic": "a"})
+    change_record(
+        firm.root, cf.client.path, firm.identities, lambda d: d.update(left_on="2026-11-01")
+    )
+    before = tree_digest(firm.root)
+    code, _, err = paste(monkeypatch, capsys, message)
+    assert code == 1 and "已终止服务" in err
+    assert tree_digest(firm.root) == before
+
+
 def test_unknown_portal_is_refused(firm, monkeypatch, capsys):
     message = compose("x" * 22, "00000-00000-00000-00000", "consult", {"topic": "a"})
     code, _, err = paste(monkeypatch, capsys, message)

@@ -4,7 +4,6 @@ message that `baodan request` accepts and records; nothing leaves the page."""
 from __future__ import annotations
 
 import pytest
-
 from baodan.domain.renewals import is_renewable, renewal_rules
 
 from .helpers import require_tool, serve_folder

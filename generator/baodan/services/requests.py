@@ -21,6 +21,7 @@ from baodan.domain import claims
 from baodan.domain.requests import RequestKind, Token, is_genuine, read_token, request_fields
 from baodan.domain.requests import shown as shown_value
 from baodan.models import Claim, ClientFile
+from baodan.models.client import has_left
 from baodan.models.vocab import CLAIM_TYPES
 from baodan.services import actions
 from baodan.services.editing import create_record
@@ -90,6 +91,11 @@ def read_request(s: actions.Session, text: str) -> IncomingRequest:
             "不要登记。请直接打电话向客户核实；如果客户的访问码最近更换过，"
             "请客户用新链接打开专属页面重新提交",
         )
+    if has_left(cf.client, today()):
+        raise BaodanError(
+            f"客户 {cf.client.id} 已终止服务或撤回了个人信息处理同意，不能再登记新记录",
+            "请直接联系客户说明；客户要恢复服务时，先补签同意并修改客户记录",
+        )
     policies = {p.registry_no for p in cf.policies}
     values = request_fields(token, policies, today())
     if _already_recorded(cf, token.check):
@@ -154,7 +160,8 @@ def _claim(s, req: IncomingRequest, *, staff, channel) -> Recorded:
         "policy": v["policy"],
         "type": v["type"],
         "incident_date": v["incident_date"],
-        "reported_on": min(req.sent_on, day),
+        # the day the client sent it, unless their phone's clock says something impossible
+        "reported_on": req.sent_on if v["incident_date"] <= req.sent_on <= day else day,
         "description": req.text(),
         "handler": s.staff(staff, "--staff") or req.cf.client.manager,
         "stages": [{"stage": "reported", "date": day}],

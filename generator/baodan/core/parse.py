@@ -38,6 +38,10 @@ MESSAGES = {
     "url_scheme": ("网址格式不对", "写成 https://… 的完整网址"),
     "string_pattern_mismatch": ("格式不对", "请对照字段说明（baodan schema）"),
     "too_short": ("项数太少", ""),
+    "invalid_key": (
+        "字段名应为文字",
+        "YAML 把 on、off、yes、no 这样的字段名读成“是/否”，数字也不是文字：请对照 baodan schema 改成正确的字段名",
+    ),
 }
 
 

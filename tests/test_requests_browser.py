@@ -51,7 +51,10 @@ def test_every_form_round_trips_to_its_record(
 ):
     cf = _client(firm)
     portal = cf.client.portal
-    context = chromium_browser.new_context(viewport={"width": 375, "height": 812})
+    context = chromium_browser.new_context(
+        viewport={"width": 375, "height": 812},
+        permissions=["clipboard-read", "clipboard-write"],
+    )
     page = context.new_page()
     page.clock.set_fixed_time("2026-11-27T10:00:00+08:00")
     requests: list[str] = []
@@ -87,6 +90,12 @@ def test_every_form_round_trips_to_its_record(
         if kind == "claim":
             page.screenshot(path=str(tmp_path / "request-claim-375.png"), full_page=True)
             assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+            out = page.locator("details[data-bd-request-kind=claim] [data-bd-request-out]")
+            assert out.locator("a.bd-call[href^='tel:']").count() == 1  # the firm, one tap away
+            # No navigator.share in desktop Chromium: the message goes to the clipboard.
+            out.locator("[data-bd-request-action=share]").click()
+            assert "已复制" in out.locator("[data-bd-request-copied]").inner_text()
+            assert page.evaluate("navigator.clipboard.readText()") == message
         code, out, err = paste(monkeypatch, capsys, message, "--staff", cf.client.manager)
         assert code == 0, err
         check = message.strip().rsplit(".", 1)[1]

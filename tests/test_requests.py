@@ -263,3 +263,8 @@ def test_unknown_portal_is_refused(firm, monkeypatch, capsys):
     message = compose("x" * 22, "00000-00000-00000-00000", "consult", {"topic": "a"})
     code, _, err = paste(monkeypatch, capsys, message)
     assert code == 1 and "没有哪位客户" in err
+
+
+def test_an_oversized_paste_is_refused_before_anything_is_decrypted(firm, monkeypatch, capsys):
+    code, _, err = paste(monkeypatch, capsys, "BD1." + "A" * 70_000)
+    assert code == 1 and "太大" in err

@@ -177,7 +177,9 @@ def read_token(text: str) -> Token:
     if not isinstance(data, dict) or set(data) != {"p", "k", "d", "f"}:
         raise BaodanError(_BAD, _BAD_HINT)
     kind = REQUEST_KINDS.get(data["k"]) if isinstance(data["k"], str) else None
-    if kind is None or not isinstance(data["p"], str) or not isinstance(data["f"], dict):
+    if kind is None or not isinstance(data["f"], dict):
+        raise BaodanError(_BAD, _BAD_HINT)
+    if not isinstance(data["p"], str) or not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", data["p"]):
         raise BaodanError(_BAD, _BAD_HINT)
     try:
         sent_on = date.fromisoformat(data["d"])
@@ -186,7 +188,7 @@ def read_token(text: str) -> Token:
     return Token(
         f"{PREFIX}{payload}",
         m.group(2).lower(),
-        data["p"][:64],
+        data["p"],
         kind,
         sent_on,
         {k: v for k, v in data["f"].items() if isinstance(k, str)},

@@ -220,15 +220,14 @@ def encrypt(
     identity: IdentityOpt = None,
 ) -> None:
     """把一份明文记录检查后加密为 .yaml.age，并删除明文。"""
-    from baodan.services.editing import validate_text, write_context
+    from baodan.services.changes import Changes
 
     ws = open_workspace(root, identity)
     file = record_path(ws.root, str(file))  # never a file outside the firm's client records
     target = file.with_name(file.name + ".age")
     text = file.read_text("utf-8")
-    errors = validate_text(text, ws.rel(target), write_context(ws))
-    if errors:
-        raise BaodanError(errors)
+    changes = Changes(ws)
+    changes.put_text(target, text)
     if target.exists():  # a stale copy (an export, a backup) must not replace the record
         if ws.read(target) != text:
             raise BaodanError(
@@ -239,7 +238,7 @@ def encrypt(
         file.unlink()
         out.print(f"{file.name} 与已加密的 {ws.rel(target)} 内容相同，明文已删除。")
         return
-    ws.write(target, text)
+    changes.commit()
     file.unlink()
     out.print(f"[green]已加密[/] {ws.rel(target)}，明文已删除。")
 

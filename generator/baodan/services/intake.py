@@ -19,8 +19,7 @@ from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.parse import load_yaml, validate
 from baodan.models import Firm, Policy
 from baodan.models.kinds import BY_NAME
-from baodan.services.changes import Changes
-from baodan.services.editing import write_context
+from baodan.services.changes import Changes, write_context
 from baodan.store.workspace import Workspace, allocate_registry_no
 
 # Fields the system fills in, and who fills them.

@@ -38,6 +38,7 @@ MESSAGES = {
     "url_scheme": ("网址格式不对", "写成 https://… 的完整网址"),
     "string_pattern_mismatch": ("格式不对", "请对照字段说明（baodan schema）"),
     "too_short": ("项数太少", ""),
+    "string_too_short": ("不能是空白", "填上内容；这一项不需要就删去这一行"),
 }
 
 
@@ -62,6 +63,12 @@ def translate_error(err: dict) -> tuple[str, str]:
         }[kind]
         return f"数值应 {sign} {limit}（现在是 {shown(err['input'])}）", ""
     message, hint = MESSAGES.get(kind, (err["msg"], ""))
+    if kind == "string_too_long":
+        limit, now = err["ctx"]["max_length"], len(err["input"])
+        return (
+            f"太长：最多 {limit} 个字，现在有 {now} 个",
+            "只写要点；长文、扫描件和附件不要放进记录",
+        )
     if kind == "too_short":
         message = f"至少需要 {err['ctx'].get('min_length', 1)} 项"
     return message, hint

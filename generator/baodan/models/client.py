@@ -13,16 +13,18 @@ from baodan.models.base import (
     FieldProblem,
     Mobile,
     Model,
+    PastDate,
     Phone,
     Record,
     ResidentId,
+    ShortText,
 )
 
 RELATIONS = ("本人", "配偶", "子女", "父母", "祖父母", "孙子女", "兄弟姐妹", "雇员", "其他")
 
 
 class FamilyMember(Model):
-    name: str
+    name: ShortText
     relation: Literal[RELATIONS] = Field(description="与客户的关系")
     id_number: ResidentId | None = Field(None, description="身份证号")
     birth_date: date | None = None
@@ -31,7 +33,7 @@ class FamilyMember(Model):
 
 
 class Contact(Model):
-    name: str
+    name: ShortText
     title: str | None = Field(None, description="职务，如 财务经理")
     mobile: Mobile | None = None
 
@@ -69,7 +71,7 @@ class Feed(Model):
 class Client(Record):
     id: str = Field(description="客户编号，与文件夹名相同（不含姓名、证件号）")
     kind: Literal["person", "company"] = Field(description="person 个人 / company 企业")
-    name: str = Field(description="姓名或企业名称")
+    name: ShortText = Field(description="姓名或企业名称")
     id_number: ResidentId | None = Field(None, description="身份证号（个人必填）")
     uscc: USCC | None = Field(None, description="统一社会信用代码（企业必填）")
     sex: Literal["男", "女"] | None = None
@@ -88,7 +90,7 @@ class Client(Record):
     tier: Literal["A", "B", "C"] = Field(
         "B", description="客户等级：A 重点 / B 普通 / C 一般，决定回访间隔"
     )
-    since: date = Field(description="成为客户的日期")
+    since: PastDate = Field(description="成为客户的日期（不能在未来）")
     left_on: date | None = Field(None, description="终止服务的日期")
     manager: str = Field(description="客户经理的员工编号")
     family: list[FamilyMember] = []

@@ -88,8 +88,8 @@ def check_sensitive_consent(firm: Firm, today: date) -> list[RecordError]:
     errors = []
     for cf in firm.clients.values():
         consent = cf.client.consent
-        if consent is None or consent.sensitive or consent.withdrawn_on is not None:
-            continue  # no consent and withdrawn consent have their own checks
+        if consent is not None and (consent.sensitive or consent.withdrawn_on is not None):
+            continue  # withdrawn consent has its own check
         held = sensitive_records(cf, firm.rules)
         if held:
             errors.append(

@@ -47,6 +47,11 @@ def translate_error(err: dict) -> tuple[str, str]:
     if err.get("input", "") is None and kind.endswith("_type"):  # `key:` with nothing after it
         what = MESSAGES.get(kind, ("", ""))[1] if kind != "string_type" else ""
         return "必填，不能空着", "在冒号后面填上内容" + (f"（{what}）" if what else "")
+    if isinstance(err.get("input"), yamlio.NotADate):
+        return (
+            f"“{shown(err['input'])}”不是有效日期（没有这一天）",
+            "写成 2026-03-01 这样的格式，核对月份和日子（2 月最多 29 天，4、6、9、11 月 30 天）",
+        )
     if kind == "value_error":
         text = str(err["ctx"]["error"])
         message, _, hint = text.partition("|")
@@ -91,10 +96,12 @@ def parse_record(model: type[BaseModel], text: str, rel: str, context: dict | No
     return validate(model, data, rel, text, context=context)
 
 
-def load_yaml(text: str, rel: str) -> tuple[object, list[RecordError]]:
+def load_yaml(
+    text: str, rel: str, limit: int = yamlio.MAX_BYTES
+) -> tuple[object, list[RecordError]]:
     """Parsed YAML, or the Chinese reason it does not parse (file, line, what to check)."""
     try:
-        return yamlio.load(text), []
+        return yamlio.load(text, limit), []
     except yamlio.YamlError as e:
         return None, [
             RecordError(

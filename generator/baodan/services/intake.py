@@ -19,7 +19,7 @@ from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.parse import load_yaml, validate
 from baodan.models import Firm, Policy
 from baodan.models.kinds import BY_NAME
-from baodan.services.changes import Changes, write_context
+from baodan.services.changes import NOTHING_WRITTEN, Changes, write_context
 from baodan.store.workspace import Workspace, allocate_registry_no
 
 # Fields the system fills in, and who fills them.
@@ -31,6 +31,9 @@ NOT_ON_FORM = {
     "discrepancies": "核对差异由 baodan verify 写入",
 }
 PLACEHOLDER = "BD-0000-00000"
+# A form is read whole even when a paste made it larger than a record may be, so that the
+# field too long is named (models/base.py); past this it is no form.
+FORM_BYTES = 16 * 1024 * 1024
 
 
 def blank_form() -> str:
@@ -52,6 +55,8 @@ class Form:
     client: str
     policy: Policy
     data: dict
+    rel: str  # the form file, as messages name it
+    text: str
 
 
 def check_form(ws: Workspace, firm: Firm, data: dict, text: str, rel: str) -> Form:
@@ -90,7 +95,7 @@ def check_form(ws: Workspace, firm: Firm, data: dict, text: str, rel: str) -> Fo
         errors.extend(_references(ws, firm, policy, rel, text))
     if errors:
         raise BaodanError(errors)
-    return Form(client, policy, fields)
+    return Form(client, policy, fields, rel, text)
 
 
 def _references(ws: Workspace, firm: Firm, p: Policy, rel: str, text: str) -> list[RecordError]:
@@ -129,8 +134,17 @@ def register(ws: Workspace, firm: Firm, form: Form) -> tuple[str, Path]:
     path = ws.clients_dir / form.client / "policies" / f"{number}.yaml.age"
     changes = Changes(ws)
     changes.put(path, record)
+    rel = ws.rel(path)
+    if problems := changes.problems():  # what the new policy brings: shown on the form
+        problems = [_on_form(e, form) if e.source.file == rel else e for e in problems]
+        raise BaodanError([*problems, NOTHING_WRITTEN])
     changes.commit()
     return number, path
+
+
+def _on_form(e: RecordError, form: Form) -> RecordError:
+    line = yamlio.line_of(form.text, tuple(e.field.split("."))) if form.text else 0
+    return e._replace(source=Source(form.rel, line))
 
 
 def intake_from_file(ws: Workspace, firm: Firm, form_path: Path) -> tuple[str, Path]:
@@ -143,7 +157,7 @@ def intake_from_file(ws: Workspace, firm: Firm, form_path: Path) -> tuple[str, P
                 Source(rel), "", f"读不了登记表（{e}）", "检查文件路径，文件应为 UTF-8 文本"
             )
         ) from None
-    data, errors = load_yaml(text, rel)
+    data, errors = load_yaml(text, rel, FORM_BYTES)
     if not errors and not isinstance(data, dict):
         errors = validate(Policy, data, rel, text)[1]  # says what a form should look like
     if errors:

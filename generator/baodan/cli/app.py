@@ -79,7 +79,7 @@ def main() -> None:
 @app.command()
 def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """检查全部记录：格式、证件号、引用、登记号唯一……有问题则全部列出并以 1 退出。"""
-    from baodan.checks import load_firm
+    from baodan.checks import load_firm, notices
     from baodan.checks.keys import key_warnings
     from baodan.services.merging import unmerged_problems
 
@@ -87,7 +87,8 @@ def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     firm, errors = load_firm(ws.root, ws.vault, today())
     reported = {e.source.file for e in errors}
     errors += [e for e in unmerged_problems(ws.root) if e.source.file not in reported]
-    for warning in key_warnings(ws.root):
+    reminders = notices(firm, today()) if firm is not None else []
+    for warning in [*key_warnings(ws.root), *reminders]:
         err.print("[yellow]提醒[/]：", end="")
         err.print(render_errors([warning]), highlight=False, markup=False)
     if errors:

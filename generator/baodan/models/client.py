@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from baodan.models.base import (
     USCC,
@@ -41,13 +41,16 @@ class Contact(Model):
 class Consent(Model):
     """PIPL consent: what was agreed, when, how; sensitive data needs its own consent."""
 
-    signed_on: date = Field(description="签署日期")
+    signed_on: PastDate = Field(description="签署日期（照同意书填写，不能在未来）")
     method: Literal["纸质签字", "电子签名", "录音确认"] = Field(description="同意方式")
     purposes: list[str] = Field(description="同意的处理目的，如 保单保管、续保提醒、理赔协助")
     sensitive: bool = Field(False, description="是否单独同意处理敏感个人信息（健康、金融账户）")
     version: str = Field("2026-01", description="同意书版本")
     withdrawn_on: date | None = Field(None, description="撤回同意的日期")
 
+
+# What a consent record says once the client has signed (the template leaves them blank).
+CONSENT_GIVEN = ("signed_on", "method", "purposes", "sensitive", "withdrawn_on")
 
 # A portal id or a feed token: random, URL-safe; each names a folder or file of the built site.
 TOKEN = r"^[A-Za-z0-9_-]{16,}$"
@@ -99,6 +102,14 @@ class Client(Record):
     feed: Feed | None = None
     notes: str | None = None
 
+    @field_validator("consent", mode="before")
+    @classmethod
+    def _unsigned(cls, value):
+        """The new-client template's consent, left blank until the client signs: none yet."""
+        if isinstance(value, dict) and not any(value.get(k) for k in CONSENT_GIVEN):
+            return None
+        return value
+
     @model_validator(mode="after")
     def _kind_fields(self) -> Client:
         if self.kind == "person" and not self.id_number:
@@ -126,6 +137,13 @@ class Client(Record):
     @property
     def identifier(self) -> str | None:
         return self.id_number or self.uscc
+
+
+def has_consent(client: Client, today: date) -> bool:
+    """The client has signed consent to processing their data (and not withdrawn it): until
+    then the firm keeps their policies but publishes nothing for them (no portal, no
+    calendar feed) and sends no greetings."""
+    return client.consent is not None and not has_left(client, today)
 
 
 def has_left(client: Client, today: date) -> bool:

@@ -261,13 +261,19 @@ def _editor_note() -> None:
 
 
 def _create(ws: Workspace, path: Path, text: str) -> None:
-    from baodan.services.editing import edit_record
+    from baodan.cli.prompts import YesNo
+    from baodan.services.editing import new_record
+
+    def resume(rel: str) -> bool:
+        question = f"上次新建的记录没有保存，草稿还在（{rel}）。接着改这份草稿吗？选“否”则丢弃草稿"
+        return YesNo.ask(question, default=True, console=out)
 
     _editor_note()
-    if edit_record(ws, path, initial=text):
-        out.print(f"[green]已新建[/] {ws.rel(path)}（已加密）。")
+    saved = new_record(ws, path, text, resume)
+    if saved is not None:
+        out.print(f"[green]已新建[/] {ws.rel(saved)}（已加密）。")
     else:
-        out.print("没有保存（模板未修改或已放弃）。")
+        out.print("没有保存（模板未修改）。")
 
 
 @new_app.command("client")

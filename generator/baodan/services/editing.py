@@ -40,6 +40,14 @@ GAVE_UP = RecordError(
 )
 
 
+class GaveUp(BaodanError):
+    """The editor was closed on the problems shown; ``text`` is what the person had typed."""
+
+    def __init__(self, errors: list[RecordError], text: str):
+        super().__init__(errors)
+        self.text = text
+
+
 def with_marks(text: str, errors: list[RecordError]) -> str:
     head = [f"{MARK} 这份记录还不能保存，请修改下面的问题后再保存；不改直接关闭则放弃本次修改。\n"]
     for e in errors:
@@ -77,7 +85,7 @@ def edit_loop(
             saved = path.read_text(encoding="utf-8")
             text = strip_marks(saved)
             if saved == shown and errors:  # closed on the problems: gave up
-                raise BaodanError([GAVE_UP._replace(source=Source(rel)), *errors])
+                raise GaveUp([GAVE_UP._replace(source=Source(rel)), *errors], text)
             if saved == shown:
                 return None  # closed without changes
             errors = validate_text(text, rel, context(), expected_name(rel))
@@ -148,6 +156,47 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=No
     if note:
         mark_resolved(ws.root, rel)
     return True
+
+
+DRAFT_KEPT = RecordError(
+    Source("<baodan>"),
+    "",
+    "刚才写的内容没有丢：已作为草稿加密保存在本机（.baodan/drafts/，不提交到 git）",
+    "再运行同一条 baodan new 命令，回答“是”即可接着改",
+)
+
+
+def draft_key(rel: str) -> str:
+    """One draft per kind of new record and client: ``client``, ``policies-c-1a2b3c4d`` …"""
+    parts = rel.split("/")
+    return "client" if parts[-1] == "client.yaml.age" else f"{parts[-2]}-{parts[-3]}"
+
+
+def new_record(
+    ws: Workspace, path: Path, template: str, resume: Callable[[str], bool], editor=None
+) -> Path | None:
+    """`baodan new`: create ``path`` from ``template`` in the editor; returns the file saved,
+    or None. Closing the editor on problems keeps what was typed as a draft (store/drafts.py);
+    the next `new` of the same kind (and client) asks ``resume(file)`` whether to go on with
+    it, with its file and id, instead of a blank template with a new one."""
+    from baodan.store.drafts import drop_draft, read_draft, save_draft
+
+    draft = draft_key(ws.rel(path))
+    kept = read_draft(ws, draft)
+    if kept is not None and not (ws.root / kept.rel).exists():
+        if resume(kept.rel):
+            path, template = ws.root / kept.rel, kept.text
+        else:
+            drop_draft(ws, draft)
+    try:
+        saved = edit_record(ws, path, initial=template, editor=editor)
+    except GaveUp as e:
+        save_draft(ws, draft, ws.rel(path), e.text)
+        raise BaodanError([*e.errors, DRAFT_KEPT]) from None
+    if saved:
+        drop_draft(ws, draft)
+        return path
+    return None
 
 
 def _names(ws: Workspace):

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from baodan.models import Firm
 
 T = TypeVar("T")
+# What the whole-firm checks compare between clients, besides the client records.
+CROSS_CLIENT = ("policies",)
 
 
 def write_context(ws: Workspace) -> dict:
@@ -158,12 +160,21 @@ class Changes:
         return [_with_line(e, texts.get(e.source.file)) for e in found]
 
     def _firm(self) -> Firm:
+        """The firm as the checks need it around this change: every client with their
+        policies (what checks compare across clients: numbers, portals, references), and
+        whole folders for the clients changed (a third of the records of a typical firm)."""
         if self.firm is None:
-            from baodan.checks import load_firm
+            from baodan.store.loader import load_client, read_firm
 
-            firm, errors = load_firm(self.ws.root, self.ws.vault, today())
+            root, vault, day = self.ws.root, self.ws.vault, today()
+            firm, errors = read_firm(root, vault, day, slots=CROSS_CLIENT)
             if firm is None:
                 raise BaodanError(errors)
+            changed = {self.ws.rel(p).split("/")[2] for p in [*self.writes, *self.deletes]}
+            for cid in changed & set(firm.clients):
+                cf, _ = load_client(root, vault, cid, day)  # its problems are check's to say
+                if cf is not None:
+                    firm.clients[cid] = cf
             self.firm = firm
         return self.firm
 

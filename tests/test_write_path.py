@@ -116,7 +116,7 @@ def test_the_same_insurer_policy_number_twice_is_refused_and_found(small, capsys
     err = refused(capsys, small, "intake", "--from", str(path))
     line = path.read_text("utf-8").splitlines().index(f"policy_no: {taken.lower()}") + 1
     assert f"{path}:{line}: 字段 policy_no: 保险公司保单号 {taken.lower()} 登记了不止一次" in err
-    assert REGNO in err and "同一张保单只登记一次" in err
+    assert f"已登记为 {REGNO}" in err and "同一张保单只登记一次" in err
     # Written past baodan (two branches merged), `baodan check` finds it in both files.
     other = c.policy("BD-2026-BBBBB", policy_no=taken)
     write_record(

@@ -141,15 +141,15 @@ def check_policy_numbers(firm: Firm, today: date) -> list[RecordError]:
         starts = [p for p in policies if p.renewal_of not in numbers]  # renewals go on
         if len(starts) < 2:
             continue
-        others = "、".join(p.registry_no for p in starts)
         for p in starts:
+            others = "、".join(o.registry_no for o in starts if o is not p)
             errors.append(
                 _err(
                     p,
                     "policy_no",
-                    f"保险公司保单号 {p.policy_no} 登记了不止一次：{others}",
-                    "同一张保单只登记一次：核对后删除多登记的那份（git rm 该文件）；"
-                    "确是续保的保单请在 renewal_of 写上原保单登记号",
+                    f"保险公司保单号 {p.policy_no} 登记了不止一次",
+                    f"已登记为 {others}。同一张保单只登记一次：核对后删除多登记的那份"
+                    "（git rm 该文件）；确是续保的保单请在 renewal_of 写上原保单登记号",
                 )
             )
     return errors

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ValidationError
 
 from baodan.core import yamlio
-from baodan.core.errors import RecordError, Source, shown
+from baodan.core.errors import Problem, RecordError, Source, shown
 from baodan.core.yamlmerge import CONFLICTS_KEY, noted_fields
 
 # Pydantic error types in plain Chinese: (message, hint).
@@ -53,9 +53,8 @@ def translate_error(err: dict) -> tuple[str, str]:
             "写成 2026-03-01 这样的格式，核对月份和日子（2 月最多 29 天，4、6、9、11 月 30 天）",
         )
     if kind == "value_error":
-        text = str(err["ctx"]["error"])
-        message, _, hint = text.partition("|")
-        return message, hint
+        problem = Problem.of(err["ctx"]["error"])
+        return problem.message, problem.hint
     if kind == "literal_error":
         return f"不是可选值（现在是“{shown(err['input'])}”）", f"只能是：{err['ctx']['expected']}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, HttpUrl, field_validator
 
+from baodan.core.errors import Problem
 from baodan.core.links import is_local_source
 from baodan.models.base import Model, Phone, Record
 from baodan.models.recordformat import RECORD_FORMAT, newer_format
@@ -13,9 +14,10 @@ from baodan.models.recordformat import RECORD_FORMAT, newer_format
 
 def _local_image(value: str | None) -> str | None:
     if value is not None and not is_local_source(value):
-        raise ValueError(
-            "徽标图片要放在本站，不能是网址|把图片放进 records/public/assets/，写相对路径，"
-            "如 assets/logo.svg：外站的图片会让每位访客的浏览器去访问那个网站"
+        raise Problem(
+            "徽标图片要放在本站，不能是网址",
+            "把图片放进 records/public/assets/，写相对路径，"
+            "如 assets/logo.svg：外站的图片会让每位访客的浏览器去访问那个网站",
         )
     return value
 
@@ -87,5 +89,5 @@ class Settings(Record):
     @classmethod
     def _known_format(cls, v: int) -> int:
         if v > RECORD_FORMAT:
-            raise ValueError(newer_format(v))
+            raise newer_format(v)
         return v

@@ -8,12 +8,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, PrivateAttr
 
+from baodan.core.errors import Problem
 from baodan.models.base import Model, Record
 
 
 def _time_range(v: str) -> str:
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", v):
-        raise ValueError("时间应写成 14:00-16:00|开始和结束都用 24 小时制")
+        raise Problem("时间应写成 14:00-16:00", "开始和结束都用 24 小时制")
     return v
 
 

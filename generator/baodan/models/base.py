@@ -66,7 +66,7 @@ ShortText = Annotated[str, Field(max_length=SHORT_TEXT)]
 def _not_future(value: date, info: ValidationInfo) -> date:
     today = today_of(info)
     if today is not None and value > today:
-        raise ValueError(f"日期 {value} 在未来（今天是 {today}）|只填已经发生的日期")
+        raise Problem(f"日期 {value} 在未来（今天是 {today}）", "只填已经发生的日期")
     return value
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -217,6 +218,27 @@ def test_a_form_says_every_problem_at_once_and_an_impossible_date_is_a_date(
     )
     assert "写成 2026-03-01 这样的格式" in err and "缩进" not in err
     assert "字段 product: " in err and "字段 intake.medium: 不是可选值" in err
+
+
+def test_a_problem_the_firm_already_had_blocks_no_one(small, capsys, monkeypatch, tmp_path):
+    """Only what a change brings refuses it: a colleague's unfinished client (health policy,
+    sensitive consent not yet recorded) fails `check`, yet work on it and on others goes on."""
+    other = c.person("c-00000002", consent={**c.person()["consent"], "sensitive": False})
+    c.write_client(small, other, policies=[c.policy("BD-2026-CCCCC")])
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and "records/clients/c-00000002/client.yaml.age: 字段 consent.sensitive" in err
+    monkeypatch.setenv("BAODAN_STAFF", "wang-fang")
+    for cid in (CID, "c-00000002"):
+        code, _, err = run_cli(capsys, "task", "new", cid, "--title", "核对", "--to", "财务")
+        assert code == 0, err
+    editor = tmp_path / "editor.py"  # the unfinished client's own record, another field changed
+    editor.write_text(
+        "import sys\np = sys.argv[1]\ntext = open(p, encoding='utf-8').read()\n"
+        "open(p, 'w', encoding='utf-8').write(text + 'notes: 同意书已寄出\\n')\n"
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    code, out, err = run_cli(capsys, "edit", "c-00000002")
+    assert code == 0 and "已保存" in out, err
 
 
 # ---- one write path, and no way around it ------------------------------------------------------

@@ -207,7 +207,7 @@ def test_an_unknown_task_kind_is_refused(small, capsys):
 def test_a_form_says_every_problem_at_once_and_an_impossible_date_is_a_date(
     small, capsys, tmp_path
 ):
-    path = form(tmp_path, effective="2026-02-30", product="   ")
+    path = form(tmp_path, effective="2026-02-30", product="   ", insurer="nosuch")
     text = path.read_text("utf-8").replace("effective: '2026-02-30'", "effective: 2026-02-30")
     path.write_text(text.replace("medium: paper", "medium: fax"), "utf-8")
     err = refused(capsys, small, "intake", "--from", str(path))
@@ -218,6 +218,7 @@ def test_a_form_says_every_problem_at_once_and_an_impossible_date_is_a_date(
     )
     assert "写成 2026-03-01 这样的格式" in err and "缩进" not in err
     assert "字段 product: " in err and "字段 intake.medium: 不是可选值" in err
+    assert "字段 insurer: 没有保险公司“nosuch”" in err
 
 
 def test_a_problem_the_firm_already_had_blocks_no_one(small, capsys, monkeypatch, tmp_path):

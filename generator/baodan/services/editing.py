@@ -183,7 +183,9 @@ def new_record(
 
     draft = draft_key(ws.rel(path))
     kept = read_draft(ws, draft)
-    if kept is not None and not (ws.root / kept.rel).exists():
+    if kept is not None and (ws.root / kept.rel).exists():
+        drop_draft(ws, draft)  # its file was made since (the same id drawn again): stale
+    elif kept is not None:
         if resume(kept.rel):
             path, template = ws.root / kept.rel, kept.text
         else:

@@ -251,22 +251,22 @@ ALLOWED_WRITERS = {
 
 
 def test_only_the_write_path_writes_records():
-    """``Workspace.write`` (the one encrypted write) is called from the write path only."""
-    found = set()
+    """``Workspace.write`` (the one encrypted write) is called from the write path only, and
+    nothing outside the store (and the demo generator's fictional firm) encrypts by itself."""
+    writers, encrypters = set(), set()
     for path in PACKAGE.rglob("*.py"):
-        tree = ast.parse(path.read_text("utf-8"))
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "write"
-                and (
-                    (isinstance(node.func.value, ast.Name) and node.func.value.id == "ws")
-                    or (isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "ws")
-                )
-            ):
-                found.add(path.relative_to(PACKAGE).as_posix())
-    assert found == ALLOWED_WRITERS
+        rel = path.relative_to(PACKAGE).as_posix()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            owner = node.func.value
+            name = getattr(owner, "id", None) or getattr(owner, "attr", None)
+            if node.func.attr == "write" and name == "ws":
+                writers.add(rel)
+            if node.func.attr == "encrypt" and not rel.startswith(("store/", "demo/")):
+                encrypters.add(rel)
+    assert writers == ALLOWED_WRITERS
+    assert encrypters == set()
 
 
 PROBE = "测试探针：这条记录变了"

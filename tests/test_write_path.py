@@ -5,6 +5,7 @@ anything is written, and is refused, with file, field and hint, for the problems
 from __future__ import annotations
 
 import ast
+import io
 import re
 import sys
 from datetime import date
@@ -287,6 +288,8 @@ def test_every_writing_command_is_refused_for_a_problem_the_change_brings(
     """Each command that writes, run as it succeeds, with a check that finds a problem in any
     record changed: each is refused, says so, and writes nothing."""
     monkeypatch.setenv("BAODAN_STAFF", "wang-fang")
+    monkeypatch.setenv("BAODAN_TODAY", "2026-12-20")  # 元旦 is near: a greeting is due
+    monkeypatch.setattr(sys, "stdin", io.StringIO("y\n" * 50))  # yes to every confirmation
     code, out, err = run_cli(capsys, "task", "new", CID, "--title", "核对", "--to", "财务")
     assert code == 0, err
     task = re.search(r"t-[0-9a-f]{8}", out).group(0)

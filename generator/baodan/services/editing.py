@@ -2,8 +2,10 @@
 
 As ``kubectl edit`` does: decrypt to a file in a private folder of this run, open
 $VISUAL/$EDITOR (told to keep no copies: editors.py), validate on save, reopen with the
-problems as comments at the top while invalid, re-encrypt only when changed, and remove the
-folder in every case (Ctrl-C, `kill` and a closed terminal included).
+problems as comments at the top while invalid (the record's and the firm's: the write goes
+through services/changes.py), re-encrypt only when changed, and remove the folder in every
+case (Ctrl-C, `kill` and a closed terminal included). A new record given up on with problems
+is kept as an encrypted draft (store/drafts.py) for the next `baodan new`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
@@ -25,7 +26,6 @@ from baodan.services.merging import conflict_marks, mark_resolved
 from baodan.store.workspace import Workspace
 
 MARK = "# baodan:"
-T = TypeVar("T")
 
 
 def strip_marks(text: str) -> str:

@@ -24,12 +24,13 @@ def test_no_message_joins_its_hint_with_a_bar():
     joined = []
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in RAISED:
-                if any("|" in s for arg in node.args for s in _strings(arg)):
-                    joined.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "partition":
-                if any(s == "|" for arg in node.args for s in _strings(arg)):
-                    joined.append(f"{path.relative_to(PACKAGE)}:{node.lineno} (reads one)")
+            if not isinstance(node, ast.Call):
+                continue
+            texts = [s for arg in node.args for s in _strings(arg)]
+            if getattr(node.func, "id", None) in RAISED and any("|" in s for s in texts):
+                joined.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+            if getattr(node.func, "attr", None) == "partition" and "|" in texts:
+                joined.append(f"{path.relative_to(PACKAGE)}:{node.lineno} (reads one)")
     assert not joined
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from baodan.checks.integrity import INTEGRITY_CHECKS
 from baodan.checks.keys import key_checks
-from baodan.checks.lectures import check_lecture_markup
+from baodan.checks.lectures import check_lecture_markup, review_reminders
 from baodan.checks.lifecycle import check_policy_life
 from baodan.checks.privacy import PRIVACY_CHECKS, missing_consent
 from baodan.checks.rules import check_rule_files
@@ -37,7 +37,7 @@ def check_firm(firm: Firm, today: date) -> list[RecordError]:
 
 
 # What `baodan check` reminds of without failing: nothing wrong, something still to do.
-NOTICES = [missing_consent]
+NOTICES = [missing_consent, review_reminders]
 
 
 def notices(firm: Firm, today: date) -> list[RecordError]:

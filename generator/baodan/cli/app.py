@@ -85,10 +85,12 @@ def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
 
     ws = open_workspace(root, identity)
     firm, errors = load_firm(ws.root, ws.vault, today())
+    reminders = key_warnings(ws.root)
     reported = {e.source.file for e in errors}
     errors += [e for e in unmerged_problems(ws.root) if e.source.file not in reported]
-    reminders = notices(firm, today()) if firm is not None else []
-    for warning in [*key_warnings(ws.root), *reminders]:
+    if firm is not None:
+        reminders += notices(firm, today())
+    for warning in reminders:
         err.print("[yellow]提醒[/]：", end="")
         err.print(render_errors([warning]), highlight=False, markup=False)
     if errors:

@@ -39,6 +39,10 @@ MESSAGES = {
     "string_pattern_mismatch": ("格式不对", "请对照字段说明（baodan schema）"),
     "too_short": ("项数太少", ""),
     "string_too_short": ("不能是空白", "填上内容；这一项不需要就删去这一行"),
+    "invalid_key": (
+        "字段名应为文字",
+        "YAML 把 on、off、yes、no 这样的字段名读成“是/否”，数字也不是文字：请对照 baodan schema 改成正确的字段名",
+    ),
 }
 
 

@@ -76,6 +76,11 @@ class Settings(Record):
     feeds: Feeds = Feeds()
     retention_years: int = Field(5, ge=1, description="客户离开后资料保留年数（PIPL）")
     demo: bool = Field(False, description="演示公司（数据全部虚构）")
+    disclaimer: str = Field(
+        "本文是一般性的保险知识介绍，不是对任何具体保单的承诺或建议；保障范围和赔付以保险合同条款"
+        "和保险公司的核定为准。想知道您家的保单怎么理解，欢迎联系我们。",
+        description="知识库每篇文章末尾的免责声明",
+    )
     public_numbers: list[str] = Field(
         [],
         description="公司有意公开的其他号码（如对外的手机号）：提交检查和发布检查不把它们当作个人信息。"

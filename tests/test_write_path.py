@@ -188,13 +188,13 @@ def test_an_overlong_field_is_named(small, capsys, tmp_path):
         "new",
         CID,
         "--title",
-        "办" * 201,
+        "办" * 257,
         "--to",
         "财务",
         "--staff",
         "wang-fang",
     )
-    assert "字段 title: 太长：最多 200 个字，现在有 201 个" in err
+    assert "字段 title: 太长：最多 256 个字，现在有 257 个" in err
 
 
 def test_an_unknown_task_kind_is_refused(small, capsys):

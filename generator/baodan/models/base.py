@@ -42,7 +42,7 @@ class FieldProblem(Problem):
 # How long a text may be, by the kind of field: a name or a title, and any other text (notes,
 # summaries). A record is at most 256 KB (core/yamlio.py); a field long past these is a paste
 # gone wrong, and it is named, rather than the whole record refused.
-SHORT_TEXT = 200
+SHORT_TEXT = 256
 LONG_TEXT = 20_000
 
 

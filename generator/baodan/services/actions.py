@@ -23,8 +23,7 @@ from baodan.models.claim import STAGES
 from baodan.models.ids import checked_id
 from baodan.models.interaction import CHANNELS
 from baodan.models.kinds import BY_NAME
-from baodan.services.changes import set_field
-from baodan.services.editing import create_record, update_record
+from baodan.services.changes import create_record, set_field, update_record
 from baodan.services.policyfile import acting_staff, member_on_staff
 from baodan.store.workspace import (
     Workspace,
@@ -175,7 +174,7 @@ def receive_materials(
                 set_field(entry, "received_by", by, after=("received_on",))
         return Claim.model_validate(data)
 
-    saved = update_record(s.ws, s.record_path(cf, "claims", claim_id), change)
+    saved = update_record(s.ws, s.record_path(cf, "claims", claim_id), change, s.firm)
     return [i.item for i in claims.missing_materials(saved, s.firm.rules)]
 
 
@@ -274,14 +273,14 @@ def _append_stage(s: Session, cf, claim: Claim, stage: str, day: date, by, **fie
         if total is not None:
             set_field(data, "amount_paid", _stored(total), after=("amount_claimed",))
 
-    update_record(s.ws, s.record_path(cf, "claims", claim.id), change)
+    update_record(s.ws, s.record_path(cf, "claims", claim.id), change, s.firm)
     return stage
 
 
 # ---- client care -------------------------------------------------------------------------------
 
 
-def _log_interaction(
+def log_interaction(
     s: Session,
     cf: ClientFile,
     *,
@@ -305,7 +304,7 @@ def _log_interaction(
         "summary": summary,
     } | fields
     path = next_interaction_path(s.client_dir(cf), day)
-    create_record(s.ws, path, data)
+    create_record(s.ws, path, data, s.firm)
     return path
 
 
@@ -350,7 +349,7 @@ def log_greeting(
             f"{care.care_rules(rules).occasions[code].name}没有给企业客户的问候语",
             "用 --message 写上要发的内容，或在 records/rules/care.yaml 里加 company 问候语",
         )
-    path = _log_interaction(
+    path = log_interaction(
         s, cf, day=day, kind="greeting", channel=channel, staff=staff, summary=text, occasion=code
     )
     return path, text
@@ -376,7 +375,7 @@ def log_survey(
         )
     survey = {"score": score, "nps": nps, "comment": comment, "about": about}
     summary = "理赔服务满意度回访。" if about and about.startswith("cl-") else "服务满意度调查。"
-    return _log_interaction(
+    return log_interaction(
         s,
         cf,
         day=day,
@@ -402,7 +401,7 @@ def log_attendance(
     for cf in cfs:
         if any(i.lecture == lecture for i in cf.interactions):
             continue  # already recorded
-        path = _log_interaction(
+        path = log_interaction(
             s,
             cf,
             day=lec.date,
@@ -455,7 +454,7 @@ def create_task(
         created_by=by,
     )
     path = s.record_path(cf, "tasks", task_id)
-    create_record(s.ws, path, data)
+    create_record(s.ws, path, data, s.firm)
     return path
 
 
@@ -474,7 +473,7 @@ def finish_task(
         tasks.finish_task(data, day=today(), note=note, cancel=cancel, by=by)
         return data["title"]
 
-    return update_record(s.ws, path, change), path.parent.parent.name
+    return update_record(s.ws, path, change, s.firm), path.parent.parent.name
 
 
 # ---- incidents -------------------------------------------------------------------------------
@@ -515,7 +514,7 @@ def open_incident(
         rules=s.firm.rules,
     )
     path = s.record_path(cf, "incidents", incident_id)
-    create_record(s.ws, path, data)
+    create_record(s.ws, path, data, s.firm)
     return path, data
 
 
@@ -541,7 +540,7 @@ def incident_step(
         )
         return closed, nxt
 
-    return update_record(s.ws, path, change)
+    return update_record(s.ws, path, change, s.firm)
 
 
 def close_incident(s: Session, incident_id: str, outcome: str, by: str | None) -> int:
@@ -551,6 +550,7 @@ def close_incident(s: Session, incident_id: str, outcome: str, by: str | None) -
         s.ws,
         path,
         lambda data: incidents.close_incident(data, day=today(), outcome=outcome, by=by),
+        s.firm,
     )
 
 

@@ -11,7 +11,7 @@ Template code only, no record data, and in memory only.
 
 from __future__ import annotations
 
-from jinja2.bccache import BytecodeCache, Bucket
+from jinja2.bccache import Bucket, BytecodeCache
 
 
 class CompiledTemplates(BytecodeCache):

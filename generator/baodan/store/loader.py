@@ -37,6 +37,7 @@ from baodan.models import (
 )
 from baodan.models.context import firm_context
 from baodan.models.kinds import BY_NAME, CLIENT_SLOTS, Kind
+from baodan.store.field_sets import share_field_sets
 from baodan.store.retired import read_retired
 from baodan.store.vault import MAX_CIPHERTEXT, Vault, decrypt
 
@@ -250,6 +251,7 @@ def _parse_file(f: EncryptedFile, plain: bytes | RecordError, context: dict) -> 
             )
             errors.extend(_name_matches(record, kind, expected, f.rel))
         record._client_id = f.client_id
+        share_field_sets(record)
     return record, errors
 
 

@@ -435,8 +435,12 @@ def create_task(
 ) -> Path:
     cf = s.client(client_id)
     to_department = tasks.department(to, "--to")
-    by = s.actor(by)
-    from_department = tasks.department(from_, "--from") if from_ else s.firm.staff[by].department
+    if from_:  # who handed it over is recorded when known (a client's portal request: nobody)
+        by = s.staff(by, "--staff") or member_on_staff(s.firm, s.ws.vault.member)
+        from_department = tasks.department(from_, "--from")
+    else:
+        by = s.actor(by)
+        from_department = s.firm.staff[by].department
     s.check_refs(cf, policy, claim)
     task_id = new_task_id()
     data = tasks.new_task(

@@ -40,6 +40,7 @@ URL_PAYLOAD = 'https://evil.example/"><script>window.__x=1</script>'
 KEEP = {
     *("id", "client", "manager", "staff", "handler", "owner", "insurer", "policy", "claim"),
     *("received_by", "renewal_of", "by", "lecture", "occasion", "plan", "step", "trainer"),
+    *("created_by", "closed_by"),
     *("attendees", "registry_no", "category", "subcategory", "code", "path", "logo", "tags"),
     "survey.about",
     # The firm's own address, which pydantic percent-encodes: with a path in it, the 404

@@ -113,6 +113,7 @@ def test_anomaly_holds_the_policy_and_opens_a_task(audited, capsys):
     (task,) = (firm.root / "records/clients/c-00000001/tasks").glob("t-*.yaml.age")
     task_text = read_record(firm.root, task.relative_to(firm.root).as_posix(), firm.identities)
     assert "kind: audit" in task_text and "owner: wang-fang" in task_text
+    assert "created_by: wang-fang" in task_text
     assert f"policy: {REGNO}" in task_text and "due: 2026-11-30" in task_text
     assert run_cli(capsys, "check")[0] == 0
 
@@ -173,3 +174,68 @@ def test_check_catches_a_hand_edited_audit(firm, capsys):
     assert code == 1
     assert "字段 audit.staff: 没有员工“nobody”" in err
     assert "字段 audit.items[0].item: 检查清单里没有“stamp”" in err and "seals" in err
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x89PNG\r\n\x1a\n" + b"\0" * 64,  # a photo of the policy, renamed
+        b"<html>" + b" " * 2000 + b"%PDF-1.7</html>",  # the marker, but not at the start
+        b"",
+    ],
+)
+def test_a_file_that_is_not_a_pdf_is_refused_and_the_policy_stays_as_it_was(
+    firm, capsys, tmp_path, content
+):
+    c.reset_clients(firm)
+    electronic = c.policy(
+        REGNO, intake={**c.policy("x")["intake"], "medium": "electronic", "original_location": None}
+    )
+    del electronic["intake"]["original_location"]
+    c.write_client(firm, c.person(), [electronic])
+    fake = tmp_path / "保单.pdf"  # the name says PDF; the bytes don't
+    fake.write_bytes(content)
+    before = tree_digest(firm.root)
+    code, out, err = run_cli(
+        capsys, "audit", REGNO, "--pdf", str(fake), "--ok", "--staff", "wang-fang"
+    )
+    assert code == 1
+    assert "--pdf：这个文件不是 PDF" in err and "保单状态未变" in err
+    assert "暂缓" not in out
+    assert tree_digest(firm.root) == before
+
+
+def test_an_anomaly_needs_its_description(audited, capsys):
+    before = tree_digest(audited.root)
+    for flag in ("seals", "seals=", "seals=  "):
+        code, _, err = run_cli(
+            capsys, "audit", REGNO, "--staff", "wang-fang", "--anomaly", flag, "--ok"
+        )
+        assert code == 1 and "异常项要写说明：seals（印章）" in err and "seals=骑缝章不清晰" in err
+    assert tree_digest(audited.root) == before
+
+
+def test_check_flags_an_anomaly_without_a_description(firm, capsys):
+    c.reset_clients(firm)
+    edited = c.policy(
+        REGNO,
+        audit={
+            "date": "2026-11-20",
+            "staff": "wang-fang",
+            "items": [{"item": "seals", "ok": False}],
+        },
+    )
+    c.write_client(firm, c.person(), [edited])
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and "audit.items[0].note" in err and "异常项要写说明" in err
+
+
+def test_the_interactive_audit_asks_again_for_an_empty_description(audited, capsys, monkeypatch):
+    monkeypatch.setattr("baodan.cli.policy._interactive", lambda: True)
+    # format_complete: fine; seals: not fine, a blank description, then one; the rest fine
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\nn\n\n骑缝章不清晰\ny\ny\n"))
+    code, out, err = run_cli(capsys, "audit", REGNO, "--staff", "wang-fang")
+    assert code == 0, err
+    assert "异常项要写说明" in out and "保单已暂缓" in out
+    text = read_record(audited.root, POLICY, audited.identities)
+    assert "hold_reason: 初审异常：印章——骑缝章不清晰" in text

@@ -3,6 +3,7 @@ greeting queue with its suggested messages, `baodan greet`, and follow-up visits
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import lunardate
@@ -109,6 +110,35 @@ def test_greet_command_logs_a_greeting_and_the_queue_shows_it(firm, capsys, monk
     assert "kind: greeting" in text and "occasion: new_year" in text and "channel: sms" in text
     code, out, _ = run_cli(capsys, "greetings")
     assert "已发送 2026-12-30" in out
+
+
+def test_greeting_twice_for_one_occasion_asks_first(firm, capsys, monkeypatch):
+    monkeypatch.setenv("BAODAN_TODAY", "2026-12-30")
+    cid = min(firm.root.glob("records/clients/*/client.yaml.age")).parent.name
+    folder = firm.root / f"records/clients/{cid}/interactions"
+    code, _out, err = run_cli(capsys, "greet", cid, "--occasion", "元旦", "--staff", "wang-fang")
+    assert code == 0, err
+    before = sorted(folder.iterdir())
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # a script without --yes
+    code, out, err = run_cli(capsys, "greet", cid, "--occasion", "new_year")
+    assert code == 130 and "已取消" in err
+    assert "元旦（2027-01-01）问候已经记录过：2026-12-30 由 wang-fang 发送" in out
+    assert sorted(folder.iterdir()) == before
+    code, _out, err = run_cli(capsys, "greet", cid, "--occasion", "new_year", "--yes")
+    assert code == 0, err
+    assert len(sorted(folder.iterdir())) == len(before) + 1
+
+
+def test_greeting_months_early_is_refused(firm, capsys, monkeypatch):
+    monkeypatch.setenv("BAODAN_TODAY", "2026-05-10")
+    cid = min(firm.root.glob("records/clients/*/client.yaml.age")).parent.name
+    folder = firm.root / f"records/clients/{cid}/interactions"
+    before = sorted(folder.iterdir())
+    code, _out, err = run_cli(capsys, "greet", cid, "--occasion", "春节")
+    assert code == 1
+    assert "下一个春节是 2027-02-06，离 2026-05-10 还有 272 天" in err
+    assert "春节前 30 天内" in err
+    assert sorted(folder.iterdir()) == before
 
 
 def test_greet_names_the_occasions_on_a_typo(firm, capsys):

@@ -12,6 +12,7 @@ from baodan.core.rules import Rules
 from baodan.core.today import today
 from baodan.domain import claims
 from baodan.models import ClientFile
+from baodan.models.vocab import CLAIM_TYPES
 
 from . import factories as f
 from .helpers import read_record, run_cli, write_record
@@ -21,7 +22,7 @@ DATA = yaml.safe_load(
 )
 
 
-@pytest.mark.parametrize("kind", ["medical", "accident", "death", "property", "auto"])
+@pytest.mark.parametrize("kind", sorted(DATA["types"]))
 def test_checklist_is_the_data_files_list_for_the_claim_type(kind):
     claim = f.claim("cl-1", "BD-2026-AAAAA", [("reported", date(2026, 11, 20))], type=kind)
     items = claims.checklist(claim, Rules())
@@ -40,6 +41,43 @@ def test_domain_lists_are_in_the_data_file():
     assert {"死亡证明", "亲属关系证明"} <= set(names["death"])
     assert {"损失清单", "现场照片", "维修报价单"} <= set(names["property"])
     assert {"驾驶证", "行驶证", "交通事故认定书"} <= set(names["auto"])
+
+
+def test_every_claim_type_has_its_materials_list():
+    """A type without a list would give an empty checklist: nothing to ask the client for."""
+    assert set(DATA["types"]) == set(CLAIM_TYPES)
+    assert all(DATA["types"][kind] for kind in CLAIM_TYPES)
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "items"),
+    [
+        ("critical_illness", "重大疾病", {"诊断证明", "病理检查报告", "检查报告", "病历"}),
+        ("outpatient", "门急诊医疗", {"门急诊病历", "医疗费用发票", "费用清单"}),
+        ("inpatient", "住院医疗", {"住院病历", "出院小结", "住院费用发票", "费用清单"}),
+        ("accident_medical", "意外医疗", {"意外事故证明", "医疗费用发票"}),
+        ("disability", "伤残", {"伤残鉴定报告", "意外事故证明"}),
+        ("long_term_care", "护理", {"护理状态鉴定报告"}),
+        ("liability", "责任", {"第三者索赔材料", "损失证明"}),
+        ("auto_single", "车险单方事故", {"事故经过说明", "定损单", "驾驶证", "行驶证"}),
+        ("auto_multi", "车险双方事故", {"交通事故认定书", "对方车辆信息", "定损单"}),
+        ("death", "身故", {"死亡证明", "户籍注销证明", "亲属关系证明", "受益人银行卡"}),
+    ],
+)
+def test_claims_of_every_common_kind(kind, name, items):
+    assert CLAIM_TYPES[kind] == name
+    listed = {m["item"]: m for m in DATA["types"][kind]}
+    assert items <= set(listed)
+    assert {"理赔申请书", "银行卡"} & set(listed) or kind == "death"  # paid into an account
+    assert all(m.get("note") for m in listed.values() if m.get("required") is False)
+
+
+def test_new_claim_template_lists_every_claim_type():
+    from baodan.cli.app import _claim_types, _template
+
+    text = _template("claim", claim_id="cl-0000abcd", staff="li-qiang", claim_types=_claim_types())
+    assert all(f"{code} {name}" in text for code, name in CLAIM_TYPES.items())
+    assert "$" not in text
 
 
 def test_claim_record_overrides_and_extends_the_standard_list():
@@ -152,8 +190,9 @@ materials:
 
 
 @pytest.fixture
-def claim_file(firm):
-    """An auto claim in the fixture firm, collecting materials, one item in."""
+def claim_file(firm, monkeypatch):
+    """An auto claim in the fixture firm, collecting materials, one item in; li-qiang at work."""
+    monkeypatch.setenv("BAODAN_STAFF", "li-qiang")
     policy = min(firm.root.glob("records/clients/*/policies/*.yaml.age"))
     rel = policy.parent.parent.relative_to(firm.root) / "claims/cl-0000abcd.yaml.age"
     write_record(
@@ -180,7 +219,7 @@ def test_claim_receive_records_dates_and_keeps_comments(firm, claim_file, capsys
     assert "还缺 3 项" in out
     text = read_record(firm.root, claim_file, firm.identities)
     assert "# the insurer's own list always wins" in text
-    assert "item: 驾驶证\n    received_on: 2026-11-20" in text
+    assert "item: 驾驶证\n    received_on: 2026-11-20\n    received_by: li-qiang" in text
     code, out, err = run_cli(
         capsys, "claim", "receive", "cl-0000abcd", "交通事故认定书", "维修发票", "现场照片"
     )
@@ -198,12 +237,42 @@ def test_claim_receive_refuses_an_unknown_item(firm, claim_file, capsys):
 
 
 def test_claim_stage_dispute_points_to_the_emergency_plan(firm, claim_file, capsys):
+    code, out, err = run_cli(capsys, "claim", "stage", "cl-0000abcd", "refused")
+    assert code == 0, err
     code, out, err = run_cli(
         capsys, "claim", "stage", "cl-0000abcd", "纠纷处理", "--note", "客户不认可"
     )  # a stage by its Chinese name, as the help and the staff site show it
     assert code == 0, err
     assert "--plan claim_dispute --claim cl-0000abcd" in out
-    code, out, err = run_cli(capsys, "claim", "stage", "cl-0000abcd", "paid", "--on", "2026-11-01")
+    code, out, err = run_cli(
+        capsys, "claim", "stage", "cl-0000abcd", "paid", "--amount", "100", "--on", "2026-11-01"
+    )
     assert code == 1 and "早于上一条进度" in err
     code, out, err = run_cli(capsys, "claim", "stage", "cl-0000abcd", "已付款")
     assert code == 1 and "进度：“已付款”不在可选项里" in err and "paid（已赔付）" in err
+
+
+def test_check_flags_a_claim_type_that_does_not_fit_its_policy(firm, capsys, monkeypatch):
+    policy = min(firm.root.glob("records/clients/*/policies/*.yaml.age"))
+    text = read_record(firm.root, policy.relative_to(firm.root).as_posix(), firm.identities)
+    category = yaml.safe_load(text)["category"]
+    wrong = "critical_illness" if category == "auto" else "auto_single"  # 重疾 on a car, or so
+    claim = CLAIM.format(policy=policy.name.removesuffix(".yaml.age")).replace(
+        "type: auto", f"type: {wrong}"
+    )
+    rel = policy.parent.parent.relative_to(firm.root) / "claims/cl-0000abcd.yaml.age"
+    write_record(firm.root, rel.as_posix(), claim, firm.identities)
+    code, _out, err = run_cli(capsys, "check")
+    assert code == 1
+    assert "claims/cl-0000abcd.yaml.age" in err and "字段 type" in err
+    assert f"理赔类型“{CLAIM_TYPES[wrong]}”与保单" in err and "不符" in err
+
+
+def test_a_firms_claim_categories_name_real_policy_categories(firm, capsys):
+    rules = firm.root / "records/rules/claim_materials.yaml"
+    rules.parent.mkdir(parents=True, exist_ok=True)
+    text = resources.files("baodan").joinpath("data/claim_materials.yaml").read_text("utf-8")
+    rules.write_text(text.replace("auto_single: [auto]", "auto_single: [autos]"), "utf-8")
+    code, _out, err = run_cli(capsys, "check")
+    assert code == 1
+    assert "records/rules/claim_materials.yaml" in err and "不认识的险种大类“autos”" in err

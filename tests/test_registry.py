@@ -4,6 +4,7 @@ number (unless another policy still holds it, after a collision between two bran
 
 from __future__ import annotations
 
+import io
 import random
 import re
 import tempfile
@@ -104,7 +105,7 @@ def _firm_with_references(firm, client_id="c-00000001", renewal="BD-2027-RNMB2")
 def test_renumber_moves_every_reference_and_retires_the_old_number(firm, capsys):
     c.reset_clients(firm)
     base = _firm_with_references(firm)
-    code, out, err = run_cli(capsys, "renumber", OLD)
+    code, out, err = run_cli(capsys, "renumber", OLD, "--yes")  # no duplicate: asked first
     assert code == 0, err
     new = re.search(r"→ (BD-2026-[0-9A-Z]{5})", out).group(1)
     assert new != OLD and "已写入 records/retired.yaml" in out
@@ -125,6 +126,37 @@ def test_renumber_moves_every_reference_and_retires_the_old_number(firm, capsys)
     assert run_cli(capsys, "check")[0] == 0
     code, _, err = run_cli(capsys, "renumber", OLD)
     assert code == 1 and f"找不到登记号为“{OLD}”的保单" in err
+
+
+def test_renumber_asks_before_changing_a_number_with_no_duplicate(firm, capsys, monkeypatch):
+    c.reset_clients(firm)
+    base = _firm_with_references(firm)
+    policy = firm.root / f"{base}/policies/{OLD}.yaml.age"
+    before = sorted(p.read_bytes() for p in (firm.root / base).rglob("*.yaml.age"))
+    for answer, code_wanted in (("", 130), ("n\n", 1)):  # end of input, then "no"
+        monkeypatch.setattr("sys.stdin", io.StringIO(answer))
+        code, out, err = run_cli(capsys, "renumber", OLD)
+        assert code == code_wanted
+        assert f"登记号 {OLD} 没有重号，也不是已注销的号" in out and "确定要换号？" in out
+        assert "已取消" in err
+        assert policy.exists() and not (firm.root / "records/retired.yaml").exists()
+        assert sorted(p.read_bytes() for p in (firm.root / base).rglob("*.yaml.age")) == before
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    code, out, err = run_cli(capsys, "renumber", OLD)
+    assert code == 0, err
+    assert not policy.exists() and "已换号" in out
+
+
+def test_renumber_does_not_ask_about_a_reused_retired_number(firm, capsys, monkeypatch):
+    c.reset_clients(firm)
+    _firm_with_references(firm)
+    (firm.root / "records/retired.yaml").write_text(
+        f"- {{registry_no: {OLD}, retired_on: 2026-01-01, reason: 换号}}\n", "utf-8"
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, out, err = run_cli(capsys, "renumber", OLD)
+    assert code == 0, err
+    assert "没有重号" not in out and "已换号" in out
 
 
 def test_a_collision_between_branches_is_caught_and_fixed(firm, capsys):

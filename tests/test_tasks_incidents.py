@@ -68,13 +68,17 @@ def test_task_new_and_done(firm, capsys):
     text = read_record(firm.root, rel, firm.identities)
     assert "from_department: 客户服务部" in text and "to_department: 财务部" in text
     assert "due: 2026-11-30" in text and "status: open" in text
+    assert "created_by: wang-fang" in text
     code, out, _ = run_cli(capsys, "task", "list", "-d", "财务部")
     assert task_id in out
-    code, out, err = run_cli(capsys, "task", "done", task_id, "--note", "已核对")
+    code, out, err = run_cli(
+        capsys, "task", "done", task_id, "--note", "已核对", "--staff", "chen-jing"
+    )
     assert code == 0 and "已完成" in out
     text = read_record(firm.root, rel, firm.identities)
     assert "status: done" in text and "closed_on: 2026-11-27" in text and "已核对" in text
-    code, out, err = run_cli(capsys, "task", "done", task_id)
+    assert "closed_by: chen-jing" in text
+    code, out, err = run_cli(capsys, "task", "done", task_id, "--staff", "chen-jing")
     assert code == 1 and "已经是“已完成”" in err
 
 
@@ -118,7 +122,8 @@ def _quiet_policy(firm) -> tuple[str, str]:
     raise AssertionError("every policy has an incident")
 
 
-def test_lost_policy_incident_from_start_to_close(firm, capsys):
+def test_lost_policy_incident_from_start_to_close(firm, capsys, monkeypatch):
+    monkeypatch.setenv("BAODAN_STAFF", "wang-fang")
     cid, policy = _quiet_policy(firm)
     code, out, err = run_cli(
         capsys,
@@ -152,6 +157,7 @@ def test_lost_policy_incident_from_start_to_close(firm, capsys):
     assert code == 0 and "5 个未做的步骤记为不需要" in out
     text = read_record(firm.root, rel, firm.identities)
     assert "closed_on: 2026-11-27" in text and "outcome: 原件找到了" in text
+    assert "closed_by: wang-fang" in text and "    by: wang-fang\n" in text  # who did it
     assert text.count("skipped: true") == 5 and "done_on: 2026-11-27" in text
     code, out, err = run_cli(capsys, "check")
     assert code == 0, err

@@ -29,12 +29,21 @@ def check_staff_refs(firm: Firm, today: date) -> list[RecordError]:
         for c in cf.claims:
             if firm.lacks_staff(c.handler):
                 errors.append(_err(c, "handler", f"没有员工“{c.handler}”", hint))
+            done_by = [(f"stages[{n}].by", s.by) for n, s in enumerate(c.stages)]
+            done_by += [
+                (f"materials[{n}].received_by", m.received_by) for n, m in enumerate(c.materials)
+            ]
+            for field, who in done_by:
+                if who and firm.lacks_staff(who):
+                    errors.append(_err(c, field, f"没有员工“{who}”", hint))
         for i in cf.interactions:
             if firm.lacks_staff(i.staff):
                 errors.append(_err(i, "staff", f"没有员工“{i.staff}”", hint))
         for t in cf.tasks:
-            if t.owner and firm.lacks_staff(t.owner):
-                errors.append(_err(t, "owner", f"没有员工“{t.owner}”", hint))
+            for field in ("owner", "created_by", "closed_by"):
+                who = getattr(t, field)
+                if who and firm.lacks_staff(who):
+                    errors.append(_err(t, field, f"没有员工“{who}”", hint))
     return errors
 
 

@@ -7,9 +7,12 @@ from datetime import date
 
 from baodan.core.errors import RecordError, Source
 from baodan.domain.care import care_rules
+from baodan.domain.claims import stage_problems, type_fits
 from baodan.domain.incidents import plan_choices, plans
 from baodan.models import Firm
 from baodan.models.staff import STAFF_HINT
+from baodan.models.taxonomy import taxonomy
+from baodan.models.vocab import CLAIM_TYPES
 
 
 def _err(record, field: str, message: str, hint: str) -> RecordError:
@@ -139,6 +142,8 @@ def check_incidents(firm: Firm, today: date) -> list[RecordError]:
             errors.extend(_client_refs(cf, inc, unreadable))
             if firm.lacks_staff(inc.owner):
                 errors.append(_err(inc, "owner", f"没有员工“{inc.owner}”", STAFF_HINT))
+            if inc.closed_by and firm.lacks_staff(inc.closed_by):
+                errors.append(_err(inc, "closed_by", f"没有员工“{inc.closed_by}”", STAFF_HINT))
             for n, step in enumerate(inc.steps):
                 if step.by and firm.lacks_staff(step.by):
                     errors.append(_err(inc, f"steps[{n}].by", f"没有员工“{step.by}”", STAFF_HINT))
@@ -163,7 +168,42 @@ def check_training(firm: Firm, today: date) -> list[RecordError]:
     ]
 
 
+def check_claim_types(firm: Firm, today: date) -> list[RecordError]:
+    """A claim's type belongs to its policy's category (data/claim_materials.yaml categories)."""
+    index = firm.policy_index()
+    names = taxonomy(firm.rules).categories
+    errors = []
+    for cf in firm.clients.values():
+        for c in cf.claims:
+            found = index.get(c.policy)
+            if found is None or type_fits(c.type, found[1].category, firm.rules):
+                continue  # a missing policy has its own error
+            category = found[1].category
+            fitting = [
+                f"{code}（{name}）"
+                for code, name in CLAIM_TYPES.items()
+                if type_fits(code, category, firm.rules)
+            ]
+            errors.append(
+                _err(
+                    c,
+                    "type",
+                    f"理赔类型“{CLAIM_TYPES[c.type]}”与保单 {c.policy} 的险种"
+                    f"“{names[category].name if category in names else category}”不符",
+                    "核对 policy 是否写错了保单；类型可选：" + "、".join(fitting),
+                )
+            )
+    return errors
+
+
+def check_claim_stages(firm: Firm, today: date) -> list[RecordError]:
+    """A claim's stages follow the rules (domain.claims.NEXT), payments carry their amount."""
+    return [e for cf in firm.clients.values() for c in cf.claims for e in stage_problems(c)]
+
+
 SERVICE_CHECKS = [
+    check_claim_stages,
+    check_claim_types,
     check_survey_about,
     check_occasions,
     check_lecture_attendance,

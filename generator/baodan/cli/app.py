@@ -254,6 +254,14 @@ def _template(kind: str, **values) -> str:
     return Template(text).safe_substitute(today=today().isoformat(), **values)
 
 
+def _claim_types() -> str:
+    """The claim types a new claim's comment lists, wrapped as a comment."""
+    from baodan.models.vocab import CLAIM_TYPES
+
+    words = [f"{code} {name}" for code, name in CLAIM_TYPES.items()]
+    return "\n#   ".join(" / ".join(words[i : i + 5]) for i in range(0, len(words), 5))
+
+
 def _editor_note() -> None:
     """Said before the editor takes the terminal: when it may keep a copy of the record."""
     from baodan.services.editors import editor
@@ -326,7 +334,7 @@ def new_claim(
     _create(
         ws,
         client_file.parent / BY_NAME["claim"].folder / f"{cid}.yaml.age",
-        _template("claim", claim_id=cid, staff=staff or ""),
+        _template("claim", claim_id=cid, staff=staff or "", claim_types=_claim_types()),
     )
 
 

@@ -57,6 +57,7 @@ StaffOpt = Annotated[
     ),
 ]
 
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="不再询问（供脚本使用）")]
 
 QrOpt = Annotated[
     Path | None,

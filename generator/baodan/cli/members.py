@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from baodan.cli.common import IdentityOpt, RootOpt, Table, err, open_workspace, out
+from baodan.cli.common import IdentityOpt, RootOpt, Table, YesOpt, err, open_workspace, out
 from baodan.cli.prompts import YesNo
 from baodan.core.errors import BaodanError
 from baodan.store import members
@@ -21,7 +21,6 @@ recovery_app = typer.Typer(
     help="应急恢复密钥（打印后放进公司保险柜的应急包）", no_args_is_help=True
 )
 
-YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="不再询问（供脚本使用）")]
 KitOpt = Annotated[
     Path | None,
     typer.Option(

@@ -13,6 +13,7 @@ from baodan.cli.common import (
     RootOpt,
     StaffOpt,
     Table,
+    YesOpt,
     open_workspace,
     out,
 )
@@ -113,7 +114,7 @@ def audit(
         except OSError as e:
             raise BaodanError(f"读不了 PDF 文件 {pdf}（{e.strerror}）", "检查文件路径") from None
     ask = _ask_item if _interactive() and not ok else None
-    result = run_audit(op, staff or "", today(), _parse_anomalies(anomaly or []), ok, data, ask)
+    result = run_audit(op, staff, today(), _parse_anomalies(anomaly or []), ok, data, ask)
     table = Table("检查项", "结果", "说明", title=f"初审 {op.policy.registry_no}")
     for item, r in result.items:
         table.add_row(item.label, "[green]通过[/]" if r.ok else "[red]异常[/]", r.note or "")
@@ -140,7 +141,9 @@ def _ask_item(item) -> tuple[bool, str | None]:
 
     if YesNo.ask(f"{item.label}（{item.help}）无异常？", default=True, console=out):
         return True, None
-    return False, Prompt.ask("异常说明", console=out)
+    while not (note := Prompt.ask("异常说明（必填）", console=out).strip()):
+        out.print("[prompt.invalid]异常项要写说明：哪里不对")
+    return False, note
 
 
 def verify(
@@ -162,11 +165,11 @@ def verify(
     op = open_policy(ws, registry_no)
     if confirm is not None or resolve is not None:
         action, number = ("confirm", confirm) if confirm is not None else ("resolve", resolve)
-        subject = move_discrepancy(op, number, action, staff or "", today(), note)
+        subject = move_discrepancy(op, number, action, staff, today(), note)
         word = "已与客户确认" if action == "confirm" else "已解决"
         out.print(f"[green]第 {number} 条差异{word}[/]：{subject}")
         return
-    result = run_verify(op, staff or "", today())
+    result = run_verify(op, staff, today())
     rows = [*op.policy.discrepancies]
     table = Table("#", "差异", "保单上", "客户资料", "状态", title=f"核对 {op.policy.registry_no}")
     for n, d in enumerate(rows, 1):
@@ -235,7 +238,7 @@ def renew(
         raise BaodanError(f"--follow-up：{e.message}", "写成 2026-12-05") from None
     ws = open_workspace(root, identity)
     op = open_policy(ws, registry_no)
-    result = record_contact(op, staff or "", today(), intention, note, channel, follow)
+    result = record_contact(op, staff, today(), intention, note, channel, follow)
     r = result.renewal
     due = f"；下次联系：{r.next_due}" if r.next_due else ""
     out.print(
@@ -249,14 +252,19 @@ def renew(
 
 def renumber(
     registry_no: Annotated[str, typer.Argument(help="要换号的保单：登记号，重号时写文件路径")],
+    yes: YesOpt = False,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
-    """给保单换一个新登记号（重号或用了已注销的号时）：改文件名、更新所有引用、注销旧号。"""
+    """给保单换一个新登记号（重号或用了已注销的号时）：改文件名、更新所有引用、注销旧号。
+
+    没有重号的登记号会先询问（脚本里用 --yes）。
+    """
+    from baodan.cli.prompts import confirmer
     from baodan.services.renumber import renumber as run
 
     ws = open_workspace(root, identity)
-    result = run(ws, registry_no, today())
+    result = run(ws, registry_no, today(), confirmer(yes))
     out.print(f"[green]已换号[/] {result.old} → [bold]{result.new}[/]：{ws.rel(result.path)}")
     for ref in result.references:
         out.print(f"  已更新引用：{ref}")

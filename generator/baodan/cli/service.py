@@ -15,6 +15,7 @@ from baodan.cli.common import (
     RootOpt,
     StaffOpt,
     Table,
+    YesOpt,
     open_workspace,
     out,
 )
@@ -89,14 +90,19 @@ def claim_receive(
     claim: Annotated[str, typer.Argument(help="理赔编号")],
     items: Annotated[list[str], typer.Argument(help="收到的材料名，可写多个")],
     on: OnOpt = None,
+    staff: StaffOpt = None,
+    yes: YesOpt = False,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
-    """记录收到理赔材料。"""
+    """记录收到理赔材料（记下收件员工）；之前已收到的材料会先询问。"""
+    from baodan.cli.prompts import confirmer
     from baodan.services import actions
 
     s = _session(root, identity)
-    missing = actions.receive_materials(s, claim, items, actions.parse_day(on, "--on"))
+    missing = actions.receive_materials(
+        s, claim, items, actions.parse_day(on, "--on"), by=staff, confirm=confirmer(yes)
+    )
     out.print(f"[green]已记录[/] {claim} 收到：{'、'.join(items)}。")
     if missing:
         out.print(f"还缺 {len(missing)} 项：{'、'.join(missing)}")
@@ -111,21 +117,63 @@ def claim_stage(
         str, typer.Argument(help="新进度：" + " / ".join(f"{k} {v}" for k, v in STAGES.items()))
     ],
     note: NoteOpt = None,
+    amount: Annotated[
+        str | None, text("--amount", "赔付金额（元），记已赔付、部分赔付时必填，如 12000.50")
+    ] = None,
     on: OnOpt = None,
+    staff: StaffOpt = None,
+    yes: YesOpt = False,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
-    """记录理赔进度（报案、收集材料、已提交、审核中、赔付、拒赔、纠纷、结案）。"""
+    """记录理赔进度（报案、收集材料、已提交、审核中、赔付、拒赔、纠纷、结案）。
+
+    进度只能按规则往前走；已赔付、拒赔、已结案的理赔要用 baodan claim reopen 重新打开。
+    """
+    from baodan.cli.prompts import confirmer
     from baodan.services import actions
 
     s = _session(root, identity)
-    stage = actions.add_stage(s, claim, stage, actions.parse_day(on, "--on"), note)
+    stage = actions.add_stage(
+        s,
+        claim,
+        stage,
+        actions.parse_day(on, "--on"),
+        note,
+        amount=amount,
+        by=staff,
+        confirm=confirmer(yes),
+    )
     out.print(f"[green]已记录[/] {claim} 进度：{STAGES[stage]}。")
     if stage == "dispute":
         cf, _ = s.claim(claim)
         out.print(
             f"请按“理赔纠纷”应急预案处理：baodan incident new {cf.client.id} --plan claim_dispute --claim {claim}"
         )
+
+
+@claim_app.command("reopen")
+def claim_reopen(
+    claim: Annotated[str, typer.Argument(help="理赔编号")],
+    reason: Annotated[str, typer.Option("--reason", help="为什么重新处理（记入理赔进度）")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help="回到哪一步：collecting 收集材料 / submitted 已提交 / under_review 审核中 / dispute 纠纷处理",
+        ),
+    ] = "collecting",
+    on: OnOpt = None,
+    staff: StaffOpt = None,
+    root: RootOpt = None,
+    identity: IdentityOpt = None,
+) -> None:
+    """重新打开已赔付、拒赔或已结案的理赔（记下原因和经办员工）。"""
+    from baodan.services import actions
+
+    s = _session(root, identity)
+    stage = actions.reopen_claim(s, claim, reason, actions.parse_day(on, "--on"), to=to, by=staff)
+    out.print(f"[green]已重新打开[/] {claim}，当前进度：{STAGES[stage]}（原因已记入进度）。")
 
 
 @claim_app.command("queue")
@@ -161,10 +209,12 @@ def greet(
     message: Annotated[str | None, text("--message", "实际发送的内容（默认用建议问候语）")] = None,
     staff: StaffOpt = None,
     on: OnOpt = None,
+    yes: YesOpt = False,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
-    """记录已发送的节日或生日问候（记为一条“节日问候”互动）。"""
+    """记录已发送的节日或生日问候（记为一条“节日问候”互动）；同一节日已记录过的会先询问。"""
+    from baodan.cli.prompts import confirmer
     from baodan.services import actions
 
     s = _session(root, identity)
@@ -176,6 +226,7 @@ def greet(
         channel=channel,
         staff=staff,
         message=message,
+        confirm=confirmer(yes),
     )
     out.print(f"[green]已记录问候[/] {s.ws.rel(path)}（已加密）：\n{text}")
 
@@ -308,14 +359,15 @@ def task_done(
     task: Annotated[str, typer.Argument(help="任务编号，如 t-1a2b3c4d")],
     note: NoteOpt = None,
     cancel: Annotated[bool, typer.Option("--cancel", help="取消而不是完成")] = False,
+    staff: StaffOpt = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
-    """把任务标为已完成（或用 --cancel 取消）。"""
+    """把任务标为已完成（或用 --cancel 取消），记下经办员工。"""
     from baodan.services import actions
 
     s = _session(root, identity)
-    title, client_id = actions.finish_task(s, task, note=note, cancel=cancel)
+    title, client_id = actions.finish_task(s, task, note=note, cancel=cancel, by=staff)
     out.print(
         f"[green]任务 {task} 已{'取消' if cancel else '完成'}[/]：{title}（客户 {client_id}）。"
     )
@@ -408,14 +460,15 @@ def incident_step(
 def incident_close(
     incident: Annotated[str, typer.Argument(help="事件编号")],
     outcome: Annotated[str, typer.Option("--outcome", help="处理结果")],
+    staff: StaffOpt = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
-    """提前结束应急事件（如复核后已赔付）：未做的步骤记为不需要。"""
+    """提前结束应急事件（如复核后已赔付）：未做的步骤记为不需要，记下经办员工。"""
     from baodan.services import actions
 
     s = _session(root, identity)
-    skipped = actions.close_incident(s, incident, outcome)
+    skipped = actions.close_incident(s, incident, outcome, staff)
     out.print(f"[green]事件 {incident} 已结束[/]，{skipped} 个未做的步骤记为不需要。")
 
 

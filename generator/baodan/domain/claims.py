@@ -1,7 +1,9 @@
-"""Claims assistance: the materials checklist of a claim, and who each open claim waits on.
+"""Claims assistance: the stages a claim may move through, the materials checklist of a
+claim, and who each open claim waits on.
 
-The staff pages and commands call ``missing_materials(claim, rules)`` for what the client still
-has to hand in; ``claim_queues(firm, today)`` sorts the open claims into work queues.
+`baodan claim …` and `check` share ``may_follow`` and ``stage_problems``; the staff pages and
+commands call ``missing_materials(claim, rules)`` for what the client still has to hand in;
+``claim_queues(firm, today)`` sorts the open claims into work queues.
 """
 
 from __future__ import annotations
@@ -10,11 +12,108 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from pydantic import ValidationInfo, field_validator
+
+from baodan.core.errors import Problem, RecordError, Source
 from baodan.core.rules import Rules
 from baodan.domain.schedule import claim_decision_due
 from baodan.models import Claim, ClientFile, Firm
-from baodan.models.base import Model
+from baodan.models.base import Model, yuan
 from baodan.models.claim import CLAIM_TYPES, STAGES
+from baodan.models.context import taxonomy_of
+
+# Where a claim may go from each stage. Skipping ahead is allowed (staff do not always record
+# every step); going back is not, except the insurer asking for more materials (collecting).
+# A claim paid, refused or closed goes back to work only by being reopened (REOPENABLE).
+NEXT = {
+    "reported": {
+        "collecting",
+        "submitted",
+        "under_review",
+        "paid",
+        "partly_paid",
+        "refused",
+        "closed",
+    },
+    "collecting": {"submitted", "under_review", "paid", "partly_paid", "refused", "closed"},
+    "submitted": {"collecting", "under_review", "paid", "partly_paid", "refused", "closed"},
+    "under_review": {"collecting", "paid", "partly_paid", "refused", "closed"},
+    "paid": {"closed"},
+    "partly_paid": {"dispute", "closed"},
+    "refused": {"dispute", "closed"},
+    "dispute": {"paid", "partly_paid", "refused", "closed"},
+    "closed": set(),
+}
+# A working stage may be recorded again (a new note, more materials asked for).
+REPEATABLE = {"reported", "collecting", "submitted", "under_review", "dispute"}
+# Reopening (`baodan claim reopen`, an entry with reopen_reason): from a finished stage back to work.
+REOPENABLE = ("paid", "partly_paid", "refused", "closed")
+REOPEN_TO = ("collecting", "submitted", "under_review", "dispute")
+PAID = ("paid", "partly_paid")
+
+
+def may_follow(before: str, after: str) -> bool:
+    """Whether a claim at stage ``before`` may move to ``after`` without being reopened."""
+    return after in NEXT[before] or (after == before and before in REPEATABLE)
+
+
+def allowed_after(stage: str) -> str:
+    """The stages that may follow ``stage``, in Chinese, for a message's hint."""
+    words = [name for code, name in STAGES.items() if may_follow(stage, code)]
+    return f"“{STAGES[stage]}”之后可以记：" + ("、".join(words) or "（没有，理赔已结束）")
+
+
+def stage_problems(claim: Claim) -> list[RecordError]:
+    """What breaks the rules in a claim's stage history: a move the rules forbid, a reopening
+    without its reason, a payment without its amount."""
+    problems = []
+
+    def problem(n: int, field: str, message: str, hint: str) -> None:
+        problems.append(RecordError(Source(claim.path), f"stages[{n}].{field}", message, hint))
+
+    for n, (before, entry) in enumerate(zip(claim.stages, claim.stages[1:]), 1):
+        a, b = before.stage, entry.stage
+        if entry.reopen_reason:
+            if a not in REOPENABLE or b not in REOPEN_TO:
+                problem(
+                    n,
+                    "reopen_reason",
+                    f"从“{STAGES[a]}”到“{STAGES[b]}”不是重新打开",
+                    "只有已赔付、部分赔付、拒赔或已结案的理赔才能重新打开，且回到"
+                    + "、".join(STAGES[s] for s in REOPEN_TO)
+                    + "之一；否则删去 reopen_reason",
+                )
+        elif not may_follow(a, b):
+            reopen = a in REOPENABLE and b in REOPEN_TO
+            problem(
+                n,
+                "stage",
+                f"进度不能从“{STAGES[a]}”改为“{STAGES[b]}”",
+                f"要重新处理请用 baodan claim reopen {claim.id} --reason 原因（会记下原因）"
+                if reopen
+                else allowed_after(a),
+            )
+    paid_entries = [(n, e) for n, e in enumerate(claim.stages) if e.stage in PAID]
+    for n, e in paid_entries:
+        if e.amount is None and claim.amount_paid is None:
+            problem(
+                n,
+                "amount",
+                f"“{STAGES[e.stage]}”要写赔付金额",
+                "在这一条进度下加 amount: 赔付金额（元），如 amount: 12000.50",
+            )
+    amounts = [e.amount for _, e in paid_entries]
+    # Older records kept only the total: compare once every payment has its amount.
+    if amounts and None not in amounts and claim.amount_paid not in (None, sum(amounts)):
+        problems.append(
+            RecordError(
+                Source(claim.path),
+                "amount_paid",
+                f"赔付金额合计 {yuan(claim.amount_paid)} 与各次赔付之和 {yuan(sum(amounts))} 不一致",
+                "amount_paid 写各次赔付（stages 里的 amount）之和",
+            )
+        )
+    return problems
 
 
 class MaterialSpec(Model):
@@ -25,6 +124,28 @@ class MaterialSpec(Model):
 
 class ClaimRules(Model):
     types: dict[Literal[tuple(CLAIM_TYPES)], list[MaterialSpec]]
+    # The policy categories (data/taxonomy.yaml) a claim type belongs to; a type not listed
+    # fits any policy (a rider may cover it).
+    categories: dict[Literal[tuple(CLAIM_TYPES)], list[str]] = {}
+
+    @field_validator("categories")
+    @classmethod
+    def _known(cls, value: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+        known = taxonomy_of(info).categories
+        for codes in value.values():
+            for code in codes:
+                if code not in known:
+                    raise Problem(
+                        f"不认识的险种大类“{code}”",
+                        "可选：" + "、".join(f"{c}（{k.name}）" for c, k in known.items()),
+                    )
+        return value
+
+
+def type_fits(claim_type: str, category: str, rules: Rules) -> bool:
+    """Whether a claim of this type can be made on a policy of this category."""
+    wanted = claim_rules(rules).categories.get(claim_type)
+    return wanted is None or category in wanted
 
 
 def claim_rules(rules: Rules) -> ClaimRules:

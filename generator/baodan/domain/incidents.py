@@ -121,7 +121,7 @@ def finish_step(
     return False
 
 
-def close_incident(data: dict, *, day: date, outcome: str) -> int:
+def close_incident(data: dict, *, day: date, outcome: str, by: str | None = None) -> int:
     """Close an incident early: the steps not yet done are marked skipped. Returns how many."""
     if data.get("closed_on"):
         raise BaodanError(f"事件 {data['id']} 已于 {data['closed_on']} 结束", "")
@@ -130,6 +130,8 @@ def close_incident(data: dict, *, day: date, outcome: str) -> int:
         s["skipped"] = True
     data["closed_on"] = day
     data["outcome"] = outcome
+    if by:
+        data["closed_by"] = by
     return len(left)
 
 

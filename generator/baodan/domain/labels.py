@@ -34,7 +34,7 @@ class Labels(BaseModel):
 # Fields whose values are secrets: shown as changed, never printed.
 SECRET = {("portal", "key"), ("portal", "id"), ("feed", "token")}
 MASKED = {"id_number": mask_id, "mobile": mask_mobile}
-MONEY = {"sum_insured", "premium", "declared_value", "amount_claimed", "amount_paid"}
+MONEY = {"sum_insured", "premium", "declared_value", "amount_claimed", "amount_paid", "amount"}
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ def new_task(
     policy: str | None = None,
     claim: str | None = None,
     notes: str | None = None,
+    created_by: str | None = None,
 ) -> dict:
     """The data of a new task record."""
     data: dict = {
@@ -85,6 +86,8 @@ def new_task(
     optional = {"owner": owner, "policy": policy, "claim": claim}
     data |= {k: v for k, v in optional.items() if v}
     data["created"] = created
+    if created_by:
+        data["created_by"] = created_by
     if due:
         data["due"] = due
     data["status"] = "open"
@@ -93,7 +96,9 @@ def new_task(
     return data
 
 
-def finish_task(data: dict, *, day: date, note: str | None, cancel: bool = False) -> None:
+def finish_task(
+    data: dict, *, day: date, note: str | None, cancel: bool = False, by: str | None = None
+) -> None:
     if data.get("status") in ("done", "cancelled"):
         raise BaodanError(
             f"任务 {data['id']} 已经是“{'已完成' if data['status'] == 'done' else '已取消'}”",
@@ -101,5 +106,7 @@ def finish_task(data: dict, *, day: date, note: str | None, cancel: bool = False
         )
     data["status"] = "cancelled" if cancel else "done"
     data["closed_on"] = day
+    if by:
+        data["closed_by"] = by
     if note:
         data["notes"] = f"{data['notes']}\n{note}" if data.get("notes") else note

@@ -16,11 +16,17 @@ class Stage(Model):
     stage: Literal[tuple(STAGES)]
     date: dt.date
     note: str | None = None
+    amount: Money | None = Field(None, description="这次赔付的金额（元），已赔付、部分赔付时必填")
+    by: str | None = Field(None, description="记录这一步的员工编号")
+    reopen_reason: str | None = Field(
+        None, description="重新打开的原因：从已赔付、部分赔付、拒赔或已结案重新处理时必填"
+    )
 
 
 class Material(Model):
     item: str = Field(description="材料名称，如 病历")
     received_on: dt.date | None = Field(None, description="收到日期；未收到不填")
+    received_by: str | None = Field(None, description="收下材料的员工编号")
     required: bool = True
 
 

@@ -38,6 +38,7 @@ class Incident(Record):
     steps: list[IncidentStep] = Field(min_length=1, description="预案步骤，按顺序")
     closed_on: dt.date | None = Field(None, description="结束日期")
     outcome: str | None = Field(None, description="处理结果")
+    closed_by: str | None = Field(None, description="结束事件的员工编号")
 
     @model_validator(mode="after")
     def _steps(self) -> Incident:

@@ -120,7 +120,17 @@ class AuditItem(Model):
 
     item: str = Field(description="检查项编号，见 data/audit_checklists.yaml")
     ok: bool = Field(description="true 通过 / false 异常")
-    note: str | None = Field(None, description="异常说明或检查结果")
+    note: str | None = Field(None, description="异常说明或检查结果；异常项必填")
+
+    @model_validator(mode="after")
+    def _anomaly_described(self) -> AuditItem:
+        if not self.ok and not self.note:
+            raise FieldProblem(
+                "note",
+                "异常项要写说明",
+                "写清哪里不对，如 note: 骑缝章不清晰（客户和同事要据此处理）",
+            )
+        return self
 
 
 class Audit(Model):

@@ -34,7 +34,9 @@ class Task(Record):
     policy: str | None = Field(None, description="相关保单登记号")
     claim: str | None = Field(None, description="相关理赔编号")
     created: dt.date
+    created_by: str | None = Field(None, description="建任务的员工编号")
     due: dt.date | None = None
     status: Literal[tuple(TASK_STATUSES)] = "open"
     closed_on: dt.date | None = None
+    closed_by: str | None = Field(None, description="完成或取消任务的员工编号")
     notes: str | None = None

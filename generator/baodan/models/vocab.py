@@ -15,10 +15,19 @@ CLAIM_STAGES = {
 }
 CLAIM_TYPES = {
     "medical": "医疗",
+    "outpatient": "门急诊医疗",
+    "inpatient": "住院医疗",
+    "critical_illness": "重大疾病",
+    "long_term_care": "护理",
     "accident": "意外",
+    "accident_medical": "意外医疗",
+    "disability": "伤残",
     "death": "身故",
     "property": "财产",
+    "liability": "责任",
     "auto": "车险",
+    "auto_single": "车险单方事故",
+    "auto_multi": "车险双方事故",
 }
 
 # What the client said when contacted about renewing (kind: renewal).

@@ -4,27 +4,35 @@ create or change one encrypted record. The CLI (cli_service.py) only calls these
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+
+from pydantic import TypeAdapter, ValidationError
 
 from baodan.checks import load_firm
 from baodan.core.choices import pick
-from baodan.core.errors import BaodanError
+from baodan.core.errors import BaodanError, Problem
 from baodan.core.today import today
 from baodan.domain import care, claims, incidents, tasks
 from baodan.models import Claim, ClientFile, Firm
+from baodan.models.base import Money
 from baodan.models.claim import STAGES
 from baodan.models.ids import checked_id
 from baodan.models.interaction import CHANNELS
 from baodan.models.kinds import BY_NAME
-from baodan.services.changes import create_record, update_record
+from baodan.services.changes import create_record, set_field, update_record
+from baodan.services.policyfile import acting_staff, member_on_staff
 from baodan.store.workspace import (
     Workspace,
     new_incident_id,
     new_task_id,
     next_interaction_path,
 )
+
+MONEY = TypeAdapter(Money)
 
 
 @dataclass
@@ -51,6 +59,10 @@ class Session:
 
     def client_dir(self, cf: ClientFile) -> Path:
         return self.ws.clients_dir / cf.client.id
+
+    def actor(self, staff_id: str | None) -> str:
+        """Who is doing this (recorded as ``by``): see policyfile.acting_staff."""
+        return acting_staff(self.firm, staff_id, self.ws.vault.member)
 
     def staff(self, staff_id: str | None, option: str) -> str | None:
         if staff_id and staff_id not in self.firm.staff:
@@ -96,13 +108,48 @@ def _not_future(day: date, option: str) -> date:
     return day
 
 
+# Asks the person at the keyboard a yes/no question (the CLI: a prompt, or yes for --yes).
+Confirm = Callable[[str], bool]
+
+
+def _confirmed(confirm: Confirm, question: str) -> None:
+    if not confirm(question):
+        raise BaodanError("已取消，记录没有改动", "")
+
+
+def _money(value: str, option: str) -> int | Decimal:
+    """An amount typed on the command line, as records keep it (whole yuan as an int)."""
+    try:
+        amount = MONEY.validate_python(value)
+    except ValidationError as e:
+        first = e.errors()[0]
+        problem = Problem.of(first.get("ctx", {}).get("error") or ValueError(first["msg"]))
+        raise BaodanError(f"{option}：{problem.message}", problem.hint) from None
+    return _stored(amount)
+
+
+def _stored(amount: Decimal) -> int | Decimal:
+    """Money as records keep it: whole yuan as an int, else two decimals."""
+    return int(amount) if amount == amount.to_integral_value() else amount.quantize(Decimal("0.01"))
+
+
 # ---- claims ----------------------------------------------------------------------------------
 
 
-def receive_materials(s: Session, claim_id: str, items: list[str], day: date) -> list[str]:
-    """Record materials received on ``day``; returns the items still missing after that."""
+def receive_materials(
+    s: Session,
+    claim_id: str,
+    items: list[str],
+    day: date,
+    *,
+    by: str | None,
+    confirm: Confirm,
+) -> list[str]:
+    """Record materials received on ``day`` by a staff member; returns the items still missing
+    after that. An item received before is recorded again only when confirmed."""
     cf, claim = s.claim(claim_id)
     _not_future(day, "--on")
+    by = s.actor(by)
     known = [i.item for i in claims.checklist(claim, s.firm.rules)]
     unknown = [i for i in items if i not in known]
     if unknown:
@@ -111,33 +158,122 @@ def receive_materials(s: Session, claim_id: str, items: list[str], day: date) ->
             f"清单：{'、'.join(known)}；保险公司另外要求的材料请用 baodan edit {claim_id} 加到 materials",
         )
 
+    before = {i.item: i.received_on for i in claims.checklist(claim, s.firm.rules)}
+    again = [f"{i}（{before[i]} 已收到）" for i in dict.fromkeys(items) if before[i]]
+    if again:
+        _confirmed(confirm, f"这些材料之前已经收到：{'、'.join(again)}。改记为 {day} 收到？")
+
     def change(data: dict) -> Claim:
         materials = data.setdefault("materials", [])
-        for item in items:
+        for item in dict.fromkeys(items):
             entry = next((m for m in materials if m.get("item") == item), None)
             if entry is None:
-                materials.append({"item": item, "received_on": day})
+                materials.append({"item": item, "received_on": day, "received_by": by})
             else:
-                entry["received_on"] = day
+                set_field(entry, "received_on", day, after=("item",))
+                set_field(entry, "received_by", by, after=("received_on",))
         return Claim.model_validate(data)
 
     saved = update_record(s.ws, s.record_path(cf, "claims", claim_id), change, s.firm)
     return [i.item for i in claims.missing_materials(saved, s.firm.rules)]
 
 
-def add_stage(s: Session, claim_id: str, stage: str, day: date, note: str | None) -> str:
-    """Append a stage (typed as its code or Chinese name) to a claim; returns its code."""
+def add_stage(
+    s: Session,
+    claim_id: str,
+    stage: str,
+    day: date,
+    note: str | None,
+    *,
+    amount: str | None = None,
+    by: str | None,
+    confirm: Confirm,
+) -> str:
+    """Append a stage (typed as its code or Chinese name) to a claim, as the rules allow
+    (domain.claims.NEXT); returns its code. A payment needs its amount; submitting with
+    required materials missing needs confirming."""
     cf, claim = s.claim(claim_id)
     stage = pick(stage, STAGES, "进度")
+    current = claim.stage
+    if not claims.may_follow(current, stage):
+        if current in claims.REOPENABLE and stage in claims.REOPEN_TO:
+            raise BaodanError(
+                f"理赔 {claim_id} 已是“{STAGES[current]}”，不能直接改为“{STAGES[stage]}”",
+                f"确需重新处理，请运行 baodan claim reopen {claim_id} --to {stage} --reason 原因"
+                "（原因记入理赔进度）",
+            )
+        raise BaodanError(
+            f"理赔 {claim_id} 的进度不能从“{STAGES[current]}”改为“{STAGES[stage]}”",
+            claims.allowed_after(current),
+        )
+    paid = None
+    if stage in claims.PAID:
+        if amount is None:
+            raise BaodanError(
+                f"--amount：记“{STAGES[stage]}”要写赔付金额", "例如 --amount 12000.50（元）"
+            )
+        paid = _money(amount, "--amount")
+    elif amount is not None:
+        raise BaodanError(
+            f"--amount：只有已赔付、部分赔付才写金额（这次是“{STAGES[stage]}”）", "去掉 --amount"
+        )
+    if stage == "submitted":
+        missing = [i.item for i in claims.checklist(claim, s.firm.rules) if i.missing]
+        if missing:
+            _confirmed(
+                confirm,
+                f"理赔 {claim_id} 还缺 {len(missing)} 项必需材料：{'、'.join(missing)}。"
+                "仍要记为已提交保险公司？",
+            )
+            gap = f"材料未齐即递交（缺：{'、'.join(missing)}）"  # why the queue may hear back
+            note = f"{note}；{gap}" if note else gap
+    return _append_stage(s, cf, claim, stage, day, by, note=note, amount=paid)
+
+
+def reopen_claim(
+    s: Session,
+    claim_id: str,
+    reason: str,
+    day: date,
+    *,
+    to: str = "collecting",
+    by: str | None,
+) -> str:
+    """Reopen a paid, refused or closed claim: a stage back to work, with the reason."""
+    cf, claim = s.claim(claim_id)
+    to = pick(to, {k: STAGES[k] for k in claims.REOPEN_TO}, "--to")
+    if claim.stage not in claims.REOPENABLE:
+        raise BaodanError(
+            f"理赔 {claim_id} 还在进行中（{STAGES[claim.stage]}），不需要重新打开",
+            f"直接记录进度：baodan claim stage {claim_id} 新进度",
+        )
+    if not reason.strip():
+        raise BaodanError("--reason：要写重新打开的原因", "例如 --reason 客户补交了新的诊断证明")
+    return _append_stage(s, cf, claim, to, day, by, reopen_reason=reason.strip())
+
+
+def _append_stage(s: Session, cf, claim: Claim, stage: str, day: date, by, **fields) -> str:
+    by = s.actor(by)
     _not_future(day, "--on")
     if day < claim.stages[-1].date:
         raise BaodanError(
             f"{day} 早于上一条进度的日期 {claim.stages[-1].date}", "进度按时间顺序记录"
         )
-    entry = {"stage": stage, "date": day} | ({"note": note} if note else {})
-    update_record(
-        s.ws, s.record_path(cf, "claims", claim_id), lambda d: d["stages"].append(entry), s.firm
-    )
+    entry = {"stage": stage, "date": day} | {k: v for k, v in fields.items() if v} | {"by": by}
+    total = None
+    if entry.get("amount") is not None:
+        earlier = [x.amount for x in claim.stages if x.stage in claims.PAID]
+        if None in earlier:  # older records kept only the claim's total
+            total = (claim.amount_paid or 0) + entry["amount"]
+        else:
+            total = sum(earlier) + entry["amount"]
+
+    def change(data: dict) -> None:
+        data["stages"].append(entry)
+        if total is not None:
+            set_field(data, "amount_paid", _stored(total), after=("amount_claimed",))
+
+    update_record(s.ws, s.record_path(cf, "claims", claim.id), change, s.firm)
     return stage
 
 
@@ -155,12 +291,15 @@ def log_interaction(
     summary: str,
     **fields,
 ) -> Path:
-    """Write a new interaction record (staff: the client's manager unless named)."""
+    """Write a new interaction record (staff: as named, else the member at the keyboard when
+    on the staff, else the client's manager)."""
     channel = pick(channel, CHANNELS, "--channel")
     data = {
         "date": _not_future(day, "--on"),
         "kind": kind,
-        "staff": s.staff(staff, "--staff") or cf.client.manager,
+        "staff": s.staff(staff, "--staff")
+        or member_on_staff(s.firm, s.ws.vault.member)
+        or cf.client.manager,
         "channel": channel,
         "summary": summary,
     } | fields
@@ -178,8 +317,10 @@ def log_greeting(
     channel: str,
     staff: str | None,
     message: str | None,
+    confirm: Confirm,
 ) -> tuple[Path, str]:
-    """Log a sent greeting; returns the record's path and the message logged."""
+    """Log a sent greeting; returns the record's path and the message logged. A greeting
+    too early to count for its occasion is refused; a second one for it asks first."""
     cf = s.client(client_id)
     rules = s.firm.rules
     code = care.occasion_code(occasion, rules)
@@ -187,6 +328,21 @@ def log_greeting(
         choices = "、".join(f"{c}（{o.name}）" for c, o in care.care_rules(rules).occasions.items())
         raise BaodanError(f"--occasion：没有节日“{occasion}”", f"可选：{choices}")
     when = care.occasion_date(cf.client, code, day, rules) or day
+    name = care.care_rules(rules).occasions[code].name
+    window = care.care_rules(rules).greeting_sent_window
+    if (when - day).days > window:
+        raise BaodanError(
+            f"--occasion：下一个{name}是 {when}，离 {day} 还有 {(when - day).days} 天，"
+            f"这时记录的问候不算这次{name}的问候",
+            f"问候在{name}前 {window} 天内到节后 3 天内发送和记录；已经过去的{name}不用补记",
+        )
+    sent = care.sent_greeting(cf, code, when, rules)
+    if sent is not None:
+        _confirmed(
+            confirm,
+            f"{cf.client.name}的{name}（{when}）问候已经记录过：{sent.date} 由 {sent.staff} 发送。"
+            "再记一次？",
+        )
     text = message or care.greeting_message(s.firm, cf.client, code, when)
     if text is None:
         raise BaodanError(
@@ -279,13 +435,12 @@ def create_task(
 ) -> Path:
     cf = s.client(client_id)
     to_department = tasks.department(to, "--to")
-    s.staff(by, "--staff")
-    if from_:
+    if from_:  # who handed it over is recorded when known (a client's portal request: nobody)
+        by = s.staff(by, "--staff") or member_on_staff(s.firm, s.ws.vault.member)
         from_department = tasks.department(from_, "--from")
-    elif by:
-        from_department = s.firm.staff[by].department
     else:
-        raise BaodanError("要写明哪个部门交出任务", "加上 --from 部门，或 --staff 你的员工编号")
+        by = s.actor(by)
+        from_department = s.firm.staff[by].department
     s.check_refs(cf, policy, claim)
     task_id = new_task_id()
     data = tasks.new_task(
@@ -300,22 +455,26 @@ def create_task(
         policy=policy,
         claim=claim,
         notes=note,
+        created_by=by,
     )
     path = s.record_path(cf, "tasks", task_id)
     create_record(s.ws, path, data, s.firm)
     return path
 
 
-def finish_task(s: Session, task_id: str, *, note: str | None, cancel: bool) -> tuple[str, str]:
-    """Close a task; returns (its title, its client id)."""
+def finish_task(
+    s: Session, task_id: str, *, note: str | None, cancel: bool, by: str | None
+) -> tuple[str, str]:
+    """Close a task, recording who did; returns (its title, its client id)."""
     path = s.ws.locate(task_id)
     if path.parent.name != "tasks":
         raise BaodanError(
             f"“{task_id}”不是任务编号", "任务编号形如 t-1a2b3c4d（见员工站部门交接页）"
         )
+    by = s.actor(by)
 
     def change(data: dict) -> str:
-        tasks.finish_task(data, day=today(), note=note, cancel=cancel)
+        tasks.finish_task(data, day=today(), note=note, cancel=cancel, by=by)
         return data["title"]
 
     return update_record(s.ws, path, change, s.firm), path.parent.parent.name
@@ -375,7 +534,7 @@ def incident_step(
 ) -> tuple[bool, str | None]:
     """Record a step; returns (incident now closed, the next step's title)."""
     path = _incident_path(s, incident_id)
-    s.staff(by, "--staff")
+    by = s.actor(by)
     _not_future(day, "--on")
 
     def change(data: dict):
@@ -388,12 +547,13 @@ def incident_step(
     return update_record(s.ws, path, change, s.firm)
 
 
-def close_incident(s: Session, incident_id: str, outcome: str) -> int:
+def close_incident(s: Session, incident_id: str, outcome: str, by: str | None) -> int:
     path = _incident_path(s, incident_id)
+    by = s.actor(by)
     return update_record(
         s.ws,
         path,
-        lambda data: incidents.close_incident(data, day=today(), outcome=outcome),
+        lambda data: incidents.close_incident(data, day=today(), outcome=outcome, by=by),
         s.firm,
     )
 

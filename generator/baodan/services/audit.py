@@ -18,8 +18,8 @@ from baodan.domain.audit import ChecklistItem, checklist, checklists, item_label
 from baodan.models.policy import AuditItem
 from baodan.models.task import Task
 from baodan.services.changes import set_field
-from baodan.services.pdfsignature import check_pdf
-from baodan.services.policyfile import OpenPolicy, require_staff
+from baodan.services.pdfsignature import check_pdf, is_pdf
+from baodan.services.policyfile import OpenPolicy
 from baodan.store.workspace import new_task_id
 
 # Asked for each item nobody gave a result for: returns (ok, note).
@@ -45,10 +45,16 @@ def _results(
 ) -> list[AuditItem]:
     checklist = {i.code: i.label for i in items}
     anomalies = {pick(code, checklist, "--anomaly 检查项"): n for code, n in anomalies.items()}
+    blank = [code for code, note in anomalies.items() if not note.strip()]
+    if blank:
+        raise BaodanError(
+            "--anomaly：异常项要写说明：" + "、".join(f"{c}（{checklist[c]}）" for c in blank),
+            "写成 编号=说明，如 --anomaly seals=骑缝章不清晰（客户和同事要据此处理）",
+        )
     results, missing = [], []
     for item in items:
         if item.code in anomalies:
-            results.append(AuditItem(item=item.code, ok=False, note=anomalies[item.code] or None))
+            results.append(AuditItem(item=item.code, ok=False, note=anomalies[item.code]))
         elif item.pdf and pdf is not None:
             sig = check_pdf(pdf)
             results.append(AuditItem(item=item.code, ok=sig.ok, note=sig.note))
@@ -69,15 +75,21 @@ def _results(
 
 def run_audit(
     op: OpenPolicy,
-    staff: str,
+    staff: str | None,
     day: date,
     anomalies: dict[str, str],
     all_ok: bool = False,
     pdf: bytes | None = None,
     ask: Ask | None = None,
 ) -> AuditOutcome:
-    """Record the audit on the policy; hold it and open a task, or release it."""
-    require_staff(op.firm, staff)
+    """Record the audit on the policy; hold it and open a task, or release it. A file that
+    is not a PDF is refused before anything changes: it says nothing about the policy."""
+    staff = op.actor(staff)
+    if pdf is not None and not is_pdf(pdf):
+        raise BaodanError(
+            "--pdf：这个文件不是 PDF（文件内容的开头不是 %PDF-，与文件名无关），没有做初审，保单状态未变",
+            "请用保险公司发来的电子保单 PDF 原件；截图、照片或改了扩展名的文件不能检查数字签名",
+        )
     medium = op.policy.intake.medium
     items = checklist(medium, op.firm.rules)
     results = _results(items, anomalies, all_ok, pdf, ask)
@@ -144,6 +156,7 @@ def _task(op: OpenPolicy, task_id: str, staff: str, day: date, reason: str) -> d
         "owner": op.client.client.manager,
         "policy": regno,
         "created": day,
+        "created_by": staff,
         "due": day + timedelta(days=rules.task_due_days),
         "status": "open",
         "notes": f"{reason}\n请通知客户，收集能证明保单真实、有效的材料（原件、保险公司出具的证明、"

@@ -25,6 +25,12 @@ class SignatureCheck:
     note: str
 
 
+def is_pdf(data: bytes) -> bool:
+    """The file starts as a PDF does ("%PDF-" within the first 1,024 bytes, where readers
+    accept it), whatever its name says."""
+    return b"%PDF-" in data[:1024]
+
+
 def _pyhanko():
     try:
         from pyhanko.pdf_utils.misc import PdfError

@@ -67,6 +67,17 @@ def require_staff(firm: Firm, staff: str | None, option: str = "--staff") -> str
     return staff
 
 
+def acting_staff(firm: Firm, staff: str | None, member: str) -> str:
+    """The staff member doing what a command records: --staff (or BAODAN_STAFF), else the
+    firm member whose key opened the records, when that member is on the staff."""
+    return require_staff(firm, staff or member_on_staff(firm, member))
+
+
+def member_on_staff(firm: Firm, member: str) -> str | None:
+    """The member whose key opened the records, when their member id is a staff id."""
+    return member if member in firm.staff else None
+
+
 @dataclass
 class OpenPolicy:
     ws: Workspace
@@ -80,6 +91,10 @@ class OpenPolicy:
     @property
     def client_dir(self) -> Path:
         return self.path.parent.parent
+
+    def actor(self, staff: str | None) -> str:
+        """Who is doing this: see acting_staff."""
+        return acting_staff(self.firm, staff, self.ws.vault.member)
 
 
 def _firm_with_client(ws: Workspace, client_id: str) -> tuple[Firm, ClientFile]:

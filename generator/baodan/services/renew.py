@@ -23,7 +23,7 @@ from baodan.domain.renewals import (
 )
 from baodan.models import Interaction
 from baodan.models.interaction import INTENTIONS
-from baodan.services.policyfile import OpenPolicy, require_staff
+from baodan.services.policyfile import OpenPolicy
 from baodan.store.workspace import next_interaction_path
 
 
@@ -35,14 +35,14 @@ class RenewOutcome:
 
 def record_contact(
     op: OpenPolicy,
-    staff: str,
+    staff: str | None,
     day: date,
     intention: str | None,
     note: str | None,
     channel: str = "phone",
     follow_up: date | None = None,
 ) -> RenewOutcome:
-    require_staff(op.firm, staff)
+    staff = op.actor(staff)
     p = op.policy
     if not is_renewable(p, renewal_rules(op.firm.rules)):
         raise BaodanError(

@@ -7,10 +7,12 @@ the old number is retired in records/retired.yaml, unless another policy still h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from baodan.core.errors import BaodanError
 from baodan.models import Retired
 from baodan.models.ids import registry_year
 from baodan.models.kinds import CLIENT_SLOTS
@@ -49,11 +51,22 @@ def _candidates(ws: Workspace, client_dir: Path, whole_firm: bool) -> list[Encry
     return found
 
 
-def renumber(ws: Workspace, target: str, today: date) -> RenumberOutcome:
+def renumber(
+    ws: Workspace, target: str, today: date, confirm: Callable[[str], bool]
+) -> RenumberOutcome:
+    """Renumber a policy; a number with no duplicate that was never retired is changed
+    only when ``confirm`` says so (the client and printouts know that number)."""
     path = policy_path(ws, target)
     old = path.name.removesuffix(".yaml.age")
     client_dir = path.parent.parent
     shared = len(policy_files(ws, old)) > 1  # the other holder keeps the number
+    if not shared and old not in read_retired(ws.root, []):
+        question = (
+            f"登记号 {old} 没有重号，也不是已注销的号，本来不需要换。"
+            "换号后客户和同事手里的旧号（打印件、消息、链接）都不再有效。确定要换号？"
+        )
+        if not confirm(question):
+            raise BaodanError("已取消，没有换号", "")
     new = allocate_registry_no(ws.root, registry_year(old))
     changes = Changes(ws)
     doc = changes.edit(path)

@@ -24,7 +24,7 @@ from baodan.models import Claim, ClientFile
 from baodan.models.client import has_left
 from baodan.models.vocab import CLAIM_TYPES
 from baodan.services import actions
-from baodan.services.editing import create_record
+from baodan.services.changes import create_record
 from baodan.services.policyfile import open_policy
 from baodan.services.renew import record_contact
 from baodan.store.portal_crypto import request_key

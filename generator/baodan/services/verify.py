@@ -10,7 +10,7 @@ from baodan.core.errors import BaodanError
 from baodan.domain.verification import Difference, differences
 from baodan.models import Policy
 from baodan.services.changes import set_field
-from baodan.services.policyfile import OpenPolicy, require_staff
+from baodan.services.policyfile import OpenPolicy
 
 ACTIONS = {"confirm": "confirmed", "resolve": "resolved"}
 
@@ -28,9 +28,9 @@ def predecessor(op: OpenPolicy) -> Policy | None:
     return next((p for p in op.client.policies if p.registry_no == wanted), None)
 
 
-def run_verify(op: OpenPolicy, staff: str, day: date) -> VerifyOutcome:
+def run_verify(op: OpenPolicy, staff: str | None, day: date) -> VerifyOutcome:
     """Compare, and append the differences not recorded before (in any status)."""
-    require_staff(op.firm, staff)
+    staff = op.actor(staff)
     found = differences(
         op.client, op.policy, op.firm.insurers.get(op.policy.insurer), predecessor(op)
     )
@@ -60,10 +60,10 @@ def run_verify(op: OpenPolicy, staff: str, day: date) -> VerifyOutcome:
 
 
 def move_discrepancy(
-    op: OpenPolicy, number: int, action: str, staff: str, day: date, note: str | None
+    op: OpenPolicy, number: int, action: str, staff: str | None, day: date, note: str | None
 ) -> str:
     """Confirm (with the client) or resolve discrepancy ``number`` (1-based, as listed)."""
-    require_staff(op.firm, staff)
+    staff = op.actor(staff)
     records = op.doc.get("discrepancies") or []
     if not 1 <= number <= len(records):
         raise BaodanError(

@@ -11,7 +11,7 @@ from typing import Annotated
 import click
 import typer
 
-from baodan.cli import feeds, members, pipl, policy, portal, service, team
+from baodan.cli import documents, feeds, members, pipl, policy, portal, service, team
 from baodan.cli import help as clihelp
 from baodan.cli.common import (
     IdentityOpt,
@@ -84,7 +84,7 @@ def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     from baodan.services.merging import unmerged_problems
 
     ws = open_workspace(root, identity)
-    firm, errors = load_firm(ws.root, ws.vault, today())
+    firm, errors = load_firm(ws.root, ws.vault, today(), documents=True)
     reported = {e.source.file for e in errors}
     errors += [e for e in unmerged_problems(ws.root) if e.source.file not in reported]
     for warning in key_warnings(ws.root):
@@ -99,7 +99,7 @@ def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     n_inter = sum(len(cf.interactions) for cf in firm.clients.values())
     out.print(
         f"[green]检查通过[/]：客户 {len(firm.clients)}，保单 {n_policies}，理赔 {n_claims}，"
-        f"互动记录 {n_inter}，保险公司 {len(firm.insurers)}，员工 {len(firm.staff)}，讲座 {len(firm.lectures)}。"
+        f"互动记录 {n_inter}，文档 {sum(len(cf.documents) for cf in firm.clients.values())}，保险公司 {len(firm.insurers)}，员工 {len(firm.staff)}，讲座 {len(firm.lectures)}。"
     )
 
 
@@ -419,5 +419,5 @@ def demo(
         out.print(line)
 
 
-for module in (feeds, members, pipl, policy, portal, service, team):
+for module in (documents, feeds, members, pipl, policy, portal, service, team):
     module.register(app)

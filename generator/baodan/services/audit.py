@@ -18,7 +18,7 @@ from baodan.domain.audit import ChecklistItem, checklist, checklists, item_label
 from baodan.models.policy import AuditItem
 from baodan.models.task import Task
 from baodan.services.changes import set_field
-from baodan.services.pdfsignature import check_pdf
+from baodan.core.pdfsignature import check_pdf
 from baodan.services.policyfile import OpenPolicy, require_staff
 from baodan.store.workspace import new_task_id
 

@@ -1,0 +1,47 @@
+"""Attached documents' files: records/clients/<id>/documents/<document-id>.age, each a binary
+age file to the record key, beside its record <document-id>.yaml.age (models/document.py).
+
+The loader reads only the records; a document's bytes are decrypted when a command or a
+build needs them (check, the portal, export), one at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from baodan.core.layout import RECORDS
+from baodan.models.document import MAX_DOCUMENT_BYTES
+from baodan.store.vault import Vault
+
+SLOT = "documents"
+RECORD_SUFFIX = ".yaml.age"
+CONTENT_SUFFIX = ".age"
+_CONTENT_NAME = re.compile(r"^d-[0-9a-f]{8}\.age$")
+# age adds its header and 16 bytes a 64 KiB chunk: a document at the limit still opens.
+MAX_CONTENT_CIPHERTEXT = MAX_DOCUMENT_BYTES + MAX_DOCUMENT_BYTES // 1024 + 4096
+
+
+def is_content_name(name: str) -> bool:
+    """A document's file (not its record) by name."""
+    return bool(_CONTENT_NAME.fullmatch(name))
+
+
+def content_path(record_path: Path) -> Path:
+    """The file beside a document's record."""
+    return record_path.with_name(record_path.name.removesuffix(RECORD_SUFFIX) + CONTENT_SUFFIX)
+
+
+def record_path(client_dir: Path, document_id: str) -> Path:
+    return client_dir / SLOT / f"{document_id}{RECORD_SUFFIX}"
+
+
+def content_files(root: Path) -> list[Path]:
+    """Every document file of the firm (not their records)."""
+    base = Path(root) / RECORDS / "clients"
+    return sorted(p for p in base.glob(f"*/{SLOT}/*{CONTENT_SUFFIX}") if is_content_name(p.name))
+
+
+def read_content(vault: Vault, path: Path) -> bytes:
+    """A document's bytes; ValueError ("message|hint") when the file cannot be decrypted."""
+    return vault.decrypt(path.read_bytes(), MAX_CONTENT_CIPHERTEXT)

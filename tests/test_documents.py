@@ -1,0 +1,158 @@
+"""`baodan attach`: documents stored encrypted beside their policy or claim, listed, removed,
+and checked by `baodan check` and the pre-commit hook."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from baodan.core.errors import BaodanError
+from baodan.demo.documents import simple_pdf, simple_png
+from baodan.services import documents
+from baodan.services.precommit import scan_file, ScanContext
+from baodan.store.workspace import Workspace
+
+from .helpers import run_cli
+
+PDF = simple_pdf(["Policy scan", "test"], pages=2)
+
+
+def _ws(firm) -> Workspace:
+    return Workspace.open(firm.root, firm.identity_file)
+
+
+def _a_policy(firm) -> tuple[str, str]:
+    """(client id, registry number) of a policy in the small firm."""
+    path = sorted(firm.root.glob("records/clients/*/policies/*.yaml.age"))[0]
+    return path.parents[1].name, path.name.removesuffix(".yaml.age")
+
+
+def _a_claim(firm) -> tuple[str, str]:
+    """(registry number, claim id) of a claim in the small firm."""
+    from baodan.checks import load_firm
+    from baodan.core.today import today
+
+    loaded, _ = load_firm(firm.root, firm.vault(), today())
+    claim = next(c for cf in loaded.clients.values() for c in cf.claims)
+    return claim.policy, claim.id
+
+
+def test_attach_stores_ciphertext_and_a_record_and_check_passes(firm, tmp_path, capsys):
+    cid, number = _a_policy(firm)
+    source = tmp_path / "保单.pdf"
+    source.write_bytes(PDF)
+    code, out, err = run_cli(capsys, "attach", number, str(source))
+    assert code == 0, err
+    assert "已附加 电子保单" in out and "2 页" in out
+    folder = firm.root / "records/clients" / cid / "documents"
+    (content,) = folder.glob("d-*[0-9a-f].age")
+    stored = content.read_bytes()
+    assert stored.startswith(b"age-encryption.org/v1") and b"%PDF" not in stored
+    record = _ws(firm).read(content.with_name(content.name.replace(".age", ".yaml.age")))
+    assert f"policy: {number}" in record and hashlib.sha256(PDF).hexdigest() in record
+    assert "kind: 电子保单" in record and "pages: 2" in record
+    code, out, err = run_cli(capsys, "check")
+    assert code == 0, err + out
+    assert "文档 1" in out
+    code, out, _ = run_cli(capsys, "attach", "--list", cid)
+    assert content.stem in out and number in out
+    assert documents.original(_ws(firm), documents.listing(_ws(firm), cid)[0]) == PDF
+
+
+def test_attach_to_a_claim(firm, tmp_path, capsys):
+    number, claim = _a_claim(firm)
+    source = tmp_path / "decision.png"
+    source.write_bytes(simple_png(["claim decision"]))
+    code, out, err = run_cli(capsys, "attach", number, str(source), "--claim", claim)
+    assert code == 0, err
+    assert "理赔决定书" in out and claim in out
+    code, _, err = run_cli(capsys, "attach", number, str(source), "--claim", "cl-00000000")
+    assert code == 1 and "没有理赔 cl-00000000" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("保单.pdf", simple_png(["a picture"]), "内容是 PNG 图片，但文件名后缀是“.pdf”"),
+        ("保单.png", PDF, "内容是 PDF"),
+        ("保单.pdf", b"%PDF-1.4 not really a pdf", "读不出页面"),
+        ("保单.docx", b"PK\x03\x04 a word file", "不是 PDF、JPEG 或 PNG"),
+    ],
+)
+def test_a_file_whose_content_is_not_what_it_says_is_refused(firm, tmp_path, name, data, says):
+    _, number = _a_policy(firm)
+    source = tmp_path / name
+    source.write_bytes(data)
+    before = sorted(firm.root.rglob("*"))
+    with pytest.raises(BaodanError) as e:
+        documents.attach(_ws(firm), number, source)
+    assert says in str(e.value)
+    assert sorted(firm.root.rglob("*")) == before  # nothing written
+
+
+def test_an_oversize_file_is_refused_before_it_is_read(firm, tmp_path, capsys):
+    _, number = _a_policy(firm)
+    source = tmp_path / "big.pdf"
+    with source.open("wb") as f:
+        f.write(PDF)
+        f.truncate(10 * 1024 * 1024 + 1)
+    code, _, err = run_cli(capsys, "attach", number, str(source))
+    assert code == 1 and "超过上限 10 MB" in err
+    assert not list(firm.root.glob("records/clients/*/documents"))
+
+
+def test_remove_deletes_file_and_record(firm, tmp_path, capsys):
+    _, number = _a_policy(firm)
+    source = tmp_path / "a.pdf"
+    source.write_bytes(PDF)
+    done = documents.attach(_ws(firm), number, source)
+    code, out, err = run_cli(capsys, "attach", "--remove", done.document.id)
+    assert code == 0, err
+    assert not list(firm.root.glob(f"records/clients/*/documents/{done.document.id}*"))
+    assert run_cli(capsys, "check")[0] == 0
+
+
+def test_check_finds_a_swapped_or_orphaned_file(firm, tmp_path, capsys):
+    _, number = _a_policy(firm)
+    source = tmp_path / "a.pdf"
+    source.write_bytes(PDF)
+    ws = _ws(firm)
+    done = documents.attach(ws, number, source)
+    content = firm.root / done.path.replace(".yaml.age", ".age")
+    ws.write_bytes(content, simple_pdf(["another"], pages=2))
+    code, out, err = run_cli(capsys, "check")
+    assert code == 1 and "SHA-256 不一致" in err
+    ws.write_bytes(content, simple_png(["swapped"]))
+    code, out, err = run_cli(capsys, "check")
+    assert code == 1 and "文件内容却是 PNG 图片" in err
+    (firm.root / done.path).unlink()
+    code, out, err = run_cli(capsys, "check")
+    assert code == 1 and "没有对应的文档记录" in err
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "records/clients/{cid}/documents/scan.pdf",
+        "records/clients/{cid}/policy-scan.age",
+        "records/insurers/scan.yaml",
+        "records/lectures/photo.jpg",
+    ],
+)
+def test_a_plaintext_document_under_records_fails_check_and_the_hook(firm, capsys, rel):
+    cid, _ = _a_policy(firm)
+    rel = rel.format(cid=cid)
+    path = firm.root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = PDF if not rel.endswith(".jpg") else b"\xff\xd8\xff\xe0" + bytes(100)
+    path.write_bytes(data)
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1
+    assert rel in err and ("未加密的文档" in err or "不是 age 加密文件" in err)
+    (problem,) = scan_file(rel, data, ScanContext())
+    assert "未加密的文档" in problem.message
+
+
+def test_the_sites_own_pictures_are_not_documents():
+    png = simple_png(["logo"])
+    assert scan_file("records/public/assets/logo.png", png, ScanContext()) == []

@@ -9,7 +9,7 @@ import pytest
 from baodan.core.errors import BaodanError
 from baodan.demo.documents import simple_pdf, simple_png
 from baodan.services import documents
-from baodan.services.precommit import scan_file, ScanContext
+from baodan.services.precommit import ScanContext, scan_file
 from baodan.store.workspace import Workspace
 
 from .helpers import run_cli

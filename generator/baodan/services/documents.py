@@ -19,9 +19,9 @@ from baodan.core.errors import BaodanError, shown
 from baodan.core.filetypes import SUFFIXES, inspect
 from baodan.core.today import today
 from baodan.models.document import MAX_DOCUMENT_BYTES, MEDIA_NAMES, Document
-from baodan.models.vocab import DOCUMENT_KINDS
 from baodan.models.ids import checked_id
 from baodan.models.kinds import BY_NAME
+from baodan.models.vocab import DOCUMENT_KINDS
 from baodan.services.editing import create_record
 from baodan.services.policyfile import policy_path
 from baodan.store.documents import SLOT, content_path, read_content, record_path

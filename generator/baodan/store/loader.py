@@ -22,8 +22,8 @@ from pydantic import BaseModel
 
 from baodan.core import yamlio
 from baodan.core.errors import RecordError, Source
-from baodan.core.layout import RECORDS
 from baodan.core.filetypes import sniff
+from baodan.core.layout import RECORDS
 from baodan.core.parse import parse_record, read_text
 from baodan.core.rules import Rules
 from baodan.models import (

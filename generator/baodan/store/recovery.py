@@ -13,16 +13,16 @@ from pathlib import Path
 from pyrage import x25519
 
 from baodan.core.errors import BaodanError
+from baodan.store.documents import MAX_CONTENT_CIPHERTEXT
 from baodan.store.identity import IdentitySource
 from baodan.store.members import (
     RECOVERY,
     Member,
+    encrypted_files,
     member_add,
     read_members,
-    encrypted_files,
     rotate,
 )
-from baodan.store.documents import MAX_CONTENT_CIPHERTEXT
 from baodan.store.vault import Vault, decrypt, open_vault
 
 # A typed or scanned kit: the key line, wherever spaces and line breaks fell (bech32 upper case).

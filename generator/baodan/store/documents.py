@@ -8,8 +8,10 @@ build needs them (check, the portal, export), one at a time.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from baodan.core.errors import BaodanError
 from baodan.core.layout import RECORDS
 from baodan.models.document import MAX_DOCUMENT_BYTES
 from baodan.store.vault import Vault
@@ -45,3 +47,24 @@ def content_files(root: Path) -> list[Path]:
 def read_content(vault: Vault, path: Path) -> bytes:
     """A document's bytes; ValueError ("message|hint") when the file cannot be decrypted."""
     return vault.decrypt(path.read_bytes(), MAX_CONTENT_CIPHERTEXT)
+
+
+@dataclass(frozen=True)
+class DocumentReader:
+    """What a build reads documents' bytes with (the portal publishes them re-encrypted)."""
+
+    root: Path
+    vault: Vault = field(repr=False)
+
+    def content(self, record_rel: str) -> bytes:
+        """The bytes of the document whose record is ``record_rel``; BaodanError when its
+        file is missing or does not open (`baodan check` says the same in detail)."""
+        path = content_path(self.root / record_rel)
+        try:
+            return read_content(self.vault, path)
+        except (OSError, ValueError) as e:
+            message, _, hint = str(e).partition("|")
+            rel = path.relative_to(self.root).as_posix()
+            raise BaodanError(
+                f"{rel}：{message or '读不了这个文件'}", hint or "运行 baodan check 查看"
+            ) from None

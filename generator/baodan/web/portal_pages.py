@@ -16,9 +16,10 @@ from baodan.store.portal_crypto import encrypt_portal
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, tel
 from baodan.web.csp import policy, with_policy
 from baodan.web.feeds import DEFAULT_DIR, subscribe_links
+from baodan.web.portal_documents import portal_documents
 from baodan.web.portal_view import has_portal, portal_view
 
-ASSETS = ("portal.js", "portal.css", "qrcode.js")
+ASSETS = ("portal.js", "portal.css", "qrcode.js", "documents.js")
 # Nothing on a portal page outside its ciphertext names the client: the title is the same on
 # every portal, and search engines are asked to keep out.
 PORTAL_META = {"title": "我的保单", "robots": "noindex,nofollow"}
@@ -77,9 +78,11 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
             ctx.firm.settings, cf.client.feed.token, calendar_dir
         )
         view = portal_view(ctx.firm, cf, ctx.today, feed)
+        view.documents, files = portal_documents(ctx, cf, portal, portal_dir)
         html = body.render(view=view, settings=ctx.firm.settings)
         payload = json.dumps(encrypt_portal(portal.key, portal.id, html), separators=(",", ":"))
         pages.append(
             GeneratedPage(f"{portal_dir}/{portal.id}/index.html", before + payload + after)
         )
+        pages += files
     return pages

@@ -139,7 +139,7 @@ def test_the_client_opens_a_document_in_the_browser_and_a_wrong_code_shows_nothi
         download = info.value
         assert download.suggested_filename.startswith("保单扫描件_")
         assert download.suggested_filename.endswith(".png")
-        data = open(download.path(), "rb").read()
+        data = download.path().read_bytes()
         assert Image.open(io.BytesIO(data)).size == (2000, 1333)
         page.click("[data-bd-action=lock]")  # locking lets the decrypted copy go
         assert page.query_selector_all("a[download]") == []

@@ -156,3 +156,29 @@ def test_a_plaintext_document_under_records_fails_check_and_the_hook(firm, capsy
 def test_the_sites_own_pictures_are_not_documents():
     png = simple_png(["logo"])
     assert scan_file("records/public/assets/logo.png", png, ScanContext()) == []
+
+
+def test_export_holds_the_documents_and_exposure_lists_them(firm, tmp_path, capsys, monkeypatch):
+    from . import githelp
+
+    cid, number = _a_policy(firm)
+    source = tmp_path / "a.pdf"
+    source.write_bytes(PDF)
+    githelp.init(firm.root, monkeypatch, date="2026-01-05T09:00:00+08:00")
+    done = documents.attach(_ws(firm), number, source)
+    githelp.commit(firm.root, "附加保单", date="2026-02-01T09:00:00+08:00")
+
+    code, _, err = run_cli(capsys, "export", cid)
+    assert code == 0, err
+    exported = firm.root / "export" / cid / "documents"
+    assert (exported / f"{done.document.id}.pdf").read_bytes() == PDF
+    assert "kind: 电子保单" in (exported / f"{done.document.id}.yaml").read_text("utf-8")
+    assert f"documents/{done.document.id}.pdf" in (
+        firm.root / "export" / cid / "index.html"
+    ).read_text("utf-8")
+
+    documents.remove(_ws(firm), done.document.id)
+    githelp.commit(firm.root, "删除文档", date="2026-03-01T09:00:00+08:00")
+    code, out, err = run_cli(capsys, "exposure", cid)
+    assert code == 0, err
+    assert f"文档 {done.document.id}：自 2026-02-01" in out and "至 2026-03-01" in out

@@ -8,14 +8,16 @@ import hashlib
 import os
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from baodan.core.errors import RecordError, Source
-from baodan.core.filetypes import inspect, sniff
+from baodan.core.filetypes import NAMES, inspect, sniff
 from baodan.core.layout import RECORDS
 from baodan.models import Firm
-from baodan.models.document import MEDIA_NAMES
 from baodan.store.documents import content_files, content_path, read_content
-from baodan.store.vault import Vault
+
+if TYPE_CHECKING:
+    from baodan.store.vault import Vault
 
 # The site's own pictures live here (services/precommit.THEME_FOLDERS); a PDF never does.
 PUBLIC_ASSETS = f"{RECORDS}/public/"
@@ -103,7 +105,7 @@ def _file_problems(root: Path, vault: Vault, d, path: Path) -> list[RecordError]
     if media_type != d.media_type:
         return problem(
             "media_type",
-            f"记录说是 {MEDIA_NAMES[d.media_type]}，文件内容却是 {MEDIA_NAMES[media_type]}",
+            f"记录说是 {NAMES[d.media_type]}，文件内容却是 {NAMES[media_type]}",
             f"用 baodan attach --remove {d.id} 删去后重新附加",
         )
     if len(data) != d.size or hashlib.sha256(data).hexdigest() != d.sha256:
@@ -135,7 +137,7 @@ def plaintext_documents(root: Path) -> list[RecordError]:
             if kind and (kind == "application/pdf" or not rel.startswith(PUBLIC_ASSETS)):
                 errors.append(
                     RecordError(
-                        Source(rel), "", f"这是一份未加密的文档（{MEDIA_NAMES[kind]}）", ATTACH_HINT
+                        Source(rel), "", f"这是一份未加密的文档（{NAMES[kind]}）", ATTACH_HINT
                     )
                 )
     return errors

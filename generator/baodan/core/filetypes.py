@@ -8,8 +8,11 @@ import warnings
 
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 _MAGIC = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))
-# The suffixes a file of each type may be given under.
+# The suffixes a file of each type may be given under; the first is what a copy is saved as.
 SUFFIXES = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",)}
+NAMES = {PDF: "PDF", JPEG: "JPEG 图片", PNG: "PNG 图片"}
+# The largest document staff may attach: a scanned policy of some pages fits, a video not.
+MAX_BYTES = 10 * 1024 * 1024
 
 
 def sniff(data: bytes) -> str | None:

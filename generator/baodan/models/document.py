@@ -12,14 +12,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from baodan.core.filetypes import MAX_BYTES, SUFFIXES
 from baodan.models.base import Record
 from baodan.models.vocab import DOCUMENT_KINDS
-
-# The file types a document may be, with the suffix a client's copy is saved under.
-MEDIA_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
-MEDIA_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG 图片", "image/png": "PNG 图片"}
-# The largest file staff may attach: a scanned policy of some pages fits, a video does not.
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 class Document(Record):
@@ -27,9 +22,9 @@ class Document(Record):
     kind: Literal[DOCUMENT_KINDS] = Field(description="文档类别：" + " / ".join(DOCUMENT_KINDS))
     policy: str = Field(description="所属保单登记号")
     claim: str | None = Field(None, description="所属理赔编号（理赔材料、理赔决定书）")
-    media_type: Literal[tuple(MEDIA_TYPES)] = Field(description="文件类型（按内容识别）")
+    media_type: Literal[tuple(SUFFIXES)] = Field(description="文件类型（按内容识别）")
     pages: int = Field(ge=1, description="页数（图片为 1）")
-    size: int = Field(ge=1, le=MAX_DOCUMENT_BYTES, description="原文件大小（字节）")
+    size: int = Field(ge=1, le=MAX_BYTES, description="原文件大小（字节）")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="原文件的 SHA-256")
     added_on: dt.date = Field(description="添加日期")
     added_by: str = Field(description="添加的员工编号")

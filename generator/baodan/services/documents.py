@@ -16,9 +16,9 @@ from pathlib import Path
 
 from baodan.core import yamlio
 from baodan.core.errors import BaodanError, shown
-from baodan.core.filetypes import SUFFIXES, inspect
+from baodan.core.filetypes import MAX_BYTES, NAMES, SUFFIXES, inspect
 from baodan.core.today import today
-from baodan.models.document import MAX_DOCUMENT_BYTES, MEDIA_NAMES, Document
+from baodan.models.document import Document
 from baodan.models.ids import checked_id
 from baodan.models.kinds import BY_NAME
 from baodan.models.vocab import DOCUMENT_KINDS
@@ -87,10 +87,10 @@ def read_file(file: Path) -> bytes:
     """The file staff gave, refused before it is read in full when it is too big."""
     try:
         size = file.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
+        if size > MAX_BYTES:
             raise BaodanError(
                 f"{file.name} 有 {size / 1024 / 1024:.1f} MB，超过上限 "
-                f"{MAX_DOCUMENT_BYTES // 1024 // 1024} MB，没有附加",
+                f"{MAX_BYTES // 1024 // 1024} MB，没有附加",
                 "扫描件请用较低分辨率（150–200 dpi）或黑白重新扫描；PDF 可先压缩再附加",
             )
         return file.read_bytes()
@@ -109,8 +109,7 @@ def _checked_content(file: Path, data: bytes) -> tuple[str, int]:
     suffix = file.suffix.lower()
     if suffix not in SUFFIXES[media_type]:
         raise BaodanError(
-            f"{file.name} 的内容是 {MEDIA_NAMES[media_type]}，但文件名后缀是“{shown(suffix)}”，"
-            "没有附加",
+            f"{file.name} 的内容是 {NAMES[media_type]}，但文件名后缀是“{shown(suffix)}”，没有附加",
             "请确认选对了文件；确实是这个文件的话，把后缀改成 "
             + " 或 ".join(SUFFIXES[media_type])
             + " 再附加",
@@ -169,8 +168,12 @@ def remove(ws: Workspace, document_id: str) -> Attached:
 
 
 def original(ws: Workspace, attached: Attached) -> bytes:
-    """A document's bytes as staff attached them (export, the staff's own copy)."""
-    path = content_path(ws.root / attached.path)
+    """A document's bytes as staff attached them."""
+    return decrypted(ws, content_path(ws.root / attached.path))
+
+
+def decrypted(ws: Workspace, path: Path) -> bytes:
+    """The bytes of the document file at ``path`` (export, the staff's own copy)."""
     try:
         return read_content(ws.vault, path)
     except (OSError, ValueError) as e:

@@ -23,13 +23,12 @@ from baodan.core import yamlio
 from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.files import is_age
-from baodan.core.filetypes import PDF, sniff
+from baodan.core.filetypes import NAMES, PDF, sniff
 from baodan.core.layout import DEMO_IDENTITY_FILE, KEYS_DIR, RECORDS
 from baodan.core.personal_numbers import find_numbers, published_numbers
 from baodan.core.privatefiles import private_folder
 from baodan.core.rules import Rules
 from baodan.core.today import today
-from baodan.models.document import MEDIA_NAMES
 from baodan.store import gitrepo
 from baodan.store.workspace import Workspace
 
@@ -79,7 +78,7 @@ def plaintext_document(path: str, data: bytes, ctx: ScanContext) -> list[RecordE
         return []
     return _refuse(
         path,
-        f"这是一份未加密的文档（{MEDIA_NAMES[kind]}），不能提交",
+        f"这是一份未加密的文档（{NAMES[kind]}），不能提交",
         f"运行 git rm --cached {path}，删除这个明文文件；"
         "要保存的文档请用 baodan attach 登记号 文件 加密附加",
     )

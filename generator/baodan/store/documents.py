@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from baodan.core.errors import BaodanError
+from baodan.core.filetypes import MAX_BYTES
 from baodan.core.layout import RECORDS
-from baodan.models.document import MAX_DOCUMENT_BYTES
 from baodan.store.vault import Vault
 
 SLOT = "documents"
@@ -21,7 +21,7 @@ RECORD_SUFFIX = ".yaml.age"
 CONTENT_SUFFIX = ".age"
 _CONTENT_NAME = re.compile(r"^d-[0-9a-f]{8}\.age$")
 # age adds its header and 16 bytes a 64 KiB chunk: a document at the limit still opens.
-MAX_CONTENT_CIPHERTEXT = MAX_DOCUMENT_BYTES + MAX_DOCUMENT_BYTES // 1024 + 4096
+MAX_CONTENT_CIPHERTEXT = MAX_BYTES + MAX_BYTES // 1024 + 4096
 
 
 def is_content_name(name: str) -> bool:
@@ -38,10 +38,11 @@ def record_path(client_dir: Path, document_id: str) -> Path:
     return client_dir / SLOT / f"{document_id}{RECORD_SUFFIX}"
 
 
-def content_files(root: Path) -> list[Path]:
-    """Every document file of the firm (not their records)."""
+def content_files(root: Path, client_id: str = "*") -> list[Path]:
+    """Every document file of the firm, or of one client (not their records)."""
     base = Path(root) / RECORDS / "clients"
-    return sorted(p for p in base.glob(f"*/{SLOT}/*{CONTENT_SUFFIX}") if is_content_name(p.name))
+    found = base.glob(f"{client_id}/{SLOT}/*{CONTENT_SUFFIX}")
+    return sorted(p for p in found if is_content_name(p.name))
 
 
 def read_content(vault: Vault, path: Path) -> bytes:

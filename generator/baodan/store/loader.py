@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from baodan.core import yamlio
 from baodan.core.errors import RecordError, Source
-from baodan.core.filetypes import sniff
+from baodan.core.filetypes import NAMES, sniff
 from baodan.core.layout import RECORDS
 from baodan.core.parse import parse_record, read_text
 from baodan.core.rules import Rules
@@ -37,7 +37,6 @@ from baodan.models import (
     Settings,
 )
 from baodan.models.context import firm_context
-from baodan.models.document import MEDIA_NAMES
 from baodan.models.kinds import BY_NAME, CLIENT_SLOTS, Kind
 from baodan.store.documents import SLOT as DOCUMENTS
 from baodan.store.documents import is_content_name
@@ -211,7 +210,7 @@ def _stray(root: Path, rel: str) -> RecordError:
         return RecordError(
             Source(rel),
             "",
-            f"这是一份未加密的文档（{MEDIA_NAMES[kind]}），违反数据保护要求",
+            f"这是一份未加密的文档（{NAMES[kind]}），违反数据保护要求",
             "删除这个明文文件（不要提交到 git）；要保存的文档请用 baodan attach 登记号 文件 加密附加",
         )
     return _misplaced(rel)

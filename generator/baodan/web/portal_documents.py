@@ -13,10 +13,11 @@ import io
 import re
 from dataclasses import dataclass
 
+from baodan.core.filetypes import SUFFIXES
 from baodan.core.pdfsignature import SignatureCheck, check_pdf
 from baodan.models import ClientFile
 from baodan.models.client import Portal
-from baodan.models.document import MEDIA_TYPES, Document
+from baodan.models.document import Document
 from baodan.store.portal_crypto import document_name, encrypt_document
 from baodan.web.context import GeneratedPage, SiteContext
 
@@ -103,7 +104,7 @@ def _file_name(d: Document, product: str, media_type: str, taken: set[str]) -> s
         n += 1
         name = f"{stem}_{n}"
     taken.add(name)
-    return name + MEDIA_TYPES[media_type]
+    return name + SUFFIXES[media_type][0]
 
 
 def _summary(d: Document, size: int) -> str:

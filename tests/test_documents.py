@@ -182,3 +182,22 @@ def test_export_holds_the_documents_and_exposure_lists_them(firm, tmp_path, caps
     code, out, err = run_cli(capsys, "exposure", cid)
     assert code == 0, err
     assert f"文档 {done.document.id}：自 2026-02-01" in out and "至 2026-03-01" in out
+
+
+def test_a_record_key_rotation_re_encrypts_documents(firm, tmp_path, capsys):
+    from pyrage import x25519
+
+    _, number = _a_policy(firm)
+    source = tmp_path / "a.pdf"
+    source.write_bytes(PDF)
+    done = documents.attach(_ws(firm), number, source)
+    content = firm.root / done.path.replace(".yaml.age", ".age")
+    before = content.read_bytes()
+    other = x25519.Identity.generate()
+    assert run_cli(capsys, "member", "add", "other", "-r", str(other.to_public()))[0] == 0
+    code, _, err = run_cli(capsys, "member", "remove", "other", "--yes")
+    assert code == 0, err
+    after = content.read_bytes()
+    assert after != before and after.startswith(b"age-encryption.org/v1")  # still binary
+    assert documents.original(_ws(firm), done) == PDF
+    assert run_cli(capsys, "check")[0] == 0

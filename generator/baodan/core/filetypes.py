@@ -44,7 +44,7 @@ def _pdf_pages(data: bytes) -> int:
         count = None
     if not isinstance(count, int) or count < 1:
         raise ValueError("文件以 PDF 开头，但读不出页面：文件不完整或已损坏|请重新下载或重新扫描")
-    return count
+    return int(count)  # pyHanko gives its own integer type
 
 
 def _image_pages(data: bytes) -> int:

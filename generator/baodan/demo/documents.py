@@ -3,6 +3,7 @@ and a PNG, the same bytes every time for the same input."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 
@@ -60,3 +61,81 @@ def simple_png(lines: list[str], size: tuple[int, int] = (600, 400)) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+def demo_documents(files: dict[str, str]) -> dict[str, bytes]:
+    """The demo firm's documents, made from its rendered records ``files``: for the first
+    client (by id) with a portal, an electronic policy's PDF and a paper policy's photo;
+    for the first paid claim of such a client, the insurer's decision. {path: plaintext}:
+    each document's record (``.yaml.age``) and its file (``.age``), the same every time."""
+    import yaml
+
+    from baodan.core import yamlio
+    from baodan.core.filetypes import sniff
+
+    out: dict[str, bytes] = {}
+    clients = sorted(rel.split("/")[2] for rel in files if rel.endswith("/client.yaml.age"))
+
+    def with_portal():
+        for client in clients:
+            data = yamlio.load(files[f"records/clients/{client}/client.yaml.age"])
+            if data.get("portal") and not data.get("left_on"):
+                yield client
+
+    slots: dict[tuple[str, str], list[str]] = {}
+    for rel in sorted(files):
+        parts = rel.split("/")
+        if len(parts) == 5 and parts[1] == "clients":
+            slots.setdefault((parts[2], parts[3]), []).append(rel)
+
+    def of(client: str, slot: str) -> list[dict]:
+        return [yamlio.load(files[rel]) for rel in slots.get((client, slot), [])]
+
+    def add(client: str, policy: dict, kind: str, data: bytes, pages: int, claim=None) -> None:
+        doc_id = "d-" + hashlib.sha256(f"{policy['registry_no']}:{kind}".encode()).hexdigest()[:8]
+        record = {
+            "id": doc_id,
+            "kind": kind,
+            "policy": policy["registry_no"],
+            **({"claim": claim["id"]} if claim else {}),
+            "media_type": sniff(data),
+            "pages": pages,
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "added_on": (claim["stages"][-1]["date"] if claim else policy["intake"]["received_on"]),
+            "added_by": claim["handler"] if claim else policy["intake"]["received_by"],
+        }
+        folder = f"records/clients/{client}/documents/{doc_id}"
+        text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
+        out[f"{folder}.yaml.age"] = text.encode("utf-8")
+        out[f"{folder}.age"] = data
+
+    for client in with_portal():
+        policies = of(client, "policies")
+        electronic = [p for p in policies if p["intake"].get("medium") == "electronic"]
+        paper = [p for p in policies if p["intake"].get("medium") != "electronic"]
+        if electronic and paper:
+            e, p = electronic[0], paper[0]
+            add(client, e, "电子保单", simple_pdf(_lines(e), pages=2), 2)
+            add(client, p, "保单扫描件", simple_png(_lines(p), (900, 600)), 1)
+            break
+    for client in with_portal():
+        paid = [c for c in of(client, "claims") if c["stages"][-1]["stage"] == "paid"]
+        if paid:
+            claim = paid[0]
+            policy = next(p for p in of(client, "policies") if p["registry_no"] == claim["policy"])
+            decision = simple_pdf([*_lines(policy), f"Claim {claim['id']}: paid"])
+            add(client, policy, "理赔决定书", decision, 1, claim)
+            break
+    return out
+
+
+def _lines(policy: dict) -> list[str]:
+    """What a demo document says (ASCII: the PDF's standard font has no Chinese)."""
+    return [
+        "DEMO - fictional policy",
+        f"Registry no. {policy['registry_no']}",
+        f"Policy no. {policy['policy_no']}",
+        f"Insurer: {policy['insurer']}",
+        f"Effective {policy['effective']}",
+    ]

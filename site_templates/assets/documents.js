@@ -84,7 +84,7 @@
       var url = URL.createObjectURL(blob);
       urls.push(url);
       links.replaceChildren(link("打开", url, null), link("保存为 " + fileName, url, fileName));
-      button.hidden = true;
+      button.remove();
     } catch (e) {
       links.textContent = "文档暂时打不开，请稍后再试，或联系您的客户经理。";
       button.disabled = false;

@@ -4,6 +4,7 @@ and checked by `baodan check` and the pre-commit hook."""
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from baodan.core.errors import BaodanError
@@ -44,8 +45,8 @@ def test_attach_stores_ciphertext_and_a_record_and_check_passes(firm, tmp_path, 
     code, out, err = run_cli(capsys, "attach", number, str(source))
     assert code == 0, err
     assert "已附加 电子保单" in out and "2 页" in out
-    folder = firm.root / "records/clients" / cid / "documents"
-    (content,) = folder.glob("d-*[0-9a-f].age")
+    doc_id = re.search(r"d-[0-9a-f]{8}", out).group()
+    content = firm.root / "records/clients" / cid / "documents" / f"{doc_id}.age"
     stored = content.read_bytes()
     assert stored.startswith(b"age-encryption.org/v1") and b"%PDF" not in stored
     record = _ws(firm).read(content.with_name(content.name.replace(".age", ".yaml.age")))
@@ -53,10 +54,11 @@ def test_attach_stores_ciphertext_and_a_record_and_check_passes(firm, tmp_path, 
     assert "kind: 电子保单" in record and "pages: 2" in record
     code, out, err = run_cli(capsys, "check")
     assert code == 0, err + out
-    assert "文档 1" in out
+    assert re.search(r"文档 [1-9]", out)
     code, out, _ = run_cli(capsys, "attach", "--list", cid)
     assert content.stem in out and number in out
-    assert documents.original(_ws(firm), documents.listing(_ws(firm), cid)[0]) == PDF
+    (mine,) = documents.listing(_ws(firm), doc_id)
+    assert documents.original(_ws(firm), mine) == PDF
 
 
 def test_attach_to_a_claim(firm, tmp_path, capsys):
@@ -96,9 +98,10 @@ def test_an_oversize_file_is_refused_before_it_is_read(firm, tmp_path, capsys):
     with source.open("wb") as f:
         f.write(PDF)
         f.truncate(10 * 1024 * 1024 + 1)
+    before = sorted(firm.root.rglob("*"))
     code, _, err = run_cli(capsys, "attach", number, str(source))
     assert code == 1 and "超过上限 10 MB" in err
-    assert not list(firm.root.glob("records/clients/*/documents"))
+    assert sorted(firm.root.rglob("*")) == before
 
 
 def test_remove_deletes_file_and_record(firm, tmp_path, capsys):
@@ -201,3 +204,40 @@ def test_a_record_key_rotation_re_encrypts_documents(firm, tmp_path, capsys):
     assert after != before and after.startswith(b"age-encryption.org/v1")  # still binary
     assert documents.original(_ws(firm), done) == PDF
     assert run_cli(capsys, "check")[0] == 0
+
+
+def test_the_hook_refuses_a_staged_plaintext_document_and_passes_an_attached_one(
+    firm, tmp_path, capsys, monkeypatch
+):
+    from . import githelp
+
+    cid, number = _a_policy(firm)
+    githelp.init(firm.root, monkeypatch)
+    source = tmp_path / "a.pdf"
+    source.write_bytes(PDF)
+    documents.attach(_ws(firm), number, source)
+    githelp.git(firm.root, "add", "-A")
+    code, out, err = run_cli(capsys, "precommit")
+    assert code == 0, err
+    githelp.git(firm.root, "commit", "-q", "--no-verify", "-m", "附加")
+    leaked = firm.root / "records/clients" / cid / "documents/d-00000000.age"
+    leaked.write_bytes(PDF)  # a plaintext PDF under a ciphertext name
+    githelp.git(firm.root, "add", "-A")
+    code, _, err = run_cli(capsys, "precommit")
+    assert code == 1 and "提交被拒绝" in err
+    assert "documents/d-00000000.age" in err and "未加密的文档（PDF）" in err
+
+
+def test_a_swapped_or_plaintext_document_in_the_site_is_not_published(tmp_path, capsys):
+    from baodan.services.publishcheck import _sealed_document
+    from baodan.store.portal_crypto import decrypt_document, encrypt_document
+    from cryptography.exceptions import InvalidTag
+
+    code, portal_id = "7K3QX-M2P9D-4HT8W-ZC6NR", "A" * 22
+    a = encrypt_document(code, portal_id, "a" * 22, PDF)
+    assert encrypt_document(code, portal_id, "a" * 22, PDF) == a  # deterministic
+    assert _sealed_document(a) and not _sealed_document(PDF + bytes(65536 - len(PDF) + 28))
+    with pytest.raises(InvalidTag):  # a file moved to another name opens nowhere
+        decrypt_document(code, portal_id, "b" * 22, a)
+    with pytest.raises(InvalidTag):
+        decrypt_document(code, "B" * 22, "a" * 22, a)

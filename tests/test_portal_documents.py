@@ -34,7 +34,7 @@ def _attach(firm_dir: FirmDir, tmp_path) -> dict:
     cf = next(
         cf
         for cf in firm.clients.values()
-        if cf.client.portal and not cf.client.left_on and cf.policies
+        if cf.client.portal and not cf.client.left_on and cf.policies and not cf.documents
     )
     policy = cf.policies[-1]
     signed = _signed(_pdf())
@@ -122,6 +122,7 @@ def test_the_client_opens_a_document_in_the_browser_and_a_wrong_code_shows_nothi
         page.fill("#bd-code", portal.key)
         page.click("#bd-unlock button")
         page.wait_for_selector("#bd-portal:not([hidden])")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
         text = page.inner_text("#bd-portal")
         assert "数字签名完好" in text and "数字签名已失效" in text
         buttons = page.query_selector_all("[data-bd-doc]")

@@ -320,7 +320,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         written = self.job.finish()
         self.job = None
         portal_dir = self.config.portal_dir + "/"
-        self.stats["portals"] = sum(uri.startswith(portal_dir) for uri in written)
+        self.stats["portals"] = sum(
+            uri.startswith(portal_dir) and uri.endswith("/index.html") for uri in written
+        )
         self.stats["feeds"] += sum(uri.endswith(".ics") for uri in written)
         self.stats["files"] += len(written)
         self._write_shell_pages(config)

@@ -241,3 +241,14 @@ def test_a_swapped_or_plaintext_document_in_the_site_is_not_published(tmp_path, 
         decrypt_document(code, portal_id, "b" * 22, a)
     with pytest.raises(InvalidTag):
         decrypt_document(code, "B" * 22, "a" * 22, a)
+
+
+def test_git_diff_shows_a_document_as_one_line(firm, tmp_path, capsys):
+    _, number = _a_policy(firm)
+    source = tmp_path / "a.pdf"
+    source.write_bytes(PDF)
+    done = documents.attach(_ws(firm), number, source)
+    content = firm.root / done.path.replace(".yaml.age", ".age")
+    code, out, _ = run_cli(capsys, "textconv", str(content))
+    assert code == 0
+    assert out == f"（文档：PDF，{len(PDF):,} 字节，SHA-256 {hashlib.sha256(PDF).hexdigest()}）\n"

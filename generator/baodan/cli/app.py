@@ -205,10 +205,14 @@ def show(
 @app.command()
 def textconv(file: Annotated[Path, typer.Argument(help="git 传来的文件")]) -> None:
     """供 git diff / git log -p 显示解密后的内容（.gitattributes 里 diff=baodan）。"""
+    from baodan.core.filetypes import describe
+    from baodan.store.documents import MAX_CONTENT_CIPHERTEXT
+
     data = file.read_bytes()
     try:
         ws = Workspace.open(None, None)
-        sys.stdout.write(ws.vault.decrypt(data).decode("utf-8"))
+        plain = ws.vault.decrypt(data, MAX_CONTENT_CIPHERTEXT)
+        sys.stdout.write(describe(plain) or plain.decode("utf-8"))  # a document: one line
     except (BaodanError, ValueError):
         sys.stdout.write(data.decode("utf-8", "replace"))
 

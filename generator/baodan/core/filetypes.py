@@ -3,6 +3,7 @@ pages it has. PDF, JPEG and PNG only: what insurers send and phones photograph."
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
 
@@ -18,6 +19,16 @@ MAX_BYTES = 10 * 1024 * 1024
 def sniff(data: bytes) -> str | None:
     """The media type the first bytes say (PDF, JPEG or PNG), or None."""
     return next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
+
+
+def describe(data: bytes) -> str | None:
+    """One line saying what a document is (for `git diff`, which would show its bytes);
+    None when ``data`` is not a document."""
+    kind = sniff(data)
+    if kind is None:
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    return f"（文档：{NAMES[kind]}，{len(data):,} 字节，SHA-256 {digest}）\n"
 
 
 def inspect(data: bytes) -> tuple[str, int]:

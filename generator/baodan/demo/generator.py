@@ -2230,8 +2230,8 @@ def generate(
     """Write a synthetic firm under ``root``; client records are encrypted with ``vault``.
     Returns the plaintext written ({path relative to root: text}), as ``render`` does.
 
-    The demo's documents (demo/documents.py) are written too, not returned. Keys are not
-    written. With
+    The demo's documents (demo/documents.py) are written too; their records are returned,
+    their files (not text) are not. Keys are not written. With
     ``replace=True`` the generated folders (records/clients, insurers, staff, training,
     partners) are emptied first; otherwise a folder that already holds clients is refused, so
     stale records never mix in.
@@ -2258,4 +2258,7 @@ def generate(
         if rel.endswith(".age"):  # a document's own file is binary age, records armored
             data = vault.encrypt(data, armored=rel.endswith(".yaml.age"))
         path.write_bytes(data)
+    files.update(
+        (rel, data.decode("utf-8")) for rel, data in documents.items() if rel.endswith(".yaml.age")
+    )
     return files

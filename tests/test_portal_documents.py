@@ -4,12 +4,12 @@ the access code and nothing else; byte-identical rebuilds; rotation and forget."
 from __future__ import annotations
 
 import io
+import random
 import re
 import shutil
 
 import pytest
 from baodan.core.today import today
-from baodan.demo.documents import simple_png
 from baodan.services import documents
 from baodan.store.portal_crypto import decrypt_document
 from baodan.store.workspace import Workspace
@@ -23,6 +23,14 @@ from .test_audit import _pdf, _signed
 pytestmark = pytest.mark.slow  # builds a site or drives a browser
 
 BIG = (3000, 2000)
+
+
+def _photo(size: tuple[int, int]) -> bytes:
+    """A phone photo's worth of JPEG (noise: over a megabyte), the same bytes every time."""
+    pixels = random.Random(7).randbytes(size[0] * size[1] * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, pixels).save(out, "JPEG", quality=90)
+    return out.getvalue()
 
 
 def _attach(firm_dir: FirmDir, tmp_path) -> dict:
@@ -41,13 +49,13 @@ def _attach(firm_dir: FirmDir, tmp_path) -> dict:
     files = {
         "signed.pdf": signed,
         "tampered.pdf": signed.replace(b"500000", b"900000"),
-        "scan.png": simple_png(["a large scan"], BIG),
+        "scan.jpg": _photo(BIG),
     }
     attached = {}
     for name, data in files.items():
         path = tmp_path / name
         path.write_bytes(data)
-        kind = "保单扫描件" if name.endswith(".png") else "电子保单"
+        kind = "保单扫描件" if name.endswith(".jpg") else "电子保单"
         attached[name] = documents.attach(ws, policy.registry_no, path, kind)
     return {"client": cf, "policy": policy, "files": files, "attached": attached}
 
@@ -85,8 +93,9 @@ def test_each_document_is_its_own_ciphertext_named_by_nothing_personal(with_docu
         decrypt_document(portal.key, portal.id, n.removesuffix(".bin"), b) for n, b in files.items()
     }
     assert made["files"]["signed.pdf"] in opened and made["files"]["tampered.pdf"] in opened
-    (png,) = [b for b in opened if b.startswith(b"\x89PNG")]
-    assert max(Image.open(io.BytesIO(png)).size) == 2000  # made smaller for phones
+    (photo,) = [b for b in opened if b.startswith(b"\xff\xd8")]
+    assert Image.open(io.BytesIO(photo)).size == (2000, 1333)  # made smaller for phones
+    assert len(photo) < len(made["files"]["scan.jpg"]) / 2
     # Nothing about documents outside the portal folder: no index, sitemap or feed names them.
     public = b"".join(
         p.read_bytes() for p in site.rglob("*") if p.is_file() and not p.is_relative_to(site / "p")
@@ -139,7 +148,7 @@ def test_the_client_opens_a_document_in_the_browser_and_a_wrong_code_shows_nothi
             save.click()
         download = info.value
         assert download.suggested_filename.startswith("保单扫描件_")
-        assert download.suggested_filename.endswith(".png")
+        assert download.suggested_filename.endswith(".jpg")
         data = download.path().read_bytes()
         assert Image.open(io.BytesIO(data)).size == (2000, 1333)
         page.click("[data-bd-action=lock]")  # locking lets the decrypted copy go

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from baodan.core.errors import RecordError, Source
+from baodan.core.errors import Problem, RecordError, Source
 from baodan.core.filetypes import NAMES, inspect, sniff
 from baodan.core.layout import RECORDS
 from baodan.models import Firm
@@ -98,13 +98,13 @@ def _file_problems(root: Path, vault: Vault, d, path: Path) -> list[RecordError]
     try:
         data = read_content(vault, path)
     except ValueError as e:
-        message, _, hint = str(e).partition("|")
-        return problem("", message, hint)
+        found = Problem.of(e)
+        return problem("", found.message, found.hint)
     try:
         media_type, pages = inspect(data)
     except ValueError as e:
-        message, _, hint = str(e).partition("|")
-        return problem("", message, hint)
+        found = Problem.of(e)
+        return problem("", found.message, found.hint)
     if media_type != d.media_type:
         return problem(
             "media_type",

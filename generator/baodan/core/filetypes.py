@@ -7,6 +7,8 @@ import hashlib
 import io
 import warnings
 
+from baodan.core.errors import Problem
+
 PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
 _MAGIC = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))
 # The suffixes a file of each type may be given under; the first is what a copy is saved as.
@@ -33,12 +35,12 @@ def describe(data: bytes) -> str | None:
 
 def inspect(data: bytes) -> tuple[str, int]:
     """(media type, pages) of a document whose whole content has been read as its type
-    says; ValueError ("message|hint") otherwise."""
+    says; a Problem otherwise."""
     kind = sniff(data)
     if kind is None:
-        raise ValueError(
-            "文件内容不是 PDF、JPEG 或 PNG|只能附加 PDF 文件或 JPEG、PNG 图片；"
-            "其他格式请先另存为 PDF"
+        raise Problem(
+            "文件内容不是 PDF、JPEG 或 PNG",
+            "只能附加 PDF 文件或 JPEG、PNG 图片；其他格式请先另存为 PDF",
         )
     return kind, (_pdf_pages(data) if kind == PDF else _image_pages(data))
 
@@ -54,7 +56,7 @@ def _pdf_pages(data: bytes) -> int:
     except (PdfError, KeyError, TypeError, ValueError, OSError):
         count = None
     if not isinstance(count, int) or count < 1:
-        raise ValueError("文件以 PDF 开头，但读不出页面：文件不完整或已损坏|请重新下载或重新扫描")
+        raise Problem("文件以 PDF 开头，但读不出页面：文件不完整或已损坏", "请重新下载或重新扫描")
     return int(count)  # pyHanko gives its own integer type
 
 
@@ -65,5 +67,5 @@ def _image_pages(data: bytes) -> int:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
-        raise ValueError("图片文件不完整或已损坏，打不开|请重新拍照或重新导出") from None
+        raise Problem("图片文件不完整或已损坏，打不开", "请重新拍照或重新导出") from None
     return 1

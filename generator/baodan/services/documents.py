@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from baodan.core import yamlio
-from baodan.core.errors import BaodanError, shown
+from baodan.core.errors import BaodanError, Problem, shown
 from baodan.core.filetypes import MAX_BYTES, NAMES, SUFFIXES, inspect
 from baodan.core.today import today
 from baodan.models.document import Document
@@ -104,8 +104,8 @@ def _checked_content(file: Path, data: bytes) -> tuple[str, int]:
     try:
         media_type, pages = inspect(data)
     except ValueError as e:
-        message, _, hint = str(e).partition("|")
-        raise BaodanError(f"{file.name}：{message}，没有附加", hint) from None
+        problem = Problem.of(e)
+        raise BaodanError(f"{file.name}：{problem.message}，没有附加", problem.hint) from None
     suffix = file.suffix.lower()
     if suffix not in SUFFIXES[media_type]:
         raise BaodanError(
@@ -177,5 +177,5 @@ def decrypted(ws: Workspace, path: Path) -> bytes:
     try:
         return read_content(ws.vault, path)
     except (OSError, ValueError) as e:
-        message, _, hint = str(e).partition("|")
-        raise BaodanError(f"{ws.rel(path)}：{message}", hint) from None
+        problem = Problem.of(e)
+        raise BaodanError(f"{ws.rel(path)}：{problem.message}", problem.hint) from None

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from baodan.core.errors import BaodanError
+from baodan.core.errors import BaodanError, Problem
 from baodan.core.filetypes import MAX_BYTES
 from baodan.core.layout import RECORDS
 from baodan.store.vault import Vault
@@ -46,7 +46,7 @@ def content_files(root: Path, client_id: str = "*") -> list[Path]:
 
 
 def read_content(vault: Vault, path: Path) -> bytes:
-    """A document's bytes; ValueError ("message|hint") when the file cannot be decrypted."""
+    """A document's bytes; a Problem (a ValueError) when the file cannot be decrypted."""
     return vault.decrypt(path.read_bytes(), MAX_CONTENT_CIPHERTEXT)
 
 
@@ -64,8 +64,9 @@ class DocumentReader:
         try:
             return read_content(self.vault, path)
         except (OSError, ValueError) as e:
-            message, _, hint = str(e).partition("|")
+            problem = Problem.of(e)
             rel = path.relative_to(self.root).as_posix()
             raise BaodanError(
-                f"{rel}：{message or '读不了这个文件'}", hint or "运行 baodan check 查看"
+                f"{rel}：{problem.message or '读不了这个文件'}",
+                problem.hint or "运行 baodan check 查看",
             ) from None

@@ -157,6 +157,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             config.theme["logo"] = settings.brand.logo
             config.theme["favicon"] = settings.brand.logo
         config.extra_css.append("assets/baodan/site.css")
+        config.extra_javascript.append("assets/baodan/search.js")
         if self.staff:
             config.extra_css.append("assets/baodan/staff.css")
             config.extra_javascript.append("assets/baodan/staff.js")
@@ -404,6 +405,10 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def _generate(self, ctx: SiteContext) -> list[GeneratedPage]:
         pages = [
             GeneratedPage("assets/baodan/site.css", ctx.render("site.css.j2")),
+            # Cleans Material's search results (see the file); every page of both sites has it.
+            GeneratedPage(
+                "assets/baodan/search.js", (TEMPLATES / "assets/search.js").read_text("utf-8")
+            ),
         ]
         pages.extend(page for b in self._on_page(builders_for(ctx.staff)) for page in b(ctx))
         self.stats = {

@@ -56,7 +56,7 @@ def attach(
     elif remove:
         gone = documents.remove(ws, remove)
         out.print(
-            f"已删除文档 {gone.document.id}（{gone.document.kind}，保单 {gone.document.policy}）。"
+            f"已删除文档 {gone.document_id}（{gone.kind}，保单 {gone.policy}）。"
             "提交后下次发布网站时从客户页面撤下；git 历史里仍有它的密文。",
             highlight=False,
         )

@@ -26,7 +26,7 @@ from baodan.services.editing import create_record
 from baodan.services.policyfile import policy_path
 from baodan.store.documents import SLOT, content_path, read_content, record_path
 from baodan.store.loader import load_client, read_firm
-from baodan.store.workspace import Workspace
+from baodan.store.workspace import Workspace, inside_clients
 
 
 @dataclass
@@ -151,20 +151,32 @@ def listing(ws: Workspace, target: str | None = None) -> list[Attached]:
     return found
 
 
-def remove(ws: Workspace, document_id: str) -> Attached:
-    """Delete a document: its file and its record (git history keeps the ciphertext)."""
+@dataclass
+class Removed:
+    document_id: str
+    kind: str
+    policy: str
+
+
+def remove(ws: Workspace, document_id: str) -> Removed:
+    """Delete a document: its file and its record (git history keeps the ciphertext). The
+    record is read only to say what went: a broken one can be removed too."""
     checked_id(document_id, "文档编号", BY_NAME["document"].id_pattern)
     hits = sorted(ws.clients_dir.glob(f"*/{SLOT}/{document_id}.yaml.age"))
     if not hits:
         raise BaodanError(
             f"找不到文档 {document_id}", "用 baodan attach --list 查看文档编号（形如 d-1a2b3c4d）"
         )
-    path = hits[0]
-    document = Document.model_validate(yamlio.load(ws.read(path)))
+    path = inside_clients(ws.root, hits[0], document_id)
+    try:
+        data = yamlio.load(ws.read(path))
+    except yamlio.YamlError:
+        data = None
+    data = data if isinstance(data, dict) else {}
     ws.refuse_unless_allowed()
     content_path(path).unlink(missing_ok=True)
     path.unlink()
-    return Attached(document, ws.rel(path), path.parents[1].name)
+    return Removed(document_id, str(data.get("kind", "文档")), str(data.get("policy", "？")))
 
 
 def original(ws: Workspace, attached: Attached) -> bytes:

@@ -187,3 +187,30 @@ def test_rotation_re_encrypts_documents_under_the_new_code(
     assert code == 0, err
     assert not list(root.glob(f"records/clients/{made['client'].client.id}"))
     assert not (new_site / "p" / new.id).exists()
+
+
+def test_each_document_sits_under_its_policy_or_claim(public_site):
+    import json
+
+    from baodan.store.portal_crypto import decrypt_portal
+
+    placed = 0
+    for cf in public_site.firm.clients.values():
+        if not cf.documents or not cf.client.portal:
+            continue
+        html = (public_site.site / "p" / cf.client.portal.id / "index.html").read_text("utf-8")
+        payload = re.search(r'<script id="bd-payload" type="application/json">(.*?)</script>', html)
+        page = decrypt_portal(cf.client.portal.key, json.loads(payload.group(1)))
+        cards = re.findall(
+            r"<article class=\"bd-card bd-(policy|claim)\">(.*?)</article>", page, re.S
+        )
+        for d in cf.documents:
+            (kind, card), *more = [(k, c) for k, c in cards if f">{d.kind}</button>" in c]
+            assert more == []
+            if d.claim:
+                claim = next(c for c in cf.claims if c.id == d.claim)
+                assert kind == "claim" and claim.insurer_claim_no in card
+            else:
+                assert kind == "policy" and d.policy in card
+            placed += 1
+    assert placed >= 2  # the demo's documents in the small firm

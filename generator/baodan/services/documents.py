@@ -22,7 +22,7 @@ from baodan.models.document import Document
 from baodan.models.ids import checked_id
 from baodan.models.kinds import BY_NAME
 from baodan.models.vocab import DOCUMENT_KINDS
-from baodan.services.editing import create_record
+from baodan.services.changes import create_record
 from baodan.services.policyfile import policy_path
 from baodan.store.documents import SLOT, content_path, read_content, record_path
 from baodan.store.loader import load_client, read_firm

@@ -31,7 +31,7 @@ def plan(folder: Path, commits: int, today: date, years: int, seed: int) -> tupl
     oldest first."""
     rng = Random(seed)
     by_client: dict[str, list[str]] = defaultdict(list)
-    for path in sorted((folder / CLIENTS).rglob("*.age")):
+    for path in sorted((folder / CLIENTS).rglob("*.yaml.age")):  # documents never change
         rel = path.relative_to(folder).as_posix()
         by_client[rel.split("/")[2]].append(rel)
     clients = sorted(by_client)

@@ -9,7 +9,7 @@ import io
 
 import pytest
 import yaml
-from baodan.services.pdfsignature import check_pdf
+from baodan.core.pdfsignature import check_pdf
 
 from . import factories as c
 from .helpers import read_record, run_cli, tree_digest

@@ -7,9 +7,11 @@ import re
 
 from baodan.core import layout
 from baodan.demo import generator as demo
+from baodan.demo.documents import demo_documents
 from baodan.demo.tables import INDUSTRIES
 from baodan.store import identity as who
 from baodan.store import vault
+from baodan.store.documents import read_content
 
 from .conftest import REPO
 
@@ -19,16 +21,19 @@ def test_the_committed_demo_is_exactly_what_the_generator_makes():
     identities = who.parse_identities((REPO / layout.DEMO_IDENTITY_FILE).read_text(), "demo")
     demo_vault = vault.open_vault(REPO, who.IdentitySource(identities, "demo"))
     made = demo.render(demo.DEMO, lectures=demo.existing_lectures(REPO))
+    documents = demo_documents(made)
     committed = {
         path.relative_to(REPO).as_posix()
         for path in (REPO / "records/clients").rglob("*")
         if path.is_file()
     }
-    assert committed == {rel for rel in made if rel.startswith("records/clients/")}
+    assert committed == {rel for rel in [*made, *documents] if rel.startswith("records/clients/")}
     for rel, text in made.items():
         data = (REPO / rel).read_bytes()
         plain = demo_vault.decrypt(data) if rel.endswith(".age") else data
         assert plain.decode("utf-8") == text, rel
+    for rel, plain in documents.items():
+        assert read_content(demo_vault, REPO / rel) == plain, rel
 
 
 def test_names_never_run_out_for_20000_companies_and_40000_people():

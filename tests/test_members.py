@@ -63,6 +63,6 @@ def test_removed_member_is_told_what_old_history_they_can_read(firm, capsys, mon
     githelp.commit(firm.root, "移除同事")
     code, out, err = run_cli(capsys, "diff", "HEAD~1..HEAD")
     assert code == 0, err
-    assert f"仅重新加密 {len(members.record_files(firm.root))}" in out
+    assert f"仅重新加密 {len(members.encrypted_files(firm.root))}" in out  # documents too
     code, out, _ = run_cli(capsys, "diff", "--public", "HEAD~1..HEAD")
     assert "移除 colleague" in out

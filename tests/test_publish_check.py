@@ -108,3 +108,9 @@ def test_build_keeps_the_previous_site_when_the_new_one_would_leak(
     assert code == 1 and "site/notice/index.html" in err and "像是身份证号" in err
     assert tree_digest(site) == before
     assert not list(root.glob(".site-building-*"))
+
+
+def test_a_plaintext_document_beside_a_portal_is_refused(site, capsys):
+    folder = _a_portal(site).parent
+    (folder / ("x" * 22 + ".bin")).write_bytes(b"%PDF-1.4\n" + bytes(65536 + 19))
+    _refused(capsys, "客户文档不是加密的形式")

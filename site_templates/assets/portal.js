@@ -110,6 +110,7 @@
 
   function lock(message) {
     opening++;
+    document.dispatchEvent(new CustomEvent("bd:locked"));  // documents.js forgets its key
     portal.replaceChildren();
     portal.hidden = true;
     locked.hidden = false;
@@ -141,6 +142,8 @@
       var html = await decrypt(code);
       if (mine !== opening) return;
       show(html);
+      // documents.js derives its own key from the code, to open documents when tapped.
+      document.dispatchEvent(new CustomEvent("bd:unlocked", { detail: { code: code, id: payload.id } }));
       input.value = "";
     } catch (e) {
       if (mine !== opening) return;

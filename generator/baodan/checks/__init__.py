@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from baodan.checks.documents import check_document_refs, document_file_problems
 from baodan.checks.integrity import INTEGRITY_CHECKS
 from baodan.checks.keys import key_checks
 from baodan.checks.lectures import check_lecture_markup, review_reminders
@@ -27,6 +28,7 @@ VALIDATIONS = [
     *PRIVACY_CHECKS,
     check_policy_life,
     check_lecture_markup,
+    check_document_refs,
 ]
 
 
@@ -51,12 +53,17 @@ def load_firm(
     cache: RecordCache | None = None,
     slots: Collection[str] | None = None,
     repo: Path | None = None,
+    documents: bool = False,
 ) -> tuple[Firm | None, list[RecordError]]:
     """Read the firm (``store.loader.read_firm``) and run every whole-firm check on it, as of
-    ``today``; with a vault, also the checks of its keys (``checks.keys``; ``repo``: see there)."""
+    ``today``; with a vault, also the checks of its keys (``checks.keys``; ``repo``: see there)
+    and, with ``documents`` (`baodan check`, the pre-commit check), every attached document's
+    file opened and compared with its record."""
     firm, errors = read_firm(root, vault, today, cache, slots)
     if vault is not None:
         errors.extend(key_checks(root, vault, repo))
+        if documents and firm is not None:
+            errors.extend(document_file_problems(root, vault, firm))
     if firm is not None:
         # The checks read the firm's rules: a broken rule file is the one problem reported.
         rule_errors = check_rule_files(firm.rules)

@@ -11,7 +11,7 @@ from typing import Annotated
 import click
 import typer
 
-from baodan.cli import feeds, members, pipl, policy, portal, requests, service, team
+from baodan.cli import documents, feeds, members, pipl, policy, portal, requests, service, team
 from baodan.cli import help as clihelp
 from baodan.cli.common import (
     IdentityOpt,
@@ -84,7 +84,7 @@ def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     from baodan.services.merging import unmerged_problems
 
     ws = open_workspace(root, identity)
-    firm, errors = load_firm(ws.root, ws.vault, today())
+    firm, errors = load_firm(ws.root, ws.vault, today(), documents=True)
     reminders = key_warnings(ws.root)
     reported = {e.source.file for e in errors}
     errors += [e for e in unmerged_problems(ws.root) if e.source.file not in reported]
@@ -102,7 +102,7 @@ def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     n_inter = sum(len(cf.interactions) for cf in firm.clients.values())
     out.print(
         f"[green]检查通过[/]：客户 {len(firm.clients)}，保单 {n_policies}，理赔 {n_claims}，"
-        f"互动记录 {n_inter}，保险公司 {len(firm.insurers)}，员工 {len(firm.staff)}，讲座 {len(firm.lectures)}。"
+        f"互动记录 {n_inter}，文档 {sum(len(cf.documents) for cf in firm.clients.values())}，保险公司 {len(firm.insurers)}，员工 {len(firm.staff)}，讲座 {len(firm.lectures)}。"
     )
 
 
@@ -208,10 +208,14 @@ def show(
 @app.command()
 def textconv(file: Annotated[Path, typer.Argument(help="git 传来的文件")]) -> None:
     """供 git diff / git log -p 显示解密后的内容（.gitattributes 里 diff=baodan）。"""
+    from baodan.core.filetypes import describe
+    from baodan.store.documents import MAX_CONTENT_CIPHERTEXT
+
     data = file.read_bytes()
     try:
         ws = Workspace.open(None, None)
-        sys.stdout.write(ws.vault.decrypt(data).decode("utf-8"))
+        plain = ws.vault.decrypt(data, MAX_CONTENT_CIPHERTEXT)
+        sys.stdout.write(describe(plain) or plain.decode("utf-8"))  # a document: one line
     except (BaodanError, ValueError):
         sys.stdout.write(data.decode("utf-8", "replace"))
 
@@ -435,5 +439,5 @@ def demo(
         out.print(line)
 
 
-for module in (feeds, members, pipl, policy, portal, requests, service, team):
+for module in (documents, feeds, members, pipl, policy, portal, requests, service, team):
     module.register(app)

@@ -61,6 +61,7 @@ from baodan.demo.common import (
     interaction_names,
     renewable,
 )
+from baodan.demo.documents import demo_documents
 from baodan.demo.lifecycle import add_lifecycle
 from baodan.demo.tables import (
     C_RATED,
@@ -2229,7 +2230,8 @@ def generate(
     """Write a synthetic firm under ``root``; client records are encrypted with ``vault``.
     Returns the plaintext written ({path relative to root: text}), as ``render`` does.
 
-    Keys are not written. With
+    The demo's documents (demo/documents.py) are written too; their records are returned,
+    their files (not text) are not. Keys are not written. With
     ``replace=True`` the generated folders (records/clients, insurers, staff, training,
     partners) are emptied first; otherwise a folder that already holds clients is refused, so
     stale records never mix in.
@@ -2246,13 +2248,17 @@ def generate(
         )
     files = render(size, seed=seed, today=today, lectures=existing_lectures(root))
     made: set[Path] = set()
-    for rel, text in files.items():
+    documents = demo_documents(files)
+    written = [(rel, text.encode("utf-8")) for rel, text in files.items()]
+    for rel, data in [*written, *documents.items()]:
         path = root / rel
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        data = text.encode("utf-8")
-        if rel.endswith(".age"):
-            data = vault.encrypt(data)
+        if rel.endswith(".age"):  # a document's own file is binary age, records armored
+            data = vault.encrypt(data, armored=rel.endswith(".yaml.age"))
         path.write_bytes(data)
+    files.update(
+        (rel, data.decode("utf-8")) for rel, data in documents.items() if rel.endswith(".yaml.age")
+    )
     return files

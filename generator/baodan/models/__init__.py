@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from baodan.core.rules import Rules
     from baodan.models.claim import Claim
     from baodan.models.client import Client
+    from baodan.models.document import Document
     from baodan.models.firm import Settings
     from baodan.models.incident import Incident
     from baodan.models.insurer import Insurer
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 _MODULES = {
     "Claim": "claim",
     "Client": "client",
+    "Document": "document",
     "Settings": "firm",
     "Incident": "incident",
     "Insurer": "insurer",
@@ -68,6 +70,7 @@ class ClientFile:
     interactions: list[Interaction] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
 
 
 @dataclass

@@ -131,6 +131,17 @@ KINDS: tuple[Kind, ...] = (
         client_slot=True,
         encrypted=True,
     ),
+    Kind(
+        "document",
+        "Document",
+        "文档",
+        "documents",
+        "id",
+        made_id("d"),
+        "document",
+        client_slot=True,
+        encrypted=True,
+    ),
 )
 
 BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}

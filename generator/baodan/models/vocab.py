@@ -30,6 +30,9 @@ CLAIM_TYPES = {
     "auto_multi": "车险双方事故",
 }
 
+# What staff call the documents they attach (`baodan attach --kind`).
+DOCUMENT_KINDS = ("电子保单", "保单扫描件", "批单", "发票", "理赔决定书")
+
 # What the client said when contacted about renewing (kind: renewal).
 INTENTIONS = {"renew": "愿意续保", "decline": "不再续保", "undecided": "尚未决定"}
 CHANNELS = {

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from baodan.core.choices import pick
 from baodan.core.errors import BaodanError
+from baodan.core.pdfsignature import check_pdf, is_pdf
 from baodan.domain.audit import ChecklistItem, checklist, checklists, item_label
 from baodan.models.policy import AuditItem
 from baodan.models.task import Task
 from baodan.services.changes import set_field
-from baodan.services.pdfsignature import check_pdf, is_pdf
 from baodan.services.policyfile import OpenPolicy
 from baodan.store.workspace import new_task_id
 

@@ -23,12 +23,15 @@ from baodan.core import yamlio
 from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError
 from baodan.core.files import write_atomic
+from baodan.core.filetypes import SUFFIXES, sniff
 from baodan.core.interrupts import like_ctrl_c
 from baodan.core.privatefiles import open_new
 from baodan.core.rules import Rules
 from baodan.core.today import today
 from baodan.domain.labels import Names, record_title
+from baodan.services.documents import decrypted
 from baodan.store import gitrepo
+from baodan.store.documents import content_files
 from baodan.store.workspace import Workspace
 from baodan.web.context import TEMPLATES
 
@@ -47,6 +50,7 @@ SECTIONS = [
     ("claims/", "理赔"),
     ("interactions/", "服务记录（咨询、回访、问候、调查）"),
     ("tasks/", "内部工作任务"),
+    ("documents/", "文档（文件本身在 documents/ 文件夹里）"),
 ]
 
 
@@ -122,11 +126,18 @@ def collect(ws: Workspace, client_id: str) -> tuple[dict[str, bytes], list[Recor
             rows_of(data, refs, names) if isinstance(data, dict) else [Row("内容", "（无法解析）")]
         )
         records.append(Record(rel, title, rows))
+    for path in content_files(ws.root, folder.name):
+        data = decrypted(ws, path)
+        files[
+            f"documents/{path.name.removesuffix('.age')}{SUFFIXES.get(sniff(data), ('',))[0]}"
+        ] = data
     client = yamlio.load(files["client.yaml"].decode("utf-8")) or {}
     return files, records, client
 
 
-def render_page(ws: Workspace, client_id: str, records: list[Record], client: dict) -> str:
+def render_page(
+    ws: Workspace, client_id: str, records: list[Record], client: dict, files: list[str]
+) -> str:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES / "export")),
         autoescape=True,
@@ -144,7 +155,7 @@ def render_page(ws: Workspace, client_id: str, records: list[Record], client: di
         client=client,
         settings=firm.settings if firm else None,
         sections=[(h, rs) for h, rs in sections if rs],
-        files=sorted(r.rel for r in records),
+        files=sorted(files),
         today=today(),
     )
 
@@ -157,7 +168,7 @@ def export_client(
     name, readable by the user only, and renamed when complete; a failure, Ctrl-C, `kill`
     or a closed terminal leaves nothing behind."""
     files, records, client = collect(ws, client_id)
-    files["index.html"] = render_page(ws, client_id, records, client).encode("utf-8")
+    files["index.html"] = render_page(ws, client_id, records, client, list(files)).encode("utf-8")
     dest = (dest or default_destination(ws, client_id, as_zip)).absolute()
     if os.path.lexists(dest):
         raise BaodanError(f"{dest} 已存在", "先删除上一次的导出（交付后本就应删除），或换一个路径")

@@ -14,6 +14,8 @@ from datetime import datetime
 from baodan.core.errors import BaodanError
 from baodan.services.review import read_version
 from baodan.store import gitrepo
+from baodan.store.documents import SLOT as DOCUMENTS
+from baodan.store.documents import is_content_name
 from baodan.store.keyhistory import KeyHistory, Membership, key_history, keyring, readable_window
 from baodan.store.members import read_members
 from baodan.store.workspace import Workspace
@@ -54,6 +56,15 @@ class Published:
 
 
 @dataclass
+class Stored:
+    """An attached document's file on the main branch: from when, until when."""
+
+    name: str  # d-1a2b3c4d
+    since: gitrepo.Commit
+    until: gitrepo.Commit | None  # the commit that deleted it; None: still there
+
+
+@dataclass
 class Exposure:
     client_id: str
     branch: str
@@ -63,6 +74,7 @@ class Exposure:
     readers: list[Reader] = field(default_factory=list)
     published: list[Published] = field(default_factory=list)
     unreadable: int = 0  # client record versions this identity cannot decrypt
+    documents: list[Stored] = field(default_factory=list)
 
 
 def main_branch(ws: Workspace, requested: str | None) -> str:
@@ -150,7 +162,27 @@ def exposure(ws: Workspace, client_id: str, branch: str | None = None) -> Exposu
     exp.deleted = not (ws.root / folder).is_dir()
     exp.readers = _readers(ws, key_history(ws.root), exp)
     exp.published = _published(ws, exp)
+    exp.documents = _documents(ws, exp)
     return exp
+
+
+def _documents(ws: Workspace, exp: Exposure) -> list[Stored]:
+    """The client's document files on the main branch (they went out with the portal)."""
+    folder = f"records/clients/{exp.client_id}/{DOCUMENTS}/"
+    found: dict[str, Stored] = {}
+    for commit, files in reversed(
+        gitrepo.commits_with_files(ws.root, "--first-parent", exp.branch, "--", folder)
+    ):
+        for status, path in files:
+            name = path.rpartition("/")[2]
+            if not is_content_name(name):
+                continue
+            stem = name.removesuffix(".age")
+            if status == "D" and stem in found:
+                found[stem].until = commit
+            elif status == "A":
+                found[stem] = Stored(stem, commit, None)
+    return list(found.values())
 
 
 def _commit(c: gitrepo.Commit | None) -> str:
@@ -187,6 +219,12 @@ def render(exp: Exposure) -> str:
         )
     if not exp.published:
         lines.append("  （这位客户从未有过门户或日历订阅）")
+    lines += ["", "附加的文档（随门户发布，文件名和密钥都由门户访问码派生，换访问码后随之更换）："]
+    for d in exp.documents:
+        until = f"至 {_commit(d.until)} 删除" if d.until else "至今仍在"
+        lines.append(f"  - 文档 {d.name}：自 {_commit(d.since)} 起，{until}")
+    if not exp.documents:
+        lines.append(f"  （{exp.branch} 分支上这位客户没有过文档）")
     if exp.unreadable:
         lines.append(
             f"  另有 {exp.unreadable} 个版本你的密钥解不开（当时你还不是成员），无法判断。"

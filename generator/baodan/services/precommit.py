@@ -23,6 +23,7 @@ from baodan.core import yamlio
 from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.files import is_age
+from baodan.core.filetypes import NAMES, PDF, sniff
 from baodan.core.layout import DEMO_IDENTITY_FILE, KEYS_DIR, RECORDS
 from baodan.core.personal_numbers import find_numbers, published_numbers
 from baodan.core.privatefiles import private_folder
@@ -65,6 +66,22 @@ FileCheck = Callable[[str, bytes, ScanContext], list[RecordError]]
 
 def _refuse(path: str, message: str, hint: str) -> list[RecordError]:
     return [RecordError(Source(path), "", message, hint)]
+
+
+def plaintext_document(path: str, data: bytes, ctx: ScanContext) -> list[RecordError]:
+    """A PDF, JPEG or PNG by its content (whatever its name) under records/: a policy scan
+    belongs in git only encrypted (`baodan attach`); the site's own pictures excepted."""
+    kind = sniff(data[:16])
+    if not path.startswith(f"{RECORDS}/") or kind is None:
+        return []
+    if kind != PDF and path.startswith(THEME_FOLDERS):
+        return []
+    return _refuse(
+        path,
+        f"这是一份未加密的文档（{NAMES[kind]}），不能提交",
+        f"运行 git rm --cached {path}，删除这个明文文件；"
+        "要保存的文档请用 baodan attach 登记号 文件 加密附加",
+    )
 
 
 def plaintext_among_clients(path: str, data: bytes, ctx: ScanContext) -> list[RecordError]:
@@ -128,6 +145,7 @@ def numbers_in_text(path: str, data: bytes, ctx: ScanContext) -> list[RecordErro
 # Each file goes through these in turn, and the first that refuses it speaks for it.
 # A new rule about files is a function of this shape, added here.
 FILE_CHECKS: list[FileCheck] = [
+    plaintext_document,
     plaintext_among_clients,
     not_age_in_sealed_slot,
     never_committed,
@@ -211,7 +229,7 @@ def check_index(ws: Workspace, prefix: str) -> list[RecordError]:
         if not (firm_root / RECORDS / "firm.yaml").is_file():
             return [RecordError(Source(f"{RECORDS}/firm.yaml"), "", "暂存区里没有公司设置文件", "")]
         staged_vault = Workspace.at(firm_root, ws.identity).vault
-        _, errors = load_firm(firm_root, staged_vault, today(), repo=ws.root)
+        _, errors = load_firm(firm_root, staged_vault, today(), repo=ws.root, documents=True)
         return errors
 
 

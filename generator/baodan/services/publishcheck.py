@@ -2,9 +2,10 @@
 
 Refuses a site folder holding a staff page (or the staff site's own files), a resident ID or
 mobile number (other than those the firm publishes), or a client portal that is not the
-ciphertext shape baodan writes: one page per client at <portal_dir>/<id>/index.html (and the folder's own
-empty page), the
-same page around every client's payload, and the payload an AES-GCM nonce and ciphertext.
+ciphertext shape baodan writes: one page per client at <portal_dir>/<id>/index.html (and the
+folder's own empty page), the same page around every client's payload, the payload an AES-GCM
+nonce and ciphertext, and beside it only documents' ciphertext files (<22 characters>.bin:
+nonce, whole padded blocks, tag; never a PDF or picture).
 `baodan build` runs it before a new public site replaces the old one; CI runs it again right
 before the upload, whatever built the folder.
 """
@@ -15,11 +16,14 @@ import base64
 import binascii
 import json
 import os
+import re
 from pathlib import Path
 
 from baodan.core.errors import RecordError, Source
+from baodan.core.filetypes import sniff
 from baodan.core.personal_numbers import find_numbers
 from baodan.services.precommit import PUBLISHED_NUMBERS_IN, allowed_numbers
+from baodan.store.portal_crypto import DOCUMENT_BLOCK
 from baodan.web.config_guard import checked_config
 from baodan.web.empty_folders import PAGE as EMPTY_FOLDER_PAGE
 
@@ -29,6 +33,8 @@ STAFF_MARK = b"assets/baodan/staff."
 PAYLOAD = b'<script id="bd-payload"'
 PORTAL_FIELDS = {"v", "id", "n", "c"}
 NONCE_BYTES, TAG_BYTES = 12, 16
+# A document's ciphertext beside its portal page (web/portal_documents.py).
+DOCUMENT_FILE = re.compile(r"[A-Za-z0-9_-]{22}\.bin")
 
 
 def check_site(root: Path, site: Path, shown: str = "site") -> list[RecordError]:
@@ -97,11 +103,23 @@ def _portal(
     folder, _, name = rel.removeprefix(f"{portal_dir}/").partition("/")
     if folder == "index.html" and data == _empty_folder_page(portal_dir):
         return [], data  # the page that keeps a folder listing from naming every portal
+    if DOCUMENT_FILE.fullmatch(name):
+        if _sealed_document(data):
+            return [], b""  # ciphertext: nothing to read for numbers
+        problem = "客户文档不是加密的形式"
+        return [
+            RecordError(
+                where,
+                "",
+                f"{problem}，可能是明文的保单或理赔文件，不能发布",
+                "公开站只用 baodan build 生成；删掉这个网站文件夹后重新生成",
+            )
+        ], b""
     start = data.find(b">", data.find(PAYLOAD)) + 1
     end = data.find(b"</script>", start)
     shell = data[:start] + data[end:]
     if name != "index.html":
-        problem = "客户页面文件夹里只应有 index.html"
+        problem = "客户页面文件夹里只应有 index.html 和加密的文档"
     elif data.count(PAYLOAD) != 1 or not _sealed(data[start:end], folder):
         problem = "客户页面不是加密的形式（应只有一段密文）"
     elif shell in shells:
@@ -119,6 +137,13 @@ def _portal(
             "公开站只用 baodan build 生成；删掉这个网站文件夹后重新生成",
         )
     ], data
+
+
+def _sealed_document(data: bytes) -> bool:
+    """The shape encrypt_document writes: a nonce, whole padded blocks, the tag; and not a
+    PDF or picture however it was named."""
+    body = len(data) - NONCE_BYTES - TAG_BYTES
+    return body > 0 and body % DOCUMENT_BLOCK == 0 and sniff(data) is None
 
 
 def _empty_folder_page(folder: str) -> bytes:

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from baodan.core import yamlio
 from baodan.core.errors import Problem, RecordError, Source
+from baodan.core.filetypes import NAMES, sniff
 from baodan.core.layout import RECORDS
 from baodan.core.parse import parse_record, read_text
 from baodan.core.rules import Rules
@@ -37,6 +38,8 @@ from baodan.models import (
 )
 from baodan.models.context import firm_context
 from baodan.models.kinds import BY_NAME, CLIENT_SLOTS, Kind
+from baodan.store.documents import SLOT as DOCUMENTS
+from baodan.store.documents import is_content_name
 from baodan.store.field_sets import share_field_sets
 from baodan.store.retired import read_retired
 from baodan.store.vault import MAX_CIPHERTEXT, Vault, decrypt
@@ -157,7 +160,7 @@ def _classify(
             continue
         if not client.is_dir():
             if client.name != ".gitkeep":
-                errors.append(_stray(rel))
+                errors.append(_stray(root, rel))
             continue
         for entry in sorted(os.scandir(client.path), key=lambda e: e.name):
             name, here = entry.name, f"{rel}/{entry.name}"
@@ -175,12 +178,14 @@ def _classify(
                         errors.append(_linked(path))
                     elif item.is_file() and item.name.endswith(".yaml.age"):
                         found.append(EncryptedFile(path, kind, client.name))
+                    elif name == DOCUMENTS and item.is_file() and is_content_name(item.name):
+                        continue  # a document's file: checks/documents.py reads it
                     else:
-                        errors.extend(_stray(p) for p in _files_at(root, path))
+                        errors.extend(_stray(root, p) for p in _files_at(root, path))
             elif name == "client.yaml.age":
                 found.append(EncryptedFile(here, BY_NAME["client"], client.name))
             else:
-                errors.extend(_stray(p) for p in _files_at(root, here))
+                errors.extend(_stray(root, p) for p in _files_at(root, here))
     return found
 
 
@@ -194,8 +199,22 @@ def _linked(rel: str) -> RecordError:
     )
 
 
-def _stray(rel: str) -> RecordError:
-    return _plaintext(rel) if rel.endswith((".yaml", ".yml")) else _misplaced(rel)
+def _stray(root: Path, rel: str) -> RecordError:
+    if rel.endswith((".yaml", ".yml")):
+        return _plaintext(rel)
+    try:
+        with open(os.path.join(root, rel), "rb") as f:
+            kind = sniff(f.read(16))
+    except OSError:
+        kind = None
+    if kind is not None:  # a scanned policy saved into the folder by hand
+        return RecordError(
+            Source(rel),
+            "",
+            f"这是一份未加密的文档（{NAMES[kind]}），违反数据保护要求",
+            "删除这个明文文件（不要提交到 git）；要保存的文档请用 baodan attach 登记号 文件 加密附加",
+        )
+    return _misplaced(rel)
 
 
 def _files_at(root: Path, rel: str) -> list[str]:
@@ -503,3 +522,4 @@ def sort_records(cf: ClientFile) -> None:
     cf.interactions.sort(key=lambda i: (i.date, i.path))
     cf.tasks.sort(key=lambda t: (t.created, t.id))
     cf.incidents.sort(key=lambda i: (i.opened, i.id))
+    cf.documents.sort(key=lambda d: (d.added_on, d.id))

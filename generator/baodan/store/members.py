@@ -35,7 +35,8 @@ from baodan.core.layout import KEYS_DIR, MEMBERS_FILE, RETIRED_KEYS_FILE, ROTATI
 from baodan.core.today import today
 from baodan.models.ids import GIVEN_NAME, ID_HINT, checked_id
 from baodan.store import gitrepo
-from baodan.store.age_x25519 import stanza_types
+from baodan.store.age_x25519 import ARMOR_BEGIN, stanza_types
+from baodan.store.documents import MAX_CONTENT_CIPHERTEXT, content_files
 from baodan.store.identity import is_demo_recipient, parse_recipient
 from baodan.store.vault import Vault, decrypt, encrypt, key_tag, marker_text
 
@@ -226,6 +227,15 @@ def member_add(
 
 def record_files(root: Path) -> list[Path]:
     return sorted((root / "records" / "clients").rglob("*.yaml.age"))
+
+
+def is_armored(data: bytes) -> bool:
+    return data.lstrip().startswith(ARMOR_BEGIN)
+
+
+def encrypted_files(root: Path) -> list[Path]:
+    """Everything under records/clients/ the record key opens: records and documents."""
+    return record_files(root) + content_files(root)
 
 
 # --- what can be accounted for -------------------------------------------------------------
@@ -430,12 +440,13 @@ def _finish(vault: Vault, after: dict[str, Member], progress) -> int:
         if path.stem not in after:
             path.unlink()
     changed = 0
-    for path in record_files(vault.root):
+    for path in encrypted_files(vault.root):
         data = path.read_bytes()
         try:
-            decrypt(data, [new_key])
+            decrypt(data, [new_key], MAX_CONTENT_CIPHERTEXT)
         except ValueError:
-            write_atomic(path, encrypt(decrypt(data, old), [new_key.to_public()]))
+            plain = decrypt(data, old, MAX_CONTENT_CIPHERTEXT)
+            write_atomic(path, encrypt(plain, [new_key.to_public()], is_armored(data)))
             changed += 1
         if progress:
             progress(path)

@@ -127,6 +127,50 @@ def decrypt_portal(code: str, payload: dict) -> str:
     return unpad(plaintext).decode("utf-8")
 
 
+# ---- Documents: each its own file beside the page, fetched when the client taps it ----------
+# The key and the file's name are derived from the access code like the page's, under other
+# labels: a new code (portal rotate) gives every document new bytes and a new name. The
+# plaintext is padded to whole blocks, so a file's size tells only roughly how big it is.
+DOCUMENT_INFO = INFO + b" document"
+DOCUMENT_BLOCK = 64 * 1024
+
+
+def document_name(code: str, portal_id: str, document_id: str, sha256: str) -> str:
+    """The file's name in the portal's folder: 128 bits that only the code holder can link
+    to a document (no client id, no policy number, nothing guessable)."""
+    key = _hkdf(code, portal_id, DOCUMENT_INFO + b" name")
+    digest = hmac.new(key, f"{document_id}:{sha256}".encode("ascii"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode("ascii").rstrip("=")
+
+
+def document_associated_data(portal_id: str, name: str) -> bytes:
+    """Binds a document's ciphertext to its portal and its name (no swapping two files)."""
+    return DOCUMENT_INFO + b":" + portal_id.encode("utf-8") + b":" + name.encode("ascii")
+
+
+def pad_document(data: bytes) -> bytes:
+    """``data``, 0x80, then zeros up to a whole number of DOCUMENT_BLOCKs."""
+    size = -(-(len(data) + 1) // DOCUMENT_BLOCK) * DOCUMENT_BLOCK
+    return data + b"\x80" + bytes(size - len(data) - 1)
+
+
+def encrypt_document(code: str, portal_id: str, name: str, data: bytes) -> bytes:
+    """nonce (12 bytes) + AES-256-GCM ciphertext of the padded document; the nonce derived
+    from key and content as for the page (encrypt_portal), so rebuilds are byte-identical."""
+    plaintext = pad_document(data)
+    nonce_key = _hkdf(code, portal_id, DOCUMENT_INFO + b" nonce")
+    nonce = hmac.new(nonce_key, plaintext, hashlib.sha256).digest()[:12]
+    key = _hkdf(code, portal_id, DOCUMENT_INFO)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, document_associated_data(portal_id, name))
+
+
+def decrypt_document(code: str, portal_id: str, name: str, blob: bytes) -> bytes:
+    """The reference for documents.js (tests use it); InvalidTag for a wrong code."""
+    key = _hkdf(code, portal_id, DOCUMENT_INFO)
+    plaintext = AESGCM(key).decrypt(blob[:12], blob[12:], document_associated_data(portal_id, name))
+    return unpad(plaintext)
+
+
 def portal_url(site_url: str, portal_dir: str, portal_id: str) -> str:
     return f"{site_url.rstrip('/')}/{portal_dir}/{portal_id}/"
 

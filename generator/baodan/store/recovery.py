@@ -13,13 +13,14 @@ from pathlib import Path
 from pyrage import x25519
 
 from baodan.core.errors import BaodanError
+from baodan.store.documents import MAX_CONTENT_CIPHERTEXT
 from baodan.store.identity import IdentitySource
 from baodan.store.members import (
     RECOVERY,
     Member,
+    encrypted_files,
     member_add,
     read_members,
-    record_files,
     rotate,
 )
 from baodan.store.vault import Vault, decrypt, open_vault
@@ -88,10 +89,10 @@ def check_kit(root: Path, identity: x25519.Identity, yours: Vault | None = None)
             "请现有成员运行 baodan recovery new 换一份新的",
         ) from None
     unreadable = []
-    files = record_files(root)
+    files = encrypted_files(root)
     for path in files:
         try:
-            decrypt(path.read_bytes(), kit.identities)
+            decrypt(path.read_bytes(), kit.identities, MAX_CONTENT_CIPHERTEXT)
         except ValueError:
             unreadable.append(path.relative_to(root).as_posix())
     if unreadable:

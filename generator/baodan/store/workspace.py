@@ -93,8 +93,13 @@ class Workspace:
     def write(self, path: Path, text: str) -> None:
         """The one way a record is written: encrypted to the current record key, atomically,
         and never to a key this firm may not use (the public demo key)."""
+        self.write_bytes(path, text.encode("utf-8"), armored=True)
+
+    def write_bytes(self, path: Path, data: bytes, armored: bool = False) -> None:
+        """``write`` for a file that is not text (an attached document): binary age unless
+        ``armored``, under the same key and refusals."""
         self.refuse_unless_allowed()
-        write_atomic(path, self.vault.encrypt(text.encode("utf-8")))
+        write_atomic(path, self.vault.encrypt(data, armored))
 
     def refuse_unless_allowed(self) -> None:
         """A BaodanError when this firm may not use its keys (store/keyguard.py): asked

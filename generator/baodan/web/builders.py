@@ -31,7 +31,7 @@ PUBLIC_BUILDERS = [
 # only these slots of a client's folder (interactions, two thirds of the records, are staff
 # work). The staff build and `baodan check` read every record. A test builds the public site
 # from all records and from these alone and compares every file.
-PUBLIC_SLOTS = ("policies", "claims")
+PUBLIC_SLOTS = ("policies", "claims", "documents")
 
 # What only clients and crawlers of the deployed site need; the staff build leaves it out.
 PUBLIC_ONLY = {portal_assets, client_portals, client_feeds, robots_txt}

@@ -16,6 +16,7 @@ from mkdocs.utils import get_relative_url
 from baodan.models import Firm
 from baodan.models.base import mask_id, mask_mobile, mask_policy_no, yuan
 from baodan.models.taxonomy import taxonomy
+from baodan.store.documents import DocumentReader
 from baodan.store.history import History
 from baodan.web import escape
 from baodan.web.escape import md_text
@@ -148,6 +149,8 @@ class SiteContext:
     renders: dict | None = None  # `baodan serve`: pages of earlier rebuilds (see reuse)
     # The portal page around its ciphertext, (before, after): web/portal_pages.portal_shell.
     portal_shell: tuple[str, str] | None = None
+    # Reads attached documents' bytes for the portal (store/documents.py); None: no portals.
+    documents: DocumentReader | None = None
     _memo: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

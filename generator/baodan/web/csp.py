@@ -7,7 +7,7 @@ name the site's base address), never read from the page: a script that a value s
 page past the escaping would otherwise be hashed and allowed along with them. So an inline
 script or event handler (onerror=…) that got into a page by any route does not run. Nothing
 loads from another origin; no <base>, no form submission, no plugins. A portal page allows
-less: no inline script at all, and no requests (it has no search).
+less: no inline script at all, and requests only for its documents' ciphertext.
 
 What a <meta> tag can't carry (frame-ancestors, X-Frame-Options, Referrer-Policy, nosniff), a
 host adds as response headers: docs/deploy.md.
@@ -39,7 +39,8 @@ SITE = {
     # Markdown's tables align columns with style attributes; styles run no code.
     "style-src-attr": "'unsafe-inline'",
 }
-PORTAL = {**COMMON, "connect-src": "'none'"}
+# connect-src: a portal fetches its own documents' ciphertext (documents.js), nothing else.
+PORTAL = {**COMMON, "connect-src": "'self'"}
 
 
 def theme_scripts(env, config, base_url: str) -> tuple[str, ...]:

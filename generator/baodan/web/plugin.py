@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files
 from baodan.checks import load_firm
 from baodan.core.errors import BaodanError, render_errors
 from baodan.core.today import today
+from baodan.store.documents import DocumentReader
 from baodan.store.firm_secret import firm_secret
 from baodan.store.history import PendingHistory
 from baodan.store.identity import IdentitySource, find_identity, identity_file_warning
@@ -138,7 +139,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         now = today()
         pending_history = PendingHistory(root, commits=self.staff, previous=serving)
         try:
-            self.firm, feed_secret = self._load(root, now)
+            self.firm, feed_secret, documents = self._load(root, now)
         finally:
             history = pending_history.result()
         if self.serve:
@@ -173,6 +174,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             options=self.config.options(),
             history=history,
             feed_secret=feed_secret,
+            documents=documents,
             directory_urls=config.use_directory_urls,
             parallel=self.cache is None,
             permalink_title=config.mdx_configs.get("toc", {}).get(
@@ -324,7 +326,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         written = self.job.finish()
         self.job = None
         portal_dir = self.config.portal_dir + "/"
-        self.stats["portals"] = sum(uri.startswith(portal_dir) for uri in written)
+        self.stats["portals"] = sum(
+            uri.startswith(portal_dir) and uri.endswith("/index.html") for uri in written
+        )
         self.stats["feeds"] += sum(uri.endswith(".ics") for uri in written)
         self.stats["files"] += len(written)
         self._write_shell_pages(config)
@@ -384,7 +388,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         return self.serve.env
 
     def _load(self, root: Path, today: date):
-        """The firm as of ``today``, and the secret its feeds' event UIDs are made with."""
+        """The firm as of ``today``, the secret its feeds' event UIDs are made with, and the
+        reader of its documents."""
         try:
             source = self.config.request.identity
             if source is None:  # plain `mkdocs build`: the CLI, which warns itself, did not run
@@ -401,7 +406,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             raise PluginError(
                 f"记录有 {len(errors)} 处问题，网站未生成：\n" + render_errors(errors)
             )
-        return firm, firm_secret(vault, UID_PURPOSE)
+        return firm, firm_secret(vault, UID_PURPOSE), DocumentReader(root, vault)
 
     def _generate(self, ctx: SiteContext) -> list[GeneratedPage]:
         pages = [

@@ -20,10 +20,11 @@ from baodan.store.portal_crypto import encrypt_portal
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, tel
 from baodan.web.csp import policy, with_policy
 from baodan.web.feeds import DEFAULT_DIR, subscribe_links
+from baodan.web.portal_documents import portal_documents
 from baodan.web.portal_requests import HOW_IT_GOES, requests_view
 from baodan.web.portal_view import has_portal, portal_view
 
-ASSETS = ("portal.js", "portal.css", "qrcode.js", "portal_actions.js")
+ASSETS = ("portal.js", "portal.css", "qrcode.js", "portal_actions.js", "documents.js")
 # Nothing on a portal page outside its ciphertext names the client: the title is the same on
 # every portal, and search engines are asked to keep out.
 PORTAL_META = {"title": "我的保单", "robots": "noindex,nofollow"}
@@ -89,9 +90,11 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
         view.extra["requests"] = requests_view(cf, view.manager, renewable)
         if cf.client.kind == "person":
             view.extra["cover"] = cover_map(cf, risk, ctx.today, soon)
+        view.documents, files = portal_documents(ctx, cf, portal, portal_dir)
         html = body.render(view=view, settings=ctx.firm.settings)
         payload = json.dumps(encrypt_portal(portal.key, portal.id, html), separators=(",", ":"))
         pages.append(
             GeneratedPage(f"{portal_dir}/{portal.id}/index.html", before + payload + after)
         )
+        pages += files
     return pages

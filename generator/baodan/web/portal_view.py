@@ -95,6 +95,8 @@ class PortalView:
     feed: FeedLinks | None
     texts: PortalTexts
     extra: dict = field(default_factory=dict)  # for later sections (保障建议 …)
+    # Attached documents by the policy number or claim id they belong to (web/portal_documents)
+    documents: dict = field(default_factory=dict)
 
 
 def has_portal(cf: ClientFile, today: date) -> bool:

@@ -23,6 +23,7 @@ ALLOWED_AFTER_SIGNING = ("NONE", "LTA_UPDATES", "FORM_FILLING")
 class SignatureCheck:
     ok: bool
     note: str
+    signed: bool = True  # False: the PDF carries no signature at all
 
 
 def is_pdf(data: bytes) -> bool:
@@ -52,7 +53,7 @@ def check_pdf(data: bytes) -> SignatureCheck:
     except pdf_error as e:
         return SignatureCheck(False, f"文件不是有效的 PDF，无法读取（{type(e).__name__}）")
     if not signatures:
-        return SignatureCheck(False, "PDF 里没有数字签名")
+        return SignatureCheck(False, "PDF 里没有数字签名", signed=False)
     notes = []
     ok = True
     # pyHanko logs a traceback for every untrusted certificate; the result says it already.

@@ -80,24 +80,37 @@
   }
 
   // Links shown as QR codes ([data-bd-qr]) are drawn here rather than in every page's
-  // ciphertext: a QR code costs the build a millisecond and a few kilobytes per client.
+  // ciphertext: a QR code costs the build a millisecond and a few kilobytes per client. The
+  // QR script (qrcode.js, as heavy as the rest of the page) loads only when a section with a
+  // code is opened on a screen that shows it (portal.css hides it on phones).
+  var qrScript = document.currentScript.getAttribute("data-bd-qr-script");
+
   function drawQrCodes() {
     portal.querySelectorAll("[data-bd-qr]").forEach(function (figure) {
+      if (figure.querySelector("svg")) return;
       var qr = qrcode(0, "M");
       qr.addData(figure.getAttribute("data-bd-qr"));
       qr.make();
       figure.insertAdjacentHTML("afterbegin",
-        qr.createSvgTag({ cellSize: 4, margin: 8, scalable: true, title: "日历订阅二维码" }));
+        qr.createSvgTag({ cellSize: 4, margin: 8, scalable: true, title: "加入日历的二维码" }));
     });
   }
 
+  function showQrCodes(section) {
+    var figure = section.querySelector("[data-bd-qr]");
+    if (!figure || !section.open || figure.offsetParent === null) return;
+    if (window.qrcode) return drawQrCodes();
+    var script = document.createElement("script");
+    script.src = qrScript;
+    script.onload = drawQrCodes;
+    document.head.appendChild(script);
+  }
+
+  // "toggle" does not bubble: listen while it goes down to the <details>.
+  portal.addEventListener("toggle", function (event) { showQrCodes(event.target); }, true);
+
   function show(html) {
     portal.innerHTML = html;
-    drawQrCodes();
-    // WeChat's built-in browser opens no webcal:// link: say how to subscribe from there.
-    if (/MicroMessenger/i.test(navigator.userAgent)) {
-      portal.querySelectorAll("[data-bd-wechat]").forEach(function (hint) { hint.hidden = false; });
-    }
     locked.hidden = true;
     errorBox.hidden = true;
     portal.hidden = false;
@@ -166,6 +179,10 @@
   });
 
   portal.addEventListener("click", function (event) {
+    var jump = event.target.closest('a[href^="#bd-"]');
+    var section = jump && document.getElementById(jump.getAttribute("href").slice(1));
+    var folded = section && section.querySelector("details[data-bd-calendar]");
+    if (folded) folded.open = true;
     var target = event.target.closest("[data-bd-action]");
     if (!target) return;
     var action = target.getAttribute("data-bd-action");

@@ -18,7 +18,7 @@ from baodan.web.csp import policy, with_policy
 from baodan.web.feeds import DEFAULT_DIR, subscribe_links
 from baodan.web.portal_view import has_portal, portal_view
 
-ASSETS = ("portal.js", "portal.css", "qrcode.js")
+ASSETS = ("portal.js", "portal.css", "qrcode.js", "calendar.js", "calendar.css")
 # Nothing on a portal page outside its ciphertext names the client: the title is the same on
 # every portal, and search engines are asked to keep out.
 PORTAL_META = {"title": "我的保单", "robots": "noindex,nofollow"}
@@ -26,7 +26,7 @@ PAYLOAD_MARK = "\x00payload\x00"
 
 
 def portal_assets(ctx: SiteContext) -> list[GeneratedPage]:
-    """portal.js and portal.css, which every portal page loads."""
+    """The scripts and stylesheets of portal pages and calendar pages."""
     return [GeneratedPage(f"assets/baodan/{name}", _asset(name)) for name in ASSETS]
 
 

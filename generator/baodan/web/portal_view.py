@@ -77,8 +77,8 @@ class Upcoming:
 
 @dataclass
 class FeedLinks:
-    https: str
-    webcal: str  # also drawn as a QR code in the browser, for a phone's camera
+    https: str  # for a computer's calendar
+    page: str  # the calendar page that shows each phone its way; also drawn as a QR code
 
 
 @dataclass
@@ -126,7 +126,7 @@ def portal_view(firm: Firm, cf: ClientFile, today: date, feed: SubscribeLinks | 
         claims=[c for c in claims if not c.done],
         past_claims=sorted((c for c in claims if c.done), key=lambda c: c.stage_date, reverse=True),
         upcoming=_upcoming(current, today),
-        feed=FeedLinks(feed.https, feed.webcal) if feed else None,
+        feed=FeedLinks(feed.https, feed.page) if feed else None,
         texts=firm.rules.get("portal", PortalTexts),
     )
 

@@ -160,16 +160,20 @@ def client_feeds(ctx: SiteContext) -> list[GeneratedPage]:
         pages += [
             GeneratedPage(f"{folder}/{token}.ics", feed),
             GeneratedPage(f"{folder}/{token}/{IMPORT_FILE}", one_time),
-            GeneratedPage(f"{folder}/{token}/index.html", page(token)),
         ]
+        if page is not None:
+            pages.append(GeneratedPage(f"{folder}/{token}/index.html", page(token)))
     return pages
 
 
 def calendar_page(ctx: SiteContext):
     """A function of a feed token giving that client's calendar page: rendered once per build
-    (site_templates/pages/calendar_page.html.j2), the token put in per client."""
+    (site_templates/pages/calendar_page.html.j2), the token put in per client. None while
+    firm.yaml has no site_url: a phone subscribes only to a full address."""
     folder = ctx.options.get("calendar_dir", DEFAULT_DIR)
     links = subscribe_links(ctx.firm.settings, TOKEN_MARK, folder)
+    if links is None:
+        return None
     depth = folder.count("/") + 2  # feeds/<token>/
     html = ctx.render(
         "calendar_page.html.j2",

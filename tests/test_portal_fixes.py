@@ -13,6 +13,8 @@ from baodan.models.claim import STAGES, Material, Stage
 from baodan.web.context import TEMPLATES, make_env
 from baodan.web.portal_view import portal_view
 
+from .helpers import serve_folder
+
 pytestmark = pytest.mark.slow  # reads the small firm's built site
 
 TODAY = date(2026, 11, 27)
@@ -120,3 +122,84 @@ def test_two_cars_on_one_product_show_their_plates_in_the_title(public_site):
     ]
     assert any(car.vehicle.plate in t for t in titles)
     assert any("浙A·9Z9Z9" in t for t in titles)
+
+
+# ---- in the browser -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(public_site):
+    with serve_folder(public_site.site) as address:
+        yield address
+
+
+def _portal_client(public_site):
+    return next(
+        cf
+        for cf in public_site.firm.clients.values()
+        if cf.client.portal and not cf.client.left_on and len(cf.policies) >= 2
+    )
+
+
+def test_the_full_link_opened_in_a_tab_already_showing_the_portal_opens_it(
+    public_site, server, browser
+):
+    cf = _portal_client(public_site)
+    portal = cf.client.portal
+    address = f"{server}/p/{portal.id}/"
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.goto(address)  # locked
+    assert page.is_visible("#bd-unlock")
+    page.goto(f"{address}#{portal.key}")  # same page: only the fragment changes
+    page.wait_for_selector("#bd-portal:not([hidden])")
+    assert cf.client.name in page.inner_text("#bd-portal")
+    assert page.url == address  # the code left the address bar
+    page.click("[data-bd-action=lock]")  # 退出
+    assert page.is_hidden("#bd-portal") and page.is_visible("#bd-unlock")
+    page.goto(f"{address}#{portal.key}")
+    page.wait_for_selector("#bd-portal:not([hidden])")
+    assert page.url == address
+    context.close()
+
+
+def test_without_javascript_the_form_is_hidden_and_the_page_says_what_to_do(
+    public_site, server, browser
+):
+    portal = _portal_client(public_site).client.portal
+    context = browser.new_context(viewport={"width": 375, "height": 812}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server}/p/{portal.id}/#{portal.key}")
+    assert page.is_hidden("#bd-unlock") and page.is_hidden("#bd-help")
+    said = page.inner_text("#bd-locked")
+    assert "开启 JavaScript" in said and "重新打开" in said
+    assert public_site.firm.settings.contact.phone in said
+    context.close()
+
+
+# Before each frame is painted, whether the code form shows while the portal is still locked.
+_WATCH_FORM = """
+window.bdFormShown = false;
+(function frame() {
+  var form = document.getElementById('bd-unlock');
+  var portal = document.getElementById('bd-portal');
+  if (form && form.offsetParent !== null && portal && portal.hidden) window.bdFormShown = true;
+  if (!portal || portal.hidden) requestAnimationFrame(frame);
+})();
+"""
+
+
+def test_a_link_with_the_code_shows_no_code_form_before_the_content(public_site, server, browser):
+    portal = _portal_client(public_site).client.portal
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.add_init_script(_WATCH_FORM)
+    page.goto(f"{server}/p/{portal.id}/#{portal.key}")
+    page.wait_for_selector("#bd-portal:not([hidden])")
+    assert page.evaluate("window.bdFormShown") is False
+    # without a code in the link the form does show (the watch can see it)
+    page.goto("about:blank")
+    page.goto(f"{server}/p/{portal.id}/")
+    page.wait_for_selector("#bd-unlock")
+    page.wait_for_function("window.bdFormShown === true")
+    context.close()

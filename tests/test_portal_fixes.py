@@ -5,6 +5,7 @@ one product are told apart by their plates."""
 from __future__ import annotations
 
 import dataclasses
+import gzip
 from datetime import date
 
 import pytest
@@ -203,3 +204,31 @@ def test_a_link_with_the_code_shows_no_code_form_before_the_content(public_site,
     page.wait_for_selector("#bd-unlock")
     page.wait_for_function("window.bdFormShown === true")
     context.close()
+
+
+def test_the_portal_loads_no_search_index_and_no_qr_script_on_a_phone(public_site, server, browser):
+    """Weight: what a phone downloads to open a portal, the calendar section opened too."""
+    cf = _portal_client(public_site)
+    portal = cf.client.portal
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    got: dict[str, bytes] = {}
+    page.on(
+        "requestfinished",
+        lambda r: got.__setitem__(
+            r.url.removeprefix(server + "/").split("?")[0], r.response().body()
+        ),
+    )
+    page.goto(f"{server}/p/{portal.id}/#{portal.key}")
+    page.wait_for_selector("#bd-portal:not([hidden])")
+    page.click("#bd-calendar summary")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    assert not any("search" in path for path in got)  # no search index, no search worker
+    assert not any(path.endswith("qrcode.js") for path in got)  # a phone shows no QR code
+    assert not any("assets/javascripts" in path for path in got)  # nor Material's scripts
+    sizes = {path: (len(body), len(gzip.compress(body))) for path, body in got.items()}
+    print("portal on a phone (bytes, gzipped):", sizes)
+    print("total:", sum(s[0] for s in sizes.values()), sum(s[1] for s in sizes.values()))
+    page_itself = f"p/{portal.id}/"
+    assert sum(raw for path, (raw, _) in sizes.items() if path != page_itself) < 170_000

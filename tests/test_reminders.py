@@ -15,6 +15,7 @@ from baodan.web.feeds import IMPORT_FILE, subscribe_links
 from PIL import Image
 
 from .helpers import serve_folder
+from .test_portal_a11y import _shoot
 
 pytestmark = pytest.mark.slow  # builds a site or drives a browser
 
@@ -95,6 +96,7 @@ def _page(browser, server, links, user_agent, width=375):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(server + "/" + links.page.split("/", 3)[3])
+    _shoot(page, f"calendar-{user_agent.split('(')[1][:12]}-{width}")
     return context, page, errors
 
 

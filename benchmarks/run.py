@@ -38,10 +38,10 @@ sys.path[:0] = [str(HERE), str(HERE.parent / "generator")]  # this checkout's ba
 from baodan.core import files  # noqa: E402
 from baodan.demo import generator as demo  # noqa: E402 (after the sys.path line)
 from baodan.store import identity as who  # noqa: E402
-from weight import portal_weight  # noqa: E402
 from baodan.store import vault  # noqa: E402
 from make_firm import IDENTITY_FILE, REPO, read_manifest  # noqa: E402
 from make_firm import make_firm as write_firm  # noqa: E402
+from weight import portal_weight  # noqa: E402
 
 SIZES = (500, 1000, 2000, 4000, 10000)
 PORTAL_DIR = "p"

@@ -45,7 +45,7 @@ def link(
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ):
-    """显示客户的日历订阅链接（webcal:// 与 https:// 两种），--qr 另存扫码订阅的二维码。"""
+    """显示客户的日历页地址（发给客户，手机打开后按提示加入日历）和订阅链接，--qr 另存日历页的二维码。"""
     from baodan.services.feeds import (
         feed_links,  # icalendar, jinja2: loaded when a command needs them
     )

@@ -46,11 +46,15 @@ def _portal_client(public_site):
     )
 
 
-def _shoot(page, name: str) -> None:
+def _shoot(page, name: str, *parts: str) -> None:
+    """The whole page, and each of ``parts`` (CSS selectors) on its own, to look at."""
     folder = os.environ.get("BAODAN_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        for part in parts:
+            path = Path(folder) / f"{name}-{part.strip('#.')}.png"
+            page.locator(part).first.screenshot(path=str(path))
 
 
 def _open_portal(page, server, cf) -> None:
@@ -88,7 +92,7 @@ def test_axe_finds_nothing_serious_on_the_public_pages_and_the_open_portal(
         if problems := violations(page):
             found[path or "/"] = problems
     _open_portal(page, server, _portal_client(public_site))
-    _shoot(page, f"{width}-portal")
+    _shoot(page, f"{width}-portal", "#bd-calendar", ".bd-claim", ".bd-hello", "#bd-contact")
     if problems := violations(page):
         found["portal"] = problems
     page.goto(f"{server}/p/{_portal_client(public_site).client.portal.id}/")

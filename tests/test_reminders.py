@@ -210,3 +210,20 @@ def test_on_a_phone_the_qr_script_never_loads(public_site, server, browser):
     assert page.locator("#bd-calendar a.md-button--primary").is_visible()
     assert not any("qrcode.js" in url for url in requests)
     context.close()
+
+
+def test_the_build_counts_feeds_not_import_files(firm, monkeypatch):
+    from baodan.checks import load_firm
+    from baodan.core.today import today
+    from baodan.services.sitebuild import build_site
+    from baodan.store.workspace import Workspace
+
+    monkeypatch.setenv("BAODAN_TODAY", "2026-11-27")
+    ws = Workspace.open(firm.root, firm.identity_file)
+    said = build_site(ws)
+    loaded, _ = load_firm(firm.root, ws.vault, today())
+    feeds = (
+        sum(1 for cf in loaded.clients.values() if cf.client.feed and not cf.client.left_on) + 1
+    )  # and the lectures'
+    assert f"日历订阅 {feeds}" in said
+    assert len(list((firm.root / "site/feeds").glob(f"*/{IMPORT_FILE}"))) == feeds - 1

@@ -123,6 +123,11 @@ def subscribe_links(
     return SubscribeLinks("webcal://" + https.split("://", 1)[1], https, page, page + IMPORT_FILE)
 
 
+def is_feed(uri: str) -> bool:
+    """A calendar to subscribe to (what a build counts), not an import file."""
+    return uri.endswith(".ics") and not uri.endswith("/" + IMPORT_FILE)
+
+
 def client_feeds(ctx: SiteContext) -> list[GeneratedPage]:
     """For each current client with a feed token (public build), beside one another under the
     same unguessable token: the feed (feeds/<token>.ics) that iPhones and computers subscribe

@@ -66,7 +66,7 @@ ALARM_TIME = timedelta(hours=9)  # an all-day event's reminder rings at 09:00 on
 LECTURE_ALARMS = (timedelta(days=1), timedelta(hours=2))
 DEFAULT_DIR = "feeds"
 IMPORT_FILE = "import.ics"  # beside the calendar page, in the folder named by the feed token
-TOKEN_MARK = "tokenmark"  # where a client's token goes in the calendar page rendered once
+TOKEN_MARK = "bd-feed-token-mark"  # where a client's token goes in the calendar page rendered once
 # What the build derives the event UIDs' secret for (store.firm_secret).
 UID_PURPOSE = "feed uid v1"
 

@@ -102,14 +102,20 @@
     });
   }
 
+  // Runs ``draw`` once the QR script is loaded (portal_actions.js draws the policy card's).
+  function withQr(draw) {
+    if (window.qrcode) return draw();
+    var script = document.createElement("script");
+    script.src = qrScript;
+    script.onload = draw;
+    document.head.appendChild(script);
+  }
+  window.bdWithQr = withQr;
+
   function showQrCodes(section) {
     var figure = section.querySelector("[data-bd-qr]");
     if (!figure || !section.open || figure.offsetParent === null) return;
-    if (window.qrcode) return drawQrCodes();
-    var script = document.createElement("script");
-    script.src = qrScript;
-    script.onload = drawQrCodes;
-    document.head.appendChild(script);
+    withQr(drawQrCodes);
   }
 
   function show(html) {

@@ -231,4 +231,5 @@ def test_the_portal_loads_no_search_index_and_no_qr_script_on_a_phone(public_sit
     print("portal on a phone (bytes, gzipped):", sizes)
     print("total:", sum(s[0] for s in sizes.values()), sum(s[1] for s in sizes.values()))
     page_itself = f"p/{portal.id}/"
-    assert sum(raw for path, (raw, _) in sizes.items() if path != page_itself) < 170_000
+    # Material's stylesheet is most of it (137 kB, 23 kB gzipped)
+    assert sum(raw for path, (raw, _) in sizes.items() if path != page_itself) < 200_000

@@ -88,6 +88,17 @@ def test_setup_registers_the_driver_the_attribute_and_the_hooks(firm, monkeypatc
     assert "after-merge" in (hooks / "post-merge").read_text()
     assert "baodan precommit" in (hooks / "pre-commit").read_text()
     assert any(".gitattributes" in n for n in notes)
+    # git log -- <record> reads the changed-path filters instead of every commit's tree
+    assert (firm.root / ".git/objects/info/commit-graph").is_file()
+    assert githelp.git(firm.root, "config", "fetch.writeCommitGraph").strip() == "true"
+    assert any("commit-graph" in n for n in notes)
+    record = next(firm.root.glob("records/clients/*/client.yaml.age")).relative_to(firm.root)
+    log = ["log", "--format=%H", "--", record.as_posix()]
+    assert (
+        githelp.git(firm.root, *log)
+        == githelp.git(firm.root, "-c", "core.commitGraph=false", *log)
+        != ""
+    )
     assert not any(".gitattributes" in n for n in setup_clone(firm.root))  # once is enough
 
 
@@ -288,6 +299,7 @@ def _policy_as(firm, source: str, client_rel: str, number: str, product: str) ->
     text = read_record(firm.root, source, firm.identities)
     data = yamlio.load_roundtrip(text)
     data["registry_no"], data["product"] = number, product
+    data["policy_no"] = f"P-{number}-{product}"  # another contract (one policy twice is an error)
     folder = Path(client_rel).parent
     write_record(
         firm.root,

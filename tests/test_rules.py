@@ -11,6 +11,7 @@ from baodan.checks.rules import RULE_FILES
 from baodan.core.rules import Rules, default_text
 from baodan.core.today import today
 from baodan.domain import care
+from baodan.models.taxonomy import Taxonomy
 
 from .helpers import run_cli
 
@@ -141,3 +142,21 @@ def test_the_firms_own_labels_name_the_fields(firm):
     names = Names.of(Rules(firm.root))
     assert names.label("premium").startswith("本公司叫法·")
     assert Names.of(Rules()).label("premium") != names.label("premium")
+
+
+def test_rules_are_read_once_per_firm_and_equal_a_fresh_read(firm, monkeypatch):
+    from baodan.domain.care import CareRules
+
+    text = default_text("care").replace("greeting_days: 7", "greeting_days: 3")
+    _rule_file(firm, "care", text)
+    rules = Rules(firm.root)
+    first = rules.get("care", CareRules)
+    package = Rules().get("taxonomy", Taxonomy)
+    looked: list[str] = []
+    monkeypatch.setattr(Rules, "override", lambda self, name: looked.append(name))
+    assert rules.get("care", CareRules) is first and first.greeting_days == 3
+    assert rules.get("taxonomy", Taxonomy) == package
+    assert rules.get("taxonomy", Taxonomy) is rules.get("taxonomy", Taxonomy)
+    assert looked == ["taxonomy"]  # the firm's file is looked for once per rules
+    monkeypatch.undo()
+    assert Rules(firm.root).get("care", CareRules) == first

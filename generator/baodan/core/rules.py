@@ -78,10 +78,13 @@ class Rules:
         return errors
 
     def get(self, name: str, model: type[T]) -> T:
+        """The rules ``name``, read once: pages and feeds ask for them per client, and
+        looking for the firm's file each time cost a file-system call per ask."""
         if name not in self._loaded:
             if self.override(name) is None:
-                return _default(name, model)
-            errors = self.problems(name, model)
-            if errors:
-                raise BaodanError(errors)
+                self._loaded[name] = _default(name, model)
+            else:
+                errors = self.problems(name, model)
+                if errors:
+                    raise BaodanError(errors)
         return self._loaded[name]

@@ -37,6 +37,7 @@ from baodan.models import (
 )
 from baodan.models.context import firm_context
 from baodan.models.kinds import BY_NAME, CLIENT_SLOTS, Kind
+from baodan.store.field_sets import share_field_sets
 from baodan.store.retired import read_retired
 from baodan.store.vault import MAX_CIPHERTEXT, Vault, decrypt
 
@@ -250,6 +251,7 @@ def _parse_file(f: EncryptedFile, plain: bytes | RecordError, context: dict) -> 
             )
             errors.extend(_name_matches(record, kind, expected, f.rel))
         record._client_id = f.client_id
+        share_field_sets(record)
     return record, errors
 
 
@@ -490,9 +492,14 @@ def _read_clients(
             continue
         getattr(cf, slot_of[type(record)]).append(record)
     for cf in clients.values():
-        cf.policies.sort(key=lambda p: (p.effective, p.registry_no))
-        cf.claims.sort(key=lambda c: (c.reported_on, c.id))
-        cf.interactions.sort(key=lambda i: (i.date, i.path))
-        cf.tasks.sort(key=lambda t: (t.created, t.id))
-        cf.incidents.sort(key=lambda i: (i.opened, i.id))
+        sort_records(cf)
     return dict(sorted(clients.items()))
+
+
+def sort_records(cf: ClientFile) -> None:
+    """A client's records in the order every reader expects (by date, then name)."""
+    cf.policies.sort(key=lambda p: (p.effective, p.registry_no))
+    cf.claims.sort(key=lambda c: (c.reported_on, c.id))
+    cf.interactions.sort(key=lambda i: (i.date, i.path))
+    cf.tasks.sort(key=lambda t: (t.created, t.id))
+    cf.incidents.sort(key=lambda i: (i.opened, i.id))

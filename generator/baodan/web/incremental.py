@@ -33,6 +33,7 @@ class ServeState:
         self.renders: dict = {}  # SiteContext.reuse's pages from earlier rebuilds
         self.shared: object = None  # what all reused renders read (today, insurers, staff …)
         self.search: dict[str, list[dict]] = {}  # search entries by page URL
+        self.segmented: dict[str, str] = {}  # client pages' search texts, as indexed
         self.built: set[str] = set()  # URLs of the pages this build rendered
         self.env = None  # the Jinja environment, with its compiled templates
         self.builds = 0

@@ -38,6 +38,7 @@ from baodan.web.feeds import UID_PURPOSE, is_feed, staff_feeds
 from baodan.web.fragments import insert as insert_fragments
 from baodan.web.incremental import ServeState, UnchangedFile
 from baodan.web.incremental import remove as remove_files
+from baodan.web.material.compiled_templates import CompiledTemplates
 from baodan.web.material.live_reload import watch_with_events
 from baodan.web.material.nav_cache import NavCache
 from baodan.web.material.search_index import forget_previous_index, main_stylesheet, search_plugin
@@ -113,6 +114,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.policies: dict[str, str] = {}  # this build's, by the pages' base address
         self.base_urls: dict[str, str] = {}  # of the pages (and templates) being rendered
         self.theme_env = None
+        self.templates = CompiledTemplates()  # kept across `baodan serve`'s rebuilds
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
@@ -212,7 +214,10 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         builders = builders_for(self.staff)
         if client_portals in builders:
             self.ctx.portal_shell = portal_shell(
-                config, self.firm.settings, main_stylesheet(config)
+                config,
+                self.templates.theme_env(config),
+                self.firm.settings,
+                main_stylesheet(config),
             )
         off_page = [b for b in builders if b not in self._on_page(builders)]
         self.job = FileJob(self.ctx, off_page, config.site_dir, parallel=self.ctx.parallel)
@@ -226,7 +231,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             return nav
         # The client page shell needs the nav; with it, the workers can make and write the
         # client pages while MkDocs renders the other pages.
-        env = self._theme_globals(config.theme.get_env(), config)
+        env = self._theme_globals(self.templates.theme_env(config), config)
         self.shell = ClientShell(
             config, nav, files, env, partial(self._with_policy, env=env, config=config)
         )
@@ -241,7 +246,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
 
     def on_env(self, env, /, *, config, files):
         self.files = files
-        self.theme_env = env
+        self.theme_env = self.templates.use(env)
         self.policies = {}
         if self.config.enabled:
             # Before Material's search plugin segments the first page, and after the worker
@@ -329,7 +334,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             urls += [f.url for f in self.files if isinstance(f, ShellFile)]
             complete = partial(self.serve.complete_search, urls=urls)
         index = Path(config.site_dir) / "search" / "search_index.json"
-        refine_search_index(index, self.search_entries, complete)
+        memo = self.serve.segmented if self.serve else None
+        refine_search_index(index, self.search_entries, complete, memo)
         if search_plugin(config) and not mend_search_worker(Path(config.site_dir)):
             _unpatched("Material 搜索脚本（search worker）")
         if self.client_job is not None:

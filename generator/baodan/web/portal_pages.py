@@ -42,12 +42,11 @@ def portal_assets(ctx: SiteContext) -> list[GeneratedPage]:
     return [GeneratedPage(f"assets/baodan/{name}", _asset(name)) for name in ASSETS]
 
 
-def portal_shell(config, settings, material_css: str) -> tuple[str, str]:
+def portal_shell(config, env, settings, material_css: str) -> tuple[str, str]:
     """The portal page before and after its ciphertext. Every portal sits at the same depth
     (p/<id>/), so the page around the ciphertext is the same bytes for all: it is rendered
-    once with the theme's templates, not once per client by MkDocs. Its Content-Security-Policy
+    once with the theme's templates (``env``), not once per client by MkDocs. Its Content-Security-Policy
     (web/csp.py) allows no inline script: the decrypted content can never run code."""
-    env = config.theme.get_env()
     portal_dir = config.plugins["baodan"].config.portal_dir
     html = env.get_template("portal.html").render(
         config=config,

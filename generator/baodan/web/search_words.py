@@ -45,20 +45,35 @@ def learn_words(rules: Rules) -> None:
     split_word.cache_clear()
 
 
-def refine_search_index(path: Path, extra: list[dict] = (), complete=None) -> None:
+def refine_search_index(
+    path: Path, extra: list[dict] = (), complete=None, memo: dict[str, str] | None = None
+) -> None:
     """Rewrite search/search_index.json in place with the finer words, adding ``extra``
     entries (their text segmented here). ``complete`` turns the (refined) entries written by
-    this build into the whole site's (`baodan serve`)."""
+    this build into the whole site's, and ``memo`` holds the extra entries' texts as the
+    previous build indexed them, by text (`baodan serve`: segmenting every client page's
+    text again was most of a rebuild; the memo keeps only this build's texts)."""
     if not path.is_file():
         return
     data = json.loads(path.read_text("utf-8"))
-    data["docs"] = data.get("docs", []) + [
-        {**doc, "title": segment(doc["title"]), "text": segment(doc["text"])} for doc in extra
-    ]
-    for doc in data["docs"]:
+    for doc in data.get("docs", []):
         for key in ("title", "text"):
             if isinstance(doc.get(key), str):
                 doc[key] = refine(doc[key])
+    known = memo if memo is not None else {}
+    made: dict[str, str] = {}
+
+    def indexed(text: str) -> str:
+        if text not in made:
+            made[text] = known[text] if text in known else refine(segment(text))
+        return made[text]
+
+    data["docs"] = data.get("docs", []) + [
+        {**doc, "title": indexed(doc["title"]), "text": indexed(doc["text"])} for doc in extra
+    ]
+    if memo is not None:
+        memo.clear()
+        memo.update(made)
     if complete is not None:
         data["docs"] = complete(data["docs"])
     path.write_text(json.dumps(data, separators=(",", ":")), "utf-8")

@@ -41,6 +41,7 @@ from baodan.store import identity as who  # noqa: E402
 from baodan.store import vault  # noqa: E402
 from make_firm import IDENTITY_FILE, REPO, read_manifest  # noqa: E402
 from make_firm import make_firm as write_firm  # noqa: E402
+from weight import portal_weight  # noqa: E402
 
 SIZES = (500, 1000, 2000, 4000, 10000)
 PORTAL_DIR = "p"
@@ -287,6 +288,7 @@ def benchmark(
         baseline = write_baseline(work / f"baseline-{clients}", firm, made.portals, public_pages)
         cmds = commands(firm, baseline)
         main_result = {"public": public, "pages": {"portals": made.portals, "public": public_pages}}
+        main_result["portal_weight"] = portal_weight(firm / "site")
         for task in ("baseline", "check", "staff"):
             main_result[task] = measure(
                 cmds[task], env if task != "baseline" else dict(os.environ), firm, repeat
@@ -341,6 +343,12 @@ def table(result: dict) -> str:
         f"{m['cpu']:.2f} s | {m['cpu'] / base_cpu:.2f} | {m['rss_mb']:.0f} MB |"
     )
     lines.append(f"| {LABELS['serve']} | {main['serve']['wall']:.2f} s | | | | |")
+    if weight := main.get("portal_weight"):
+        lines += [
+            "",
+            f"A phone opening a portal downloads {weight['files']} files, "
+            f"{weight['bytes']:,} bytes ({weight['gzipped']:,} gzipped).",
+        ]
     lines += [
         "",
         "| clients | records | public build (wall) | CPU time | CPU per added client | peak RSS |",

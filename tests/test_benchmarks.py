@@ -98,3 +98,7 @@ def test_run_times_every_task_and_writes_json(tmp_path):
     smaller = result["main"]["check_records"]
     assert 0 < smaller["records"] < result["sizes"]["5"]["records"] and smaller["wall"] > 0
     assert f"| baodan check ({smaller['records']:,} records) |" in run.stdout
+    # the portal's weight on a phone: page, Material's and baodan's stylesheets, portal.js, icon
+    weight = result["main"]["portal_weight"]
+    assert weight["files"] >= 5 and 0 < weight["gzipped"] < weight["bytes"] < 250_000
+    assert "A phone opening a portal downloads" in run.stdout

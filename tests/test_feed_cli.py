@@ -29,6 +29,8 @@ def test_link_prints_webcal_and_https(firm, capsys, tmp_path):
     assert code == 0
     path = f"demo.baodan.example/feeds/{client.feed.token}.ics"
     assert f"webcal://{path}" in out and f"https://{path}" in out
+    # the address to send a client: the page that shows each phone its way
+    assert f"https://demo.baodan.example/feeds/{client.feed.token}/" in out
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in qr.read_text()
 
 

@@ -376,7 +376,9 @@ def test_subscribe_links(built):
     links = subscribe_links(built.firm.settings, "abcdefghijklmnop")
     assert links.https == "https://demo.baodan.example/feeds/abcdefghijklmnop.ics"
     assert links.webcal == "webcal://demo.baodan.example/feeds/abcdefghijklmnop.ics"
-    assert tuple(links) == (links.webcal, links.https)  # unpacks as a pair
+    # the calendar page and the import file live in a folder named by the same token
+    assert links.page == "https://demo.baodan.example/feeds/abcdefghijklmnop/"
+    assert links.file == "https://demo.baodan.example/feeds/abcdefghijklmnop/import.ics"
     settings = built.firm.settings.model_copy(update={"site_url": None})
     assert subscribe_links(settings, "abcdefghijklmnop") is None
 
@@ -485,7 +487,9 @@ def test_a_firm_can_keep_product_names_out_of_client_feeds(built):
 
     def shown() -> set[str]:
         text = "".join(
-            g.content.decode("utf-8").replace("\r\n ", "") for g in client_feeds(context(firm))
+            g.content.decode("utf-8").replace("\r\n ", "")
+            for g in client_feeds(context(firm))
+            if g.uri.endswith(".ics")
         )
         return {name for name in products if name in text}
 

@@ -168,6 +168,7 @@ def test_forget_names_the_client_and_removes_every_local_copy_baodan_made(
         firm.root / "site-staff",
         firm.root / "site/p" / client.portal.id,
         firm.root / "site/feeds" / f"{client.feed.token}.ics",
+        firm.root / "site/feeds" / client.feed.token / "import.ics",  # the calendar page's
     ]
     assert all(path.exists() for path in copies)
     before = tree_digest(firm.root)
@@ -182,6 +183,7 @@ def test_forget_names_the_client_and_removes_every_local_copy_baodan_made(
         "site-staff/",
         f"site/p/{client.portal.id}/",
         f"site/feeds/{client.feed.token}.ics",
+        f"site/feeds/{client.feed.token}/",
     ):
         assert shown in out
     assert tree_digest(firm.root) == before

@@ -249,6 +249,10 @@ class _AroundArticles(HTMLParser):
             self.said.append(data)
 
 
+# Names only written in Latin letters (a client's calendar page names phones and calendar apps).
+BRANDS = {"iPhone", "iPad", "OPPO", "vivo", "Outlook", "Google", "Safari"}
+
+
 @pytest.mark.slow
 def test_public_pages_speak_chinese_around_their_articles(public_site):
     english = {}
@@ -258,7 +262,7 @@ def test_public_pages_speak_chinese_around_their_articles(public_site):
         reader = _AroundArticles()
         reader.feed(page.read_text("utf-8"))
         said = re.sub(r"\S+@\S+|https?://\S+", "", " ".join(reader.said))
-        if words := set(re.findall(r"[A-Za-z]{3,}", said)):
+        if words := set(re.findall(r"[A-Za-z]{3,}", said)) - BRANDS:
             english[page.relative_to(public_site.site).as_posix()] = words
     assert english == {}  # was: "Made with Material for MkDocs", headings' "Permanent link"
 

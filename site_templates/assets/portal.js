@@ -10,29 +10,36 @@
  * sessionStorage, localStorage, cookies or IndexedDB, the link's code is taken out of the
  * address bar (and so out of the back/forward list) before anything else runs, and leaving
  * the page locks it (a reload, Back or Forward shows the locked form again).
+ *
+ * This runs in the page's head, before anything shows: a link carrying the code opens the page
+ * without the code form flashing up first (html.bd-opening, portal.css). The rest waits for
+ * the page. Without JavaScript the form stays hidden and a <noscript> says what to do.
  */
 (function () {
   "use strict";
 
-  // First of all, take the code out of the address bar and the tab's history entry.
-  var fromLink = location.hash.slice(1);
-  try { fromLink = decodeURIComponent(fromLink); } catch (e) { /* keep it as it is */ }
-  if (/^bd-/.test(fromLink)) fromLink = "";  // a section of this page (#bd-policies …)
-  if (fromLink) history.replaceState(null, "", location.pathname + location.search);
+  // The code in the address (#…), taken out of the address bar and the tab's history entry.
+  function takeCode() {
+    var code = location.hash.slice(1);
+    try { code = decodeURIComponent(code); } catch (e) { /* keep it as it is */ }
+    if (/^bd-/.test(code)) return "";  // a section of this page (#bd-policies …)
+    if (code) history.replaceState(null, "", location.pathname + location.search);
+    return code;
+  }
+
+  // First of all, before anything else runs.
+  var fromLink = takeCode();
+  var root = document.documentElement;
+  if (fromLink) root.classList.add("bd-opening");
+  var qrScript = document.currentScript.getAttribute("data-bd-qr-script");
+  document.addEventListener("DOMContentLoaded", function () { start(fromLink); fromLink = ""; });
 
   var INFO = "baodan portal v1";
   var ALPHABET = /^[0-9A-HJKMNP-TV-Z]{20}$/;
   var LOOKALIKES = { O: "0", I: "1", L: "1" };
 
-  var payloadNode = document.getElementById("bd-payload");
-  var locked = document.getElementById("bd-locked");
-  var form = document.getElementById("bd-unlock");
-  var input = document.getElementById("bd-code");
-  var errorBox = document.getElementById("bd-error");
-  var status = document.getElementById("bd-status");
-  var portal = document.getElementById("bd-portal");
-  var payload = JSON.parse(payloadNode.textContent);
   var encoder = new TextEncoder();
+  var locked, form, input, errorBox, status, portal, payload;
 
   // The code as typed or pasted, reduced to its letters and digits: full-width ones (typed in a
   // Chinese keyboard's full-width mode) become ASCII; spaces, any kind of dash and whatever
@@ -71,6 +78,7 @@
   }
 
   function showError(message) {
+    root.classList.remove("bd-opening");
     portal.hidden = true;
     portal.replaceChildren();
     locked.hidden = false;
@@ -80,24 +88,39 @@
   }
 
   // Links shown as QR codes ([data-bd-qr]) are drawn here rather than in every page's
-  // ciphertext: a QR code costs the build a millisecond and a few kilobytes per client.
+  // ciphertext: a QR code costs the build a millisecond and a few kilobytes per client. The
+  // QR script (qrcode.js, as heavy as the rest of the page) loads only when a section with a
+  // code is opened on a screen that shows it (portal.css hides it on phones).
   function drawQrCodes() {
     portal.querySelectorAll("[data-bd-qr]").forEach(function (figure) {
+      if (figure.querySelector("svg")) return;
       var qr = qrcode(0, "M");
       qr.addData(figure.getAttribute("data-bd-qr"));
       qr.make();
       figure.insertAdjacentHTML("afterbegin",
-        qr.createSvgTag({ cellSize: 4, margin: 8, scalable: true, title: "日历订阅二维码" }));
+        qr.createSvgTag({ cellSize: 4, margin: 8, scalable: true, title: "加入日历的二维码" }));
     });
+  }
+
+  // Runs ``draw`` once the QR script is loaded (portal_actions.js draws the policy card's).
+  function withQr(draw) {
+    if (window.qrcode) return draw();
+    var script = document.createElement("script");
+    script.src = qrScript;
+    script.onload = draw;
+    document.head.appendChild(script);
+  }
+  window.bdWithQr = withQr;
+
+  function showQrCodes(section) {
+    var figure = section.querySelector("[data-bd-qr]");
+    if (!figure || !section.open || figure.offsetParent === null) return;
+    withQr(drawQrCodes);
   }
 
   function show(html) {
     portal.innerHTML = html;
-    drawQrCodes();
-    // WeChat's built-in browser opens no webcal:// link: say how to subscribe from there.
-    if (/MicroMessenger/i.test(navigator.userAgent)) {
-      portal.querySelectorAll("[data-bd-wechat]").forEach(function (hint) { hint.hidden = false; });
-    }
+    root.classList.remove("bd-opening");
     locked.hidden = true;
     errorBox.hidden = true;
     portal.hidden = false;
@@ -158,44 +181,73 @@
     }
   }
 
-  // Printing shows the older policies and claims too.
-  window.addEventListener("beforeprint", function () {
-    portal.querySelectorAll("details").forEach(function (d) { d.open = true; });
-  });
+  function start(code) {
+    locked = document.getElementById("bd-locked");
+    form = document.getElementById("bd-unlock");
+    input = document.getElementById("bd-code");
+    errorBox = document.getElementById("bd-error");
+    status = document.getElementById("bd-status");
+    portal = document.getElementById("bd-portal");
+    payload = JSON.parse(document.getElementById("bd-payload").textContent);
+    form.hidden = false;
+    document.getElementById("bd-help").hidden = false;
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    unlock(input.value, false);
-  });
+    // "toggle" does not bubble: listen while it goes down to the <details>.
+    portal.addEventListener("toggle", function (event) { showQrCodes(event.target); }, true);
 
-  portal.addEventListener("click", function (event) {
-    var target = event.target.closest("[data-bd-action]");
-    if (!target) return;
-    var action = target.getAttribute("data-bd-action");
-    if (action === "lock") {
-      lock("已退出。再次查看请输入访问码或重新打开链接。");
-    } else if (action === "copy") {
-      var text = target.getAttribute("data-bd-copy");
-      var copied = navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject();
-      copied.then(function () {
-        target.textContent = "已复制";
-      }, function () {
-        // Some in-app browsers refuse the clipboard: select the address to copy by hand.
-        var link = portal.querySelector(".bd-feed-url a");
-        if (link) window.getSelection().selectAllChildren(link);
-        target.textContent = "请长按下方地址复制";
-      });
-    } else if (action === "print") {
-      window.print();
+    // Printing shows the older policies and claims too.
+    window.addEventListener("beforeprint", function () {
+      portal.querySelectorAll("details").forEach(function (d) { d.open = true; });
+    });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      unlock(input.value, false);
+    });
+
+    portal.addEventListener("click", function (event) {
+      var jump = event.target.closest('a[href^="#bd-"]');
+      var section = jump && document.getElementById(jump.getAttribute("href").slice(1));
+      var folded = section && section.querySelector("details[data-bd-calendar]");
+      if (folded) folded.open = true;
+      var target = event.target.closest("[data-bd-action]");
+      if (!target) return;
+      var action = target.getAttribute("data-bd-action");
+      if (action === "lock") {
+        lock("已退出。再次查看请输入访问码或重新打开链接。");
+      } else if (action === "copy") {
+        var text = target.getAttribute("data-bd-copy");
+        var copied = navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject();
+        copied.then(function () {
+          target.textContent = "已复制";
+        }, function () {
+          // Some in-app browsers refuse the clipboard: select the address to copy by hand.
+          var link = portal.querySelector(".bd-feed-url a");
+          if (link) window.getSelection().selectAllChildren(link);
+          target.textContent = "请长按下方地址复制";
+        });
+      } else if (action === "print") {
+        window.print();
+      }
+    });
+
+    // Leaving the page (a link, Back, closing the tab) locks it before the browser keeps it in
+    // its back/forward cache; a page restored from that cache is locked again all the same.
+    var LEFT = "为保护您的信息，离开本页后需要重新打开链接或输入访问码。";
+    window.addEventListener("pagehide", function () { lock(LEFT); });
+    window.addEventListener("pageshow", function (event) { if (event.persisted) lock(LEFT); });
+
+    // The full link opened in a tab already showing this page (locked, or after 退出) changes
+    // only the fragment: no new page loads, so open it here.
+    window.addEventListener("hashchange", function () {
+      var code = takeCode();
+      if (code) unlock(code, true);
+    });
+
+    if (code) {
+      unlock(code, true);
+    } else {
+      status.textContent = "这是您的专属保单页面。请用我们发给您的链接打开，或输入访问码。";
     }
-  });
-
-  // Leaving the page (a link, Back, closing the tab) locks it before the browser keeps it in
-  // its back/forward cache; a page restored from that cache is locked again all the same.
-  var LEFT = "为保护您的信息，离开本页后需要重新打开链接或输入访问码。";
-  window.addEventListener("pagehide", function () { lock(LEFT); });
-  window.addEventListener("pageshow", function (event) { if (event.persisted) lock(LEFT); });
-
-  if (fromLink) unlock(fromLink, true);
-  fromLink = "";
+  }
 })();

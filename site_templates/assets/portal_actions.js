@@ -159,12 +159,14 @@
     if (contact) card.appendChild(contact.cloneNode(true));
     var figure = document.createElement("figure");
     figure.className = "bd-card-qr";
-    if (typeof qrcode === "function") {
+    // The QR script loads when first needed (portal.js).
+    window.bdWithQr(function () {
       var qr = qrcode(0, "M");
       qr.addData(location.origin + location.pathname);
       qr.make();
-      figure.innerHTML = qr.createSvgTag({ cellSize: 4, margin: 8, scalable: true, title: "我的保单页面二维码" });
-    }
+      figure.insertAdjacentHTML("afterbegin",
+        qr.createSvgTag({ cellSize: 4, margin: 8, scalable: true, title: "我的保单页面二维码" }));
+    });
     var caption = document.createElement("figcaption");
     caption.textContent = "扫码打开我的保单页面（需输入访问码）";
     figure.appendChild(caption);

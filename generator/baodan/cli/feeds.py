@@ -29,10 +29,12 @@ ClientArg = Annotated[str, typer.Argument(help="客户编号，如 c-1a2b3c4d")]
 def _print_links(
     links: SubscribeLinks, qr: Path | None, overwrite: bool = False, indent: str = ""
 ) -> None:
+    out.print(f"{indent}发给客户（手机打开后按提示加入日历）：{links.page}", highlight=False)
     out.print(f"{indent}苹果手机、Outlook（点开即订阅）：{links.webcal}", highlight=False)
-    out.print(f"{indent}谷歌日历等（“通过网址添加日历”）：{links.https}", highlight=False)
+    out.print(f"{indent}电脑上的日历（“通过网址添加日历”）：{links.https}", highlight=False)
     if qr is not None:
-        show_qr(links.webcal, qr, overwrite)
+        # The page, never a bare webcal://: that does nothing on Android or in WeChat.
+        show_qr(links.page, qr, overwrite)
 
 
 @feed_app.command("link")
@@ -43,7 +45,7 @@ def link(
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ):
-    """显示客户的日历订阅链接（webcal:// 与 https:// 两种），--qr 另存扫码订阅的二维码。"""
+    """显示客户的日历页地址（发给客户，手机打开后按提示加入日历）和订阅链接，--qr 另存日历页的二维码。"""
     from baodan.services.feeds import (
         feed_links,  # icalendar, jinja2: loaded when a command needs them
     )

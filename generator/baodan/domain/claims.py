@@ -221,32 +221,79 @@ class OpenClaim:
         return STAGES[self.claim.stage]
 
 
-def _triage(claim: Claim, missing: list) -> tuple[str, str] | None:
+@dataclass(frozen=True)
+class ClaimStatus:
+    """Where a claim stands: the one source for the staff queue and the client's portal, so
+    the badge, the sentence under it and the queue never contradict one another."""
+
+    queue: str | None  # a QUEUES key; None once closed
+    action: str  # what staff do next
+    badge: str  # the client's short status
+    client: str  # what the client reads about it
+    tone: str = "warn"  # the badge's colour on the portal: warn / ok / muted
+
+
+def claim_status(claim: Claim, missing: list[ChecklistItem]) -> ClaimStatus:
+    """``missing``: missing_materials(claim, rules)."""
     stage = claim.stage
     if stage == "reported":
-        return "us", "把材料清单发给客户"
+        return ClaimStatus(
+            "us", "把材料清单发给客户", "已报案", "我们已收到您的报案，会告诉您需要准备哪些材料。"
+        )
     if stage == "collecting":
         if missing:
-            return "client", "催客户补交材料"
-        return "us", "材料已齐，递交保险公司"
+            return ClaimStatus(
+                "client",
+                "催客户补交材料",
+                "待补材料",
+                "请按下面的清单准备材料，交齐后我们替您递交保险公司。",
+            )
+        return ClaimStatus(
+            "us",
+            "材料已齐，递交保险公司",
+            "材料已齐",
+            "材料已经齐全，我们正在替您递交保险公司，递交后会告诉您。",
+        )
     if stage in ("submitted", "under_review"):
-        return "insurer", "跟进保险公司审核进度"
+        return ClaimStatus(
+            "insurer",
+            "跟进保险公司审核进度",
+            STAGES[stage],
+            "材料已递交保险公司，正在等待保险公司审核；我们会跟进进度并告诉您结果。",
+        )
     if stage == "refused":
-        return "us", "向客户解释拒赔理由；客户不认可则按“理赔纠纷”预案处理"
+        return ClaimStatus(
+            "us",
+            "向客户解释拒赔理由；客户不认可则按“理赔纠纷”预案处理",
+            STAGES[stage],
+            "保险公司已作出拒赔决定，经办人会向您说明理由。",
+            "muted",
+        )
     if stage in ("paid", "partly_paid"):
-        return "us", "确认客户已收到赔款，邀请做满意度回访后结案"
+        return ClaimStatus(
+            "us",
+            "确认客户已收到赔款，邀请做满意度回访后结案",
+            STAGES[stage],
+            "保险公司已赔付，请留意赔款到账；没有收到请告诉经办人。",
+            "ok" if stage == "paid" else "warn",
+        )
     if stage == "dispute":
-        return "dispute", "按“理赔纠纷”预案逐步处理"
-    return None  # closed
+        return ClaimStatus(
+            "dispute",
+            "按“理赔纠纷”预案逐步处理",
+            STAGES[stage],
+            "我们正在协助您处理这笔理赔的争议。",
+        )
+    return ClaimStatus(None, "", STAGES[stage], "这笔理赔已经结案。", "muted")
 
 
 def open_claim(cf: ClientFile, claim: Claim, today: date, rules: Rules) -> OpenClaim | None:
     """Where an open claim stands today; None once it is closed."""
     missing = missing_materials(claim, rules)
-    triage = _triage(claim, missing)
-    if triage is None:
+    status = claim_status(claim, missing)
+    if status.queue is None:
         return None
-    queue, action = triage
+    queue, action = status.queue, status.action
     since = claim.stages[-1].date
     item = OpenClaim(
         cf,

@@ -82,6 +82,8 @@ def local_copies(ws: Workspace, client_id: str, client: dict) -> list[tuple[Path
         if isinstance(feed, dict) and re.fullmatch(TOKEN, str(feed.get("token"))):
             path = site / calendar_dir / f"{feed['token']}.ics"
             copies.append((path, "公开站里该客户的日历订阅"))
+            folder = site / calendar_dir / str(feed["token"])
+            copies.append((folder, "公开站里该客户的日历页和日历导入文件"))
     return copies
 
 

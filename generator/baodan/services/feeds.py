@@ -11,7 +11,7 @@ from baodan.web.feeds import SubscribeLinks, subscribe_links
 
 
 def feed_links(ws: Workspace, target: str) -> SubscribeLinks:
-    """The webcal:// and https:// addresses of a client's feed."""
+    """The addresses of a client's calendar: its page, webcal://, https:// and import file."""
     _, client = current_client(ws, target, "日历订阅", "baodan feed rotate", today())
     if client.feed is None:
         raise BaodanError(

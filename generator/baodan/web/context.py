@@ -18,7 +18,7 @@ from baodan.models.base import mask_id, mask_mobile, mask_policy_no, yuan
 from baodan.models.taxonomy import taxonomy
 from baodan.store.documents import DocumentReader
 from baodan.store.history import History
-from baodan.web import escape
+from baodan.web import colours, escape
 from baodan.web.escape import md_text
 from baodan.web.fragments import Fragments
 
@@ -117,6 +117,8 @@ def make_env(templates: Path) -> jinja2.Environment:
         code=escape.code,
         anchor=escape.anchor,
         pct=percent,
+        ink_on=colours.ink_on,
+        text_colour=colours.text_colour,
     )
     return env
 

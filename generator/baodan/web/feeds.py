@@ -53,7 +53,9 @@ from baodan.models.claim import CLAIM_TYPES
 from baodan.models.client import has_consent, has_left
 from baodan.models.interaction import KINDS
 from baodan.models.taxonomy import taxonomy
+from baodan.models.texts import PortalTexts
 from baodan.web.context import GeneratedPage, SiteContext
+from baodan.web.csp import policy, with_policy
 from baodan.web.ics import Writer
 
 HORIZON_MONTHS = 13
@@ -63,6 +65,8 @@ ALARM_TIME = timedelta(hours=9)  # an all-day event's reminder rings at 09:00 on
 # A lecture's reminders: the day before at the same hour, and two hours before it starts.
 LECTURE_ALARMS = (timedelta(days=1), timedelta(hours=2))
 DEFAULT_DIR = "feeds"
+IMPORT_FILE = "import.ics"  # beside the calendar page, in the folder named by the feed token
+TOKEN_MARK = "bd-feed-token-mark"  # where a client's token goes in the calendar page rendered once
 # What the build derives the event UIDs' secret for (store.firm_secret).
 UID_PURPOSE = "feed uid v1"
 
@@ -99,29 +103,52 @@ def at_nine(days) -> tuple[timedelta, ...]:
 
 
 class SubscribeLinks(NamedTuple):
-    webcal: str  # opens the phone's calendar app to subscribe (iPhone, Outlook)
-    https: str  # the same feed, for "add calendar from URL" (Google Calendar, Outlook on the web)
+    webcal: str  # opens an iPhone's (or Outlook's) calendar app to subscribe
+    https: str  # the same feed, for a computer's calendar ("add calendar from URL")
+    page: str  # the https page that shows each phone its own way (the QR code's address)
+    file: str  # the one-time import file with its own reminders (Android phones)
 
 
 def subscribe_links(
     settings: Settings, token: str, calendar_dir: str = DEFAULT_DIR
 ) -> SubscribeLinks | None:
-    """A client's feed addresses, or None while records/firm.yaml has no site_url.
-    Show the webcal link as a QR code (``qr.qr_svg``) for phones."""
+    """A client's calendar addresses, or None while records/firm.yaml has no site_url.
+    A QR code (``qr.qr_svg``) shows ``page``: a bare webcal:// does nothing on Android or in
+    WeChat's scanner."""
     site = _site(settings)
     if site is None:
         return None
     https = f"{site}{calendar_dir}/{token}.ics"
-    return SubscribeLinks("webcal://" + https.split("://", 1)[1], https)
+    page = f"{site}{calendar_dir}/{token}/"
+    return SubscribeLinks("webcal://" + https.split("://", 1)[1], https, page, page + IMPORT_FILE)
+
+
+def is_feed(uri: str) -> bool:
+    """A calendar to subscribe to (what a build counts), not an import file."""
+    return uri.endswith(".ics") and not uri.endswith("/" + IMPORT_FILE)
 
 
 def client_feeds(ctx: SiteContext) -> list[GeneratedPage]:
-    """One feed per current client that has a feed token (public build)."""
+    """For each current client with a feed token (public build), beside one another under the
+    same unguessable token: the feed (feeds/<token>.ics) that iPhones and computers subscribe
+    to; the same events as a one-time import file, reminders included (feeds/<token>/import.ics),
+    for Android phones, whose calendars keep no reminders from a subscription or cannot
+    subscribe at all; and the page that shows each phone its way (feeds/<token>/index.html)."""
     firm = ctx.firm
     window = month_window(ctx.today, HORIZON_MONTHS)
     folder = ctx.options.get("calendar_dir", DEFAULT_DIR)
     firm_name = _short_name(firm.settings)
     ics = _Ics(ctx)
+    name = f"{firm_name} · 我的保单"
+    about = (
+        f"保单到期、续保提醒和缴费日期，由{firm_name}整理，每天更新。"
+        f"如有疑问请致电 {firm.settings.contact.phone}。"
+    )
+    once = (
+        f"保单到期、续保提醒和缴费日期，由{firm_name}整理（一次性导入，不会自动更新："
+        f"我们通知您时请重新导入）。如有疑问请致电 {firm.settings.contact.phone}。"
+    )
+    page = calendar_page(ctx)
     pages = []
     for cf in firm.clients.values():
         client = cf.client
@@ -133,14 +160,34 @@ def client_feeds(ctx: SiteContext) -> list[GeneratedPage]:
             if in_force(policy)
             for entry in _policy_entries(ctx, policy, window)
         ]
-        content = ics.calendar(
-            f"{firm_name} · 我的保单",
-            f"保单到期、续保提醒和缴费日期，由{firm_name}整理，每天更新。"
-            f"如有疑问请致电 {firm.settings.contact.phone}。",
-            entries,
-        )
-        pages.append(GeneratedPage(f"{folder}/{client.feed.token}.ics", content))
+        feed, one_time = ics.calendars(name, about, once, entries)
+        token = client.feed.token
+        pages += [
+            GeneratedPage(f"{folder}/{token}.ics", feed),
+            GeneratedPage(f"{folder}/{token}/{IMPORT_FILE}", one_time),
+        ]
+        if page is not None:
+            pages.append(GeneratedPage(f"{folder}/{token}/index.html", page(token)))
     return pages
+
+
+def calendar_page(ctx: SiteContext):
+    """A function of a feed token giving that client's calendar page: rendered once per build
+    (site_templates/pages/calendar_page.html.j2), the token put in per client. None while
+    firm.yaml has no site_url: a phone subscribes only to a full address."""
+    folder = ctx.options.get("calendar_dir", DEFAULT_DIR)
+    links = subscribe_links(ctx.firm.settings, TOKEN_MARK, folder)
+    if links is None:
+        return None
+    depth = folder.count("/") + 2  # feeds/<token>/
+    html = ctx.render(
+        "calendar_page.html.j2",
+        links=links,
+        assets="/".join([".."] * depth) + "/assets/baodan/",
+        texts=ctx.firm.rules.get("portal", PortalTexts).calendar,
+    )
+    html = with_policy(html, policy(portal=True))
+    return lambda token: html.replace(TOKEN_MARK, token)
 
 
 def lecture_feed(ctx: SiteContext) -> list[GeneratedPage]:
@@ -371,15 +418,35 @@ class _Ics:
         self._alarms: dict[tuple[vText, timedelta], Alarm] = {}
 
     def calendar(self, name: str, description: str, entries: list[Entry]) -> bytes:
-        cal = Calendar(self._header(name, description))
+        """A feed to subscribe to."""
+        return self._wrap(self._header(name, description), self._body(entries))
+
+    def calendars(
+        self, name: str, description: str, once: str, entries: list[Entry]
+    ) -> tuple[bytes, bytes]:
+        """The feed, and the same events as a file to import once (described by ``once``):
+        without the refresh interval, which only a subscription has. Events are written once."""
+        body = self._body(entries)
+        return (
+            self._wrap(self._header(name, description), body),
+            self._wrap(self._header(name, once, subscribed=False), body),
+        )
+
+    def _body(self, entries: list[Entry]) -> bytes:
+        cal = Calendar()
         for entry in sorted(entries, key=lambda e: (e.start.isoformat(), e.key)):
             cal.add_component(self._event(entry))
         if any(isinstance(e.start, datetime) for e in entries):
             # Timed events name Asia/Shanghai; China has kept UTC+8 without DST since 1992.
             cal.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
-        return self.writer.write(cal)
+        return b"".join(self.writer.write(sub) for sub in cal.subcomponents)
 
-    def _header(self, name: str, description: str) -> Calendar:
+    def _wrap(self, header: Calendar, body: bytes) -> bytes:
+        """``header`` with ``body``'s components: what writing them as one calendar gives."""
+        end = b"END:VCALENDAR\r\n"
+        return self.writer.write(header).removesuffix(end) + body + end
+
+    def _header(self, name: str, description: str, subscribed: bool = True) -> Calendar:
         """The calendar's own properties, shared by the feeds of one name."""
         if (name, description) not in self._headers:
             cal = Calendar()
@@ -390,8 +457,9 @@ class _Ics:
             cal.calendar_name = name  # NAME and X-WR-CALNAME
             cal.description = description  # DESCRIPTION and X-WR-CALDESC
             cal.add("X-WR-TIMEZONE", "Asia/Shanghai")
-            cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
-            cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+            if subscribed:
+                cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
+                cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
             self._headers[name, description] = self.writer.share(cal)
         return self._headers[name, description]
 

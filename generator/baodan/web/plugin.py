@@ -35,7 +35,7 @@ from baodan.web.client_shell import ClientShell, ShellFile, ShellPage, shell_fil
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env, tel
 from baodan.web.csp import policy, theme_scripts, with_policy
 from baodan.web.empty_folders import fill_empty_folders
-from baodan.web.feeds import UID_PURPOSE, staff_feeds
+from baodan.web.feeds import UID_PURPOSE, is_feed, staff_feeds
 from baodan.web.fragments import insert as insert_fragments
 from baodan.web.incremental import ServeState, UnchangedFile
 from baodan.web.incremental import remove as remove_files
@@ -329,7 +329,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         self.stats["portals"] = sum(
             uri.startswith(portal_dir) and uri.endswith("/index.html") for uri in written
         )
-        self.stats["feeds"] += sum(uri.endswith(".ics") for uri in written)
+        self.stats["feeds"] += sum(map(is_feed, written))
         self.stats["files"] += len(written)
         self._write_shell_pages(config)
         complete = None
@@ -419,7 +419,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         pages.extend(page for b in self._on_page(builders_for(ctx.staff)) for page in b(ctx))
         self.stats = {
             "pages": sum(p.uri.endswith(".md") for p in pages),
-            "feeds": sum(p.uri.endswith(".ics") for p in pages),
+            "feeds": sum(is_feed(p.uri) for p in pages),
             "files": len(pages),
         }
         return pages

@@ -24,7 +24,15 @@ from baodan.web.portal_documents import portal_documents
 from baodan.web.portal_requests import HOW_IT_GOES, requests_view
 from baodan.web.portal_view import has_portal, portal_view
 
-ASSETS = ("portal.js", "portal.css", "qrcode.js", "portal_actions.js", "documents.js")
+ASSETS = (
+    "portal.js",
+    "portal.css",
+    "qrcode.js",
+    "portal_actions.js",
+    "documents.js",
+    "calendar.js",
+    "calendar.css",
+)
 # Nothing on a portal page outside its ciphertext names the client: the title is the same on
 # every portal, and search engines are asked to keep out.
 PORTAL_META = {"title": "我的保单", "robots": "noindex,nofollow"}
@@ -32,7 +40,7 @@ PAYLOAD_MARK = "\x00payload\x00"
 
 
 def portal_assets(ctx: SiteContext) -> list[GeneratedPage]:
-    """portal.js and portal.css, which every portal page loads."""
+    """The scripts and stylesheets of portal pages and calendar pages."""
     return [GeneratedPage(f"assets/baodan/{name}", _asset(name)) for name in ASSETS]
 
 

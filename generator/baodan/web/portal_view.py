@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from baodan.domain.claims import ClaimStatus, claim_status, missing_materials
 from baodan.domain.schedule import Window, in_force, month_window, premium_due_dates
 from baodan.models import ClientFile, Firm, Insurer, Policy, Staff
 from baodan.models.base import mask_id
@@ -58,11 +59,10 @@ class ClaimView:
     policy: Policy | None
     insurer: Insurer | None
     kind: str
-    stage: str
+    status: ClaimStatus  # the badge and its sentence, as the staff queue sees it (one source)
     stage_date: date
     steps: list[tuple[date, str]]
     missing: list[str]
-    received: int
     handler: Staff | None
     done: bool
 
@@ -77,8 +77,8 @@ class Upcoming:
 
 @dataclass
 class FeedLinks:
-    https: str
-    webcal: str  # also drawn as a QR code in the browser, for a phone's camera
+    https: str  # for a computer's calendar
+    page: str  # the calendar page that shows each phone its way; also drawn as a QR code
 
 
 @dataclass
@@ -97,6 +97,12 @@ class PortalView:
     extra: dict = field(default_factory=dict)  # for later sections (保障建议 …)
     # Attached documents by the policy number or claim id they belong to (web/portal_documents)
     documents: dict = field(default_factory=dict)
+
+    @property
+    def in_force(self) -> list[PolicyView]:
+        """The current policies but those on hold (a suspected forgery being checked): what
+        the client may count on."""
+        return [v for v in self.policies if v.policy.status != "on_hold"]
 
 
 def has_portal(cf: ClientFile, today: date) -> bool:
@@ -128,7 +134,7 @@ def portal_view(firm: Firm, cf: ClientFile, today: date, feed: SubscribeLinks | 
         claims=[c for c in claims if not c.done],
         past_claims=sorted((c for c in claims if c.done), key=lambda c: c.stage_date, reverse=True),
         upcoming=_upcoming(current, today),
-        feed=FeedLinks(feed.https, feed.webcal) if feed else None,
+        feed=FeedLinks(feed.https, feed.page) if feed else None,
         texts=firm.rules.get("portal", PortalTexts),
     )
 
@@ -187,16 +193,16 @@ def _status(
 
 def _claim_view(firm: Firm, c: Claim, policy: Policy | None) -> ClaimView:
     last = c.stages[-1]
+    missing = missing_materials(c, firm.rules)
     return ClaimView(
         claim=c,
         policy=policy,
         insurer=firm.insurers.get(policy.insurer) if policy else None,
         kind=CLAIM_TYPES[c.type],
-        stage=STAGES[last.stage],
+        status=claim_status(c, missing),
         stage_date=last.date,
         steps=[(s.date, STAGES[s.stage]) for s in c.stages],
-        missing=[m.item for m in c.materials if m.required and m.received_on is None],
-        received=sum(m.received_on is not None for m in c.materials),
+        missing=[m.item for m in missing],
         handler=firm.staff.get(c.handler),
         done=last.stage in CLAIM_DONE,
     )

@@ -166,7 +166,7 @@ def test_interactive_intake_asks_in_chinese_and_asks_again(firm, capsys, monkeyp
         "",
         "110105194912310021",  # wrong check digit: asked again
         c.ME,
-        "不",  # neither y nor n: asked again
+        "也许",  # neither yes nor no: asked again
         "n",  # 没有其他被保险人
         "3000000",
         "800",
@@ -182,13 +182,16 @@ def test_interactive_intake_asks_in_chinese_and_asks_again(firm, capsys, monkeyp
         "档案柜B-02",
         "",
         "",
+        "是",  # the summary is right: save
     ]
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(answers) + "\n"))
     code, out, err = run_cli(capsys, "intake", "--staff", "wang-fang")
     assert code == 0, err + out
     assert "客户：张伟" in out and "身份证号校验位不对" in out and "应为日期" in out
-    assert "没有“healthx”这一项" in out and "请回答 y（是）或 n（否）" in out
-    assert "这一项必填：请写上面列出的编号或中文名称" in out
+    assert "没有“healthx”这一项" in out and "请回答 是 或 否（也可以写 y 或 n）" in out
+    assert "这一项必填：请写上面列出的一项" in out and "[是/否]" in out
+    assert "险种大类，只能是：人寿保险、健康保险" in out and "或 信用保证保险" in out
+    assert "请核对登记内容" in out and "险种小类：医疗保险" in out and f"身份证号：{c.ME}" in out
     assert "Please" not in out
     (path,) = (firm.root / "records/clients/c-00000001/policies").glob("*.yaml.age")
     text = read_record(firm.root, path.relative_to(firm.root).as_posix(), firm.identities)

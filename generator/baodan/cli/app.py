@@ -47,6 +47,28 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _version(asked: bool) -> None:
+    if asked:
+        from baodan.cli.crash import version
+
+        out.print(f"baodan {version()}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", help="显示 baodan 的版本号", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """baodan（保单）：客户保单的加密记录、检查与网站生成。"""
+
+
 new_app = typer.Typer(help="从模板新建记录", no_args_is_help=True)
 app.add_typer(new_app, name="new")
 
@@ -70,7 +92,11 @@ def main() -> None:
             sys.exit(getattr(e, "exit_code", 2))
         if isinstance(e, OSError) and not isinstance(e, BrokenPipeError):
             fail(BaodanError(os_problem(e)))
-        raise
+        if isinstance(e, BrokenPipeError):  # `baodan … | head` closed the pipe: nothing to say
+            sys.exit(1)
+        from baodan.cli.crash import report
+
+        fail(report(e))
     if code == 130:  # typer turns Ctrl-C into exit code 130
         err.print("已取消，记录没有改动。")
     sys.exit(code if isinstance(code, int) else 0)

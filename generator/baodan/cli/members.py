@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from baodan.cli.common import IdentityOpt, RootOpt, Table, err, open_workspace, out
-from baodan.cli.prompts import YesNo
+from baodan.cli.prompts import yes_no
 from baodan.core.errors import BaodanError
 from baodan.store import members
 from baodan.store.workspace import Workspace, find_root
@@ -47,7 +47,7 @@ def _recipients_table(entries: dict[str, members.Member]) -> None:
 
 
 def _confirm(question: str, yes: bool) -> None:
-    if not yes and not YesNo.ask(question, default=False, console=out):
+    if not yes and not yes_no(question, out):
         raise BaodanError("已取消，没有做任何改动", "")
 
 
@@ -196,7 +196,7 @@ def show_kit(page: str, kit: Path | None, secret: str) -> None:
                 out.print(
                     "[bold]应急包已在浏览器中打开[/]：请现在打印（只打印一份），放进公司保险柜。"
                 )
-                while not YesNo.ask("打印好了吗？（回答 y 后电脑上的应急包即被删除）", console=out):
+                while not yes_no("打印好了吗？（回答“是”后电脑上的应急包即被删除）", out):
                     pass
                 return
     out.print(

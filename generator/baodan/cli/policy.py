@@ -57,8 +57,17 @@ def intake(
         def client_kind(client_id: str) -> str:
             return _client_kind(ws, client_id)
 
-        data = interview(RichInterviewer(out), ws, firm, client_kind, staff, today())
-        number, path = register(ws, firm, check_form(ws, firm, data, "", "<交互登记>"))
+        from baodan.cli.intake_interview import summary
+        from baodan.cli.prompts import yes_no
+
+        data = interview(RichInterviewer(out, firm.rules), ws, firm, client_kind, staff, today())
+        form = check_form(ws, firm, data, "", "<交互登记>")
+        out.print("[bold]请核对登记内容[/]：", highlight=False)
+        out.print(summary(form.data, firm), highlight=False, markup=False)
+        if not yes_no("以上内容与保单一致，登记？", out, default=True):
+            out.print("没有登记，记录没有改动。要重填请再运行 baodan intake。")
+            return
+        number, path = register(ws, firm, form)
     out.print(f"[green]已登记[/] 登记号 [bold]{number}[/]：{ws.rel(path)}（已加密）")
     out.print(
         f"下一步：初审 baodan audit {number}；核对客户资料 baodan verify {number}。"
@@ -134,13 +143,11 @@ def _task_line(ws, task: Path | None) -> str:
 
 
 def _ask_item(item) -> tuple[bool, str | None]:
-    from rich.prompt import Prompt
+    from baodan.cli.prompts import ask, yes_no
 
-    from baodan.cli.prompts import YesNo
-
-    if YesNo.ask(f"{item.label}（{item.help}）无异常？", default=True, console=out):
+    if yes_no(f"{item.label}（{item.help}）无异常？", out, default=True):
         return True, None
-    return False, Prompt.ask("异常说明", console=out)
+    return False, ask("异常说明", out)
 
 
 def verify(

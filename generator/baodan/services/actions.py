@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from baodan.checks import load_firm
-from baodan.core.choices import pick
-from baodan.core.errors import BaodanError
+from baodan.core.choices import listing, pick
+from baodan.core.errors import BaodanError, shown
 from baodan.core.today import today
 from baodan.domain import care, claims, incidents, tasks
 from baodan.models import Claim, ClientFile, Firm
@@ -128,7 +128,7 @@ def receive_materials(s: Session, claim_id: str, items: list[str], day: date) ->
 def add_stage(s: Session, claim_id: str, stage: str, day: date, note: str | None) -> str:
     """Append a stage (typed as its code or Chinese name) to a claim; returns its code."""
     cf, claim = s.claim(claim_id)
-    stage = pick(stage, STAGES, "进度")
+    stage = pick(stage, STAGES, "进度", s.firm.rules)
     _not_future(day, "--on")
     if day < claim.stages[-1].date:
         raise BaodanError(
@@ -154,7 +154,7 @@ def _log_interaction(
     **fields,
 ) -> Path:
     """Write a new interaction record (staff: the client's manager unless named)."""
-    channel = pick(channel, CHANNELS, "--channel")
+    channel = pick(channel, CHANNELS, "--channel", s.firm.rules)
     data = {
         "date": _not_future(day, "--on"),
         "kind": kind,
@@ -182,8 +182,8 @@ def log_greeting(
     rules = s.firm.rules
     code = care.occasion_code(occasion, rules)
     if code is None:
-        choices = "、".join(f"{c}（{o.name}）" for c, o in care.care_rules(rules).occasions.items())
-        raise BaodanError(f"--occasion：没有节日“{occasion}”", f"可选：{choices}")
+        names = {c: o.name for c, o in care.care_rules(rules).occasions.items()}
+        raise BaodanError(f"--occasion：没有节日“{shown(occasion)}”", f"只能是：{listing(names)}")
     when = care.occasion_date(cf.client, code, day, rules) or day
     text = message or care.greeting_message(s.firm, cf.client, code, when)
     if text is None:

@@ -15,10 +15,14 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap
 
 from baodan.core import yamlio
+from baodan.core.choices import code_of
 from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.parse import load_yaml, validate
+from baodan.core.rules import Rules
 from baodan.models import Firm, Policy
 from baodan.models.kinds import BY_NAME
+from baodan.models.policy import FREQUENCIES
+from baodan.models.taxonomy import taxonomy
 from baodan.services.changes import Changes
 from baodan.services.editing import write_context
 from baodan.store.workspace import Workspace, allocate_registry_no
@@ -48,6 +52,33 @@ def prune(value):
     return value
 
 
+MEDIUMS = {"paper": "纸质", "electronic": "电子保单"}
+
+
+def codes_for_words(data: dict, rules: Rules) -> dict:
+    """The form with its choices as codes, whether written as a code, a Chinese name or an
+    everyday word (车险, 重疾险, 年交); what matches nothing is left for the checks to name."""
+    categories = taxonomy(rules).categories
+
+    def code(value, choices):
+        if not isinstance(value, str):
+            return value
+        return code_of(value, choices, rules) or value
+
+    data = dict(data)
+    data["category"] = code(data.get("category"), {c: v.name for c, v in categories.items()})
+    if data["category"] in categories:
+        subs = categories[data["category"]].subcategories
+        data["subcategory"] = code(data.get("subcategory"), subs)
+    for outer, field, choices in (
+        ("payment", "frequency", FREQUENCIES),
+        ("intake", "medium", MEDIUMS),
+    ):
+        if isinstance(data.get(outer), dict) and field in data[outer]:
+            data[outer] = {**data[outer], field: code(data[outer][field], choices)}
+    return {k: v for k, v in data.items() if v is not None}
+
+
 @dataclass
 class Form:
     client: str
@@ -64,7 +95,7 @@ def check_form(ws: Workspace, firm: Firm, data: dict, text: str, rel: str) -> Fo
             RecordError(Source(rel, yamlio.line_of(text, (field,))), field, message, hint)
         )
 
-    data = prune(data)
+    data = codes_for_words(prune(data), firm.rules)
     for key in NOT_ON_FORM.keys() & data.keys():
         problem(key, "登记表里不填这一项", NOT_ON_FORM[key] + "；请删去这一行")
     client = str(data.pop("client", "") or "")

@@ -129,28 +129,49 @@ def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     )
 
 
+# `--staff` names the staff member who did something (intake, greet …); the staff site's
+# switch was once `--staff` too, and still works, with a note.
+OldStaffSiteOpt = Annotated[bool, typer.Option("--staff", hidden=True)]
+
+
+def _renamed_staff_site(used: bool) -> bool:
+    if used:
+        err.print(
+            "[yellow]提示[/]：员工站的开关已改名为 --staff-site（--staff 只用来写经办员工编号），"
+            "这次照旧生成员工站。",
+            highlight=False,
+        )
+    return used
+
+
 @app.command()
 def build(
-    staff: Annotated[
-        bool, typer.Option("--staff", help="生成员工站 site-staff/（只在本机看，绝不发布）")
+    staff_site: Annotated[
+        bool,
+        typer.Option("--staff-site", help="生成员工站 site-staff/（只在本机看，绝不发布）"),
     ] = False,
+    old_staff: OldStaffSiteOpt = False,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
     """生成网站到 site/（可发布）；失败时原来的 site/ 保持不变。"""
     from baodan.services.sitebuild import build_site
 
+    staff_site = _renamed_staff_site(old_staff) or staff_site
     ws = open_workspace(root, identity)
-    summary = build_site(ws, staff=staff, status=err.status)
+    summary = build_site(ws, staff=staff_site, status=err.status)
     out.print(summary)
 
 
 @app.command()
 def serve(
-    staff: Annotated[
+    staff_site: Annotated[
         bool,
-        typer.Option("--staff/--public", help="预览员工站（默认）或公开站", show_default=False),
+        typer.Option(
+            "--staff-site/--public", help="预览员工站（默认）或公开站", show_default=False
+        ),
     ] = True,
+    old_staff: OldStaffSiteOpt = False,
     port: Annotated[
         int | None, typer.Option("--port", help="端口（默认 8000）", show_default=False)
     ] = None,
@@ -168,8 +189,9 @@ def serve(
     """在本机预览网站（默认员工站），修改记录后自动刷新；只有本机能打开。"""
     from baodan.services.sitebuild import serve_site
 
+    staff_site = _renamed_staff_site(old_staff) or staff_site
     ws = open_workspace(root, identity)
-    serve_site(ws, staff=staff, listen=listen, port=port, say=out.print)
+    serve_site(ws, staff=staff_site, listen=listen, port=port, say=out.print)
 
 
 @app.command()

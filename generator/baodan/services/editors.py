@@ -47,9 +47,9 @@ class Editor:
 
 HOW_TO_SET = (
     "设置一个你会用的编辑器（环境变量 EDITOR），重新打开终端后再运行：\n"
-    "      Windows 用 VS Code：在 PowerShell 里运行 setx EDITOR \"code --wait\"\n"
+    '      Windows 用 VS Code：在 PowerShell 里运行 setx EDITOR "code --wait"\n'
     "      Windows 用 Notepad++：setx EDITOR \"'C:\\Program Files\\Notepad++\\notepad++.exe'"
-    " -multiInst -nosession\"\n"
+    ' -multiInst -nosession"\n'
     "      macOS 用 VS Code：在终端运行 echo 'export EDITOR=\"code --wait\"' >> ~/.zshrc\n"
     "      macOS 或 Linux 用 nano：echo 'export EDITOR=nano' >> ~/.zshrc（Linux 写进 ~/.bashrc）"
 )

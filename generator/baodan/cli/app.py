@@ -268,12 +268,13 @@ def encrypt(
     identity: IdentityOpt = None,
 ) -> None:
     """把一份明文记录检查后加密为 .yaml.age，并删除明文。"""
+    from baodan.core.files import read_text
     from baodan.services.editing import validate_text, write_context
 
     ws = open_workspace(root, identity)
     file = record_path(ws.root, str(file))  # never a file outside the firm's client records
     target = file.with_name(file.name + ".age")
-    text = file.read_text("utf-8")
+    text = read_text(file)
     errors = validate_text(text, ws.rel(target), write_context(ws))
     if errors:
         raise BaodanError(errors)

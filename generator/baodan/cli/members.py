@@ -13,6 +13,7 @@ import typer
 from baodan.cli.common import IdentityOpt, RootOpt, Table, err, open_workspace, out
 from baodan.cli.prompts import yes_no
 from baodan.core.errors import BaodanError
+from baodan.core.files import read_text
 from baodan.store import members
 from baodan.store.workspace import Workspace, find_root
 
@@ -98,9 +99,7 @@ def member_add(
         )
     keys: str | list[str] = recipient or ""
     if recipient_file is not None:
-        keys, skipped = members.recipients_in_file(
-            recipient_file.read_text("utf-8"), str(recipient_file)
-        )
+        keys, skipped = members.recipients_in_file(read_text(recipient_file), str(recipient_file))
         for line in skipped:
             err.print(f"[yellow]跳过[/] age 不支持的公钥：{line[:40]}…", highlight=False)
     ws = open_workspace(root, identity)
@@ -255,7 +254,7 @@ def recovery_check(
             )
         text = sys.stdin.read()
     else:
-        text = kit.read_text("utf-8")
+        text = read_text(kit)
     identity = recovery.kit_identity(text)
     try:  # the checking member's own key, when there is one, to compare record keys
         yours = Workspace.at(firm_root, find_identity(firm_root)).vault

@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap
 from baodan.core import yamlio
 from baodan.core.choices import code_of
 from baodan.core.errors import BaodanError, RecordError, Source, shown
+from baodan.core.files import read_text
 from baodan.core.parse import load_yaml, validate
 from baodan.core.rules import Rules
 from baodan.models import Firm, Policy
@@ -167,14 +168,7 @@ def register(ws: Workspace, firm: Firm, form: Form) -> tuple[str, Path]:
 
 def intake_from_file(ws: Workspace, firm: Firm, form_path: Path) -> tuple[str, Path]:
     rel = str(form_path)
-    try:
-        text = form_path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise BaodanError(
-            RecordError(
-                Source(rel), "", f"读不了登记表（{e}）", "检查文件路径，文件应为 UTF-8 文本"
-            )
-        ) from None
+    text = read_text(form_path, f"登记表 {rel}")  # OSError: said at the command line's edge
     data, errors = load_yaml(text, rel)
     if not errors and not isinstance(data, dict):
         errors = validate(Policy, data, rel, text)[1]  # says what a form should look like

@@ -202,7 +202,7 @@ def test_claim_stage_dispute_points_to_the_emergency_plan(firm, claim_file, caps
         capsys, "claim", "stage", "cl-0000abcd", "纠纷处理", "--note", "客户不认可"
     )  # a stage by its Chinese name, as the help and the staff site show it
     assert code == 0, err
-    assert "--plan claim_dispute --claim cl-0000abcd" in out
+    assert "--plan 理赔纠纷 --claim cl-0000abcd" in out
     code, out, err = run_cli(capsys, "claim", "stage", "cl-0000abcd", "paid", "--on", "2026-11-01")
     assert code == 1 and "早于上一条进度" in err
     code, out, err = run_cli(capsys, "claim", "stage", "cl-0000abcd", "已付款")

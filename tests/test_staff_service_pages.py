@@ -401,7 +401,7 @@ def test_claim_queue_tables_show_every_claim_with_its_text_and_links(built):
                 else _text(
                     "未启动预案 baodan incident new",
                     o.cf.client.id,
-                    f"--plan claim_dispute --claim {o.claim.id}",
+                    f"--plan 理赔纠纷 --claim {o.claim.id}",
                 )
             ]
             for o in queues["dispute"]

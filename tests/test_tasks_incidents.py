@@ -162,7 +162,7 @@ def test_dispute_incident_needs_a_claim_and_the_plan_is_checked(firm, capsys):
     code, _, err = run_cli(capsys, "incident", "new", cid, "--plan", "claim_dispute")
     assert code == 1 and "要写明理赔" in err and "--claim" in err
     code, _, err = run_cli(capsys, "incident", "new", cid, "--plan", "fire")
-    assert code == 1 and "lost_policy（保单遗失）" in err
+    assert code == 1 and "只能是：保单遗失 或 理赔纠纷" in err
     # A hand-written incident with an unknown plan and staff is caught by `baodan check`.
     write_record(
         firm.root,

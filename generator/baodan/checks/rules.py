@@ -7,8 +7,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from baodan.checks.privacy import PrivacyRules
-from baodan.core.choices import EverydayWords
 from baodan.core.errors import RecordError, Source
+from baodan.core.everyday_words import EverydayWords
 from baodan.core.rules import RULES_DIR, Rules
 from baodan.domain.audit import Checklists
 from baodan.domain.care import CareRules

@@ -438,7 +438,7 @@ def init(
 
 @app.command()
 def rules(
-    name: Annotated[str | None, typer.Argument(help="规则名称，如 care")] = None,
+    name: Annotated[str | None, typer.Argument(help="规则文件名，如 care.yaml")] = None,
     root: RootOpt = None,
 ) -> None:
     """列出可调整的规则；写上名称则把自带的规则复制到 records/rules/，供公司修改。"""
@@ -454,7 +454,7 @@ def rules(
     own = set(Rules(firm_root).overrides())
     for rule, (_, about) in RULE_FILES.items():
         mark = "公司自己的" if rule in own else "自带"
-        out.print(f"{rule}：{about}（{mark}）")
+        out.print(f"{rule}.yaml：{about}（{mark}）")
 
 
 @app.command()

@@ -16,7 +16,7 @@ from baodan.cli.common import (
     open_workspace,
     out,
 )
-from baodan.core.choices import pick
+from baodan.core.choices import listing, pick
 from baodan.core.errors import BaodanError
 from baodan.core.today import today
 from baodan.models.vocab import CHANNELS, INTENTIONS
@@ -102,7 +102,7 @@ def audit(
     pdf: Annotated[Path | None, typer.Option("--pdf", help="电子保单 PDF：检查其数字签名")] = None,
     anomaly: Annotated[
         list[str] | None,
-        typer.Option("--anomaly", help="异常项：编号=说明，如 seals=骑缝章不清晰（可写多次）"),
+        typer.Option("--anomaly", help="异常项：检查项=说明，如 印章=骑缝章不清晰（可写多次）"),
     ] = None,
     ok: Annotated[bool, typer.Option("--ok", help="其余检查项均无异常")] = False,
     staff: StaffOpt = None,
@@ -210,16 +210,14 @@ def renew(
         str | None,
         typer.Option(
             "--intention",
-            help="客户意向：renew 愿意续保 / decline 不再续保 / undecided 尚未决定；没联系上就不写",
+            help="客户意向：" + listing(INTENTIONS) + "；没联系上就不写",
         ),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="联系情况")] = None,
     channel: Annotated[
         str,
-        typer.Option(
-            "--channel", help="联系方式：" + " / ".join(f"{k} {v}" for k, v in CHANNELS.items())
-        ),
-    ] = "phone",
+        typer.Option("--channel", help="联系方式：" + listing(CHANNELS)),
+    ] = CHANNELS["phone"],
     follow_up: Annotated[
         str | None, typer.Option("--follow-up", help="约定下次联系的日期，如 2026-12-05")
     ] = None,
@@ -229,18 +227,20 @@ def renew(
 ) -> None:
     """续保提醒：记录一次续保联系和客户意向。"""
     from baodan.cli.intake_interview import DATE
+    from baodan.core.rules import Rules
     from baodan.domain.renewals import STAGES
     from baodan.services.policyfile import open_policy
     from baodan.services.renew import record_contact
 
-    if intention is not None:
-        intention = pick(intention, INTENTIONS, "--intention")
-    channel = pick(channel, CHANNELS, "--channel")
     try:
         follow = DATE(follow_up) if follow_up else None
     except ValueError as e:
         raise BaodanError(f"--follow-up：{e}", "写成 2026-12-05") from None
     ws = open_workspace(root, identity)
+    rules = Rules(ws.root)
+    if intention is not None:
+        intention = pick(intention, INTENTIONS, "--intention", rules)
+    channel = pick(channel, CHANNELS, "--channel", rules)
     op = open_policy(ws, registry_no)
     result = record_contact(op, staff or "", today(), intention, note, channel, follow)
     r = result.renewal

@@ -4,13 +4,16 @@ y/n), free text, and one of a list (its Chinese name, its code or an everyday wo
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.prompt import Confirm, InvalidResponse, Prompt
 from rich.text import Text
 
 from baodan.core.choices import code_of, listing
-from baodan.core.rules import Rules
+
+if TYPE_CHECKING:
+    from baodan.core.rules import Rules
 
 YES = {"是", "是的", "对", "好", "y", "yes"}
 NO = {"否", "不", "不是", "没有", "n", "no"}

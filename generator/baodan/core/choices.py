@@ -9,22 +9,21 @@ records/rules/everyday_words.yaml): word → the Chinese name it stands for.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING
 
 from baodan.core.errors import BaodanError, shown
-from baodan.core.rules import Rules
+
+if TYPE_CHECKING:
+    from baodan.core.rules import Rules
 
 
-class EverydayWords(BaseModel):
-    """data/everyday_words.yaml, or a firm's records/rules/everyday_words.yaml."""
+def everyday_words(rules: Rules | None) -> dict[str, str]:
+    """The firm's everyday words (none without its rules)."""
+    if rules is None:
+        return {}
+    from baodan.core.everyday_words import EverydayWords  # pydantic: not at start-up
 
-    model_config = ConfigDict(extra="forbid")
-    words: dict[str, str] = Field(description="平时的说法: 它指的正式中文名称")
-
-
-def everyday_words(rules: Rules | None = None) -> dict[str, str]:
-    return (rules or Rules()).get("everyday_words", EverydayWords).words
+    return rules.get("everyday_words", EverydayWords).words
 
 
 def code_of(value: str, choices: Mapping[str, str], rules: Rules | None = None) -> str | None:

@@ -21,6 +21,16 @@ CLAIM_TYPES = {
     "auto": "车险",
 }
 
+# What a task is about (records/clients/<id>/tasks/).
+TASK_KINDS = {
+    "handoff": "部门交接",
+    "audit": "审核异常",
+    "renewal": "续保",
+    "claim": "理赔",
+    "care": "客户关怀",
+    "incident": "应急",
+}
+
 # What the client said when contacted about renewing (kind: renewal).
 INTENTIONS = {"renew": "愿意续保", "decline": "不再续保", "undecided": "尚未决定"}
 CHANNELS = {

@@ -108,7 +108,7 @@ def receive_materials(s: Session, claim_id: str, items: list[str], day: date) ->
     if unknown:
         raise BaodanError(
             f"理赔 {claim_id} 的材料清单里没有：{'、'.join(unknown)}",
-            f"清单：{'、'.join(known)}；保险公司另外要求的材料请用 baodan edit {claim_id} 加到 materials",
+            f"清单：{'、'.join(known)}；保险公司另外要求的材料请用 baodan edit {claim_id} 加到记录的材料清单里",
         )
 
     def change(data: dict) -> Claim:

@@ -15,7 +15,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap
 
 from baodan.core import yamlio
-from baodan.core.choices import code_of
+from baodan.core.choices import code_of, listing
 from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.files import read_text
 from baodan.core.parse import load_yaml, validate
@@ -56,28 +56,41 @@ def prune(value):
 MEDIUMS = {"paper": "纸质", "electronic": "电子保单"}
 
 
+def form_choices(data: dict, rules: Rules) -> dict[str, dict[str, str]]:
+    """The fields of a form that take a choice (as messages name them), with their choices."""
+    categories = taxonomy(rules).categories
+    found = {
+        "category": {c: v.name for c, v in categories.items()},
+        "payment.frequency": FREQUENCIES,
+        "intake.medium": MEDIUMS,
+    }
+    if data.get("category") in categories:
+        found["subcategory"] = categories[data["category"]].subcategories
+    return found
+
+
 def codes_for_words(data: dict, rules: Rules) -> dict:
     """The form with its choices as codes, whether written as a code, a Chinese name or an
     everyday word (车险, 重疾险, 年交); what matches nothing is left for the checks to name."""
-    categories = taxonomy(rules).categories
-
-    def code(value, choices):
-        if not isinstance(value, str):
-            return value
-        return code_of(value, choices, rules) or value
-
     data = dict(data)
-    data["category"] = code(data.get("category"), {c: v.name for c, v in categories.items()})
-    if data["category"] in categories:
-        subs = categories[data["category"]].subcategories
-        data["subcategory"] = code(data.get("subcategory"), subs)
-    for outer, field, choices in (
-        ("payment", "frequency", FREQUENCIES),
-        ("intake", "medium", MEDIUMS),
-    ):
-        if isinstance(data.get(outer), dict) and field in data[outer]:
-            data[outer] = {**data[outer], field: code(data[outer][field], choices)}
-    return {k: v for k, v in data.items() if v is not None}
+    for _ in range(2):  # the category first: it decides the subcategories
+        for field, choices in form_choices(data, rules).items():
+            outer, _, inner = field.rpartition(".")
+            holder = data.get(outer) if outer else data
+            value = holder.get(inner) if isinstance(holder, dict) else None
+            if isinstance(value, str) and (code := code_of(value, choices, rules)):
+                data[outer or inner] = {**holder, inner: code} if outer else code
+    return data
+
+
+def _names_choices(errors: list[RecordError], data: dict, rules: Rules) -> list[RecordError]:
+    """A wrong choice on a form is told with the Chinese names to write instead (the record
+    file's own codes are for `baodan edit`)."""
+    choices = form_choices(data, rules)
+    return [
+        e._replace(hint=f"只能是：{listing(choices[e.field])}") if e.field in choices else e
+        for e in errors
+    ]
 
 
 @dataclass
@@ -118,7 +131,7 @@ def check_form(ws: Workspace, firm: Firm, data: dict, text: str, rel: str) -> Fo
     policy, errs = validate(
         Policy, {"registry_no": PLACEHOLDER, **fields}, rel, text, context=write_context(ws)
     )
-    errors.extend(errs)
+    errors.extend(_names_choices(errs, data, firm.rules))
     if policy is not None:
         errors.extend(_references(ws, firm, policy, rel, text))
     if errors:

@@ -94,7 +94,7 @@ def copy_rules(root: Path, name: str) -> Path:
 
     if name not in RULE_FILES:
         raise BaodanError(
-            f"没有名为“{name}”的规则", "可选：" + "、".join(RULE_FILES) + "（不带 .yaml）"
+            f"没有名为“{name}”的规则", "可选：" + "、".join(f"{n}.yaml" for n in RULE_FILES)
         )
     path = root / RULES_DIR / f"{name}.yaml"
     if path.exists():

@@ -206,4 +206,4 @@ def test_claim_stage_dispute_points_to_the_emergency_plan(firm, claim_file, caps
     code, out, err = run_cli(capsys, "claim", "stage", "cl-0000abcd", "paid", "--on", "2026-11-01")
     assert code == 1 and "早于上一条进度" in err
     code, out, err = run_cli(capsys, "claim", "stage", "cl-0000abcd", "已付款")
-    assert code == 1 and "进度：“已付款”不在可选项里" in err and "paid（已赔付）" in err
+    assert code == 1 and "进度：没有“已付款”这一项" in err and "只能是：已报案、" in err

@@ -145,46 +145,48 @@ def test_the_blank_form_is_the_uniform_form(capsys):
         assert field in out
 
 
+INTERVIEW = [
+    "c-00000001",  # 客户编号
+    "",  # nothing typed: asked again
+    "healthx",  # not a category: asked again
+    "健康保险",  # a category by its Chinese name
+    "medical",
+    "pingan",
+    "平安e生保",
+    "P2026000001",
+    "95511",
+    "张伟",  # 投保人
+    "",  # 关系：本人
+    c.ME,
+    "",  # 联系电话
+    "",  # 地址
+    "张伟",  # 被保险人
+    "",
+    "110105194912310021",  # wrong check digit: asked again
+    c.ME,
+    "也许",  # neither yes nor no: asked again
+    "n",  # 没有其他被保险人
+    "3000000",
+    "800",
+    "",  # 年缴
+    "",
+    "明年",  # not a date: asked again
+    "2026-03-01",
+    "2027-02-28",
+    "",  # 纸质
+    "",  # 接收日期：今天
+    "",  # 接收员工：--staff
+    "",  # 交件人：客户本人
+    "档案柜B-02",
+    "",
+    "",
+    "是",  # the summary is right: save
+]
+
+
 def test_interactive_intake_asks_in_chinese_and_asks_again(firm, capsys, monkeypatch):
     _setup(firm)
-    answers = [
-        "c-00000001",  # 客户编号
-        "",  # nothing typed: asked again
-        "healthx",  # not a category: asked again
-        "健康保险",  # a category by its Chinese name
-        "medical",
-        "pingan",
-        "平安e生保",
-        "P2026000001",
-        "95511",
-        "张伟",  # 投保人
-        "",  # 关系：本人
-        c.ME,
-        "",  # 联系电话
-        "",  # 地址
-        "张伟",  # 被保险人
-        "",
-        "110105194912310021",  # wrong check digit: asked again
-        c.ME,
-        "也许",  # neither yes nor no: asked again
-        "n",  # 没有其他被保险人
-        "3000000",
-        "800",
-        "",  # 年缴
-        "",
-        "明年",  # not a date: asked again
-        "2026-03-01",
-        "2027-02-28",
-        "",  # 纸质
-        "",  # 接收日期：今天
-        "",  # 接收员工：--staff
-        "",  # 交件人：客户本人
-        "档案柜B-02",
-        "",
-        "",
-        "是",  # the summary is right: save
-    ]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(answers) + "\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(INTERVIEW) + "\n"))
     code, out, err = run_cli(capsys, "intake", "--staff", "wang-fang")
     assert code == 0, err + out
     assert "客户：张伟" in out and "身份证号校验位不对" in out and "应为日期" in out

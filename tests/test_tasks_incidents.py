@@ -147,7 +147,7 @@ def test_lost_policy_incident_from_start_to_close(firm, capsys):
     )
     assert code == 1 and f"已有进行中的应急事件 {incident}" in err
     code, out, err = run_cli(capsys, "incident", "step", incident, "nonsense")
-    assert code == 1 and "“nonsense”不在可选项里" in err and "request_reissue" in err
+    assert code == 1 and "没有“nonsense”这一项" in err and "只能是：核实遗失情况、" in err
     code, out, err = run_cli(capsys, "incident", "close", incident, "--outcome", "原件找到了")
     assert code == 0 and "5 个未做的步骤记为不需要" in out
     text = read_record(firm.root, rel, firm.identities)

@@ -14,11 +14,13 @@ from pathlib import Path
 
 from baodan.core.errors import BaodanError
 
+WINDOWS = os.name == "nt"
+
 
 def log_folder() -> Path:
     """The user's own folder for baodan's details files (Windows: %LOCALAPPDATA%\\baodan\\logs;
     elsewhere $XDG_STATE_HOME or ~/.local/state, then baodan/logs)."""
-    if os.name == "nt":
+    if WINDOWS:
         base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
     else:
         base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")

@@ -63,7 +63,7 @@ def _results(
         raise BaodanError(
             "还有检查项没有结果：" + "、".join(i.label for i in missing),
             "逐项检查后：加 --ok 表示其余各项都无异常；有异常的用 --anomaly 检查项=说明"
-            f"（可写多次），如 --anomaly {missing[0].label}=骑缝章不清晰",
+            f"（可写多次），如 --anomaly {missing[0].label}=看到的情况",
         )
     return results
 

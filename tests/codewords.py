@@ -5,7 +5,7 @@ What may stay in ASCII: proper nouns that are no field or code (baodan, age, git
 and what is meant to be typed or clicked as it is: web and mail addresses, file paths and file
 names, ids (c-1a2b3c4d, BD-2026-7K3QX, wang-fang), command lines (``baodan audit …``) and
 their options, and the field a problem with a record file points at (``字段 payment.frequency``:
-that is how the file spells it).
+that is how the file spells it) or a line it says to write into the file (``review:``).
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ _TYPED_AS_IS = re.compile(
     r"|\S+\.(?:yaml|yml|age|md|html|txt|ics|png|svg|zip|pdf|json|csv|exe|cmd)\b"  # file names
     r"|(?<![\w-])--?[A-Za-z][\w-]*(?:=\S*)?"  # options
     r"|字段 \S+"  # the field a problem with a record file points at
+    r"|(?m:^[ \t]*(?:- )?[a-z_]+:(?=\s|$))"  # a YAML line to write into a record file
     r"|[A-Za-z]+(?:-[0-9A-Za-z]+)+"  # ids: c-1a2b3c4d, BD-2026-7K3QX, wang-fang
 )
 

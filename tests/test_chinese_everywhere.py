@@ -33,6 +33,8 @@ def test_the_scan_finds_what_it_looks_for():
         "baodan claim stage cl-1a2b3c4d 已赔付；字段 payment.frequency: 不是可选值"
     )
     assert found_in(allowed, WORDS, COMMANDS) == set()
+    assert found_in("在文章开头写上\nreview:\n  by: 审核人\n  date: 日期", WORDS, COMMANDS) == set()
+    assert found_in("审核的 date 不对", WORDS, COMMANDS) == {"date"}
 
 
 def _ids(firm: FirmDir) -> dict[str, str]:

@@ -5,7 +5,9 @@ shows what it will save before saving it."""
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import sys
 import typing
 
@@ -278,3 +280,24 @@ def test_pick_says_what_it_takes():
     [problem] = caught.value.errors
     assert problem.message == "--intention：没有“maybe”这一项"
     assert problem.hint == "只能是：愿意续保 或 不再续保"
+
+
+@pytest.mark.parametrize(
+    ("number", "says"),
+    [
+        (errno.EADDRINUSE, "端口已被占用"),
+        (errno.ENOSPC, "磁盘已满"),
+        (errno.EROFS, "只能读，不能写"),
+        (errno.EIO, "系统错误代码"),
+    ],
+)
+def test_an_os_error_anywhere_is_said_in_chinese(firm, capsys, monkeypatch, number, says):
+    """The command line's edge turns every OSError a command did not handle into Chinese."""
+
+    def failing(*args, **kwargs):
+        raise OSError(number, os.strerror(number))
+
+    monkeypatch.setattr("baodan.checks.load_firm", failing)
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and says in err and "处理办法" in err
+    assert os.strerror(number) not in err and "Traceback" not in err

@@ -121,6 +121,19 @@ def _invocations(firm: FirmDir, ids: dict[str, str], tmp) -> list[list[str]]:
         ["diff", "no-such-revision"],
         ["feed", "rotate", "c-99999999"],
         ["attend", cid, "--lecture", "nosuch"],
+        ["survey", cid, "--score", "5", "--channel", "打电话"],
+        ["task", "new", cid, "--title", "补交材料", "--to", "理赔部", "--kind", "理赔"],
+        ["publish-check"],
+        ["precommit", "--all"],
+        ["upgrade"],
+        ["sync"],
+        ["ci", "nosuch"],
+        ["init", str(firm.root)],
+        ["demo", str(firm.root)],
+        ["recovery", "check", str(tmp / "没有应急包.txt")],
+        ["member", "remove", "nobody"],
+        ["reencrypt"],
+        ["schema", "--out", str(tmp / "schema")],
     ]
     return runs + [[*p, "--help"] for p in _help_paths()]
 

@@ -142,7 +142,7 @@ def add_stage(s: Session, claim_id: str, stage: str, day: date, note: str | None
 # ---- client care -------------------------------------------------------------------------------
 
 
-def _log_interaction(
+def log_interaction(
     s: Session,
     cf: ClientFile,
     *,
@@ -191,7 +191,7 @@ def log_greeting(
             f"{care.care_rules(rules).occasions[code].name}没有给企业客户的问候语",
             "用 --message 写上要发的内容，或在 records/rules/care.yaml 里加 company 问候语",
         )
-    path = _log_interaction(
+    path = log_interaction(
         s, cf, day=day, kind="greeting", channel=channel, staff=staff, summary=text, occasion=code
     )
     return path, text
@@ -217,7 +217,7 @@ def log_survey(
         )
     survey = {"score": score, "nps": nps, "comment": comment, "about": about}
     summary = "理赔服务满意度回访。" if about and about.startswith("cl-") else "服务满意度调查。"
-    return _log_interaction(
+    return log_interaction(
         s,
         cf,
         day=day,
@@ -243,7 +243,7 @@ def log_attendance(
     for cf in cfs:
         if any(i.lecture == lecture for i in cf.interactions):
             continue  # already recorded
-        path = _log_interaction(
+        path = log_interaction(
             s,
             cf,
             day=lec.date,

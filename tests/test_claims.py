@@ -243,13 +243,13 @@ def test_claim_stage_dispute_points_to_the_emergency_plan(firm, claim_file, caps
         capsys, "claim", "stage", "cl-0000abcd", "纠纷处理", "--note", "客户不认可"
     )  # a stage by its Chinese name, as the help and the staff site show it
     assert code == 0, err
-    assert "--plan claim_dispute --claim cl-0000abcd" in out
+    assert "--plan 理赔纠纷 --claim cl-0000abcd" in out
     code, out, err = run_cli(
         capsys, "claim", "stage", "cl-0000abcd", "paid", "--amount", "100", "--on", "2026-11-01"
     )
     assert code == 1 and "早于上一条进度" in err
     code, out, err = run_cli(capsys, "claim", "stage", "cl-0000abcd", "已付款")
-    assert code == 1 and "进度：“已付款”不在可选项里" in err and "paid（已赔付）" in err
+    assert code == 1 and "进度：没有“已付款”这一项" in err and "只能是：已报案、" in err
 
 
 def test_check_flags_a_claim_type_that_does_not_fit_its_policy(firm, capsys, monkeypatch):

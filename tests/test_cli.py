@@ -380,7 +380,7 @@ def test_demo_in_a_new_folder_is_a_firm_that_checks_and_builds(tmp_path, capsys,
     assert code == 0 and "已生成演示公司" in out, err
     code, out, err = run_cli(capsys, "check", "-C", str(folder))
     assert code == 0 and "检查通过" in out and "讲座 8" in out, err  # a knowledge base too
-    code, out, err = run_cli(capsys, "build", "--staff", "-C", str(folder))
+    code, out, err = run_cli(capsys, "build", "--staff-site", "-C", str(folder))
     assert code == 0 and "已生成员工站" in out, err
     assert "site-staff" in (folder / ".gitignore").read_text()
 
@@ -389,7 +389,7 @@ def test_demo_in_a_new_folder_is_a_firm_that_checks_and_builds(tmp_path, capsys,
 def test_a_killed_staff_build_leaves_no_half_built_folder(firm):
     """`kill` (SIGTERM, as a CI job's cancel sends) stops a build as Ctrl-C does: the folder
     it was writing, plaintext for the staff site, is removed."""
-    build = _start("build", "--staff", "-C", firm.root, BAODAN_TODAY="2026-11-27")
+    build = _start("build", "--staff-site", "-C", firm.root, BAODAN_TODAY="2026-11-27")
     _wait_until(build, lambda: list(firm.root.glob(".site-staff-building-*/assets")))  # writing
     build.send_signal(signal.SIGTERM)
     _, err = build.communicate(timeout=60)
@@ -422,3 +422,13 @@ def test_locate_by_client_id_or_registry_number(firm, capsys, target):
     code, out, _ = run_cli(capsys, "show", arg)
     assert code == 0
     assert ("kind:" in out) if target == "client" else ("registry_no" in out)
+
+
+def test_the_staff_site_switch_has_its_own_name_and_the_old_one_still_works(firm, capsys):
+    """`--staff` is the staff member everywhere; the site switch is `--staff-site`."""
+    code, out, err = run_cli(capsys, "build", "--help")
+    assert "--staff-site" in out and "--staff " not in out.replace("--staff-site", "")
+    code, _, err = run_cli(capsys, "build", "--staff", "-C", str(firm.root))
+    assert code == 0, err
+    assert "员工站的开关已改名为 --staff-site" in err
+    assert (firm.root / "site-staff/index.html").is_file()

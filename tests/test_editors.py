@@ -168,3 +168,38 @@ class _Screen:
 
 def _client_id(firm) -> str:
     return sorted(firm.root.glob("records/clients/*/client.yaml.age"))[0].parent.name
+
+
+def test_without_visual_or_editor_nano_is_chosen_not_vi(monkeypatch, tmp_path):
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    (tmp_path / "nano").write_text("#!/bin/sh\n")
+    (tmp_path / "nano").chmod(0o755)
+    (tmp_path / "vi").write_text("#!/bin/sh\n")
+    (tmp_path / "vi").chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert editors.editor().command == ["nano", "--restricted"]
+
+
+def test_without_any_editor_the_user_is_told_in_chinese_how_to_set_one(
+    firm, capsys, monkeypatch, tmp_path
+):
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no nano, no vi
+    before = tree_digest(firm.root)
+    code, _, err = run_cli(capsys, "edit", _client_id(firm))
+    assert code == 1 and "没有设置编辑器，这台电脑上也没有 nano" in err
+    assert 'setx EDITOR "code --wait"' in err and "notepad++.exe" in err and "~/.zshrc" in err
+    assert "Traceback" not in err and tree_digest(firm.root) == before
+
+
+def test_a_windows_editor_path_with_spaces_in_quotes_is_one_program(monkeypatch):
+    notepad_pp = r"'C:\Program Files\Notepad++\notepad++.exe' -multiInst -nosession"
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("EDITOR", notepad_pp)
+    assert editors.configured() == [
+        r"C:\Program Files\Notepad++\notepad++.exe",
+        "-multiInst",
+        "-nosession",
+    ]

@@ -145,50 +145,55 @@ def test_the_blank_form_is_the_uniform_form(capsys):
         assert field in out
 
 
+INTERVIEW = [
+    "c-00000001",  # 客户编号
+    "",  # nothing typed: asked again
+    "healthx",  # not a category: asked again
+    "健康保险",  # a category by its Chinese name
+    "medical",
+    "pingan",
+    "平安e生保",
+    "P2026000001",
+    "95511",
+    "张伟",  # 投保人
+    "",  # 关系：本人
+    c.ME,
+    "",  # 联系电话
+    "",  # 地址
+    "张伟",  # 被保险人
+    "",
+    "110105194912310021",  # wrong check digit: asked again
+    c.ME,
+    "也许",  # neither yes nor no: asked again
+    "n",  # 没有其他被保险人
+    "3000000",
+    "800",
+    "",  # 年缴
+    "",
+    "明年",  # not a date: asked again
+    "2026-03-01",
+    "2027-02-28",
+    "",  # 纸质
+    "",  # 接收日期：今天
+    "",  # 接收员工：--staff
+    "",  # 交件人：客户本人
+    "档案柜B-02",
+    "",
+    "",
+    "是",  # the summary is right: save
+]
+
+
 def test_interactive_intake_asks_in_chinese_and_asks_again(firm, capsys, monkeypatch):
     _setup(firm)
-    answers = [
-        "c-00000001",  # 客户编号
-        "",  # nothing typed: asked again
-        "healthx",  # not a category: asked again
-        "健康保险",  # a category by its Chinese name
-        "medical",
-        "pingan",
-        "平安e生保",
-        "P2026000001",
-        "95511",
-        "张伟",  # 投保人
-        "",  # 关系：本人
-        c.ME,
-        "",  # 联系电话
-        "",  # 地址
-        "张伟",  # 被保险人
-        "",
-        "110105194912310021",  # wrong check digit: asked again
-        c.ME,
-        "不",  # neither y nor n: asked again
-        "n",  # 没有其他被保险人
-        "3000000",
-        "800",
-        "",  # 年缴
-        "",
-        "明年",  # not a date: asked again
-        "2026-03-01",
-        "2027-02-28",
-        "",  # 纸质
-        "",  # 接收日期：今天
-        "",  # 接收员工：--staff
-        "",  # 交件人：客户本人
-        "档案柜B-02",
-        "",
-        "",
-    ]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(answers) + "\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(INTERVIEW) + "\n"))
     code, out, err = run_cli(capsys, "intake", "--staff", "wang-fang")
     assert code == 0, err + out
     assert "客户：张伟" in out and "身份证号校验位不对" in out and "应为日期" in out
-    assert "没有“healthx”这一项" in out and "请回答 y（是）或 n（否）" in out
-    assert "这一项必填：请写上面列出的编号或中文名称" in out
+    assert "没有“healthx”这一项" in out and "请回答 是 或 否（也可以写 y 或 n）" in out
+    assert "这一项必填：请写上面列出的一项" in out and "[是/否]" in out
+    assert "险种大类，只能是：人寿保险、健康保险" in out and "或 信用保证保险" in out
+    assert "请核对登记内容" in out and "险种小类：医疗保险" in out and f"身份证号：{c.ME}" in out
     assert "Please" not in out
     (path,) = (firm.root / "records/clients/c-00000001/policies").glob("*.yaml.age")
     text = read_record(firm.root, path.relative_to(firm.root).as_posix(), firm.identities)

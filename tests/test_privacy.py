@@ -156,7 +156,7 @@ def test_forget_names_the_client_and_removes_every_local_copy_baodan_made(
     other = next(c.client for c in model.clients.values() if c.client.portal and c is not cf)
     for args in (
         ["build"],
-        ["build", "--staff"],
+        ["build", "--staff-site"],
         ["export", client.id],
         ["export", client.id, "--zip"],
     ):
@@ -192,7 +192,7 @@ def test_forget_names_the_client_and_removes_every_local_copy_baodan_made(
     assert code == 0, err
     assert not any(path.exists() for path in copies)
     assert (firm.root / "site/p" / other.portal.id / "index.html").is_file()  # others stay
-    assert "baodan build --staff" in out and "保存过的二维码图片" in out
+    assert "baodan build --staff-site" in out and "保存过的二维码图片" in out
 
 
 @pytest.mark.slow

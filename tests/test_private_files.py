@@ -60,7 +60,7 @@ def test_what_a_killed_run_left_is_removed_by_the_next(temp):
 
 
 def test_a_killed_builds_folder_goes_at_the_next_build(tmp_path):
-    """`baodan build --staff` builds beside site-staff/ (plaintext): a build killed outright
+    """`baodan build --staff-site` builds beside site-staff/ (plaintext): a build killed outright
     leaves its folder, which the next build removes."""
     ended = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],

@@ -117,6 +117,6 @@ def test_declined_and_refusals(firm, capsys, monkeypatch):
     code, _, err = run_cli(capsys, "renew", "BD-2026-RRRR3", "--staff", "wang-fang")
     assert code == 1 and "不在续保跟进范围" in err
     code, _, err = run_cli(capsys, "renew", REGNO, "--staff", "wang-fang", "--intention", "maybe")
-    assert code == 1 and "renew（愿意续保）" in err
+    assert code == 1 and "只能是：愿意续保、不再续保 或 尚未决定" in err
     code, _, err = run_cli(capsys, "renew", REGNO)
     assert code == 1 and "--staff" in err

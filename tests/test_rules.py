@@ -44,7 +44,7 @@ def test_the_firms_own_care_file_changes_a_greeting(firm, capsys):
     assert people and all("自己的问候" in after[cid] for cid in people)
     assert run_cli(capsys, "check")[0] == 0
     code, out, _ = run_cli(capsys, "rules")
-    assert "care：" in out and "公司自己的" in out
+    assert "care.yaml：" in out and "公司自己的" in out
 
 
 def test_a_broken_rule_file_is_named_with_its_line_and_what_to_do(firm, capsys):

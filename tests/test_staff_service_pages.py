@@ -132,8 +132,7 @@ def test_claims_page_names_who_handles_each_claim_and_the_stages_in_chinese(buil
     for o in claims.claim_queues(firm, TODAY)["us"]:
         row = ours[ours.index(o.claim.id) :].split("</tr>")[0]
         assert firm.staff[o.claim.handler].name in row
-    assert "<code>collecting</code>（收集材料）" in html
-    assert "<code>under_review</code>（审核中）" in html
+    assert "阶段写中文：已报案、收集材料、已提交、审核中" in html and "under_review" not in html
 
 
 def test_tasks_and_incidents_pages(built):
@@ -148,7 +147,8 @@ def test_tasks_and_incidents_pages(built):
     assert {s.incident.plan for s in open_} == {"lost_policy", "claim_dispute"}
     for s in open_:
         assert f'id="{s.incident.id}"' in html
-        assert f"baodan incident step {s.incident.id} {s.incident.next_step.step}" in html
+        step = s.incident.next_step
+        assert f'baodan incident step {s.incident.id} "{step.title}"' in html
     assert "12378" in html
     assert all(s.incident.id in html for s in closed)
 
@@ -174,7 +174,7 @@ def test_care_and_training_pages(built):
     assert "下一个节日：元旦（2027-01-01，还有 35 天）" in care
     greetings = _html(root, "staff/care/greetings")
     assert "2026-02-17" in greetings and "2027-02-06" in greetings and "2026-09-25" in greetings
-    assert "把 <code>kind</code> 改成 <code>visit</code>（回访）" in care  # not a bare code
+    assert "把互动类别改为回访" in care and "<code>visit</code>" not in care  # not a bare code
     training = _html(root, "staff/training")
     assert "理赔纠纷的处理步骤" in training and "客户参加讲座" in training
     assert "kind: lecture" not in training and "记为“参加讲座”" in training
@@ -401,7 +401,7 @@ def test_claim_queue_tables_show_every_claim_with_its_text_and_links(built):
                 else _text(
                     "未启动预案 baodan incident new",
                     o.cf.client.id,
-                    f"--plan claim_dispute --claim {o.claim.id}",
+                    f"--plan 理赔纠纷 --claim {o.claim.id}",
                 )
             ]
             for o in queues["dispute"]

@@ -214,8 +214,9 @@ def test_today_lists_exactly_what_is_due(site):
     assert "baodan task done t-00000001" in html and "baodan risk c-00000002" in html
     # what to put in place of the … in `baodan renew … --intention …`
     renewals = section(html, "renewals")
-    for code, name in (("renew", "愿意续保"), ("decline", "不再续保"), ("undecided", "尚未决定")):
-        assert f"<code>{code}</code>（{name}）" in renewals
+    for name in ("愿意续保", "不再续保", "尚未决定"):
+        assert f"<code>{name}</code>" in renewals
+    assert "<code>renew</code>" not in renewals
 
 
 def test_client_page(site):

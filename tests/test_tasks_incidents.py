@@ -152,7 +152,7 @@ def test_lost_policy_incident_from_start_to_close(firm, capsys, monkeypatch):
     )
     assert code == 1 and f"已有进行中的应急事件 {incident}" in err
     code, out, err = run_cli(capsys, "incident", "step", incident, "nonsense")
-    assert code == 1 and "“nonsense”不在可选项里" in err and "request_reissue" in err
+    assert code == 1 and "没有“nonsense”这一项" in err and "只能是：核实遗失情况、" in err
     code, out, err = run_cli(capsys, "incident", "close", incident, "--outcome", "原件找到了")
     assert code == 0 and "5 个未做的步骤记为不需要" in out
     text = read_record(firm.root, rel, firm.identities)
@@ -168,7 +168,7 @@ def test_dispute_incident_needs_a_claim_and_the_plan_is_checked(firm, capsys):
     code, _, err = run_cli(capsys, "incident", "new", cid, "--plan", "claim_dispute")
     assert code == 1 and "要写明理赔" in err and "--claim" in err
     code, _, err = run_cli(capsys, "incident", "new", cid, "--plan", "fire")
-    assert code == 1 and "lost_policy（保单遗失）" in err
+    assert code == 1 and "只能是：保单遗失 或 理赔纠纷" in err
     # A hand-written incident with an unknown plan and staff is caught by `baodan check`.
     write_record(
         firm.root,

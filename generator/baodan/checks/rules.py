@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from baodan.checks.privacy import PrivacyRules
 from baodan.core.errors import RecordError, Source
+from baodan.core.everyday_words import EverydayWords
 from baodan.core.rules import RULES_DIR, Rules
 from baodan.domain.audit import Checklists
 from baodan.domain.care import CareRules
@@ -34,6 +35,7 @@ RULE_FILES: dict[str, tuple[type[BaseModel], str]] = {
     "privacy": (PrivacyRules, "哪些险种、理赔算敏感个人信息"),
     "taxonomy": (Taxonomy, "险种分类：大类、小类，以及登记时各类必填的内容"),
     "labels": (Labels, "字段的中文名称（修改对比、导出资料里显示）"),
+    "everyday_words": (EverydayWords, "选项的平时说法（车险、国庆……），命令、提问和登记表都认"),
 }
 
 

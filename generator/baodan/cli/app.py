@@ -47,6 +47,28 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _version(asked: bool) -> None:
+    if asked:
+        from baodan.cli.crash import version
+
+        out.print(f"baodan {version()}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", help="显示 baodan 的版本号", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """baodan（保单）：客户保单的加密记录、检查与网站生成。"""
+
+
 new_app = typer.Typer(help="从模板新建记录", no_args_is_help=True)
 app.add_typer(new_app, name="new")
 
@@ -70,7 +92,11 @@ def main() -> None:
             sys.exit(getattr(e, "exit_code", 2))
         if isinstance(e, OSError) and not isinstance(e, BrokenPipeError):
             fail(BaodanError(os_problem(e)))
-        raise
+        if isinstance(e, BrokenPipeError):  # `baodan … | head` closed the pipe: nothing to say
+            sys.exit(1)
+        from baodan.cli.crash import report
+
+        fail(report(e))
     if code == 130:  # typer turns Ctrl-C into exit code 130
         err.print("已取消，记录没有改动。")
     sys.exit(code if isinstance(code, int) else 0)
@@ -106,28 +132,49 @@ def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     )
 
 
+# `--staff` names the staff member who did something (intake, greet …); the staff site's
+# switch was once `--staff` too, and still works, with a note.
+OldStaffSiteOpt = Annotated[bool, typer.Option("--staff", hidden=True)]
+
+
+def _renamed_staff_site(used: bool) -> bool:
+    if used:
+        err.print(
+            "[yellow]提示[/]：员工站的开关已改名为 --staff-site（--staff 只用来写经办员工编号），"
+            "这次照旧生成员工站。",
+            highlight=False,
+        )
+    return used
+
+
 @app.command()
 def build(
-    staff: Annotated[
-        bool, typer.Option("--staff", help="生成员工站 site-staff/（只在本机看，绝不发布）")
+    staff_site: Annotated[
+        bool,
+        typer.Option("--staff-site", help="生成员工站 site-staff/（只在本机看，绝不发布）"),
     ] = False,
+    old_staff: OldStaffSiteOpt = False,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
     """生成网站到 site/（可发布）；失败时原来的 site/ 保持不变。"""
     from baodan.services.sitebuild import build_site
 
+    staff_site = _renamed_staff_site(old_staff) or staff_site
     ws = open_workspace(root, identity)
-    summary = build_site(ws, staff=staff, status=err.status)
+    summary = build_site(ws, staff=staff_site, status=err.status)
     out.print(summary)
 
 
 @app.command()
 def serve(
-    staff: Annotated[
+    staff_site: Annotated[
         bool,
-        typer.Option("--staff/--public", help="预览员工站（默认）或公开站", show_default=False),
+        typer.Option(
+            "--staff-site/--public", help="预览员工站（默认）或公开站", show_default=False
+        ),
     ] = True,
+    old_staff: OldStaffSiteOpt = False,
     port: Annotated[
         int | None, typer.Option("--port", help="端口（默认 8000）", show_default=False)
     ] = None,
@@ -145,8 +192,9 @@ def serve(
     """在本机预览网站（默认员工站），修改记录后自动刷新；只有本机能打开。"""
     from baodan.services.sitebuild import serve_site
 
+    staff_site = _renamed_staff_site(old_staff) or staff_site
     ws = open_workspace(root, identity)
-    serve_site(ws, staff=staff, listen=listen, port=port, say=out.print)
+    serve_site(ws, staff=staff_site, listen=listen, port=port, say=out.print)
 
 
 @app.command()
@@ -227,12 +275,13 @@ def encrypt(
     identity: IdentityOpt = None,
 ) -> None:
     """把一份明文记录检查后加密为 .yaml.age，并删除明文。"""
+    from baodan.core.files import read_text
     from baodan.services.changes import Changes
 
     ws = open_workspace(root, identity)
     file = record_path(ws.root, str(file))  # never a file outside the firm's client records
     target = file.with_name(file.name + ".age")
-    text = file.read_text("utf-8")
+    text = read_text(file)
     changes = Changes(ws)
     changes.put_text(target, text)
     if target.exists():  # a stale copy (an export, a backup) must not replace the record
@@ -409,7 +458,7 @@ def init(
 
 @app.command()
 def rules(
-    name: Annotated[str | None, typer.Argument(help="规则名称，如 care")] = None,
+    name: Annotated[str | None, typer.Argument(help="规则文件名，如 care.yaml")] = None,
     root: RootOpt = None,
 ) -> None:
     """列出可调整的规则；写上名称则把自带的规则复制到 records/rules/，供公司修改。"""
@@ -425,7 +474,7 @@ def rules(
     own = set(Rules(firm_root).overrides())
     for rule, (_, about) in RULE_FILES.items():
         mark = "公司自己的" if rule in own else "自带"
-        out.print(f"{rule}：{about}（{mark}）")
+        out.print(f"{rule}.yaml：{about}（{mark}）")
 
 
 @app.command()

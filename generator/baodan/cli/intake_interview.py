@@ -12,9 +12,8 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
-from rich.prompt import Prompt
 
-from baodan.cli.prompts import YesNo
+from baodan.cli import prompts
 from baodan.core.errors import Problem
 from baodan.core.parse import translate_error
 from baodan.models import Firm
@@ -22,6 +21,7 @@ from baodan.models.base import USCC, Mobile, Money, ResidentId
 from baodan.models.client import RELATIONS
 from baodan.models.policy import FREQUENCIES, Vehicle
 from baodan.models.taxonomy import taxonomy
+from baodan.services.intake import MEDIUMS
 from baodan.store.workspace import Workspace
 
 
@@ -55,8 +55,9 @@ def _vin(text: str) -> str:
 class RichInterviewer:
     """Asks on the terminal with rich prompts; wrong answers are asked again."""
 
-    def __init__(self, console: Console):
+    def __init__(self, console: Console, rules=None):
         self.console = console
+        self.rules = rules
 
     def say(self, text: str) -> None:
         self.console.print(text)
@@ -64,13 +65,9 @@ class RichInterviewer:
     def text(self, label: str, *, default=None, optional=False, check=None):
         while True:
             suffix = "（可不填，直接回车）" if optional and default is None else ""
-            answer = Prompt.ask(
-                f"{label}{suffix}",
-                console=self.console,
-                default=None if default is None else str(default),
-                show_default=default is not None,
+            answer = prompts.ask(
+                f"{label}{suffix}", self.console, default=None if default is None else str(default)
             )
-            answer = (answer or "").strip()
             if not answer:
                 if optional:
                     return None
@@ -86,20 +83,11 @@ class RichInterviewer:
                 self.console.print(problem.message + hint, style="red", markup=False)
 
     def choice(self, label: str, choices: dict[str, str], default: str | None = None) -> str:
-        """One of ``choices``, typed as its code or its Chinese name."""
-        listing = "  ".join(f"[bold]{k}[/] {v}" for k, v in choices.items())
-        self.console.print(f"{label}：{listing}")
-        by_name = {name: code for code, name in choices.items() if name}
-        while True:
-            answer = (Prompt.ask(label, default=default, console=self.console) or "").strip()
-            code = answer if answer in choices else by_name.get(answer)
-            if code is not None:
-                return code
-            wrong = f"没有“{answer}”这一项" if answer else "这一项必填"
-            self.console.print(f"[red]{wrong}[/]：请写上面列出的编号或中文名称")
+        """One of ``choices``, typed as its Chinese name, its code or an everyday word."""
+        return prompts.choose(label, choices, self.console, default=default, rules=self.rules)
 
     def confirm(self, label: str, default: bool = False) -> bool:
-        return YesNo.ask(label, default=default, console=self.console)
+        return prompts.yes_no(label, self.console, default=default)
 
 
 def _person(ui, role: str, relation_default: str = "本人", ids: bool = True) -> dict:
@@ -178,7 +166,7 @@ def interview(ui, ws: Workspace, firm: Firm, client_kind, staff: str | None, tod
             "address": ui.text("标的地址"),
             "declared_value": ui.text("标的申报价值（元）", check=MONEY),
         }
-    medium = ui.choice("保单介质", {"paper": "纸质", "electronic": "电子"}, default="paper")
+    medium = ui.choice("保单介质", MEDIUMS, default="paper")
     form["intake"] = {
         "received_on": ui.text("接收日期", default=today.isoformat(), check=DATE),
         "received_by": ui.choice("接收员工", {s: m.name for s, m in firm.staff.items()}, staff),
@@ -190,3 +178,31 @@ def interview(ui, ws: Workspace, firm: Firm, client_kind, staff: str | None, tod
     form["renewal_of"] = ui.text("续保自哪张保单（原登记号）", optional=True)
     form["notes"] = ui.text("备注", optional=True)
     return form
+
+
+def summary(data: dict, firm: Firm) -> str:
+    """The form as it will be saved, one field a line, in Chinese: what the staff member typed,
+    in full (the ID numbers too), to compare with the paper policy."""
+    from baodan.domain.labels import Names
+    from baodan.services.export import rows_of
+
+    refs = {
+        "insurers": {c: i.short_name for c, i in firm.insurers.items()},
+        "staff": {c: s.name for c, s in firm.staff.items()},
+    }
+    lines: list[str] = []
+
+    def put(rows, indent: str) -> None:
+        for row in rows:
+            if row.rows is not None:
+                lines.append(f"{indent}{row.label}：")
+                put(row.rows, indent + "  ")
+            elif row.items is not None:
+                for n, item in enumerate(row.items, 1):
+                    lines.append(f"{indent}{row.label}（{n}）：")
+                    put(item, indent + "  ")
+            else:
+                lines.append(f"{indent}{row.label}：{row.text}")
+
+    put(rows_of(data, refs, Names.of(firm.rules)), "  ")
+    return "\n".join(lines)

@@ -11,8 +11,9 @@ from typing import Annotated
 import typer
 
 from baodan.cli.common import IdentityOpt, RootOpt, Table, YesOpt, err, open_workspace, out
-from baodan.cli.prompts import YesNo
+from baodan.cli.prompts import yes_no
 from baodan.core.errors import BaodanError
+from baodan.core.files import read_text
 from baodan.store import members
 from baodan.store.workspace import Workspace, find_root
 
@@ -46,7 +47,7 @@ def _recipients_table(entries: dict[str, members.Member]) -> None:
 
 
 def _confirm(question: str, yes: bool) -> None:
-    if not yes and not YesNo.ask(question, default=False, console=out):
+    if not yes and not yes_no(question, out):
         raise BaodanError("已取消，没有做任何改动", "")
 
 
@@ -97,9 +98,7 @@ def member_add(
         )
     keys: str | list[str] = recipient or ""
     if recipient_file is not None:
-        keys, skipped = members.recipients_in_file(
-            recipient_file.read_text("utf-8"), str(recipient_file)
-        )
+        keys, skipped = members.recipients_in_file(read_text(recipient_file), str(recipient_file))
         for line in skipped:
             err.print(f"[yellow]跳过[/] age 不支持的公钥：{line[:40]}…", highlight=False)
     ws = open_workspace(root, identity)
@@ -195,7 +194,7 @@ def show_kit(page: str, kit: Path | None, secret: str) -> None:
                 out.print(
                     "[bold]应急包已在浏览器中打开[/]：请现在打印（只打印一份），放进公司保险柜。"
                 )
-                while not YesNo.ask("打印好了吗？（回答 y 后电脑上的应急包即被删除）", console=out):
+                while not yes_no("打印好了吗？（回答“是”后电脑上的应急包即被删除）", out):
                     pass
                 return
     out.print(
@@ -254,7 +253,7 @@ def recovery_check(
             )
         text = sys.stdin.read()
     else:
-        text = kit.read_text("utf-8")
+        text = read_text(kit)
     identity = recovery.kit_identity(text)
     try:  # the checking member's own key, when there is one, to compare record keys
         yours = Workspace.at(firm_root, find_identity(firm_root)).vault

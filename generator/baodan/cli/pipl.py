@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from baodan.cli.common import IdentityOpt, RootOpt, err, open_workspace, out
-from baodan.cli.prompts import YesNo
+from baodan.cli.prompts import yes_no
 from baodan.core.errors import BaodanError, render_errors
 from baodan.store.workspace import find_root
 
@@ -222,7 +222,7 @@ def forget(
         out.print("以及本机上 baodan 生成的这些副本：", highlight=False)
         for path, what in plan.copies:
             out.print(f"  {_shown(ws, path)}（{what}）", highlight=False)
-    if not yes and not YesNo.ask("确定永久删除吗？", default=False, console=out):
+    if not yes and not yes_no("确定永久删除吗？", out):
         raise BaodanError("已取消，没有删除任何文件", "")
     erasure.forget(ws, plan, reason)
     out.print(f"[green]已删除[/] {plan.folder}/；登记号已记入 records/retired.yaml，永不复用。")

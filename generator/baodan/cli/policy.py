@@ -17,7 +17,7 @@ from baodan.cli.common import (
     open_workspace,
     out,
 )
-from baodan.core.choices import pick
+from baodan.core.choices import listing, pick
 from baodan.core.errors import BaodanError, Problem, shown
 from baodan.core.today import today
 from baodan.models.vocab import CHANNELS, INTENTIONS
@@ -58,8 +58,17 @@ def intake(
         def client_kind(client_id: str) -> str:
             return _client_kind(ws, client_id)
 
-        data = interview(RichInterviewer(out), ws, firm, client_kind, staff, today())
-        number, path = register(ws, firm, check_form(ws, firm, data, "", "<交互登记>"))
+        from baodan.cli.intake_interview import summary
+        from baodan.cli.prompts import yes_no
+
+        data = interview(RichInterviewer(out, firm.rules), ws, firm, client_kind, staff, today())
+        form = check_form(ws, firm, data, "", "<交互登记>")
+        out.print("[bold]请核对登记内容[/]：", highlight=False)
+        out.print(summary(form.data, firm), highlight=False, markup=False)
+        if not yes_no("以上内容与保单一致，登记？", out, default=True):
+            out.print("没有登记，记录没有改动。要重填请再运行 baodan intake。")
+            return
+        number, path = register(ws, firm, form)
     out.print(f"[green]已登记[/] 登记号 [bold]{number}[/]：{ws.rel(path)}（已加密）")
     out.print(
         f"下一步：初审 baodan audit {number}；核对客户资料 baodan verify {number}。"
@@ -94,7 +103,7 @@ def audit(
     pdf: Annotated[Path | None, typer.Option("--pdf", help="电子保单 PDF：检查其数字签名")] = None,
     anomaly: Annotated[
         list[str] | None,
-        typer.Option("--anomaly", help="异常项：编号=说明，如 seals=骑缝章不清晰（可写多次）"),
+        typer.Option("--anomaly", help="异常项：检查项=说明，如 印章=骑缝章不清晰（可写多次）"),
     ] = None,
     ok: Annotated[bool, typer.Option("--ok", help="其余检查项均无异常")] = False,
     staff: StaffOpt = None,
@@ -135,13 +144,11 @@ def _task_line(ws, task: Path | None) -> str:
 
 
 def _ask_item(item) -> tuple[bool, str | None]:
-    from rich.prompt import Prompt
+    from baodan.cli.prompts import ask, yes_no
 
-    from baodan.cli.prompts import YesNo
-
-    if YesNo.ask(f"{item.label}（{item.help}）无异常？", default=True, console=out):
+    if yes_no(f"{item.label}（{item.help}）无异常？", out, default=True):
         return True, None
-    while not (note := Prompt.ask("异常说明（必填）", console=out).strip()):
+    while not (note := ask("异常说明（必填）", out)):
         out.print("[prompt.invalid]异常项要写说明：哪里不对")
     return False, note
 
@@ -206,16 +213,14 @@ def renew(
         str | None,
         typer.Option(
             "--intention",
-            help="客户意向：renew 愿意续保 / decline 不再续保 / undecided 尚未决定；没联系上就不写",
+            help="客户意向：" + listing(INTENTIONS) + "；没联系上就不写",
         ),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="联系情况")] = None,
     channel: Annotated[
         str,
-        typer.Option(
-            "--channel", help="联系方式：" + " / ".join(f"{k} {v}" for k, v in CHANNELS.items())
-        ),
-    ] = "phone",
+        typer.Option("--channel", help="联系方式：" + listing(CHANNELS)),
+    ] = CHANNELS["phone"],
     follow_up: Annotated[
         str | None, typer.Option("--follow-up", help="约定下次联系的日期，如 2026-12-05")
     ] = None,
@@ -225,18 +230,20 @@ def renew(
 ) -> None:
     """续保提醒：记录一次续保联系和客户意向。"""
     from baodan.cli.intake_interview import DATE
+    from baodan.core.rules import Rules
     from baodan.domain.renewals import STAGES
     from baodan.services.policyfile import open_policy
     from baodan.services.renew import record_contact
 
-    if intention is not None:
-        intention = pick(intention, INTENTIONS, "--intention")
-    channel = pick(channel, CHANNELS, "--channel")
     try:
         follow = DATE(follow_up) if follow_up else None
     except Problem as e:
         raise BaodanError(f"--follow-up：{e.message}", "写成 2026-12-05") from None
     ws = open_workspace(root, identity)
+    rules = Rules(ws.root)
+    if intention is not None:
+        intention = pick(intention, INTENTIONS, "--intention", rules)
+    channel = pick(channel, CHANNELS, "--channel", rules)
     op = open_policy(ws, registry_no)
     result = record_contact(op, staff, today(), intention, note, channel, follow)
     r = result.renewal

@@ -56,8 +56,8 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         channel: Annotated[
-            str, typer.Option("--channel", help="消息从哪里来：wechat 微信 / sms 短信 / email 邮件")
-        ] = "wechat",
+            str, typer.Option("--channel", help="消息从哪里来：微信、短信 或 邮件")
+        ] = CHANNELS["wechat"],
         yes: Annotated[bool, typer.Option("--yes", "-y", help="不再询问，直接登记")] = False,
         staff: StaffOpt = None,
         root: RootOpt = None,

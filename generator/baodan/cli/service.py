@@ -19,10 +19,11 @@ from baodan.cli.common import (
     open_workspace,
     out,
 )
+from baodan.core.choices import listing, pick
 from baodan.core.errors import BaodanError
 from baodan.core.today import today
+from baodan.models.vocab import CHANNELS, CLAIM_TYPES, DEPARTMENTS, TASK_KINDS
 from baodan.models.vocab import CLAIM_STAGES as STAGES
-from baodan.models.vocab import CLAIM_TYPES, DEPARTMENTS
 
 if TYPE_CHECKING:  # the commands import what they use: start-up time
     from baodan.services import actions
@@ -113,9 +114,7 @@ def claim_receive(
 @claim_app.command("stage")
 def claim_stage(
     claim: Annotated[str, typer.Argument(help="理赔编号")],
-    stage: Annotated[
-        str, typer.Argument(help="新进度：" + " / ".join(f"{k} {v}" for k, v in STAGES.items()))
-    ],
+    stage: Annotated[str, typer.Argument(help="新进度：" + listing(STAGES))],
     note: NoteOpt = None,
     amount: Annotated[
         str | None, text("--amount", "赔付金额（元），记已赔付、部分赔付时必填，如 12000.50")
@@ -148,7 +147,7 @@ def claim_stage(
     if stage == "dispute":
         cf, _ = s.claim(claim)
         out.print(
-            f"请按“理赔纠纷”应急预案处理：baodan incident new {cf.client.id} --plan claim_dispute --claim {claim}"
+            f"请按“理赔纠纷”应急预案处理：baodan incident new {cf.client.id} --plan 理赔纠纷 --claim {claim}"
         )
 
 
@@ -201,11 +200,11 @@ def greet(
     client: ClientArg,
     occasion: Annotated[
         str,
-        typer.Option("--occasion", help="节日：spring_festival 春节、birthday 生日……也可写中文名"),
+        typer.Option("--occasion", help="节日：春节、中秋、国庆、生日……"),
     ],
     channel: Annotated[
-        str, typer.Option("--channel", help="渠道：wechat / sms / phone / email / visit / office")
-    ] = "wechat",
+        str, typer.Option("--channel", help="渠道：" + listing(CHANNELS))
+    ] = CHANNELS["wechat"],
     message: Annotated[str | None, text("--message", "实际发送的内容（默认用建议问候语）")] = None,
     staff: StaffOpt = None,
     on: OnOpt = None,
@@ -248,7 +247,7 @@ def greetings(root: RootOpt = None, identity: IdentityOpt = None) -> None:
         out.print(f"[bold]{g.day} {g.occasion_name}[/] {client}：{status}", highlight=False)
         out.print(f"  建议问候语：{g.message}", highlight=False)
         if not g.sent:
-            out.print(f"  发送后记录：baodan greet {g.cf.client.id} --occasion {g.occasion}")
+            out.print(f"  发送后记录：baodan greet {g.cf.client.id} --occasion {g.occasion_name}")
 
 
 def survey(
@@ -262,7 +261,9 @@ def survey(
     ] = None,
     comment: Annotated[str | None, text("--comment", "客户意见")] = None,
     about: Annotated[str | None, text("--about", "针对的理赔编号或互动记录文件名")] = None,
-    channel: Annotated[str, typer.Option("--channel", help="渠道")] = "phone",
+    channel: Annotated[
+        str, typer.Option("--channel", help="渠道：" + listing(CHANNELS))
+    ] = CHANNELS["phone"],
     staff: StaffOpt = None,
     on: OnOpt = None,
     root: RootOpt = None,
@@ -322,9 +323,9 @@ def task_new(
     due: Annotated[str | None, text("--due", "期限 YYYY-MM-DD")] = None,
     policy: Annotated[str | None, text("--policy", "相关保单登记号")] = None,
     claim: Annotated[str | None, text("--claim", "相关理赔编号")] = None,
-    kind: Annotated[
-        str, typer.Option("--kind", help="handoff / audit / renewal / claim / care / incident")
-    ] = "handoff",
+    kind: Annotated[str, typer.Option("--kind", help="类别：" + listing(TASK_KINDS))] = TASK_KINDS[
+        "handoff"
+    ],
     note: NoteOpt = None,
     staff: StaffOpt = None,
     root: RootOpt = None,
@@ -345,7 +346,7 @@ def task_new(
         due=actions.parse_day(due, "--due") if due else None,
         policy=policy,
         claim=claim,
-        kind=kind,
+        kind=pick(kind, TASK_KINDS, "--kind", s.firm.rules),
         note=note,
     )
     task_id = path.name.removesuffix(".yaml.age")
@@ -404,9 +405,7 @@ def task_list(
 @incident_app.command("new")
 def incident_new(
     client: ClientArg,
-    plan: Annotated[
-        str, typer.Option("--plan", help="lost_policy 保单遗失 / claim_dispute 理赔纠纷")
-    ],
+    plan: Annotated[str, typer.Option("--plan", help="应急预案：保单遗失 或 理赔纠纷")],
     policy: Annotated[str | None, text("--policy", "保单登记号（保单遗失）")] = None,
     claim: Annotated[str | None, text("--claim", "理赔编号（理赔纠纷）")] = None,
     title: Annotated[str | None, text("--title", "一句话说明")] = None,
@@ -434,7 +433,9 @@ def incident_new(
 @incident_app.command("step")
 def incident_step(
     incident: Annotated[str, typer.Argument(help="事件编号，如 in-1a2b3c4d")],
-    step: Annotated[str, typer.Argument(help="步骤编号，如 report_insurer")],
+    step: Annotated[
+        str, typer.Argument(help="步骤：写步骤名称，如 向保险公司报失（baodan incident list 里有）")
+    ],
     note: NoteOpt = None,
     skip: Annotated[bool, typer.Option("--skip", help="这一步不需要做")] = False,
     staff: StaffOpt = None,

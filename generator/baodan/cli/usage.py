@@ -25,6 +25,12 @@ OS_REASONS = {
     errno.ENOTDIR: ("路径中间有一段不是文件夹", "检查路径是否写对"),
     errno.ENOSPC: ("磁盘已满", "清理磁盘空间后重试"),
     errno.EEXIST: ("文件已经存在", "换一个文件名，或先移走原来的文件"),
+    errno.EROFS: ("这个位置只能读，不能写（只读的磁盘或共享文件夹）", "换一个能写的位置"),
+    errno.ENAMETOOLONG: ("文件名或路径太长", "换一个短一些的文件名，或放到层级浅一些的文件夹"),
+    errno.EADDRINUSE: (
+        "端口已被占用（也许另一个 baodan serve 还开着）",
+        "关掉占用它的程序，或换一个端口，如 baodan serve --port 8001",
+    ),
 }
 
 
@@ -109,6 +115,8 @@ def usage_problem(e) -> RecordError:
 
 def os_problem(e: OSError) -> RecordError:
     """A file that cannot be read or written, named, with what to do."""
-    reason, hint = OS_REASONS.get(e.errno, (f"无法读写（{e.strerror or e}）", "检查路径和权限"))
+    reason, hint = OS_REASONS.get(
+        e.errno, (f"无法读写（系统错误代码 {e.errno}）", "检查路径、权限和磁盘空间后再试")
+    )
     name = e.filename if e.filename is not None else ""
     return RecordError(Source(str(name)) if name else WHERE, "", reason, hint)

@@ -34,3 +34,27 @@ def _umask() -> int:
 def is_age(data: bytes) -> bool:
     head = data.lstrip()[:40]
     return head.startswith(ARMOR_BEGIN) or head.startswith(BINARY_BEGIN)
+
+
+SAVE_AS_UTF8 = (
+    "请把它另存为 UTF-8：用记事本打开，点“文件 › 另存为”，窗口下方“编码”选 UTF-8，保存后再试"
+    "（WPS、Excel 另存时选“文本文件”并把编码设为 UTF-8）"
+)
+
+
+def read_text(path: Path, name: str | None = None) -> str:
+    """A text file a person named (a form, a key list): UTF-8, or a Chinese reason. A file in
+    GBK, as Windows' Notepad and Excel saved Chinese for years, is told apart and named."""
+    from baodan.core.errors import BaodanError
+
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")  # Notepad's UTF-8 starts with a byte-order mark
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("gbk")
+        what = "是 GBK（ANSI）编码的，baodan 只读 UTF-8 编码"
+    except UnicodeDecodeError:
+        what = "不是文本文件，或不是 UTF-8 编码"
+    raise BaodanError(f"{name or path}：{what}", SAVE_AS_UTF8)

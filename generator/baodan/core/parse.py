@@ -5,9 +5,12 @@ Problems are RecordError values with the file, the line of the field, a message 
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ValidationError
 
 from baodan.core import yamlio
+from baodan.core.choices import listing
 from baodan.core.errors import Problem, RecordError, Source, shown
 from baodan.core.yamlmerge import CONFLICTS_KEY, noted_fields
 
@@ -60,7 +63,11 @@ def translate_error(err: dict) -> tuple[str, str]:
         problem = Problem.of(err["ctx"]["error"])
         return problem.message, problem.hint
     if kind == "literal_error":
-        return f"不是可选值（现在是“{shown(err['input'])}”）", f"只能是：{err['ctx']['expected']}"
+        allowed = re.findall(r"'([^']*)'", err["ctx"]["expected"]) or [err["ctx"]["expected"]]
+        return (
+            f"不是可选值（现在是“{shown(err['input'])}”）",
+            f"只能是：{listing(dict.fromkeys(allowed, ''))}",
+        )
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         limit = next(iter(err["ctx"].values()))
         sign = {

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from baodan.core.choices import code_of
 from baodan.core.errors import Problem
 from baodan.core.rules import Rules
 from baodan.domain.schedule import Window, birthdays
@@ -111,9 +112,7 @@ def occasion_date(client: Client, code: str, near: date, rules: Rules) -> date |
 def occasion_code(text: str, rules: Rules) -> str | None:
     """An occasion's code from its code or its Chinese name (春节 → spring_festival)."""
     occasions = care_rules(rules).occasions
-    if text in occasions:
-        return text
-    return next((code for code, occ in occasions.items() if occ.name == text), None)
+    return code_of(text, {code: occ.name for code, occ in occasions.items()}, rules)
 
 
 def salutation(client: Client, rules: Rules) -> str:

@@ -68,7 +68,7 @@ def start_incident(
 ) -> dict:
     """The data of a new incident record following a plan."""
     known = plans(rules)
-    plan_code = pick(plan_code, {code: p.name for code, p in known.items()}, "--plan")
+    plan_code = pick(plan_code, {code: p.name for code, p in known.items()}, "--plan", rules)
     plan = known[plan_code]
     if plan.about == "policy" and not policy:
         raise BaodanError(f"“{plan.name}”预案要写明保单", "加上 --policy 登记号，如 BD-2026-7K3QX")

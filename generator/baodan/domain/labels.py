@@ -15,13 +15,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from baodan.core.layout import RETIRED_FILE
 from baodan.core.rules import Rules
+from baodan.domain.audit import checklists
+from baodan.domain.care import care_rules
+from baodan.domain.incidents import plans
 from baodan.models.base import mask_id, mask_mobile, yuan
 from baodan.models.claim import CLAIM_TYPES, STAGES
 from baodan.models.interaction import CHANNELS, KINDS
 from baodan.models.kinds import BY_NAME, CLIENT_SLOTS, PLAIN_FOLDERS
-from baodan.models.policy import FREQUENCIES, STATUSES
+from baodan.models.policy import DISCREPANCY_STATUSES, FREQUENCIES, STATUSES
 from baodan.models.task import TASK_STATUSES
 from baodan.models.taxonomy import taxonomy
+from baodan.models.vocab import INTENTIONS, TASK_KINDS
 
 
 class Labels(BaseModel):
@@ -47,12 +51,19 @@ class Names:
     @classmethod
     def of(cls, rules: Rules) -> Names:
         categories = taxonomy(rules).categories
+        incident_plans = plans(rules)
+        audit_items = checklists(rules)
         values = {
-            "status": {**STATUSES, **TASK_STATUSES},
+            "status": {**DISCREPANCY_STATUSES, **STATUSES, **TASK_STATUSES},
             "frequency": FREQUENCIES,
             "stage": STAGES,
             "type": CLAIM_TYPES,
-            "kind": {"person": "个人", "company": "企业", **KINDS},
+            "kind": {"person": "个人", "company": "企业", **TASK_KINDS, **KINDS},
+            "intention": INTENTIONS,
+            "occasion": {code: o.name for code, o in care_rules(rules).occasions.items()},
+            "plan": {code: p.name for code, p in incident_plans.items()},
+            "step": {s.step: s.title for p in incident_plans.values() for s in p.steps},
+            "item": _item_labels(audit_items),
             "channel": CHANNELS,
             "medium": {"paper": "纸质", "electronic": "电子保单"},
             "category": {code: c.name for code, c in categories.items()},
@@ -92,6 +103,16 @@ class Names:
             )
         text = str(value)
         return self.values.get(field, {}).get(text, text)
+
+
+def _item_labels(lists) -> dict[str, str]:
+    """Audit items by code; one code on both checklists under two labels reads as both
+    (seals: 印章/电子签章)."""
+    labels: dict[str, list[str]] = {}
+    for item in [*lists.paper, *lists.electronic]:
+        if item.label not in labels.setdefault(item.code, []):
+            labels[item.code].append(item.label)
+    return {code: "/".join(names) for code, names in labels.items()}
 
 
 SLOT_NAMES = {folder: kind.label for folder, kind in CLIENT_SLOTS.items()}

@@ -32,6 +32,15 @@ CLAIM_TYPES = {
 
 # What staff call the documents they attach (`baodan attach --kind`).
 DOCUMENT_KINDS = ("电子保单", "保单扫描件", "批单", "发票", "理赔决定书")
+# What a task is about (records/clients/<id>/tasks/).
+TASK_KINDS = {
+    "handoff": "部门交接",
+    "audit": "审核异常",
+    "renewal": "续保",
+    "claim": "理赔",
+    "care": "客户关怀",
+    "incident": "应急",
+}
 
 # What the client said when contacted about renewing (kind: renewal).
 INTENTIONS = {"renew": "愿意续保", "decline": "不再续保", "undecided": "尚未决定"}

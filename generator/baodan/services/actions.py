@@ -13,8 +13,8 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from baodan.checks import load_firm
-from baodan.core.choices import pick
-from baodan.core.errors import BaodanError, Problem
+from baodan.core.choices import listing, pick
+from baodan.core.errors import BaodanError, Problem, shown
 from baodan.core.today import today
 from baodan.domain import care, claims, incidents, tasks
 from baodan.models import Claim, ClientFile, Firm
@@ -155,7 +155,7 @@ def receive_materials(
     if unknown:
         raise BaodanError(
             f"理赔 {claim_id} 的材料清单里没有：{'、'.join(unknown)}",
-            f"清单：{'、'.join(known)}；保险公司另外要求的材料请用 baodan edit {claim_id} 加到 materials",
+            f"清单：{'、'.join(known)}；保险公司另外要求的材料请用 baodan edit {claim_id} 加到记录的材料清单里",
         )
 
     before = {i.item: i.received_on for i in claims.checklist(claim, s.firm.rules)}
@@ -193,7 +193,7 @@ def add_stage(
     (domain.claims.NEXT); returns its code. A payment needs its amount; submitting with
     required materials missing needs confirming."""
     cf, claim = s.claim(claim_id)
-    stage = pick(stage, STAGES, "进度")
+    stage = pick(stage, STAGES, "进度", s.firm.rules)
     current = claim.stage
     if not claims.may_follow(current, stage):
         if current in claims.REOPENABLE and stage in claims.REOPEN_TO:
@@ -293,7 +293,7 @@ def log_interaction(
 ) -> Path:
     """Write a new interaction record (staff: as named, else the member at the keyboard when
     on the staff, else the client's manager)."""
-    channel = pick(channel, CHANNELS, "--channel")
+    channel = pick(channel, CHANNELS, "--channel", s.firm.rules)
     data = {
         "date": _not_future(day, "--on"),
         "kind": kind,
@@ -325,8 +325,8 @@ def log_greeting(
     rules = s.firm.rules
     code = care.occasion_code(occasion, rules)
     if code is None:
-        choices = "、".join(f"{c}（{o.name}）" for c, o in care.care_rules(rules).occasions.items())
-        raise BaodanError(f"--occasion：没有节日“{occasion}”", f"可选：{choices}")
+        names = {c: o.name for c, o in care.care_rules(rules).occasions.items()}
+        raise BaodanError(f"--occasion：没有节日“{shown(occasion)}”", f"只能是：{listing(names)}")
     when = care.occasion_date(cf.client, code, day, rules) or day
     name = care.care_rules(rules).occasions[code].name
     window = care.care_rules(rules).greeting_sent_window

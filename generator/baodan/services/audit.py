@@ -67,8 +67,9 @@ def _results(
             missing.append(item)
     if missing:
         raise BaodanError(
-            "还有检查项没有结果：" + "、".join(f"{i.code}（{i.label}）" for i in missing),
-            "逐项检查后：加 --ok 表示其余各项都无异常；有异常的用 --anomaly 编号=说明（可写多次）",
+            "还有检查项没有结果：" + "、".join(i.label for i in missing),
+            "逐项检查后：加 --ok 表示其余各项都无异常；有异常的用 --anomaly 检查项=说明"
+            f"（可写多次），如 --anomaly {missing[0].label}=看到的情况",
         )
     return results
 

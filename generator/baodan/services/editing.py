@@ -105,7 +105,7 @@ def run_editor(path: Path) -> None:
     except FileNotFoundError:
         raise BaodanError(
             f"找不到编辑器“{cmd[0]}”",
-            "设置环境变量 EDITOR，例如 EDITOR=nano 或 EDITOR='code --wait'",
+            editors.HOW_TO_SET,
         ) from None
     except subprocess.CalledProcessError as e:
         raise BaodanError(f"编辑器异常退出（代码 {e.returncode}），记录未修改", "") from None

@@ -17,6 +17,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from baodan.core.errors import BaodanError
+
 VIM_SETTINGS = "set nobackup nowritebackup noundofile noswapfile"
 # Arguments before the file's path, by the editor's program name.
 VIM = ["-n", "-i", "NONE", "-c", VIM_SETTINGS]  # -n: no swap file; -i NONE: no viminfo/shada
@@ -43,12 +45,35 @@ class Editor:
     note: str = ""  # what the user should know (in Chinese) when baodan cannot keep it quiet
 
 
+HOW_TO_SET = (
+    "设置一个你会用的编辑器（环境变量 EDITOR），重新打开终端后再运行：\n"
+    '      Windows 用 VS Code：在 PowerShell 里运行 setx EDITOR "code --wait"\n'
+    "      Windows 用 Notepad++：setx EDITOR \"'C:\\Program Files\\Notepad++\\notepad++.exe'"
+    ' -multiInst -nosession"\n'
+    "      macOS 用 VS Code：在终端运行 echo 'export EDITOR=\"code --wait\"' >> ~/.zshrc\n"
+    "      macOS 或 Linux 用 nano：echo 'export EDITOR=nano' >> ~/.zshrc（Linux 写进 ~/.bashrc）"
+)
+
+
 def configured() -> list[str]:
-    """$VISUAL or $EDITOR split as a shell would, or the system's plain editor."""
+    """$VISUAL or $EDITOR split as a shell would; else Notepad on Windows and nano elsewhere
+    (not vi: people who never learnt it cannot even leave it)."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
-        editor = "notepad" if sys.platform == "win32" else "vi"
-    return shlex.split(editor, posix=sys.platform != "win32")
+        if sys.platform == "win32":
+            editor = "notepad"
+        elif shutil.which("nano"):
+            editor = "nano"
+        else:
+            raise BaodanError("没有设置编辑器，这台电脑上也没有 nano", HOW_TO_SET)
+    if sys.platform != "win32":
+        return shlex.split(editor)
+    # Windows paths keep their backslashes; quotes around a path with spaces are taken off
+    return [_unquoted(word) for word in shlex.split(editor, posix=False)]
+
+
+def _unquoted(word: str) -> str:
+    return word[1:-1] if len(word) > 1 and word[0] == word[-1] and word[0] in "\"'" else word
 
 
 def editor(command: list[str] | None = None) -> Editor:

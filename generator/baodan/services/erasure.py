@@ -71,7 +71,7 @@ def local_copies(ws: Workspace, client_id: str, client: dict) -> list[tuple[Path
             copies.append(
                 (
                     site,
-                    "员工站：含该客户的页面、工作队列和员工日历；之后用 baodan build --staff 重新生成",
+                    "员工站：含该客户的页面、工作队列和员工日历；之后用 baodan build --staff-site 重新生成",
                 )
             )
             continue

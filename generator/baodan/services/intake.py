@@ -15,11 +15,16 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap
 
 from baodan.core import yamlio
+from baodan.core.choices import code_of, listing
 from baodan.core.errors import BaodanError, RecordError, Source, shown
+from baodan.core.files import read_text
 from baodan.core.parse import load_yaml, validate
+from baodan.core.rules import Rules
 from baodan.models import Firm, Policy
 from baodan.models.ids import REGISTRY_NO
 from baodan.models.kinds import BY_NAME
+from baodan.models.policy import FREQUENCIES
+from baodan.models.taxonomy import taxonomy
 from baodan.services.changes import NOTHING_WRITTEN, Changes, write_context
 from baodan.store.workspace import Workspace, allocate_registry_no
 
@@ -51,6 +56,46 @@ def prune(value):
     return value
 
 
+MEDIUMS = {"paper": "纸质", "electronic": "电子保单"}
+
+
+def form_choices(data: dict, rules: Rules) -> dict[str, dict[str, str]]:
+    """The fields of a form that take a choice (as messages name them), with their choices."""
+    categories = taxonomy(rules).categories
+    found = {
+        "category": {c: v.name for c, v in categories.items()},
+        "payment.frequency": FREQUENCIES,
+        "intake.medium": MEDIUMS,
+    }
+    if data.get("category") in categories:
+        found["subcategory"] = categories[data["category"]].subcategories
+    return found
+
+
+def codes_for_words(data: dict, rules: Rules) -> dict:
+    """The form with its choices as codes, whether written as a code, a Chinese name or an
+    everyday word (车险, 重疾险, 年交); what matches nothing is left for the checks to name."""
+    data = dict(data)
+    for _ in range(2):  # the category first: it decides the subcategories
+        for field, choices in form_choices(data, rules).items():
+            outer, _, inner = field.rpartition(".")
+            holder = data.get(outer) if outer else data
+            value = holder.get(inner) if isinstance(holder, dict) else None
+            if isinstance(value, str) and (code := code_of(value, choices, rules)):
+                data[outer or inner] = {**holder, inner: code} if outer else code
+    return data
+
+
+def _names_choices(errors: list[RecordError], data: dict, rules: Rules) -> list[RecordError]:
+    """A wrong choice on a form is told with the Chinese names to write instead (the record
+    file's own codes are for `baodan edit`)."""
+    choices = form_choices(data, rules)
+    return [
+        e._replace(hint=f"只能是：{listing(choices[e.field])}") if e.field in choices else e
+        for e in errors
+    ]
+
+
 @dataclass
 class Form:
     client: str
@@ -69,7 +114,7 @@ def check_form(ws: Workspace, firm: Firm, data: dict, text: str, rel: str) -> Fo
             RecordError(Source(rel, yamlio.line_of(text, (field,))), field, message, hint)
         )
 
-    data = prune(data)
+    data = codes_for_words(prune(data), firm.rules)
     for key in NOT_ON_FORM.keys() & data.keys():
         problem(key, "登记表里不填这一项", NOT_ON_FORM[key] + "；请删去这一行")
     client = str(data.pop("client", "") or "")
@@ -91,7 +136,7 @@ def check_form(ws: Workspace, firm: Firm, data: dict, text: str, rel: str) -> Fo
     policy, errs = validate(
         Policy, {"registry_no": PLACEHOLDER, **fields}, rel, text, context=write_context(ws)
     )
-    errors.extend(errs)
+    errors.extend(_names_choices(errs, data, firm.rules))
     errors.extend(_references(ws, firm, fields, rel, text))  # also when the rest is wrong
     if errors:
         raise BaodanError(errors)
@@ -163,14 +208,7 @@ def _on_form(e: RecordError, form: Form) -> RecordError:
 
 def intake_from_file(ws: Workspace, firm: Firm, form_path: Path) -> tuple[str, Path]:
     rel = str(form_path)
-    try:
-        text = form_path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise BaodanError(
-            RecordError(
-                Source(rel), "", f"读不了登记表（{e}）", "检查文件路径，文件应为 UTF-8 文本"
-            )
-        ) from None
+    text = read_text(form_path, f"登记表 {rel}")  # OSError: said at the command line's edge
     data, errors = load_yaml(text, rel, FORM_BYTES)
     if not errors and not isinstance(data, dict):
         errors = validate(Policy, data, rel, text)[1]  # says what a form should look like

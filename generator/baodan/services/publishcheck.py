@@ -89,7 +89,7 @@ def _staff(where: Source) -> RecordError:
         where,
         "",
         "这是员工站的页面或文件（明文客户资料），绝不能发布",
-        "公开站只用 baodan build 生成（不加 --staff），删掉这个网站文件夹后重新生成",
+        "公开站只用 baodan build 生成（不加 --staff-site），删掉这个网站文件夹后重新生成",
     )
 
 

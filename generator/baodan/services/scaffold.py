@@ -94,7 +94,7 @@ def copy_rules(root: Path, name: str) -> Path:
 
     if name not in RULE_FILES:
         raise BaodanError(
-            f"没有名为“{name}”的规则", "可选：" + "、".join(RULE_FILES) + "（不带 .yaml）"
+            f"没有名为“{name}”的规则", "可选：" + "、".join(f"{n}.yaml" for n in RULE_FILES)
         )
     path = root / RULES_DIR / f"{name}.yaml"
     if path.exists():
@@ -176,7 +176,7 @@ def _refuse_unless_demo_target(root: Path) -> None:
         if (folder / RECORDS / "firm.yaml").is_file() and not is_demo_firm(folder):
             where = "" if folder == root else f"（{root} 在它的目录里）"
             raise BaodanError(
-                f"{folder} 是一家真实公司{where}：firm.yaml 没有 demo: true，或成员不只有 demo。"
+                f"{folder} 是一家真实公司{where}（不是用 baodan demo 生成的演示公司）："
                 "演示数据会覆盖真实记录，所以什么都没有改动",
                 "演示公司请放在新的空目录里：baodan demo 新目录名（在公司目录以外）",
             )

@@ -33,7 +33,7 @@ from baodan.web.config_guard import SITE_DIR, STAFF_SITE_DIR, CheckedConfig, che
 from baodan.web.plugin import request
 
 # Before baodan 0.2 the staff site had a configuration file of its own, which turned the
-# staff build on; `baodan build --staff` alone does that now.
+# staff build on; `baodan build --staff-site` alone does that now.
 RETIRED_STAFF_CONFIG = "mkdocs.staff.yml"
 
 
@@ -102,7 +102,7 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
 def _retired(ws: Workspace) -> list[str]:
     if (ws.root / RETIRED_STAFF_CONFIG).is_file():
         return [
-            f"{RETIRED_STAFF_CONFIG} 已不再使用（员工站只由 baodan build --staff 生成），可以删除"
+            f"{RETIRED_STAFF_CONFIG} 已不再使用（员工站只由 baodan build --staff-site 生成），可以删除"
         ]
     return []
 

@@ -34,7 +34,8 @@ def parse_identities(text: str, origin: str) -> list:
             return [ssh.Identity.from_buffer(text.encode())]
         except Exception as e:
             raise BaodanError(
-                f"{origin} 不是可用的 SSH 私钥（{e}）", "请检查文件内容是否完整"
+                f"{origin} 不是可用的 SSH 私钥（内容不完整，或不是 ed25519 / RSA 私钥）",
+                "从原来的私钥文件重新复制一份（-----BEGIN 到 -----END 之间一行都不能少）",
             ) from e
     found = []
     for n, raw in enumerate(text.splitlines(), 1):
@@ -44,19 +45,42 @@ def parse_identities(text: str, origin: str) -> list:
         try:
             found.append(x25519.Identity.from_str(line))
         except Exception as e:
-            raise BaodanError(
-                RecordError(
-                    Source(origin, n),
-                    "",
-                    "这一行不是 age 私钥（应以 AGE-SECRET-KEY-1 开头）",
-                    "身份文件每行一个私钥，# 开头的是注释",
-                )
-            ) from e
+            raise BaodanError(RecordError(Source(origin, n), "", *_not_a_key(line))) from e
     if not found:
         raise BaodanError(
             f"{origin} 里没有私钥", "身份文件应含一行 AGE-SECRET-KEY-1…，或一个 SSH 私钥"
         )
     return found
+
+
+def _not_a_key(line: str) -> tuple[str, str]:
+    """Why a line of an identity file is no age secret key, and what to do."""
+    if line.upper().startswith("AGE-SECRET-KEY-1"):
+        return (
+            "这一行的 age 私钥不完整或抄错了（应为 AGE-SECRET-KEY-1 加 58 个字母和数字）",
+            "从原来的密钥文件或打印的应急包重新复制这一整行",
+        )
+    if line.startswith(("age1", "ssh-")):
+        return (
+            "这一行是公钥，不是私钥",
+            "--identity 要写你的私钥文件（公钥是发给别人的那一半）",
+        )
+    return (
+        "这一行不是 age 私钥（应以 AGE-SECRET-KEY-1 开头）",
+        "身份文件每行一个私钥，# 开头的是注释",
+    )
+
+
+def key_file_text(path: Path) -> str:
+    """An identity file's text; a file that is not text is said to be no key file."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BaodanError(
+            f"{path} 不是密钥文件（里面不是文字）",
+            "--identity 要写你的私钥文件：一行 AGE-SECRET-KEY-1…，或 SSH 私钥"
+            "（如 ~/.ssh/id_ed25519，不是 .pub 结尾的公钥）",
+        ) from None
 
 
 def ssh_key_has_passphrase(text: str) -> bool:
@@ -144,7 +168,9 @@ def find_identity(root: Path, explicit: Path | None = None) -> IdentitySource:
     """The user's identity: --identity, then $BAODAN_IDENTITY, $BAODAN_IDENTITY_KEY, the default
     file, and last the committed demo identity (which callers must warn about)."""
     if explicit is not None:
-        text = Path(click.format_filename(explicit)).read_text() if str(explicit) != "-" else None
+        text = (
+            key_file_text(Path(click.format_filename(explicit))) if str(explicit) != "-" else None
+        )
         if text is None:
             text = click.get_text_stream("stdin").read()
         return IdentitySource(parse_identities(text, str(explicit)), str(explicit))
@@ -152,18 +178,18 @@ def find_identity(root: Path, explicit: Path | None = None) -> IdentitySource:
         path = Path(env_file)
         if not path.is_file():
             raise BaodanError(f"环境变量 BAODAN_IDENTITY 指向的文件不存在：{path}", "请检查路径")
-        return IdentitySource(parse_identities(path.read_text(), str(path)), str(path))
+        return IdentitySource(parse_identities(key_file_text(path), str(path)), str(path))
     if env_key := os.environ.get("BAODAN_IDENTITY_KEY"):
         return IdentitySource(
             parse_identities(env_key, "$BAODAN_IDENTITY_KEY"), "$BAODAN_IDENTITY_KEY"
         )
     default = default_identity_path()
     if default.is_file():
-        return IdentitySource(parse_identities(default.read_text(), str(default)), str(default))
+        return IdentitySource(parse_identities(key_file_text(default), str(default)), str(default))
     demo = root / DEMO_IDENTITY_FILE
     if demo.is_file():
         return IdentitySource(
-            parse_identities(demo.read_text(), str(demo)), DEMO_IDENTITY_FILE, True
+            parse_identities(key_file_text(demo), str(demo)), DEMO_IDENTITY_FILE, True
         )
     raise BaodanError(
         "找不到你的密钥（age 身份）",

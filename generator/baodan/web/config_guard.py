@@ -6,7 +6,7 @@ loader builds any Python object a ``!!python/...`` tag names, as the file is rea
 push a branch can change mkdocs.yml, and CI builds with the record key at hand. So baodan reads
 the file first, with a loader that builds nothing, and refuses anything but a known list; MkDocs
 then reads the same checked bytes. Whether a build is the staff site is never a setting here:
-only ``baodan build --staff`` and ``baodan serve`` ask for it (web/plugin.py).
+only ``baodan build --staff-site`` and ``baodan serve`` ask for it (web/plugin.py).
 """
 
 from __future__ import annotations
@@ -285,7 +285,7 @@ def _baodan_options(options: dict) -> list[tuple[tuple, str, str]]:
                 (
                     ("staff",),
                     "员工站不能在 mkdocs.yml 里打开：否则改一行设置，公开站就会带上明文客户资料",
-                    "删掉 staff 这一行；员工站用 baodan build --staff 生成，只在本机看",
+                    "删掉 staff 这一行；员工站用 baodan build --staff-site 生成，只在本机看",
                 )
             )
         elif key not in BAODAN_OPTIONS:

@@ -11,7 +11,7 @@ from typing import Annotated
 import click
 import typer
 
-from baodan.cli import feeds, members, pipl, policy, portal, service, team
+from baodan.cli import feeds, finding, members, pipl, policy, portal, service, team
 from baodan.cli import help as clihelp
 from baodan.cli.common import (
     IdentityOpt,
@@ -419,5 +419,5 @@ def demo(
         out.print(line)
 
 
-for module in (feeds, members, pipl, policy, portal, service, team):
+for module in (feeds, finding, members, pipl, policy, portal, service, team):
     module.register(app)

@@ -49,16 +49,18 @@ def _fast_keys(identities: tuple[str, ...]) -> list[age_x25519.X25519Key]:
     )
 
 
-def decrypt(ciphertext: bytes, identities: list) -> bytes:
+def decrypt(ciphertext: bytes, identities: list, limit: int | None = None) -> bytes:
     """Decrypt or raise ValueError with a Chinese reason (too big, not age, wrong key, damaged).
+    ``limit``: the largest file accepted (MAX_CIPHERTEXT, a record's, unless said).
 
     age_x25519 checks every file's armor and header as strictly as age does and decrypts to
     X25519 identities (record keys, most members' keys) with OpenSSL's X25519, about 3x
     faster than pyrage's, which is most of loading a firm. pyrage decrypts only to SSH
     identities, and only files age_x25519 has checked: it lets some malformed headers pass."""
-    if len(ciphertext) > MAX_CIPHERTEXT:
+    limit = limit or MAX_CIPHERTEXT
+    if len(ciphertext) > limit:
         raise ValueError(
-            f"加密文件太大（{len(ciphertext) // 1024} KB，上限 {MAX_CIPHERTEXT // 1024} KB），"
+            f"加密文件太大（{len(ciphertext) // 1024} KB，上限 {limit // 1024} KB），"
             "不像一份记录，没有解密|请从 git 恢复上一次提交的版本：git checkout -- 这个文件"
         )
     if not is_age(ciphertext):
@@ -118,8 +120,8 @@ class Vault:
     def encrypt(self, plaintext: bytes) -> bytes:
         return encrypt(plaintext, [self.recipient()])
 
-    def decrypt(self, ciphertext: bytes) -> bytes:
-        return decrypt(ciphertext, self.identities)
+    def decrypt(self, ciphertext: bytes, limit: int | None = None) -> bytes:
+        return decrypt(ciphertext, self.identities, limit)
 
     def opens_now(self, ciphertext: bytes) -> bool:
         """Whether the current record key alone opens this file."""

@@ -21,8 +21,8 @@ from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.today import today
 from baodan.models import Retired
 from baodan.models.client import TOKEN
-from baodan.store.retired import retire
 from baodan.store import lookup_cache
+from baodan.store.retired import retire
 from baodan.store.workspace import Workspace
 from baodan.web.config_guard import CONFIG_FILE, SITE_DIR, STAFF_SITE_DIR, checked_config
 

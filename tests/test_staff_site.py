@@ -126,7 +126,9 @@ def _crafted(firm: FirmDir) -> None:
     access = {"id": "portal-id-0000000002", "key": "7K3QX-M2P9D-4HT8W-ZC6NR"}
     feed = {"token": "feed-token-00000002"}
     c.write_client(firm, c.company(portal=access, feed=feed), [car])
-    gone = c.person("c-00000003", name="离开的客户", left_on=date(2025, 1, 1))
+    # 张小: the start of the name of 张伟's son, 张小明
+    son = {"name": "张小", "relation": "子女"}
+    gone = c.person("c-00000003", name="离开的客户", left_on=date(2025, 1, 1), family=[son])
     c.write_client(
         firm,
         gone,
@@ -280,13 +282,14 @@ def test_registry_in_time_order_and_lists_mask_identifiers(site):
     assert c.ME not in clients and "110***********" in clients and "139****5678" in clients
 
 
-def test_search_indexes_names_not_identifiers_and_public_site_has_no_staff_pages(site):
+def test_search_indexes_names_and_phones_not_id_numbers_and_public_site_has_no_staff_pages(site):
     index = json.loads(page(site, "search/search_index.json"))
     text = json.dumps(index, ensure_ascii=False)
     assert "张伟" in text and "BD-2026-HXD01" in text  # the client page lists its policies
     policy_no = c.policy("BD-2026-HXD01")["policy_no"]
     assert policy_no in text
-    assert c.ME not in text and "13912345678" not in text
+    assert "13912345678" in text  # staff find a client by the number that calls
+    assert c.ME not in text and c.SPOUSE not in text
     # a policy's entry: its numbers, product and insurer, and no detail of the policy
     [entry] = [d for d in index["docs"] if d["location"].endswith("#bd-2026-hxd01")]
     assert entry["title"].startswith("BD-2026-HXD01 · ") and policy_no in entry["text"]
@@ -386,6 +389,22 @@ def test_searching_a_registry_number_finds_its_client_first(site):
     first, section = links[:2]
     assert "/staff/clients/c-00000002/" in first  # the client, and the policy on their page
     assert "/staff/clients/c-00000002/" in section and section.endswith("#bd-2026-car01")
+
+
+@pytest.mark.parametrize(
+    ("query", "client"),
+    [
+        ("张小明", "c-00000001"),  # his father's client page, before the one with 张小
+        ("13912345678", "c-00000001"),  # a mobile number
+        ("13812345678", "c-00000001"),  # a family member's mobile number
+        ("浙A88888", "c-00000002"),  # a plate
+        ("杭州示例贸易有限公司", "c-00000002"),  # an exact client name
+        (c.policy("BD-2026-HXD01")["policy_no"], "c-00000001"),  # the insurer's policy number
+    ],
+)
+def test_search_finds_a_client_by_what_staff_know_first(site, query, client):
+    _, links = _search(site / "site-staff", query)
+    assert links and f"/staff/clients/{client}/" in links[0]
 
 
 # Numbers that make lunr's token set (in Material's search worker) give two different nodes

@@ -47,21 +47,32 @@ def learn_words(rules: Rules) -> None:
 
 def refine_search_index(path: Path, extra: list[dict] = (), complete=None) -> None:
     """Rewrite search/search_index.json in place with the finer words, adding ``extra``
-    entries (their text segmented here). ``complete`` turns the (refined) entries written by
-    this build into the whole site's (`baodan serve`)."""
+    entries (their text segmented here, unless marked ``whole``: cut already). ``complete``
+    turns the (refined) entries written by this build into the whole site's (`baodan serve`)."""
     if not path.is_file():
         return
     data = json.loads(path.read_text("utf-8"))
-    data["docs"] = data.get("docs", []) + [
-        {**doc, "title": segment(doc["title"]), "text": segment(doc["text"])} for doc in extra
-    ]
-    for doc in data["docs"]:
-        for key in ("title", "text"):
-            if isinstance(doc.get(key), str):
-                doc[key] = refine(doc[key])
+    docs = data.get("docs", [])
+    for doc in docs:
+        _refine_doc(doc)
+    for doc in extra:  # in order: a page's entry comes before its sections' (Material needs it)
+        if doc.get("whole"):  # cut already (staff_pages.client_search_text)
+            docs.append({k: v for k, v in doc.items() if k != "whole"})
+        else:
+            docs.append(
+                _refine_doc({**doc, "title": segment(doc["title"]), "text": segment(doc["text"])})
+            )
+    data["docs"] = docs
     if complete is not None:
         data["docs"] = complete(data["docs"])
     path.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
+
+
+def _refine_doc(doc: dict) -> dict:
+    for key in ("title", "text"):
+        if isinstance(doc.get(key), str):
+            doc[key] = refine(doc[key])
+    return doc
 
 
 def segment(text: str) -> str:
@@ -73,6 +84,12 @@ def segment(text: str) -> str:
         return SEPARATOR + SEPARATOR.join(jieba.cut(match.group(0))) + SEPARATOR
 
     return HAN_RUN.sub(cut, text).strip(SEPARATOR)
+
+
+def pieces(text: str) -> str:
+    """``text`` in the finer words Material's index holds (segmented, then refined): it reads
+    as before, and a part of it is found."""
+    return refine(segment(text))
 
 
 def refine(text: str) -> str:

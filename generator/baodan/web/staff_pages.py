@@ -39,6 +39,7 @@ from baodan.models.task import TASK_STATUSES
 from baodan.store.history import History
 from baodan.web.client_shell import ShellPage, shell_page
 from baodan.web.context import GeneratedPage, SiteContext, policy_anchor
+from baodan.web.search_words import pieces
 
 SECTION = "员工工作台"
 WEEKDAYS = "一二三四五六日"
@@ -278,12 +279,22 @@ def staff_client_page(ctx: SiteContext, cf: ClientFile) -> ShellPage:
 
 
 def client_search_text(cf: ClientFile) -> str:
-    """What finds a client's page in the staff site's search: the client's number and name,
-    family members' names, and the client's claims by our number and the insurer's (the
-    claims queue's tables are not read by search: web/fragments.py)."""
+    """What finds a client's page in the staff site's search, its words cut as the index
+    keeps them (web/search_words.py; the entry is not cut again): the client's number, name
+    (in pieces, so a part of it is found; the title holds it whole, so typing the whole name
+    ranks the client first), family members' and contacts' names whole (a family member's
+    name typed finds the client, before pages that hold its characters apart), mobile
+    numbers, plates (as written and without their dot) and claims by our number and the
+    insurer's (the claims queue's tables are not read by search: web/fragments.py).
+    Not ID numbers."""
     c = cf.client
+    people = [*(m.name for m in c.family), *(p.name for p in c.contacts)]
+    mobiles = [n for n in (c.mobile, *(m.mobile for m in c.family)) if n]
+    plates = [p.vehicle.plate for p in cf.policies if p.vehicle]
+    plates += [plate.replace("·", "") for plate in plates if "·" in plate]
     claims = [n for cl in cf.claims for n in (cl.id, cl.insurer_claim_no) if n]
-    return " ".join([c.id, c.name, *(m.name for m in c.family), *claims])
+    words = [c.id, pieces(c.name), *people, *mobiles, *dict.fromkeys(plates), *claims]
+    return " ".join(words)
 
 
 def policy_search_entries(ctx: SiteContext, cf: ClientFile) -> tuple[tuple[str, str, str], ...]:

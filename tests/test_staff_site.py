@@ -100,7 +100,8 @@ def _crafted(firm: FirmDir) -> None:
             c.task("t-00000001", date(2026, 11, 20), title="补交身份证复印件"),
             c.task("t-00000002", date(2026, 11, 30), title="还没到期的任务"),  # Monday
             c.task("t-00000004", date(2026, 11, 29), title="周日到期的任务"),
-            c.task("t-00000005", date(2026, 11, 27), title="今天到期的任务"),
+            # for 李强, who manages no client
+            c.task("t-00000005", date(2026, 11, 27), title="今天到期的任务", owner="li-qiang"),
             c.task(
                 "t-00000003",
                 date(2026, 11, 1),
@@ -299,6 +300,20 @@ def test_search_indexes_names_and_phones_not_id_numbers_and_public_site_has_no_s
         site / "site" / "search" / "search_index.json"
     ).read_text("utf-8")
     assert "张伟" not in public and "staff/" not in public
+
+
+def test_the_owner_filter_offers_everyone_with_an_item_on_the_page(site):
+    html = page(site, "staff/index.html")
+    select = html[html.index("data-bd-filter") : html.index("</select>")]
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", select)
+    assert options[1:] == ["陈静", "李强", "王芳"]  # in pinyin order, after 全部
+    assert "李强" in section(html, "tasks-due")
+
+
+def test_client_list_is_in_pinyin_order(site):
+    html = page(site, "staff/clients/index.html")
+    # hang before zhang (杭 U+676D comes after 张 U+5F20); those who left last
+    assert html.index("杭州示例贸易有限公司") < html.index("张伟") < html.index("离开的客户")
 
 
 def test_today_page_in_a_browser(site, tmp_path):

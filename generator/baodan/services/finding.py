@@ -12,18 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from baodan.core.errors import BaodanError
+from baodan.core.pinyin import pinyin_key
 from baodan.store import lookup_cache
 from baodan.store.workspace import Workspace
 
 VERSION = "2"  # what summarize() makes: change it when a summary gains or loses a field
 MASKED = ("mobile", "id")  # kinds of value shown masked but for the part that matched
-
-
-def pinyin_key(name: str) -> str:
-    """How a Chinese name sorts for people: by its pinyin (李 li before 王 wang)."""
-    from pypinyin import lazy_pinyin  # its dictionary: a fifth of a second
-
-    return " ".join(lazy_pinyin(name)).lower() + "\0" + name
 
 
 def summarize(record, rules) -> tuple[str, str, dict]:

@@ -15,6 +15,7 @@ from datetime import date
 from functools import cached_property, partial
 from itertools import groupby
 
+from baodan.core.pinyin import pinyin_key
 from baodan.core.today import SHANGHAI
 from baodan.domain.audit import item_label
 from baodan.domain.renewals import (
@@ -98,6 +99,20 @@ class StaffBook:
 
     def manager(self, cf: ClientFile) -> str:
         return self.staff_name(cf.client.manager)
+
+    def task_owner(self, item) -> str:
+        """Who a due task is for: its owner, else the client's manager."""
+        return self.staff_name(item.task.owner) if item.task.owner else self.manager(item.client)
+
+    def owners(self) -> list[str]:
+        """Everyone named in the 负责人 column of the today page, in pinyin order: the filter
+        offers each of them (a task's owner need not manage any client)."""
+        q = self.queues
+        items = [*q.on_hold, *q.discrepancies, *q.lapsed, *q.high_risk]
+        items += [r for stage in q.renewals.values() for r in stage]
+        names = {self.manager(i.client) for i in items}
+        names |= {self.task_owner(i) for i in q.tasks_due}
+        return sorted(names, key=pinyin_key)
 
 
 def staff_book(ctx: SiteContext) -> StaffBook:
@@ -185,7 +200,7 @@ def staff_assets(ctx: SiteContext) -> list[GeneratedPage]:
 
 def staff_today(ctx: SiteContext) -> list[GeneratedPage]:
     book = staff_book(ctx)
-    owners = sorted({book.manager(cf) for cf in ctx.firm.clients.values()})
+    owners = book.owners()
     return [
         staff_page(
             ctx,
@@ -205,7 +220,8 @@ def staff_today(ctx: SiteContext) -> list[GeneratedPage]:
 def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
     book = staff_book(ctx)
     clients = sorted(
-        ctx.firm.clients.values(), key=lambda cf: (cf.client.left_on is not None, cf.client.name)
+        ctx.firm.clients.values(),
+        key=lambda cf: (cf.client.left_on is not None, pinyin_key(cf.client.name)),
     )
     pages = [
         staff_page(

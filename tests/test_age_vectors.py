@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyrage
 import pytest
-from baodan.core.errors import BaodanError
+from baodan.core.errors import BaodanError, Problem
 from baodan.core.layout import KEYS_DIR
 from baodan.store import age_x25519, members, vault
 from baodan.store.identity import IdentitySource
@@ -98,8 +98,8 @@ def test_vault_decrypt(v):
     """What records and key files go through: plaintext, or a Chinese reason."""
     try:
         plaintext = vault.decrypt(v.data, v.identities)
-    except ValueError as e:
-        message, _, hint = str(e).partition("|")
+    except Problem as e:
+        message, hint = e.message, e.hint
         assert message and hint and not message.isascii()
         if v.opens:  # only the multi-megabyte vectors, which no record may be
             assert len(v.data) > vault.MAX_CIPHERTEXT and "太大" in message

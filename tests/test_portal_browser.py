@@ -383,6 +383,38 @@ def test_search_finds_insurance_words_jieba_does_not_know(public_site, server, v
     assert article.title in _search(page, server, "免赔额")
 
 
+# A term a client types, and the article about it (its file name has this).
+ABOUT = {
+    "重疾": "critical-illness",
+    "免赔额": "medical-insurance",
+    "交强险": "auto-insurance",
+    "受益人": "life-insurance",
+    "理赔": "claims-howto",
+    "雇主责任": "employer-liability",
+    "财产险": "enterprise-property",
+    "保单丢失": "policy-custody",
+}
+
+
+@pytest.mark.parametrize("term", ABOUT)
+def test_search_lists_the_article_about_the_term_first_and_highlights_it_there(
+    public_site, server, visit, term
+):
+    page, _, _ = visit
+    _search(page, server, term)
+    first = page.locator(".md-search-result__item > a").first
+    title = first.inner_text()
+    assert "\u200b" not in page.inner_text(".md-search-result__list")  # no hidden separators
+    article = next(lec for lec in public_site.firm.lectures if ABOUT[term] in lec.slug)
+    assert title.startswith(article.title)
+    first.click()
+    page.wait_for_url(f"**/kb/{article.slug}/**")
+    marked = page.eval_on_selector_all(
+        "mark[data-md-highlight]", "els => els.map(e => e.textContent)"
+    )
+    assert marked and all(m in term or term in m for m in marked)
+
+
 def test_no_public_page_loads_anything_from_another_host(public_site, server, visit):
     page, requests, _ = visit
     site = public_site.site

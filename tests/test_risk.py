@@ -183,4 +183,5 @@ def test_a_rule_with_an_unknown_placeholder_is_refused_in_chinese():
                 "advice": "a",
             }
         )
-    assert "{amount}" in str(e.value) and "{sum_insured}" in str(e.value)
+    problem = e.value.errors()[0]["ctx"]["error"]
+    assert "{amount}" in problem.message and "{sum_insured}" in problem.hint

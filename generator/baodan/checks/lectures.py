@@ -22,6 +22,7 @@ import markdown
 
 from baodan.core.errors import RecordError, Source
 from baodan.core.links import is_local_source, is_safe_link
+from baodan.domain.lecture_reviews import due_for_review
 from baodan.models import Firm, Lecture
 
 EXTENSIONS = [
@@ -184,3 +185,19 @@ def _line_of(body: str, needle: str) -> int | None:
     doesn't appear as written (written with character references, say)."""
     at = body.lower().find(needle.lower())
     return body.count("\n", 0, at) if at >= 0 else None
+
+
+def review_reminders(firm: Firm, today: date) -> list[RecordError]:
+    """Published articles due for review (domain/lecture_reviews.py): reminders, not errors,
+    since the article stays true until someone finds otherwise; `baodan check` shows them."""
+    return [
+        RecordError(
+            Source(lec.path, 1),
+            "review",
+            f"{why}：网站上的文章要有人对照依据核对过",
+            "对照法律条文、监管文件核对全文后，在文章开头的 --- 之间写上\n"
+            "review:\n  by: 审核人\n  date: 审核日期（如 2026-12-01）\n  sources:\n"
+            "    - 《保险法》第十六条（每条依据一行）",
+        )
+        for lec, why in due_for_review(firm, today)
+    ]

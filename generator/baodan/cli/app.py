@@ -81,13 +81,17 @@ def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """检查全部记录：格式、证件号、引用、登记号唯一……有问题则全部列出并以 1 退出。"""
     from baodan.checks import load_firm
     from baodan.checks.keys import key_warnings
+    from baodan.checks.lectures import review_reminders
     from baodan.services.merging import unmerged_problems
 
     ws = open_workspace(root, identity)
     firm, errors = load_firm(ws.root, ws.vault, today())
+    reminders = key_warnings(ws.root)
     reported = {e.source.file for e in errors}
     errors += [e for e in unmerged_problems(ws.root) if e.source.file not in reported]
-    for warning in key_warnings(ws.root):
+    if firm is not None:
+        reminders += review_reminders(firm, today())
+    for warning in reminders:
         err.print("[yellow]提醒[/]：", end="")
         err.print(render_errors([warning]), highlight=False, markup=False)
     if errors:

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.prompt import Prompt
 
 from baodan.cli.prompts import YesNo
+from baodan.core.errors import Problem
 from baodan.core.parse import translate_error
 from baodan.models import Firm
 from baodan.models.base import USCC, Mobile, Money, ResidentId
@@ -25,15 +26,14 @@ from baodan.store.workspace import Workspace
 
 
 def checker(kind) -> Callable[[str], Any]:
-    """A function turning typed text into a value of ``kind``, or raising ValueError in Chinese."""
+    """A function turning typed text into a value of ``kind``, or raising a Problem."""
     adapter = TypeAdapter(kind)
 
     def check(text: str):
         try:
             return adapter.validate_python(text)
         except ValidationError as e:
-            message, hint = translate_error(e.errors(include_url=False)[0])
-            raise ValueError(f"{message}{'（' + hint + '）' if hint else ''}") from None
+            raise Problem(*translate_error(e.errors(include_url=False)[0])) from None
 
     return check
 
@@ -81,7 +81,9 @@ class RichInterviewer:
             try:
                 return check(answer)
             except ValueError as e:
-                self.console.print(f"[red]{e}[/]")
+                problem = Problem.of(e)
+                hint = f"（{problem.hint}）" if problem.hint else ""
+                self.console.print(problem.message + hint, style="red", markup=False)
 
     def choice(self, label: str, choices: dict[str, str], default: str | None = None) -> str:
         """One of ``choices``, typed as its code or its Chinese name."""

@@ -21,7 +21,7 @@ from baodan.cli.common import (
     out,
 )
 from baodan.core.choices import pick
-from baodan.core.errors import BaodanError
+from baodan.core.errors import BaodanError, Problem, shown
 from baodan.core.today import today
 from baodan.models.vocab import CHANNELS, INTENTIONS
 
@@ -76,9 +76,9 @@ def _client_kind(ws, client_id: str) -> str:
     try:
         path = ws.client_dir(client_id) / "client.yaml.age"
     except BaodanError as e:  # the interview asks again
-        raise ValueError(e.errors[0].message) from None
+        raise Problem(e.errors[0].message, e.errors[0].hint) from None
     if not path.is_file():
-        raise ValueError(f"没有客户“{client_id}”（客户编号形如 c-1a2b3c4d）")
+        raise Problem(f"没有客户“{shown(client_id)}”", "客户编号形如 c-1a2b3c4d")
     doc = load(ws.read(path)) or {}
     out.print(f"客户：[bold]{doc.get('name')}[/]")
     return doc.get("kind", "person")
@@ -235,8 +235,8 @@ def renew(
     channel = pick(channel, CHANNELS, "--channel")
     try:
         follow = DATE(follow_up) if follow_up else None
-    except ValueError as e:
-        raise BaodanError(f"--follow-up：{e}", "写成 2026-12-05") from None
+    except Problem as e:
+        raise BaodanError(f"--follow-up：{e.message}", "写成 2026-12-05") from None
     ws = open_workspace(root, identity)
     op = open_policy(ws, registry_no)
     result = record_contact(op, staff or "", today(), intention, note, channel, follow)

@@ -61,6 +61,24 @@ class RecordError(NamedTuple):
         return f"{where}{field}{_bounded(self.message, 1000)}{hint}"
 
 
+class Problem(ValueError):
+    """What is wrong (Chinese) and what to do about it, raised where the problem is found.
+
+    A ValueError, so pydantic keeps one raised in a validator as the error's ``ctx["error"]``
+    and parse.translate_error reads both parts back; the store raises it for a file it cannot
+    open. ``str()`` is the message alone."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    @classmethod
+    def of(cls, error: Exception) -> Problem:
+        """``error`` as a Problem: itself, or its text with no hint (a library's ValueError)."""
+        return error if isinstance(error, Problem) else cls(str(error))
+
+
 class BaodanError(Exception):
     """A failure that stops a command; carries the problems to print."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ValidationError
 
 from baodan.core import yamlio
-from baodan.core.errors import RecordError, Source, shown
+from baodan.core.errors import Problem, RecordError, Source, shown
 from baodan.core.yamlmerge import CONFLICTS_KEY, noted_fields
 
 # Pydantic error types in plain Chinese: (message, hint).
@@ -38,6 +38,10 @@ MESSAGES = {
     "url_scheme": ("网址格式不对", "写成 https://… 的完整网址"),
     "string_pattern_mismatch": ("格式不对", "请对照字段说明（baodan schema）"),
     "too_short": ("项数太少", ""),
+    "invalid_key": (
+        "字段名应为文字",
+        "YAML 把 on、off、yes、no 这样的字段名读成“是/否”，数字也不是文字：请对照 baodan schema 改成正确的字段名",
+    ),
 }
 
 
@@ -47,9 +51,8 @@ def translate_error(err: dict) -> tuple[str, str]:
         what = MESSAGES.get(kind, ("", ""))[1] if kind != "string_type" else ""
         return "必填，不能空着", "在冒号后面填上内容" + (f"（{what}）" if what else "")
     if kind == "value_error":
-        text = str(err["ctx"]["error"])
-        message, _, hint = text.partition("|")
-        return message, hint
+        problem = Problem.of(err["ctx"]["error"])
+        return problem.message, problem.hint
     if kind == "literal_error":
         return f"不是可选值（现在是“{shown(err['input'])}”）", f"只能是：{err['ctx']['expected']}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):

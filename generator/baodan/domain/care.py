@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from baodan.core.errors import Problem
 from baodan.core.rules import Rules
 from baodan.domain.schedule import Window, birthdays
 from baodan.models import Client, ClientFile, Firm, Interaction
@@ -37,14 +38,14 @@ class Occasion(Model):
             sum(x is not None and x is not False for x in (self.lunar, self.solar, self.birthday))
             != 1
         ):
-            raise ValueError("每个节日只能写 lunar、solar、birthday 其中一个|例如 lunar: [8, 15]")
+            raise Problem("每个节日只能写 lunar、solar、birthday 其中一个", "例如 lunar: [8, 15]")
         for text in (self.person, self.company or ""):
             try:
                 text.format(**{k: "" for k in PLACEHOLDERS})
             except (KeyError, IndexError, ValueError) as e:
-                raise ValueError(
-                    f"问候语里有不认识的占位符 {e}|只能用 "
-                    + "、".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
+                raise Problem(
+                    f"问候语里有不认识的占位符 {e}",
+                    "只能用 " + "、".join("{" + p + "}" for p in sorted(PLACEHOLDERS)),
                 ) from None
         return self
 

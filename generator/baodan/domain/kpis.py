@@ -21,6 +21,7 @@ from statistics import median
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from baodan.core.errors import Problem
 from baodan.domain.schedule import in_force
 from baodan.models import ClientFile, Firm, Policy
 from baodan.models.base import Model
@@ -168,8 +169,9 @@ class CrossSellRule(Model):
         for code in codes:
             cat, _, sub = code.partition("/")
             if cat not in categories or (sub and sub not in categories[cat].subcategories):
-                raise ValueError(
-                    f"不认识的险种“{code}”|写大类编号（如 health）或 大类/小类（如 life/term），见 data/taxonomy.yaml"
+                raise Problem(
+                    f"不认识的险种“{code}”",
+                    "写大类编号（如 health）或 大类/小类（如 life/term），见 data/taxonomy.yaml",
                 )
         return codes
 

@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from baodan.core.errors import Problem
 from baodan.core.rules import Rules
 from baodan.domain import schedule
 from baodan.domain.renewals import Renewal, renewal_book
@@ -207,9 +208,9 @@ class RiskRule(Model):
             text = getattr(self, name) or ""
             unknown = {f for _, f, _, _ in string.Formatter().parse(text) if f} - allowed
             if unknown:
-                raise ValueError(
-                    f"{name} 里的 {{{'}、{'.join(sorted(unknown))}}} 不是这种检查能提供的值|"
-                    f"可用：{'、'.join('{' + a + '}' for a in sorted(allowed))}"
+                raise Problem(
+                    f"{name} 里的 {{{'}、{'.join(sorted(unknown))}}} 不是这种检查能提供的值",
+                    f"可用：{'、'.join('{' + a + '}' for a in sorted(allowed))}",
                 )
         return self
 

@@ -19,7 +19,7 @@ from pydantic import (
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
-from baodan.core.errors import shown
+from baodan.core.errors import Problem, shown
 from baodan.models.context import today_of
 from baodan.models.ids import CROCKFORD
 
@@ -29,12 +29,12 @@ ACCESS_CODE_CHARS = 20  # 100 bits
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
-class FieldProblem(ValueError):
-    """A whole-record check's finding about one of its fields ("message|hint", like every
-    ValueError here): the error then names that field and its line, not just the file."""
+class FieldProblem(Problem):
+    """A whole-record check's finding about one of its fields: the error then names that
+    field and its line, not just the file."""
 
-    def __init__(self, field: str, text: str):
-        super().__init__(text)
+    def __init__(self, field: str, message: str, hint: str = ""):
+        super().__init__(message, hint)
         self.field = tuple(field.split("."))
 
 
@@ -64,29 +64,30 @@ class Record(Model):
 
 def _money(value: Any) -> Decimal:
     if isinstance(value, (bool, float)):
-        raise ValueError("金额不能是浮点数|写成整数或带两位小数的文字，例如 500000 或 '1234.50'")
+        raise Problem("金额不能是浮点数", "写成整数或带两位小数的文字，例如 500000 或 '1234.50'")
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, str):
         value = value.replace(",", "").replace("，", "").strip()
         if not re.fullmatch(r"-?\d+(\.\d{1,2})?", value):
-            raise ValueError(
-                f"金额“{shown(value)}”格式不对|写成数字，最多两位小数，例如 500000 或 1234.50"
+            raise Problem(
+                f"金额“{shown(value)}”格式不对", "写成数字，最多两位小数，例如 500000 或 1234.50"
             )
         return Decimal(value)
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
         if not isinstance(exponent, int) or exponent > 0 or exponent < -2:
-            raise ValueError(
-                f"金额 {shown(value)} 不是以元为单位、最多两位小数的数|写成 500000 或 1234.50，不要用 1e5 这类写法"
+            raise Problem(
+                f"金额 {shown(value)} 不是以元为单位、最多两位小数的数",
+                "写成 500000 或 1234.50，不要用 1e5 这类写法",
             )
         return value
-    raise ValueError("金额应为数字|例如 500000 或 1234.50")
+    raise Problem("金额应为数字", "例如 500000 或 1234.50")
 
 
 def _non_negative(value: Decimal) -> Decimal:
     if value < 0:
-        raise ValueError("金额不能为负数|请检查是否多写了负号")
+        raise Problem("金额不能为负数", "请检查是否多写了负号")
     return value
 
 
@@ -98,36 +99,37 @@ def _resident_id(value: str, info: ValidationInfo) -> str:
     context's), the check character."""
     value = str(value).strip().upper()
     if problem := _resident_id_problem(value, today_of(info)):
-        raise ValueError(problem)
+        raise Problem(*problem)
     return value
 
 
 @lru_cache(maxsize=65536)  # a client's number recurs in each of their policies
-def _resident_id_problem(value: str, today: date | None) -> str | None:
-    """What is wrong with a resident ID number, or None. The area code is not checked against
+def _resident_id_problem(value: str, today: date | None) -> tuple[str, str] | None:
+    """What is wrong with a resident ID number (message, hint), or None. The area code is not checked against
     the year it existed: older real IDs keep codes that were later renamed (stdnum's
     validate() would reject them)."""
     if not re.fullmatch(r"\d{17}[\dX]", value):
         # The value itself stays out of the message: check output goes to CI logs.
         return (
-            f"身份证号应为 18 位数字（最后一位可以是 X），现在是 {len(value)} 个字符"
-            "|请对照证件重新录入"
+            f"身份证号应为 18 位数字（最后一位可以是 X），现在是 {len(value)} 个字符",
+            "请对照证件重新录入",
         )
     try:
         birth = ric.get_birth_date(value)
     except StdnumError:
-        return "身份证号中的出生日期不是有效日期|请对照证件重新录入第 7–14 位"
+        return "身份证号中的出生日期不是有效日期", "请对照证件重新录入第 7–14 位"
     if today is not None and birth > today:
-        return "身份证号中的出生日期在未来|请对照证件重新录入第 7–14 位"
+        return "身份证号中的出生日期在未来", "请对照证件重新录入第 7–14 位"
     if ric.calc_check_digit(value) != value[-1]:
-        return "身份证号校验位不对（最后一位）|多半是某一位录错了，请对照证件逐位核对"
+        return "身份证号校验位不对（最后一位）", "多半是某一位录错了，请对照证件逐位核对"
     return None
 
 
 def _uscc(value: str) -> str:
     if (valid := _valid_uscc(str(value).strip().upper())) is None:
-        raise ValueError(
-            "统一社会信用代码无效（应为 18 位，校验位要对，不含 I、O、S、V、Z）|请对照营业执照重新录入"
+        raise Problem(
+            "统一社会信用代码无效（应为 18 位，校验位要对，不含 I、O、S、V、Z）",
+            "请对照营业执照重新录入",
         )
     return valid
 
@@ -143,8 +145,8 @@ def _valid_uscc(value: str) -> str | None:
 def _mobile(value: Any) -> str:
     value = str(value).strip().replace(" ", "").replace("-", "")
     if not MOBILE.match(value):
-        raise ValueError(
-            "手机号应为 11 位数字，以 1 开头、第二位是 3–9|请核对号码；固定电话请填在 phone 字段"
+        raise Problem(
+            "手机号应为 11 位数字，以 1 开头、第二位是 3–9", "请核对号码；固定电话请填在 phone 字段"
         )
     return value
 
@@ -159,14 +161,14 @@ def canonical_access_code(text: Any) -> str:
     link carried (any case, with or without hyphens and spaces)."""
     chars = re.sub(r"[\s\-]", "", str(text)).upper().translate(_LOOKALIKES)
     if len(chars) != ACCESS_CODE_CHARS:
-        raise ValueError(
-            f"访问码应为 {ACCESS_CODE_CHARS} 位（不算连字符），现在是 {len(chars)} 位"
-            "|运行 baodan portal rotate 客户编号 生成新的访问码"
+        raise Problem(
+            f"访问码应为 {ACCESS_CODE_CHARS} 位（不算连字符），现在是 {len(chars)} 位",
+            "运行 baodan portal rotate 客户编号 生成新的访问码",
         )
     if any(c not in CROCKFORD for c in chars):
-        raise ValueError(
-            "访问码只能由数字和字母组成（不含 I、L、O、U）"
-            "|运行 baodan portal rotate 客户编号 生成新的访问码"
+        raise Problem(
+            "访问码只能由数字和字母组成（不含 I、L、O、U）",
+            "运行 baodan portal rotate 客户编号 生成新的访问码",
         )
     return chars
 
@@ -187,7 +189,7 @@ Slug = Annotated[str, AfterValidator(lambda v: _slug(v))]
 
 def _slug(value: str) -> str:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
-        raise ValueError("编号只能用小写字母、数字和连字符|例如 zhang-wei 或 c-7f3a9b2e")
+        raise Problem("编号只能用小写字母、数字和连字符", "例如 zhang-wei 或 c-7f3a9b2e")
     return value
 
 

@@ -101,13 +101,15 @@ class Client(Record):
     def _kind_fields(self) -> Client:
         if self.kind == "person" and not self.id_number:
             raise FieldProblem(
-                "id_number", "个人客户必须填写身份证号 id_number|请补上 18 位身份证号"
+                "id_number", "个人客户必须填写身份证号 id_number", "请补上 18 位身份证号"
             )
         if self.kind == "company" and not self.uscc:
-            raise FieldProblem("uscc", "企业客户必须填写统一社会信用代码 uscc|请对照营业执照补上")
+            raise FieldProblem(
+                "uscc", "企业客户必须填写统一社会信用代码 uscc", "请对照营业执照补上"
+            )
         if self.left_on and self.left_on < self.since:
             raise FieldProblem(
-                "left_on", "终止服务日期 left_on 早于成为客户日期 since|请核对两个日期"
+                "left_on", "终止服务日期 left_on 早于成为客户日期 since", "请核对两个日期"
             )
         return self
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, HttpUrl, field_validator
 
+from baodan.core.errors import Problem
 from baodan.core.links import is_local_source
 from baodan.models.base import Model, Phone, Record
 from baodan.models.recordformat import RECORD_FORMAT, newer_format
@@ -13,9 +14,10 @@ from baodan.models.recordformat import RECORD_FORMAT, newer_format
 
 def _local_image(value: str | None) -> str | None:
     if value is not None and not is_local_source(value):
-        raise ValueError(
-            "徽标图片要放在本站，不能是网址|把图片放进 records/public/assets/，写相对路径，"
-            "如 assets/logo.svg：外站的图片会让每位访客的浏览器去访问那个网站"
+        raise Problem(
+            "徽标图片要放在本站，不能是网址",
+            "把图片放进 records/public/assets/，写相对路径，"
+            "如 assets/logo.svg：外站的图片会让每位访客的浏览器去访问那个网站",
         )
     return value
 
@@ -71,6 +73,11 @@ class Settings(Record):
     feeds: Feeds = Feeds()
     retention_years: int = Field(5, ge=1, description="客户离开后资料保留年数（PIPL）")
     demo: bool = Field(False, description="演示公司（数据全部虚构）")
+    disclaimer: str = Field(
+        "本文是一般性的保险知识介绍，不是对任何具体保单的承诺或建议；保障范围和赔付以保险合同条款"
+        "和保险公司的核定为准。想知道您家的保单怎么理解，欢迎联系我们。",
+        description="知识库每篇文章末尾的免责声明",
+    )
     public_numbers: list[str] = Field(
         [],
         description="公司有意公开的其他号码（如对外的手机号）：提交检查和发布检查不把它们当作个人信息。"
@@ -84,5 +91,5 @@ class Settings(Record):
     @classmethod
     def _known_format(cls, v: int) -> int:
         if v > RECORD_FORMAT:
-            raise ValueError(newer_format(v))
+            raise newer_format(v)
         return v

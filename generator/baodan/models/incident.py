@@ -43,10 +43,10 @@ class Incident(Record):
     def _steps(self) -> Incident:
         ids = [s.step for s in self.steps]
         if len(ids) != len(set(ids)):
-            raise FieldProblem("steps", "步骤编号 step 有重复|每个步骤只写一次")
+            raise FieldProblem("steps", "步骤编号 step 有重复", "每个步骤只写一次")
         if self.closed_on and not self.outcome:
             raise FieldProblem(
-                "outcome", "已结束的事件要写处理结果 outcome|例如 保险公司复核后同意赔付"
+                "outcome", "已结束的事件要写处理结果 outcome", "例如 保险公司复核后同意赔付"
             )
         return self
 

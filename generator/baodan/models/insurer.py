@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field, HttpUrl, field_validator
 
+from baodan.core.errors import Problem
 from baodan.models.base import Model, Phone, Record
 from baodan.models.partner import PartnerContact
 
@@ -50,7 +51,7 @@ class Solvency(Model):
     @classmethod
     def _quarter(cls, v: str) -> str:
         if not re.fullmatch(r"20\d\dQ[1-4]", v):
-            raise ValueError("季度应写成 2026Q2 这样的格式|年份加 Q 加 1–4")
+            raise Problem("季度应写成 2026Q2 这样的格式", "年份加 Q 加 1–4")
         return v
 
     @property

@@ -34,7 +34,7 @@ class Survey(Model):
     def _answered(self) -> Survey:
         if self.score is None and self.nps is None:
             raise FieldProblem(
-                "score", "满意度调查至少要有 score（1–5）或 nps（0–10）|按客户的回答填写"
+                "score", "满意度调查至少要有 score（1–5）或 nps（0–10）", "按客户的回答填写"
             )
         return self
 
@@ -64,20 +64,23 @@ class Interaction(Record):
     def _kind_fields(self) -> Interaction:
         if self.kind == "survey" and self.survey is None:
             raise FieldProblem(
-                "survey", "满意度调查记录要填 survey|写 score 或 nps，以及 comment、about"
+                "survey", "满意度调查记录要填 survey", "写 score 或 nps，以及 comment、about"
             )
         if self.kind == "lecture" and not self.lecture:
             raise FieldProblem(
                 "lecture",
-                "参加讲座的记录要填 lecture|写讲座文件名（不含 .md），如 2026-03-21-claims-howto",
+                "参加讲座的记录要填 lecture",
+                "写讲座文件名（不含 .md），如 2026-03-21-claims-howto",
             )
         if self.kind == "renewal" and not self.policy:
             raise FieldProblem(
-                "policy", "续保联系要写是哪张保单 policy|填保单登记号，如 BD-2026-7K3QX"
+                "policy", "续保联系要写是哪张保单 policy", "填保单登记号，如 BD-2026-7K3QX"
             )
         if self.intention and self.kind != "renewal":
             raise FieldProblem(
-                "intention", "只有续保联系（kind: renewal）才填 intention|改 kind 或删去 intention"
+                "intention",
+                "只有续保联系（kind: renewal）才填 intention",
+                "改 kind 或删去 intention",
             )
         return self
 

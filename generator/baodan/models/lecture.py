@@ -6,15 +6,36 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, PrivateAttr
+from pydantic import AfterValidator, Field, PrivateAttr, ValidationInfo, field_validator
 
+from baodan.core.errors import Problem
 from baodan.models.base import Model, Record
+from baodan.models.context import today_of
 
 
 def _time_range(v: str) -> str:
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", v):
-        raise ValueError("时间应写成 14:00-16:00|开始和结束都用 24 小时制")
+        raise Problem("时间应写成 14:00-16:00", "开始和结束都用 24 小时制")
     return v
+
+
+class Review(Model):
+    """Who checked a published article against its sources, and when: a firm answers for what
+    its site tells clients (checks/lectures.py warns when a review is missing or a year old)."""
+
+    by: str = Field(description="审核人（姓名）")
+    date: dt.date = Field(description="审核日期：文章内容截至这一天")
+    sources: list[str] = Field(
+        min_length=1,
+        description="依据：法律条文、监管文件、条款等，每项一行，如 《保险法》第十六条",
+    )
+
+    @field_validator("date")
+    @classmethod
+    def _not_future(cls, v: dt.date, info: ValidationInfo) -> dt.date:
+        if (today := today_of(info)) is not None and v > today:
+            raise Problem("审核日期在未来", "写实际审核的日期")
+        return v
 
 
 class Attachment(Model):
@@ -34,6 +55,7 @@ class Lecture(Record):
     tags: list[str] = Field([], description="相关险种大类编号，见 data/taxonomy.yaml")
     summary: str | None = None
     attachments: list[Attachment] = []
+    review: Review | None = Field(None, description="内容审核：审核人、日期和依据")
 
     _body: str = PrivateAttr(default="")
     _body_line: int = PrivateAttr(default=1)  # the line of the file the body starts on

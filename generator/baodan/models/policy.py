@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from baodan.core.errors import shown
+from baodan.core.errors import Problem, shown
 from baodan.models.base import (
     USCC,
     FieldProblem,
@@ -83,7 +83,7 @@ class Vehicle(Model):
     def _vin(cls, v: str) -> str:
         v = v.upper()
         if not re.fullmatch(r"[A-HJ-NPR-Z0-9]{17}", v):
-            raise ValueError("车架号应为 17 位字母数字（不含 I、O、Q）|请对照行驶证重新录入")
+            raise Problem("车架号应为 17 位字母数字（不含 I、O、Q）", "请对照行驶证重新录入")
         return v
 
 
@@ -107,7 +107,8 @@ class Intake(Model):
         if self.medium == "paper" and not self.original_location:
             raise FieldProblem(
                 "original_location",
-                "纸质保单必须写明原件存放位置 original_location|例如 档案柜A-03",
+                "纸质保单必须写明原件存放位置 original_location",
+                "例如 档案柜A-03",
             )
         return self
 
@@ -157,12 +158,14 @@ class Discrepancy(Model):
         if self.status == "confirmed" and not self.confirmed_on:
             raise FieldProblem(
                 "confirmed_on",
-                "已确认的差异要写 confirmed_on|用 baodan verify 登记号 --confirm 编号",
+                "已确认的差异要写 confirmed_on",
+                "用 baodan verify 登记号 --confirm 编号",
             )
         if self.status == "resolved" and not (self.resolved_on and self.resolved_by):
             raise FieldProblem(
                 "resolved_on",
-                "已解决的差异要写 resolved_on 和 resolved_by|用 baodan verify 登记号 --resolve 编号",
+                "已解决的差异要写 resolved_on 和 resolved_by",
+                "用 baodan verify 登记号 --resolve 编号",
             )
         return self
 
@@ -209,8 +212,8 @@ class Policy(Record):
     @classmethod
     def _registry_no(cls, v: str) -> str:
         if not REGISTRY_NO.match(v):
-            raise ValueError(
-                f"{REGISTRY_FORMAT_PROBLEM}|请用 baodan intake 或 baodan new policy 生成登记号"
+            raise Problem(
+                f"{REGISTRY_FORMAT_PROBLEM}", "请用 baodan intake 或 baodan new policy 生成登记号"
             )
         return v
 
@@ -221,18 +224,20 @@ class Policy(Record):
         if self.category not in categories:
             raise FieldProblem(
                 "category",
-                f"不认识的险种大类“{shown(self.category)}”|可选：{tax.category_choices()}",
+                f"不认识的险种大类“{shown(self.category)}”",
+                f"可选：{tax.category_choices()}",
             )
         subs = categories[self.category].subcategories
         if self.subcategory not in subs:
             choices = "、".join(f"{k}（{v}）" for k, v in subs.items())
             raise FieldProblem(
                 "subcategory",
-                f"险种“{shown(self.category)}”下没有小类“{shown(self.subcategory)}”|可选：{choices}",
+                f"险种“{shown(self.category)}”下没有小类“{shown(self.subcategory)}”",
+                f"可选：{choices}",
             )
         if self.terminates and self.terminates < self.effective:
             raise FieldProblem(
-                "terminates", "满期日 terminates 早于生效日 effective|请对照保单核对两个日期"
+                "terminates", "满期日 terminates 早于生效日 effective", "请对照保单核对两个日期"
             )
         for need in categories[self.category].needs:
             if need == "beneficiaries" and self.statutory_beneficiary:
@@ -240,8 +245,9 @@ class Policy(Record):
             if not getattr(self, need):
                 raise FieldProblem(
                     need,
-                    f"{categories[self.category].name}必须填写 {need}|见 baodan new policy 生成的模板",
+                    f"{categories[self.category].name}必须填写 {need}",
+                    "见 baodan new policy 生成的模板",
                 )
         if self.beneficiaries and sum(b.share for b in self.beneficiaries) != 100:
-            raise FieldProblem("beneficiaries", "受益比例之和应为 100%|请核对每位受益人的 share")
+            raise FieldProblem("beneficiaries", "受益比例之和应为 100%", "请核对每位受益人的 share")
         return self

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from baodan.core.errors import Problem
 from baodan.core.rules import Rules
 
 # What a category's intake form may require (fields of the policy record).
@@ -31,9 +32,9 @@ class Taxonomy(BaseModel):
     def _known_lines(self) -> Taxonomy:
         for code, category in self.categories.items():
             if category.line not in self.lines:
-                raise ValueError(
-                    f"大类 {code} 的险种线“{category.line}”不在 lines 里"
-                    f"|可选：{'、'.join(self.lines)}"
+                raise Problem(
+                    f"大类 {code} 的险种线“{category.line}”不在 lines 里",
+                    f"可选：{'、'.join(self.lines)}",
                 )
         return self
 

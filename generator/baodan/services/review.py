@@ -90,7 +90,7 @@ def read_versions(
         if raw is None:
             versions.append(Version(path))
         elif isinstance(plain, str):  # why it could not be decrypted
-            versions.append(Version(path, exists=True, problem=plain.partition("|")[0]))
+            versions.append(Version(path, exists=True, problem=plain))
         else:
             versions.append(Version(path, plain, True))
     return versions

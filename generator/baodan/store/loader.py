@@ -21,7 +21,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from baodan.core import yamlio
-from baodan.core.errors import RecordError, Source
+from baodan.core.errors import Problem, RecordError, Source
 from baodan.core.layout import RECORDS
 from baodan.core.parse import parse_record, read_text
 from baodan.core.rules import Rules
@@ -228,8 +228,8 @@ def _decrypt_file(f: EncryptedFile, data: bytes, identities: list) -> bytes | Re
     try:
         return decrypt(data, identities)
     except ValueError as e:
-        message, _, hint = str(e).partition("|")
-        return RecordError(Source(f.rel), "", message, hint)
+        problem = Problem.of(e)
+        return RecordError(Source(f.rel), "", problem.message, problem.hint)
 
 
 def _parse_file(f: EncryptedFile, plain: bytes | RecordError, context: dict) -> Loaded:

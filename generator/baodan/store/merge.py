@@ -77,7 +77,7 @@ class _Keys:
             try:
                 decrypt(data, self.keys)
             except ValueError as e:
-                return Side(True, problem=str(e).partition("|")[0])
+                return Side(True, problem=str(e))
         return side or Side(True, problem="无法解密")
 
     def _try(self, data: bytes) -> Side | None:

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pyrage import x25519
 
-from baodan.core.errors import BaodanError
+from baodan.core.errors import BaodanError, Problem
 from baodan.core.files import is_age
 from baodan.core.layout import KEYS_DIR, ROTATION_MARKER
 from baodan.store import age_x25519
@@ -59,12 +59,13 @@ def decrypt(ciphertext: bytes, identities: list, limit: int | None = None) -> by
     identities, and only files age_x25519 has checked: it lets some malformed headers pass."""
     limit = limit or MAX_CIPHERTEXT
     if len(ciphertext) > limit:
-        raise ValueError(
+        raise Problem(
             f"加密文件太大（{len(ciphertext) // 1024} KB，上限 {limit // 1024} KB），"
-            "不像一份记录，没有解密|请从 git 恢复上一次提交的版本：git checkout -- 这个文件"
+            "不像一份记录，没有解密",
+            "请从 git 恢复上一次提交的版本：git checkout -- 这个文件",
         )
     if not is_age(ciphertext):
-        raise ValueError("文件不是 age 加密文件|这个位置只能放加密记录；请用 baodan edit/new 生成")
+        raise Problem("文件不是 age 加密文件", "这个位置只能放加密记录；请用 baodan edit/new 生成")
     try:
         try:
             return age_x25519.decrypt(ciphertext, _fast_keys(tuple(map(str, identities))))
@@ -74,16 +75,23 @@ def decrypt(ciphertext: bytes, identities: list, limit: int | None = None) -> by
                 raise
         return decrypt_with_pyrage(ciphertext, others)
     except age_x25519.AgeError as e:
-        raise ValueError(_REFUSALS.get(e.kind, DAMAGED)) from e
+        raise Problem(*_REFUSALS.get(e.kind, DAMAGED)) from e
 
 
-DAMAGED = "文件已损坏或被截断，无法解密|请从 git 恢复上一次提交的版本：git checkout -- 这个文件"
+DAMAGED = (
+    "文件已损坏或被截断，无法解密",
+    "请从 git 恢复上一次提交的版本：git checkout -- 这个文件",
+)
 _REFUSALS = {
-    "no match": "文件加密给了另一把密钥，本公司的记录密钥打不开|"
-    "若它是在移除成员（换钥）之前开的分支上保存的：rebase 到最新的 main 后运行 "
-    "baodan reencrypt 这个文件；否则向加密它的同事确认，来历不明的不要合并",
-    "unsupported": "文件是用口令加密的，baodan 只用密钥，不用口令|"
-    "这个位置只能放加密记录；请用 baodan edit/new 生成",
+    "no match": (
+        "文件加密给了另一把密钥，本公司的记录密钥打不开",
+        "若它是在移除成员（换钥）之前开的分支上保存的：rebase 到最新的 main 后运行 "
+        "baodan reencrypt 这个文件；否则向加密它的同事确认，来历不明的不要合并",
+    ),
+    "unsupported": (
+        "文件是用口令加密的，baodan 只用密钥，不用口令",
+        "这个位置只能放加密记录；请用 baodan edit/new 生成",
+    ),
 }
 # The largest armored age file a record may be (a record is at most 256 KB; armor adds a third).
 MAX_CIPHERTEXT = 512 * 1024

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from baodan.core import yamlio
-from baodan.core.errors import BaodanError, RecordError, Source, shown
+from baodan.core.errors import BaodanError, Problem, RecordError, Source, shown
 from baodan.core.files import write_atomic
 from baodan.core.layout import CLIENTS_DIR, RECORDS
 from baodan.models.ids import (
@@ -74,9 +74,11 @@ class Workspace:
         """The firm at ``root`` (no search upwards), opened with an identity already found;
         refused when its records are in a newer format than this baodan writes."""
         if (version := record_format(root)) > RECORD_FORMAT:
-            message, _, hint = newer_format(version).partition("|")
+            problem = newer_format(version)
             raise BaodanError(
-                RecordError(Source(f"{RECORDS}/firm.yaml"), "record_format", message, hint)
+                RecordError(
+                    Source(f"{RECORDS}/firm.yaml"), "record_format", problem.message, problem.hint
+                )
             )
         return cls(root, source, open_vault(root, source))
 
@@ -85,8 +87,8 @@ class Workspace:
         try:
             return self.vault.decrypt(path.read_bytes()).decode("utf-8")
         except ValueError as e:
-            message, _, hint = str(e).partition("|")
-            raise BaodanError(f"{self.rel(path)}：{message}", hint) from None
+            problem = Problem.of(e)
+            raise BaodanError(f"{self.rel(path)}：{problem.message}", problem.hint) from None
 
     def write(self, path: Path, text: str) -> None:
         """The one way a record is written: encrypted to the current record key, atomically,

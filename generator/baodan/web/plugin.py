@@ -48,6 +48,8 @@ from baodan.web.search_words import learn_words, refine_search_index
 from baodan.web.staff_pages import staff_client_page
 
 log = get_plugin_logger(__name__)
+# Cleans Material's search results (see the file); every page of both sites loads it.
+SEARCH_SCRIPT = TEMPLATES / "assets" / "search.js"
 SHALLOW_WARNING = (
     "仓库是浅克隆（shallow clone，只取了最近的提交），记录的修改历史不全：网站地图的日期会随每次"
     "提交变化（即使记录没改），员工站客户页的“修改历史”也缺了更早的部分。请取完整历史：本机运行 "
@@ -156,6 +158,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             config.theme["logo"] = settings.brand.logo
             config.theme["favicon"] = settings.brand.logo
         config.extra_css.append("assets/baodan/site.css")
+        config.extra_javascript.append("assets/baodan/search.js")
         if self.staff:
             config.extra_css.append("assets/baodan/staff.css")
             config.extra_javascript.append("assets/baodan/staff.js")
@@ -404,6 +407,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def _generate(self, ctx: SiteContext) -> list[GeneratedPage]:
         pages = [
             GeneratedPage("assets/baodan/site.css", ctx.render("site.css.j2")),
+            GeneratedPage("assets/baodan/search.js", SEARCH_SCRIPT.read_text("utf-8")),
         ]
         pages.extend(page for b in self._on_page(builders_for(ctx.staff)) for page in b(ctx))
         self.stats = {

@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from baodan.domain import kpis
+from baodan.domain.lecture_reviews import due_for_review, next_review
 from baodan.models.partner import PARTNER_KINDS
 from baodan.models.taxonomy import taxonomy
 from baodan.web import charts
@@ -138,6 +139,7 @@ def training_page(ctx: SiteContext) -> list[GeneratedPage]:
             if i.kind == "lecture" and i.lecture:
                 attendance[i.lecture].append(cf)
     past = [lec for lec in reversed(ctx.firm.lectures) if lec.date < ctx.today]
+    due = due_for_review(ctx.firm, ctx.today)
     content = ctx.render(
         "staff_training.md.j2",
         sessions=list(reversed(ctx.firm.training)),
@@ -145,6 +147,9 @@ def training_page(ctx: SiteContext) -> list[GeneratedPage]:
         year=year,
         lectures=past,
         attendance=attendance,
+        reviews_due=due,
+        reviewed=[lec for lec in ctx.firm.lectures if lec.slug not in {d[0].slug for d in due}],
+        next_review=next_review,
         kb=ctx.options.get("kb_dir", "kb"),
         **labels_for(ctx),
     )

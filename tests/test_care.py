@@ -104,8 +104,8 @@ def test_greet_command_logs_a_greeting_and_the_queue_shows_it(firm, capsys, monk
     code, out, err = run_cli(capsys, "greet", cid, "--occasion", "元旦", "--channel", "sms")
     assert code == 0, err
     assert "已记录问候" in out and "2027年" in out  # for the coming New Year, not this one
-    rel = f"records/clients/{cid}/interactions/2026-12-30-1.yaml.age"
-    text = read_record(firm.root, rel, firm.identities)
+    (path,) = (firm.root / f"records/clients/{cid}/interactions").glob("2026-12-30-1-*.yaml.age")
+    text = read_record(firm.root, path.relative_to(firm.root).as_posix(), firm.identities)
     assert "kind: greeting" in text and "occasion: new_year" in text and "channel: sms" in text
     code, out, _ = run_cli(capsys, "greetings")
     assert "已发送 2026-12-30" in out

@@ -360,3 +360,22 @@ def test_a_plaintext_side_is_not_merged_in(repo):
     no_markers(repo.root / rel)
     merged = record(repo, rel)
     assert merged["city"] == "宁波" and "明文" not in read_record(repo.root, rel, repo.identities)
+
+
+def test_two_staff_recording_one_client_on_one_day_keep_both_records(repo, capsys, monkeypatch):
+    monkeypatch.setenv("BAODAN_TODAY", "2026-12-30")
+    cid = Path(first_client(repo.root)).parent.name
+    githelp.git(repo.root, "checkout", "-q", "-b", "other")
+    assert run_cli(capsys, "greet", cid, "--occasion", "元旦", "--channel", "sms")[0] == 0
+    commit(repo.root, "短信问候")
+    githelp.git(repo.root, "checkout", "-q", "main")
+    assert run_cli(capsys, "greet", cid, "--occasion", "元旦", "--channel", "phone")[0] == 0
+    commit(repo.root, "电话问候")
+    merged = git(repo.root, "merge", "--no-edit", "other")
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    folder = repo.root / f"records/clients/{cid}/interactions"
+    days = [p for p in folder.glob("2026-12-30-*.yaml.age")]
+    texts = [
+        read_record(repo.root, p.relative_to(repo.root).as_posix(), repo.identities) for p in days
+    ]
+    assert sorted(yamlio.load(t)["channel"] for t in texts) == ["phone", "sms"]

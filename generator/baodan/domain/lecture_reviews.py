@@ -19,6 +19,8 @@ def review_problem(lecture: Lecture, today: date) -> str | None:
     """Why the article needs reviewing (Chinese), or None while its review holds."""
     if lecture.review is None:
         return "文章还没有审核记录"
+    if lecture.review.date > today:  # a typo would otherwise put the reminder off for years
+        return f"审核日期 {lecture.review.date} 在未来"
     if today > next_review(lecture):
         return f"上次审核是 {lecture.review.date}，已超过一年"
     return None

@@ -42,8 +42,9 @@ def made_id(prefix: str) -> re.Pattern:
 
 # Names people give (staff, insurers, partners): lower-case letters, digits, - and _.
 GIVEN_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-# An interaction's file name: <date>-<n>.
-INTERACTION_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-\d{1,4}$")
+# An interaction's file name: <date>-<n>, and since several staff record on branches,
+# <date>-<n>-<4 hex digits> (store.workspace.next_interaction_path).
+INTERACTION_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-\d{1,4}(-[0-9a-f]{4})?$")
 # Any record a command can be given by id: every id above is a GIVEN_NAME, or a registry number.
 ANY_RECORD = (GIVEN_NAME, REGISTRY_NO)
 

@@ -1,4 +1,4 @@
-"""records/clients/<id>/interactions/<date>-<n>.yaml.age: consultations, visits, greetings,
+"""records/clients/<id>/interactions/<date>-<n>-<tag>.yaml.age: consultations, visits, greetings,
 surveys, lecture attendance."""
 
 from __future__ import annotations

@@ -103,7 +103,7 @@ KINDS: tuple[Kind, ...] = (
         "互动记录",
         "interactions",
         None,
-        INTERACTION_NAME,  # <date>-<n>: the file name
+        INTERACTION_NAME,  # <date>-<n>[-<tag>]: the file name
         "interaction",
         template="interaction",
         client_slot=True,

@@ -6,11 +6,10 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, PrivateAttr, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, PrivateAttr
 
 from baodan.core.errors import Problem
 from baodan.models.base import Model, Record
-from baodan.models.context import today_of
 
 
 def _time_range(v: str) -> str:
@@ -29,13 +28,6 @@ class Review(Model):
         min_length=1,
         description="依据：法律条文、监管文件、条款等，每项一行，如 《保险法》第十六条",
     )
-
-    @field_validator("date")
-    @classmethod
-    def _not_future(cls, v: dt.date, info: ValidationInfo) -> dt.date:
-        if (today := today_of(info)) is not None and v > today:
-            raise Problem("审核日期在未来", "写实际审核的日期")
-        return v
 
 
 class Attachment(Model):

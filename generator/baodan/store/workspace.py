@@ -233,10 +233,12 @@ def new_incident_id() -> str:
 
 
 def next_interaction_path(client_dir: Path, day) -> Path:
-    """interactions/<date>-<n>.yaml.age: the next free number for that day."""
+    """interactions/<date>-<n>-<tag>.yaml.age: n counts that day's records in this clone, and
+    the random tag keeps apart what two staff members record for one client on one day on
+    their own branches (both would be <date>-1, and git would merge two records into one)."""
     folder = client_dir / "interactions"
     n = 1 + len(list(folder.glob(f"{day.isoformat()}-*.yaml.age")))
-    return folder / f"{day.isoformat()}-{n}.yaml.age"
+    return folder / f"{day.isoformat()}-{n}-{secrets.token_hex(2)}.yaml.age"
 
 
 # ---- Paths a person gives: checked here, before any file is touched ---------------------------

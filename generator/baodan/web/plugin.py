@@ -48,8 +48,6 @@ from baodan.web.search_words import learn_words, refine_search_index
 from baodan.web.staff_pages import staff_client_page
 
 log = get_plugin_logger(__name__)
-# Cleans Material's search results (see the file); every page of both sites loads it.
-SEARCH_SCRIPT = TEMPLATES / "assets" / "search.js"
 SHALLOW_WARNING = (
     "仓库是浅克隆（shallow clone，只取了最近的提交），记录的修改历史不全：网站地图的日期会随每次"
     "提交变化（即使记录没改），员工站客户页的“修改历史”也缺了更早的部分。请取完整历史：本机运行 "
@@ -407,7 +405,10 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def _generate(self, ctx: SiteContext) -> list[GeneratedPage]:
         pages = [
             GeneratedPage("assets/baodan/site.css", ctx.render("site.css.j2")),
-            GeneratedPage("assets/baodan/search.js", SEARCH_SCRIPT.read_text("utf-8")),
+            # Cleans Material's search results (see the file); every page of both sites has it.
+            GeneratedPage(
+                "assets/baodan/search.js", (TEMPLATES / "assets/search.js").read_text("utf-8")
+            ),
         ]
         pages.extend(page for b in self._on_page(builders_for(ctx.staff)) for page in b(ctx))
         self.stats = {

@@ -381,6 +381,28 @@ def test_tables_fit_the_page_and_break_no_word(site, tmp_path):
     assert problems == []
 
 
+def test_the_register_filter_understands_kinds_of_cover_as_people_say_them(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=require_tool("chromium"),
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        tab = browser.new_page(viewport={"width": 1280, "height": 900})
+        tab.goto((site / "site-staff/staff/policies/2026/index.html").as_uri())
+
+        def shown(typed: str) -> set[str]:
+            tab.fill("input[data-bd-search]", typed)
+            rows = tab.locator("tbody tr:not(.bd-hidden) td:nth-child(2)").all_inner_texts()
+            return set(rows)
+
+        assert shown("车险") == {"BD-2026-CAR01"}  # 机动车辆保险
+        assert "BD-2026-HXD01" in shown("医疗险") and "BD-2026-CAR01" not in shown("医疗险")
+        assert shown("车险 张伟") == set()  # every word must match
+        browser.close()
+
+
 def test_staff_pages_have_no_serious_accessibility_problem(site):
     """axe-core finds no serious or critical violation on any staff page at 1280 px: contrast
     (the header tabs), links told apart from the text around them, named dialogs, regions."""

@@ -37,6 +37,7 @@ from baodan.models.client import has_left
 from baodan.models.interaction import CHANNELS, INTENTIONS, KINDS
 from baodan.models.policy import DISCREPANCY_STATUSES, FREQUENCIES, STATUSES
 from baodan.models.task import TASK_STATUSES
+from baodan.models.taxonomy import taxonomy
 from baodan.store.history import History
 from baodan.web.client_shell import ShellPage, shell_page
 from baodan.web.context import GeneratedPage, SiteContext, policy_anchor
@@ -345,6 +346,17 @@ def client_page_inputs(ctx: SiteContext, book: StaffBook, cf: ClientFile) -> tup
     )
 
 
+def policy_kinds(ctx: SiteContext) -> dict[str, str]:
+    """Each "category/subcategory" as its names (机动车辆保险 商业险): what the register's
+    filter matches a kind of cover typed as people say it against (车险, 重疾险: staff.js)."""
+    tax = taxonomy(ctx.firm.rules)
+    return {
+        f"{code}/{sub}": f"{category.name} {name}"
+        for code, category in tax.categories.items()
+        for sub, name in category.subcategories.items()
+    }
+
+
 def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
     book = staff_book(ctx)
     registry = sorted(
@@ -375,6 +387,7 @@ def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
             title="保单登记簿",
         )
     ]
+    kinds = policy_kinds(ctx)
     for year, items in years:
         pages.append(
             staff_page(
@@ -384,7 +397,8 @@ def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
                 book=book,
                 year=year,
                 items=items,
-                inputs=[shown[p.registry_no] for _, p in items],
+                kinds=kinds,
+                inputs=(kinds, [shown[p.registry_no] for _, p in items]),
                 nav=(SECTION, "保单登记簿", f"{year} 年"),
                 title=f"{year} 年登记的保单",
             )

@@ -211,6 +211,7 @@ def client(cid: str, name: str = "张伟", **fields) -> Client:
         "city": "杭州",
         "since": date(2020, 1, 1),
         "manager": "wang-fang",
+        "consent": {"signed_on": date(2020, 1, 1), "method": "纸质签字", "purposes": ["保单保管"]},
     } | fields
     if data["kind"] == "company":
         data.pop("id_number")

@@ -41,7 +41,8 @@ INJECTED = """() => {
     if (new URL(img.src).origin !== location.origin || img.src.endsWith("/x")) found.push(`img ${img.src}`);
   }
   for (const s of document.scripts) if (s.text.trim() === "window.__x=1") found.push("script");
-  if (document.querySelector("textarea")) found.push("textarea");
+  // the portal's request forms (.bd-request) have their own text boxes; any other is a payload's
+  for (const t of document.querySelectorAll("textarea")) if (!t.closest(".bd-request")) found.push("textarea");
   return found;
 }"""
 

@@ -164,7 +164,9 @@ def test_load_firm_only_returns_error_values(encrypted, plain):
 
 def test_impossible_date_and_foreign_encoding_are_reported_not_raised(tmp_path):
     record, errors = parse_record(Policy, "product: 测试\neffective: 2026-02-30\n", "p.yaml")
-    assert record is None and errors[0].source.line == 2 and "不是有效日期" in errors[0].message
+    dates = [e for e in errors if e.field == "effective"]
+    assert record is None and dates[0].source.line == 2 and "不是有效日期" in dates[0].message
+    assert "2026-03-01" in dates[0].hint  # a date hint, not one about YAML's indentation
     v = _tiny_firm(tmp_path)
     (tmp_path / "records/staff").mkdir(parents=True)
     (tmp_path / "records/staff/wang-fang.yaml").write_bytes("name: 王芳\n".encode("gbk"))

@@ -288,6 +288,7 @@ def _policy_as(firm, source: str, client_rel: str, number: str, product: str) ->
     text = read_record(firm.root, source, firm.identities)
     data = yamlio.load_roundtrip(text)
     data["registry_no"], data["product"] = number, product
+    data["policy_no"] = f"P-{number}-{product}"  # another contract (one policy twice is an error)
     folder = Path(client_rel).parent
     write_record(
         firm.root,

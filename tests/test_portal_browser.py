@@ -409,6 +409,7 @@ def test_search_lists_the_article_about_the_term_first_and_highlights_it_there(
     assert title.startswith(article.title)
     first.click()
     page.wait_for_url(f"**/kb/{article.slug}/**")
+    page.wait_for_selector("mark[data-md-highlight]")  # Material marks the words once loaded
     marked = page.eval_on_selector_all(
         "mark[data-md-highlight]", "els => els.map(e => e.textContent)"
     )

@@ -85,7 +85,7 @@ def _firm_with_references(firm, client_id="c-00000001", renewal="BD-2027-RNMB2")
         firm,
         c.person(client_id),
         [
-            c.policy(OLD),
+            c.policy(OLD, policy_no=f"P-{client_id}"),  # two policies that drew one number
             c.policy(
                 renewal,
                 renewal_of=OLD,

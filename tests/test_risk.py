@@ -135,6 +135,29 @@ def test_earner_without_protection():
     assert "earner_without_protection" not in rule_ids(one(c.person(earner=False)))
 
 
+def test_critical_illness_low():
+    low = c.policy("BD-2026-CR1T2", subcategory="critical_illness", sum_insured=100000)
+    found = rule_ids(one(policies=[low]))["critical_illness_low"][0]
+    assert found.registry_no == "BD-2026-CR1T2" and "10万元" in found.client_text
+    enough = c.policy("BD-2026-CR1T3", subcategory="critical_illness", sum_insured=500000)
+    assert "critical_illness_low" not in rule_ids(one(policies=[enough]))
+    medical = c.policy("BD-2026-MED03", sum_insured=100000)  # not critical illness
+    assert "critical_illness_low" not in rule_ids(one(policies=[medical]))
+
+
+def test_children_before_parents():
+    child_ci = c.policy(
+        "BD-2026-CH1D1",
+        subcategory="critical_illness",
+        insured=[{"name": "张小明", "relation": "子女", "id_number": c.CHILD}],
+    )
+    found = rule_ids(one(policies=[child_ci]))["children_before_parents"][0]
+    assert found.registry_no is None and "孩子" in found.client_text
+    parent_ci = c.policy("BD-2026-PRN71", subcategory="critical_illness")
+    assert "children_before_parents" not in rule_ids(one(policies=[child_ci, parent_ci]))
+    assert "children_before_parents" not in rule_ids(one(policies=[parent_ci]))
+
+
 def test_company_without_employer_liability():
     firm = c.firm(c.client_file(c.company()))
     found = rule_ids(firm, "c-00000002")["company_without_employer_liability"][0]

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from baodan.checks.integrity import INTEGRITY_CHECKS
 from baodan.checks.keys import key_checks
-from baodan.checks.lectures import check_lecture_markup
+from baodan.checks.lectures import check_lecture_markup, review_reminders
 from baodan.checks.lifecycle import check_policy_life
-from baodan.checks.privacy import PRIVACY_CHECKS
+from baodan.checks.privacy import PRIVACY_CHECKS, missing_consent
 from baodan.checks.rules import check_rule_files
 from baodan.checks.service import SERVICE_CHECKS
 from baodan.core.errors import RecordError
@@ -34,6 +34,14 @@ def check_firm(firm: Firm, today: date) -> list[RecordError]:
     """Every whole-firm check as of ``today``: references, uniqueness, privacy, service, a
     policy's life, what a lecture article may publish."""
     return [e for validate in VALIDATIONS for e in validate(firm, today)]
+
+
+# What `baodan check` reminds of without failing: nothing wrong, something still to do.
+NOTICES = [missing_consent, review_reminders]
+
+
+def notices(firm: Firm, today: date) -> list[RecordError]:
+    return [e for notice in NOTICES for e in notice(firm, today)]
 
 
 def load_firm(

@@ -128,6 +128,33 @@ def check_registry_numbers(firm: Firm, today: date) -> list[RecordError]:
     return errors
 
 
+def check_policy_numbers(firm: Firm, today: date) -> list[RecordError]:
+    """One insurer's policy number is registered once: a second registration of the same
+    policy (the paper and the e-policy, two staff) would double its premiums and reminders.
+    A renewal that keeps the number of the policy it renews is the same contract going on."""
+    seen: dict[tuple[str, str], list] = defaultdict(list)
+    for _, p in firm.policies():
+        seen[(p.insurer, p.policy_no.upper())].append(p)
+    errors = []
+    for policies in seen.values():
+        numbers = {p.registry_no for p in policies}
+        starts = [p for p in policies if p.renewal_of not in numbers]  # renewals go on
+        if len(starts) < 2:
+            continue
+        for p in starts:
+            others = "、".join(o.registry_no for o in starts if o is not p)
+            errors.append(
+                _err(
+                    p,
+                    "policy_no",
+                    f"保险公司保单号 {p.policy_no} 登记了不止一次",
+                    f"已登记为 {others}。同一张保单只登记一次：核对后删除多登记的那份"
+                    "（git rm 该文件）；确是续保的保单请在 renewal_of 写上原保单登记号",
+                )
+            )
+    return errors
+
+
 def check_unique_access(firm: Firm, today: date) -> list[RecordError]:
     errors = []
     for attr, label in (("portal", "门户编号"), ("feed", "订阅令牌")):
@@ -153,11 +180,6 @@ def check_unique_access(firm: Firm, today: date) -> list[RecordError]:
 def check_dates(firm: Firm, today: date) -> list[RecordError]:
     errors = []
     for cf in firm.clients.values():
-        for p in cf.policies:
-            if p.intake.received_on > today:
-                errors.append(
-                    _err(p, "intake.received_on", "接收日期在未来", "填实际接收保单的日期")
-                )
         for c in cf.claims:
             if c.reported_on < c.incident_date:
                 errors.append(_err(c, "reported_on", "报案日期早于出险日期", "请核对两个日期"))
@@ -194,6 +216,7 @@ INTEGRITY_CHECKS = [
     check_insurer_refs,
     check_policy_refs,
     check_registry_numbers,
+    check_policy_numbers,
     check_unique_access,
     check_dates,
     check_lecture_tags,

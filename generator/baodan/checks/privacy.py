@@ -40,13 +40,17 @@ def _err(cf: ClientFile, field: str, message: str, hint: str) -> RecordError:
     return RecordError(Source(cf.client.path), field, message, hint)
 
 
-def check_consent(firm: Firm, today: date) -> list[RecordError]:
+def missing_consent(firm: Firm, today: date) -> list[RecordError]:
+    """Clients who have not signed consent yet: a reminder, not an error (a client is often
+    entered before the form comes back signed); until then nothing is published for them and
+    no greeting is due (models/client.has_consent)."""
     return [
         _err(
             cf,
             "consent",
-            "没有个人信息处理同意记录（《个人信息保护法》要求）",
-            "请客户签署同意书后补上 consent：签署日期、方式、目的",
+            "还没有个人信息处理同意记录（《个人信息保护法》要求）：签署日期、方式、目的都没填；"
+            "签署前不开通专属页面、日历订阅和节日问候",
+            f"请客户签署同意书，再用 baodan edit {cf.client.id} 在 consent 下照同意书填写",
         )
         for cf in firm.clients.values()
         if cf.client.consent is None and cf.client.left_on is None
@@ -88,8 +92,8 @@ def check_sensitive_consent(firm: Firm, today: date) -> list[RecordError]:
     errors = []
     for cf in firm.clients.values():
         consent = cf.client.consent
-        if consent is None or consent.sensitive or consent.withdrawn_on is not None:
-            continue  # no consent and withdrawn consent have their own checks
+        if consent is not None and (consent.sensitive or consent.withdrawn_on is not None):
+            continue  # withdrawn consent has its own check
         held = sensitive_records(cf, firm.rules)
         if held:
             errors.append(
@@ -103,4 +107,4 @@ def check_sensitive_consent(firm: Firm, today: date) -> list[RecordError]:
     return errors
 
 
-PRIVACY_CHECKS = [check_consent, check_withdrawn_consent, check_sensitive_consent]
+PRIVACY_CHECKS = [check_withdrawn_consent, check_sensitive_consent]

@@ -11,7 +11,7 @@ from typing import Annotated
 import click
 import typer
 
-from baodan.cli import feeds, finding, members, pipl, policy, portal, service, team
+from baodan.cli import feeds, finding, members, pipl, policy, portal, requests, service, team
 from baodan.cli import help as clihelp
 from baodan.cli.common import (
     IdentityOpt,
@@ -79,9 +79,8 @@ def main() -> None:
 @app.command()
 def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     """检查全部记录：格式、证件号、引用、登记号唯一……有问题则全部列出并以 1 退出。"""
-    from baodan.checks import load_firm
+    from baodan.checks import load_firm, notices
     from baodan.checks.keys import key_warnings
-    from baodan.checks.lectures import review_reminders
     from baodan.services.merging import unmerged_problems
 
     ws = open_workspace(root, identity)
@@ -90,7 +89,7 @@ def check(root: RootOpt = None, identity: IdentityOpt = None) -> None:
     reported = {e.source.file for e in errors}
     errors += [e for e in unmerged_problems(ws.root) if e.source.file not in reported]
     if firm is not None:
-        reminders += review_reminders(firm, today())
+        reminders += notices(firm, today())
     for warning in reminders:
         err.print("[yellow]提醒[/]：", end="")
         err.print(render_errors([warning]), highlight=False, markup=False)
@@ -224,15 +223,14 @@ def encrypt(
     identity: IdentityOpt = None,
 ) -> None:
     """把一份明文记录检查后加密为 .yaml.age，并删除明文。"""
-    from baodan.services.editing import validate_text, write_context
+    from baodan.services.changes import Changes
 
     ws = open_workspace(root, identity)
     file = record_path(ws.root, str(file))  # never a file outside the firm's client records
     target = file.with_name(file.name + ".age")
     text = file.read_text("utf-8")
-    errors = validate_text(text, ws.rel(target), write_context(ws))
-    if errors:
-        raise BaodanError(errors)
+    changes = Changes(ws)
+    changes.put_text(target, text)
     if target.exists():  # a stale copy (an export, a backup) must not replace the record
         if ws.read(target) != text:
             raise BaodanError(
@@ -243,7 +241,7 @@ def encrypt(
         file.unlink()
         out.print(f"{file.name} 与已加密的 {ws.rel(target)} 内容相同，明文已删除。")
         return
-    ws.write(target, text)
+    changes.commit()
     file.unlink()
     out.print(f"[green]已加密[/] {ws.rel(target)}，明文已删除。")
 
@@ -265,13 +263,19 @@ def _editor_note() -> None:
 
 
 def _create(ws: Workspace, path: Path, text: str) -> None:
-    from baodan.services.editing import edit_record
+    from baodan.cli.prompts import YesNo
+    from baodan.services.editing import new_record
+
+    def resume(rel: str) -> bool:
+        question = f"上次新建的记录没有保存，草稿还在（{rel}）。接着改这份草稿吗？选“否”则丢弃草稿"
+        return YesNo.ask(question, default=True, console=out)
 
     _editor_note()
-    if edit_record(ws, path, initial=text):
-        out.print(f"[green]已新建[/] {ws.rel(path)}（已加密）。")
+    saved = new_record(ws, path, text, resume)
+    if saved is not None:
+        out.print(f"[green]已新建[/] {ws.rel(saved)}（已加密）。")
     else:
-        out.print("没有保存（模板未修改或已放弃）。")
+        out.print("没有保存（模板未修改）。")
 
 
 @new_app.command("client")
@@ -423,5 +427,5 @@ def demo(
         out.print(line)
 
 
-for module in (feeds, finding, members, pipl, policy, portal, service, team):
+for module in (feeds, finding, members, pipl, policy, portal, requests, service, team):
     module.register(app)

@@ -38,6 +38,7 @@ MESSAGES = {
     "url_scheme": ("网址格式不对", "写成 https://… 的完整网址"),
     "string_pattern_mismatch": ("格式不对", "请对照字段说明（baodan schema）"),
     "too_short": ("项数太少", ""),
+    "string_too_short": ("不能是空白", "填上内容；这一项不需要就删去这一行"),
     "invalid_key": (
         "字段名应为文字",
         "YAML 把 on、off、yes、no 这样的字段名读成“是/否”，数字也不是文字：请对照 baodan schema 改成正确的字段名",
@@ -50,6 +51,11 @@ def translate_error(err: dict) -> tuple[str, str]:
     if err.get("input", "") is None and kind.endswith("_type"):  # `key:` with nothing after it
         what = MESSAGES.get(kind, ("", ""))[1] if kind != "string_type" else ""
         return "必填，不能空着", "在冒号后面填上内容" + (f"（{what}）" if what else "")
+    if isinstance(err.get("input"), yamlio.NotADate):
+        return (
+            f"“{shown(err['input'])}”不是有效日期（没有这一天）",
+            "写成 2026-03-01 这样的格式，核对月份和日子（2 月最多 29 天，4、6、9、11 月 30 天）",
+        )
     if kind == "value_error":
         problem = Problem.of(err["ctx"]["error"])
         return problem.message, problem.hint
@@ -65,6 +71,12 @@ def translate_error(err: dict) -> tuple[str, str]:
         }[kind]
         return f"数值应 {sign} {limit}（现在是 {shown(err['input'])}）", ""
     message, hint = MESSAGES.get(kind, (err["msg"], ""))
+    if kind == "string_too_long":
+        limit, now = err["ctx"]["max_length"], len(err["input"])
+        return (
+            f"太长：最多 {limit} 个字，现在有 {now} 个",
+            "只写要点；长文、扫描件和附件不要放进记录",
+        )
     if kind == "too_short":
         message = f"至少需要 {err['ctx'].get('min_length', 1)} 项"
     return message, hint
@@ -87,10 +99,12 @@ def parse_record(model: type[BaseModel], text: str, rel: str, context: dict | No
     return validate(model, data, rel, text, context=context)
 
 
-def load_yaml(text: str, rel: str) -> tuple[object, list[RecordError]]:
+def load_yaml(
+    text: str, rel: str, limit: int = yamlio.MAX_BYTES
+) -> tuple[object, list[RecordError]]:
     """Parsed YAML, or the Chinese reason it does not parse (file, line, what to check)."""
     try:
-        return yamlio.load(text), []
+        return yamlio.load(text, limit), []
     except yamlio.YamlError as e:
         return None, [
             RecordError(

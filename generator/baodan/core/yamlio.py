@@ -20,6 +20,7 @@ from functools import lru_cache
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedBase
+from ruamel.yaml.constructor import RoundTripConstructor
 
 from baodan.core.errors import BaodanError, RecordError, Source, shown
 
@@ -92,13 +93,17 @@ def _mapping(loader: yaml.Loader, node: yaml.MappingNode, deep: bool = False):
     return loader.construct_mapping(node, deep=deep)
 
 
+class NotADate(str):
+    """A value written like a date that is none (2026-02-30). It stays text, so that the
+    record's validation names its field among all the record's problems (a date field then
+    says it is no date: core/parse.py), instead of one YAML error for the whole file."""
+
+
 def _timestamp(loader: yaml.Loader, node: yaml.ScalarNode):
     try:
         return loader.construct_yaml_timestamp(node)
     except ValueError:  # 2026-02-30: looks like a date, is none
-        raise yaml.constructor.ConstructorError(
-            None, None, f"“{shown(node.value)}”不是有效日期", node.start_mark
-        ) from None
+        return NotADate(node.value)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
@@ -183,9 +188,10 @@ def _load_plain(text: str | bytes):
         loader.dispose()
 
 
-def load(text: str | bytes):
-    """Parse one YAML document; raise YamlError with a Chinese message and 1-based line."""
-    check_size(text)
+def load(text: str | bytes, limit: int = MAX_BYTES):
+    """Parse one YAML document (of at most ``limit`` bytes); raise YamlError with a Chinese
+    message and 1-based line."""
+    check_size(text, limit)
     try:
         return _load_plain(text)
     except _Unusual:
@@ -210,14 +216,14 @@ def load(text: str | bytes):
         return _raise("YAML 格式错误：嵌套层数太多", 0)
 
 
-def check_size(text: str | bytes) -> None:
-    """Refuse a record larger than MAX_BYTES (UTF-8), before anything parses it."""
-    if len(text) * (1 if isinstance(text, bytes) else 4) <= MAX_BYTES:
+def check_size(text: str | bytes, limit: int = MAX_BYTES) -> None:
+    """Refuse a record larger than ``limit`` (UTF-8), before anything parses it."""
+    if len(text) * (1 if isinstance(text, bytes) else 4) <= limit:
         return  # the common case, without encoding anything
     size = len(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
-    if size > MAX_BYTES:
+    if size > limit:
         raise YamlError(
-            f"文件太大（{size // 1024} KB），一份记录最多 {MAX_BYTES // 1024} KB，没有读取",
+            f"文件太大（{size // 1024} KB），一份记录最多 {limit // 1024} KB，没有读取",
             0,
             "记录里只写字段和简短说明；长文、扫描件和附件不要放进记录。"
             "若不是你改的，请从 git 恢复上一次提交的版本",
@@ -293,14 +299,31 @@ def _raise(message: str, line: int):
     raise YamlError(message, line)
 
 
+class _RoundTripConstructor(RoundTripConstructor):
+    def construct_yaml_timestamp(self, node, values=None):
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:  # 2026-02-30: kept as written, for validation to name
+            return NotADate(node.value)
+
+
+_RoundTripConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _RoundTripConstructor.construct_yaml_timestamp
+)
+
+
 def roundtrip() -> YAML:
     y = YAML()
+    y.Constructor = _RoundTripConstructor
     y.preserve_quotes = True
     y.indent(mapping=2, sequence=4, offset=2)
     y.width = 4096
     # A value used twice (one date for two items) must not become an &anchor / *alias.
     y.representer.ignore_aliases = lambda data: True
     y.representer.add_representer(Decimal, _represent_decimal)
+    y.representer.add_representer(
+        NotADate, lambda r, v: r.represent_scalar("tag:yaml.org,2002:timestamp", str(v))
+    )
     return y
 
 

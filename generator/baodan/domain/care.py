@@ -18,7 +18,7 @@ from baodan.core.rules import Rules
 from baodan.domain.schedule import Window, birthdays
 from baodan.models import Client, ClientFile, Firm, Interaction
 from baodan.models.base import Model
-from baodan.models.client import has_left
+from baodan.models.client import has_consent
 
 ZODIAC = "鼠牛虎兔龙蛇马羊猴鸡狗猪"
 PLACEHOLDERS = {"salutation", "firm", "manager", "year", "zodiac"}
@@ -156,8 +156,8 @@ def compose_greeting(
 
 
 def is_cared_for(client: Client, today: date) -> bool:
-    """Still a client, and has not withdrawn consent to being contacted."""
-    return not has_left(client, today)
+    """Still a client, who has consented to being contacted (and not withdrawn it)."""
+    return has_consent(client, today)
 
 
 @dataclass

@@ -106,6 +106,15 @@ def under_insured(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
             )
 
 
+def critical_illness_low(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
+    """A critical-illness sum below the firm's floor (a few years' income; records hold no
+    income, so the floor is a rule parameter the firm sets)."""
+    floor = Decimal(str(params["min_sum"]))
+    for p in in_force(cf, env.today):
+        if _covers(p, ["health/critical_illness"]) and p.sum_insured < floor:
+            yield p, {**_product(p), "sum_insured": yuan(p.sum_insured), "min_sum": yuan(floor)}
+
+
 def ending_without_intention(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
     for p in cf.policies:
         r = env.renewals.get(p.registry_no)
@@ -186,6 +195,24 @@ def earner_without_protection(cf: ClientFile, params: dict, env: Env) -> Iterato
     yield None, {"dependants": len(dependants), "names": "、".join(m.name for m in dependants)}
 
 
+def children_before_parents(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
+    """A child has the cover (life or critical illness) that neither parent has: the family
+    protected the one who doesn't earn and not the ones who do."""
+    c = cf.client
+    if c.kind != "person":
+        return
+    children = {m.id_number or m.name for m in c.family if m.relation == "子女"}
+    parents = {c.id_number} | {m.id_number or m.name for m in c.family if m.relation == "配偶"}
+    covered = {
+        i.id_number or i.name
+        for p in in_force(cf, env.today)
+        if _covers(p, params["categories"])
+        for i in p.insured
+    }
+    if children & covered and not parents & covered:
+        yield None, {}
+
+
 def company_without_employer_liability(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
     c = cf.client
     if c.kind != "company" or (c.employees or 0) < params.get("min_employees", 1):
@@ -202,15 +229,21 @@ CHECKS: dict[str, tuple[Callable[[ClientFile, dict, Env], Iterator[Hit]], set[st
     ),
     "insurer_figures_stale": (insurer_figures_stale, {"insurer", "quarter"}),
     "under_insured": (under_insured, {"sum_insured", "declared_value", "percent"}),
+    "critical_illness_low": (critical_illness_low, {"sum_insured", "min_sum"}),
     "ending_without_intention": (ending_without_intention, {"days", "terminates"}),
     "beneficiary_unspecified": (beneficiary_unspecified, {"insured"}),
     "beneficiary_outdated": (beneficiary_outdated, {"insured", "name", "why"}),
     "parties_inconsistent": (parties_inconsistent, {"details"}),
     "vehicle_without_compulsory": (vehicle_without_compulsory, {"plate"}),
     "earner_without_protection": (earner_without_protection, {"dependants", "names"}),
+    "children_before_parents": (children_before_parents, set()),
     "company_without_employer_liability": (company_without_employer_liability, {"employees"}),
 }
-CLIENT_LEVEL = {"earner_without_protection", "company_without_employer_liability"}
+CLIENT_LEVEL = {
+    "earner_without_protection",
+    "children_before_parents",
+    "company_without_employer_liability",
+}
 
 
 class RiskRule(Model):

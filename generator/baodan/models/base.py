@@ -13,6 +13,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     PrivateAttr,
     ValidationInfo,
 )
@@ -38,10 +39,39 @@ class FieldProblem(Problem):
         self.field = tuple(field.split("."))
 
 
-class Model(BaseModel):
-    """Records reject unknown fields: a typo must be an error, not silently ignored."""
+# How long a text may be, by the kind of field: a name or a title, and any other text (notes,
+# summaries). A record is at most 256 KB (core/yamlio.py); a field long past these is a paste
+# gone wrong, and it is named, rather than the whole record refused.
+SHORT_TEXT = 256
+LONG_TEXT = 20_000
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+class Model(BaseModel):
+    """Records reject unknown fields (a typo must be an error, not silently ignored), blank
+    texts (spaces only count as nothing) and texts longer than LONG_TEXT."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        str_min_length=1,
+        str_max_length=LONG_TEXT,
+        frozen=False,
+    )
+
+
+# A name or a title: one line, SHORT_TEXT characters at most.
+ShortText = Annotated[str, Field(max_length=SHORT_TEXT)]
+
+
+def _not_future(value: date, info: ValidationInfo) -> date:
+    today = today_of(info)
+    if today is not None and value > today:
+        raise Problem(f"日期 {value} 在未来（今天是 {today}）", "只填已经发生的日期")
+    return value
+
+
+# A date of something that has happened: not after today (the validation context's).
+PastDate = Annotated[date, AfterValidator(_not_future)]
 
 
 class Record(Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from baodan.models.base import (
     USCC,
@@ -13,16 +13,18 @@ from baodan.models.base import (
     FieldProblem,
     Mobile,
     Model,
+    PastDate,
     Phone,
     Record,
     ResidentId,
+    ShortText,
 )
 
 RELATIONS = ("本人", "配偶", "子女", "父母", "祖父母", "孙子女", "兄弟姐妹", "雇员", "其他")
 
 
 class FamilyMember(Model):
-    name: str
+    name: ShortText
     relation: Literal[RELATIONS] = Field(description="与客户的关系")
     id_number: ResidentId | None = Field(None, description="身份证号")
     birth_date: date | None = None
@@ -34,7 +36,7 @@ class FamilyMember(Model):
 
 
 class Contact(Model):
-    name: str
+    name: ShortText
     title: str | None = Field(None, description="职务，如 财务经理")
     mobile: Mobile | None = None
 
@@ -42,13 +44,16 @@ class Contact(Model):
 class Consent(Model):
     """PIPL consent: what was agreed, when, how; sensitive data needs its own consent."""
 
-    signed_on: date = Field(description="签署日期")
+    signed_on: PastDate = Field(description="签署日期（照同意书填写，不能在未来）")
     method: Literal["纸质签字", "电子签名", "录音确认"] = Field(description="同意方式")
     purposes: list[str] = Field(description="同意的处理目的，如 保单保管、续保提醒、理赔协助")
     sensitive: bool = Field(False, description="是否单独同意处理敏感个人信息（健康、金融账户）")
     version: str = Field("2026-01", description="同意书版本")
     withdrawn_on: date | None = Field(None, description="撤回同意的日期")
 
+
+# What a consent record says once the client has signed (the template leaves them blank).
+CONSENT_GIVEN = ("signed_on", "method", "purposes", "sensitive", "withdrawn_on")
 
 # A portal id or a feed token: random, URL-safe; each names a folder or file of the built site.
 TOKEN = r"^[A-Za-z0-9_-]{16,}$"
@@ -72,7 +77,7 @@ class Feed(Model):
 class Client(Record):
     id: str = Field(description="客户编号，与文件夹名相同（不含姓名、证件号）")
     kind: Literal["person", "company"] = Field(description="person 个人 / company 企业")
-    name: str = Field(description="姓名或企业名称")
+    name: ShortText = Field(description="姓名或企业名称")
     id_number: ResidentId | None = Field(None, description="身份证号（个人必填）")
     uscc: USCC | None = Field(None, description="统一社会信用代码（企业必填）")
     sex: Literal["男", "女"] | None = None
@@ -91,7 +96,7 @@ class Client(Record):
     tier: Literal["A", "B", "C"] = Field(
         "B", description="客户等级：A 重点 / B 普通 / C 一般，决定回访间隔"
     )
-    since: date = Field(description="成为客户的日期")
+    since: PastDate = Field(description="成为客户的日期（不能在未来）")
     left_on: date | None = Field(None, description="终止服务的日期")
     manager: str = Field(description="客户经理的员工编号")
     family: list[FamilyMember] = []
@@ -99,6 +104,14 @@ class Client(Record):
     portal: Portal | None = None
     feed: Feed | None = None
     notes: str | None = None
+
+    @field_validator("consent", mode="before")
+    @classmethod
+    def _unsigned(cls, value):
+        """The new-client template's consent, left blank until the client signs: none yet."""
+        if isinstance(value, dict) and not any(value.get(k) for k in CONSENT_GIVEN):
+            return None
+        return value
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Client:
@@ -129,6 +142,13 @@ class Client(Record):
     @property
     def identifier(self) -> str | None:
         return self.id_number or self.uscc
+
+
+def has_consent(client: Client, today: date) -> bool:
+    """The client has signed consent to processing their data (and not withdrawn it): until
+    then the firm keeps their policies but publishes nothing for them (no portal, no
+    calendar feed) and sends no greetings."""
+    return client.consent is not None and not has_left(client, today)
 
 
 def has_left(client: Client, today: date) -> bool:

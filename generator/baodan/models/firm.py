@@ -33,6 +33,9 @@ class Brand(Model):
 
 
 class Contact(Model):
+    # A new firm (baodan init) starts with the phone blank ('') until the owner fills it in.
+    model_config = {**Model.model_config, "str_min_length": 0}
+
     phone: Phone = Field(description="对外联系电话（座机或客服热线）")
     email: str | None = None
     address: str | None = Field(None, description="办公地址（公开）")

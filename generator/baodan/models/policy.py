@@ -17,9 +17,11 @@ from baodan.models.base import (
     Mobile,
     Model,
     Money,
+    PastDate,
     Phone,
     Record,
     ResidentId,
+    ShortText,
 )
 from baodan.models.client import RELATIONS
 from baodan.models.context import taxonomy_of
@@ -45,7 +47,7 @@ STATUSES = {
 class Party(Model):
     """A policyholder or insured: a person (ID number) or a company (USCC)."""
 
-    name: str
+    name: ShortText
     relation: Literal[RELATIONS] = Field("本人", description="与客户的关系")
     id_number: ResidentId | None = None
     uscc: USCC | None = None
@@ -54,7 +56,7 @@ class Party(Model):
 
 
 class Beneficiary(Model):
-    name: str
+    name: ShortText
     relation: Literal[RELATIONS] = Field(description="与被保险人的关系")
     id_number: ResidentId | None = None
     share: Decimal = Field(Decimal(100), gt=0, le=100, description="受益比例（%）")
@@ -96,7 +98,7 @@ class InsuredProperty(Model):
 class Intake(Model):
     """Who received the policy, when, from whom, in what form, and where the paper is kept."""
 
-    received_on: date
+    received_on: PastDate = Field(description="接收保单的日期（不能在未来）")
     received_by: str = Field(description="接收人员工编号")
     from_whom: str = Field(description="交件人，如 客户本人、代理人")
     medium: Literal["paper", "electronic"] = Field(description="paper 纸质 / electronic 电子保单")
@@ -177,8 +179,8 @@ class Policy(Record):
     category: str = Field(description="险种大类编号，见 data/taxonomy.yaml")
     subcategory: str = Field(description="险种小类编号")
     insurer: str = Field(description="保险公司编号（records/insurers/ 下的文件名）")
-    product: str = Field(description="产品名称")
-    policy_no: str = Field(description="保险公司保单号")
+    product: ShortText = Field(description="产品名称")
+    policy_no: ShortText = Field(description="保险公司保单号")
     status: Literal[tuple(STATUSES)] = "active"
     hold_reason: str | None = Field(
         None, description="暂缓原因（status 为 on_hold 时填写；baodan audit 会写入）"

@@ -18,7 +18,7 @@ from baodan.models.claim import STAGES
 from baodan.models.ids import checked_id
 from baodan.models.interaction import CHANNELS
 from baodan.models.kinds import BY_NAME
-from baodan.services.editing import create_record, update_record
+from baodan.services.changes import create_record, update_record
 from baodan.store.workspace import (
     Workspace,
     new_incident_id,
@@ -121,7 +121,7 @@ def receive_materials(s: Session, claim_id: str, items: list[str], day: date) ->
                 entry["received_on"] = day
         return Claim.model_validate(data)
 
-    saved = update_record(s.ws, s.record_path(cf, "claims", claim_id), change)
+    saved = update_record(s.ws, s.record_path(cf, "claims", claim_id), change, s.firm)
     return [i.item for i in claims.missing_materials(saved, s.firm.rules)]
 
 
@@ -135,14 +135,16 @@ def add_stage(s: Session, claim_id: str, stage: str, day: date, note: str | None
             f"{day} 早于上一条进度的日期 {claim.stages[-1].date}", "进度按时间顺序记录"
         )
     entry = {"stage": stage, "date": day} | ({"note": note} if note else {})
-    update_record(s.ws, s.record_path(cf, "claims", claim_id), lambda d: d["stages"].append(entry))
+    update_record(
+        s.ws, s.record_path(cf, "claims", claim_id), lambda d: d["stages"].append(entry), s.firm
+    )
     return stage
 
 
 # ---- client care -------------------------------------------------------------------------------
 
 
-def _log_interaction(
+def log_interaction(
     s: Session,
     cf: ClientFile,
     *,
@@ -163,7 +165,7 @@ def _log_interaction(
         "summary": summary,
     } | fields
     path = next_interaction_path(s.client_dir(cf), day)
-    create_record(s.ws, path, data)
+    create_record(s.ws, path, data, s.firm)
     return path
 
 
@@ -191,7 +193,7 @@ def log_greeting(
             f"{care.care_rules(rules).occasions[code].name}没有给企业客户的问候语",
             "用 --message 写上要发的内容，或在 records/rules/care.yaml 里加 company 问候语",
         )
-    path = _log_interaction(
+    path = log_interaction(
         s, cf, day=day, kind="greeting", channel=channel, staff=staff, summary=text, occasion=code
     )
     return path, text
@@ -217,7 +219,7 @@ def log_survey(
         )
     survey = {"score": score, "nps": nps, "comment": comment, "about": about}
     summary = "理赔服务满意度回访。" if about and about.startswith("cl-") else "服务满意度调查。"
-    return _log_interaction(
+    return log_interaction(
         s,
         cf,
         day=day,
@@ -243,7 +245,7 @@ def log_attendance(
     for cf in cfs:
         if any(i.lecture == lecture for i in cf.interactions):
             continue  # already recorded
-        path = _log_interaction(
+        path = log_interaction(
             s,
             cf,
             day=lec.date,
@@ -300,7 +302,7 @@ def create_task(
         notes=note,
     )
     path = s.record_path(cf, "tasks", task_id)
-    create_record(s.ws, path, data)
+    create_record(s.ws, path, data, s.firm)
     return path
 
 
@@ -316,7 +318,7 @@ def finish_task(s: Session, task_id: str, *, note: str | None, cancel: bool) -> 
         tasks.finish_task(data, day=today(), note=note, cancel=cancel)
         return data["title"]
 
-    return update_record(s.ws, path, change), path.parent.parent.name
+    return update_record(s.ws, path, change, s.firm), path.parent.parent.name
 
 
 # ---- incidents -------------------------------------------------------------------------------
@@ -357,7 +359,7 @@ def open_incident(
         rules=s.firm.rules,
     )
     path = s.record_path(cf, "incidents", incident_id)
-    create_record(s.ws, path, data)
+    create_record(s.ws, path, data, s.firm)
     return path, data
 
 
@@ -383,13 +385,16 @@ def incident_step(
         )
         return closed, nxt
 
-    return update_record(s.ws, path, change)
+    return update_record(s.ws, path, change, s.firm)
 
 
 def close_incident(s: Session, incident_id: str, outcome: str) -> int:
     path = _incident_path(s, incident_id)
     return update_record(
-        s.ws, path, lambda data: incidents.close_incident(data, day=today(), outcome=outcome)
+        s.ws,
+        path,
+        lambda data: incidents.close_incident(data, day=today(), outcome=outcome),
+        s.firm,
     )
 
 

@@ -2,8 +2,10 @@
 
 As ``kubectl edit`` does: decrypt to a file in a private folder of this run, open
 $VISUAL/$EDITOR (told to keep no copies: editors.py), validate on save, reopen with the
-problems as comments at the top while invalid, re-encrypt only when changed, and remove the
-folder in every case (Ctrl-C, `kill` and a closed terminal included).
+problems as comments at the top while invalid (the record's and the firm's: the write goes
+through services/changes.py), re-encrypt only when changed, and remove the folder in every
+case (Ctrl-C, `kill` and a closed terminal included). A new record given up on with problems
+is kept as an encrypted draft (store/drafts.py) for the next `baodan new`.
 """
 
 from __future__ import annotations
@@ -13,21 +15,17 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
-from baodan.core import yamlio
 from baodan.core.childenv import child_env
 from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.privatefiles import private_folder
-from baodan.core.today import today
 from baodan.core.yamlmerge import split_note
-from baodan.models.kinds import CLIENT_SLOTS
 from baodan.services import editors
+from baodan.services.changes import expected_name, validate_text
 from baodan.services.merging import conflict_marks, mark_resolved
-from baodan.store.workspace import Workspace, model_for
+from baodan.store.workspace import Workspace
 
 MARK = "# baodan:"
-T = TypeVar("T")
 
 
 def strip_marks(text: str) -> str:
@@ -42,6 +40,14 @@ GAVE_UP = RecordError(
 )
 
 
+class GaveUp(BaodanError):
+    """The editor was closed on the problems shown; ``text`` is what the person had typed."""
+
+    def __init__(self, errors: list[RecordError], text: str):
+        super().__init__(errors)
+        self.text = text
+
+
 def with_marks(text: str, errors: list[RecordError]) -> str:
     head = [f"{MARK} 这份记录还不能保存，请修改下面的问题后再保存；不改直接关闭则放弃本次修改。\n"]
     for e in errors:
@@ -50,85 +56,6 @@ def with_marks(text: str, errors: list[RecordError]) -> str:
         hint = f"（{e.hint}）" if e.hint else ""
         head.append(f"{MARK} {line}{field}{e.message}{hint}\n")
     return "".join(head) + strip_marks(text)
-
-
-def write_context(ws: Workspace) -> dict:
-    """What a record this command writes in ``ws`` is validated with (models/context.py):
-    today's date and the firm's taxonomy."""
-    from baodan.core.rules import Rules
-    from baodan.models.context import firm_context
-
-    return firm_context(today(), Rules(ws.root))
-
-
-def validate_text(
-    text: str, rel: str, context: dict, expected_name: str | None = None
-) -> list[RecordError]:
-    # Validation imports the models: after the editor has opened, not before (start-up time).
-    from baodan.core.parse import parse_record
-    from baodan.models.kinds import BY_MODEL
-
-    model = model_for(rel)
-    record, errors = parse_record(model, text, rel, context)
-    kind = BY_MODEL[model]
-    if (
-        record is not None
-        and expected_name is not None
-        and kind.file_name_problem(record, expected_name)
-    ):
-        errors.append(
-            RecordError(
-                Source(rel, 1),
-                kind.id_field,
-                f"{kind.id_field} 必须是“{expected_name}”（与文件名一致）",
-                "不要改这个字段",
-            )
-        )
-    return errors
-
-
-def expected_name(rel: str) -> str | None:
-    parts = rel.split("/")
-    if parts[-1] == "client.yaml.age":
-        return parts[-2]
-    if len(parts) >= 2 and parts[-2] in CLIENT_SLOTS and CLIENT_SLOTS[parts[-2]].id_field:
-        return parts[-1].removesuffix(".yaml.age")
-    return None
-
-
-def reference_problems(ws: Workspace, rel: str, text: str) -> list[RecordError]:
-    """Staff and insurers the record names that the firm does not have (`baodan check` finds
-    them too, but only later). Only this record and the public records are read."""
-    from dataclasses import replace
-
-    from baodan.checks import load_firm
-    from baodan.checks.integrity import check_insurer_refs, check_staff_refs
-    from baodan.core.parse import parse_record
-    from baodan.models import Client, ClientFile
-
-    context = write_context(ws)
-    record, errors = parse_record(model_for(rel), text, rel, context)
-    public, public_errors = load_firm(ws.root, None, context["today"])
-    if record is None or errors or public is None:
-        return []  # the record's own problems come first; a broken staff file is check's
-    if isinstance(record, Client):
-        folder = ClientFile(client=record)
-    else:
-        client_rel = rel.rsplit("/", 2)[0] + "/client.yaml.age"
-        try:
-            client, _ = parse_record(Client, ws.read(ws.root / client_rel), client_rel, context)
-        except BaodanError:
-            return []
-        if client is None:
-            return []
-        folder = ClientFile(client=client, **{rel.split("/")[-2]: [record]})
-    probe = replace(public, clients={folder.client.id: folder})
-    return [
-        e._replace(source=Source(rel, yamlio.line_of(text, tuple(e.field.split(".")))))
-        for check in (check_staff_refs, check_insurer_refs)
-        for e in check(probe, context["today"])
-        if e.source.file == rel
-    ]
 
 
 def edit_loop(
@@ -158,7 +85,7 @@ def edit_loop(
             saved = path.read_text(encoding="utf-8")
             text = strip_marks(saved)
             if saved == shown and errors:  # closed on the problems: gave up
-                raise BaodanError([GAVE_UP._replace(source=Source(rel)), *errors])
+                raise GaveUp([GAVE_UP._replace(source=Source(rel)), *errors], text)
             if saved == shown:
                 return None  # closed without changes
             errors = validate_text(text, rel, context(), expected_name(rel))
@@ -185,9 +112,13 @@ def run_editor(path: Path) -> None:
 
 
 def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=None) -> bool:
-    """Edit (or, with ``initial``, create) one record. True when something was saved. A
-    record a merge left with a conflict note opens with the note as marks at the top;
-    saving settles the conflict (in git too); closing it unchanged leaves it."""
+    """Edit (or, with ``initial``, create) one record. True when something was saved. The
+    record is checked as `baodan check` would, alone and in the firm (services/changes.py):
+    a problem it brings reopens the editor with it. A record a merge left with a conflict
+    note opens with the note as marks at the top; saving settles the conflict (in git too);
+    closing it unchanged leaves it."""
+    from baodan.services.changes import Changes, write_context
+
     rel = ws.rel(path)
     ws.refuse_unless_allowed()  # before anyone types a word the save would refuse
     note: list[dict] = []
@@ -195,12 +126,23 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=No
         initial, note = split_note(ws.read(path))
         if note:
             initial = conflict_marks(note, MARK, _names(ws)) + initial
+    checked = Changes(ws)
+
+    def check(text: str) -> list[RecordError]:
+        nonlocal checked
+        checked = Changes(ws, checked.firm)  # the firm is loaded once, at the first save
+        try:
+            checked.put_text(path, text)
+        except BaodanError as e:
+            return e.errors
+        return checked.problems()
+
     text = edit_loop(
         initial,
         rel,
         editor or run_editor,
         lambda: write_context(ws),
-        lambda text: reference_problems(ws, rel, text),
+        check,
         resolving=bool(note),
     )
     if text is None:
@@ -210,40 +152,56 @@ def edit_record(ws: Workspace, path: Path, initial: str | None = None, editor=No
                 f"再运行 baodan edit {rel}，改好取值、删掉顶部的说明后保存",
             )
         return False
-    ws.write(path, text)
+    checked.commit()
     if note:
         mark_resolved(ws.root, rel)
     return True
+
+
+DRAFT_KEPT = RecordError(
+    Source("<baodan>"),
+    "",
+    "刚才写的内容没有丢：已作为草稿加密保存在本机（.baodan/drafts/，不提交到 git）",
+    "再运行同一条 baodan new 命令，回答“是”即可接着改",
+)
+
+
+def draft_key(rel: str) -> str:
+    """One draft per kind of new record and client: ``client``, ``policies-c-1a2b3c4d`` …"""
+    parts = rel.split("/")
+    return "client" if parts[-1] == "client.yaml.age" else f"{parts[-2]}-{parts[-3]}"
+
+
+def new_record(
+    ws: Workspace, path: Path, template: str, resume: Callable[[str], bool], editor=None
+) -> Path | None:
+    """`baodan new`: create ``path`` from ``template`` in the editor; returns the file saved,
+    or None. Closing the editor on problems keeps what was typed as a draft (store/drafts.py);
+    the next `new` of the same kind (and client) asks ``resume(file)`` whether to go on with
+    it, with its file and id, instead of a blank template with a new one."""
+    from baodan.store.drafts import drop_draft, read_draft, save_draft
+
+    draft = draft_key(ws.rel(path))
+    kept = read_draft(ws, draft)
+    if kept is not None and (ws.root / kept.rel).exists():
+        drop_draft(ws, draft)  # its file was made since (the same id drawn again): stale
+    elif kept is not None:
+        if resume(kept.rel):
+            path, template = ws.root / kept.rel, kept.text
+        else:
+            drop_draft(ws, draft)
+    try:
+        saved = edit_record(ws, path, initial=template, editor=editor)
+    except GaveUp as e:
+        save_draft(ws, draft, ws.rel(path), e.text)
+        raise BaodanError([*e.errors, DRAFT_KEPT]) from None
+    if saved:
+        drop_draft(ws, draft)
+        return path
+    return None
 
 
 def _names(ws: Workspace):
     from baodan.services.review import names_of  # the models: not before the editor opens
 
     return names_of(ws)
-
-
-def update_record(ws: Workspace, path: Path, change: Callable[[Any], T]) -> T:
-    """Change an encrypted record from code, as a person would in the editor: ``change``
-    edits the ruamel round-trip data in place, so comments, key order and quoting stay; the
-    result is validated before it is encrypted and written. Returns what ``change`` returned."""
-    original = ws.read(path)
-    data = yamlio.load_roundtrip(original, ws.rel(path))
-    result = change(data)
-    _save(ws, path, yamlio.dump_roundtrip(data, like=original))
-    return result
-
-
-def create_record(ws: Workspace, path: Path, data: dict) -> None:
-    """Write a new record from code (validated, encrypted); refuses to overwrite one."""
-    if path.exists():
-        raise BaodanError(f"{ws.rel(path)} 已经存在", "换一个编号，或用 baodan edit 修改它")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _save(ws, path, yamlio.dump_roundtrip(data))
-
-
-def _save(ws: Workspace, path: Path, text: str) -> None:
-    rel = ws.rel(path)
-    errors = validate_text(text, rel, write_context(ws), expected_name(rel))
-    if errors:
-        raise BaodanError(errors)
-    ws.write(path, text)

@@ -18,9 +18,9 @@ from baodan.core import yamlio
 from baodan.core.errors import BaodanError, RecordError, Source, shown
 from baodan.core.parse import load_yaml, validate
 from baodan.models import Firm, Policy
+from baodan.models.ids import REGISTRY_NO
 from baodan.models.kinds import BY_NAME
-from baodan.services.changes import Changes
-from baodan.services.editing import write_context
+from baodan.services.changes import NOTHING_WRITTEN, Changes, write_context
 from baodan.store.workspace import Workspace, allocate_registry_no
 
 # Fields the system fills in, and who fills them.
@@ -32,6 +32,9 @@ NOT_ON_FORM = {
     "discrepancies": "核对差异由 baodan verify 写入",
 }
 PLACEHOLDER = "BD-0000-00000"
+# A form is read whole even when a paste made it larger than a record may be, so that the
+# field too long is named (models/base.py); past this it is no form.
+FORM_BYTES = 16 * 1024 * 1024
 
 
 def blank_form() -> str:
@@ -53,6 +56,8 @@ class Form:
     client: str
     policy: Policy
     data: dict
+    rel: str  # the form file, as messages name it
+    text: str
 
 
 def check_form(ws: Workspace, firm: Firm, data: dict, text: str, rel: str) -> Form:
@@ -87,35 +92,48 @@ def check_form(ws: Workspace, firm: Firm, data: dict, text: str, rel: str) -> Fo
         Policy, {"registry_no": PLACEHOLDER, **fields}, rel, text, context=write_context(ws)
     )
     errors.extend(errs)
-    if policy is not None:
-        errors.extend(_references(ws, firm, policy, rel, text))
+    errors.extend(_references(ws, firm, fields, rel, text))  # also when the rest is wrong
     if errors:
         raise BaodanError(errors)
-    return Form(client, policy, fields)
+    return Form(client, policy, fields, rel, text)
 
 
-def _references(ws: Workspace, firm: Firm, p: Policy, rel: str, text: str) -> list[RecordError]:
+def _references(ws: Workspace, firm: Firm, fields: dict, rel: str, text: str) -> list[RecordError]:
+    """The insurer, the staff member and the renewed policy a form names, when it names them
+    as text (the model says what else is wrong with them)."""
+
     def err(loc: tuple, message: str, hint: str) -> RecordError:
         field = ".".join(loc)
         return RecordError(Source(rel, yamlio.line_of(text, loc)), field, message, hint)
 
+    def named(value) -> str | None:
+        return value.strip() if isinstance(value, str) else None
+
+    intake = fields.get("intake")
+    insurer = named(fields.get("insurer"))
+    received_by = named(intake.get("received_by")) if isinstance(intake, dict) else None
+    renewal_of = named(fields.get("renewal_of"))
     found = []
-    if p.insurer not in firm.insurers:
+    if insurer and insurer not in firm.insurers:
         known = "、".join(f"{c}（{i.short_name}）" for c, i in sorted(firm.insurers.items()))
-        found.append(err(("insurer",), f"没有保险公司“{shown(p.insurer)}”", f"可选：{known}"))
-    if p.intake.received_by not in firm.staff:
+        found.append(err(("insurer",), f"没有保险公司“{shown(insurer)}”", f"可选：{known}"))
+    if received_by and received_by not in firm.staff:
         found.append(
             err(
                 ("intake", "received_by"),
-                f"没有员工“{shown(p.intake.received_by)}”",
+                f"没有员工“{shown(received_by)}”",
                 "可选：" + "、".join(sorted(firm.staff)),
             )
         )
-    if p.renewal_of and not list(ws.clients_dir.glob(f"*/policies/{p.renewal_of}.yaml.age")):
+    if (
+        renewal_of
+        and REGISTRY_NO.fullmatch(renewal_of)  # a number, not a pattern, before it is a path
+        and not list(ws.clients_dir.glob(f"*/policies/{renewal_of}.yaml.age"))
+    ):
         found.append(
             err(
                 ("renewal_of",),
-                f"没有登记号为 {shown(p.renewal_of)} 的保单",
+                f"没有登记号为 {shown(renewal_of)} 的保单",
                 "填被续保的原保单登记号",
             )
         )
@@ -130,8 +148,17 @@ def register(ws: Workspace, firm: Firm, form: Form) -> tuple[str, Path]:
     path = ws.clients_dir / form.client / "policies" / f"{number}.yaml.age"
     changes = Changes(ws)
     changes.put(path, record)
+    rel = ws.rel(path)
+    if problems := changes.problems():  # what the new policy brings: shown on the form
+        problems = [_on_form(e, form) if e.source.file == rel else e for e in problems]
+        raise BaodanError([*problems, NOTHING_WRITTEN])
     changes.commit()
     return number, path
+
+
+def _on_form(e: RecordError, form: Form) -> RecordError:
+    line = yamlio.line_of(form.text, tuple(e.field.split("."))) if form.text else 0
+    return e._replace(source=Source(form.rel, line))
 
 
 def intake_from_file(ws: Workspace, firm: Firm, form_path: Path) -> tuple[str, Path]:
@@ -144,7 +171,7 @@ def intake_from_file(ws: Workspace, firm: Firm, form_path: Path) -> tuple[str, P
                 Source(rel), "", f"读不了登记表（{e}）", "检查文件路径，文件应为 UTF-8 文本"
             )
         ) from None
-    data, errors = load_yaml(text, rel)
+    data, errors = load_yaml(text, rel, FORM_BYTES)
     if not errors and not isinstance(data, dict):
         errors = validate(Policy, data, rel, text)[1]  # says what a form should look like
     if errors:

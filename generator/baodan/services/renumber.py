@@ -14,8 +14,7 @@ from pathlib import Path
 from baodan.models import Retired
 from baodan.models.ids import registry_year
 from baodan.models.kinds import CLIENT_SLOTS
-from baodan.services.changes import Changes
-from baodan.services.editing import write_context
+from baodan.services.changes import Changes, write_context
 from baodan.services.policyfile import policy_files, policy_path
 from baodan.store.loader import EncryptedFile, load_encrypted
 from baodan.store.retired import read_retired, retire

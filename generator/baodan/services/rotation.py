@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from baodan.core.today import today
-from baodan.services.editing import update_record
+from baodan.services.changes import update_record
 from baodan.services.feeds import feed_addresses
 from baodan.services.portal import PortalAccess, access_for
 from baodan.store.portal_crypto import new_access_code, new_portal_id

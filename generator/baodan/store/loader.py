@@ -490,9 +490,14 @@ def _read_clients(
             continue
         getattr(cf, slot_of[type(record)]).append(record)
     for cf in clients.values():
-        cf.policies.sort(key=lambda p: (p.effective, p.registry_no))
-        cf.claims.sort(key=lambda c: (c.reported_on, c.id))
-        cf.interactions.sort(key=lambda i: (i.date, i.path))
-        cf.tasks.sort(key=lambda t: (t.created, t.id))
-        cf.incidents.sort(key=lambda i: (i.opened, i.id))
+        sort_records(cf)
     return dict(sorted(clients.items()))
+
+
+def sort_records(cf: ClientFile) -> None:
+    """A client's records in the order every reader expects (by date, then name)."""
+    cf.policies.sort(key=lambda p: (p.effective, p.registry_no))
+    cf.claims.sort(key=lambda c: (c.reported_on, c.id))
+    cf.interactions.sort(key=lambda i: (i.date, i.path))
+    cf.tasks.sort(key=lambda t: (t.created, t.id))
+    cf.incidents.sort(key=lambda i: (i.opened, i.id))

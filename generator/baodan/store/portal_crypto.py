@@ -30,6 +30,7 @@ from baodan.models.base import (
 )
 
 INFO = b"baodan portal v1"
+REQUEST_INFO = b"baodan request v1"
 VERSION = 2  # 2: the plaintext is padded (pad/unpad)
 # The smallest padded page. In the demo generator's mix (5 policies and a claim a client on
 # average) the median page is 13 KB and three in four fit in 16 KiB: one to about five
@@ -57,6 +58,13 @@ def _hkdf(code: str, portal_id: str, info: bytes) -> bytes:
 def portal_key(code: str, portal_id: str) -> bytes:
     """The AES-256 key of a portal page; the browser derives the same one from the code."""
     return _hkdf(code, portal_id, INFO)
+
+
+def request_key(code: str, portal_id: str) -> bytes:
+    """The key of the check code on requests sent from a portal (domain/requests.py). It is
+    put inside the encrypted page, so only someone who opened the page has it; staff derive
+    it again from the access code in the client record. A new code (rotation) makes a new key."""
+    return _hkdf(code, portal_id, REQUEST_INFO)
 
 
 def associated_data(portal_id: str) -> bytes:

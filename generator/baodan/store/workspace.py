@@ -152,8 +152,8 @@ def current_client(
     ws: Workspace, target: str, service: str, command: str, today: date
 ) -> tuple[Path, Client]:
     """The record of a client who is still a client ``today``, for a command that gives them
-    ``service`` (专属页面, 日历订阅); an error when ``target`` is not a client, or the client has
-    left or withdrawn consent. ``command`` is what to run once they are back."""
+    ``service`` (专属页面, 日历订阅); an error when ``target`` is not a client, the client has
+    left or withdrawn consent, or has not signed consent yet. ``command`` is what to run once they are back."""
     from baodan.core.parse import parse_record  # pydantic: not for every command
     from baodan.models.client import Client, has_left
     from baodan.models.context import record_context
@@ -172,6 +172,16 @@ def current_client(
                 "left_on",
                 f"客户 {client.id} 已终止服务或撤回了个人信息处理同意，不提供{service}",
                 f"客户回来时先删掉 left_on（或重新签署同意书），再运行 {command}",
+            )
+        )
+    if client.consent is None:
+        raise BaodanError(
+            RecordError(
+                Source(rel),
+                "consent",
+                f"客户 {client.id} 还没有签署个人信息处理同意书，签署前不提供{service}",
+                f"客户签署后，用 baodan edit {client.id} 在 consent 下填写签署日期、方式和目的，"
+                f"再运行 {command}",
             )
         )
     return path, client

@@ -50,7 +50,7 @@ from baodan.domain.schedule import (
 )
 from baodan.models import Policy, Settings
 from baodan.models.claim import CLAIM_TYPES
-from baodan.models.client import has_left
+from baodan.models.client import has_consent, has_left
 from baodan.models.interaction import KINDS
 from baodan.models.taxonomy import taxonomy
 from baodan.web.context import GeneratedPage, SiteContext
@@ -125,7 +125,7 @@ def client_feeds(ctx: SiteContext) -> list[GeneratedPage]:
     pages = []
     for cf in firm.clients.values():
         client = cf.client
-        if client.feed is None or has_left(client, ctx.today):
+        if client.feed is None or not has_consent(client, ctx.today):
             continue
         entries = [
             entry

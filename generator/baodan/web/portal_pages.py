@@ -12,13 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 
+from baodan.domain.cover import cover_map
+from baodan.domain.renewals import renewal_rules
+from baodan.domain.requests import REQUEST_KINDS
+from baodan.domain.risk import assess
 from baodan.store.portal_crypto import encrypt_portal
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, tel
 from baodan.web.csp import policy, with_policy
 from baodan.web.feeds import DEFAULT_DIR, subscribe_links
+from baodan.web.portal_requests import HOW_IT_GOES, requests_view
 from baodan.web.portal_view import has_portal, portal_view
 
-ASSETS = ("portal.js", "portal.css", "qrcode.js")
+ASSETS = ("portal.js", "portal.css", "qrcode.js", "portal_actions.js")
 # Nothing on a portal page outside its ciphertext names the client: the title is the same on
 # every portal, and search engines are asked to keep out.
 PORTAL_META = {"title": "我的保单", "robots": "noindex,nofollow"}
@@ -51,6 +56,8 @@ def portal_shell(config, settings, material_css: str) -> tuple[str, str]:
             for name in ASSETS
         },
         portal_payload=PAYLOAD_MARK,
+        request_kinds=REQUEST_KINDS,
+        request_sentence=HOW_IT_GOES,
     )
     html = with_policy(html, policy(portal=True))
     before, _, after = html.partition(PAYLOAD_MARK)
@@ -69,6 +76,9 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
     body = ctx.env.get_template("portal_body.html.j2")
     before, after = ctx.portal_shell
     pages = []
+    risk = ctx.memo("risk", lambda: assess(ctx.firm, ctx.today))  # the cover maps' gaps
+    soon = max(ctx.firm.settings.reminders.renewal_days, default=90)
+    renewable = renewal_rules(ctx.firm.rules)
     for cf in ctx.firm.clients.values():
         if not has_portal(cf, ctx.today):
             continue
@@ -77,6 +87,9 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
             ctx.firm.settings, cf.client.feed.token, calendar_dir
         )
         view = portal_view(ctx.firm, cf, ctx.today, feed)
+        view.extra["requests"] = requests_view(cf, view.manager, renewable)
+        if cf.client.kind == "person":
+            view.extra["cover"] = cover_map(cf, risk, ctx.today, soon)
         html = body.render(view=view, settings=ctx.firm.settings)
         payload = json.dumps(encrypt_portal(portal.key, portal.id, html), separators=(",", ":"))
         pages.append(

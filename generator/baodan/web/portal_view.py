@@ -16,7 +16,7 @@ from baodan.domain.schedule import Window, in_force, month_window, premium_due_d
 from baodan.models import ClientFile, Firm, Insurer, Policy, Staff
 from baodan.models.base import mask_id
 from baodan.models.claim import CLAIM_TYPES, STAGES, Claim
-from baodan.models.client import has_left
+from baodan.models.client import has_consent
 from baodan.models.policy import FREQUENCIES
 from baodan.models.taxonomy import taxonomy
 from baodan.models.texts import PortalTexts
@@ -98,8 +98,8 @@ class PortalView:
 
 
 def has_portal(cf: ClientFile, today: date) -> bool:
-    """Clients with a portal record who are still clients."""
-    return cf.client.portal is not None and not has_left(cf.client, today)
+    """Clients with a portal record who are still clients and have signed consent."""
+    return cf.client.portal is not None and has_consent(cf.client, today)
 
 
 def portal_view(firm: Firm, cf: ClientFile, today: date, feed: SubscribeLinks | None) -> PortalView:

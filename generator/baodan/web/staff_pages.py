@@ -18,6 +18,7 @@ from itertools import groupby
 from baodan.core.pinyin import pinyin_key
 from baodan.core.today import SHANGHAI
 from baodan.domain.audit import item_label
+from baodan.domain.cover import cover_map
 from baodan.domain.renewals import (
     OPEN_STAGES,
     STAGES,
@@ -280,6 +281,9 @@ def staff_client_page(ctx: SiteContext, cf: ClientFile) -> ShellPage:
             c=cf.client,
             findings=book.risk.by_client.get(cf.client.id, []),
             history=book.history.get(cf.client.id, []),
+            cover=cover_map(
+                cf, book.risk, ctx.today, max(ctx.firm.settings.reminders.renewal_days, default=90)
+            ),
         )
         search, sections = client_search_text(cf), policy_search_entries(ctx, cf)
         return shell_page(

@@ -125,6 +125,44 @@ def serve_folder(folder: Path) -> Iterator[str]:
 
 # Run in a browser page: the first row of every table wider than the box around it, and every
 # command in a table that does not show in full.
+# Words a table cell breaks across lines: a number, code or command (Latin letters and digits,
+# with - . : / · inside) split anywhere, or a short cell (a status, a name, a date: up to 8
+# characters without a space) on two lines. Each as "text of the cell: the word".
+BROKEN_WORDS = r"""() => {
+  // Lines a piece of text takes: fragments whose tops differ by more than half a line.
+  const lines = rects => rects.filter(r => r.width > 0).sort((a, b) => a.top - b.top)
+    .reduce((n, r, i, all) => n + (i && r.top - all[i - 1].top > r.height / 2 ? 1 : 0), 1);
+  const textRects = cell => {
+    const range = document.createRange();
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    const rects = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.nodeValue.trim()) continue;
+      range.selectNodeContents(node);
+      rects.push(...range.getClientRects());
+    }
+    return rects;
+  };
+  const found = [];
+  for (const cell of document.querySelectorAll("article table td, article table th")) {
+    const text = cell.innerText.trim();
+    if (!text || cell.offsetParent === null) continue;
+    if (text.length <= 8 && !/\s/.test(text)) {
+      if (lines(textRects(cell)) > 1) found.push(text);
+      continue;
+    }
+    const range = document.createRange();
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.nodeValue.matchAll(/[A-Za-z0-9][A-Za-z0-9_.:\/·-]*[A-Za-z0-9]/g)) {
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        if (lines([...range.getClientRects()]) > 1) found.push(text.slice(0, 30) + ": " + m[0]);
+      }
+    }
+  }
+  return found;
+}"""
 TOO_WIDE = """() => [...document.querySelectorAll("article table")].flatMap(table => {
   const box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
   const right = box.getBoundingClientRect().right;

@@ -49,3 +49,43 @@ def test_line_chart_points_and_gaps():
 def test_charts_are_byte_identical_between_builds():
     first, second = (charts.bar_chart(["1月"], [3], title="x") for _ in range(2))
     assert first == second
+
+
+def test_a_month_not_over_is_drawn_pale_dashed_and_labelled_so():
+    svg = charts.line_chart(
+        ["10月", "11月", "12月"], [("新保单", [40, 42, 6])], title="新保单", partial=True
+    )
+    root = ET.fromstring(svg)
+    points = root.findall(".//svg:circle", NS)
+    assert [p.get("class") for p in points] == ["bd-point", "bd-point", "bd-point bd-partial"]
+    assert points[-1].find("svg:title", NS).text.endswith("（至今）")
+    lines = root.findall(".//svg:polyline", NS)
+    assert [line.get("class") for line in lines] == ["bd-line", "bd-line bd-partial"]
+    labels = [t.text for t in root.findall(".//svg:g[@class='bd-xlabels']/svg:text", NS)]
+    assert labels == ["10月", "11月", "12月", "（至今）"]
+    bars = ET.fromstring(charts.bar_chart(["11月", "12月"], [5, 1], title="x", partial=True))
+    assert [b.get("class") for b in bars.findall(".//svg:rect", NS)] == [
+        "bd-bar",
+        "bd-bar bd-partial",
+    ]
+
+
+def test_the_satisfaction_report_shows_the_1_to_5_scale_and_this_month_as_partial():
+    from datetime import date
+
+    from baodan.web.context import TEMPLATES, SiteContext, make_env
+    from baodan.web.report_pages import report_pages
+
+    from . import factories as f
+
+    ctx = SiteContext(
+        f.firm(f.client_file(f.person())), date(2026, 12, 6), True, make_env(TEMPLATES)
+    )
+    page = next(p for p in report_pages(ctx) if p.uri == "staff/reports/index.md")
+    start = page.content.rindex("<svg", 0, page.content.index("<title>满意度平均分"))
+    svg = page.content[start : page.content.index("</svg>", start) + len("</svg>")]
+    root = ET.fromstring(svg)
+    ticks = [t.text for t in root.findall(".//svg:g[@class='bd-grid']/svg:text", NS)]
+    assert ticks[:5] == ["1", "2", "3", "4", "5"]
+    labels = [t.text for t in root.findall(".//svg:g[@class='bd-xlabels']/svg:text", NS)]
+    assert labels[-2:] == ["12月", "（至今）"]

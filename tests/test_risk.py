@@ -208,3 +208,36 @@ def test_a_rule_with_an_unknown_placeholder_is_refused_in_chinese():
         )
     problem = e.value.errors()[0]["ctx"]["error"]
     assert "{amount}" in problem.message and "{sum_insured}" in problem.hint
+
+
+def _life_for_spouse(regno: str = "BD-2026-SPS01") -> dict:
+    return c.policy(
+        regno,
+        category="life",
+        subcategory="term",
+        beneficiaries=[{"name": "李娜", "relation": "配偶", "id_number": c.SPOUSE}],
+    )
+
+
+def test_beneficiary_outdated__a_beneficiary_who_died_is_on_today_s_queue():
+    family = [
+        {"name": "李娜", "relation": "配偶", "id_number": c.SPOUSE, "died_on": date(2026, 5, 3)}
+    ]
+    firm = one(c.person(family=family), [_life_for_spouse()])
+    [found] = rule_ids(firm)["beneficiary_outdated"]
+    assert found.level == "高" and found.registry_no == "BD-2026-SPS01"
+    assert "李娜已于 2026-05-03 去世" in found.reason
+    from baodan.domain.renewals import renewal_book
+    from baodan.domain.worklist import queues
+
+    today = queues(firm, TODAY, renewal_book(firm, TODAY), assess(firm, TODAY))
+    assert [i.client.client.id for i in today.high_risk] == ["c-00000001"]  # a work-queue item
+    assert "beneficiary_outdated" not in rule_ids(one(policies=[_life_for_spouse()]))
+
+
+def test_beneficiary_outdated__a_spouse_no_longer_the_spouse_prompts_an_update():
+    remarried = [{"name": "王丽", "relation": "配偶"}]  # the family record changed
+    [found] = rule_ids(one(c.person(family=remarried), [_life_for_spouse()]))[
+        "beneficiary_outdated"
+    ]
+    assert "李娜不再是客户记录中的配偶" in found.reason

@@ -163,7 +163,9 @@ def test_reports_page_has_the_charts(built):
         tree = ET.fromstring(svg)
         titles.append(tree.find("{http://www.w3.org/2000/svg}title").text.split("（")[0])
         labels = tree.findall(".//{http://www.w3.org/2000/svg}g[@class='bd-xlabels']/*")
-        assert len(labels) == 12  # a label per month
+        assert (
+            len(labels) == 13 and labels[-1].text == "（至今）"
+        )  # a month each; this one not over
     assert titles == ["续保率", "理赔时效中位数", "满意度平均分", "NPS", "新客户和新保单"]
     assert "<script" not in "".join(svgs)
 

@@ -11,7 +11,18 @@ from typing import Annotated
 import click
 import typer
 
-from baodan.cli import documents, feeds, members, pipl, policy, portal, requests, service, team
+from baodan.cli import (
+    documents,
+    feeds,
+    finding,
+    members,
+    pipl,
+    policy,
+    portal,
+    requests,
+    service,
+    team,
+)
 from baodan.cli import help as clihelp
 from baodan.cli.common import (
     IdentityOpt,
@@ -488,5 +499,5 @@ def demo(
         out.print(line)
 
 
-for module in (documents, feeds, members, pipl, policy, portal, requests, service, team):
+for module in (documents, feeds, finding, members, pipl, policy, portal, requests, service, team):
     module.register(app)

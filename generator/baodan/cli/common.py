@@ -3,7 +3,9 @@ opening the workspace, and printing problems."""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +14,7 @@ from rich import table as rich_table
 from rich.console import Console
 from rich.markup import escape
 
-from baodan.core.errors import BaodanError, render_errors
+from baodan.core.errors import BaodanError, render_errors, shown
 from baodan.store.identity import identity_file_warning
 from baodan.store.workspace import (
     DEMO_WARNING,
@@ -56,6 +58,32 @@ StaffOpt = Annotated[
         show_default=False,
     ),
 ]
+MineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--mine", help="只看我负责的（我是谁：环境变量 BAODAN_STAFF）", show_default=False
+    ),
+]
+
+
+def me(mine: bool, staff: Iterable[str]) -> str | None:
+    """With --mine, the staff member BAODAN_STAFF names (one of ``staff``); else None."""
+    if not mine:
+        return None
+    who = os.environ.get("BAODAN_STAFF", "").strip()
+    if not who:
+        raise BaodanError(
+            "--mine 要知道你是谁，但没有设置环境变量 BAODAN_STAFF",
+            "设置为你的员工编号，例如 Windows：set BAODAN_STAFF=wang-fang；"
+            "macOS：export BAODAN_STAFF=wang-fang",
+        )
+    if who not in staff:
+        raise BaodanError(
+            f"BAODAN_STAFF 写的“{shown(who)}”不是本公司的员工编号",
+            "可选：" + "、".join(sorted(staff)),
+        )
+    return who
+
 
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="不再询问（供脚本使用）")]
 

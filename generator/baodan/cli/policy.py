@@ -1,4 +1,5 @@
-"""Commands for a policy's life at the firm: intake, audit, verify, renew, renumber, risk."""
+"""Commands for a policy's life at the firm: intake, audit, verify, renew (and the renewals
+queue), renumber, risk."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from baodan.cli.common import (
     IdentityOpt,
+    MineOpt,
     RootOpt,
     StaffOpt,
     Table,
     YesOpt,
+    me,
     open_workspace,
     out,
 )
@@ -257,6 +261,49 @@ def renew(
         )
 
 
+def renewals(mine: MineOpt = False, root: RootOpt = None, identity: IdentityOpt = None) -> None:
+    """续保待办：今天应联系客户的保单（含逾期，及休息日里应联系的），按阶段分组。"""
+    from baodan.core.workdays import days_off_after
+    from baodan.domain.renewals import OPEN_STAGES, STAGES, renewal_book
+    from baodan.models.client import has_left
+    from baodan.services.actions import Session
+
+    s = Session.open(open_workspace(root, identity))
+    who = me(mine, s.firm.staff)
+    day = today()
+    until = days_off_after(day).last or day  # as the staff site's 今日 page counts them
+    due = [
+        r
+        for r in renewal_book(s.firm, day).values()
+        if r.is_due(until)
+        and not has_left(r.client.client, day)
+        and (who is None or r.client.client.manager == who)
+    ]
+    if not due:
+        out.print("今天没有要联系的续保。")
+        return
+    for stage in OPEN_STAGES:
+        items = sorted(
+            (r for r in due if r.stage == stage),
+            key=lambda r: (r.next_due, r.policy.terminates, r.policy.registry_no),
+        )
+        if not items:
+            continue
+        table = Table(
+            "登记号", "客户", "产品", "到期日", "应联系", title=f"{STAGES[stage]}（{len(items)}）"
+        )
+        for r in items:
+            table.add_row(
+                r.policy.registry_no,
+                escape(r.client.client.name),
+                escape(r.policy.product),
+                f"{r.policy.terminates}（还有 {r.days_left(day)} 天）",
+                str(r.next_due),
+            )
+        out.print(table)
+    out.print("联系后记录：baodan renew 登记号 --intention renew|decline|undecided")
+
+
 def renumber(
     registry_no: Annotated[str, typer.Argument(help="要换号的保单：登记号，重号时写文件路径")],
     yes: YesOpt = False,
@@ -312,5 +359,6 @@ def register(app: typer.Typer) -> None:
     app.command()(audit)
     app.command()(verify)
     app.command()(renew)
+    app.command()(renewals)
     app.command()(renumber)
     app.command()(risk)

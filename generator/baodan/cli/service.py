@@ -9,13 +9,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 from baodan.cli.common import (
     IdentityOpt,
+    MineOpt,
     RootOpt,
     StaffOpt,
     Table,
     YesOpt,
+    me,
     open_workspace,
     out,
 )
@@ -176,12 +179,14 @@ def claim_reopen(
 
 
 @claim_app.command("queue")
-def claim_queue(root: RootOpt = None, identity: IdentityOpt = None) -> None:
-    """进行中的理赔，按等谁处理分组，附已报案天数。"""
+def claim_queue(mine: MineOpt = False, root: RootOpt = None, identity: IdentityOpt = None) -> None:
+    """进行中的理赔，按等谁处理分组，附已报案天数；保险公司超期未出结果的标红。"""
     from baodan.domain import claims
 
     s = _session(root, identity)
+    who = me(mine, s.firm.staff)
     for q, items in claims.claim_queues(s.firm, today()).items():
+        items = [o for o in items if who is None or o.claim.handler == who]
         table = Table(
             "理赔", "客户", "阶段", "已报案", "下一步", title=f"{claims.QUEUES[q]}（{len(items)}）"
         )
@@ -189,7 +194,10 @@ def claim_queue(root: RootOpt = None, identity: IdentityOpt = None) -> None:
             action = o.action + (
                 f"：缺 {'、'.join(i.item for i in o.missing)}" if o.queue == "client" else ""
             )
-            table.add_row(o.claim.id, o.cf.client.name, o.stage_name, f"{o.age_days} 天", action)
+            stage = o.stage_name + (f"\n[red]{o.overdue_note}[/]" if o.overdue_note else "")
+            table.add_row(
+                o.claim.id, escape(o.cf.client.name), stage, f"{o.age_days} 天", escape(action)
+            )
         out.print(table)
 
 
@@ -230,16 +238,19 @@ def greet(
     out.print(f"[green]已记录问候[/] {s.ws.rel(path)}（已加密）：\n{text}")
 
 
-def greetings(root: RootOpt = None, identity: IdentityOpt = None) -> None:
-    """未来一周要发的节日和生日问候，附建议问候语。"""
+def greetings(mine: MineOpt = False, root: RootOpt = None, identity: IdentityOpt = None) -> None:
+    """未来一周要发的节日和生日问候，附建议问候语（--mine：只看我管的客户）。"""
     from baodan.domain import care
 
     s = _session(root, identity)
-    queue = care.greeting_queue(s.firm, today())
+    who = me(mine, s.firm.staff)
+    queue = [
+        g for g in care.greeting_queue(s.firm, today()) if who is None or g.cf.client.manager == who
+    ]
     if not queue:
-        out.print(
-            f"未来 {care.care_rules(s.firm.rules).greeting_days} 天没有节日，也没有客户过生日。"
-        )
+        days = care.care_rules(s.firm.rules).greeting_days
+        whose = "你管的客户" if who else "客户"
+        out.print(f"未来 {days} 天没有要给{whose}发的节日或生日问候。")
         return
     for g in queue:
         client = f"{g.cf.client.name}（{g.cf.client.id}）"
@@ -379,17 +390,21 @@ def task_list(
     department: Annotated[
         str | None, typer.Option("--department", "-d", help="只看一个部门", show_default=False)
     ] = None,
+    mine: MineOpt = False,
     root: RootOpt = None,
     identity: IdentityOpt = None,
 ) -> None:
-    """各部门待处理的任务，逾期的标红。"""
+    """各部门待处理的任务，逾期的标红（--mine：只看交给我的，和我管的客户未指定负责人的）。"""
     from baodan.domain import tasks
 
     s = _session(root, identity)
     wanted = tasks.department(department, "--department") if department else None
+    who = me(mine, s.firm.staff)
     for dept, items in tasks.department_queues(s.firm, today()).items():
         if wanted and dept != wanted:
             continue
+        if who is not None:
+            items = [q for q in items if (q.task.owner or q.cf.client.manager) == who]
         table = Table("任务", "客户", "来自", "期限", "内容", title=f"{dept}（{len(items)}）")
         for q in items:
             due = str(q.task.due or "—") + (

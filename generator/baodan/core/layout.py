@@ -8,3 +8,5 @@ ROTATION_MARKER = "rotation-in-progress"  # local only: never committed (.gitign
 RETIRED_KEYS_FILE = "retired-keys.txt"
 RETIRED_FILE = "records/retired.yaml"
 DEMO_IDENTITY_FILE = "DEMO-IDENTITY.txt"
+# What `baodan find`/`clients` look through, encrypted; local only, never committed (.gitignore).
+LOOKUP_CACHE_FILE = ".baodan-cache/lookup.age"

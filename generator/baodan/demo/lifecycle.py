@@ -79,6 +79,7 @@ class Lifecycle:
         self.second_hold(clients)
         self.renewal_contacts(clients)
         self.discrepancies(clients)
+        self.bereavement(clients)
 
     def task_id(self) -> str:
         while (tid := f"t-{self.rng.getrandbits(32):08x}") in self.gen.used:
@@ -256,6 +257,23 @@ class Lifecycle:
             p["discrepancies"].append(d)
         else:
             _insert_after(p, after, "discrepancies", [d])
+
+    def bereavement(self, clients: list[_Client]) -> None:
+        """A client whose spouse, the beneficiary of the client's life policy, died half a
+        year ago: the beneficiary is to be changed (risk rule beneficiary_outdated)."""
+        for c in clients:
+            if c.kind != "person" or c.left_on:
+                continue
+            for p in c.policies:
+                spouse = next(
+                    (b for b in p.get("beneficiaries", []) if b["relation"] == "配偶"), None
+                )
+                own = any(i.get("relation") == "本人" for i in p["insured"])
+                if p["category"] == "life" and p["status"] == "active" and own and spouse:
+                    for member in c.data.get("family", []):
+                        if member["name"] == spouse["name"]:
+                            member["died_on"] = self.today - timedelta(days=180)
+                            return
 
     def discrepancies(self, clients: list[_Client]) -> None:
         """One of each status on person clients' recent, audited, active policies."""

@@ -16,7 +16,7 @@ from pydantic import ValidationInfo, field_validator
 
 from baodan.core.errors import Problem, RecordError, Source
 from baodan.core.rules import Rules
-from baodan.domain.schedule import claim_decision_due
+from baodan.domain.schedule import CLAIM_DECISION_DAYS, claim_decision_due
 from baodan.models import Claim, ClientFile, Firm
 from baodan.models.base import Model, yuan
 from baodan.models.claim import CLAIM_TYPES, STAGES
@@ -219,6 +219,11 @@ class OpenClaim:
     @property
     def stage_name(self) -> str:
         return STAGES[self.claim.stage]
+
+    @property
+    def overdue_note(self) -> str | None:
+        """What the staff site and `baodan claim queue` say of an overdue decision."""
+        return f"超过 {CLAIM_DECISION_DAYS} 天未出结果，请催办" if self.overdue else None
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,30 @@ def beneficiary_unspecified(cf: ClientFile, params: dict, env: Env) -> Iterator[
             yield p, {**_product(p), "insured": "、".join(i.name for i in p.insured) or "被保险人"}
 
 
+def beneficiary_outdated(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
+    """A beneficiary of a policy insuring the client who has died, or named as the spouse
+    when the family record's spouse is now someone else (or nobody): the family changed."""
+    c = cf.client
+    if c.kind != "person":
+        return
+    by_id = {m.id_number: m for m in c.family if m.id_number}
+    by_name = {m.name: m for m in c.family}
+    spouses = {m.name for m in c.family if m.relation == "配偶" and not m.died_on}
+    for p in in_force(cf, env.today):
+        if not any(i.relation == "本人" for i in p.insured):  # relations are to the insured
+            continue
+        for b in p.beneficiaries:
+            member = by_id.get(b.id_number or "") or by_name.get(b.name)
+            if member is not None and member.died_on and member.died_on <= env.today:
+                why = f"已于 {member.died_on} 去世"
+            elif b.relation == "配偶" and b.name not in spouses:
+                why = "不再是客户记录中的配偶"
+            else:
+                continue
+            insured = "、".join(i.name for i in p.insured)
+            yield p, {**_product(p), "insured": insured, "name": b.name, "why": why}
+
+
 def parties_inconsistent(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
     for p in in_force(cf, env.today):
         found = [
@@ -208,6 +232,7 @@ CHECKS: dict[str, tuple[Callable[[ClientFile, dict, Env], Iterator[Hit]], set[st
     "critical_illness_low": (critical_illness_low, {"sum_insured", "min_sum"}),
     "ending_without_intention": (ending_without_intention, {"days", "terminates"}),
     "beneficiary_unspecified": (beneficiary_unspecified, {"insured"}),
+    "beneficiary_outdated": (beneficiary_outdated, {"insured", "name", "why"}),
     "parties_inconsistent": (parties_inconsistent, {"details"}),
     "vehicle_without_compulsory": (vehicle_without_compulsory, {"plate"}),
     "earner_without_protection": (earner_without_protection, {"dependants", "names"}),

@@ -30,6 +30,9 @@ class FamilyMember(Model):
     birth_date: date | None = None
     mobile: Mobile | None = None
     dependant: bool = Field(False, description="是否由客户供养（风险评估用）")
+    died_on: date | None = Field(
+        None, description="去世日期（指定他/她为受益人的保单会提示联系客户变更受益人）"
+    )
 
 
 class Contact(Model):

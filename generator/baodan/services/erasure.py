@@ -21,6 +21,7 @@ from baodan.core.errors import BaodanError, RecordError, Source
 from baodan.core.today import today
 from baodan.models import Retired
 from baodan.models.client import TOKEN
+from baodan.store import lookup_cache
 from baodan.store.retired import retire
 from baodan.store.workspace import Workspace
 from baodan.web.config_guard import CONFIG_FILE, SITE_DIR, STAFF_SITE_DIR, checked_config
@@ -139,6 +140,7 @@ def forget(ws: Workspace, erasure: Erasure, reason: str = DEFAULT_REASON) -> Non
             ],
         )
     shutil.rmtree(ws.root / erasure.folder)
+    lookup_cache.drop(ws.root)  # summaries that name the client (baodan find rebuilds them)
     for path, _ in erasure.copies:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)

@@ -53,6 +53,7 @@ def _fast_keys(identities: tuple[str, ...]) -> list[age_x25519.X25519Key]:
 
 def decrypt(ciphertext: bytes, identities: list, limit: int | None = None) -> bytes:
     """Decrypt or raise ValueError with a Chinese reason (too big, not age, wrong key, damaged).
+    ``limit``: the largest file accepted (MAX_CIPHERTEXT, a record's, unless said).
 
     age_x25519 checks every file's armor and header as strictly as age does and decrypts to
     X25519 identities (record keys, most members' keys) with OpenSSL's X25519, about 3x

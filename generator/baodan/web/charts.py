@@ -5,6 +5,8 @@ one build to the next (pygal, for one, stamps every chart with a random uuid4 an
 tooltip script from a CDN), it is styled by the site's CSS (classes ``bd-*``, Material's colour
 variables, dark mode included), and a month-by-month bar or line chart needs no more than this.
 Every bar and point carries a <title> with its exact value, which browsers show on hover.
+A period not over yet (``partial``: the current month, the last label) is drawn pale, reached
+by a dashed line and labelled 至今, so a month of ten days does not read as a collapse.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from markupsafe import Markup
 Number = int | float | Decimal
 W, H = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 28, 34
+PARTIAL = "（至今）"  # under the label and in the tooltip of a period not over yet
+
+
+def _partial_class(name: str, i: int, n: int, partial: bool) -> str:
+    return f"{name} bd-partial" if partial and i == n - 1 else name
 
 
 def _nice_ceiling(value: float) -> tuple[float, float]:
@@ -53,7 +60,13 @@ def _svg(title: str, css_class: str) -> ET.Element:
 
 
 def _axes(
-    svg: ET.Element, labels: Sequence[str], lo: float, hi: float, step: float, unit: str
+    svg: ET.Element,
+    labels: Sequence[str],
+    lo: float,
+    hi: float,
+    step: float,
+    unit: str,
+    partial: bool = False,
 ) -> Callable[[float], float]:
     """Grid lines, y ticks and x labels; returns the value → y coordinate function."""
     plot_h = H - TOP - BOTTOM
@@ -87,6 +100,16 @@ def _axes(
                 "text-anchor": "middle",
             },
         ).text = label
+    if partial and labels:  # a second line under the last label
+        ET.SubElement(
+            xs,
+            "text",
+            {
+                "x": str(round(_x_center(len(labels) - 1, len(labels)), 1)),
+                "y": str(H - 1),
+                "text-anchor": "middle",
+            },
+        ).text = PARTIAL
     return y_of
 
 
@@ -107,12 +130,13 @@ def bar_chart(
     title: str,
     unit: str = "",
     tooltip: Callable[[str, Number], str] | None = None,
+    partial: bool = False,
 ) -> Markup:
     """One bar per label; None draws no bar. Returns an <svg> element as text."""
     present = [float(v) for v in values if v is not None]
     hi, step = _nice_ceiling(max(present, default=0))
     svg = _svg(title, "bd-bar-chart")
-    y_of = _axes(svg, labels, 0, hi, step, unit)
+    y_of = _axes(svg, labels, 0, hi, step, unit, partial)
     slot = (W - LEFT - RIGHT) / max(len(labels), 1)
     bars = ET.SubElement(svg, "g", {"class": "bd-bars"})
     for i, (label, v) in enumerate(zip(labels, values)):
@@ -123,7 +147,7 @@ def bar_chart(
             bars,
             "rect",
             {
-                "class": "bd-bar",
+                "class": _partial_class("bd-bar", i, len(labels), partial),
                 "x": str(round(_x_center(i, len(labels)) - slot * 0.3, 1)),
                 "y": str(top),
                 "width": str(round(slot * 0.6, 1)),
@@ -132,7 +156,7 @@ def bar_chart(
         )
         ET.SubElement(rect, "title").text = (
             tooltip(label, v) if tooltip else f"{label}：{_fmt(float(v))}{unit}"
-        )
+        ) + (PARTIAL if partial and i == len(labels) - 1 else "")
     return _to_svg(svg)
 
 
@@ -143,8 +167,10 @@ def line_chart(
     title: str,
     unit: str = "",
     y_range: tuple[float, float] | None = None,
+    partial: bool = False,
 ) -> Markup:
-    """One line per series, a point per value; None breaks the line. Returns <svg> text."""
+    """One line per series, a point per value; None breaks the line. Returns <svg> text.
+    ``y_range`` fixes the axis (a 1–5 score shows 1 to 5)."""
     present = [float(v) for _, values in series for v in values if v is not None]
     if y_range:
         lo, hi = y_range
@@ -154,7 +180,7 @@ def line_chart(
         top, step = _nice_ceiling(max(present, default=0) - lo)
         hi = lo + top
     svg = _svg(title, "bd-line-chart")
-    y_of = _axes(svg, labels, lo, hi, step, unit)
+    y_of = _axes(svg, labels, lo, hi, step, unit, partial)
     for n, (name, values) in enumerate(series):
         g = ET.SubElement(svg, "g", {"class": f"bd-series bd-series-{n}"})
         runs: list[list[str]] = [[]]
@@ -164,9 +190,15 @@ def line_chart(
                 continue
             x, y = round(_x_center(i, len(labels)), 1), round(y_of(float(v)), 1)
             runs[-1].append(f"{x},{y}")
+        last = None  # the segment into a partial period's point, drawn dashed on its own
+        if partial and values and values[-1] is not None and len(runs[-1]) > 1:
+            last = runs[-1][-2:]
+            runs[-1] = runs[-1][:-1]
         for run in runs:
             if len(run) > 1:
                 ET.SubElement(g, "polyline", {"class": "bd-line", "points": " ".join(run)})
+        if last:
+            ET.SubElement(g, "polyline", {"class": "bd-line bd-partial", "points": " ".join(last)})
         for i, v in enumerate(values):
             if v is None:
                 continue
@@ -174,13 +206,15 @@ def line_chart(
                 g,
                 "circle",
                 {
-                    "class": "bd-point",
+                    "class": _partial_class("bd-point", i, len(values), partial),
                     "cx": str(round(_x_center(i, len(labels)), 1)),
                     "cy": str(round(y_of(float(v)), 1)),
                     "r": "3.5",
                 },
             )
-            ET.SubElement(point, "title").text = f"{name} {labels[i]}：{_fmt(float(v))}{unit}"
+            ET.SubElement(point, "title").text = f"{name} {labels[i]}：{_fmt(float(v))}{unit}" + (
+                PARTIAL if partial and i == len(values) - 1 else ""
+            )
         if len(series) > 1:
             x = LEFT + 8 + n * 120
             ET.SubElement(

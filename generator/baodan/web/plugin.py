@@ -367,7 +367,12 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             url = self.files.get_file_from_path(page.uri).url
             # Material's search shows an entry's title and text as HTML.
             self.search_entries.append(
-                {"location": url, "title": escape(page.title), "text": escape(page.search)}
+                {
+                    "location": url,
+                    "title": escape(page.title),
+                    "text": escape(page.search),
+                    "whole": True,  # staff_pages.client_search_text cut its words already
+                }
             )
             self.search_entries += [
                 {"location": f"{url}#{anchor}", "title": escape(title), "text": escape(text)}

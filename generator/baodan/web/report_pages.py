@@ -51,6 +51,7 @@ def report_pages(ctx: SiteContext) -> list[GeneratedPage]:
         "new_policies": [m.new_policies for m in months],
     }
     period = f"{months[0].month} 至 {months[-1].month}"
+    partial = True  # the last month is today's, counted up to today: drawn as not over yet
     figures = {
         "retention": charts.line_chart(
             labels,
@@ -58,25 +59,36 @@ def report_pages(ctx: SiteContext) -> list[GeneratedPage]:
             title=f"续保率（{period}）",
             unit="%",
             y_range=(0, 100),
+            partial=partial,
         ),
         "turnaround": charts.bar_chart(
-            labels, series["turnaround"], title=f"理赔时效中位数（{period}）", unit="天"
+            labels,
+            series["turnaround"],
+            title=f"理赔时效中位数（{period}）",
+            unit="天",
+            partial=partial,
         ),
         "satisfaction": charts.line_chart(
             labels,
             [("满意度", series["satisfaction"])],
             title=f"满意度平均分（{period}）",
             unit="分",
-            y_range=(0, 5),
+            y_range=(1, 5),  # the survey's scale
+            partial=partial,
         ),
         "nps": charts.line_chart(
-            labels, [("NPS", series["nps"])], title=f"NPS（{period}）", y_range=(-100, 100)
+            labels,
+            [("NPS", series["nps"])],
+            title=f"NPS（{period}）",
+            y_range=(-100, 100),
+            partial=partial,
         ),
         "growth": charts.line_chart(
             labels,
             [("新客户", series["new_clients"]), ("新保单", series["new_policies"])],
             title=f"新客户和新保单（{period}）",
             unit="个",
+            partial=partial,
         ),
     }
     trends = {

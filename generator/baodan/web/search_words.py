@@ -49,17 +49,17 @@ def refine_search_index(
     path: Path, extra: list[dict] = (), complete=None, memo: dict[str, str] | None = None
 ) -> None:
     """Rewrite search/search_index.json in place with the finer words, adding ``extra``
-    entries (their text segmented here). ``complete`` turns the (refined) entries written by
-    this build into the whole site's, and ``memo`` holds the extra entries' texts as the
-    previous build indexed them, by text (`baodan serve`: segmenting every client page's
-    text again was most of a rebuild; the memo keeps only this build's texts)."""
+    entries (their text segmented here, unless marked ``whole``: cut already). ``complete``
+    turns the (refined) entries written by this build into the whole site's, and ``memo``
+    holds the extra entries' texts as the previous build indexed them, by text (`baodan
+    serve`: segmenting every client page's text again was most of a rebuild; the memo keeps
+    only this build's texts)."""
     if not path.is_file():
         return
     data = json.loads(path.read_text("utf-8"))
-    for doc in data.get("docs", []):
-        for key in ("title", "text"):
-            if isinstance(doc.get(key), str):
-                doc[key] = refine(doc[key])
+    docs = data.get("docs", [])
+    for doc in docs:
+        _refine_doc(doc)
     known = memo if memo is not None else {}
     made: dict[str, str] = {}
 
@@ -68,15 +68,25 @@ def refine_search_index(
             made[text] = known[text] if text in known else refine(segment(text))
         return made[text]
 
-    data["docs"] = data.get("docs", []) + [
-        {**doc, "title": indexed(doc["title"]), "text": indexed(doc["text"])} for doc in extra
-    ]
+    for doc in extra:  # in order: a page's entry comes before its sections' (Material needs it)
+        if doc.get("whole"):  # cut already (staff_pages.client_search_text)
+            docs.append({k: v for k, v in doc.items() if k != "whole"})
+        else:
+            docs.append({**doc, "title": indexed(doc["title"]), "text": indexed(doc["text"])})
+    data["docs"] = docs
     if memo is not None:
         memo.clear()
         memo.update(made)
     if complete is not None:
         data["docs"] = complete(data["docs"])
     path.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
+
+
+def _refine_doc(doc: dict) -> dict:
+    for key in ("title", "text"):
+        if isinstance(doc.get(key), str):
+            doc[key] = refine(doc[key])
+    return doc
 
 
 def segment(text: str) -> str:
@@ -88,6 +98,12 @@ def segment(text: str) -> str:
         return SEPARATOR + SEPARATOR.join(jieba.cut(match.group(0))) + SEPARATOR
 
     return HAN_RUN.sub(cut, text).strip(SEPARATOR)
+
+
+def pieces(text: str) -> str:
+    """``text`` in the finer words Material's index holds (segmented, then refined): it reads
+    as before, and a part of it is found."""
+    return refine(segment(text))
 
 
 def refine(text: str) -> str:

@@ -10,7 +10,6 @@ from datetime import timedelta
 from functools import partial
 
 from baodan.domain import care, claims, incidents, kpis, tasks
-from baodan.domain.schedule import CLAIM_DECISION_DAYS
 from baodan.models.claim import CLAIM_TYPES, STAGES
 from baodan.models.interaction import CHANNELS, KINDS
 from baodan.models.staff import DEPARTMENTS
@@ -43,7 +42,6 @@ def claims_page(ctx: SiteContext) -> list[GeneratedPage]:
             queues=queues,
             queue_names=claims.QUEUES,
             policies=ctx.firm.policy_index(),
-            review_days=CLAIM_DECISION_DAYS,
             claim_stages=STAGES,
             **labels_for(ctx),
         )

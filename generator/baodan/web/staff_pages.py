@@ -15,6 +15,7 @@ from datetime import date
 from functools import cached_property, partial
 from itertools import groupby
 
+from baodan.core.pinyin import pinyin_key
 from baodan.core.today import SHANGHAI
 from baodan.domain.audit import item_label
 from baodan.domain.cover import cover_map
@@ -37,9 +38,11 @@ from baodan.models.client import has_left
 from baodan.models.interaction import CHANNELS, INTENTIONS, KINDS
 from baodan.models.policy import DISCREPANCY_STATUSES, FREQUENCIES, STATUSES
 from baodan.models.task import TASK_STATUSES
+from baodan.models.taxonomy import taxonomy
 from baodan.store.history import History
 from baodan.web.client_shell import ShellPage, shell_page
 from baodan.web.context import GeneratedPage, SiteContext, policy_anchor
+from baodan.web.search_words import pieces
 
 SECTION = "员工工作台"
 WEEKDAYS = "一二三四五六日"
@@ -98,6 +101,20 @@ class StaffBook:
 
     def manager(self, cf: ClientFile) -> str:
         return self.staff_name(cf.client.manager)
+
+    def task_owner(self, item) -> str:
+        """Who a due task is for: its owner, else the client's manager."""
+        return self.staff_name(item.task.owner) if item.task.owner else self.manager(item.client)
+
+    def owners(self) -> list[str]:
+        """Everyone named in the 负责人 column of the today page, in pinyin order: the filter
+        offers each of them (a task's owner need not manage any client)."""
+        q = self.queues
+        items = [*q.on_hold, *q.discrepancies, *q.lapsed, *q.high_risk]
+        items += [r for stage in q.renewals.values() for r in stage]
+        names = {self.manager(i.client) for i in items}
+        names |= {self.task_owner(i) for i in q.tasks_due}
+        return sorted(names, key=pinyin_key)
 
 
 def staff_book(ctx: SiteContext) -> StaffBook:
@@ -185,7 +202,7 @@ def staff_assets(ctx: SiteContext) -> list[GeneratedPage]:
 
 def staff_today(ctx: SiteContext) -> list[GeneratedPage]:
     book = staff_book(ctx)
-    owners = sorted({book.manager(cf) for cf in ctx.firm.clients.values()})
+    owners = book.owners()
     return [
         staff_page(
             ctx,
@@ -205,7 +222,8 @@ def staff_today(ctx: SiteContext) -> list[GeneratedPage]:
 def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
     book = staff_book(ctx)
     clients = sorted(
-        ctx.firm.clients.values(), key=lambda cf: (cf.client.left_on is not None, cf.client.name)
+        ctx.firm.clients.values(),
+        key=lambda cf: (cf.client.left_on is not None, pinyin_key(cf.client.name)),
     )
     pages = [
         staff_page(
@@ -282,12 +300,22 @@ def staff_client_page(ctx: SiteContext, cf: ClientFile) -> ShellPage:
 
 
 def client_search_text(cf: ClientFile) -> str:
-    """What finds a client's page in the staff site's search: the client's number and name,
-    family members' names, and the client's claims by our number and the insurer's (the
-    claims queue's tables are not read by search: web/fragments.py)."""
+    """What finds a client's page in the staff site's search, its words cut as the index
+    keeps them (web/search_words.py; the entry is not cut again): the client's number, name
+    (in pieces, so a part of it is found; the title holds it whole, so typing the whole name
+    ranks the client first), family members' and contacts' names whole (a family member's
+    name typed finds the client, before pages that hold its characters apart), mobile
+    numbers, plates (as written and without their dot) and claims by our number and the
+    insurer's (the claims queue's tables are not read by search: web/fragments.py).
+    Not ID numbers."""
     c = cf.client
+    people = [*(m.name for m in c.family), *(p.name for p in c.contacts)]
+    mobiles = [n for n in (c.mobile, *(m.mobile for m in c.family)) if n]
+    plates = [p.vehicle.plate for p in cf.policies if p.vehicle]
+    plates += [plate.replace("·", "") for plate in plates if "·" in plate]
     claims = [n for cl in cf.claims for n in (cl.id, cl.insurer_claim_no) if n]
-    return " ".join([c.id, c.name, *(m.name for m in c.family), *claims])
+    words = [c.id, pieces(c.name), *people, *mobiles, *dict.fromkeys(plates), *claims]
+    return " ".join(words)
 
 
 def policy_search_entries(ctx: SiteContext, cf: ClientFile) -> tuple[tuple[str, str, str], ...]:
@@ -322,6 +350,17 @@ def client_page_inputs(ctx: SiteContext, book: StaffBook, cf: ClientFile) -> tup
     )
 
 
+def policy_kinds(ctx: SiteContext) -> dict[str, str]:
+    """Each "category/subcategory" as its names (机动车辆保险 商业险): what the register's
+    filter matches a kind of cover typed as people say it against (车险, 重疾险: staff.js)."""
+    tax = taxonomy(ctx.firm.rules)
+    return {
+        f"{code}/{sub}": f"{category.name} {name}"
+        for code, category in tax.categories.items()
+        for sub, name in category.subcategories.items()
+    }
+
+
 def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
     book = staff_book(ctx)
     registry = sorted(
@@ -352,6 +391,7 @@ def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
             title="保单登记簿",
         )
     ]
+    kinds = policy_kinds(ctx)
     for year, items in years:
         pages.append(
             staff_page(
@@ -361,7 +401,8 @@ def staff_policies(ctx: SiteContext) -> list[GeneratedPage]:
                 book=book,
                 year=year,
                 items=items,
-                inputs=[shown[p.registry_no] for _, p in items],
+                kinds=kinds,
+                inputs=(kinds, [shown[p.registry_no] for _, p in items]),
                 nav=(SECTION, "保单登记簿", f"{year} 年"),
                 title=f"{year} 年登记的保单",
             )

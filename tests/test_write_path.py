@@ -202,7 +202,7 @@ def test_an_unknown_task_kind_is_refused(small, capsys):
         capsys, small, "task", "new", CID, "--title", "核对", "--to", "财务",
         "--staff", "wang-fang", "--kind", "nonsense",
     )  # fmt: skip
-    assert "字段 kind: 不是可选值（现在是“nonsense”）" in err and "handoff" in err
+    assert "--kind：没有“nonsense”这一项" in err and "部门交接" in err
 
 
 def test_a_form_says_every_problem_at_once_and_an_impossible_date_is_a_date(

@@ -94,7 +94,7 @@ def clients(
     ] = None,
     status: Annotated[
         str | None,
-        typer.Option("--status", help="服务中（active）或已终止（left）", show_default=False),
+        typer.Option("--status", help="服务中 或 已终止", show_default=False),
     ] = None,
     root: RootOpt = None,
     identity: IdentityOpt = None,

@@ -162,7 +162,8 @@ def claim_reopen(
         str,
         typer.Option(
             "--to",
-            help="回到哪一步：collecting 收集材料 / submitted 已提交 / under_review 审核中 / dispute 纠纷处理",
+            help="回到哪一步：收集材料、已提交、审核中 或 纠纷处理（默认：收集材料）",
+            show_default=False,
         ),
     ] = "collecting",
     on: OnOpt = None,

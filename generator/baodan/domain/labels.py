@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from baodan.core.filetypes import NAMES as FILE_TYPE_NAMES
 from baodan.core.layout import RETIRED_FILE
 from baodan.core.rules import Rules
 from baodan.domain.audit import checklists
@@ -66,6 +67,7 @@ class Names:
             "item": _item_labels(audit_items),
             "channel": CHANNELS,
             "medium": {"paper": "纸质", "electronic": "电子保单"},
+            "media_type": FILE_TYPE_NAMES,
             "category": {code: c.name for code, c in categories.items()},
             "subcategory": {k: v for c in categories.values() for k, v in c.subcategories.items()},
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from baodan.domain.renewals import is_renewable, renewal_rules
+from playwright.sync_api import expect
 
 from .helpers import require_tool, serve_folder
 from .test_requests import KINDS, _client, _kinds, expect_record, paste
@@ -94,7 +95,8 @@ def test_every_form_round_trips_to_its_record(
             assert out.locator("a.bd-call[href^='tel:']").count() == 1  # the firm, one tap away
             # No navigator.share in desktop Chromium: the message goes to the clipboard.
             out.locator("[data-bd-request-action=share]").click()
-            assert "已复制" in out.locator("[data-bd-request-copied]").inner_text()
+            copied = out.locator("[data-bd-request-copied]")  # written once the clipboard answers
+            expect(copied).to_contain_text("已复制")
             assert page.evaluate("navigator.clipboard.readText()") == message
         code, out, err = paste(monkeypatch, capsys, message, "--staff", cf.client.manager)
         assert code == 0, err

@@ -66,6 +66,7 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
             tmp = run_folder(target.parent, building, f"{building}-")
             # A plain `kill` or a closed terminal stops a build as Ctrl-C does: the half-built
             # folder (plaintext, for the staff site) is removed, not left beside the site.
+            config = None
             try:
                 with like_ctrl_c():
                     config = _load_config(checked, collected, site_dir=str(tmp))
@@ -86,7 +87,9 @@ def build_site(ws: Workspace, *, staff: bool = False, status=None) -> str:
                 raise BaodanError(
                     f"网站生成失败，原来的 {target.name}/ 没有改动：\n{details}"
                 ) from None
-            except BaseException:
+            except BaseException as e:
+                if config is not None:  # MkDocs tells plugins of an Exception, not of Ctrl-C:
+                    config.plugins.on_build_error(error=e)  # its workers stop writing into tmp
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
     finally:

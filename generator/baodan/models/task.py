@@ -9,15 +9,8 @@ from pydantic import Field
 
 from baodan.models.base import Record, ShortText
 from baodan.models.staff import DEPARTMENTS
+from baodan.models.vocab import TASK_KINDS
 
-TASK_KINDS = {
-    "handoff": "部门交接",
-    "audit": "审核异常",
-    "renewal": "续保",
-    "claim": "理赔",
-    "care": "客户关怀",
-    "incident": "应急",
-}
 TASK_STATUSES = {"open": "待处理", "in_progress": "处理中", "done": "已完成", "cancelled": "已取消"}
 
 
@@ -26,7 +19,7 @@ class Task(Record):
     title: ShortText = Field(description="要做什么，如 通知客户补交保单原件照片")
     kind: Literal[tuple(TASK_KINDS)] = Field(
         "handoff",
-        description="类别：handoff 部门交接 / audit 审核异常 / renewal 续保 / claim 理赔 / care 客户关怀 / incident 应急",
+        description="类别：" + " / ".join(f"{k} {v}" for k, v in TASK_KINDS.items()),
     )
     from_department: Literal[DEPARTMENTS]
     to_department: Literal[DEPARTMENTS]

@@ -45,6 +45,7 @@ from weight import portal_weight  # noqa: E402
 
 SIZES = (500, 1000, 2000, 4000, 10000)
 PORTAL_DIR = "p"
+FEED_DIR = "feeds"
 TASKS = ("public", "baseline", "check", "staff")
 LABELS = {
     "public": "baodan build",
@@ -116,9 +117,11 @@ def firm_at(work: Path, clients: int, seed: int) -> Path:
 
 
 def site_pages(site: Path) -> tuple[int, int]:
-    """(pages outside the portals, portal pages) of a built site: one index.html per page."""
+    """(pages in the nav, pages out of it) of a built site: one index.html per page. Out of the
+    nav: the client portals and the feeds' calendar pages (one per subscribed client), which
+    baodan writes itself; a plain Material site would have them as pages outside the nav."""
     pages = [p.relative_to(site).parts for p in site.rglob("index.html")]
-    portals = sum(parts[0] == PORTAL_DIR for parts in pages)
+    portals = sum(parts[0] in (PORTAL_DIR, FEED_DIR) and len(parts) > 2 for parts in pages)
     return len(pages) - portals, portals
 
 

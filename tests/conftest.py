@@ -101,6 +101,15 @@ def public_site(firm_template, tmp_path_factory) -> BuiltSite:
 
 
 @pytest.fixture(scope="module")
+def server(public_site):
+    """The small firm's public site on a local port, as a static host serves it."""
+    from .helpers import serve_folder
+
+    with serve_folder(public_site.site) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
 def browser():
     """Chromium, driven by Playwright, for a module's browser tests."""
     from playwright.sync_api import sync_playwright

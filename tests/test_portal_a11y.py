@@ -11,19 +11,12 @@ from pathlib import Path
 import pytest
 
 from .axe import violations
-from .helpers import serve_folder
 
 pytestmark = pytest.mark.slow  # builds a site and drives a browser
 
 WIDTHS = (375, 320)
 TAP = 44  # px: Apple's and WCAG 2.5.5's smallest comfortable target
 AA = 4.5
-
-
-@pytest.fixture(scope="module")
-def server(public_site):
-    with serve_folder(public_site.site) as address:
-        yield address
 
 
 def _public_paths(public_site) -> list[str]:

@@ -10,16 +10,9 @@ import zxingcpp
 from baodan.web.feeds import subscribe_links
 from PIL import Image
 
-from .helpers import require_tool, serve_folder
+from .helpers import require_tool
 
 pytestmark = pytest.mark.slow  # builds a site or drives a browser
-
-
-@pytest.fixture(scope="module")
-def server(public_site):
-    """The built site on a local port, as a static host serves it."""
-    with serve_folder(public_site.site) as address:
-        yield address
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,6 @@ from baodan.models.claim import STAGES, Material, Stage
 from baodan.web.context import TEMPLATES, make_env
 from baodan.web.portal_view import portal_view
 
-from .helpers import serve_folder
-
 pytestmark = pytest.mark.slow  # reads the small firm's built site
 
 TODAY = date(2026, 11, 27)
@@ -126,12 +124,6 @@ def test_two_cars_on_one_product_show_their_plates_in_the_title(public_site):
 
 
 # ---- in the browser -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def server(public_site):
-    with serve_folder(public_site.site) as address:
-        yield address
 
 
 def _portal_client(public_site):

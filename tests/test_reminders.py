@@ -14,7 +14,6 @@ import zxingcpp
 from baodan.web.feeds import IMPORT_FILE, subscribe_links
 from PIL import Image
 
-from .helpers import serve_folder
 from .test_portal_a11y import _shoot
 
 pytestmark = pytest.mark.slow  # builds a site or drives a browser
@@ -45,12 +44,6 @@ DESKTOP = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/126.0.0.0 Safari/537.36"
 )
-
-
-@pytest.fixture(scope="module")
-def server(public_site):
-    with serve_folder(public_site.site) as address:
-        yield address
 
 
 def _client(public_site):

@@ -7,29 +7,9 @@ import pytest
 from baodan.domain.renewals import is_renewable, renewal_rules
 from playwright.sync_api import expect
 
-from .helpers import require_tool, serve_folder
 from .test_requests import KINDS, _client, _kinds, expect_record, paste
 
 pytestmark = pytest.mark.slow  # builds a site and drives a browser
-
-
-@pytest.fixture(scope="module")
-def server(public_site):
-    with serve_folder(public_site.site) as address:
-        yield address
-
-
-@pytest.fixture(scope="module")
-def chromium_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=require_tool("chromium"),
-            args=["--no-sandbox", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
 
 
 def _fill(page, kind: str, fields: dict) -> str:
@@ -48,11 +28,11 @@ def _fill(page, kind: str, fields: dict) -> str:
 
 
 def test_every_form_round_trips_to_its_record(
-    public_site, server, chromium_browser, firm, monkeypatch, capsys, tmp_path
+    public_site, server, browser, firm, monkeypatch, capsys, tmp_path
 ):
     cf = _client(firm)
     portal = cf.client.portal
-    context = chromium_browser.new_context(
+    context = browser.new_context(
         viewport={"width": 375, "height": 812},
         permissions=["clipboard-read", "clipboard-write"],
     )

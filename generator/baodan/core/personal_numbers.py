@@ -16,7 +16,10 @@ from stdnum.cn import ric
 
 ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 MOBILE_LIKE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
-ELEVEN_DIGITS = re.compile(r"\d{11}")  # both have as many in a row; much faster to look for
+# Both have at least 11 digits in a row: each match lies in such a run (an ID number's final
+# X just after it), so they are looked for only there. The leading single \d lets the regex
+# engine skip ahead to the next digit (a pattern starting with a repeat tries every position).
+DIGIT_RUN = re.compile(r"\d\d{10,}")
 ID = "身份证号"
 MOBILE = "手机号"
 
@@ -43,12 +46,14 @@ def find_numbers(text: str, allowed: frozenset[str] = frozenset()) -> list[Found
     """ID and mobile numbers in ``text`` in the order of their lines, except those whose
     digits are in ``allowed`` (as published_numbers gives them)."""
     found: list[Found] = []
-    if not ELEVEN_DIGITS.search(text):
-        return found
+    runs = [m.span() for m in DIGIT_RUN.finditer(text)]
     for pattern, kind in ((ID_LIKE, ID), (MOBILE_LIKE, MOBILE)):
-        for m in pattern.finditer(text):
-            if (kind is MOBILE or is_resident_id(m[0])) and digits(m[0]) not in allowed:
-                found.append(Found(kind, text.count("\n", 0, m.start()) + 1, m[0]))
+        for start, end in runs:
+            # As in the whole text: the lookbehind sees before ``start``; the lookahead of a
+            # match ending at end + 1 (an ID's X) sees the character after it.
+            for m in pattern.finditer(text, start, end + 2):
+                if (kind is MOBILE or is_resident_id(m[0])) and digits(m[0]) not in allowed:
+                    found.append(Found(kind, text.count("\n", 0, m.start()) + 1, m[0]))
     return sorted(found, key=lambda f: f.line)
 
 

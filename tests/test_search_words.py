@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from baodan.web.search_words import refine, split_word
 
 
@@ -18,3 +21,32 @@ def test_text_reads_the_same_only_the_invisible_separators_change():
     refined = refine(text)
     assert refined.replace("\u200b", "") == text.replace("\u200b", "")
     assert "\u200b重大\u200b疾病\u200b保险\u200b" in refined
+
+
+def test_jieba_imported_without_pkg_resources_cuts_the_same(tmp_path):
+    """import_jieba spares the build importing pkg_resources; jieba then still finds its
+    dictionary (here built afresh: no cache in an empty folder) and cuts as before."""
+    text = "被保险人在等待期内确诊恶性肿瘤的，保险公司退还已交保费"
+    code = (
+        "import sys, logging\n"
+        "from baodan.web.search_words import import_jieba\n"
+        "if sys.argv[1] == 'spared': import_jieba()\n"
+        "import jieba\n"
+        "jieba.setLogLevel(logging.WARNING)\n"
+        "jieba.dt.tmp_dir = sys.argv[2]\n"
+        "print('pkg_resources' in sys.modules, '|'.join(jieba.cut(sys.argv[3])))\n"
+    )
+    cuts = {}
+    for how in ("spared", "plain"):
+        cache = tmp_path / how
+        cache.mkdir()
+        done = subprocess.run(
+            [sys.executable, "-W", "ignore", "-c", code, how, str(cache), text],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        cuts[how] = done.stdout.split(" ", 1)
+        assert list(cache.iterdir()), "jieba built its dictionary"
+    assert cuts["spared"][0] == "False" and cuts["plain"][0] == "True"
+    assert cuts["spared"][1] == cuts["plain"][1] and "|恶性肿瘤|" in cuts["spared"][1]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +31,21 @@ HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 # How common an added word is to jieba: as an everyday word (免 1786, 额 2464), so it is
 # kept whole, and a longer word splits around it (免赔|额, not 免|赔额).
 WORD_FREQ = 1000
+
+
+def import_jieba() -> None:
+    """Import jieba, unless something has, without importing pkg_resources for it: jieba
+    only opens its own dictionary file with it, which it also does without, and importing
+    pkg_resources reads the metadata of every installed package (0.1 s of every build).
+    Material's search plugin imports jieba when MkDocs loads the configuration: call this
+    before."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        return
+    sys.modules["pkg_resources"] = None  # an import of it raises ImportError
+    try:
+        import jieba  # noqa: F401
+    finally:
+        del sys.modules["pkg_resources"]
 
 
 def learn_words(rules: Rules) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from baodan.core.rules import Rules
 from baodan.models.texts import SearchWords
+from baodan.web import jieba_dictionary
 
 SEPARATOR = "\u200b"
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]{3,}")
@@ -53,6 +54,7 @@ def learn_words(rules: Rules) -> None:
     process)."""
     import jieba
 
+    jieba_dictionary.initialize()
     words = rules.get("search_words", SearchWords).words
     if all(jieba.dt.FREQ.get(w) == WORD_FREQ for w in words):
         return
@@ -110,6 +112,8 @@ def segment(text: str) -> str:
     into jieba's words, separated (and surrounded) by zero-width spaces."""
     import jieba
 
+    jieba_dictionary.initialize()
+
     def cut(match: re.Match) -> str:
         return SEPARATOR + SEPARATOR.join(jieba.cut(match.group(0))) + SEPARATOR
 
@@ -136,7 +140,7 @@ def split_word(word: str) -> tuple[str, ...]:
         return (word,)
     import jieba
 
-    jieba.initialize()
+    jieba_dictionary.initialize()
     dt = jieba.dt
     last = len(word) - 1
     dag = dt.get_DAG(word)

@@ -7,6 +7,7 @@ import random
 
 import pytest
 from baodan.core.personal_numbers import (
+    DIGIT_RUN,
     ID,
     ID_LIKE,
     MOBILE,
@@ -15,6 +16,7 @@ from baodan.core.personal_numbers import (
     digits,
     find_numbers,
     is_resident_id,
+    may_hold_numbers,
 )
 
 AN_ID = "11010519491231002X"
@@ -86,3 +88,30 @@ def test_random_texts_find_what_the_whole_text_scan_finds():
 def test_allowed_numbers_are_not_found():
     assert find_numbers(f"热线 {A_MOBILE}", frozenset({A_MOBILE})) == []
     assert find_numbers(f"热线 {A_MOBILE}") == [Found(MOBILE, 1, A_MOBILE)]
+
+
+def test_a_text_that_may_not_hold_numbers_holds_none():
+    """may_hold_numbers (the publish check's look at a file's bytes) is False only for bytes
+    in which, decoded, find_numbers finds nothing; it says True for any digit not ASCII."""
+    for code in range(0x80, 0x110000):
+        char = chr(code)
+        if char.isdecimal():
+            assert may_hold_numbers(char.encode("utf-8")), hex(code)
+    rng = random.Random(18)
+    pieces = [
+        *(p.encode("utf-8") for p in ["0", "1", "13", "9", "中", "·", "，", "\n", "Ｘ"]),
+        *(p.encode("utf-8") for p in ["１", "٣", "\U0001d7d9", A_MOBILE, AN_ID]),
+        b"\xef\xbc",  # cut short: decodes to U+FFFD
+        b"\x91",
+    ]
+    said = {True: 0, False: 0}
+    for _ in range(4000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randrange(1, 30)))
+        may = may_hold_numbers(data)
+        said[may] += 1
+        if not may:
+            text = data.decode("utf-8", "replace")
+            assert not DIGIT_RUN.search(text) and find_numbers(text) == [], data
+    assert said[True] > 500 and said[False] > 200
+    assert not may_hold_numbers("电话 0571-8888 6666，·第二条 20261127T090000Z".encode())
+    assert may_hold_numbers("年份２０２６".encode()) and may_hold_numbers(b"tel:057188886666")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from baodan.core.errors import RecordError, Source
 from baodan.core.filetypes import sniff
-from baodan.core.personal_numbers import find_numbers
+from baodan.core.personal_numbers import find_numbers, may_hold_numbers
 from baodan.services.precommit import PUBLISHED_NUMBERS_IN, allowed_numbers
 from baodan.store.portal_crypto import DOCUMENT_BLOCK
 from baodan.web.config_guard import checked_config
@@ -54,7 +54,7 @@ def check_site(root: Path, site: Path, shown: str = "site") -> list[RecordError]
         if rel.startswith(f"{portal_dir}/"):
             refused, data = _portal(where, rel, data, portal_dir, shells)
             errors += refused
-        if b"\0" not in data[:8192]:
+        if b"\0" not in data[:8192] and may_hold_numbers(data):
             text = data.decode("utf-8", "replace")
             errors += [
                 RecordError(

@@ -23,8 +23,6 @@ MOBILE_LIKE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 DIGIT_RUN = re.compile(r"\d\d{10,}")
 ID = "身份证号"
 MOBILE = "手机号"
-# In UTF-8 bytes: ASCII digits all made "0", so a run of them is a run of zeros.
-ASCII_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"0" * 9)
 
 
 class Found(NamedTuple):
@@ -65,22 +63,29 @@ def may_hold_numbers(data: bytes) -> bool:
     digits, so neither number: no 11 ASCII digits in a row, and no other decimal digit (a
     full-width one …) at all. Much faster than decoding and looking (the publish check reads
     every calendar of the site)."""
-    return data.translate(ASCII_DIGITS_AS_ZERO).find(b"0" * 11) >= 0 or bool(
-        _other_digits().search(data)
-    )
+    table, full_width = _digit_finders()
+    marked = data.translate(table)
+    return b"0" * 11 in marked or b"!" in marked or full_width.search(data) is not None
 
 
 @cache
-def _other_digits() -> re.Pattern[bytes]:
-    """The UTF-8 of every decimal digit that is not ASCII (what ``\\d`` matches, as this
-    Python's Unicode data has them), and of every character beyond U+FFFF."""
+def _digit_finders() -> tuple[bytes, re.Pattern[bytes]]:
+    """What finds, in UTF-8, every decimal digit (what ``\\d`` matches, as this Python's
+    Unicode data has them): a table turning ASCII digits into "0", the first byte of the
+    others and of every character beyond U+FFFF into "!", and any other byte into "."; but
+    for the digits whose first byte is full-width punctuation's (0xEF: ，：（）), a pattern."""
     bmp = "".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
-    last_bytes: dict[bytes, bytes] = {}
+    marks = {byte: b"." for byte in range(256)}
+    marks.update({byte: b"0" for byte in b"0123456789"})
+    marks.update({byte: b"!" for byte in range(0xF0, 0xF5)})
+    full_width = []
     for digit in re.findall(r"\d", bmp):
         encoded = digit.encode("utf-8")  # bytes 0x80 and up: nothing to escape
-        last_bytes[encoded[:-1]] = last_bytes.get(encoded[:-1], b"") + encoded[-1:]
-    parts = [prefix + b"[" + ends + b"]" for prefix, ends in last_bytes.items()]
-    return re.compile(b"|".join([*parts, b"[\xf0-\xf4]"]))
+        if encoded[0] == 0xEF:
+            full_width.append(encoded)
+        else:
+            marks[encoded[0]] = b"!"
+    return b"".join(marks[byte] for byte in range(256)), re.compile(b"|".join(full_width))
 
 
 def published_numbers(documents: Iterable[object], fields: Iterable[str]) -> set[str]:

@@ -120,3 +120,8 @@ def test_a_damaged_dictionary_cache_is_read_as_none(tmp_path):
     assert "人" in freq and freq["人"] == 2 and "我" not in freq
     freq["保单"] = 1
     assert freq.get("保") == 0 and freq["保单"] == 1
+    # A cache folder that cannot be made (here a file is in the way): no cache, no error.
+    blocked = tmp_path / "file" / "cache"
+    blocked.parent.write_text("", "utf-8")
+    jieba_dictionary._write_cache(blocked, source, {"保险": 3}, 3)
+    assert not blocked.exists() and sorted(tmp_path.iterdir()) == [path, blocked.parent]

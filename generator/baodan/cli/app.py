@@ -24,6 +24,7 @@ from baodan.cli import (
     team,
 )
 from baodan.cli import help as clihelp
+from baodan.cli import startup
 from baodan.cli.common import (
     IdentityOpt,
     RootOpt,
@@ -51,6 +52,7 @@ from baodan.store.workspace import (
 )
 
 clihelp.install()
+startup.install()
 app = typer.Typer(
     help="baodan（保单）：客户保单的加密记录、检查与网站生成。",
     no_args_is_help=True,
@@ -87,7 +89,7 @@ app.add_typer(new_app, name="new")
 def main() -> None:
     """Entry point: Chinese errors instead of tracebacks, and one exit code per outcome."""
     try:
-        code = app(standalone_mode=False)
+        code = startup.only_what_runs(app, sys.argv[1:])(standalone_mode=False)
     except BaodanError as e:
         fail(e)
     except (click.exceptions.Abort, typer.Abort, KeyboardInterrupt, EOFError):

@@ -21,10 +21,10 @@ from baodan.cli import (
     portal,
     requests,
     service,
+    startup,
     team,
 )
 from baodan.cli import help as clihelp
-from baodan.cli import startup
 from baodan.cli.common import (
     IdentityOpt,
     RootOpt,

@@ -3,6 +3,8 @@ errors for a parameter's value, the same behaviour from an app cut down to one c
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,3 +122,23 @@ def test_another_typer_gets_typers_own_coercion(monkeypatch):
     startup.install()  # nothing to wrap: nothing done, no failure
     assert not hasattr(core, "build_runtime_param")
     assert isinstance(typer.Typer(), typer.Typer)
+
+
+def test_typers_help_module_gets_the_real_rich_classes_when_it_uses_them():
+    code = """
+import sys
+from baodan.cli import help
+utils = help.rich_utils()
+assert "rich.markdown" not in sys.modules and "rich.traceback" not in sys.modules
+text = utils._make_rich_text(text="**bold**", markup_mode="markdown")
+from rich.markdown import Markdown
+assert type(text) is Markdown and isinstance(text, utils.Markdown)
+try:
+    raise ValueError("x")
+except ValueError as e:
+    from rich.traceback import Traceback
+    assert type(utils.Traceback.from_exception(type(e), e, e.__traceback__)) is Traceback
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.stdout == "ok\n", done.stderr

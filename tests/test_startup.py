@@ -14,6 +14,8 @@ import pytest
 from .conftest import REPO
 
 BUILD_ONLY = ("mkdocs", "material", "jieba", "icalendar", "pyhanko", "segno", "jinja2")
+# typer's help imports these for help in Markdown and pretty tracebacks (cli/help.py)
+HELP_UNUSED = ("markdown_it", "pygments", "rich.markdown", "rich.traceback")
 VALIDATION = ("baodan.checks", "baodan.models.policy", "baodan.models.client", "baodan.core.parse")
 
 
@@ -50,6 +52,9 @@ def test_everyday_commands_import_no_site_builder_and_no_record_model(args):
     loaded = {m for m in modules if m.split(".")[0] in BUILD_ONLY or m in VALIDATION}
     assert loaded == set()
     assert "pydantic" not in modules  # typer's pydantic adapters too (cli/startup.py)
+    if args == ["--help"]:
+        assert "typer.rich_utils" in modules
+        assert not {m for m in modules if m.startswith(HELP_UNUSED)}
 
 
 def test_find_with_its_lookup_cache_imports_no_record_model(firm):

@@ -142,3 +142,21 @@ print("ok")
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.stdout == "ok\n", done.stderr
+
+
+@pytest.mark.parametrize("platform", ["linux", "darwin", "win32"])
+@pytest.mark.parametrize(
+    "env", [{}, {"APPDATA": "C:/Users/li/AppData/Roaming", "XDG_CONFIG_HOME": "/x"}]
+)
+def test_the_default_key_file_is_where_click_puts_baodans_settings(platform, env, monkeypatch):
+    import click.utils
+    from baodan.store import identity
+
+    for name in ("APPDATA", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "platform", platform)
+    monkeypatch.setattr(click.utils, "WIN", platform == "win32")
+    expected = Path(click.utils.get_app_dir("baodan")) / "identity.txt"
+    assert identity.default_identity_path() == expected

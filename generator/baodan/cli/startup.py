@@ -8,7 +8,8 @@
   through typer's adapter as before, so what is accepted and every error stay typer's.
 - Typer builds all of baodan's sixty-odd commands (their parameters from the functions'
   signatures) before it runs one: `only_what_runs` gives it an app with just the command or
-  command group named on the command line.
+  command group named on the command line, and for `baodan --help` one whose commands have
+  their names and help but no parameters, which that page does not show.
 
 Like `cli.help`, each step checks that what it changes is there: another typer version gets
 typer's own behaviour, never a failure.
@@ -81,9 +82,11 @@ class QuickParam:
 
 def only_what_runs(app: typer.Typer, args: list[str]) -> typer.Typer:
     """``app`` with only the command or command group ``args`` starts with, when it names
-    one; else the whole app (help, --version, a mistyped command: typer lists and suggests
-    commands from all of them)."""
-    if not args or args[0].startswith("-"):
+    one; for the app's own help page, the app as `listing` gives it; else the whole app
+    (--version, a mistyped command: typer suggests commands from all of them)."""
+    if args in ([], ["--help"]):
+        return listing(app)
+    if args[0].startswith("-"):
         return app
     from typer.main import get_command_name
 
@@ -101,3 +104,27 @@ def only_what_runs(app: typer.Typer, args: list[str]) -> typer.Typer:
     lean.registered_commands = commands
     lean.registered_groups = groups
     return lean
+
+
+def listing(app: typer.Typer) -> typer.Typer:
+    """``app`` for its help page, which lists its commands and command groups: each with its
+    name and help, and no parameters. Only for that page: no command of it can run."""
+    lean = copy.copy(app)
+    lean.registered_commands = [_without_parameters(c) for c in app.registered_commands]
+    lean.registered_groups = []
+    for group in app.registered_groups:
+        group = copy.copy(group)
+        group.typer_instance = listing(group.typer_instance)
+        lean.registered_groups.append(group)
+    return lean
+
+
+def _without_parameters(command):
+    def listed() -> None:
+        raise AssertionError("a command of the help page's listing ran")
+
+    listed.__name__ = command.callback.__name__
+    listed.__doc__ = command.callback.__doc__
+    command = copy.copy(command)
+    command.callback = listed
+    return command

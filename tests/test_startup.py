@@ -52,6 +52,7 @@ def test_everyday_commands_import_no_site_builder_and_no_record_model(args):
     loaded = {m for m in modules if m.split(".")[0] in BUILD_ONLY or m in VALIDATION}
     assert loaded == set()
     assert "pydantic" not in modules  # typer's pydantic adapters too (cli/startup.py)
+    assert "click" not in modules  # typer has its own copy
     if args == ["--help"]:
         assert "typer.rich_utils" in modules
         assert not {m for m in modules if m.startswith(HELP_UNUSED)}

@@ -51,7 +51,7 @@ class QuickParam:
     def coerce(self, value, param, ctx):
         if value is None:  # as typer's RuntimeParam.coerce, before any adapter
             return () if param.multiple or param.nargs == -1 else None
-        if not (param.multiple or param.nargs != 1):
+        if not param.multiple and param.nargs == 1:
             quick = self.quick(value, param, ctx)
             if quick is not None:
                 return quick
@@ -94,10 +94,9 @@ def only_what_runs(app: typer.Typer, args: list[str]) -> typer.Typer:
     commands = [
         c
         for c in app.registered_commands
-        if isinstance(c.name or c.callback.__name__, str)
-        and get_command_name(c.name or c.callback.__name__) == name
+        if get_command_name(c.name or c.callback.__name__) == name
     ]
-    groups = [g for g in app.registered_groups if isinstance(g.name, str) and g.name == name]
+    groups = [g for g in app.registered_groups if g.name == name]
     if len(commands) + len(groups) != 1:
         return app
     lean = copy.copy(app)

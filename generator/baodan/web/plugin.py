@@ -313,7 +313,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def on_serve(self, server, /, *, config, builder):
         if not hostguard.install(server):  # fail closed: no preview open to other sites
             raise PluginError("无法把预览限制为只接受本机地址的访问，预览没有启动")
-        if self.serve and not watch_with_events(server, config.watch):
+        noted = self.cache.changes if self.cache else None  # rebuilds read what changed
+        if self.serve and not watch_with_events(server, config.watch, noted):
             _unpatched("MkDocs 预览服务器的 _watched_paths")
         return server
 

@@ -185,6 +185,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             firm = self.firm
             shared = (now, settings, firm.insurers, firm.staff, firm.partners, history)
             ctx.renders = self.serve.renders_for(shared)
+            ctx.per_client = self.serve.per_client
         self.pages = self._generate(ctx)
         self.page_fragments = {p.uri: p.fragments for p in self.pages if p.fragments}
         self.search_entries = []

@@ -42,6 +42,7 @@ from baodan.models.taxonomy import taxonomy
 from baodan.store.history import History
 from baodan.web.client_shell import ShellPage, shell_page
 from baodan.web.context import GeneratedPage, SiteContext, policy_anchor
+from baodan.web.incremental import ClientMemo
 from baodan.web.search_words import pieces
 
 SECTION = "员工工作台"
@@ -120,7 +121,8 @@ class StaffBook:
 def staff_book(ctx: SiteContext) -> StaffBook:
     def make() -> StaffBook:
         renewals = renewal_book(ctx.firm, ctx.today)
-        risk = assess(ctx.firm, ctx.today, renewals)
+        memo = None if ctx.per_client is None else ctx.per_client.setdefault("risk", ClientMemo())
+        risk = assess(ctx.firm, ctx.today, renewals, memo=memo)
         return StaffBook(
             ctx.firm,
             ctx.today,

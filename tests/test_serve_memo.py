@@ -1,0 +1,84 @@
+"""`baodan serve` keeps per-client results between rebuilds (web/incremental.ClientMemo) and
+works them out again only for a client whose inputs changed: the result is always what a
+full computation gives."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+from baodan.core.pinyin import pinyin_key
+from baodan.domain.renewals import renewal_book
+from baodan.domain.risk import assess
+from baodan.store.loader import RecordCache, read_firm
+from baodan.web.incremental import ClientMemo
+
+from .helpers import change_record
+
+TODAY = date(2026, 11, 27)
+
+
+def _book(book) -> dict:
+    def texts(findings):
+        return [(f.rule.id, f.registry_no, f.reason, f.advice, f.client_text) for f in findings]
+
+    return {
+        "by_client": {cid: texts(found) for cid, found in book.by_client.items()},
+        "by_policy": {no: texts(found) for no, found in book.by_policy.items()},
+    }
+
+
+def test_risk_findings_kept_per_client_equal_a_full_assessment(firm):
+    vault, cache, memo = firm.vault(), RecordCache(), ClientMemo()
+    before, _ = read_firm(firm.root, vault, TODAY, cache)
+    assert _book(assess(before, TODAY, memo=memo)) == _book(assess(before, TODAY))
+    # A policy with a finding that names its product is renamed: the next rebuild reads that
+    # file again and keeps every other record object.
+    finding = next(
+        f
+        for found in assess(before, TODAY).by_policy.values()
+        for f in found
+        if "{product}" in f.rule.reason + f.rule.advice + (f.rule.client or "")
+    )
+    cid = finding.client_id
+    rel = f"records/clients/{cid}/policies/{finding.registry_no}.yaml.age"
+
+    def change(data):
+        data["product"] = "改过名的产品"
+
+    change_record(firm.root, rel, firm.identities, change)
+    after, _ = read_firm(firm.root, vault, TODAY, cache)
+    kept = _book(assess(after, TODAY, memo=memo))
+    assert kept == _book(assess(after, TODAY))
+    assert kept["by_client"].get(cid) != _book(assess(before, TODAY))["by_client"].get(cid)
+    # Another day, other insurers: every client's findings are made again.
+    later = TODAY + timedelta(days=400)
+    assert _book(assess(after, later, memo=memo)) == _book(assess(after, later))
+    fewer = dataclasses.replace(after, insurers={})
+    assert _book(assess(fewer, TODAY, memo=memo)) == _book(assess(fewer, TODAY))
+
+
+def test_a_client_s_findings_follow_its_renewals_though_its_records_did_not_change(firm):
+    """A renewal's stage can change by a record elsewhere (a successor policy filed under
+    another client): the records alone do not decide."""
+    memo = ClientMemo()
+    loaded, _ = read_firm(firm.root, firm.vault(), TODAY, RecordCache())
+    # A day ten days before a policy ends with no intention recorded: a finding.
+    day, renewals = next(
+        (day, book)
+        for _, p in loaded.policies()
+        for day in [p.terminates - timedelta(days=10)]
+        for book in [renewal_book(loaded, day)]
+        if book.get(p.registry_no) and book[p.registry_no].stage in ("upcoming", "contacted")
+    )
+    assess(loaded, day, renewals, memo=memo)
+    renewed = {no: dataclasses.replace(r, stage="renewed") for no, r in renewals.items()}
+    kept = _book(assess(loaded, day, renewed, memo=memo))
+    assert kept == _book(assess(loaded, day, renewed))
+    assert kept != _book(assess(loaded, day, renewals))
+
+
+def test_pinyin_sort_keys_are_kept_and_still_sort_by_pinyin():
+    names = ["王芳", "李强", "袁敏", "陈静"]
+    assert sorted(names, key=pinyin_key) == ["陈静", "李强", "王芳", "袁敏"]
+    assert sorted(reversed(names), key=pinyin_key) == ["陈静", "李强", "王芳", "袁敏"]

@@ -78,7 +78,7 @@ class ServeState:
     def record(self, files) -> list[str]:
         """Note where this build writes its generated files; the output files of pages the
         previous build had and this one has not (to delete, a dirty build keeps them)."""
-        written = {uri: files.get_file_from_path(uri).abs_dest_path for uri in self.pages}
+        written = {uri: files.src_uris[uri].abs_dest_path for uri in self.pages}  # posix uris
         stale = [path for uri, path in self.written.items() if uri not in written]
         self.written = written
         return stale

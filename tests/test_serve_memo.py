@@ -7,13 +7,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
+from baodan.checks import PER_CLIENT, VALIDATIONS, check_firm
 from baodan.core.pinyin import pinyin_key
 from baodan.domain.renewals import renewal_book
 from baodan.domain.risk import assess
 from baodan.store.loader import RecordCache, read_firm
 from baodan.web.incremental import ClientMemo
 
-from .helpers import change_record
+from .helpers import change_record, read_record, write_record
 
 TODAY = date(2026, 11, 27)
 
@@ -82,3 +83,54 @@ def test_pinyin_sort_keys_are_kept_and_still_sort_by_pinyin():
     names = ["王芳", "李强", "袁敏", "陈静"]
     assert sorted(names, key=pinyin_key) == ["陈静", "李强", "王芳", "袁敏"]
     assert sorted(reversed(names), key=pinyin_key) == ["陈静", "李强", "王芳", "袁敏"]
+
+
+def _set(firm_dir, rel: str, line: str) -> None:
+    """Replace the line starting with ``line``'s key in a record (a problem the checks find)."""
+    key = line.split(":", 1)[0] + ":"
+    text = read_record(firm_dir.root, rel, firm_dir.identities)
+    lines = [line if t.startswith(key) else t for t in text.splitlines()]
+    write_record(firm_dir.root, rel, "\n".join(lines) + "\n", firm_dir.identities)
+
+
+def test_checks_kept_per_client_equal_the_whole_firm_s(firm):
+    vault, cache, memo = firm.vault(), RecordCache(), ClientMemo()
+    clients = sorted(firm.root.glob("records/clients/*/client.yaml.age"))
+    policies = sorted(firm.root.glob("records/clients/*/policies/*.yaml.age"))
+    rel = lambda path: path.relative_to(firm.root).as_posix()  # noqa: E731
+
+    def same() -> list:
+        loaded, _ = read_firm(firm.root, vault, TODAY, cache)
+        kept = check_firm(loaded, TODAY, memo)
+        assert kept == check_firm(loaded, TODAY)
+        return kept
+
+    assert same() == []
+    _set(firm, rel(clients[0]), "manager: nobody")
+    _set(firm, rel(policies[-1]), "insurer: no-such-insurer")
+    found = same()
+    assert {e.field for e in found} == {"manager", "insurer"}
+    _set(firm, rel(clients[0]), "manager: wang-fang")
+    assert [e.field for e in same()] == ["insurer"]
+    # A staff member leaves: every client's problems are checked again.
+    (firm.root / "records/staff/wang-fang.yaml").unlink()
+    assert "manager" in {e.field for e in same()}
+
+
+def test_a_per_client_check_of_the_firm_is_its_checks_of_each_client_in_turn(firm):
+    """What PER_CLIENT declares, on a firm with problems in several clients."""
+    clients = sorted(firm.root.glob("records/clients/*/client.yaml.age"))
+    policies = sorted(firm.root.glob("records/clients/*/policies/*.yaml.age"))
+    for path in (clients[0], clients[-1]):
+        _set(firm, path.relative_to(firm.root).as_posix(), "manager: nobody")
+    for path in (policies[0], policies[-1]):
+        _set(firm, path.relative_to(firm.root).as_posix(), "insurer: no-such-insurer")
+    loaded, _ = read_firm(firm.root, firm.vault(), TODAY)
+    assert set(PER_CLIENT) <= set(VALIDATIONS)
+    for validate in PER_CLIENT:
+        each = [
+            e
+            for cid, cf in loaded.clients.items()
+            for e in validate(dataclasses.replace(loaded, clients={cid: cf}), TODAY)
+        ]
+        assert validate(loaded, TODAY) == each, validate.__name__

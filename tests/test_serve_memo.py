@@ -12,6 +12,8 @@ from baodan.core.pinyin import pinyin_key
 from baodan.domain.renewals import renewal_book
 from baodan.domain.risk import assess
 from baodan.store.loader import RecordCache, read_firm
+from baodan.web.context import TEMPLATES, SiteContext, make_env
+from baodan.web.feeds import staff_feeds
 from baodan.web.incremental import ClientMemo
 
 from .helpers import change_record, read_record, write_record
@@ -134,3 +136,31 @@ def test_a_per_client_check_of_the_firm_is_its_checks_of_each_client_in_turn(fir
             for e in validate(dataclasses.replace(loaded, clients={cid: cf}), TODAY)
         ]
         assert validate(loaded, TODAY) == each, validate.__name__
+
+
+def test_staff_feeds_kept_per_client_equal_fresh_ones(firm):
+    vault, cache, kept = firm.vault(), RecordCache(), {}
+
+    def feeds(today=TODAY, **memo) -> tuple[list, list]:
+        loaded, _ = read_firm(firm.root, vault, today, cache)
+        made = [
+            staff_feeds(
+                SiteContext(loaded, today, True, make_env(TEMPLATES), feed_secret=b"s", **m)
+            )
+            for m in (memo, {})
+        ]
+        return [[(p.uri, p.content) for p in pages] for pages in made]
+
+    first, fresh = feeds(per_client=kept)
+    assert first == fresh
+    interaction = sorted(firm.root.glob("records/clients/*/interactions/*.yaml.age"))[0]
+    rel = interaction.relative_to(firm.root).as_posix()
+
+    def follow_up(data):
+        data["follow_up"] = TODAY + timedelta(days=3)
+
+    change_record(firm.root, rel, firm.identities, follow_up)
+    again, fresh = feeds(per_client=kept)
+    assert again == fresh and again != first
+    later = TODAY + timedelta(days=40)
+    assert feeds(later, per_client=kept)[0] == feeds(later)[1]

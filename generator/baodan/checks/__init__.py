@@ -80,7 +80,8 @@ def check_firm(firm: Firm, today: date, memo=None) -> list[RecordError]:
     the client's records and what those checks read of the firm are unchanged."""
     if memo is None:
         return [e for validate in VALIDATIONS for e in validate(firm, today)]
-    shared = (today, firm.staff, firm.insurers, firm.lectures, firm.unreadable, _rules(firm))
+    rules = firm.rules.own_files()
+    shared = (today, firm.staff, firm.insurers, firm.lectures, firm.unreadable, rules)
     kept = memo.for_build(shared)
     by_client = [
         kept(cf, None, lambda cid=cid, cf=cf: _per_client(replace(firm, clients={cid: cf}), today))
@@ -98,12 +99,6 @@ def check_firm(firm: Firm, today: date, memo=None) -> list[RecordError]:
 
 def _per_client(firm: Firm, today: date) -> tuple[list[RecordError], ...]:
     return tuple(validate(firm, today) for validate in PER_CLIENT)
-
-
-def _rules(firm: Firm) -> tuple:
-    """What the firm's rules are made of besides baodan's own: its rule files' bytes."""
-    rules = firm.rules
-    return tuple((name, rules.override(name).read_bytes()) for name in rules.overrides())
 
 
 # What `baodan check` reminds of without failing: nothing wrong, something still to do.

@@ -14,7 +14,7 @@ from baodan.domain.risk import assess
 from baodan.store.loader import RecordCache, read_firm
 from baodan.web.context import TEMPLATES, SiteContext, make_env
 from baodan.web.feeds import staff_feeds
-from baodan.web.incremental import ClientMemo
+from baodan.web.incremental import ClientMemo, ServeState
 
 from .helpers import change_record, read_record, write_record
 
@@ -139,7 +139,7 @@ def test_a_per_client_check_of_the_firm_is_its_checks_of_each_client_in_turn(fir
 
 
 def test_staff_feeds_kept_per_client_equal_fresh_ones(firm):
-    vault, cache, kept = firm.vault(), RecordCache(), {}
+    vault, cache, kept = firm.vault(), RecordCache(), ServeState().per_client
 
     def feeds(today=TODAY, **memo) -> tuple[list, list]:
         loaded, _ = read_firm(firm.root, vault, today, cache)
@@ -164,3 +164,47 @@ def test_staff_feeds_kept_per_client_equal_fresh_ones(firm):
     assert again == fresh and again != first
     later = TODAY + timedelta(days=40)
     assert feeds(later, per_client=kept)[0] == feeds(later)[1]
+
+
+def test_renewals_kept_per_client_equal_a_fresh_book(firm):
+    vault, cache, memo = firm.vault(), RecordCache(), ClientMemo()
+
+    def facts(book) -> dict:
+        return {
+            no: (r.client.client.id, r.stage, r.contacts, r.successor, r.next_due)
+            for no, r in book.items()
+        }
+
+    def same(today=TODAY):
+        loaded, _ = read_firm(firm.root, vault, today, cache)
+        kept = renewal_book(loaded, today, memo)
+        assert facts(kept) == facts(renewal_book(loaded, today))
+        assert all(r.client is loaded.clients[r.client.client.id] for r in kept.values())
+        return kept
+
+    first = same()
+    no, renewal = next((no, r) for no, r in first.items() if r.stage in ("upcoming", "contacted"))
+    rel = renewal.policy.path
+
+    def renewed(data):
+        data["status"] = "renewed"
+
+    change_record(firm.root, rel, firm.identities, renewed)
+    assert same()[no].stage == "renewed"
+    assert same(TODAY + timedelta(days=60)) is not None
+
+
+def test_a_renewal_filed_under_another_client_is_seen_though_the_client_did_not_change(firm):
+    memo = ClientMemo()
+    loaded, _ = read_firm(firm.root, firm.vault(), TODAY, RecordCache())
+    first = renewal_book(loaded, TODAY, memo)
+    no, renewal = next((no, r) for no, r in first.items() if r.stage in ("upcoming", "contacted"))
+    other_id, other = next(
+        (cid, cf) for cid, cf in loaded.clients.items() if cid != renewal.client.client.id
+    )
+    successor = renewal.policy.model_copy(update={"registry_no": "P-续保", "renewal_of": no})
+    clients = dict(loaded.clients)
+    clients[other_id] = dataclasses.replace(other, policies=[*other.policies, successor])
+    moved = dataclasses.replace(loaded, clients=clients)
+    kept = renewal_book(moved, TODAY, memo)
+    assert kept[no].stage == "renewed" and kept[no].successor is successor

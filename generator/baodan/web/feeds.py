@@ -57,7 +57,6 @@ from baodan.models.texts import PortalTexts
 from baodan.web.context import GeneratedPage, SiteContext
 from baodan.web.csp import policy, with_policy
 from baodan.web.ics import Writer
-from baodan.web.incremental import ClientMemo
 
 HORIZON_MONTHS = 13
 STAFF_HORIZON_MONTHS = 3
@@ -286,7 +285,7 @@ def staff_feeds(ctx: SiteContext) -> list[GeneratedPage]:
     kept = None  # `baodan serve`: a client's work kept while it reads the same (ClientMemo)
     if ctx.per_client is not None:
         shared = (ctx.today, ctx.firm.settings, ctx.firm.insurers, ctx.firm.rules.own_files())
-        kept = ctx.per_client.setdefault("staff_feeds", ClientMemo()).for_build(shared)
+        kept = ctx.per_client["staff_feeds"].for_build(shared)
     for cf in ctx.firm.clients.values():
         if kept is None:
             found = _client_work(ctx, cf, window)

@@ -38,7 +38,10 @@ class ServeState:
         self.segmented: dict[str, str] = {}  # client pages' search texts, as indexed
         self.built: set[str] = set()  # URLs of the pages this build rendered
         self.env = None  # the Jinja environment, with its compiled templates
-        self.per_client: dict[str, ClientMemo] = {}  # by what is worked out per client
+        # per-client results kept by what they are (web/incremental.ClientMemo)
+        self.per_client: dict[str, ClientMemo] = {
+            name: ClientMemo() for name in ("checks", "renewals", "risk", "staff_feeds")
+        }
         self.builds = 0
 
     def settle(self) -> None:

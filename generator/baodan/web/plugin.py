@@ -37,7 +37,7 @@ from baodan.web.csp import policy, theme_scripts, with_policy
 from baodan.web.empty_folders import fill_empty_folders
 from baodan.web.feeds import UID_PURPOSE, is_feed, staff_feeds
 from baodan.web.fragments import insert as insert_fragments
-from baodan.web.incremental import ClientMemo, ServeState, UnchangedFile
+from baodan.web.incremental import ServeState, UnchangedFile
 from baodan.web.incremental import remove as remove_files
 from baodan.web.material.compiled_templates import CompiledTemplates
 from baodan.web.material.live_reload import watch_with_events
@@ -406,7 +406,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
                 if warning := identity_file_warning(source):
                     log.warning(warning)
             vault = Workspace.at(root, source).vault
-            memo = self.serve.per_client.setdefault("checks", ClientMemo()) if self.serve else None
+            memo = self.serve.per_client["checks"] if self.serve else None
             firm, errors = load_firm(
                 root, vault, today, self.cache, slots_for(self.staff), memo=memo
             )

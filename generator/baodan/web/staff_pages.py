@@ -42,7 +42,6 @@ from baodan.models.taxonomy import taxonomy
 from baodan.store.history import History
 from baodan.web.client_shell import ShellPage, shell_page
 from baodan.web.context import GeneratedPage, SiteContext, policy_anchor
-from baodan.web.incremental import ClientMemo
 from baodan.web.search_words import pieces
 
 SECTION = "员工工作台"
@@ -120,9 +119,9 @@ class StaffBook:
 
 def staff_book(ctx: SiteContext) -> StaffBook:
     def make() -> StaffBook:
-        renewals = renewal_book(ctx.firm, ctx.today)
-        memo = None if ctx.per_client is None else ctx.per_client.setdefault("risk", ClientMemo())
-        risk = assess(ctx.firm, ctx.today, renewals, memo=memo)
+        kept = {} if ctx.per_client is None else ctx.per_client  # `baodan serve`
+        renewals = renewal_book(ctx.firm, ctx.today, memo=kept.get("renewals"))
+        risk = assess(ctx.firm, ctx.today, renewals, memo=kept.get("risk"))
         return StaffBook(
             ctx.firm,
             ctx.today,

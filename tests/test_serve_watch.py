@@ -108,6 +108,8 @@ def test_rebuilds_read_what_the_watcher_reported_and_equal_a_full_read(firm):
         assert "预览中改的产品" in str(cached)
         assert cached == _records(firm.root, vault)
         assert any("明文" in e for e in cached[1])
+        # the removed record is not kept in memory either
+        assert interaction.relative_to(firm.root).as_posix() not in cache._entries
 
 
 def test_a_git_checkout_switching_many_files_reads_as_a_full_read(firm, monkeypatch):

@@ -398,6 +398,7 @@ class RecordCache:
         self._folders: dict[str, tuple[list[EncryptedFile], list[RecordError]]] = {}
         self._where: tuple[str, tuple[str, ...] | None] | None = None
         self._dirty: set[str] | None = None  # the client folders this build reads (None: all)
+        self._before: list[str] = []  # the files those folders held
         self._loading = False  # between classify and load: a build that fails there
         self.changes = WatchedPaths(self._catch_up)
 
@@ -412,8 +413,8 @@ class RecordCache:
             dirty = _client_folders(where[0], paths)
         if dirty is None:
             self._folders = {}
-        for name in dirty or ():
-            self._folders.pop(name, None)
+        # the files the folders read again held before (load forgets those now gone)
+        self._before = [f.rel for name in dirty or () for f in self._folders.pop(name, ((),))[0]]
         known, seen = self._folders, {}
 
         def client_files(root, client, rel, slots):
@@ -438,22 +439,27 @@ class RecordCache:
             self._entries, self._context, self._keys = {}, context, keys
             self._dirty = None
         entries, dirty = self._entries, self._dirty
-        stamps = [
-            entries[f.rel][0]
-            if dirty is not None and f.client_id not in dirty and f.rel in entries
-            else _stamp(root, f, keys)
-            for f in files
-        ]
-        stale = [i for i, f in enumerate(files) if entries.get(f.rel, ((),))[0] != stamps[i]]
+        if dirty is None:
+            look = files
+        else:
+            look = [f for f in files if f.client_id in dirty or f.rel not in entries]
+        stamps = [_stamp(root, f, keys) for f in look]
+        stale = [i for i, f in enumerate(look) if entries.get(f.rel, ((),))[0] != stamps[i]]
         fresh = dict(
-            zip(stale, load_encrypted(root, [files[i] for i in stale], identities, context))
+            zip(stale, load_encrypted(root, [look[i] for i in stale], identities, context))
         )
-        self._entries = {
+        looked = {
             f.rel: (stamps[i], fresh[i] if i in fresh else entries[f.rel][1])
-            for i, f in enumerate(files)
+            for i, f in enumerate(look)
         }
+        if dirty is None:
+            self._entries = entries = looked
+        else:  # the files of the other folders are as they were
+            for rel in self._before:
+                entries.pop(rel, None)
+            entries.update(looked)
         self._loading = False
-        return [self._entries[f.rel][1] for f in files]
+        return [entries[f.rel][1] for f in files]
 
     def _catch_up(self) -> list[str] | None:
         """The client folders that changed since the last build read them: called once, when

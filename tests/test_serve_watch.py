@@ -210,6 +210,14 @@ def test_nothing_is_known_before_the_watcher_started():
     caught_up.started()
     assert caught_up.take() is None
 
+    def gone():
+        raise FileNotFoundError("records/clients")
+
+    failed = WatchedPaths(gone)
+    failed.started()
+    assert failed.take() is None
+    assert failed.take() == set()
+
 
 def test_a_record_rewritten_in_place_is_noted_by_its_path(firm):
     cache = RecordCache()

@@ -27,7 +27,10 @@ class WatchedPaths:
             self._watching = True
             if self._paths is None:
                 self._paths = set()
-        found = self._catch_up()  # after the watches are set: nothing falls between
+        try:
+            found = self._catch_up()  # after the watches are set: nothing falls between
+        except OSError:  # a folder went as it was read: the next build reads everything
+            found = None
         if found is None:
             self.lost()
         else:

@@ -208,3 +208,21 @@ def test_a_renewal_filed_under_another_client_is_seen_though_the_client_did_not_
     moved = dataclasses.replace(loaded, clients=clients)
     kept = renewal_book(moved, TODAY, memo)
     assert kept[no].stage == "renewed" and kept[no].successor is successor
+
+
+def test_a_client_no_longer_asked_for_is_forgotten(firm):
+    loaded, _ = read_firm(firm.root, firm.vault(), TODAY, RecordCache())
+    (a, cf_a), (b, cf_b) = list(loaded.clients.items())[:2]
+    memo, made = ClientMemo(), []
+
+    def make(cid):
+        made.append(cid)
+        return cid
+
+    get = memo.for_build("s")
+    assert [get(cf_a, None, lambda: make(a)), get(cf_b, None, lambda: make(b))] == [a, b]
+    get = memo.for_build("s")
+    assert get(cf_b, None, lambda: make(b)) == b and made == [a, b]  # kept
+    get = memo.for_build("s")
+    get(cf_a, None, lambda: make(a))
+    assert made == [a, b, a]  # forgotten in the build that did not ask for it

@@ -109,18 +109,20 @@ class ClientMemo:
         self._results: dict[str, tuple] = {}  # client id → (key, records, also, result)
 
     def for_build(self, shared: object):
-        """``get(cf, also, make)``: ``make()``, or the result made from the same inputs."""
-        if shared != self._shared:
-            self._results, self._shared = {}, shared
-        results = self._results
+        """``get(cf, also, make)``: ``make()``, or the result made from the same inputs. Only
+        the clients asked for in this build are kept (a client removed is forgotten)."""
+        before = self._results if shared == self._shared else {}
+        now: dict[str, tuple] = {}
+        self._results, self._shared = now, shared
 
         def get(cf, also, make):
             records = tuple(r for f in fields(cf) for r in _listed(getattr(cf, f.name)))
             key = (tuple(map(id, records)), _identities(also))
-            found = results.get(cf.client.id)
+            found = now.get(cf.client.id) or before.get(cf.client.id)
             if found is None or found[0] != key:
                 # the records and ``also`` are kept so that their ids stay theirs
-                found = results[cf.client.id] = (key, records, also, make())
+                found = (key, records, also, make())
+            now[cf.client.id] = found
             return found[3]
 
         return get

@@ -1,0 +1,317 @@
+"""A line parser for the block YAML baodan writes, for ``yamlio.load``'s fast path.
+
+Records are small block-style documents: mappings and lists by indentation, one-line plain
+and quoted scalars, short flow lists (``[保单保管, 续保提醒]``), literal blocks (``|-``) and
+comments. Parsing them line by line in Python is about twice as fast as libyaml's node
+objects (measured in benchmarks/RESULTS.md). Anything else (flow mappings, anchors, tags, tabs,
+multi-line plain or quoted scalars, odd indentation, ``? `` keys, document markers, errors)
+raises ``Declined`` and yamlio's libyaml path parses it, so its values and errors stay the
+only ones. ``parse`` gets ``plain``, which turns a plain scalar's text into its value (YAML 1.1
+resolution) and may decline too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+
+class Declined(Exception):
+    """Not a document this parser is sure of."""
+
+
+# Characters libyaml reads (printable, no tab, no carriage return, no NEL, LS, PS or BOM):
+# anything else goes to libyaml, which refuses some and treats others as line breaks.
+_ODD_CHAR = re.compile(
+    "[^\n -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+# A plain scalar or key cannot start with an indicator (a leading "-" is checked apart).
+_INDICATORS = frozenset("?:,[]{}#&*!|>'\"%@`")
+_SINGLE = re.compile(r"'((?:[^']|'')*)'(?: +#.*| *)$")
+_DOUBLE = re.compile(r'"([^"\\]*(?:\\[nt"\\/][^"\\]*)*)"(?: +#.*| *)$')
+_ESCAPES = {"\\n": "\n", "\\t": "\t", '\\"': '"', "\\\\": "\\", "\\/": "/"}
+_ESCAPE = re.compile(r"\\.")
+_FLOW = re.compile(r"\[([^\[\]{}#'\"]*)\](?: +#.*| *)$")
+# A literal block's header: "key: |", "- |-", "- key: |" (a "#" would start a comment).
+_LITERAL_HEAD = re.compile(r"((?:- +)*)([^#]*: +)?(\|-?)")
+_LITERAL = "\0"  # never in a text parse() reads (_ODD_CHAR)
+_MAX_DEPTH = 64
+
+
+def parse(text: str | bytes, plain: Callable[[str], object]):
+    """The value of ``text``, a document of the block subset; raise Declined for anything
+    else."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Declined from None
+    if (
+        _ODD_CHAR.search(text)
+        or text.startswith(("---", "..."))
+        or "\n---" in text
+        or "\n..." in text
+    ):
+        raise Declined
+    indents, contents, literals = _lines(text)
+    if not indents:
+        return None
+    parser = _Parser(indents, contents, plain, iter(literals))
+    value = parser.block(0, indents[0], 0)
+    if parser.i != len(indents):
+        raise Declined
+    return value
+
+
+def _lines(text: str) -> tuple[list[int], list[str], list[str]]:
+    """The indentation and content of each line holding a node, and the values of the
+    literal blocks:
+    a block's header line ends in the mark ``_LITERAL`` instead of "|" or "|-", and its
+    lines are gone."""
+    indents, contents, literals = [], [], []
+    raw = text.split("\n")
+    n = len(raw)
+    i = 0
+    while i < n:
+        line = raw[i]
+        i += 1
+        content = line.lstrip(" ")
+        if not content or content[0] == "#":
+            continue
+        indent = len(line) - len(content)
+        if (content[-1] == "|" or content[-1] == "-") and (m := _LITERAL_HEAD.fullmatch(content)):
+            dashes, key = m.group(1), m.group(2)
+            if key:
+                owner = indent + len(dashes)
+            elif dashes:
+                owner = indent + dashes.rstrip(" ").rfind("-")
+            else:
+                raise Declined
+            value, i = _literal(raw, i, owner, content[-1] == "-")
+            literals.append(value)
+            content = content[: m.start(3)] + _LITERAL
+        indents.append(indent)
+        contents.append(content)
+    return indents, contents, literals
+
+
+def _literal(raw: list[str], i: int, owner: int, strip: bool):
+    """The value of the literal block whose lines start at raw[i], more indented than
+    ``owner``, and the index of the line after it."""
+    n = len(raw)
+    if i >= n:
+        raise Declined
+    first = raw[i]
+    indent = len(first) - len(first.lstrip(" "))
+    if indent <= owner or indent == len(first):  # empty, or leading blank lines
+        raise Declined
+    lines = []
+    while i < n:
+        line = raw[i]
+        content = line.lstrip(" ")
+        if content:
+            if len(line) - len(content) < indent:
+                break
+            lines.append(line[indent:])
+        elif len(line) > indent:
+            raise Declined  # spaces beyond the indentation: content or not, libyaml knows
+        else:
+            lines.append("")
+        i += 1
+    if i == n and raw[-1]:  # no line break after the last line
+        raise Declined
+    while lines and not lines[-1]:
+        lines.pop()
+    value = "\n".join(lines)
+    return (value if strip else value + "\n"), i
+
+
+_MISS = object()
+# Values of keys and of one-line scalars, by the text after "key: " or "- ": field names,
+# choices and dates recur in every record. Only immutable values (never a flow list).
+_KEYS: dict[str, object] = {}
+_VALUES: dict[str, object] = {}
+_CACHE_SIZE = 100_000
+
+
+class _Parser:
+    __slots__ = ("indents", "contents", "plain", "literals", "i", "n")
+
+    def __init__(self, indents, contents, plain: Callable[[str], object], literals):
+        self.indents, self.contents = indents, contents
+        self.plain, self.literals, self.i, self.n = plain, literals, 0, len(indents)
+
+    def block(self, i: int, col: int, depth: int):
+        """The node whose first line is lines[i], starting at column ``col``."""
+        if depth > _MAX_DEPTH:
+            raise Declined
+        content = self.contents[i]
+        if content[0] == "-" and (len(content) == 1 or content[1] == " "):
+            return self.sequence(i, col, False, depth)
+        return self.mapping(i, col, depth)
+
+    def sequence(self, i: int, col: int, indentless: bool, depth: int) -> list:
+        indents, contents, n = self.indents, self.contents, self.n
+        out = []
+        while i < n:
+            indent = indents[i]
+            if indent != col:
+                if indent > col:
+                    raise Declined
+                break
+            content = contents[i]
+            if content[0] != "-" or len(content) > 1 and content[1] != " ":
+                if indentless:
+                    break
+                raise Declined
+            rest = content[1:].lstrip(" ")
+            if not rest:
+                i += 1
+                if i < n and indents[i] > col:
+                    out.append(self.block(i, indents[i], depth + 1))
+                    i = self.i
+                else:
+                    out.append(None)
+                continue
+            if (
+                rest[0] != "'"
+                and rest[0] != '"'
+                and (": " in rest or rest[-1] == ":")
+                or rest[0] == "-"
+                and (len(rest) == 1 or rest[1] == " ")
+            ):
+                # The item starts on the dash's line: read that line as if it began after
+                # the dash, at the column where the item's first key (or dash) stands.
+                indents[i] = indent + len(content) - len(rest)
+                contents[i] = rest
+                out.append(self.block(i, indents[i], depth + 1))
+                i = self.i
+                continue
+            value = _VALUES.get(rest, _MISS)
+            out.append(self.scalar(rest) if value is _MISS else value)
+            i += 1
+            if i < n and indents[i] > col:
+                raise Declined  # a plain scalar going on over lines, or an error
+        self.i = i
+        return out
+
+    def mapping(self, i: int, col: int, depth: int) -> dict:
+        indents, contents, n = self.indents, self.contents, self.n
+        out = {}
+        while i < n:
+            indent = indents[i]
+            if indent != col:
+                if indent > col:
+                    raise Declined
+                break
+            content = contents[i]
+            p = content.find(": ")
+            if p < 0:
+                if content[-1] != ":":
+                    raise Declined
+                text = content[:-1]
+                rest = ""
+            else:
+                text = content[:p]
+                rest = content[p + 2 :].lstrip(" ")
+            key = _KEYS.get(text, _MISS)
+            if key is _MISS:
+                key = self.key(text)
+            if key in out:
+                raise Declined
+            i += 1
+            if rest and rest[0] != "#":
+                value = _VALUES.get(rest, _MISS)
+                out[key] = self.scalar(rest) if value is _MISS else value
+                if i < n and indents[i] > col:
+                    raise Declined  # a plain scalar going on over lines, or an error
+            elif i < n and indents[i] > col:
+                out[key] = self.block(i, indents[i], depth + 1)
+                i = self.i
+            elif (
+                i < n
+                and indents[i] == col
+                and (following := contents[i])[0] == "-"
+                and (len(following) == 1 or following[1] == " ")
+            ):
+                out[key] = self.sequence(i, col, True, depth + 1)
+                i = self.i
+            else:
+                out[key] = None
+        self.i = i
+        return out
+
+    def key(self, text: str):
+        first = text[:1]
+        if (
+            not first
+            or first in _INDICATORS
+            or first == "-"
+            and (len(text) == 1 or text[1] == " ")
+            or text[-1] == " "
+            or " #" in text
+            or len(text) > 200  # libyaml's limit is 1,024 bytes
+        ):
+            raise Declined
+        key = self.plain(text)
+        if len(_KEYS) < _CACHE_SIZE:
+            _KEYS[text] = key
+        return key
+
+    def scalar(self, text: str):
+        """A value written on one line after "key: " or "- " (``text``, without the
+        spaces before it)."""
+        first = text[0]
+        if first == _LITERAL:
+            return next(self.literals)
+        if first == "[":
+            return self.flow(text)
+        if first == "'":
+            m = _SINGLE.match(text)
+            if m is None:
+                raise Declined
+            value = m.group(1).replace("''", "'")
+        elif first == '"':
+            m = _DOUBLE.match(text)
+            if m is None:
+                raise Declined
+            value = m.group(1)
+            if "\\" in value:
+                value = _ESCAPE.sub(_unescape, value)
+        else:
+            if first in _INDICATORS or first == "-" and (len(text) == 1 or text[1] == " "):
+                raise Declined
+            p = text.find(" #")
+            plain = (text if p < 0 else text[:p]).rstrip(" ")
+            if ": " in plain or plain[-1] == ":":
+                raise Declined
+            value = self.plain(plain)
+        if len(_VALUES) < _CACHE_SIZE:
+            _VALUES[text] = value
+        return value
+
+    def flow(self, text: str) -> list:
+        m = _FLOW.match(text)
+        if m is None:
+            raise Declined
+        inner = m.group(1).strip(" ")
+        if not inner:
+            return []
+        out = []
+        for item in inner.split(","):
+            item = item.strip(" ")
+            if (
+                not item
+                or item[0] in _INDICATORS
+                or item[0] == "-"
+                and (len(item) == 1 or item[1] == " ")
+            ):
+                raise Declined
+            if ":" in item:
+                raise Declined
+            out.append(self.plain(item))
+        return out
+
+
+def _unescape(m: re.Match) -> str:
+    return _ESCAPES[m.group(0)]

@@ -147,23 +147,21 @@ class _Parser:
             raise Declined
         content = self.contents[i]
         if content[0] == "-" and (len(content) == 1 or content[1] == " "):
-            return self.sequence(i, col, False, depth)
+            return self.sequence(i, col, depth)
         return self.mapping(i, col, depth)
 
-    def sequence(self, i: int, col: int, indentless: bool, depth: int) -> list:
+    def sequence(self, i: int, col: int, depth: int) -> list:
         indents, contents, n = self.indents, self.contents, self.n
         out = []
         while i < n:
             indent = indents[i]
             if indent != col:
-                if indent > col:
+                if indent > col:  # a plain scalar going on over lines, or an error
                     raise Declined
                 break
             content = contents[i]
             if content[0] != "-" or len(content) > 1 and content[1] != " ":
-                if indentless:
-                    break
-                raise Declined
+                break  # a key after an indentless list; anywhere else the caller declines
             rest = content[1:].lstrip(" ")
             if not rest:
                 i += 1
@@ -190,8 +188,6 @@ class _Parser:
             value = _VALUES.get(rest, _MISS)
             out.append(self.scalar(rest) if value is _MISS else value)
             i += 1
-            if i < n and indents[i] > col:
-                raise Declined  # a plain scalar going on over lines, or an error
         self.i = i
         return out
 
@@ -201,7 +197,7 @@ class _Parser:
         while i < n:
             indent = indents[i]
             if indent != col:
-                if indent > col:
+                if indent > col:  # a plain scalar going on over lines, or an error
                     raise Declined
                 break
             content = contents[i]
@@ -223,8 +219,6 @@ class _Parser:
             if rest and rest[0] != "#":
                 value = _VALUES.get(rest, _MISS)
                 out[key] = self.scalar(rest) if value is _MISS else value
-                if i < n and indents[i] > col:
-                    raise Declined  # a plain scalar going on over lines, or an error
             elif i < n and indents[i] > col:
                 out[key] = self.block(i, indents[i], depth + 1)
                 i = self.i
@@ -234,7 +228,7 @@ class _Parser:
                 and (following := contents[i])[0] == "-"
                 and (len(following) == 1 or following[1] == " ")
             ):
-                out[key] = self.sequence(i, col, True, depth + 1)
+                out[key] = self.sequence(i, col, depth + 1)
                 i = self.i
             else:
                 out[key] = None

@@ -199,7 +199,7 @@ def _load_plain(text: str | bytes):
     try:
         node = loader.get_single_node()
         return None if node is None else _build(node)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # deep nesting: the general path words it
         raise _Unusual from None
     finally:
         loader.dispose()

@@ -305,6 +305,7 @@ STRUCTURES = [
     "a:\n" + "".join(f"{'  ' * i}k{i}:\n" for i in range(1, 80)) + "  " * 80 + "v: 1\n",
     "".join(f"{'  ' * i}- \n" for i in range(80)) + "  " * 80 + "- x\n",
     "- " * 3000 + "x\n",
+    "a: " + "[" * 3000 + "]" * 3000 + "\n",
 ]
 
 
@@ -344,8 +345,9 @@ def test_bytes_are_read_as_utf8_or_declined():
 
 
 def test_nesting_too_deep_is_a_chinese_error():
-    with pytest.raises(yamlio.YamlError, match="嵌套层数太多"):
-        yamlio.load("- " * 3000 + "x\n")
+    for text in ("- " * 3000 + "x\n", "a: " + "[" * 3000 + "]" * 3000 + "\n"):
+        with pytest.raises(yamlio.YamlError, match="嵌套层数太多"):
+            yamlio.load(text)
 
 
 def test_errors_keep_their_message_and_line():

@@ -199,8 +199,10 @@ def _load_plain(text: str | bytes):
     try:
         node = loader.get_single_node()
         return None if node is None else _build(node)
-    except (yaml.YAMLError, RecursionError):  # deep nesting: the general path words it
+    except yaml.YAMLError:
         raise _Unusual from None
+    except RecursionError:  # no record nests deeper than a few levels
+        return _raise("YAML 格式错误：嵌套层数太多", 0)
     finally:
         loader.dispose()
 

@@ -35,6 +35,8 @@ _FLOW = re.compile(r"\[([^\[\]{}#'\"]*)\](?: +#.*| *)$")
 # A literal block's header: "key: |", "- |-", "- key: |" (a "#" would start a comment).
 _LITERAL_HEAD = re.compile(r"((?:- +)*)([^#]*: +)?(\|-?)")
 _LITERAL = "\0"  # never in a text parse() reads (_ODD_CHAR)
+# A line holding a node (not blank, not a comment): its indentation and content.
+_NODE_LINE = re.compile(r"^( *)([^ \n#].*)", re.MULTILINE)
 _MAX_DEPTH = 64
 
 
@@ -53,22 +55,24 @@ def parse(text: str | bytes, plain: Callable[[str], object]):
         or "\n..." in text
     ):
         raise Declined
-    indents, contents, literals = _lines(text)
-    if not indents:
+    if "|" in text:
+        lines, literals = _lines(text)
+    else:
+        lines, literals = _NODE_LINE.findall(text), []
+    if not lines:
         return None
-    parser = _Parser(indents, contents, plain, iter(literals))
-    value = parser.block(0, indents[0], 0)
-    if parser.i != len(indents):
+    parser = _Parser(lines, plain, iter(literals))
+    value = parser.block(0, lines[0][0], 0)
+    if parser.i != len(lines):
         raise Declined
     return value
 
 
-def _lines(text: str) -> tuple[list[int], list[str], list[str]]:
-    """The indentation and content of each line holding a node, and the values of the
-    literal blocks:
-    a block's header line ends in the mark ``_LITERAL`` instead of "|" or "|-", and its
-    lines are gone."""
-    indents, contents, literals = [], [], []
+def _lines(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """``_NODE_LINE.findall(text)`` for a text with literal blocks, and the blocks' values: a
+    block's header line ends in the mark ``_LITERAL`` instead of "|" or "|-", and its lines
+    are gone."""
+    lines, literals = [], []
     raw = text.split("\n")
     n = len(raw)
     i = 0
@@ -90,9 +94,8 @@ def _lines(text: str) -> tuple[list[int], list[str], list[str]]:
             value, i = _literal(raw, i, owner, content[-1] == "-")
             literals.append(value)
             content = content[: m.start(3)] + _LITERAL
-        indents.append(indent)
-        contents.append(content)
-    return indents, contents, literals
+        lines.append((line[:indent], content))
+    return lines, literals
 
 
 def _literal(raw: list[str], i: int, owner: int, strip: bool):
@@ -131,42 +134,50 @@ _MISS = object()
 # choices and dates recur in every record. Only immutable values (never a flow list).
 _KEYS: dict[str, object] = {}
 _VALUES: dict[str, object] = {}
+_PAIRS: dict[str, tuple] = {}  # the key and value of a whole line: "status: active"
 _CACHE_SIZE = 100_000
 
 
 class _Parser:
-    __slots__ = ("indents", "contents", "plain", "literals", "i", "n")
+    """Lines are (indentation, content); an indentation is compared as a string of spaces,
+    so a longer one is greater."""
 
-    def __init__(self, indents, contents, plain: Callable[[str], object], literals):
-        self.indents, self.contents = indents, contents
-        self.plain, self.literals, self.i, self.n = plain, literals, 0, len(indents)
+    __slots__ = ("lines", "plain", "literals", "i", "n")
 
-    def block(self, i: int, col: int, depth: int):
+    def __init__(self, lines: list[tuple[str, str]], plain: Callable[[str], object], literals):
+        self.lines, self.plain, self.literals, self.i, self.n = (
+            lines,
+            plain,
+            literals,
+            0,
+            len(lines),
+        )
+
+    def block(self, i: int, col: str, depth: int):
         """The node whose first line is lines[i], starting at column ``col``."""
         if depth > _MAX_DEPTH:
             raise Declined
-        content = self.contents[i]
+        content = self.lines[i][1]
         if content[0] == "-" and (len(content) == 1 or content[1] == " "):
             return self.sequence(i, col, depth)
         return self.mapping(i, col, depth)
 
-    def sequence(self, i: int, col: int, depth: int) -> list:
-        indents, contents, n = self.indents, self.contents, self.n
+    def sequence(self, i: int, col: str, depth: int) -> list:
+        lines, n = self.lines, self.n
         out = []
         while i < n:
-            indent = indents[i]
+            indent, content = lines[i]
             if indent != col:
                 if indent > col:  # a plain scalar going on over lines, or an error
                     raise Declined
                 break
-            content = contents[i]
             if content[0] != "-" or len(content) > 1 and content[1] != " ":
                 break  # a key after an indentless list; anywhere else the caller declines
             rest = content[1:].lstrip(" ")
             if not rest:
                 i += 1
-                if i < n and indents[i] > col:
-                    out.append(self.block(i, indents[i], depth + 1))
+                if i < n and lines[i][0] > col:
+                    out.append(self.block(i, lines[i][0], depth + 1))
                     i = self.i
                 else:
                     out.append(None)
@@ -180,9 +191,8 @@ class _Parser:
             ):
                 # The item starts on the dash's line: read that line as if it began after
                 # the dash, at the column where the item's first key (or dash) stands.
-                indents[i] = indent + len(content) - len(rest)
-                contents[i] = rest
-                out.append(self.block(i, indents[i], depth + 1))
+                lines[i] = (indent + " " * (len(content) - len(rest)), rest)
+                out.append(self.block(i, lines[i][0], depth + 1))
                 i = self.i
                 continue
             value = _VALUES.get(rest, _MISS)
@@ -191,16 +201,23 @@ class _Parser:
         self.i = i
         return out
 
-    def mapping(self, i: int, col: int, depth: int) -> dict:
-        indents, contents, n = self.indents, self.contents, self.n
+    def mapping(self, i: int, col: str, depth: int) -> dict:
+        lines, n = self.lines, self.n
         out = {}
         while i < n:
-            indent = indents[i]
+            indent, content = lines[i]
             if indent != col:
                 if indent > col:  # a plain scalar going on over lines, or an error
                     raise Declined
                 break
-            content = contents[i]
+            pair = _PAIRS.get(content)
+            if pair is not None:  # a line seen before: "status: active"
+                key, value = pair
+                if key in out:
+                    raise Declined
+                out[key] = value
+                i += 1
+                continue
             p = content.find(": ")
             if p < 0:
                 if content[-1] != ":":
@@ -218,14 +235,18 @@ class _Parser:
             i += 1
             if rest and rest[0] != "#":
                 value = _VALUES.get(rest, _MISS)
-                out[key] = self.scalar(rest) if value is _MISS else value
-            elif i < n and indents[i] > col:
-                out[key] = self.block(i, indents[i], depth + 1)
+                if value is _MISS:
+                    value = self.scalar(rest)
+                out[key] = value
+                if rest[0] != "[" and rest[0] != _LITERAL and len(_PAIRS) < _CACHE_SIZE:
+                    _PAIRS[content] = (key, value)
+            elif i < n and lines[i][0] > col:
+                out[key] = self.block(i, lines[i][0], depth + 1)
                 i = self.i
             elif (
                 i < n
-                and indents[i] == col
-                and (following := contents[i])[0] == "-"
+                and lines[i][0] == col
+                and (following := lines[i][1])[0] == "-"
                 and (len(following) == 1 or following[1] == " ")
             ):
                 out[key] = self.sequence(i, col, depth + 1)
@@ -303,7 +324,12 @@ class _Parser:
                 raise Declined
             if ":" in item:
                 raise Declined
-            out.append(self.plain(item))
+            value = _VALUES.get(item, _MISS)
+            if value is _MISS:
+                value = self.plain(item)
+                if len(_VALUES) < _CACHE_SIZE:
+                    _VALUES[item] = value
+            out.append(value)
         return out
 
 

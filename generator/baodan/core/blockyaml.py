@@ -2,12 +2,13 @@
 
 Records are small block-style documents: mappings and lists by indentation, one-line plain
 and quoted scalars, short flow lists (``[保单保管, 续保提醒]``), literal blocks (``|-``) and
-comments. Parsing them line by line in Python is about twice as fast as libyaml's node
-objects (measured in benchmarks/RESULTS.md). Anything else (flow mappings, anchors, tags, tabs,
-multi-line plain or quoted scalars, odd indentation, ``? `` keys, document markers, errors)
-raises ``Declined`` and yamlio's libyaml path parses it, so its values and errors stay the
-only ones. ``parse`` gets ``plain``, which turns a plain scalar's text into its value (YAML 1.1
-resolution) and may decline too.
+comments. Parsing them line by line in Python costs about half of libyaml plus building values
+from its nodes (a policy 110 -> 50 us, an interaction 20 -> 7 us): most lines recur across
+records ("status: active"), and a line seen before is one dict lookup. Anything else (flow
+mappings, anchors, tags, tabs, multi-line plain or quoted scalars, odd indentation, ``? ``
+keys, document markers, errors) raises ``Declined`` and yamlio's libyaml path parses it, so
+its values and errors stay the only ones. ``parse`` gets ``plain``, which turns a plain
+scalar's text into its value (YAML 1.1 resolution, yamlio's) and may decline too.
 """
 
 from __future__ import annotations

@@ -136,7 +136,15 @@ _MISS = object()
 _KEYS: dict[str, object] = {}
 _VALUES: dict[str, object] = {}
 _PAIRS: dict[str, tuple] = {}  # the key and value of a whole line: "status: active"
-_CACHE_SIZE = 100_000
+_CACHE_SIZE = 30_000
+
+
+def _remember(cache: dict, text: str, value) -> None:
+    """Keep a value; a full cache starts again, so what recurs is soon back and a large
+    firm's one-off lines (names, numbers) take a bounded few MB."""
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[text] = value
 
 
 class _Parser:
@@ -239,8 +247,8 @@ class _Parser:
                 if value is _MISS:
                     value = self.scalar(rest)
                 out[key] = value
-                if rest[0] != "[" and rest[0] != _LITERAL and len(_PAIRS) < _CACHE_SIZE:
-                    _PAIRS[content] = (key, value)
+                if rest[0] != "[" and rest[0] != _LITERAL:
+                    _remember(_PAIRS, content, (key, value))
             elif i < n and lines[i][0] > col:
                 out[key] = self.block(i, lines[i][0], depth + 1)
                 i = self.i
@@ -270,8 +278,7 @@ class _Parser:
         ):
             raise Declined
         key = self.plain(text)
-        if len(_KEYS) < _CACHE_SIZE:
-            _KEYS[text] = key
+        _remember(_KEYS, text, key)
         return key
 
     def scalar(self, text: str):
@@ -302,8 +309,7 @@ class _Parser:
             if ": " in plain or plain[-1] == ":":
                 raise Declined
             value = self.plain(plain)
-        if len(_VALUES) < _CACHE_SIZE:
-            _VALUES[text] = value
+        _remember(_VALUES, text, value)
         return value
 
     def flow(self, text: str) -> list:
@@ -328,8 +334,7 @@ class _Parser:
             value = _VALUES.get(item, _MISS)
             if value is _MISS:
                 value = self.plain(item)
-                if len(_VALUES) < _CACHE_SIZE:
-                    _VALUES[item] = value
+                _remember(_VALUES, item, value)
             out.append(value)
         return out
 

@@ -431,8 +431,17 @@ def test_mutated_records(firm_template, seed):
 
 
 def test_caches_hold_only_immutable_values():
-    data = _fast("a: [1, 2]\nb: [1, 2]\nc: x\n")
-    data["a"].append(3)
-    assert _fast("a: [1, 2]\nb: [1, 2]\nc: x\n")["a"] == [1, 2]
-    cached = itertools.chain(blockyaml._VALUES.values(), blockyaml._KEYS.values())
+    text = "a: [1, 2]\nb:\n- [1, 2]\n- x: []\nc: x\nd: |\n  one\ne: |\n  two\n"
+    data = _fast(text)
+    data["a"].append(3), data["b"][0].append(3), data["b"][1]["x"].append(3)
+    assert _fast(text) == {
+        "a": [1, 2],
+        "b": [[1, 2], {"x": []}],
+        "c": "x",
+        "d": "one\n",
+        "e": "two\n",
+    }
+    assert _fast("d: |\n  three\n") == {"d": "three\n"}  # the same header, another block
+    pairs = itertools.chain.from_iterable(blockyaml._PAIRS.values())
+    cached = itertools.chain(blockyaml._VALUES.values(), blockyaml._KEYS.values(), pairs)
     assert all(isinstance(v, (str, int, Decimal, date, type(None))) for v in cached)

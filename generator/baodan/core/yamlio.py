@@ -173,7 +173,12 @@ def _build(node: yaml.Node):
     cls = node.__class__
     if cls is yaml.ScalarNode:
         tag = node.tag
-        return node.value if tag == _STR else _constructed(tag, node.value)
+        if tag == _STR:
+            return node.value
+        try:
+            return _constructed(tag, node.value)
+        except _MISFIT:
+            return _raise(f"YAML 格式错误：{MISFIT}", node.start_mark.line + 1)
     if cls is yaml.MappingNode and node.tag == _MAP:
         out = {}
         for key_node, value_node in node.value:
@@ -244,6 +249,14 @@ def load_libyaml(text: str | bytes):
         return _raise(f"YAML 格式错误：{shown(e, 200)}", 0)
     except RecursionError:
         return _raise("YAML 格式错误：嵌套层数太多", 0)
+    except _MISFIT:
+        return _raise(f"YAML 格式错误：{MISFIT}", 0)
+
+
+# A value with an explicit tag it does not fit (!!int 'abc', !!timestamp x): PyYAML's
+# constructors fail with these, not with a YAMLError.
+_MISFIT = (ValueError, KeyError, AttributeError, TypeError)
+MISFIT = "以 ! 开头的值要加引号（!!int 这样的标记和后面的值对不上）"
 
 
 def check_size(text: str | bytes, limit: int = MAX_BYTES) -> None:

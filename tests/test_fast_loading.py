@@ -63,6 +63,11 @@ def test_money_stays_exact_and_dates_are_dates():
         ("a: 1\n\tb: 2\n", "YAML 格式错误：用了 Tab 键缩进", 2),
         ("notes: 时间: 下午\n", "YAML 格式错误：这一行多了“冒号+空格”", 1),
         ("a: '未闭合\nb: 2\n", "YAML 格式错误：从这一行开始的引号或括号一直没有结束", 1),
+        ("a: 1\nb: !!int 'abc'\n", "YAML 格式错误：以 ! 开头的值要加引号", 2),
+        ("a: !!timestamp x\n", "YAML 格式错误：以 ! 开头的值要加引号", 1),
+        ("a: [!!bool x]\n", "YAML 格式错误：以 ! 开头的值要加引号", 1),
+        ("a: !!float x\nb: &c 1\n", "YAML 格式错误：不能使用锚点", 2),
+        ("a: !!set {x}\nb: !!int x\n", "YAML 格式错误：以 ! 开头的值要加引号", 0),
     ],
 )
 def test_yaml_errors_keep_their_chinese_message_and_line(text, message, line):

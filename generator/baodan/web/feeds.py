@@ -1,7 +1,7 @@
 """iCalendar feeds: each client's policy dates, the public lectures, each staff member's work.
 
-Built with icalendar from the loaded Firm, never by templating text, and written by
-``ics.Writer`` (icalendar's own text, faster). An event's UID stands for what it describes
+Written from the loaded Firm by ``ics.Writer``: icalendar's own text, each value typed and
+escaped by icalendar, never by templating text. An event's UID stands for what it describes
 (registry number + kind + period, e.g. ``BD-2026-7K3QX.premium.2027-01``), so a changed date
 moves the event instead of adding a second one; but it is an HMAC of that with a secret
 derived from the firm's record key (``event_uid``), so a feed names no registry number, client
@@ -35,7 +35,7 @@ from functools import cache, partial
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from icalendar import Alarm, Calendar, Event, vDuration, vText
+from icalendar import Alarm, Calendar, Event, vDuration
 
 from baodan.core.today import SHANGHAI
 from baodan.domain.schedule import (
@@ -56,7 +56,7 @@ from baodan.models.taxonomy import taxonomy
 from baodan.models.texts import PortalTexts
 from baodan.web.context import GeneratedPage, SiteContext
 from baodan.web.csp import policy, with_policy
-from baodan.web.ics import Writer
+from baodan.web.ics import Writer, text_line
 
 HORIZON_MONTHS = 13
 STAFF_HORIZON_MONTHS = 3
@@ -402,8 +402,9 @@ def _policy_facts(ctx: SiteContext, policy: Policy, product: bool = True) -> str
 
 
 class _Ics:
-    """One builder's feeds: each event an icalendar Event. The calendar header, and the dates,
-    stamps, summaries and reminders many events share, are made and written once (ics.Writer)."""
+    """One builder's feeds: each event written from its content lines (ics.Writer). The
+    calendar header, and the dates, stamps, summaries and reminders many events share, are
+    made and written once."""
 
     def __init__(self, ctx: SiteContext):
         if ctx.feed_secret is None:
@@ -414,8 +415,8 @@ class _Ics:
         # The first day of the month every feed of this build starts at (module docstring).
         first = datetime.combine(ctx.today.replace(day=1), time(), SHANGHAI)
         self.stamp = first.astimezone(UTC)
-        self._headers: dict[tuple[str, str], Calendar] = {}
-        self._alarms: dict[tuple[vText, timedelta], Alarm] = {}
+        self._headers: dict[tuple[str, str, bool], bytes] = {}
+        self._alarms: dict[tuple[str, timedelta], bytes] = {}
 
     def calendar(self, name: str, description: str, entries: list[Entry]) -> bytes:
         """A feed to subscribe to."""
@@ -433,22 +434,20 @@ class _Ics:
         )
 
     def _body(self, entries: list[Entry]) -> bytes:
-        cal = Calendar()
-        for entry in sorted(entries, key=lambda e: (e.start.isoformat(), e.key)):
-            cal.add_component(self._event(entry))
-        if any(isinstance(e.start, datetime) for e in entries):
-            # Timed events name Asia/Shanghai; China has kept UTC+8 without DST since 1992.
-            cal.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
-        return b"".join(self.writer.write(sub) for sub in cal.subcomponents)
+        """The calendar's components: its time zones, then its events by start."""
+        events = sorted(entries, key=lambda e: (e.start.isoformat(), e.key))
+        return _time_zones(events) + b"".join(self._event(e) for e in events)
 
-    def _wrap(self, header: Calendar, body: bytes) -> bytes:
+    @staticmethod
+    def _wrap(header: bytes, body: bytes) -> bytes:
         """``header`` with ``body``'s components: what writing them as one calendar gives."""
-        end = b"END:VCALENDAR\r\n"
-        return self.writer.write(header).removesuffix(end) + body + end
+        return header + body + b"END:VCALENDAR\r\n"
 
-    def _header(self, name: str, description: str, subscribed: bool = True) -> Calendar:
-        """The calendar's own properties, shared by the feeds of one name."""
-        if (name, description) not in self._headers:
+    def _header(self, name: str, description: str, subscribed: bool = True) -> bytes:
+        """The calendar's own properties (the calendar's text up to its components), shared
+        by the feeds of one name."""
+        key = (name, description, subscribed)
+        if key not in self._headers:
             cal = Calendar()
             cal.add("PRODID", "-//baodan//calendar feeds//ZH")
             cal.add("VERSION", "2.0")
@@ -460,39 +459,60 @@ class _Ics:
             if subscribed:
                 cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
                 cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
-            self._headers[name, description] = self.writer.share(cal)
-        return self._headers[name, description]
+            self._headers[key] = cal.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+        return self._headers[key]
 
-    def _event(self, entry: Entry) -> Event:
-        timed = isinstance(entry.start, datetime)
-        shared = self.writer.add
-        event = Event()
-        event.add("UID", vText(event_uid(self.secret, entry.key, self.host)))
-        shared(event, "DTSTAMP", self.stamp)
-        shared(event, "DTSTART", entry.start)
-        shared(event, "DTEND", entry.end)
-        shared(event, "SUMMARY", entry.summary)
-        event.add("DESCRIPTION", vText(entry.description))
+    def _event(self, entry: Entry) -> bytes:
+        line = self.writer.line
+        lines = {
+            "UID": text_line("UID", event_uid(self.secret, entry.key, self.host)),
+            "DTSTAMP": line("DTSTAMP", self.stamp),
+            "DTSTART": line("DTSTART", entry.start),
+            "DTEND": line("DTEND", entry.end),
+            "SUMMARY": line("SUMMARY", entry.summary),
+            "DESCRIPTION": text_line("DESCRIPTION", entry.description),
+        }
         if entry.location:
-            event.add("LOCATION", entry.location)
+            lines["LOCATION"] = line("LOCATION", entry.location)
         if entry.url:
-            event.add("URL", entry.url)
+            lines["URL"] = line("URL", entry.url)
         # Reminders do not block the day.
-        shared(event, "TRANSP", "OPAQUE" if timed else "TRANSPARENT")
-        for trigger in entry.alarms:
-            event.add_component(self._alarm(event["SUMMARY"], trigger))
-        return event
+        lines["TRANSP"] = line(
+            "TRANSP", "OPAQUE" if isinstance(entry.start, datetime) else "TRANSPARENT"
+        )
+        alarms = [self._alarm(entry.summary, trigger) for trigger in entry.alarms]
+        return self.writer.component(Event, lines, alarms)
 
-    def _alarm(self, summary: vText, trigger: timedelta) -> Alarm:
-        """A reminder at ``trigger`` from the event's start, saying the event's summary; one
-        object for every event that has it."""
+    def _alarm(self, summary: str, trigger: timedelta) -> bytes:
+        """A reminder at ``trigger`` from the event's start, saying the event's summary;
+        written once for every event that has it."""
         if (summary, trigger) not in self._alarms:
-            alarm = Alarm()
-            self.writer.add(alarm, "ACTION", "DISPLAY")
-            alarm.add("DESCRIPTION", summary)
-            self.writer.add(alarm, "TRIGGER", trigger)
-            self._alarms[summary, trigger] = self.writer.share(alarm)
+            line = self.writer.line
+            self._alarms[summary, trigger] = self.writer.component(
+                Alarm,
+                {
+                    "ACTION": line("ACTION", "DISPLAY"),
+                    "DESCRIPTION": line("DESCRIPTION", summary),
+                    "TRIGGER": line("TRIGGER", trigger),
+                },
+            )
         return self._alarms[summary, trigger]
+
+
+def _time_zones(events: list[Entry]) -> bytes:
+    """The VTIMEZONE components the timed ``events`` name (as ``add_missing_timezones``
+    writes them, ahead of the events). China has kept UTC+8 without DST since 1992."""
+    cal = Calendar()
+    for entry in events:
+        if isinstance(entry.start, datetime):
+            event = Event()
+            event.add("DTSTART", entry.start)
+            event.add("DTEND", entry.end)
+            cal.add_component(event)
+    if not cal.subcomponents:
+        return b""
+    cal.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
+    return b"".join(zone.to_ical() for zone in cal.timezones)
 
 
 def _site(settings: Settings) -> str | None:

@@ -403,8 +403,8 @@ def _policy_facts(ctx: SiteContext, policy: Policy, product: bool = True) -> str
 
 class _Ics:
     """One builder's feeds: each event written from its content lines (ics.Writer). The
-    calendar header, and the dates, stamps, summaries and reminders many events share, are
-    made and written once."""
+    calendar header, and the dates, stamps and reminder times many events share, are typed
+    and written once."""
 
     def __init__(self, ctx: SiteContext):
         if ctx.feed_secret is None:
@@ -416,7 +416,6 @@ class _Ics:
         first = datetime.combine(ctx.today.replace(day=1), time(), SHANGHAI)
         self.stamp = first.astimezone(UTC)
         self._headers: dict[tuple[str, str, bool], bytes] = {}
-        self._alarms: dict[tuple[str, timedelta], bytes] = {}
 
     def calendar(self, name: str, description: str, entries: list[Entry]) -> bytes:
         """A feed to subscribe to."""
@@ -469,7 +468,7 @@ class _Ics:
             "DTSTAMP": line("DTSTAMP", self.stamp),
             "DTSTART": line("DTSTART", entry.start),
             "DTEND": line("DTEND", entry.end),
-            "SUMMARY": line("SUMMARY", entry.summary),
+            "SUMMARY": text_line("SUMMARY", entry.summary),
             "DESCRIPTION": text_line("DESCRIPTION", entry.description),
         }
         if entry.location:
@@ -477,26 +476,18 @@ class _Ics:
         if entry.url:
             lines["URL"] = line("URL", entry.url)
         # Reminders do not block the day.
-        lines["TRANSP"] = line(
-            "TRANSP", "OPAQUE" if isinstance(entry.start, datetime) else "TRANSPARENT"
-        )
-        alarms = [self._alarm(entry.summary, trigger) for trigger in entry.alarms]
+        timed = isinstance(entry.start, datetime)
+        lines["TRANSP"] = line("TRANSP", "OPAQUE" if timed else "TRANSPARENT")
+        if entry.alarms:  # each says the event's summary
+            alarm = {"ACTION": line("ACTION", "DISPLAY")}
+            alarm["DESCRIPTION"] = text_line("DESCRIPTION", entry.summary)
+            alarms = [
+                self.writer.component(Alarm, alarm | {"TRIGGER": line("TRIGGER", trigger)})
+                for trigger in entry.alarms
+            ]
+        else:
+            alarms = []
         return self.writer.component(Event, lines, alarms)
-
-    def _alarm(self, summary: str, trigger: timedelta) -> bytes:
-        """A reminder at ``trigger`` from the event's start, saying the event's summary;
-        written once for every event that has it."""
-        if (summary, trigger) not in self._alarms:
-            line = self.writer.line
-            self._alarms[summary, trigger] = self.writer.component(
-                Alarm,
-                {
-                    "ACTION": line("ACTION", "DISPLAY"),
-                    "DESCRIPTION": line("DESCRIPTION", summary),
-                    "TRIGGER": line("TRIGGER", trigger),
-                },
-            )
-        return self._alarms[summary, trigger]
 
 
 def _time_zones(events: list[Entry]) -> bytes:

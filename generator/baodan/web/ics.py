@@ -4,8 +4,8 @@ of thousands of feeds.
 icalendar builds an object for every event and property, re-types a value on every ``add``
 and folds long lines one character at a time, which made feeds the costliest part of a
 build. Here an event is written straight from its content lines: a value many events share
-(a date, a DTSTAMP, a summary, a reminder) is typed by icalendar and written once, text of
-one event's own (its UID, its description) is escaped by icalendar's ``vText``, the lines go
+(a date, the DTSTAMP, a reminder's time) is typed by icalendar and written once, an event's
+own text (its UID, summary, description) is escaped by icalendar's ``vText``, the lines go
 in the order icalendar sorts a component's properties in, and they are folded on their
 UTF-8 bytes. The output is the same, byte for byte (tests/test_ics.py compares it with the
 events built with icalendar and written by ``to_ical()``; tests/test_feeds.py parses every

@@ -69,6 +69,7 @@ IMPORT_FILE = "import.ics"  # beside the calendar page, in the folder named by t
 TOKEN_MARK = "bd-feed-token-mark"  # where a client's token goes in the calendar page rendered once
 # What the build derives the event UIDs' secret for (store.firm_secret).
 UID_PURPOSE = "feed uid v1"
+CALENDAR_PAGE = "calendar_page.html.j2"  # in site_templates/pages
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def calendar_page(ctx: SiteContext):
         return None
     depth = folder.count("/") + 2  # feeds/<token>/
     html = ctx.render(
-        "calendar_page.html.j2",
+        CALENDAR_PAGE,
         links=links,
         assets="/".join([".."] * depth) + "/assets/baodan/",
         texts=ctx.firm.rules.get("portal", PortalTexts).calendar,

@@ -37,6 +37,8 @@ ASSETS = (
 # every portal, and search engines are asked to keep out.
 PORTAL_META = {"title": "我的保单", "robots": "noindex,nofollow"}
 PAYLOAD_MARK = "\x00payload\x00"
+# The client's view (site_templates/pages) and the templates it includes.
+PORTAL_TEMPLATES = ("portal_body.html.j2", "_cover_map.html.j2", "_portal_requests.html.j2")
 
 
 def portal_assets(ctx: SiteContext) -> list[GeneratedPage]:
@@ -81,7 +83,7 @@ def client_portals(ctx: SiteContext) -> list[GeneratedPage]:
     view, rendered once with one Jinja template and encrypted with their access code."""
     portal_dir = ctx.options.get("portal_dir", "p")
     calendar_dir = ctx.options.get("calendar_dir", DEFAULT_DIR)
-    body = ctx.env.get_template("portal_body.html.j2")
+    body = ctx.env.get_template(PORTAL_TEMPLATES[0])
     before, after = ctx.portal_shell
     pages = []
     risk = ctx.memo("risk", lambda: assess(ctx.firm, ctx.today))  # the cover maps' gaps

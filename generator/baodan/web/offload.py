@@ -105,6 +105,8 @@ class ClientPagesJob(_PoolJob):
 
 def _build(site_dir: str, names: tuple[str, ...], share: tuple[int, int] | None) -> list[str]:
     gc.disable()  # a short-lived worker: the cycle collector would only rescan the firm
+    # Nor can its templates change: Jinja need not look at a file at each include.
+    _context.env.auto_reload = False
     builders = {b.__name__: b for b in OFF_PAGE}
     ctx = _context.for_clients(*share) if share else _context
     return write_files(site_dir, [page for name in names for page in builders[name](ctx)])

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from baodan.core.today import SHANGHAI
 from baodan.web.feeds import REFRESH, Entry, _Ics, event_uid
-from baodan.web.ics import Writer, text_line
+from baodan.web.ics import Writer, escape_text, text_line
 from icalendar import Alarm, Calendar, Event, vDuration, vText
 
 AWKWARD = [
@@ -27,6 +27,15 @@ AWKWARD = [
     "emoji 🧧🧧🧧 " * 20,
     "".join(chr(0x4E00 + i) + ("\\," if i % 7 == 0 else "") for i in range(120)),
 ]
+
+
+@pytest.mark.parametrize("text", [*AWKWARD, "\\N\\n\\\\N", "，,；;\\\\", "\r\r\n\n\n\r"])
+def test_text_is_escaped_as_icalendar_escapes_it(text):
+    assert escape_text(text).encode() == vText(text).to_ical()
+    # and read back as the text, line breaks as "\n" (what a calendar app shows)
+    event = Event.from_ical(f"BEGIN:VEVENT\r\nSUMMARY:{escape_text(text)}\r\nEND:VEVENT\r\n")
+    shown = text.replace("\\N", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    assert event["SUMMARY"] == shown
 
 
 @pytest.mark.parametrize("offset", range(4))

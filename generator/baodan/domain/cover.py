@@ -57,8 +57,11 @@ class CoverMap:
     household: CoverRow
     gaps: list[Advice]
     yearly_total: Decimal
-    people_columns = PEOPLE_COLUMNS
-    household_columns = PROPERTY_COLUMNS
+
+    @property
+    def cards(self) -> list[tuple[CoverRow, dict[str, str]]]:
+        """The map's cards with their columns: the family's people, then the household."""
+        return [(row, PEOPLE_COLUMNS) for row in self.people] + [(self.household, PROPERTY_COLUMNS)]
 
     @property
     def overlaps(self) -> bool:

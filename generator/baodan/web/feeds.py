@@ -27,7 +27,6 @@ app loads quickly.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -94,7 +93,7 @@ def all_day(key: str, day: date, summary: str, description: str, **kw) -> Entry:
 def event_uid(secret: bytes, key: str, host: str) -> str:
     """An event's UID: the HMAC-SHA256 of its ``key`` with the firm's feed secret, 160 bits in
     base32, at the site's host. Stable while the key and the record key stay the same."""
-    digest = hmac.new(secret, key.encode("utf-8"), hashlib.sha256).digest()[:20]
+    digest = hmac.digest(secret, key.encode("utf-8"), "sha256")[:20]
     return f"{base64.b32encode(digest).decode('ascii').lower()}@{host}"
 
 

@@ -9,7 +9,7 @@ import io
 
 import pytest
 import yaml
-from baodan.core.pdfsignature import check_pdf
+from baodan.core.pdfsignature import check_pdf, may_be_signed
 
 from . import factories as c
 from .helpers import read_record, run_cli, tree_digest
@@ -89,6 +89,31 @@ def test_pdf_signatures(signed_pdf):
     assert not unsigned.ok and unsigned.note == "PDF 里没有数字签名"
     broken = check_pdf(b"not a pdf")
     assert not broken.ok and "不是有效的 PDF" in broken.note
+
+
+def _with_empty_signature_field(pdf: bytes) -> bytes:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    w = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    append_signature_field(w, SigFieldSpec(sig_field_name="Seal", box=(10, 10, 100, 60)))
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+def test_only_pdfs_with_a_byte_range_are_checked_for_signatures(signed_pdf):
+    """The portal skips pyHanko for PDFs ``may_be_signed`` rules out: pyHanko finds no
+    signature in any of them (an empty signature field included), and every signed one,
+    intact or not, is still checked."""
+    from baodan.demo.documents import simple_pdf
+
+    unsigned = [_pdf(), _with_empty_signature_field(_pdf()), simple_pdf(["Policy"], pages=2)]
+    for data in unsigned:
+        assert not may_be_signed(data)
+        assert check_pdf(data).signed is False
+    for data in (signed_pdf, signed_pdf.replace(b"500000", b"900000")):
+        assert may_be_signed(data) and check_pdf(data).signed
 
 
 @pytest.fixture

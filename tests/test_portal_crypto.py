@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 
 import pytest
@@ -16,6 +17,7 @@ from baodan.store.portal_crypto import (
     portal_link,
     unpad,
 )
+from baodan.web.portal_pages import payload_json
 from cryptography.exceptions import InvalidTag
 
 PORTAL_ID = "JgdnnWBQkUqdM6AcNTxjHA"
@@ -127,3 +129,12 @@ def test_client_record_with_a_bad_code_says_what_to_do(key, message):
     assert errors[0].field == "portal.key"
     assert message in errors[0].message
     assert "baodan portal rotate" in errors[0].hint
+
+
+@pytest.mark.parametrize("html", ["", "<p>保单</p>", "<p>保单</p>" * 5000])
+def test_the_page_writes_the_payload_as_json_dumps_does(html):
+    """The build writes a portal's payload without scanning its ciphertext for JSON escapes
+    (web/portal_pages.payload_json): the same bytes as json.dumps, which portal.js parses."""
+    payload = encrypt_portal(new_access_code(), PORTAL_ID, html)
+    assert payload_json(payload) == json.dumps(payload, separators=(",", ":")).encode("ascii")
+    assert json.loads(payload_json(payload)) == payload

@@ -3,11 +3,13 @@ claim decision deadlines, and the window a feed shows."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from baodan.domain.schedule import (
+    INSTALMENT_MONTHS,
     Window,
+    add_months,
     birthdays,
     claim_decision_due,
     month_window,
@@ -18,6 +20,7 @@ from baodan.models import Claim, Client, Policy
 from baodan.models.claim import Stage
 from baodan.models.client import Consent, has_left
 from baodan.models.policy import Payment
+from dateutil.relativedelta import relativedelta
 
 ALL = Window(date(2000, 1, 1), date(2100, 12, 31))
 
@@ -150,3 +153,50 @@ def test_a_client_who_left_or_withdrew_consent_has_left():
     assert not has_left(client.model_copy(update={"left_on": date(2026, 12, 31)}), today)
     withdrawn = consent.model_copy(update={"withdrawn_on": date(2026, 6, 1)})
     assert has_left(client.model_copy(update={"consent": withdrawn}), today)
+
+
+def test_add_months_is_relativedeltas_month_arithmetic():
+    day = date(2023, 1, 1)
+    while day < date(2026, 1, 1):
+        for months in (-25, -13, -1, 0, 1, 2, 3, 6, 11, 12, 13, 25, 48, 1200):
+            assert add_months(day, months) == day + relativedelta(months=months), (day, months)
+        day += timedelta(days=1)
+
+
+def _dues_by_relativedelta(p, window: Window) -> list[tuple[int, date]]:
+    """The schedule counted with relativedelta, as it was before add_months."""
+    step = INSTALMENT_MONTHS.get(p.payment.frequency)
+    if step is None:
+        return []
+    last_month = p.payment.years * 12 if p.payment.years else None
+    elapsed = relativedelta(window.start, p.effective)
+    n = max(0, (elapsed.years * 12 + elapsed.months) // step - 1)
+    found = []
+    while True:
+        due = p.effective + relativedelta(months=n * step)
+        if due > window.end or (last_month is not None and n * step >= last_month):
+            break
+        if p.terminates is not None and due >= p.terminates:
+            break
+        if due >= window.start:
+            found.append((n + 1, due))
+        n += 1
+    return found
+
+
+def test_premium_dates_are_those_relativedelta_counts():
+    starts = [date(2020, 1, 31), date(2023, 2, 28), date(2024, 2, 29), date(2025, 8, 30)]
+    starts += [date(2026, 11, 27), date(2026, 12, 1), date(2027, 3, 31)]
+    windows = [month_window(date(2026, 11, 27)), Window(date(2026, 11, 27), date(2027, 11, 27))]
+    windows += [
+        Window(date(2024, 2, 29), date(2024, 3, 31)),
+        Window(date(2019, 1, 1), date(2030, 1, 1)),
+    ]
+    for effective in starts:
+        for frequency in [*INSTALMENT_MONTHS, "single"]:
+            for terminates in (None, effective + relativedelta(years=1), date(2027, 1, 31)):
+                for years in (None, 1, 3):
+                    p = policy(effective, terminates, frequency, years)
+                    for window in windows:
+                        found = [(i.number, i.due) for i in premium_due_dates(p, window)]
+                        assert found == _dues_by_relativedelta(p, window), (p, window)

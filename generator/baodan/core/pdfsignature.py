@@ -32,6 +32,20 @@ def is_pdf(data: bytes) -> bool:
     return b"%PDF-" in data[:1024]
 
 
+def may_be_signed(data: bytes) -> bool:
+    """Whether ``data`` may hold a signature ``check_pdf`` finds; False only when it cannot.
+
+    Every signature pyHanko reports is a signature field's value with a /ByteRange entry
+    (pyHanko reads no other: EmbeddedPdfSignature fails without it), and ISO 32000-1 12.8.1
+    wants that value a dictionary of direct objects in the file's own bytes: the byte range
+    names the offsets around its /Contents, which a compressed object stream has none of.
+    So a PDF without the bytes "/ByteRange" is unsigned, and its check (pyHanko's import
+    alone is half a second in a fresh process) can be skipped. A file that hides the name
+    in a compressed stream or spells it with #-escapes breaks the spec; at worst it is
+    shown as unsigned, which a signature's removal gives anyway."""
+    return b"/ByteRange" in data
+
+
 def _pyhanko():
     try:
         from pyhanko.pdf_utils.misc import PdfError

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
-
 from baodan.domain import schedule
 from baodan.domain.risk import Advice, RiskBook
 from baodan.models import ClientFile, Policy
@@ -59,8 +57,11 @@ class CoverMap:
     household: CoverRow
     gaps: list[Advice]
     yearly_total: Decimal
-    people_columns = PEOPLE_COLUMNS
-    household_columns = PROPERTY_COLUMNS
+
+    @property
+    def cards(self) -> list[tuple[CoverRow, dict[str, str]]]:
+        """The map's cards with their columns: the family's people, then the household."""
+        return [(row, PEOPLE_COLUMNS) for row in self.people] + [(self.household, PROPERTY_COLUMNS)]
 
     @property
     def overlaps(self) -> bool:
@@ -120,7 +121,7 @@ def _yearly(p: Policy, today: date) -> Decimal:
     months = schedule.INSTALMENT_MONTHS.get(p.payment.frequency)
     if months is None:
         return Decimal(0)
-    if p.payment.years and p.effective + relativedelta(years=p.payment.years) <= today:
+    if p.payment.years and schedule.add_months(p.effective, 12 * p.payment.years) <= today:
         return Decimal(0)
     return p.premium * 12 / months
 

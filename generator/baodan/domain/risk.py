@@ -22,20 +22,36 @@ from baodan.core.rules import Rules
 from baodan.domain import schedule
 from baodan.domain.renewals import Renewal, renewal_book
 from baodan.domain.verification import party_differences, unresolved
-from baodan.models import ClientFile, Firm, Policy
+from baodan.models import ClientFile, Firm, Insurer, Policy
 from baodan.models.base import Model, yuan
 from baodan.models.client import has_left
+from baodan.models.insurer import Solvency
 
 LEVELS = ("低", "中", "高")
 
 
 @dataclass
 class Env:
-    """What a check reads besides the client: the firm, today, the renewal pipeline."""
+    """What a check reads besides the client: the firm, today, the renewal pipeline; and
+    what several checks ask of one client or insurer, worked out once."""
 
     firm: Firm
     today: date
     renewals: dict[str, Renewal]
+    _in_force: dict[str, list[Policy]] = field(default_factory=dict)
+    _solvency: dict[str, Solvency | None] = field(default_factory=dict)
+
+    def in_force(self, cf: ClientFile) -> list[Policy]:
+        """``in_force(cf, today)``"""
+        if cf.client.id not in self._in_force:
+            self._in_force[cf.client.id] = in_force(cf, self.today)
+        return self._in_force[cf.client.id]
+
+    def solvency(self, insurer: Insurer) -> Solvency | None:
+        """The insurer's latest solvency figures."""
+        if insurer.code not in self._solvency:
+            self._solvency[insurer.code] = insurer.latest_solvency
+        return self._solvency[insurer.code]
 
 
 # A check yields (policy or None for the client as a whole, values for the rule's texts).
@@ -56,9 +72,9 @@ def _product(p: Policy) -> dict[str, object]:
 
 
 def insurer_below_requirement(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
-    for p in in_force(cf, env.today):
+    for p in env.in_force(cf):
         insurer = env.firm.insurers.get(p.insurer)
-        s = insurer.latest_solvency if insurer else None
+        s = env.solvency(insurer) if insurer else None
         if s and not s.meets_requirement:
             yield (
                 p,
@@ -74,11 +90,11 @@ def insurer_below_requirement(cf: ClientFile, params: dict, env: Env) -> Iterato
 
 
 def insurer_figures_stale(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
-    for p in in_force(cf, env.today):
+    for p in env.in_force(cf):
         insurer = env.firm.insurers.get(p.insurer)
         if insurer is None:
             continue
-        s = insurer.latest_solvency
+        s = env.solvency(insurer)
         if s is None or s.is_stale(env.today):
             yield (
                 p,
@@ -92,7 +108,7 @@ def insurer_figures_stale(cf: ClientFile, params: dict, env: Env) -> Iterator[Hi
 
 def under_insured(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
     ratio = Decimal(str(params.get("ratio", 1)))
-    for p in in_force(cf, env.today):
+    for p in env.in_force(cf):
         prop = p.insured_property
         if prop and prop.declared_value and p.sum_insured < prop.declared_value * ratio:
             yield (
@@ -110,7 +126,7 @@ def critical_illness_low(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit
     """A critical-illness sum below the firm's floor (a few years' income; records hold no
     income, so the floor is a rule parameter the firm sets)."""
     floor = Decimal(str(params["min_sum"]))
-    for p in in_force(cf, env.today):
+    for p in env.in_force(cf):
         if _covers(p, ["health/critical_illness"]) and p.sum_insured < floor:
             yield p, {**_product(p), "sum_insured": yuan(p.sum_insured), "min_sum": yuan(floor)}
 
@@ -127,7 +143,7 @@ def ending_without_intention(cf: ClientFile, params: dict, env: Env) -> Iterator
 
 
 def beneficiary_unspecified(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
-    for p in in_force(cf, env.today):
+    for p in env.in_force(cf):
         if p.category in params["categories"] and not p.beneficiaries:
             yield p, {**_product(p), "insured": "、".join(i.name for i in p.insured) or "被保险人"}
 
@@ -141,7 +157,7 @@ def beneficiary_outdated(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit
     by_id = {m.id_number: m for m in c.family if m.id_number}
     by_name = {m.name: m for m in c.family}
     spouses = {m.name for m in c.family if m.relation == "配偶" and not m.died_on}
-    for p in in_force(cf, env.today):
+    for p in env.in_force(cf):
         if not any(i.relation == "本人" for i in p.insured):  # relations are to the insured
             continue
         for b in p.beneficiaries:
@@ -157,7 +173,7 @@ def beneficiary_outdated(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit
 
 
 def parties_inconsistent(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
-    for p in in_force(cf, env.today):
+    for p in env.in_force(cf):
         found = [
             d
             for d in unresolved(p, party_differences(cf, p))
@@ -168,7 +184,7 @@ def parties_inconsistent(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit
 
 
 def vehicle_without_compulsory(cf: ClientFile, params: dict, env: Env) -> Iterator[Hit]:
-    auto = [p for p in in_force(cf, env.today) if p.category == "auto" and p.vehicle]
+    auto = [p for p in env.in_force(cf) if p.category == "auto" and p.vehicle]
     covered = {_vehicle_key(p) for p in auto if p.subcategory == "compulsory"}
     for p in auto:
         if p.subcategory != "compulsory" and _vehicle_key(p) not in covered:
@@ -188,7 +204,7 @@ def earner_without_protection(cf: ClientFile, params: dict, env: Env) -> Iterato
     dependants = [m for m in c.family if m.dependant]
     if c.kind != "person" or not c.earner or not dependants:
         return
-    for p in in_force(cf, env.today):
+    for p in env.in_force(cf):
         insures_client = any(i.relation == "本人" or i.id_number == c.id_number for i in p.insured)
         if insures_client and _covers(p, params["categories"]):
             return
@@ -205,7 +221,7 @@ def children_before_parents(cf: ClientFile, params: dict, env: Env) -> Iterator[
     parents = {c.id_number} | {m.id_number or m.name for m in c.family if m.relation == "配偶"}
     covered = {
         i.id_number or i.name
-        for p in in_force(cf, env.today)
+        for p in env.in_force(cf)
         if _covers(p, params["categories"])
         for i in p.insured
     }
@@ -217,7 +233,7 @@ def company_without_employer_liability(cf: ClientFile, params: dict, env: Env) -
     c = cf.client
     if c.kind != "company" or (c.employees or 0) < params.get("min_employees", 1):
         return
-    if not any(_covers(p, ["liability/employer"]) for p in in_force(cf, env.today)):
+    if not any(_covers(p, ["liability/employer"]) for p in env.in_force(cf)):
         yield None, {"employees": c.employees}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from stdnum.cn import ric
 
@@ -70,6 +71,7 @@ def _find(party, everyone: list[Person]) -> Person | None:
     return spouses[0] if party.relation == "配偶" and len(spouses) == 1 else None
 
 
+@lru_cache(maxsize=65536)  # a client's number recurs in each of their policies; stdnum is slow
 def _ric_facts(id_number: str) -> tuple[date, str]:
     return ric.get_birth_date(id_number), "男" if int(id_number[16]) % 2 else "女"
 

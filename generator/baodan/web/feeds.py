@@ -1,7 +1,7 @@
 """iCalendar feeds: each client's policy dates, the public lectures, each staff member's work.
 
-Built with icalendar from the loaded Firm, never by templating text, and written by
-``ics.Writer`` (icalendar's own text, faster). An event's UID stands for what it describes
+Written from the loaded Firm by ``ics.Writer``: icalendar's own text, each value typed and
+escaped by icalendar, never by templating text. An event's UID stands for what it describes
 (registry number + kind + period, e.g. ``BD-2026-7K3QX.premium.2027-01``), so a changed date
 moves the event instead of adding a second one; but it is an HMAC of that with a secret
 derived from the firm's record key (``event_uid``), so a feed names no registry number, client
@@ -27,7 +27,6 @@ app loads quickly.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -35,7 +34,7 @@ from functools import cache, partial
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from icalendar import Alarm, Calendar, Event, vDuration, vText
+from icalendar import Alarm, Calendar, Event, vDuration
 
 from baodan.core.today import SHANGHAI
 from baodan.domain.schedule import (
@@ -56,7 +55,7 @@ from baodan.models.taxonomy import taxonomy
 from baodan.models.texts import PortalTexts
 from baodan.web.context import GeneratedPage, SiteContext
 from baodan.web.csp import policy, with_policy
-from baodan.web.ics import Writer
+from baodan.web.ics import Writer, text_line
 
 HORIZON_MONTHS = 13
 STAFF_HORIZON_MONTHS = 3
@@ -69,6 +68,7 @@ IMPORT_FILE = "import.ics"  # beside the calendar page, in the folder named by t
 TOKEN_MARK = "bd-feed-token-mark"  # where a client's token goes in the calendar page rendered once
 # What the build derives the event UIDs' secret for (store.firm_secret).
 UID_PURPOSE = "feed uid v1"
+CALENDAR_PAGE = "calendar_page.html.j2"  # in site_templates/pages
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def all_day(key: str, day: date, summary: str, description: str, **kw) -> Entry:
 def event_uid(secret: bytes, key: str, host: str) -> str:
     """An event's UID: the HMAC-SHA256 of its ``key`` with the firm's feed secret, 160 bits in
     base32, at the site's host. Stable while the key and the record key stay the same."""
-    digest = hmac.new(secret, key.encode("utf-8"), hashlib.sha256).digest()[:20]
+    digest = hmac.digest(secret, key.encode("utf-8"), "sha256")[:20]
     return f"{base64.b32encode(digest).decode('ascii').lower()}@{host}"
 
 
@@ -219,7 +219,7 @@ def _calendar_html(ctx: SiteContext, token: str, says: CalendarPage) -> str | No
     texts.update((k, v) for k, v in (("title", says.title), ("android", says.android)) if v)
     depth = folder.count("/") + 2  # feeds/<token>/
     html = ctx.render(
-        "calendar_page.html.j2",
+        CALENDAR_PAGE,
         links=links,
         assets="/".join([".."] * depth) + "/assets/baodan/",
         texts=texts,
@@ -461,8 +461,9 @@ def _policy_facts(ctx: SiteContext, policy: Policy, product: bool = True) -> str
 
 
 class _Ics:
-    """One builder's feeds: each event an icalendar Event. The calendar header, and the dates,
-    stamps, summaries and reminders many events share, are made and written once (ics.Writer)."""
+    """One builder's feeds: each event written from its content lines (ics.Writer). The
+    calendar header, and the dates, stamps and reminder times many events share, are typed
+    and written once."""
 
     def __init__(self, ctx: SiteContext):
         if ctx.feed_secret is None:
@@ -473,8 +474,7 @@ class _Ics:
         # The first day of the month every feed of this build starts at (module docstring).
         first = datetime.combine(ctx.today.replace(day=1), time(), SHANGHAI)
         self.stamp = first.astimezone(UTC)
-        self._headers: dict[tuple[str, str], Calendar] = {}
-        self._alarms: dict[tuple[vText, timedelta], Alarm] = {}
+        self._headers: dict[tuple[str, str, bool], bytes] = {}
 
     def calendar(self, name: str, description: str, entries: list[Entry]) -> bytes:
         """A feed to subscribe to."""
@@ -492,22 +492,20 @@ class _Ics:
         )
 
     def _body(self, entries: list[Entry]) -> bytes:
-        cal = Calendar()
-        for entry in sorted(entries, key=lambda e: (e.start.isoformat(), e.key)):
-            cal.add_component(self._event(entry))
-        if any(isinstance(e.start, datetime) for e in entries):
-            # Timed events name Asia/Shanghai; China has kept UTC+8 without DST since 1992.
-            cal.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
-        return b"".join(self.writer.write(sub) for sub in cal.subcomponents)
+        """The calendar's components: its time zones, then its events by start."""
+        events = sorted(entries, key=lambda e: (e.start.isoformat(), e.key))
+        return _time_zones(events) + b"".join(self._event(e) for e in events)
 
-    def _wrap(self, header: Calendar, body: bytes) -> bytes:
+    @staticmethod
+    def _wrap(header: bytes, body: bytes) -> bytes:
         """``header`` with ``body``'s components: what writing them as one calendar gives."""
-        end = b"END:VCALENDAR\r\n"
-        return self.writer.write(header).removesuffix(end) + body + end
+        return header + body + b"END:VCALENDAR\r\n"
 
-    def _header(self, name: str, description: str, subscribed: bool = True) -> Calendar:
-        """The calendar's own properties, shared by the feeds of one name."""
-        if (name, description) not in self._headers:
+    def _header(self, name: str, description: str, subscribed: bool = True) -> bytes:
+        """The calendar's own properties (the calendar's text up to its components), shared
+        by the feeds of one name."""
+        key = (name, description, subscribed)
+        if key not in self._headers:
             cal = Calendar()
             cal.add("PRODID", "-//baodan//calendar feeds//ZH")
             cal.add("VERSION", "2.0")
@@ -519,39 +517,52 @@ class _Ics:
             if subscribed:
                 cal.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
                 cal.add("X-PUBLISHED-TTL", vDuration(REFRESH))
-            self._headers[name, description] = self.writer.share(cal)
-        return self._headers[name, description]
+            self._headers[key] = cal.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+        return self._headers[key]
 
-    def _event(self, entry: Entry) -> Event:
-        timed = isinstance(entry.start, datetime)
-        shared = self.writer.add
-        event = Event()
-        event.add("UID", vText(event_uid(self.secret, entry.key, self.host)))
-        shared(event, "DTSTAMP", self.stamp)
-        shared(event, "DTSTART", entry.start)
-        shared(event, "DTEND", entry.end)
-        shared(event, "SUMMARY", entry.summary)
-        event.add("DESCRIPTION", vText(entry.description))
+    def _event(self, entry: Entry) -> bytes:
+        line = self.writer.line
+        lines = {
+            "UID": text_line("UID", event_uid(self.secret, entry.key, self.host)),
+            "DTSTAMP": line("DTSTAMP", self.stamp),
+            "DTSTART": line("DTSTART", entry.start),
+            "DTEND": line("DTEND", entry.end),
+            "SUMMARY": text_line("SUMMARY", entry.summary),
+            "DESCRIPTION": text_line("DESCRIPTION", entry.description),
+        }
         if entry.location:
-            event.add("LOCATION", entry.location)
+            lines["LOCATION"] = line("LOCATION", entry.location)
         if entry.url:
-            event.add("URL", entry.url)
+            lines["URL"] = line("URL", entry.url)
         # Reminders do not block the day.
-        shared(event, "TRANSP", "OPAQUE" if timed else "TRANSPARENT")
-        for trigger in entry.alarms:
-            event.add_component(self._alarm(event["SUMMARY"], trigger))
-        return event
+        timed = isinstance(entry.start, datetime)
+        lines["TRANSP"] = line("TRANSP", "OPAQUE" if timed else "TRANSPARENT")
+        if entry.alarms:  # each says the event's summary
+            alarm = {"ACTION": line("ACTION", "DISPLAY")}
+            alarm["DESCRIPTION"] = text_line("DESCRIPTION", entry.summary)
+            alarms = [
+                self.writer.component(Alarm, alarm | {"TRIGGER": line("TRIGGER", trigger)})
+                for trigger in entry.alarms
+            ]
+        else:
+            alarms = []
+        return self.writer.component(Event, lines, alarms)
 
-    def _alarm(self, summary: vText, trigger: timedelta) -> Alarm:
-        """A reminder at ``trigger`` from the event's start, saying the event's summary; one
-        object for every event that has it."""
-        if (summary, trigger) not in self._alarms:
-            alarm = Alarm()
-            self.writer.add(alarm, "ACTION", "DISPLAY")
-            alarm.add("DESCRIPTION", summary)
-            self.writer.add(alarm, "TRIGGER", trigger)
-            self._alarms[summary, trigger] = self.writer.share(alarm)
-        return self._alarms[summary, trigger]
+
+def _time_zones(events: list[Entry]) -> bytes:
+    """The VTIMEZONE components the timed ``events`` name (as ``add_missing_timezones``
+    writes them, ahead of the events). China has kept UTC+8 without DST since 1992."""
+    cal = Calendar()
+    for entry in events:
+        if isinstance(entry.start, datetime):
+            event = Event()
+            event.add("DTSTART", entry.start)
+            event.add("DTEND", entry.end)
+            cal.add_component(event)
+    if not cal.subcomponents:
+        return b""
+    cal.add_missing_timezones(first_date=date(2000, 1, 1), last_date=date(2100, 1, 1))
+    return b"".join(zone.to_ical() for zone in cal.timezones)
 
 
 def _site(settings: Settings) -> str | None:

@@ -1,17 +1,23 @@
-"""Write icalendar components as the bytes ``Component.to_ical()`` gives, fast enough for a
-build of thousands of feeds.
+"""Write iCalendar events as the bytes icalendar's ``to_ical()`` gives, fast enough for a build
+of thousands of feeds.
 
-The components are icalendar's, built with its ``add``; only the writing differs. icalendar
-re-types a property on every ``add`` and folds long lines one character at a time, which made
-feeds the costliest part of a build. Here a value many events share (a date, a DTSTAMP, a
-summary) is typed once and its content line written once, a component many events share (a
-reminder) is written once, and lines are folded on their UTF-8 bytes. The output is the same,
-byte for byte (tests/test_ics.py and tests/test_feeds.py compare it with ``to_ical()``).
+icalendar builds an object for every event and property, re-types a value on every ``add``
+and folds long lines one character at a time, which made feeds the costliest part of a
+build. Here an event is written straight from its content lines: a value many events share
+(a date, the DTSTAMP, a reminder's time) is typed by icalendar and written once, an event's
+own text (its UID, summary, description) is escaped as icalendar's ``vText`` escapes it,
+the lines go in the order icalendar sorts a component's properties in, and they are folded
+on their UTF-8 bytes. The output is the same, byte for byte (tests/test_ics.py compares it with the
+events built with icalendar and written by ``to_ical()``; tests/test_feeds.py parses every
+built feed with icalendar and writes it again).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from icalendar import Component
+from icalendar.caselessdict import canonsort_keys
 
 FOLD = 74  # icalendar cuts a long line into pieces of at most 74 octets
 
@@ -36,51 +42,63 @@ def fold(data: bytes) -> bytes:
     return b"\r\n ".join(pieces)
 
 
+def text_line(name: str, text: str) -> bytes:
+    """The content line of the TEXT property ``name``, what ``add(name, vText(text))``
+    writes: for text of one event only."""
+    return fold(f"{name}:{escape_text(text)}".encode()) + b"\r\n"
+
+
+def escape_text(text: str) -> str:
+    """A TEXT value escaped as icalendar's ``vText`` escapes it (RFC 5545 3.3.11), without
+    making a vText (and its parameters) for it: backslash, semicolon, comma and each line
+    break, after reading a literal \\N as a line break."""
+    return (
+        text.replace("\\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
 class Writer:
-    """Writes components for one build; remembers what it has typed and written, so use one
-    per build, not one per program."""
+    """Writes the components of one build; remembers the lines it has typed, so use one per
+    build, not one per program."""
 
     def __init__(self) -> None:
-        self._values: dict[tuple, object] = {}  # (name, value, tzinfo) -> icalendar value
-        self._lines: dict[tuple[str, int], bytes] = {}  # (name, id of a shared value) -> line
-        self._written: dict[int, bytes] = {}  # id of a shared component -> its text
-        self._kept: list[Component] = []  # shared components stay alive, so their ids do
+        self._lines: dict[tuple, bytes] = {}  # (name, value, tzinfo) -> its content line
+        self._orders: dict[tuple, list[str]] = {}  # (component, names) -> icalendar's order
 
-    def add(self, component: Component, name: str, value) -> None:
-        """``component.add(name, value)`` for a value many components carry: icalendar types
-        it, and writes its line, once."""
+    def line(self, name: str, value) -> bytes:
+        """The content line ``component.add(name, value)`` writes, for a value many
+        components carry: icalendar types it, and it is written, once."""
         key = (name, value, getattr(value, "tzinfo", None))
-        typed = self._values.get(key)
-        if typed is None:
+        line = self._lines.get(key)
+        if line is None:
             probe = Component()
             probe.add(name, value)
-            typed = self._values[key] = probe[name]
-            self._lines[name, id(typed)] = _line(name, typed)
-        component.add(name, typed)
+            line = self._lines[key] = _line(name, probe[name])
+        return line
 
-    def share(self, component: Component) -> Component:
-        """A component several others contain (``add_component``), or whose property values
-        copies share (``Calendar(shell)``): written once."""
-        self._kept.append(component)
-        for name, value in component.items():
-            if not isinstance(value, list) and (name, id(value)) not in self._lines:
-                self._lines[name, id(value)] = _line(name, value)
-        self._written[id(component)] = self.write(component)
-        return component
-
-    def write(self, component: Component) -> bytes:
-        """``component.to_ical()``"""
-        done = self._written.get(id(component))
-        if done is not None:
-            return done
-        out = [f"BEGIN:{component.name}\r\n".encode()]
-        for name in component.sorted_keys():
-            values = component[name]
-            for value in values if isinstance(values, list) else (values,):
-                out.append(self._lines.get((name, id(value))) or _line(name, value))
-        out.extend(self.write(sub) for sub in component.subcomponents)
-        out.append(f"END:{component.name}\r\n".encode())
-        return b"".join(out)
+    def component(
+        self, kind: type[Component], lines: dict[str, bytes], subs: Iterable[bytes] = ()
+    ) -> bytes:
+        """What ``to_ical()`` writes for a ``kind`` (Event, Alarm …) with one content line
+        per property name in ``lines`` and the components ``subs`` (written)."""
+        names = tuple(lines)
+        order = self._orders.get((kind, names))
+        if order is None:
+            order = self._orders[kind, names] = canonsort_keys(names, kind.canonical_order)
+        return b"".join(
+            [
+                f"BEGIN:{kind.name}\r\n".encode(),
+                *(lines[name] for name in order),
+                *subs,
+                f"END:{kind.name}\r\n".encode(),
+            ]
+        )
 
 
 def _line(name: str, value) -> bytes:

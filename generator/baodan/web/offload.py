@@ -19,14 +19,16 @@ from collections.abc import Iterable
 
 from baodan.store.loader import default_sigterm
 from baodan.web.context import GeneratedPage, SiteContext
-from baodan.web.feeds import client_feeds, staff_feeds
-from baodan.web.portal_pages import client_portals
+from baodan.web.feeds import CALENDAR_PAGE, client_feeds, staff_feeds
+from baodan.web.portal_pages import PORTAL_TEMPLATES, client_portals
 
 # Builders whose files MkDocs only copies. Those in PER_CLIENT make each client's files from
 # that client's records alone, so workers can split the clients between them.
 PER_CLIENT = (client_portals, client_feeds)
 OFF_PAGE = (*PER_CLIENT, staff_feeds)
 WORKERS = 2
+# The templates each builder renders: compiled before the fork, once, instead of in each worker.
+TEMPLATES = {client_portals: PORTAL_TEMPLATES, client_feeds: (CALENDAR_PAGE,)}
 
 _context: SiteContext | None = None  # what a forked worker builds from
 
@@ -103,6 +105,8 @@ class ClientPagesJob(_PoolJob):
 
 def _build(site_dir: str, names: tuple[str, ...], share: tuple[int, int] | None) -> list[str]:
     gc.disable()  # a short-lived worker: the cycle collector would only rescan the firm
+    # Nor can its templates change: Jinja need not look at a file at each include.
+    _context.env.auto_reload = False
     builders = {b.__name__: b for b in OFF_PAGE}
     ctx = _context.for_clients(*share) if share else _context
     return write_files(site_dir, [page for name in names for page in builders[name](ctx)])
@@ -144,6 +148,9 @@ class FileJob(_PoolJob):
         tasks = [(split, (k, WORKERS)) for k in range(WORKERS)] if split else []
         if whole:
             tasks.append((whole, None))
+        for builder in self.builders:
+            for name in TEMPLATES.get(builder, ()):
+                self.ctx.env.get_template(name)
         self._pool = _fork_pool()
         self._pending = [self._pool.apply_async(_build, (self.site_dir, *t)) for t in tasks]
         _context = None  # the workers have their copy; this process needs no reference

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from baodan.core.filetypes import SUFFIXES
-from baodan.core.pdfsignature import SignatureCheck, check_pdf
+from baodan.core.pdfsignature import SignatureCheck, check_pdf, may_be_signed
 from baodan.models import ClientFile
 from baodan.models.client import Portal
 from baodan.models.document import Document
@@ -62,7 +62,7 @@ def portal_documents(
             )
         )
         signature = None
-        if d.media_type == "application/pdf":
+        if d.media_type == "application/pdf" and may_be_signed(data):
             check = check_pdf(data)
             signature = check if check.signed else None
         by_owner.setdefault(d.claim or d.policy, []).append(

@@ -10,10 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from baodan.domain.claims import ClaimStatus, claim_status, missing_materials
-from baodan.domain.schedule import Window, in_force, month_window, premium_due_dates
+from baodan.domain.schedule import Window, add_months, in_force, month_window, premium_due_dates
 from baodan.models import ClientFile, Firm, Insurer, Policy, Staff
 from baodan.models.base import mask_id
 from baodan.models.claim import CLAIM_TYPES, STAGES, Claim
@@ -35,7 +33,7 @@ def next_premium(policy: Policy, today: date) -> date | None:
     started yet); None when nothing more is due."""
     if not in_force(policy):
         return None
-    due = premium_due_dates(policy, Window(today, today + relativedelta(years=1)))
+    due = premium_due_dates(policy, Window(today, add_months(today, 12)))
     return due[0].due if due else None
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
 from collections.abc import Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -21,28 +20,26 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from baodan.core import yamlio
-from baodan.core.errors import Problem, RecordError, Source
+from baodan.core.errors import RecordError, Source
 from baodan.core.filetypes import NAMES, sniff
 from baodan.core.layout import RECORDS
 from baodan.core.parse import parse_record, read_text
 from baodan.core.rules import Rules
 from baodan.models import (
-    Claim,
     Client,
     ClientFile,
     Firm,
-    Interaction,
     Lecture,
-    Policy,
     Settings,
 )
 from baodan.models.context import firm_context
 from baodan.models.kinds import BY_NAME, CLIENT_SLOTS, Kind
+from baodan.store.decrypting import decrypt_files, decrypt_in_worker, default_sigterm, read_file
 from baodan.store.documents import SLOT as DOCUMENTS
 from baodan.store.documents import is_content_name
 from baodan.store.field_sets import share_field_sets
 from baodan.store.retired import read_retired
-from baodan.store.vault import MAX_CIPHERTEXT, Vault, decrypt
+from baodan.store.vault import Vault
 
 
 def _name_matches(record, kind: Kind, expected: str, rel: str) -> list[RecordError]:
@@ -59,7 +56,7 @@ def _read_plain(root: Path, kind: Kind, errors: list, context: dict) -> list:
         if path.is_symlink():
             errors.append(_linked(rel))
             continue
-        text = read_text(_read_file(path, yamlio.MAX_BYTES), rel, errors)
+        text = read_text(read_file(path, yamlio.MAX_BYTES), rel, errors)
         if text is None:
             continue
         record, errs = parse_record(kind.model, text, rel, context)
@@ -86,7 +83,7 @@ def _read_lectures(root: Path, errors: list, context: dict) -> list[Lecture]:
         if path.is_symlink():
             errors.append(_linked(rel))
             continue
-        text = read_text(_read_file(path, yamlio.MAX_BYTES), rel, errors)
+        text = read_text(read_file(path, yamlio.MAX_BYTES), rel, errors)
         if text is None:
             continue
         parts = split_front_matter(text)
@@ -231,25 +228,21 @@ def _load_encrypted(
     root: str, files: list[EncryptedFile], identities: list, context: dict
 ) -> list[Loaded]:
     """Read, decrypt, parse and validate each file (with the validation ``context``,
-    models/context.py): (record or None, its errors). Each step
-    is done for a batch of files before the next: going from the file system to OpenSSL to
-    libyaml and pydantic and back for every file costs a quarter more (measured: the CPU's
-    caches)."""
+    models/context.py): (record or None, its errors). Each step is done for a batch of files
+    before the next: going from the file system to OpenSSL to libyaml and pydantic and back
+    for every file costs a quarter more (measured: the CPU's caches)."""
     out = []
     for start in range(0, len(files), CHUNK):
         batch = files[start : start + CHUNK]
-        data = [_read_file(os.path.join(root, f.rel)) for f in batch]
-        plains = [_decrypt_file(f, d, identities) for f, d in zip(batch, data)]
-        out.extend(_parse_file(f, plain, context) for f, plain in zip(batch, plains))
+        plains = decrypt_files(root, [f.rel for f in batch], identities)
+        out.extend(_parse_files(batch, plains, context))
     return out
 
 
-def _decrypt_file(f: EncryptedFile, data: bytes, identities: list) -> bytes | RecordError:
-    try:
-        return decrypt(data, identities)
-    except ValueError as e:
-        problem = Problem.of(e)
-        return RecordError(Source(f.rel), "", problem.message, problem.hint)
+def _parse_files(
+    files: list[EncryptedFile], plains: list[bytes | RecordError], context: dict
+) -> list[Loaded]:
+    return [_parse_file(f, plain, context) for f, plain in zip(files, plains)]
 
 
 def _parse_file(f: EncryptedFile, plain: bytes | RecordError, context: dict) -> Loaded:
@@ -274,33 +267,6 @@ def _parse_file(f: EncryptedFile, plain: bytes | RecordError, context: dict) -> 
     return record, errors
 
 
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # Windows: no newline translation
-
-
-def _read_file(path: str | Path, limit: int = MAX_CIPHERTEXT) -> bytes:
-    """A file's bytes, for half what open().read() costs: loading reads 40,000 small files.
-    Of a file larger than ``limit``, only enough to see that it is (callers refuse it)."""
-    fd = os.open(path, _READ_FLAGS)
-    try:
-        parts, size = [], 0
-        while size <= limit and (part := os.read(fd, 1 << 16)):
-            parts.append(part)
-            size += len(part)
-        return b"".join(parts)
-    finally:
-        os.close(fd)
-
-
-def _load_encrypted_texts(args: tuple[str, list[EncryptedFile], list[str], dict]):
-    """_load_encrypted in a worker process: identities do not pickle, so they come as text."""
-    from pyrage import x25519
-
-    root, files, texts, context = args
-    return _load_encrypted(root, files, [x25519.Identity.from_str(t) for t in texts], context)
-
-
-# How dear a loaded record is to send back from a worker process (pickling: measured order).
-SEND_COST = {Interaction: 0, Client: 1, Policy: 2, Claim: 3}
 PARALLEL_FROM = 2000  # files; below this a worker process costs more than it saves
 CHUNK = 500
 
@@ -308,9 +274,10 @@ CHUNK = 500
 def load_encrypted(
     root: Path, files: list[EncryptedFile], identities: list, context: dict
 ) -> list[Loaded]:
-    """_load_encrypted for many files, on every core: decryption (pyrage) and libyaml
-    hold the GIL, so the work is shared with worker processes. The files are cut into chunks;
-    workers take chunks from the front while this process takes them from the back. Results
+    """_load_encrypted for many files, on every core: decryption holds the GIL, so worker
+    processes decrypt chunks of the files from the front and send the plaintext back, which
+    this process parses (a parsed record costs more to send than to parse); meanwhile, when
+    no decrypted chunk is waiting, this process loads chunks from the back itself. Results
     come in the order of ``files``."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     texts = [str(i) for i in identities]  # record keys: age X25519, which rebuild from text
@@ -320,34 +287,25 @@ def load_encrypted(
         or not all(t.startswith("AGE-SECRET-KEY-") for t in texts)
     ):
         return _load_encrypted(str(root), files, identities, context)
-    # A record a worker loads comes back pickled, which for a policy or claim (many nested
-    # models) costs half as much again as parsing it; an interaction is flat and cheap to
-    # send. So the queue, which workers take from the front, goes from cheap to dear to send.
-    order = sorted(range(len(files)), key=lambda i: SEND_COST.get(files[i].kind.model, 1))
-    queue = [files[i] for i in order]
-    chunks = [queue[i : i + CHUNK] for i in range(0, len(queue), CHUNK)]
-    done: dict[int, list] = {}
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    done: dict[int, list[Loaded]] = {}
     try:
         with ProcessPoolExecutor(cores - 1, initializer=default_sigterm) as pool:
             futures = [
-                pool.submit(_load_encrypted_texts, (str(root), c, texts, context)) for c in chunks
+                pool.submit(decrypt_in_worker, (str(root), [f.rel for f in c], texts))
+                for c in chunks
             ]
-            for i in reversed(range(len(chunks))):
-                if futures[i].cancel():  # not started by a worker yet: do it here
-                    done[i] = _load_encrypted(str(root), chunks[i], identities, context)
-            loaded = [r for i, f in enumerate(futures) for r in (done.get(i) or f.result())]
+            front, back = 0, len(chunks)
+            while front < back:
+                if not futures[front].done() and futures[back - 1].cancel():
+                    back -= 1  # not started by a worker yet: do it here
+                    done[back] = _load_encrypted(str(root), chunks[back], identities, context)
+                else:
+                    done[front] = _parse_files(chunks[front], futures[front].result(), context)
+                    front += 1
     except (OSError, BrokenProcessPool):  # no worker processes here, or one was killed
         return _load_encrypted(str(root), files, identities, context)
-    in_order: list = [None] * len(files)
-    for i, result in zip(order, loaded):
-        in_order[i] = result
-    return in_order
-
-
-def default_sigterm() -> None:
-    """For a worker process: die of SIGTERM (as Pool.terminate() expects), whatever handler
-    the parent had (a build turns SIGTERM into KeyboardInterrupt to clean up; sitebuild)."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    return [loaded for i in range(len(chunks)) for loaded in done[i]]
 
 
 @contextmanager
@@ -436,7 +394,7 @@ def _read_firm(
             )
         ]
     settings = None
-    text = read_text(_read_file(firm_path, yamlio.MAX_BYTES), "records/firm.yaml", errors)
+    text = read_text(read_file(firm_path, yamlio.MAX_BYTES), "records/firm.yaml", errors)
     if text is not None:
         settings, errs = parse_record(Settings, text, "records/firm.yaml", context)
         errors.extend(errs)

@@ -17,7 +17,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable
 
-from baodan.store.loader import default_sigterm
+from baodan.store.decrypting import default_sigterm
 from baodan.web.context import GeneratedPage, SiteContext
 from baodan.web.feeds import client_feeds, staff_feeds
 from baodan.web.portal_pages import client_portals

@@ -38,7 +38,7 @@ from baodan.models.kinds import BY_NAME, CLIENT_SLOTS, Kind
 from baodan.store.decrypting import decrypt_files, decrypt_in_worker, default_sigterm, read_file
 from baodan.store.documents import SLOT as DOCUMENTS
 from baodan.store.documents import is_content_name
-from baodan.store.field_sets import share_field_sets
+from baodan.store.field_sets import compact
 from baodan.store.retired import read_retired
 from baodan.store.vault import Vault
 
@@ -108,7 +108,7 @@ def _read_lectures(root: Path, errors: list, context: dict) -> list[Lecture]:
     return sorted(lectures, key=lambda lec: (lec.date, lec.start_time))
 
 
-@dataclass
+@dataclass(slots=True)  # 188,000 of them at 10,000 clients
 class EncryptedFile:
     rel: str
     kind: Kind
@@ -264,7 +264,7 @@ def _parse_file(f: EncryptedFile, plain: bytes | RecordError, context: dict) -> 
             )
             errors.extend(_name_matches(record, kind, expected, f.rel))
         record._client_id = f.client_id
-        share_field_sets(record)
+        compact(record)
     return record, errors
 
 
@@ -318,9 +318,14 @@ def load_encrypted(
                 if not futures[front].done() and futures[back - 1].cancel():
                     back -= 1  # not started by a worker yet: do it here
                     done[back] = _load_encrypted(str(root), chunks[back], identities, context)
+                elif whole[front]:
+                    done[front] = futures[front].result()
+                    for record, _ in done[front]:
+                        if record is not None:
+                            compact(record)  # unpickling made its dicts and sets anew
+                    front += 1
                 else:
-                    got = futures[front].result()
-                    done[front] = got if whole[front] else _parse_files(chunks[front], got, context)
+                    done[front] = _parse_files(chunks[front], futures[front].result(), context)
                     front += 1
     except (OSError, BrokenProcessPool):  # no worker processes here, or one was killed
         return _load_encrypted(str(root), files, identities, context)
@@ -467,18 +472,16 @@ def _read_clients(
 ) -> dict[str, ClientFile]:
     files = _classify(root, errors, only, slots)
     load = cache.load if cache is not None else load_encrypted
+    loaded = load(root, files, vault.identities, context)
     clients: dict[str, ClientFile] = {}
-    pending: list[tuple[EncryptedFile, BaseModel]] = []
-    for f, (record, errs) in zip(files, load(root, files, vault.identities, context)):
+    for f, (record, errs) in zip(files, loaded):
         errors.extend(errs)
-        if record is None:
-            continue
         if isinstance(record, Client):
             clients[f.client_id] = ClientFile(record)
-        else:
-            pending.append((f, record))
     slot_of = {kind.model: slot for slot, kind in CLIENT_SLOTS.items()}
-    for f, record in pending:
+    for f, (record, _) in zip(files, loaded):
+        if record is None or isinstance(record, Client):
+            continue
         cf = clients.get(f.client_id)
         if cf is None:
             errors.append(

@@ -1,12 +1,12 @@
-"""Loading with worker processes (they decrypt; this process parses, or they parse records
-cheap to send back) gives exactly the firm and the errors one process gives, broken and odd
-records included, with forked workers and with spawned ones (Windows, macOS)."""
+"""Loading with worker processes gives exactly the firm and the errors one process gives,
+broken and odd records included, with forked workers and with spawned ones (Windows, macOS)."""
 
 from __future__ import annotations
 
 import functools
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 
 import pyrage
@@ -78,19 +78,24 @@ def test_workers_give_the_same_firm_and_errors_as_one_process(firm, monkeypatch)
     _same_firm(parallel, single)
 
 
-def test_a_chunk_decrypted_in_a_worker_parses_as_if_loaded_here(firm):
-    """Both ways a chunk is loaded when workers help, file by file: the same records, errors."""
+def test_records_sent_back_by_a_worker_are_the_records_loaded_here(firm):
+    """A worker's records come back pickled and are compacted again here: the same records
+    and errors, file by file."""
     _break_records(firm)
     files = loader._classify(firm.root, [])
     context = loader.firm_context(today(), loader.Rules(firm.root))
     keys = firm.vault().identities
-    texts = [str(i) for i in keys]
     here = loader._load_encrypted(str(firm.root), files, keys, context)
-    plains = loader.decrypt_in_worker((str(firm.root), [f.rel for f in files], texts))
-    decrypted = loader._parse_files(files, plains, context)
-    worker = loader._load_in_worker((str(firm.root), files, texts, context))
-    assert [e for _, e in decrypted] == [e for _, e in here] == [e for _, e in worker]
-    assert [r for r, _ in decrypted] == [r for r, _ in here] == [r for r, _ in worker]
+    sent = pickle.loads(
+        pickle.dumps(
+            loader._load_in_worker((str(firm.root), files, [str(k) for k in keys], context))
+        )
+    )
+    for record, _ in sent:
+        if record is not None:
+            loader.compact(record)
+    assert [e for _, e in sent] == [e for _, e in here]
+    assert [r for r, _ in sent] == [r for r, _ in here]
     assert sum(r is None for r, _ in here) >= 6
 
 

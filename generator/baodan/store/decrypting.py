@@ -1,10 +1,5 @@
-"""Read and decrypt record files: the part of loading a worker process does.
-
-The loader's worker processes decrypt most records and send the plaintext back: bytes
-pickle for almost nothing, while a parsed policy or claim (a tree of pydantic models) costs
-about as much to pickle and unpickle as to validate (a policy: ~35 + ~21 µs against ~47 µs).
-This module imports no models.
-"""
+"""Read and decrypt record files, a batch at a time: the first half of loading them
+(store/loader.py parses them), and what its worker processes need to start."""
 
 from __future__ import annotations
 
@@ -46,15 +41,6 @@ def decrypt_files(root: str, rels: list[str], identities: list) -> list[bytes | 
     from the file system to OpenSSL and back for every file costs more (the CPU's caches)."""
     data = [read_file(os.path.join(root, rel)) for rel in rels]
     return [decrypt_file(rel, d, identities) for rel, d in zip(rels, data)]
-
-
-def decrypt_in_worker(args: tuple[str, list[str], list[str]]) -> list[bytes | RecordError]:
-    """decrypt_files in a worker process: identities do not pickle, so they come as text
-    (record keys are age X25519 keys, which rebuild from it)."""
-    from pyrage import x25519
-
-    root, rels, texts = args
-    return decrypt_files(root, rels, [x25519.Identity.from_str(t) for t in texts])
 
 
 def default_sigterm() -> None:

@@ -26,16 +26,18 @@ from baodan.core.layout import RECORDS
 from baodan.core.parse import parse_record, read_text
 from baodan.core.rules import Rules
 from baodan.models import (
+    Claim,
     Client,
     ClientFile,
     Firm,
     Interaction,
     Lecture,
+    Policy,
     Settings,
 )
 from baodan.models.context import firm_context
 from baodan.models.kinds import BY_NAME, CLIENT_SLOTS, Kind
-from baodan.store.decrypting import decrypt_files, decrypt_in_worker, default_sigterm, read_file
+from baodan.store.decrypting import decrypt_files, default_sigterm, read_file
 from baodan.store.documents import SLOT as DOCUMENTS
 from baodan.store.documents import is_content_name
 from baodan.store.field_sets import compact
@@ -236,14 +238,8 @@ def _load_encrypted(
     for start in range(0, len(files), CHUNK):
         batch = files[start : start + CHUNK]
         plains = decrypt_files(root, [f.rel for f in batch], identities)
-        out.extend(_parse_files(batch, plains, context))
+        out.extend(_parse_file(f, plain, context) for f, plain in zip(batch, plains))
     return out
-
-
-def _parse_files(
-    files: list[EncryptedFile], plains: list[bytes | RecordError], context: dict
-) -> list[Loaded]:
-    return [_parse_file(f, plain, context) for f, plain in zip(files, plains)]
 
 
 def _parse_file(f: EncryptedFile, plain: bytes | RecordError, context: dict) -> Loaded:
@@ -269,16 +265,18 @@ def _parse_file(f: EncryptedFile, plain: bytes | RecordError, context: dict) -> 
 
 
 def _load_in_worker(args: tuple[str, list[EncryptedFile], list[str], dict]) -> list[Loaded]:
-    """_load_encrypted in a worker process, for records cheap to send back (CHEAP_TO_SEND)."""
+    """_load_encrypted in a worker process: identities do not pickle, so they come as text."""
     from pyrage import x25519
 
     root, files, texts, context = args
     return _load_encrypted(root, files, [x25519.Identity.from_str(t) for t in texts], context)
 
 
-# Records a worker parses too: a flat interaction pickles and unpickles in ~7 µs against
-# ~30 µs to parse; a policy or claim (many nested models) costs more to send than to parse.
-CHEAP_TO_SEND = frozenset({Interaction})
+# How dear a loaded record is to send back from a worker process (pickling: measured order;
+# a policy ~35 + ~21 µs, an interaction ~7 µs). Sending plaintext instead, for this process
+# to parse, was measured too: 4 % more CPU, as this process then waits on nothing but
+# parses what the worker decrypted ahead.
+SEND_COST = {Interaction: 0, Client: 1, Policy: 2, Claim: 3}
 PARALLEL_FROM = 2000  # files; below this a worker process costs more than it saves
 CHUNK = 500
 
@@ -286,12 +284,10 @@ CHUNK = 500
 def load_encrypted(
     root: Path, files: list[EncryptedFile], identities: list, context: dict
 ) -> list[Loaded]:
-    """_load_encrypted for many files, on every core: decryption and libyaml hold the GIL,
-    so the work is shared with worker processes. The files are cut into chunks, records
-    cheap to send back first; workers take chunks from the front, load those records and
-    only decrypt the others (this process parses them: they cost more to send than to
-    parse), while this process loads chunks from the back whenever no chunk of theirs is
-    waiting. Results come in the order of ``files``."""
+    """_load_encrypted for many files, on every core: decryption (pyrage) and libyaml
+    hold the GIL, so the work is shared with worker processes. The files are cut into chunks;
+    workers take chunks from the front while this process takes them from the back. Results
+    come in the order of ``files``."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     texts = [str(i) for i in identities]  # record keys: age X25519, which rebuild from text
     if (
@@ -300,37 +296,29 @@ def load_encrypted(
         or not all(t.startswith("AGE-SECRET-KEY-") for t in texts)
     ):
         return _load_encrypted(str(root), files, identities, context)
-    order = sorted(range(len(files)), key=lambda i: files[i].kind.model not in CHEAP_TO_SEND)
+    # A record a worker loads comes back pickled, which for a policy or claim (many nested
+    # models) costs about as much as parsing it; an interaction is flat and cheap to send.
+    # So the queue, which workers take from the front, goes from cheap to dear to send.
+    order = sorted(range(len(files)), key=lambda i: SEND_COST.get(files[i].kind.model, 1))
     queue = [files[i] for i in order]
     chunks = [queue[i : i + CHUNK] for i in range(0, len(queue), CHUNK)]
-    whole = [all(f.kind.model in CHEAP_TO_SEND for f in c) for c in chunks]
     done: dict[int, list[Loaded]] = {}
     try:
         with ProcessPoolExecutor(cores - 1, initializer=default_sigterm) as pool:
-            futures = [
-                pool.submit(_load_in_worker, (str(root), c, texts, context))
-                if w
-                else pool.submit(decrypt_in_worker, (str(root), [f.rel for f in c], texts))
-                for c, w in zip(chunks, whole)
-            ]
-            front, back = 0, len(chunks)
-            while front < back:
-                if not futures[front].done() and futures[back - 1].cancel():
-                    back -= 1  # not started by a worker yet: do it here
-                    done[back] = _load_encrypted(str(root), chunks[back], identities, context)
-                elif whole[front]:
-                    done[front] = futures[front].result()
-                    for record, _ in done[front]:
+            futures = [pool.submit(_load_in_worker, (str(root), c, texts, context)) for c in chunks]
+            for i in reversed(range(len(chunks))):
+                if futures[i].cancel():  # not started by a worker yet: do it here
+                    done[i] = _load_encrypted(str(root), chunks[i], identities, context)
+            for i, future in enumerate(futures):
+                if i not in done:
+                    done[i] = future.result()
+                    for record, _ in done[i]:
                         if record is not None:
                             compact(record)  # unpickling made its dicts and sets anew
-                    front += 1
-                else:
-                    done[front] = _parse_files(chunks[front], futures[front].result(), context)
-                    front += 1
     except (OSError, BrokenProcessPool):  # no worker processes here, or one was killed
         return _load_encrypted(str(root), files, identities, context)
-    loaded = [result for i in range(len(chunks)) for result in done[i]]
     in_order: list = [None] * len(files)
+    loaded = (result for k in range(len(chunks)) for result in done[k])
     for i, result in zip(order, loaded):
         in_order[i] = result
     return in_order

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from baodan.checks import load_firm
 from baodan.core.today import today
+from baodan.web import offload
 from baodan.web.builders import builders_for
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env
-from baodan.web import offload
 from baodan.web.offload import ClientPagesJob, FileJob, write_files
 from baodan.web.staff_pages import staff_book, staff_client_page
 

@@ -4,10 +4,14 @@ published, whatever put it there."""
 
 from __future__ import annotations
 
+import base64
+import itertools
 import json
+import random
 import shutil
 
 import pytest
+from baodan.services.publishcheck import _base64_size
 
 from .helpers import run_cli, tree_digest
 
@@ -114,3 +118,48 @@ def test_a_plaintext_document_beside_a_portal_is_refused(site, capsys):
     folder = _a_portal(site).parent
     (folder / ("x" * 22 + ".bin")).write_bytes(b"%PDF-1.4\n" + bytes(65536 + 19))
     _refused(capsys, "客户文档不是加密的形式")
+
+
+def _payload(portal):
+    html = portal.read_text("utf-8")
+    start = html.index(">", html.index('<script id="bd-payload"')) + 1
+    end = html.index("</script>", start)
+    return html, start, end
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda v: {**v, "c": v["c"][:100] + "!" + v["c"][101:]},  # not base64
+        lambda v: {**v, "c": v["c"][:-1]},  # not whole base64 quads
+        lambda v: {**v, "c": v["c"][:40] + "=" + v["c"][41:]},  # padding inside
+        lambda v: {**v, "c": v["c"][:40] + "\n" + v["c"][40:-1]},
+        lambda v: {**v, "c": "QUJD"},  # 3 bytes: shorter than the tag
+        lambda v: {**v, "n": v["n"] + "QUJD"},  # not a 12-byte nonce
+        lambda v: {**v, "n": 12},
+        lambda v: {**v, "id": "someone-else"},
+        lambda v: {**v, "html": "<p>张三</p>"},
+        lambda v: [v["v"], v["id"], v["n"], v["c"]],
+    ],
+)
+def test_a_payload_not_of_the_ciphertext_shape_is_refused(site, capsys, tamper):
+    portal = _a_portal(site)
+    html, start, end = _payload(portal)
+    value = tamper(json.loads(html[start:end]))
+    portal.write_text(html[:start] + json.dumps(value, ensure_ascii=False) + html[end:], "utf-8")
+    _refused(capsys, portal.relative_to(site.parent).as_posix(), "不是加密的形式")
+
+
+def test_the_ciphertext_size_is_read_as_base64_decodes_it():
+    rng = random.Random(18)
+    for size in range(0, 70):
+        data = rng.randbytes(size)
+        assert _base64_size(base64.b64encode(data).decode("ascii")) == size
+    # Every string of up to 8 characters of base64's letters, its padding, and what is not base64.
+    for length in range(9):
+        for letters in itertools.product("A/=!", repeat=length):
+            text = "".join(letters)
+            size = _base64_size(text)
+            if size is not None:  # accepted only what base64 decodes, and of that size
+                assert size == len(base64.b64decode(text, validate=True)), text
+    assert _base64_size("QUJD\n") is None and _base64_size("QUJé") is None

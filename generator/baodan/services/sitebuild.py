@@ -31,6 +31,7 @@ from baodan.services.publishcheck import check_site
 from baodan.store.workspace import Workspace
 from baodan.web.config_guard import SITE_DIR, STAFF_SITE_DIR, CheckedConfig, checked_config
 from baodan.web.plugin import request
+from baodan.web.search_words import import_jieba
 
 # Before baodan 0.2 the staff site had a configuration file of its own, which turned the
 # staff build on; `baodan build --staff-site` alone does that now.
@@ -121,6 +122,7 @@ class _Checked(io.BytesIO):
 def _load_config(checked: CheckedConfig, collected: _Collect, **overrides):
     """MkDocs' configuration from the checked bytes; a mistake in it is a Chinese problem
     naming the file."""
+    import_jieba()
     try:
         return load_config(_Checked(checked.text), config_file_path=str(checked.path), **overrides)
     except MkDocsException as e:
@@ -179,6 +181,7 @@ def serve_site(
     # MkDocs reloads the configuration when mkdocs.yml changes, from the bytes checked here:
     # a changed mkdocs.yml takes effect when `baodan serve` starts again (and is checked).
     def load(site_dir: str):
+        import_jieba()
         config = load_config(
             _Checked(checked.text),
             config_file_path=str(checked.path),

@@ -18,11 +18,13 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 from baodan.core.rules import Rules
 from baodan.models.texts import SearchWords
+from baodan.web import jieba_dictionary
 
 SEPARATOR = "\u200b"
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]{3,}")
@@ -32,11 +34,27 @@ HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 WORD_FREQ = 1000
 
 
+def import_jieba() -> None:
+    """Import jieba, unless something has, without importing pkg_resources for it: jieba
+    only opens its own dictionary file with it, which it also does without, and importing
+    pkg_resources reads the metadata of every installed package (0.1 s of every build).
+    Material's search plugin imports jieba when MkDocs loads the configuration: call this
+    before."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        return
+    sys.modules["pkg_resources"] = None  # an import of it raises ImportError
+    try:
+        import jieba  # noqa: F401
+    finally:
+        del sys.modules["pkg_resources"]
+
+
 def learn_words(rules: Rules) -> None:
     """Add the firm's search words (data/search_words.yaml) to jieba's dictionary (once a
     process)."""
     import jieba
 
+    jieba_dictionary.initialize()
     words = rules.get("search_words", SearchWords).words
     if all(jieba.dt.FREQ.get(w) == WORD_FREQ for w in words):
         return
@@ -94,6 +112,8 @@ def segment(text: str) -> str:
     into jieba's words, separated (and surrounded) by zero-width spaces."""
     import jieba
 
+    jieba_dictionary.initialize()
+
     def cut(match: re.Match) -> str:
         return SEPARATOR + SEPARATOR.join(jieba.cut(match.group(0))) + SEPARATOR
 
@@ -120,7 +140,7 @@ def split_word(word: str) -> tuple[str, ...]:
         return (word,)
     import jieba
 
-    jieba.initialize()
+    jieba_dictionary.initialize()
     dt = jieba.dt
     last = len(word) - 1
     dag = dt.get_DAG(word)

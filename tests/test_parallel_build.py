@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from baodan.checks import load_firm
 from baodan.core.today import today
+from baodan.web import offload
 from baodan.web.builders import builders_for
 from baodan.web.context import TEMPLATES, GeneratedPage, SiteContext, make_env
 from baodan.web.offload import ClientPagesJob, FileJob, write_files
@@ -24,7 +25,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_workers_write_the_same_files_as_one_process(firm, tmp_path):
+def test_workers_write_the_same_files_as_one_process(firm, tmp_path, monkeypatch):
+    monkeypatch.setattr(offload, "PART", 2)  # each worker's share in parts, written in turn
     loaded, errors = load_firm(firm.root, firm.vault(), today())
     assert not errors
     for staff in (False, True):
@@ -46,7 +48,8 @@ def test_workers_write_the_same_files_as_one_process(firm, tmp_path):
         assert any(uri.startswith("p/") for uri in serial) != staff
 
 
-def test_workers_make_the_same_staff_client_pages_as_one_process(firm, tmp_path):
+def test_workers_make_the_same_staff_client_pages_as_one_process(firm, tmp_path, monkeypatch):
+    monkeypatch.setattr(offload, "PART", 2)
     loaded, errors = load_firm(firm.root, firm.vault(), today())
     assert not errors
     trees = []

@@ -15,7 +15,6 @@ import pytest
 from baodan.checks import load_firm
 from baodan.core.today import today
 from baodan.store import identity as who
-from baodan.store import loader as records
 from baodan.store import vault, workspace
 from baodan.web.context import TEMPLATES, SiteContext, make_env
 from baodan.web.privacy_pages import privacy_queue
@@ -292,7 +291,7 @@ def test_exposure_says_who_could_read_and_which_deploys_carried_the_portal(
     # The client's files were made with the first record key: re-save them with today's.
     for path in later.rglob("*.yaml.age"):
         rel = path.relative_to(firm.root).as_posix()
-        plain = records.decrypt(path.read_bytes(), first_keys)
+        plain = vault.decrypt(path.read_bytes(), first_keys)
         write_record(firm.root, rel, plain.decode(), firm.identities)
     githelp.commit(firm.root, "新客户", date="2025-01-01T09:00:00+08:00")
     member("late", "add", "2025-02-01T09:00:00+08:00")

@@ -96,14 +96,14 @@ def _money(value: Any) -> Decimal:
     if isinstance(value, (bool, float)):
         raise Problem("金额不能是浮点数", "写成整数或带两位小数的文字，例如 500000 或 '1234.50'")
     if isinstance(value, int):
-        return Decimal(value)
+        return _amount(value)
     if isinstance(value, str):
         value = value.replace(",", "").replace("，", "").strip()
         if not re.fullmatch(r"-?\d+(\.\d{1,2})?", value):
             raise Problem(
                 f"金额“{shown(value)}”格式不对", "写成数字，最多两位小数，例如 500000 或 1234.50"
             )
-        return Decimal(value)
+        return _amount(value)
     if isinstance(value, Decimal):
         exponent = value.as_tuple().exponent
         if not isinstance(exponent, int) or exponent > 0 or exponent < -2:
@@ -113,6 +113,11 @@ def _money(value: Any) -> Decimal:
             )
         return value
     raise Problem("金额应为数字", "例如 500000 或 1234.50")
+
+
+@lru_cache(maxsize=65536)  # amounts recur across records (sums insured): one object each
+def _amount(value: int | str) -> Decimal:
+    return Decimal(value)
 
 
 def _non_negative(value: Decimal) -> Decimal:

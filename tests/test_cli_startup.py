@@ -3,6 +3,7 @@ errors for a parameter's value, the same behaviour from an app cut down to one c
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -156,7 +157,10 @@ except ValueError as e:
     assert type(utils.Traceback.from_exception(type(e), e, e.__traceback__)) is Traceback
 print("ok")
 """
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "generator")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
+    )
     assert done.stdout == "ok\n", done.stderr
 
 

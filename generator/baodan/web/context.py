@@ -18,7 +18,7 @@ from baodan.models.base import mask_id, mask_mobile, mask_policy_no, yuan
 from baodan.models.taxonomy import taxonomy
 from baodan.store.documents import DocumentReader
 from baodan.store.history import History
-from baodan.web import colours, escape
+from baodan.web import colours, escape, staff_html
 from baodan.web.escape import md_text
 from baodan.web.fragments import Fragments
 
@@ -120,6 +120,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         ink_on=colours.ink_on,
         text_colour=colours.text_colour,
     )
+    env.globals["staff_html"] = staff_html  # _staff.html.j2's small pieces
     return env
 
 

@@ -242,7 +242,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             def write(pages: list[ShellPage], shell=self.shell) -> None:
                 shell.write(pages, files, config.site_dir)
 
-            self.client_job = ClientPagesJob(self.ctx, staff_client_page, write, parallel=True)
+            make = partial(staff_client_page, search=False)  # the entries are made here
+            self.client_job = ClientPagesJob(self.ctx, make, write, parallel=True)
             self.client_job.start()
         return nav
 
@@ -387,7 +388,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def _env(self):
         """The Jinja environment; `baodan serve` keeps it, with its compiled templates."""
         if self.serve is None:
-            return make_env(TEMPLATES)
+            env = make_env(TEMPLATES)
+            env.auto_reload = False  # no template changes during a build: no stat per render
+            return env
         if self.serve.env is None:
             self.serve.env = make_env(TEMPLATES)
         return self.serve.env

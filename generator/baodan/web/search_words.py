@@ -43,6 +43,7 @@ def learn_words(rules: Rules) -> None:
     for word in words:
         jieba.add_word(word, WORD_FREQ)
     split_word.cache_clear()
+    cut_run.cache_clear()
 
 
 def refine_search_index(
@@ -92,12 +93,17 @@ def _refine_doc(doc: dict) -> dict:
 def segment(text: str) -> str:
     """Text as Material's search plugin indexes it with lang: zh: runs of Han characters cut
     into jieba's words, separated (and surrounded) by zero-width spaces."""
+    return HAN_RUN.sub(lambda match: cut_run(match.group(0)), text).strip(SEPARATOR)
+
+
+@lru_cache(maxsize=65536)
+def cut_run(run: str) -> str:
+    """A run of Han characters cut into jieba's words, separated and surrounded by zero-width
+    spaces. Kept: the same product, insurer and family names recur across thousands of
+    search entries (learn_words forgets them when jieba's dictionary changes)."""
     import jieba
 
-    def cut(match: re.Match) -> str:
-        return SEPARATOR + SEPARATOR.join(jieba.cut(match.group(0))) + SEPARATOR
-
-    return HAN_RUN.sub(cut, text).strip(SEPARATOR)
+    return SEPARATOR + SEPARATOR.join(jieba.cut(run)) + SEPARATOR
 
 
 def pieces(text: str) -> str:

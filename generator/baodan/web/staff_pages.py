@@ -265,9 +265,11 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
     ]
 
 
-def staff_client_page(ctx: SiteContext, cf: ClientFile) -> ShellPage:
+def staff_client_page(ctx: SiteContext, cf: ClientFile, *, search: bool = True) -> ShellPage:
     """One client's staff page (the policies, claims, tasks and history are its sections),
-    written around the client page shell (web/client_shell.py)."""
+    written around the client page shell (web/client_shell.py). Without ``search``, its
+    search entries are left out: what the workers that only write the page make
+    (web/offload.ClientPagesJob; staff_clients made the entries)."""
     book = staff_book(ctx)
     uri = f"staff/clients/{cf.client.id}.md"
 
@@ -285,14 +287,13 @@ def staff_client_page(ctx: SiteContext, cf: ClientFile) -> ShellPage:
                 cf, book.risk, ctx.today, max(ctx.firm.settings.reminders.renewal_days, default=90)
             ),
         )
-        search, sections = client_search_text(cf), policy_search_entries(ctx, cf)
         return shell_page(
             uri,
             content,
             title=cf.client.name,
-            search=search,
+            search=client_search_text(cf) if search else None,
             permalink=ctx.permalink_title,
-            sections=sections,
+            sections=policy_search_entries(ctx, cf) if search else (),
         )
 
     inputs = client_page_inputs(ctx, book, cf) if ctx.renders is not None else None

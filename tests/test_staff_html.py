@@ -1,5 +1,6 @@
-"""The staff pages' small pieces as functions (web/staff_html.py) write exactly what the
-macros they replaced wrote, hostile values included."""
+"""The staff pages' fast paths write exactly what the plain ones did: the small pieces as
+functions (web/staff_html.py) what the macros they replaced wrote, hostile values included,
+and the audit labels looked up once what domain.audit.item_label gives."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from types import SimpleNamespace
 
 import jinja2
 import pytest
+from baodan.core.rules import Rules
+from baodan.domain.audit import checklist, item_label
 from baodan.domain.renewals import STAGES
 from baodan.models.policy import STATUSES
 from baodan.web.context import TEMPLATES, make_env
+from baodan.web.staff_pages import audit_labels
 
 # The macros as _staff.html.j2 had them (the plain path).
 MACROS = """\
@@ -88,3 +92,12 @@ def test_each_piece_writes_what_its_macro_wrote(kind):
     fast = env.get_template(f"fast.{kind}.j2").render(**values)
     assert fast == plain
     assert "&lt;script&gt;" in fast and "<br>second" in fast and "<script>" not in fast
+
+
+def test_audit_labels_looked_up_once_are_the_checklists_labels():
+    rules = Rules()
+    label = audit_labels(rules)
+    for medium in ("paper", "electronic"):
+        codes = [item.code for item in checklist(medium, rules)] + ["no_such_item"]
+        for code in codes:
+            assert label(medium, code) == item_label(medium, code, rules)

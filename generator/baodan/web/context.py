@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -134,6 +134,13 @@ def page_url(uri: str, directory_urls: bool) -> str:
     return f"{folder}{name[:-3]}/" if directory_urls else f"{folder}{name[:-3]}.html"
 
 
+@lru_cache(maxsize=4096)
+def relative_url(url: str, base: str) -> str:
+    """MkDocs' get_relative_url, kept: a page links to the same few pages many times (a client
+    page to its own policies' sections, to the registry's year pages)."""
+    return get_relative_url(url, base)
+
+
 @dataclass
 class SiteContext:
     firm: Firm
@@ -171,9 +178,7 @@ class SiteContext:
         """A link in HTML (where MkDocs does not rewrite .md links) from the page ``here`` to
         the page ``target`` (both as source paths, target with an optional #anchor)."""
         uri, _, anchor = target.partition("#")
-        url = get_relative_url(
-            page_url(uri, self.directory_urls), page_url(here, self.directory_urls)
-        )
+        url = relative_url(page_url(uri, self.directory_urls), page_url(here, self.directory_urls))
         return f"{url}#{anchor}" if anchor else url
 
     def policy_url(self, registry_no: str, here: str) -> str | None:

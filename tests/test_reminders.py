@@ -6,12 +6,13 @@ WeChat says first to open the page in the browser."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import icalendar
 import pytest
 import vobject
 import zxingcpp
-from baodan.web.feeds import IMPORT_FILE, subscribe_links
+from baodan.web.feeds import IMPORT_FILE, LECTURES, subscribe_links
 from PIL import Image
 
 from .test_portal_a11y import _shoot
@@ -219,4 +220,46 @@ def test_the_build_counts_feeds_not_import_files(firm, monkeypatch):
         sum(1 for cf in loaded.clients.values() if cf.client.feed and not cf.client.left_on) + 1
     )  # and the lectures'
     assert f"日历订阅 {feeds}" in said
-    assert len(list((firm.root / "site/feeds").glob(f"*/{IMPORT_FILE}"))) == feeds - 1
+    # every feed, the lectures' included, has its import file beside its page
+    assert len(list((firm.root / "site/feeds").glob(f"*/{IMPORT_FILE}"))) == feeds
+
+
+def _lecture_links(public_site):
+    return subscribe_links(public_site.firm.settings, LECTURES, "feeds")
+
+
+def test_the_knowledge_base_links_the_lecture_calendar_page_never_a_bare_webcal(public_site):
+    kb = (public_site.site / "kb/index.html").read_text("utf-8")
+    links = _lecture_links(public_site)
+    assert f'href="{links.page}"' in kb
+    assert "webcal://" not in kb
+    once = (public_site.site / "feeds/lectures" / IMPORT_FILE).read_bytes()
+    feed = (public_site.site / "feeds/lectures.ics").read_bytes()
+    events = list(icalendar.Calendar.from_ical(once).walk("VEVENT"))
+    titles = [lec.title for lec in public_site.firm.lectures if lec.date >= date(2026, 11, 1)]
+    assert [str(e["SUMMARY"]) for e in events] == titles and titles
+    assert all(len(e.walk("VALARM")) == 2 for e in events)  # the day before, two hours before
+    assert b"REFRESH-INTERVAL" not in once and b"REFRESH-INTERVAL" in feed
+    assert "重新导入" in str(icalendar.Calendar.from_ical(once)["X-WR-CALDESC"])
+
+
+@pytest.mark.parametrize(("user_agent", "first"), [(IPHONE, "ios"), (HUAWEI, "android")])
+def test_the_lecture_calendar_page_speaks_of_lectures_and_opens_this_phones_way(
+    public_site, server, browser, user_agent, first
+):
+    links = _lecture_links(public_site)
+    context, page, errors = _page(browser, server, links, user_agent)
+    assert _open_ways(page)[0] == first + "+"
+    text = page.inner_text("main")
+    assert "讲座" in page.inner_text("h1") and "讲座前一天" in text
+    assert "保单" not in text and "续保" not in text  # not the clients' page
+    if first == "android":
+        button = page.locator("[data-bd-way=android] a.bd-button")
+        assert button.get_attribute("href") == links.file
+        assert button.get_attribute("download") == "保险知识讲座.ics"
+        assert "新讲座公布后" in text
+    else:
+        href = page.locator("[data-bd-way=ios] a.bd-button").get_attribute("href")
+        assert href == links.webcal and href.endswith("/feeds/lectures.ics")
+    context.close()
+    assert errors == []

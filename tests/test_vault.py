@@ -176,3 +176,22 @@ def test_reference_age_cli_reads_the_committed_demo_with_the_demo_identity(tmp_p
         [age, "-d", "-i", str(key_file), str(client)], capture_output=True, check=True
     )
     assert b"kind:" in plain.stdout and b"consent:" in plain.stdout
+
+
+def test_a_damaged_member_key_file_is_named_not_taken_for_a_stranger(tmp_path):
+    """A member whose key file was truncated (a bad merge, a half-synced folder) is told which
+    file is damaged and how to restore it, not that they are no member of the firm."""
+    me, _ = _firm(tmp_path, records=1)
+    key_file = tmp_path / layout.KEYS_DIR / "me.age"
+    whole = key_file.read_bytes()
+    for damaged in (whole[: len(whole) // 2], b"not age at all\n"):
+        key_file.write_bytes(damaged)
+        with pytest.raises(BaodanError) as caught:
+            vault.open_vault(tmp_path, who.IdentitySource([me], "test"))
+        message = str(caught.value)
+        assert f"{layout.KEYS_DIR}/me.age" in message and "已损坏" in message
+        assert "git checkout --" in message and "不是本公司成员" not in message
+    key_file.write_bytes(whole)  # a stranger beside an intact firm: not a member
+    with pytest.raises(BaodanError, match="不是本公司成员的密钥"):
+        vault.open_vault(tmp_path, who.IdentitySource([x25519.Identity.generate()], "test"))
+    assert _can_read_all(tmp_path, me)

@@ -344,3 +344,29 @@ def test_every_writing_command_is_refused_for_a_problem_the_change_brings(
         if code != 1 or PROBE not in err or "没有保存" not in err or records(small) != before:
             wrote[name] = (code, out[-300:], err[-300:])
     assert wrote == {}, "\n".join(f"{k}: {v}" for k, v in wrote.items())
+
+
+def test_attendance_for_many_clients_is_written_for_all_or_none(small, capsys, monkeypatch):
+    """`baodan attend` records one interaction per client in one change: a client the checks
+    refuse leaves every other client unwritten too, so running it again after the fix
+    records each client once."""
+    other = "c-00000002"
+    c.write_client(small, c.person(other, name="李娜"))
+    lecture = "2026-09-19-employer-liability"
+
+    def refuses_the_second(firm, today):
+        return [
+            RecordError(Source(i.path), "", f"{PROBE} {i.path}")
+            for cf in firm.clients.values()
+            if cf.client.id == other
+            for i in cf.interactions
+        ]
+
+    monkeypatch.setattr(checks, "VALIDATIONS", [*checks.VALIDATIONS, refuses_the_second])
+    before = records(small)
+    code, out, err = run_cli(capsys, "attend", lecture, CID, other)
+    assert code == 1 and PROBE in err and "没有保存" in err
+    assert records(small) == before  # not even the first client's attendance
+    monkeypatch.setattr(checks, "VALIDATIONS", checks.VALIDATIONS[:-1])
+    code, out, err = run_cli(capsys, "attend", lecture, CID, other)
+    assert code == 0 and "已记录 2 位客户出席" in out, err

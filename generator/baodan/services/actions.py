@@ -23,7 +23,7 @@ from baodan.models.claim import STAGES
 from baodan.models.ids import checked_id
 from baodan.models.interaction import CHANNELS
 from baodan.models.kinds import BY_NAME
-from baodan.services.changes import create_record, set_field, update_record
+from baodan.services.changes import Changes, create_record, set_field, update_record
 from baodan.services.policyfile import acting_staff, member_on_staff
 from baodan.store.workspace import (
     Workspace,
@@ -293,6 +293,27 @@ def log_interaction(
 ) -> Path:
     """Write a new interaction record (staff: as named, else the member at the keyboard when
     on the staff, else the client's manager)."""
+    changes = Changes(s.ws, s.firm)
+    path = add_interaction(
+        s, changes, cf, day=day, kind=kind, channel=channel, staff=staff, summary=summary, **fields
+    )
+    changes.commit()
+    return path
+
+
+def add_interaction(
+    s: Session,
+    changes: Changes,
+    cf: ClientFile,
+    *,
+    day: date,
+    kind: str,
+    channel: str,
+    staff: str | None,
+    summary: str,
+    **fields,
+) -> Path:
+    """``log_interaction`` as part of ``changes``, written with the rest or not at all."""
     channel = pick(channel, CHANNELS, "--channel", s.firm.rules)
     data = {
         "date": _not_future(day, "--on"),
@@ -304,7 +325,7 @@ def log_interaction(
         "summary": summary,
     } | fields
     path = next_interaction_path(s.client_dir(cf), day)
-    create_record(s.ws, path, data, s.firm)
+    changes.put(path, data)
     return path
 
 
@@ -397,12 +418,16 @@ def log_attendance(
     _not_future(lec.date, "讲座日期")
     cfs = [s.client(c) for c in client_ids]
     s.staff(staff, "--staff")
+    # One change for every client: a client the checks refuse leaves the others unwritten too,
+    # so running the command again after the fix records each client once.
+    changes = Changes(s.ws, s.firm)
     paths = []
     for cf in cfs:
         if any(i.lecture == lecture for i in cf.interactions):
             continue  # already recorded
-        path = log_interaction(
+        path = add_interaction(
             s,
+            changes,
             cf,
             day=lec.date,
             kind="lecture",
@@ -412,6 +437,7 @@ def log_attendance(
             lecture=lecture,
         )
         paths.append(path)
+    changes.commit()
     return paths
 
 

@@ -84,12 +84,13 @@ DAMAGED = (
     "文件已损坏或被截断，无法解密",
     "请从 git 恢复上一次提交的版本：git checkout -- 这个文件",
 )
+NOT_OURS = (
+    "文件加密给了另一把密钥，本公司的记录密钥打不开",
+    "若它是在移除成员（换钥）之前开的分支上保存的：rebase 到最新的 main 后运行 "
+    "baodan reencrypt 这个文件；否则向加密它的同事确认，来历不明的不要合并",
+)
 _REFUSALS = {
-    "no match": (
-        "文件加密给了另一把密钥，本公司的记录密钥打不开",
-        "若它是在移除成员（换钥）之前开的分支上保存的：rebase 到最新的 main 后运行 "
-        "baodan reencrypt 这个文件；否则向加密它的同事确认，来历不明的不要合并",
-    ),
+    "no match": NOT_OURS,
     "unsupported": (
         "文件是用口令加密的，baodan 只用密钥，不用口令",
         "这个位置只能放加密记录；请用 baodan edit/new 生成",
@@ -150,14 +151,26 @@ def open_vault(root: Path, source: IdentitySource) -> Vault:
         raise BaodanError(
             f"{KEYS_DIR}/ 里没有成员密钥文件", "这不是 baodan 公司目录？新公司请运行 baodan init"
         )
+    damaged = []  # files no key can open: one of them may be this member's
     for path in files:
         try:
             text = decrypt(path.read_bytes(), source.identities).decode()
-        except ValueError:
+        except ValueError as e:  # not theirs, damaged, or not text (UnicodeDecodeError)
+            if Problem.of(e).message != NOT_OURS[0]:
+                damaged.append(path.relative_to(root).as_posix())
             continue
         record_ids = parse_identities(text, str(path))
         pending = _pending_identity(root, record_ids)
         return Vault(root, record_ids, path.stem, pending or record_ids[0], pending is not None)
+    if damaged:
+        raise BaodanError(
+            f"你的密钥（{source.origin}）打不开 {KEYS_DIR}/ 中的成员密钥文件，"
+            f"而其中 {len(damaged)} 个文件已损坏、被截断或不是 age 加密文件："
+            + "、".join(damaged)
+            + "。你的那一份可能就在其中",
+            "从 git 恢复这些文件：git checkout -- 文件名（或 git log 找到完好的版本）；"
+            "恢复不了的，请其他成员运行 baodan member add 重新加入你",
+        )
     raise BaodanError(
         f"你的密钥（{source.origin}）不是本公司成员的密钥，打不开 {KEYS_DIR}/ 中任何一个文件",
         "请把你的公钥（age1… 或 ssh-…）发给已有成员，由他运行 baodan member add 把你加入",

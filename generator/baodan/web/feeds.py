@@ -171,23 +171,63 @@ def client_feeds(ctx: SiteContext) -> list[GeneratedPage]:
     return pages
 
 
+@dataclass(frozen=True)
+class CalendarPage:
+    """What a calendar page (site_templates/pages/calendar_page.html.j2) says besides the
+    firm's calendar texts (records/rules/portal.yaml): what the calendar holds, the line before
+    the firm's phone number, and what an Android phone saves the import file as."""
+
+    what: str
+    closing: str
+    file_name: str
+    title: str | None = None  # else the firm's calendar title
+    android: str | None = None  # else the firm's text for Android phones
+
+
+CLIENT_PAGE = CalendarPage(
+    what="加入后，保单到期、续保和分期缴费的日子会出现在您的日历里，并提前几天在早上 9 点提醒您。",
+    closing="不论是否加入日历，保单到期前我们都会主动联系您办理续保：提醒只是多一重保险。",
+    file_name="我的保单日历.ics",
+)
+LECTURE_PAGE = CalendarPage(
+    what="加入后，公开讲座的时间和地点会出现在您的日历里，讲座前一天和开讲前两小时各提醒您一次。",
+    closing="讲座免费参加，欢迎带家人一起来，请提前预约座位。",
+    file_name="保险知识讲座.ics",
+    title="把讲座日历加入手机",
+    android=(
+        "点“下载日历文件”，下载完成后点开这个文件（或在“文件管理 › 下载”里找到它），选择用“日历”"
+        "打开并导入，提醒已经设好。这是一次性导入，不会自动更新：新讲座公布后，请回到本页再导入一次。"
+    ),
+)
+LECTURES = "lectures"  # the lecture calendar's name where a client feed has its token
+
+
 def calendar_page(ctx: SiteContext):
     """A function of a feed token giving that client's calendar page: rendered once per build
     (site_templates/pages/calendar_page.html.j2), the token put in per client. None while
     firm.yaml has no site_url: a phone subscribes only to a full address."""
+    html = _calendar_html(ctx, TOKEN_MARK, CLIENT_PAGE)
+    return None if html is None else lambda token: html.replace(TOKEN_MARK, token)
+
+
+def _calendar_html(ctx: SiteContext, token: str, says: CalendarPage) -> str | None:
     folder = ctx.options.get("calendar_dir", DEFAULT_DIR)
-    links = subscribe_links(ctx.firm.settings, TOKEN_MARK, folder)
+    links = subscribe_links(ctx.firm.settings, token, folder)
     if links is None:
         return None
+    texts = ctx.firm.rules.get("portal", PortalTexts).calendar.model_dump()
+    texts.update((k, v) for k, v in (("title", says.title), ("android", says.android)) if v)
     depth = folder.count("/") + 2  # feeds/<token>/
     html = ctx.render(
         "calendar_page.html.j2",
         links=links,
         assets="/".join([".."] * depth) + "/assets/baodan/",
-        texts=ctx.firm.rules.get("portal", PortalTexts).calendar,
+        texts=texts,
+        what=says.what,
+        closing=says.closing,
+        file_name=says.file_name,
     )
-    html = with_policy(html, policy(portal=True))
-    return lambda token: html.replace(TOKEN_MARK, token)
+    return with_policy(html, policy(portal=True))
 
 
 def lecture_feed(ctx: SiteContext) -> list[GeneratedPage]:
@@ -220,13 +260,22 @@ def lecture_feed(ctx: SiteContext) -> list[GeneratedPage]:
             )
         )
     name = _short_name(firm.settings)
-    content = _Ics(ctx).calendar(
+    call = f"报名或咨询请致电 {firm.settings.contact.phone}。"
+    feed, one_time = _Ics(ctx).calendars(
         f"{name} · 保险知识讲座",
-        f"{name}的公开保险知识讲座（北京时间）。报名或咨询请致电 {firm.settings.contact.phone}。",
+        f"{name}的公开保险知识讲座（北京时间）。{call}",
+        f"{name}的公开保险知识讲座（北京时间；一次性导入，不会自动更新：新讲座公布后请重新导入）。{call}",
         entries,
     )
     folder = ctx.options.get("calendar_dir", DEFAULT_DIR)
-    return [GeneratedPage(f"{folder}/lectures.ics", content)]
+    pages = [
+        GeneratedPage(f"{folder}/{LECTURES}.ics", feed),
+        GeneratedPage(f"{folder}/{LECTURES}/{IMPORT_FILE}", one_time),
+    ]
+    html = _calendar_html(ctx, LECTURES, LECTURE_PAGE)
+    if html is not None:  # the page that shows each phone its way (knowledge base links it)
+        pages.append(GeneratedPage(f"{folder}/{LECTURES}/index.html", html))
+    return pages
 
 
 def staff_feeds(ctx: SiteContext) -> list[GeneratedPage]:

@@ -17,7 +17,7 @@ from baodan.core.rules import Rules
 from baodan.models import Lecture
 from baodan.models.taxonomy import Taxonomy, taxonomy
 from baodan.web.context import GeneratedPage, SiteContext
-from baodan.web.feeds import DEFAULT_DIR, subscribe_links
+from baodan.web.feeds import DEFAULT_DIR, LECTURES, subscribe_links
 
 WEEKDAYS = "一二三四五六日"
 
@@ -38,7 +38,7 @@ def knowledge_base(ctx: SiteContext) -> list[GeneratedPage]:
         "topics": topics(lectures, taxonomy(ctx.firm.rules)),
         "weekday": weekday,
         "lecture_feed": subscribe_links(
-            ctx.firm.settings, "lectures", ctx.options.get("calendar_dir", DEFAULT_DIR)
+            ctx.firm.settings, LECTURES, ctx.options.get("calendar_dir", DEFAULT_DIR)
         ),
     }
     pages = [

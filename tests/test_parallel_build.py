@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from datetime import date
 from pathlib import Path
 
@@ -50,17 +51,24 @@ def test_workers_write_the_same_files_as_one_process(firm, tmp_path):
         assert any(uri.startswith("p/") for uri in serial) != staff
 
 
-def test_workers_make_the_same_staff_client_pages_as_one_process(firm, tmp_path):
+@pytest.mark.parametrize("nice", [True, False])  # False: a system without os.nice
+def test_workers_make_the_same_staff_client_pages_as_one_process(firm, tmp_path, monkeypatch, nice):
     loaded, errors = load_firm(firm.root, firm.vault(), today())
     assert not errors
+    if not nice:
+        monkeypatch.delattr(os, "nice")
     trees = []
     for parallel in (False, True):
         ctx = SiteContext(loaded, date(2026, 11, 27), True, make_env(TEMPLATES))
         staff_book(ctx)  # shared work, done before the workers fork (as staff_clients does)
         out = tmp_path / f"clients-{parallel}"
+        priority = os.getpriority(os.PRIO_PROCESS, 0)
 
-        def write(pages, given, out=out):
+        def write(pages, given, out=out, parallel=parallel, priority=priority):
             assert given == "the shell"  # handed over after the start
+            # The workers yield to the main process, which every build waits for.
+            lower = os.getpriority(os.PRIO_PROCESS, 0) > priority
+            assert lower == (parallel and nice)
             write_files(str(out), [GeneratedPage(p.uri, p.content) for p in pages])
 
         job = ClientPagesJob(ctx, staff_client_page, write, parallel=parallel)

@@ -46,8 +46,16 @@ def can_fork(parallel: bool) -> bool:
 _client_job: tuple | None = None  # (make, write, given) of the ClientPagesJob a worker runs
 
 
+# How much lower the client page workers' priority is than the build's main process: they
+# start before it has made and rendered the other pages, which every build waits for, and
+# have time to spare (3 is enough for it to keep a core of two to itself).
+CLIENT_PAGES_NICENESS = 5
+
+
 def _write_share(share: int) -> int:
     gc.disable()
+    if hasattr(os, "nice"):  # POSIX (as is fork, which runs this)
+        os.nice(CLIENT_PAGES_NICENESS)
     make, write, given = _client_job
     clients = _context.client_share(share, WORKERS).values()
     pages = [make(_context, cf) for cf in clients]

@@ -47,12 +47,7 @@ from baodan.web.search_words import pieces
 
 SECTION = "员工工作台"
 # A client page's template and those it imports or includes.
-CLIENT_TEMPLATES = (
-    "staff_client.html.j2",
-    "_staff_client.html.j2",
-    "_staff.html.j2",
-    "_cover_map.html.j2",
-)
+CLIENT_TEMPLATES = ("staff_client.html.j2", "_staff.html.j2", "_cover_map.html.j2")
 WEEKDAYS = "一二三四五六日"
 
 

@@ -7,7 +7,9 @@ written or pickled on the way in). Each builds its share of the clients and writ
 finished files straight into the site folder, while this process renders the pages;
 ``on_post_build`` waits for them. `mkdocs serve` keeps threads running, where forking is
 unsafe, so there (and where a system cannot fork) the same builders run in this process:
-the files are the same either way.
+the files are the same either way. The staff client pages (ClientPagesJob) start earlier,
+before the other staff pages are made: their workers make the pages meanwhile and write them
+once MkDocs' nav, which their page shell needs, is known (the folder is clean by then).
 """
 
 from __future__ import annotations

@@ -136,7 +136,7 @@ def test_a_key_file_age_refuses_does_not_open_the_firm(tmp_path):
     crafted = _rewrap(age_x25519.binary(key_file.read_bytes()), me, b"-> empty\n")
     assert pyrage.decrypt(crafted, [me])  # the attack works on pyrage alone
     key_file.write_bytes(crafted)
-    with pytest.raises(BaodanError, match="不是本公司成员"):
+    with pytest.raises(BaodanError, match="records/.keys/me.age。你的那一份可能就在其中"):
         vault.open_vault(tmp_path, IdentitySource([me], "test"))
     assert vault.record_keys_in([crafted], [me]) == []
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from string import Template
 from typing import Annotated
 
-import click
 import typer
 
 from baodan.cli import (
@@ -21,6 +20,7 @@ from baodan.cli import (
     portal,
     requests,
     service,
+    startup,
     team,
 )
 from baodan.cli import help as clihelp
@@ -51,6 +51,7 @@ from baodan.store.workspace import (
 )
 
 clihelp.install()
+startup.install()
 app = typer.Typer(
     help="baodan（保单）：客户保单的加密记录、检查与网站生成。",
     no_args_is_help=True,
@@ -87,10 +88,10 @@ app.add_typer(new_app, name="new")
 def main() -> None:
     """Entry point: Chinese errors instead of tracebacks, and one exit code per outcome."""
     try:
-        code = app(standalone_mode=False)
+        code = startup.only_what_runs(app, sys.argv[1:])(standalone_mode=False)
     except BaodanError as e:
         fail(e)
-    except (click.exceptions.Abort, typer.Abort, KeyboardInterrupt, EOFError):
+    except (typer.Abort, KeyboardInterrupt, EOFError):
         err.print("已取消，记录没有改动。")
         sys.exit(130)
     except Exception as e:
@@ -252,13 +253,13 @@ def show(
     identity: IdentityOpt = None,
 ) -> None:
     """显示一条记录的解密内容。"""
-    from rich.syntax import Syntax  # pygments: a tenth of the start-up every command pays
-
     ws = open_workspace(root, identity)
     path = ws.locate(target)
     text = ws.read(path)
     out.print(f"[dim]# {ws.rel(path)}[/]")
     if out.is_terminal:  # wrapped at the window's width; the console's soft wrap would crop
+        from rich.syntax import Syntax  # pygments: only to colour it on the screen
+
         out.print(Syntax(text, "yaml", theme="ansi_dark", word_wrap=True), soft_wrap=False)
     else:  # into a file or another program: the record's text as it is
         out.file.write(text)

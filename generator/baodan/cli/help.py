@@ -6,11 +6,18 @@ methods wrapped, once, when the CLI is imported. Each step checks that what it c
 there: a typer version without it shows that part in English, never fails (tests/test_cli_usage
 notices). The panel titles live in typer's rich_utils, which costs a sixth of the start-up
 to import; typer imports it only to show help, so they are set when help is formatted.
+
+Most of rich_utils' own import is rich.markdown and rich.traceback (markdown-it, pygments,
+attrs), for help written in Markdown and pretty tracebacks: baodan's help is rich markup and
+its tracebacks are off. So rich_utils is imported with stand-ins for the two classes it takes
+from them, which import the real ones if typer ever uses them.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+from importlib import import_module
 
 PANELS = {
     "ARGUMENTS_PANEL_TITLE": "参数",
@@ -60,13 +67,51 @@ def install() -> None:
     _argument_names(core)
 
 
+class Deferred(type):
+    """A class typer's rich_utils takes from a module it rarely needs: the module is
+    imported when the class is first used."""
+
+    def real(cls) -> type:
+        return getattr(import_module(cls.module), cls.__name__)
+
+    def __call__(cls, *args, **kwargs):
+        return cls.real()(*args, **kwargs)
+
+    def __getattr__(cls, name: str):
+        return getattr(cls.real(), name)
+
+    def __instancecheck__(cls, instance) -> bool:
+        return isinstance(instance, cls.real())
+
+
+RARELY_USED = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
+
+
+def rich_utils():
+    """typer's rich_utils, imported with stand-ins for the RARELY_USED modules' classes."""
+    if "typer.rich_utils" in sys.modules:
+        return sys.modules["typer.rich_utils"]
+    stand_ins = {}
+    for module, name in RARELY_USED.items():
+        if module not in sys.modules:
+            stand_in = type(sys)(module)
+            setattr(stand_in, name, Deferred(name, (), {"module": module}))
+            sys.modules[module] = stand_ins[module] = stand_in
+    try:
+        from typer import rich_utils
+    finally:
+        for module, stand_in in stand_ins.items():
+            if sys.modules.get(module) is stand_in:
+                del sys.modules[module]
+    return rich_utils
+
+
 def _panels(core) -> None:
     def set_titles() -> None:
-        from typer import rich_utils
-
+        utils = rich_utils()
         for name, text in PANELS.items():
-            if hasattr(rich_utils, name):
-                setattr(rich_utils, name, text)
+            if hasattr(utils, name):
+                setattr(utils, name, text)
 
     for cls in (core.TyperCommand, core.TyperGroup):
         original = cls.__dict__.get("format_help")

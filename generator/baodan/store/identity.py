@@ -6,10 +6,10 @@ from __future__ import annotations
 import base64
 import os
 import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 from pyrage import ssh, x25519
 
 from baodan.core.errors import BaodanError, RecordError, Source
@@ -22,7 +22,17 @@ DEMO_PUBLIC_KEY = "age1xwcv7wetg3escpx25qmha3vd98hq9elfu5wv3ecw3e5fp28sff4q4u9mc
 
 
 def default_identity_path() -> Path:
-    return Path(click.get_app_dir("baodan")) / "identity.txt"
+    """identity.txt in baodan's settings folder, where click's (and typer's) get_app_dir
+    puts it; not asked of click, which every command would then import for this alone."""
+    if sys.platform.startswith("win"):
+        folder = os.environ.get("APPDATA")
+        if folder is None:
+            folder = os.path.expanduser("~")
+    elif sys.platform == "darwin":
+        folder = os.path.expanduser("~/Library/Application Support")
+    else:
+        folder = os.environ.get("XDG_CONFIG_HOME", os.path.expanduser("~/.config"))
+    return Path(os.path.join(folder, "baodan")) / "identity.txt"
 
 
 def parse_identities(text: str, origin: str) -> list:
@@ -168,6 +178,8 @@ def find_identity(root: Path, explicit: Path | None = None) -> IdentitySource:
     """The user's identity: --identity, then $BAODAN_IDENTITY, $BAODAN_IDENTITY_KEY, the default
     file, and last the committed demo identity (which callers must warn about)."""
     if explicit is not None:
+        import click  # as a command line names files
+
         text = (
             key_file_text(Path(click.format_filename(explicit))) if str(explicit) != "-" else None
         )

@@ -272,8 +272,10 @@ def lecture_feed(ctx: SiteContext) -> list[GeneratedPage]:
         GeneratedPage(f"{folder}/{LECTURES}.ics", feed),
         GeneratedPage(f"{folder}/{LECTURES}/{IMPORT_FILE}", one_time),
     ]
-    html = _calendar_html(ctx, LECTURES, LECTURE_PAGE)
-    if html is not None:  # the page that shows each phone its way (knowledge base links it)
+    # The page that shows each phone its way (the knowledge base links it), with the portal
+    # assets it loads: the public build's; the staff build has neither.
+    html = None if ctx.staff else _calendar_html(ctx, LECTURES, LECTURE_PAGE)
+    if html is not None:
         pages.append(GeneratedPage(f"{folder}/{LECTURES}/index.html", html))
     return pages
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -80,6 +81,20 @@ def test_workers_make_the_same_staff_client_pages_as_one_process(firm, tmp_path,
     assert sorted(serial) == sorted(f"staff/clients/{cid}.md" for cid in loaded.clients)
     # Equal pages, links included: each worker links over the whole firm, not its share.
     assert parallel_tree == serial
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_a_firm_without_clients_has_no_client_pages_to_wait_for(firm, parallel):
+    """No client: the workers need no page shell (there is none), so the build goes on."""
+    loaded, errors = load_firm(firm.root, firm.vault(), today())
+    assert not errors
+    ctx = SiteContext(replace(loaded, clients={}), date(2026, 11, 27), True, make_env(TEMPLATES))
+    written = []
+    job = ClientPagesJob(
+        ctx, staff_client_page, lambda pages, given: written.append(1), parallel=parallel
+    )
+    job.start()
+    assert job.finish() == 0 and written == []
 
 
 def test_a_staff_build_failing_after_the_client_workers_started_stops_them(

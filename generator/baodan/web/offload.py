@@ -60,8 +60,9 @@ def _write_share(share: int) -> int:
         os.nice(CLIENT_PAGES_NICENESS)
     make, write, given = _client_job
     clients = _context.client_share(share, WORKERS).values()
-    pages = [make(_context, cf) for cf in clients]
-    write(pages, given.get())
+    if clients:  # none: nothing to wait for (a firm without clients has no client page shell)
+        pages = [make(_context, cf) for cf in clients]
+        write(pages, given.get())
     return len(clients)
 
 
@@ -116,9 +117,10 @@ class ClientPagesJob(_PoolJob):
     def finish(self) -> int:
         """Wait for the pages (or make them here); how many were written."""
         if self._pool is None:
-            pages = [self.make(self.ctx, cf) for cf in self.ctx.firm.clients.values()]
-            self.write(pages, self._value)
-            return len(self.ctx.firm.clients)
+            clients = self.ctx.firm.clients.values()
+            if clients:
+                self.write([self.make(self.ctx, cf) for cf in clients], self._value)
+            return len(clients)
         try:
             return sum(pending.get() for pending in self._pending)
         finally:

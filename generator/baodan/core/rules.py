@@ -66,6 +66,11 @@ class Rules:
             return []
         return sorted(p.stem for p in (self.root / RULES_DIR).glob("*.yaml"))
 
+    def own_files(self) -> tuple[tuple[str, bytes], ...]:
+        """The firm's rule files, (name, bytes): what its rules are made of besides
+        baodan's own (`baodan serve` compares them from rebuild to rebuild)."""
+        return tuple((name, self.override(name).read_bytes()) for name in self.overrides())
+
     def problems(self, name: str, model: type[BaseModel]) -> list[RecordError]:
         """What is wrong with the firm's file for ``name`` (none: it has none, or it is fine)."""
         path = self.override(name)

@@ -116,28 +116,54 @@ def next_due(policy: Policy, contacts: list[Interaction], offsets: list[int]) ->
     return min(due, default=None)
 
 
-def renewal_book(firm: Firm, today: date) -> dict[str, Renewal]:
+def renewal_book(firm: Firm, today: date, memo=None) -> dict[str, Renewal]:
     """Every renewable policy that has reached its first contact day, or is stored as renewed or
-    lapsed, by registry number. One pass over the firm."""
+    lapsed, by registry number. One pass over the firm. ``memo`` (`baodan serve`'s
+    web/incremental.ClientMemo) keeps a client's renewals while its records, the successors
+    of its policies, the rules, the reminder days and today are unchanged."""
     rules = renewal_rules(firm.rules)
     offsets = firm.settings.reminders.renewal_days
-    window = timedelta(days=max(offsets, default=0))
     successors = {p.renewal_of: p for _, p in firm.policies() if p.renewal_of}
+    kept = memo.for_build((today, rules, offsets)) if memo is not None else None
     book: dict[str, Renewal] = {}
     for cf in firm.clients.values():
-        contacts: dict[str, list[Interaction]] = {}
-        for i in cf.interactions:
-            if i.kind == "renewal":
-                contacts.setdefault(i.policy, []).append(i)
-        for p in cf.policies:
-            if not is_renewable(p, rules) or p.terminates - window > today:
-                continue
-            mine = contacts.get(p.registry_no, [])
-            successor = successors.get(p.registry_no)
-            stage = stage_of(p, mine, successor, today)
-            due = next_due(p, mine, offsets) if stage in OPEN_STAGES else None
+        if kept is None:
+            found = _client_renewals(cf, successors, rules, offsets, today)
+        else:
+            found = kept(
+                cf,
+                [successors.get(p.registry_no) for p in cf.policies],
+                lambda cf=cf: _client_renewals(cf, successors, rules, offsets, today),
+            )
+        for p, stage, mine, successor, due in found:
             book[p.registry_no] = Renewal(cf, p, stage, mine, successor, due)
     return book
+
+
+def _client_renewals(
+    cf: ClientFile,
+    successors: dict[str, Policy],
+    rules: RenewalRules,
+    offsets: list[int],
+    today: date,
+) -> list[tuple]:
+    """(policy, stage, contacts, successor, next due) of each of the client's policies in the
+    renewal book."""
+    window = timedelta(days=max(offsets, default=0))
+    contacts: dict[str, list[Interaction]] = {}
+    for i in cf.interactions:
+        if i.kind == "renewal":
+            contacts.setdefault(i.policy, []).append(i)
+    found = []
+    for p in cf.policies:
+        if not is_renewable(p, rules) or p.terminates - window > today:
+            continue
+        mine = contacts.get(p.registry_no, [])
+        successor = successors.get(p.registry_no)
+        stage = stage_of(p, mine, successor, today)
+        due = next_due(p, mine, offsets) if stage in OPEN_STAGES else None
+        found.append((p, stage, mine, successor, due))
+    return found
 
 
 def display_status(policy: Policy, renewal: Renewal | None, today: date) -> str:

@@ -349,21 +349,39 @@ def assess(
     today: date,
     renewals: dict[str, Renewal] | None = None,
     rules: list[RiskRule] | None = None,
+    memo=None,
 ) -> RiskBook:
-    """Every rule over every current client, once."""
+    """Every rule over every current client, once. ``memo`` (`baodan serve`'s
+    web/incremental.ClientMemo) keeps a client's findings while what they are made of is
+    unchanged: the client's records, its policies' renewals, the rules, insurers and today."""
     env = Env(firm, today, renewals if renewals is not None else renewal_book(firm, today))
     rules = risk_rules(firm.rules) if rules is None else rules
     book = RiskBook()
+    kept = memo.for_build((today, rules, firm.insurers)) if memo is not None else None
     for cf in firm.clients.values():
         if has_left(cf.client, today):
             continue
-        found = list(_findings(cf, rules, env))
+        if kept is None:
+            found = list(_findings(cf, rules, env))
+        else:
+            found = kept(
+                cf,
+                [_renewal_facts(env.renewals.get(p.registry_no)) for p in cf.policies],
+                lambda cf=cf: list(_findings(cf, rules, env)),
+            )
         if found:
             book.by_client[cf.client.id] = found
         for f in found:
             if f.registry_no:
                 book.by_policy.setdefault(f.registry_no, []).append(f)
     return book
+
+
+def _renewal_facts(r: Renewal | None) -> tuple | None:
+    """All of a renewal but its client (whose records the memo compares itself)."""
+    if r is None:
+        return None
+    return (r.policy, r.stage, r.contacts, r.successor, r.next_due)
 
 
 def client_advice(firm: Firm, client_id: str, today: date) -> list[Advice]:

@@ -43,6 +43,7 @@ from baodan.store.documents import is_content_name
 from baodan.store.field_sets import share_field_sets
 from baodan.store.retired import read_retired
 from baodan.store.vault import MAX_CIPHERTEXT, Vault, decrypt
+from baodan.store.watched import WatchedPaths
 
 
 def _name_matches(record, kind: Kind, expected: str, rel: str) -> list[RecordError]:
@@ -138,11 +139,16 @@ def _plaintext(rel: str) -> RecordError:
 
 
 def _classify(
-    root: Path, errors: list, only: str | None = None, slots: Collection[str] | None = None
+    root: Path,
+    errors: list,
+    only: str | None = None,
+    slots: Collection[str] | None = None,
+    client_files=None,
 ) -> list[EncryptedFile]:
     """Every file under records/clients/ (or only one client's folder) must be an encrypted
     record in a known slot; with ``slots``, only those slots' folders are read. (os.scandir
-    and plain strings: pathlib costs a second here for 34,000 files.)"""
+    and plain strings: pathlib costs a second here for 34,000 files.) ``client_files``: what
+    reads one client's folder (``_client_files``; RecordCache keeps its answers)."""
     base = root / RECORDS / "clients"
     if not base.is_dir():
         return []
@@ -162,31 +168,42 @@ def _classify(
             if client.name != ".gitkeep":
                 errors.append(_stray(root, rel))
             continue
-        for entry in sorted(os.scandir(client.path), key=lambda e: e.name):
-            name, here = entry.name, f"{rel}/{entry.name}"
-            if entry.is_symlink():
-                errors.append(_linked(here))
-            elif entry.is_dir() and name in CLIENT_SLOTS:
-                if slots is not None and name not in slots:
-                    continue
-                kind = CLIENT_SLOTS[name]
-                for item in sorted(os.scandir(entry.path), key=lambda e: e.name):
-                    path = f"{here}/{item.name}"
-                    if item.name == ".gitkeep":
-                        continue
-                    if item.is_symlink():
-                        errors.append(_linked(path))
-                    elif item.is_file() and item.name.endswith(".yaml.age"):
-                        found.append(EncryptedFile(path, kind, client.name))
-                    elif name == DOCUMENTS and item.is_file() and is_content_name(item.name):
-                        continue  # a document's file: checks/documents.py reads it
-                    else:
-                        errors.extend(_stray(root, p) for p in _files_at(root, path))
-            elif name == "client.yaml.age":
-                found.append(EncryptedFile(here, BY_NAME["client"], client.name))
-            else:
-                errors.extend(_stray(root, p) for p in _files_at(root, here))
+        files, errs = (client_files or _client_files)(root, client, rel, slots)
+        found.extend(files)
+        errors.extend(errs)
     return found
+
+
+def _client_files(
+    root: Path, client: os.DirEntry, rel: str, slots: Collection[str] | None
+) -> tuple[list[EncryptedFile], list[RecordError]]:
+    """_classify of one client's folder: its encrypted records, and what is wrong there."""
+    found, errors = [], []
+    for entry in sorted(os.scandir(client.path), key=lambda e: e.name):
+        name, here = entry.name, f"{rel}/{entry.name}"
+        if entry.is_symlink():
+            errors.append(_linked(here))
+        elif entry.is_dir() and name in CLIENT_SLOTS:
+            if slots is not None and name not in slots:
+                continue
+            kind = CLIENT_SLOTS[name]
+            for item in sorted(os.scandir(entry.path), key=lambda e: e.name):
+                path = f"{here}/{item.name}"
+                if item.name == ".gitkeep":
+                    continue
+                if item.is_symlink():
+                    errors.append(_linked(path))
+                elif item.is_file() and item.name.endswith(".yaml.age"):
+                    found.append(EncryptedFile(path, kind, client.name))
+                elif name == DOCUMENTS and item.is_file() and is_content_name(item.name):
+                    continue  # a document's file: checks/documents.py reads it
+                else:
+                    errors.extend(_stray(root, p) for p in _files_at(root, path))
+        elif name == "client.yaml.age":
+            found.append(EncryptedFile(here, BY_NAME["client"], client.name))
+        else:
+            errors.extend(_stray(root, p) for p in _files_at(root, here))
+    return found, errors
 
 
 def _linked(rel: str) -> RecordError:
@@ -370,34 +387,127 @@ class RecordCache:
     """Loaded encrypted records kept between the rebuilds of one `baodan serve` process, so a
     rebuild decrypts only the files that changed. Plaintext stays in this process's memory:
     nothing is written anywhere. Records are shared between builds: builders must not
-    change them."""
+    change them. Once the preview's file watcher has started (``changes``), a rebuild lists
+    and stats only the client folders it reported changed, not every record file."""
 
     def __init__(self) -> None:
         self._entries: dict[str, tuple[tuple, Loaded]] = {}
         self._context: dict | None = None
+        self._keys: list[str] = []
+        # _client_files of each client folder, as read for (root, slots) = _where
+        self._folders: dict[str, tuple[list[EncryptedFile], list[RecordError]]] = {}
+        self._where: tuple[str, tuple[str, ...] | None] | None = None
+        self._dirty: set[str] | None = None  # the client folders this build reads (None: all)
+        self._before: list[str] = []  # the files those folders held
+        self._loading = False  # between classify and load: a build that fails there
+        self.changes = WatchedPaths(self._catch_up)
+
+    def classify(
+        self, root: Path, errors: list, slots: Collection[str] | None
+    ) -> list[EncryptedFile]:
+        """_classify, reading again only the client folders the watcher reported changed."""
+        paths = self.changes.take()
+        where = (str(root), tuple(slots) if slots is not None else None)
+        dirty = None
+        if paths is not None and where == self._where and not self._loading:
+            dirty = _client_folders(where[0], paths)
+        if dirty is None:
+            self._folders = {}
+        # the files the folders read again held before (load forgets those now gone)
+        self._before = [f.rel for name in dirty or () for f in self._folders.pop(name, ((),))[0]]
+        known, seen = self._folders, {}
+
+        def client_files(root, client, rel, slots):
+            if client.name not in known:
+                known[client.name] = _client_files(root, client, rel, slots)
+            seen[client.name] = known[client.name]
+            return seen[client.name]
+
+        self._where, self._dirty, self._loading = where, dirty, True
+        files = _classify(root, errors, slots=slots, client_files=client_files)
+        self._folders = seen  # a folder no longer there is forgotten
+        return files
 
     def load(
         self, root: Path, files: list[EncryptedFile], identities: list, context: dict
     ) -> list[Loaded]:
         """load_encrypted, reusing each file whose (mtime, size, inode) and key are unchanged,
-        while the validation context is (a new day validates every record again)."""
-        if context != self._context:
-            self._entries, self._context = {}, context
+        while the validation context is (a new day validates every record again). After
+        ``classify``, only the files of the client folders it read again are looked at."""
         keys = [str(i) for i in identities]
-        stamps = []
-        for f in files:
-            st = os.stat(os.path.join(root, f.rel))
-            stamps.append((st.st_mtime_ns, st.st_size, st.st_ino, *keys))
-        entries = self._entries
-        stale = [i for i, f in enumerate(files) if entries.get(f.rel, ((),))[0] != stamps[i]]
+        if context != self._context or keys != self._keys:
+            self._entries, self._context, self._keys = {}, context, keys
+            self._dirty = None
+        entries, dirty = self._entries, self._dirty
+        if dirty is None:
+            look = files
+        else:
+            look = [f for f in files if f.client_id in dirty or f.rel not in entries]
+        stamps = [_stamp(root, f, keys) for f in look]
+        stale = [i for i, f in enumerate(look) if entries.get(f.rel, ((),))[0] != stamps[i]]
         fresh = dict(
-            zip(stale, load_encrypted(root, [files[i] for i in stale], identities, context))
+            zip(stale, load_encrypted(root, [look[i] for i in stale], identities, context))
         )
-        self._entries = {
+        looked = {
             f.rel: (stamps[i], fresh[i] if i in fresh else entries[f.rel][1])
-            for i, f in enumerate(files)
+            for i, f in enumerate(look)
         }
-        return [self._entries[f.rel][1] for f in files]
+        if dirty is None:
+            self._entries = entries = looked
+        else:  # the files of the other folders are as they were
+            for rel in self._before:
+                entries.pop(rel, None)
+            entries.update(looked)
+        self._loading = False
+        return [entries[f.rel][1] for f in files]
+
+    def _catch_up(self) -> list[str] | None:
+        """The client folders that changed since the last build read them: called once, when
+        the watcher has started (the first build ran before it did)."""
+        if self._where is None or self._loading:
+            return None
+        root, slots = self._where
+        folders: dict[str, tuple] = {}
+
+        def client_files(root, client, rel, slots):
+            folders[client.name] = _client_files(root, client, rel, slots)
+            return folders[client.name]
+
+        _classify(Path(root), [], slots=slots, client_files=client_files)
+        changed = folders.keys() ^ self._folders.keys()
+        changed |= {name for name, read in folders.items() if read != self._folders.get(name)}
+        for name, (files, _) in folders.items():
+            if any(
+                _stamp(root, f, self._keys) != self._entries.get(f.rel, ((),))[0] for f in files
+            ):
+                changed.add(name)
+        return [os.path.join(root, RECORDS, "clients", name) for name in changed]
+
+
+def _stamp(root, f: EncryptedFile, keys: list[str]) -> tuple:
+    st = os.stat(os.path.join(root, f.rel))
+    return (st.st_mtime_ns, st.st_size, st.st_ino, *keys)
+
+
+def _client_folders(root: str, paths: Collection[str]) -> set[str] | None:
+    """The names of the client folders ``paths`` are in; paths in the other record folders
+    do not count (they are read on every build). None for a path anywhere else (records/clients
+    itself, say, or outside the records): then every folder is read again."""
+    records = {
+        os.path.join(r, RECORDS) + os.sep for r in (os.path.abspath(root), os.path.realpath(root))
+    }
+    names = set()
+    for path in paths:
+        inside = next((path[len(r) :] for r in records if path.startswith(r)), None)
+        if inside is None:
+            return None
+        parts = inside.split(os.sep)
+        if parts[0] != "clients":
+            continue
+        if len(parts) < 2 or not parts[1]:
+            return None
+        names.add(parts[1])
+    return names
 
 
 def read_firm(
@@ -484,7 +594,10 @@ def _read_clients(
     only: str | None = None,
     slots: Collection[str] | None = None,
 ) -> dict[str, ClientFile]:
-    files = _classify(root, errors, only, slots)
+    if cache is not None:
+        files = cache.classify(root, errors, slots)
+    else:
+        files = _classify(root, errors, only, slots)
     load = cache.load if cache is not None else load_encrypted
     clients: dict[str, ClientFile] = {}
     pending: list[tuple[EncryptedFile, BaseModel]] = []

@@ -157,6 +157,8 @@ class SiteContext:
     # The toc extension's heading-link tooltip, for headings made outside Markdown.
     permalink_title: str = "Permanent link"
     renders: dict | None = None  # `baodan serve`: pages of earlier rebuilds (see reuse)
+    # `baodan serve`: per-client results of earlier rebuilds (web/incremental.ClientMemo)
+    per_client: dict | None = None
     # The portal page around its ciphertext, (before, after): web/portal_pages.portal_shell.
     portal_shell: tuple[str, str] | None = None
     # Reads attached documents' bytes for the portal (store/documents.py); None: no portals.

@@ -284,8 +284,16 @@ def staff_feeds(ctx: SiteContext) -> list[GeneratedPage]:
     """The staff build's work calendars: staff/feeds/<staff-id>.ics for each active member."""
     window = month_window(ctx.today, STAFF_HORIZON_MONTHS)
     work: dict[str, list[Entry]] = {staff_id: [] for staff_id in ctx.firm.staff}
+    kept = None  # `baodan serve`: a client's work kept while it reads the same (ClientMemo)
+    if ctx.per_client is not None:
+        shared = (ctx.today, ctx.firm.settings, ctx.firm.insurers, ctx.firm.rules.own_files())
+        kept = ctx.per_client["staff_feeds"].for_build(shared)
     for cf in ctx.firm.clients.values():
-        for staff_id, entry in _client_work(ctx, cf, window):
+        if kept is None:
+            found = _client_work(ctx, cf, window)
+        else:
+            found = kept(cf, None, lambda cf=cf: list(_client_work(ctx, cf, window)))
+        for staff_id, entry in found:
             work.setdefault(staff_id, []).append(entry)
     name = _short_name(ctx.firm.settings)
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import gc
 import os
+from dataclasses import fields
 
 from mkdocs.structure.files import File
+from pydantic import BaseModel
 
 from baodan.web.context import GeneratedPage
 
@@ -36,6 +38,10 @@ class ServeState:
         self.segmented: dict[str, str] = {}  # client pages' search texts, as indexed
         self.built: set[str] = set()  # URLs of the pages this build rendered
         self.env = None  # the Jinja environment, with its compiled templates
+        # per-client results kept by what they are (web/incremental.ClientMemo)
+        self.per_client: dict[str, ClientMemo] = {
+            name: ClientMemo() for name in ("checks", "renewals", "risk", "staff_feeds")
+        }
         self.builds = 0
 
     def settle(self) -> None:
@@ -75,7 +81,7 @@ class ServeState:
     def record(self, files) -> list[str]:
         """Note where this build writes its generated files; the output files of pages the
         previous build had and this one has not (to delete, a dirty build keeps them)."""
-        written = {uri: files.get_file_from_path(uri).abs_dest_path for uri in self.pages}
+        written = {uri: files.src_uris[uri].abs_dest_path for uri in self.pages}  # posix uris
         stale = [path for uri, path in self.written.items() if uri not in written]
         self.written = written
         return stale
@@ -89,6 +95,50 @@ class ServeState:
         self.search.update(fresh)
         self.search = {url: self.search[url] for url in urls if url in self.search}
         return [doc for entries in self.search.values() for doc in entries]
+
+
+class ClientMemo:
+    """A result worked out for each client, kept between rebuilds: made again for a client
+    whose records are not the very objects they were (RecordCache gives an unchanged file's
+    record again, the same object) or whose ``also`` (what else the result reads about that
+    client) differs, and for every client when ``shared`` (what all results read) changed.
+    Records are compared by identity, other values by equality."""
+
+    def __init__(self) -> None:
+        self._shared: object = None
+        self._results: dict[str, tuple] = {}  # client id → (key, records, also, result)
+
+    def for_build(self, shared: object):
+        """``get(cf, also, make)``: ``make()``, or the result made from the same inputs. Only
+        the clients asked for in this build are kept (a client removed is forgotten)."""
+        before = self._results if shared == self._shared else {}
+        now: dict[str, tuple] = {}
+        self._results, self._shared = now, shared
+
+        def get(cf, also, make):
+            records = tuple(r for f in fields(cf) for r in _listed(getattr(cf, f.name)))
+            key = (tuple(map(id, records)), _identities(also))
+            found = now.get(cf.client.id) or before.get(cf.client.id)
+            if found is None or found[0] != key:
+                # the records and ``also`` are kept so that their ids stay theirs
+                found = (key, records, also, make())
+            now[cf.client.id] = found
+            return found[3]
+
+        return get
+
+
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _identities(value):
+    """``value`` with each record in it replaced by its id (in tuples and lists)."""
+    if isinstance(value, BaseModel):
+        return id(value)
+    if isinstance(value, (tuple, list)):
+        return tuple(map(_identities, value))
+    return value
 
 
 def remove(paths: list[str]) -> None:

@@ -185,6 +185,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             firm = self.firm
             shared = (now, settings, firm.insurers, firm.staff, firm.partners, history)
             ctx.renders = self.serve.renders_for(shared)
+            ctx.per_client = self.serve.per_client
         self.client_job = None
         if self.staff and ctx.parallel:
             self.client_job = _client_pages(ctx, config.site_dir)
@@ -310,7 +311,8 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def on_serve(self, server, /, *, config, builder):
         if not hostguard.install(server):  # fail closed: no preview open to other sites
             raise PluginError("无法把预览限制为只接受本机地址的访问，预览没有启动")
-        if self.serve and not watch_with_events(server, config.watch):
+        noted = self.cache.changes if self.cache else None  # rebuilds read what changed
+        if self.serve and not watch_with_events(server, config.watch, noted):
             _unpatched("MkDocs 预览服务器的 _watched_paths")
         return server
 
@@ -403,7 +405,10 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
                 if warning := identity_file_warning(source):
                     log.warning(warning)
             vault = Workspace.at(root, source).vault
-            firm, errors = load_firm(root, vault, today, self.cache, slots_for(self.staff))
+            memo = self.serve.per_client["checks"] if self.serve else None
+            firm, errors = load_firm(
+                root, vault, today, self.cache, slots_for(self.staff), memo=memo
+            )
         except BaodanError as e:
             raise PluginError(render_errors(e.errors)) from None
         if errors:

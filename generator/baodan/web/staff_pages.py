@@ -122,8 +122,9 @@ class StaffBook:
 
 def staff_book(ctx: SiteContext) -> StaffBook:
     def make() -> StaffBook:
-        renewals = renewal_book(ctx.firm, ctx.today)
-        risk = assess(ctx.firm, ctx.today, renewals)
+        kept = {} if ctx.per_client is None else ctx.per_client  # `baodan serve`
+        renewals = renewal_book(ctx.firm, ctx.today, memo=kept.get("renewals"))
+        risk = assess(ctx.firm, ctx.today, renewals, memo=kept.get("risk"))
         return StaffBook(
             ctx.firm,
             ctx.today,

@@ -9,13 +9,17 @@ from __future__ import annotations
 import os
 
 
-def watch_with_events(server, more: list[str]) -> bool:
+def watch_with_events(server, more: list[str], noted=None) -> bool:
     """MkDocs' live-reload server polls every watched file twice a second: a firm's tens of
     thousands of record files keep a core busy that way, and a change is noticed late.
     Watch with the system's file events (inotify) instead, where watchdog has them and the
     system allows enough watches for the folders (those watched already and ``more``).
     Only changes count: the build itself opens and reads every record. False when the server
-    no longer keeps its watched paths where this reads them (it then polls, as before)."""
+    no longer keeps its watched paths where this reads them (it then polls, as before).
+    ``noted`` (store/watched.WatchedPaths) is told each changed path before the server asks
+    for a rebuild, and when the watcher has started or lost events; only with file events
+    that say when some were lost (watchdog 7)."""
+    from watchdog import events
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
@@ -28,15 +32,16 @@ def watch_with_events(server, more: list[str]) -> bool:
     for path, times in watched.items():
         for _ in range(times):
             server.unwatch(path)
-    server.observer = _changes_only()
+    server.observer = _changes_only(noted if hasattr(events, "EventsLostEvent") else None)
     for path, times in watched.items():
         for _ in range(times):
             server.watch(path)
     return True
 
 
-def _changes_only():
-    """A native observer that asks the system only for changes (not opening or reading)."""
+def _changes_only(noted=None):
+    """A native observer that asks the system only for changes (not opening or reading);
+    with ``noted``, it tells it the changed paths before the server's handler sees them."""
     from watchdog import events
     from watchdog.observers import Observer
 
@@ -50,10 +55,31 @@ def _changes_only():
         events.DirDeletedEvent,
         events.DirMovedEvent,
     ]
+    if noted is not None:
+        changes.append(events.EventsLostEvent)
+
+    class Noting(events.FileSystemEventHandler):
+        def __init__(self, handler) -> None:
+            self.handler = handler
+
+        def dispatch(self, event) -> None:
+            if isinstance(event, events.EventsLostEvent):
+                noted.lost()
+                event = events.FileModifiedEvent(event.src_path)  # the server rebuilds
+            else:
+                noted.add(event.src_path, getattr(event, "dest_path", ""))
+            self.handler.dispatch(event)
 
     class ChangesOnly(Observer):
         def schedule(self, handler, path, *, recursive=False, event_filter=None, **kw):
+            if noted is not None:
+                handler = Noting(handler)
             return super().schedule(handler, path, recursive=recursive, event_filter=changes, **kw)
+
+        def start(self) -> None:
+            super().start()  # its watches are set when this returns
+            if noted is not None:
+                noted.started()
 
     return ChangesOnly()
 

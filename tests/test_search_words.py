@@ -7,8 +7,10 @@ import marshal
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
-from baodan.web.search_words import refine, split_word
+from baodan.models.texts import SearchWords
+from baodan.web.search_words import learn_words, pieces, refine, split_word
 
 
 def test_long_words_become_the_words_they_are_made_of():
@@ -125,3 +127,27 @@ def test_a_damaged_dictionary_cache_is_read_as_none(tmp_path):
     blocked.parent.write_text("", "utf-8")
     jieba_dictionary._write_cache(blocked, source, {"保险": 3}, 3)
     assert not blocked.exists() and sorted(tmp_path.iterdir()) == [path, blocked.parent]
+
+
+def test_pieces_are_materials_segmentation_refined_cuts_kept_or_not():
+    """pieces() keeps each run's cut (a product's name recurs in thousands of entries): what it
+    gives equals Material's own segmentation, refined, the first time and again; and a word
+    jieba learns after a run was cut changes that run's cut."""
+    from material.plugins.search.plugin import SearchIndex
+
+    def plain(text: str) -> str:
+        return refine(SearchIndex._segment_chinese(None, text))
+
+    texts = [
+        "BD-2026-7K3QX · 平安福终身寿险",
+        "人保 PICC-88 年度免赔额",
+        "平安福终身寿险",
+        "A·B 中文，3 年",
+    ]
+    for text in texts + texts:
+        assert pieces(text) == plain(text)
+    before = pieces("保单贷款利率很低")
+    # As each build does with the firm's search words: here a word jieba does not know yet.
+    words = SimpleNamespace(get=lambda name, model: SearchWords(words=["款利率很"]))
+    learn_words(words)
+    assert pieces("保单贷款利率很低") == plain("保单贷款利率很低") != before

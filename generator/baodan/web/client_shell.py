@@ -94,14 +94,21 @@ class ShellFile(File):
 def shell_file(config, uri: str) -> ShellFile:
     f = ShellFile.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
     f.url = page_url(uri, config.use_directory_urls)
-    f.dest_uri = f.url + "index.html" if f.url.endswith("/") else f.url
+    f.dest_uri = shell_dest(uri, config.use_directory_urls)
     return f
+
+
+def shell_dest(uri: str, directory_urls: bool) -> str:
+    """Where a shell page is written in the site folder: staff/clients/c-1/index.html."""
+    url = page_url(uri, directory_urls)
+    return url + "index.html" if url.endswith("/") else url
 
 
 class ClientShell:
     """Material's page for a client page, rendered once: ``html(page)`` fills it in.
     ``finish(html, name, base_url)`` is what the plugin does to every page after rendering
-    it (its Content-Security-Policy)."""
+    it (its Content-Security-Policy). It holds only text, so it pickles: the workers that
+    make the client pages receive it (web/offload.ClientPagesJob.give)."""
 
     def __init__(self, config, nav, files, env, finish=lambda html, name, base_url: html):
         stand_in = Page(TITLE, shell_file(config, f"{FOLDER}/{ID}.md"), config)
@@ -123,6 +130,7 @@ class ClientShell:
         self.toc_item = first.replace(f"{TOC}1", TOC)
         self.parts = MARKS.split(page[:start] + TOC + page[end:])
         self.slots = MARKS.findall(page[:start] + TOC + page[end:])
+        self.directory_urls = config.use_directory_urls
 
     def html(self, page: ShellPage) -> str:
         client_id = page.uri.rsplit("/", 1)[-1].removesuffix(".md")
@@ -137,9 +145,9 @@ class ClientShell:
             out += (values[slot], part)
         return "".join(out)
 
-    def write(self, pages: list[ShellPage], files, site_dir: str) -> None:
+    def write(self, pages: list[ShellPage], site_dir: str) -> None:
         """Write the pages into the site folder (as a generator: one page's HTML at a time)."""
         write_files(
             site_dir,
-            (GeneratedPage(files.get_file_from_path(p.uri).dest_uri, self.html(p)) for p in pages),
+            (GeneratedPage(shell_dest(p.uri, self.directory_urls), self.html(p)) for p in pages),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -18,7 +18,7 @@ from baodan.models.base import mask_id, mask_mobile, mask_policy_no, yuan
 from baodan.models.taxonomy import taxonomy
 from baodan.store.documents import DocumentReader
 from baodan.store.history import History
-from baodan.web import colours, escape
+from baodan.web import colours, escape, staff_html
 from baodan.web.escape import md_text
 from baodan.web.fragments import Fragments
 
@@ -130,6 +130,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         ink_on=colours.ink_on,
         text_colour=colours.text_colour,
     )
+    env.globals["staff_html"] = staff_html  # _staff.html.j2's small pieces
     return env
 
 
@@ -141,6 +142,13 @@ def page_url(uri: str, directory_urls: bool) -> str:
     if name == "index.md":
         return folder if directory_urls else f"{folder}index.html"
     return f"{folder}{name[:-3]}/" if directory_urls else f"{folder}{name[:-3]}.html"
+
+
+@lru_cache(maxsize=4096)
+def relative_url(url: str, base: str) -> str:
+    """MkDocs' get_relative_url, kept: a page links to the same few pages many times (a client
+    page to its own policies' sections, to the registry's year pages)."""
+    return get_relative_url(url, base)
 
 
 @dataclass
@@ -182,9 +190,7 @@ class SiteContext:
         """A link in HTML (where MkDocs does not rewrite .md links) from the page ``here`` to
         the page ``target`` (both as source paths, target with an optional #anchor)."""
         uri, _, anchor = target.partition("#")
-        url = get_relative_url(
-            page_url(uri, self.directory_urls), page_url(here, self.directory_urls)
-        )
+        url = relative_url(page_url(uri, self.directory_urls), page_url(here, self.directory_urls))
         return f"{url}#{anchor}" if anchor else url
 
     def policy_url(self, registry_no: str, here: str) -> str | None:

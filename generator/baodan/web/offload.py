@@ -7,7 +7,9 @@ written or pickled on the way in). Each builds its share of the clients and writ
 finished files straight into the site folder, while this process renders the pages;
 ``on_post_build`` waits for them. `mkdocs serve` keeps threads running, where forking is
 unsafe, so there (and where a system cannot fork) the same builders run in this process:
-the files are the same either way.
+the files are the same either way. The staff client pages (ClientPagesJob) start earlier,
+before the other staff pages are made: their workers make the pages meanwhile and write them
+once MkDocs' nav, which their page shell needs, is known (the folder is clean by then).
 """
 
 from __future__ import annotations
@@ -48,15 +50,28 @@ def can_fork(parallel: bool) -> bool:
     return parallel and "fork" in multiprocessing.get_all_start_methods()
 
 
-_client_job: tuple | None = None  # (make, write) of the ClientPagesJob a worker runs
+_client_job: tuple | None = None  # (make, write, given) of the ClientPagesJob a worker runs
+
+
+# How much lower the client page workers' priority is than the build's main process: they
+# start before it has made and rendered the other pages, which every build waits for, and
+# have time to spare (3 is enough for it to keep a core of two to itself).
+CLIENT_PAGES_NICENESS = 5
 
 
 def _write_share(share: int) -> int:
     gc.disable()
-    make, write = _client_job
+    if hasattr(os, "nice"):  # POSIX (as is fork, which runs this)
+        os.nice(CLIENT_PAGES_NICENESS)
+    make, write, given = _client_job
     clients = list(_context.client_share(share, WORKERS).values())
-    for start in range(0, len(clients), PART):
-        write([make(_context, cf) for cf in clients[start : start + PART]])
+    if clients:  # none: nothing to wait for (a firm without clients has no client page shell)
+        shell = None
+        for start in range(0, len(clients), PART):  # PART at a time: less memory held
+            pages = [make(_context, cf) for cf in clients[start : start + PART]]
+            if shell is None:  # the shell comes once, after the first part is made
+                shell = given.get()
+            write(pages, shell)
     return len(clients)
 
 
@@ -77,34 +92,55 @@ class _PoolJob:
 
 
 class ClientPagesJob(_PoolJob):
-    """``write([make(ctx, cf) …])`` for every client of the firm, started with ``start`` and
-    awaited with ``finish``; with ``parallel``, forked workers each make and write a share
-    of the clients, with the whole firm in view (links to other clients' policies). ``make``
-    and ``write`` reach the workers by inheritance, so they may be any callables; work
-    ``make`` shares with other pages (``ctx.memo``) is best done before ``start``."""
+    """``write([make(ctx, cf) …], given)`` for every client of the firm, started with ``start``
+    and awaited with ``finish``; ``given`` is what ``give`` hands over after the start (the
+    client page shell, which needs MkDocs' nav: the pages are made meanwhile). With
+    ``parallel``, forked workers each make and write a share of the clients, with the whole
+    firm in view (links to other clients' policies). ``make`` and ``write`` reach the workers
+    by inheritance, so they may be any callables; work ``make`` shares with other pages
+    (``ctx.memo``) is best done before ``start``."""
 
     def __init__(self, ctx: SiteContext, make, write, *, parallel: bool):
         super().__init__(parallel=parallel)
         self.ctx, self.make, self.write = ctx, make, write
+        self._given = None  # the workers' inbox (a queue: its thread sends what they wait for)
+        self._value = None
 
     def start(self) -> None:
         if not self.parallel:
             return
         global _context, _client_job
-        _context, _client_job = self.ctx, (self.make, self.write)
+        self._given = multiprocessing.get_context("fork").Queue()
+        _context, _client_job = self.ctx, (self.make, self.write, self._given)
         self._pool = _fork_pool()
         self._pending = [self._pool.apply_async(_write_share, (k,)) for k in range(WORKERS)]
         _context = _client_job = None
 
+    def give(self, value) -> None:
+        """Hand ``value`` to ``write``: to each worker, or to this process's ``finish``."""
+        self._value = value
+        if self._pool is not None:
+            for _ in range(WORKERS):
+                self._given.put(value)
+
     def finish(self) -> int:
         """Wait for the pages (or make them here); how many were written."""
         if self._pool is None:
-            self.write([self.make(self.ctx, cf) for cf in self.ctx.firm.clients.values()])
-            return len(self.ctx.firm.clients)
+            clients = self.ctx.firm.clients.values()
+            if clients:
+                self.write([self.make(self.ctx, cf) for cf in clients], self._value)
+            return len(clients)
         try:
             return sum(pending.get() for pending in self._pending)
         finally:
             self.cancel()
+
+    def cancel(self) -> None:
+        super().cancel()
+        if self._given is not None:
+            self._given.cancel_join_thread()  # what no worker took must not hold up the exit
+            self._given.close()
+            self._given = None
 
 
 def _build(site_dir: str, names: tuple[str, ...], share: tuple[int, int] | None) -> list[str]:

@@ -47,7 +47,7 @@ from baodan.web.material.search_worker import mend_search_worker
 from baodan.web.offload import OFF_PAGE, ClientPagesJob, FileJob
 from baodan.web.portal_pages import client_portals, portal_shell
 from baodan.web.search_words import learn_words, refine_search_index
-from baodan.web.staff_pages import staff_client_page
+from baodan.web.staff_pages import prepare_client_pages, staff_client_page
 
 log = get_plugin_logger(__name__)
 SHALLOW_WARNING = (
@@ -186,6 +186,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             shared = (now, settings, firm.insurers, firm.staff, firm.partners, history)
             ctx.renders = self.serve.renders_for(shared)
             ctx.per_client = self.serve.per_client
+        self.client_job = None
+        if self.staff and ctx.parallel:
+            self.client_job = _client_pages(ctx, config.site_dir)
         self.pages = self._generate(ctx)
         self.page_fragments = {p.uri: p.fragments for p in self.pages if p.fragments}
         self.search_entries = []
@@ -232,19 +235,13 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def on_nav(self, nav, /, *, config, files):
         if not any(isinstance(p, ShellPage) for p in self.pages):
             return nav
-        # The client page shell needs the nav; with it, the workers can make and write the
-        # client pages while MkDocs renders the other pages.
+        # The client page shell needs the nav; with it, the workers write the client pages.
         env = self._theme_globals(self.templates.theme_env(config), config)
         self.shell = ClientShell(
             config, nav, files, env, partial(self._with_policy, env=env, config=config)
         )
-        if any(isinstance(p, ShellPage) and p.pending for p in self.pages):
-
-            def write(pages: list[ShellPage], shell=self.shell) -> None:
-                shell.write(pages, files, config.site_dir)
-
-            self.client_job = ClientPagesJob(self.ctx, staff_client_page, write, parallel=True)
-            self.client_job.start()
+        if self.client_job is not None:
+            self.client_job.give(self.shell)
         return nav
 
     def on_env(self, env, /, *, config, files):
@@ -364,7 +361,7 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
         pages = [p for p in self.pages if isinstance(p, ShellPage)]
         if pages and self.client_job is None:
             changed = [p for p in pages if p.uri not in self.unchanged]
-            self.shell.write(changed, self.files, config.site_dir)
+            self.shell.write(changed, config.site_dir)
         for page in pages:
             url = self.files.get_file_from_path(page.uri).url
             # Material's search shows an entry's title and text as HTML.
@@ -389,7 +386,9 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
     def _env(self):
         """The Jinja environment; `baodan serve` keeps it, with its compiled templates."""
         if self.serve is None:
-            return make_env(TEMPLATES)
+            env = make_env(TEMPLATES)
+            env.auto_reload = False  # no template changes during a build: no stat per render
+            return env
         if self.serve.env is None:
             self.serve.env = make_env(TEMPLATES)
         return self.serve.env
@@ -433,6 +432,20 @@ class BaodanPlugin(BasePlugin[BaodanConfig]):
             "files": len(pages),
         }
         return pages
+
+
+def _client_pages(ctx: SiteContext, site_dir: str) -> ClientPagesJob:
+    """The staff client pages, started: forked workers make them while this process makes and
+    renders the other pages, and write them when on_nav gives them the page shell."""
+    prepare_client_pages(ctx)
+
+    def write(pages: list[ShellPage], shell: ClientShell) -> None:
+        shell.write(pages, site_dir)
+
+    make = partial(staff_client_page, search=False)  # staff_clients makes their search entries
+    job = ClientPagesJob(ctx, make, write, parallel=True)
+    job.start()
+    return job
 
 
 def _unpatched(what: str) -> None:

@@ -60,7 +60,8 @@ def learn_words(rules: Rules) -> None:
         return
     for word in words:
         jieba.add_word(word, WORD_FREQ)
-    split_word.cache_clear()
+    for kept in (split_word, cut_run, refined_run):
+        kept.cache_clear()
 
 
 def refine_search_index(
@@ -83,7 +84,7 @@ def refine_search_index(
 
     def indexed(text: str) -> str:
         if text not in made:
-            made[text] = known[text] if text in known else refine(segment(text))
+            made[text] = known[text] if text in known else pieces(text)
         return made[text]
 
     for doc in extra:  # in order: a page's entry comes before its sections' (Material needs it)
@@ -107,23 +108,28 @@ def _refine_doc(doc: dict) -> dict:
     return doc
 
 
-def segment(text: str) -> str:
-    """Text as Material's search plugin indexes it with lang: zh: runs of Han characters cut
-    into jieba's words, separated (and surrounded) by zero-width spaces."""
+@lru_cache(maxsize=65536)
+def cut_run(run: str) -> str:
+    """A run of Han characters cut into jieba's words, separated and surrounded by zero-width
+    spaces. Kept (and refined_run): the same product, insurer and family names recur across
+    thousands of search entries; learn_words forgets them when jieba's dictionary changes."""
     import jieba
 
     jieba_dictionary.initialize()
-
-    def cut(match: re.Match) -> str:
-        return SEPARATOR + SEPARATOR.join(jieba.cut(match.group(0))) + SEPARATOR
-
-    return HAN_RUN.sub(cut, text).strip(SEPARATOR)
+    return SEPARATOR + SEPARATOR.join(jieba.cut(run)) + SEPARATOR
 
 
 def pieces(text: str) -> str:
-    """``text`` in the finer words Material's index holds (segmented, then refined): it reads
-    as before, and a part of it is found."""
-    return refine(segment(text))
+    """``text`` in the finer words Material's index holds: as Material's search plugin
+    segments it with lang: zh (runs of Han characters cut into jieba's words, separated and
+    surrounded by zero-width spaces), then refined. Made a run at a time: what ``refine``
+    splits lies within one run's cut."""
+    return HAN_RUN.sub(lambda match: refined_run(match.group(0)), text).strip(SEPARATOR)
+
+
+@lru_cache(maxsize=65536)
+def refined_run(run: str) -> str:
+    return refine(cut_run(run))
 
 
 def refine(text: str) -> str:

@@ -10,14 +10,15 @@ once-per-build results (renewal pipeline, risk, display status, git history).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property, partial
+from functools import cached_property
 from itertools import groupby
 
 from baodan.core.pinyin import pinyin_key
 from baodan.core.today import SHANGHAI
-from baodan.domain.audit import item_label
+from baodan.domain.audit import checklist
 from baodan.domain.cover import cover_map
 from baodan.domain.renewals import (
     OPEN_STAGES,
@@ -45,6 +46,8 @@ from baodan.web.context import GeneratedPage, SiteContext, policy_anchor
 from baodan.web.search_words import pieces
 
 SECTION = "员工工作台"
+# A client page's template and those it imports or includes.
+CLIENT_TEMPLATES = ("staff_client.html.j2", "_staff.html.j2", "_cover_map.html.j2")
 WEEKDAYS = "一二三四五六日"
 
 
@@ -171,7 +174,16 @@ TEMPLATE_VALUES = {
 
 def _firm_values(ctx: SiteContext) -> dict:
     """What the staff templates read of the firm's rules."""
-    return {"audit_label": partial(item_label, rules=ctx.firm.rules)}
+    return {"audit_label": ctx.memo("audit_label", lambda: audit_labels(ctx.firm.rules))}
+
+
+def audit_labels(rules) -> Callable[[str, str], str]:
+    """domain.audit.item_label for every page of a build: the labels looked up once."""
+    labels: dict[tuple[str, str], str] = {}
+    for medium in ("paper", "electronic"):
+        for item in checklist(medium, rules):
+            labels.setdefault((medium, item.code), item.label)
+    return lambda medium, code: labels.get((medium, code), code)
 
 
 def render(ctx: SiteContext, template: str, **values) -> str:
@@ -249,10 +261,7 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
     if not ctx.parallel:
         return pages + [staff_client_page(ctx, cf) for cf in ctx.firm.clients.values()]
     # Forked workers make and write the client pages (web/offload.ClientPagesJob, started by
-    # the plugin): here each is only named, with its search entry. What every client page
-    # reads of the whole firm is worked out before they fork.
-    ctx.memo("policy_index", ctx.firm.policy_index)
-    book.successors  # noqa: B018  (a cached property: computed once, here)
+    # the plugin): here each is only named, with its search entry.
     return pages + [
         ShellPage(
             f"staff/clients/{cf.client.id}.md",
@@ -266,9 +275,20 @@ def staff_clients(ctx: SiteContext) -> list[GeneratedPage]:
     ]
 
 
-def staff_client_page(ctx: SiteContext, cf: ClientFile) -> ShellPage:
+def prepare_client_pages(ctx: SiteContext) -> None:
+    """Work out what every client page reads of the whole firm: before forked workers make
+    the pages (web/offload.ClientPagesJob), which would each do it again."""
+    ctx.memo("policy_index", ctx.firm.policy_index)
+    staff_book(ctx).successors  # noqa: B018  (a cached property: computed once, here)
+    for name in CLIENT_TEMPLATES:
+        ctx.env.get_template(name)  # compiled once, not in each worker
+
+
+def staff_client_page(ctx: SiteContext, cf: ClientFile, *, search: bool = True) -> ShellPage:
     """One client's staff page (the policies, claims, tasks and history are its sections),
-    written around the client page shell (web/client_shell.py)."""
+    written around the client page shell (web/client_shell.py). Without ``search``, its
+    search entries are left out: what the workers that only write the page make
+    (web/offload.ClientPagesJob; staff_clients made the entries)."""
     book = staff_book(ctx)
     uri = f"staff/clients/{cf.client.id}.md"
 
@@ -286,14 +306,13 @@ def staff_client_page(ctx: SiteContext, cf: ClientFile) -> ShellPage:
                 cf, book.risk, ctx.today, max(ctx.firm.settings.reminders.renewal_days, default=90)
             ),
         )
-        search, sections = client_search_text(cf), policy_search_entries(ctx, cf)
         return shell_page(
             uri,
             content,
             title=cf.client.name,
-            search=search,
+            search=client_search_text(cf) if search else None,
             permalink=ctx.permalink_title,
-            sections=sections,
+            sections=policy_search_entries(ctx, cf) if search else (),
         )
 
     inputs = client_page_inputs(ctx, book, cf) if ctx.renders is not None else None

@@ -445,3 +445,14 @@ def test_caches_hold_only_immutable_values():
     pairs = itertools.chain.from_iterable(blockyaml._PAIRS.values())
     cached = itertools.chain(blockyaml._VALUES.values(), blockyaml._KEYS.values(), pairs)
     assert all(isinstance(v, (str, int, Decimal, date, type(None))) for v in cached)
+
+
+def test_a_read_firm_keeps_no_remembered_lines(firm):
+    """The caches serve reading a firm; afterwards their line texts would only add to a
+    build's peak memory (the records keep the values they use)."""
+    from baodan.core.today import today
+    from baodan.store.loader import read_firm
+
+    read_firm(firm.root, firm.vault(), today())
+    assert not (blockyaml._KEYS or blockyaml._VALUES or blockyaml._PAIRS)
+    assert not yamlio._SCALAR_VALUES

@@ -140,6 +140,12 @@ _PAIRS: dict[str, tuple] = {}  # the key and value of a whole line: "status: act
 _CACHE_SIZE = 30_000
 
 
+def forget() -> None:
+    """Drop the remembered values (the records parsed keep the ones they hold)."""
+    for cache in (_KEYS, _VALUES, _PAIRS):
+        cache.clear()
+
+
 def _remember(cache: dict, text: str, value) -> None:
     """Keep a value; a full cache starts again, so what recurs is soon back and a large
     firm's one-off lines (names, numbers) take a bounded few MB."""

@@ -139,6 +139,13 @@ class _Unusual(Exception):
 # across records (one policy's dates are its audit's, its intake's, its claims'), so each is
 # constructed once.
 _SCALAR_VALUES: dict[tuple[str, str], object] = {}
+
+
+def forget() -> None:
+    """Drop the values remembered while reading records: a few MB of line texts a build holds
+    no longer once its firm is read (its records keep the values they use)."""
+    _SCALAR_VALUES.clear()
+    blockyaml.forget()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()  # what _SCALARS' functions use of a loader
 
 

@@ -496,7 +496,10 @@ def read_firm(
     ``slots``, of each client's folder only client.yaml.age and those slots."""
     rules = Rules(Path(root))
     with _no_cycle_collection():
-        return _read_firm(root, vault, rules, firm_context(today, rules), cache, slots)
+        try:
+            return _read_firm(root, vault, rules, firm_context(today, rules), cache, slots)
+        finally:
+            yamlio.forget()
 
 
 def _read_firm(

@@ -146,6 +146,8 @@ def forget() -> None:
     no longer once its firm is read (its records keep the values they use)."""
     _SCALAR_VALUES.clear()
     blockyaml.forget()
+
+
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()  # what _SCALARS' functions use of a loader
 
 

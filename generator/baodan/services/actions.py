@@ -280,23 +280,10 @@ def _append_stage(s: Session, cf, claim: Claim, stage: str, day: date, by, **fie
 # ---- client care -------------------------------------------------------------------------------
 
 
-def log_interaction(
-    s: Session,
-    cf: ClientFile,
-    *,
-    day: date,
-    kind: str,
-    channel: str,
-    staff: str | None,
-    summary: str,
-    **fields,
-) -> Path:
-    """Write a new interaction record (staff: as named, else the member at the keyboard when
-    on the staff, else the client's manager)."""
+def log_interaction(s: Session, cf: ClientFile, **fields) -> Path:
+    """Write a new interaction record (``fields``: add_interaction's)."""
     changes = Changes(s.ws, s.firm)
-    path = add_interaction(
-        s, changes, cf, day=day, kind=kind, channel=channel, staff=staff, summary=summary, **fields
-    )
+    path = add_interaction(s, changes, cf, **fields)
     changes.commit()
     return path
 
@@ -313,7 +300,9 @@ def add_interaction(
     summary: str,
     **fields,
 ) -> Path:
-    """``log_interaction`` as part of ``changes``, written with the rest or not at all."""
+    """A new interaction record as part of ``changes``, written with the rest or not at all
+    (staff: as named, else the member at the keyboard when on the staff, else the client's
+    manager)."""
     channel = pick(channel, CHANNELS, "--channel", s.firm.rules)
     data = {
         "date": _not_future(day, "--on"),

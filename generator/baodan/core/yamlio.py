@@ -340,6 +340,8 @@ PROBLEMS = {
     "another document": "一个文件只能有一份记录（请删去 --- 分隔线）",
     "constructor for the tag": "以 ! 开头的值要加引号",
     "expected whitespace or line break": "以 ! 开头的值要加引号",
+    # newer PyYAML wheels' libyaml stops deep nesting itself (6.0.4); older ones recurse
+    "exceeded maximum nesting depth": "嵌套层数太多",
 }
 
 
